@@ -1,0 +1,529 @@
+"""The weighted round draw: weight tiers, pool manifest, keys, allocation, refills and rate estimates.
+
+Implements DESIGN.md section 4 to the letter so that anyone holding the published manifest and seed can
+re-run the draw and get the same result. Stdlib only; Python's `random` module is deliberately not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from heapq import heapify, heappop, heappush, heapreplace
+
+from .errors import DomainError
+
+RULE_VERSION = "pp-draw-1"
+_KEY_DENOMINATOR = 2**256 + 1
+# Below this many (seed, application) pairs a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 500_000
+
+
+class SelectionError(DomainError):
+    """A draw input or request breaks the selection rules."""
+
+
+class MalformedManifestError(SelectionError):
+    """A pool manifest is not shaped or valued as DESIGN.md section 4 requires."""
+
+
+class UnsupportedRuleError(SelectionError):
+    """A manifest names a draw rule this code does not implement."""
+
+
+class NotSelectedError(SelectionError):
+    """A withdrawal was requested for an application that holds no allocation."""
+
+
+def _whole(value: object, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+@dataclass(frozen=True)
+class WeightTiers:
+    """The published weight per tier; an applicant in several tiers gets the highest."""
+
+    first_timer: int = 3
+    startup_or_small_record: int = 2
+    general: int = 1
+    small_record_limit_krw: int = 500_000_000
+
+    def __post_init__(self) -> None:
+        for weight in (self.first_timer, self.startup_or_small_record, self.general):
+            if not _whole(weight, 1):
+                raise SelectionError(f"A draw weight must be a whole number of 1 or more, not {weight!r}.")
+        if not _whole(self.small_record_limit_krw, 0):
+            raise SelectionError("The small-record limit must be a whole number of won, 0 or more.")
+
+
+def _best_tier(
+    tiers: WeightTiers, first_timer: bool, startup: bool, public_supply_krw: int
+) -> tuple[int, str]:
+    if not _whole(public_supply_krw, 0):
+        raise SelectionError("A public-supply record must be a whole number of won, 0 or more.")
+    applicable = []  # most specific first, so equal custom weights report the more specific tier
+    if first_timer:
+        applicable.append((tiers.first_timer, "first_timer"))
+    if startup or public_supply_krw <= tiers.small_record_limit_krw:
+        applicable.append((tiers.startup_or_small_record, "startup"))
+    applicable.append((tiers.general, "general"))
+    return max(applicable, key=lambda tier: tier[0])
+
+
+def weight_for(tiers: WeightTiers, *, first_timer: bool, startup: bool, public_supply_krw: int) -> int:
+    """Return the draw weight of an applicant: the highest weight among the tiers it qualifies for.
+
+    Raises SelectionError for a negative or non-integer public-supply record.
+    """
+    return _best_tier(tiers, first_timer, startup, public_supply_krw)[0]
+
+
+def tier_name(tiers: WeightTiers, *, first_timer: bool, startup: bool, public_supply_krw: int) -> str:
+    """Return "first_timer", "startup" or "general": the tier whose weight `weight_for` gives.
+
+    "startup" also covers a small public-supply record. Raises SelectionError like `weight_for`.
+    """
+    return _best_tier(tiers, first_timer, startup, public_supply_krw)[1]
+
+
+@dataclass(frozen=True)
+class PoolInstitution:
+    """An institution taking part in the round, with the budget it puts into it (KRW)."""
+
+    code: str
+    budget: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, str) or not self.code:
+            raise MalformedManifestError(f"An institution code must be a non-empty text, not {self.code!r}.")
+        if not _whole(self.budget, 0):
+            raise MalformedManifestError(
+                f"Institution {self.code} has budget {self.budget!r}; it must be a whole number, 0 or more."
+            )
+
+
+@dataclass(frozen=True)
+class PoolApplication:
+    """An application in the pool; `preferred` is normalised to sorted institution codes."""
+
+    id: int
+    weight: int
+    amount: int
+    preferred: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _whole(self.id, 1):
+            raise MalformedManifestError(
+                f"An application id must be a whole number of 1 or more, not {self.id!r}."
+            )
+        for name in ("weight", "amount"):
+            if not _whole(getattr(self, name), 1):
+                raise MalformedManifestError(
+                    f"Application {self.id} has {name} {getattr(self, name)!r}; "
+                    "it must be a whole number of 1 or more."
+                )
+        codes = self.preferred
+        if not isinstance(codes, tuple | list) or not all(isinstance(code, str) and code for code in codes):
+            raise MalformedManifestError(
+                f"Application {self.id}: preferred must be a list of institution codes."
+            )
+        if len(set(codes)) != len(codes):
+            raise MalformedManifestError(f"Application {self.id} names the same preferred institution twice.")
+        object.__setattr__(self, "preferred", tuple(sorted(codes)))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The frozen pool of a round; institutions are kept sorted by code and applications by id."""
+
+    round_code: str
+    rule: str
+    institutions: tuple[PoolInstitution, ...]
+    applications: tuple[PoolApplication, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.round_code, str) or not self.round_code:
+            raise MalformedManifestError("The manifest's round code must be a non-empty text.")
+        if not isinstance(self.rule, str) or not self.rule:
+            raise MalformedManifestError("The manifest's rule must be a non-empty text.")
+        institutions = tuple(sorted(self.institutions, key=lambda inst: inst.code))
+        applications = tuple(sorted(self.applications, key=lambda app: app.id))
+        if not institutions:
+            raise MalformedManifestError("The manifest lists no institutions.")
+        _refuse_duplicates([inst.code for inst in institutions], "Institution")
+        _refuse_duplicates([app.id for app in applications], "Application")
+        object.__setattr__(self, "institutions", institutions)
+        object.__setattr__(self, "applications", applications)
+
+
+def _refuse_duplicates(sorted_keys: Sequence[object], noun: str) -> None:
+    for before, after in zip(sorted_keys, sorted_keys[1:], strict=False):
+        if before == after:
+            raise MalformedManifestError(f"{noun} {after} appears twice in the manifest.")
+
+
+def _canonical(data: object) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def manifest_json(manifest: Manifest) -> str:
+    """Return the canonical JSON of the manifest (DESIGN.md section 4, step 2)."""
+    return _canonical(
+        {
+            "round": manifest.round_code,
+            "rule": manifest.rule,
+            "institutions": [{"code": i.code, "budget": i.budget} for i in manifest.institutions],
+            "applications": [
+                {"id": a.id, "weight": a.weight, "amount": a.amount, "preferred": list(a.preferred)}
+                for a in manifest.applications
+            ],
+        }
+    )
+
+
+def manifest_sha256(manifest: Manifest) -> str:
+    """Return the hex SHA-256 of the manifest's canonical JSON, encoded as UTF-8."""
+    return hashlib.sha256(manifest_json(manifest).encode("utf-8")).hexdigest()
+
+
+def _object(value: object, keys: set[str], where: str) -> dict:
+    if not isinstance(value, dict):
+        raise MalformedManifestError(f"The manifest's {where} must be a JSON object.")
+    if missing := sorted(keys - value.keys()):
+        raise MalformedManifestError(f"The manifest's {where} is missing {', '.join(missing)}.")
+    if extra := sorted(value.keys() - keys):
+        raise MalformedManifestError(f"The manifest's {where} has unexpected fields: {', '.join(extra)}.")
+    return value
+
+
+def _array(value: object, where: str) -> list:
+    if not isinstance(value, list):
+        raise MalformedManifestError(f"The manifest's {where} must be a JSON list.")
+    return value
+
+
+def manifest_from_json(text: str | bytes) -> Manifest:
+    """Parse a published manifest, checking its shape and values.
+
+    Raises MalformedManifestError with a readable message for anything that is not a manifest.
+    Preferred codes that name no institution of the manifest are kept (the draw ignores them).
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, TypeError) as exc:
+        raise MalformedManifestError(f"The manifest is not valid JSON: {exc}.") from exc
+    top = _object(data, {"round", "rule", "institutions", "applications"}, "top level")
+    institutions = []
+    for n, item in enumerate(_array(top["institutions"], "institutions"), start=1):
+        item = _object(item, {"code", "budget"}, f"institution #{n}")
+        institutions.append(PoolInstitution(item["code"], item["budget"]))
+    applications = []
+    for n, item in enumerate(_array(top["applications"], "applications"), start=1):
+        item = _object(item, {"id", "weight", "amount", "preferred"}, f"application #{n}")
+        preferred = tuple(_array(item["preferred"], f"application #{n} preferred"))
+        applications.append(PoolApplication(item["id"], item["weight"], item["amount"], preferred))
+    return Manifest(top["round"], top["rule"], tuple(institutions), tuple(applications))
+
+
+def draw_key(seed: str, round_code: str, app_id: int, weight: int) -> float:
+    """Return the Efraimidis-Spirakis key of one application (DESIGN.md section 4, step 4)."""
+    digest = hashlib.sha256(f"{seed}:{round_code}:{app_id}".encode()).digest()
+    u = (int.from_bytes(digest, "big") + 1) / _KEY_DENOMINATOR
+    return math.log(u) / weight
+
+
+def rank_by_key(keys: Mapping[int, float]) -> list[int]:
+    """Return application ids in draw order: key descending, equal keys by id ascending."""
+    ids = sorted(keys)
+    values = [keys[app_id] for app_id in ids]
+    return [ids[p] for p in _order(values)]
+
+
+def _order(keys: Sequence[float]) -> list[int]:
+    # Positions are in id order; a stable sort with reverse=True keeps equal keys in that order.
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """A manifest flattened to parallel lists indexed by position (apps by id, institutions by code)."""
+
+    round_code: str
+    codes: tuple[str, ...]
+    budgets: tuple[int, ...]
+    ids: tuple[int, ...]
+    id_bytes: tuple[bytes, ...]
+    weights: tuple[int, ...]
+    amounts: tuple[int, ...]
+    candidates: tuple[tuple[int, ...] | None, ...]  # None: every institution
+
+
+def _pool(manifest: Manifest) -> _Pool:
+    if manifest.rule != RULE_VERSION:
+        raise UnsupportedRuleError(f"This system draws with rule {RULE_VERSION}, not {manifest.rule}.")
+    codes = tuple(inst.code for inst in manifest.institutions)
+    index = {code: n for n, code in enumerate(codes)}
+    apps = manifest.applications
+    return _Pool(
+        manifest.round_code,
+        codes,
+        tuple(inst.budget for inst in manifest.institutions),
+        tuple(app.id for app in apps),
+        tuple(str(app.id).encode() for app in apps),
+        tuple(app.weight for app in apps),
+        tuple(app.amount for app in apps),
+        tuple(tuple(sorted(index[c] for c in app.preferred if c in index)) or None for app in apps),
+    )
+
+
+def _keys(pool: _Pool, seed: str) -> list[float]:
+    prefix = hashlib.sha256(f"{seed}:{pool.round_code}:".encode())
+    copy, from_bytes, log, denominator = prefix.copy, int.from_bytes, math.log, _KEY_DENOMINATOR
+    keys = []
+    for id_bytes, weight in zip(pool.id_bytes, pool.weights, strict=True):
+        digest = copy()
+        digest.update(id_bytes)
+        keys.append(log((from_bytes(digest.digest(), "big") + 1) / denominator) / weight)
+    return keys
+
+
+def _best(candidates: Iterable[int], remaining: Sequence[int], amount: int) -> int:
+    """Return the candidate with the most budget left that covers `amount`, or -1 if none does.
+
+    Candidates come in code order, so the strict comparison leaves a tie with the lowest code.
+    """
+    best, best_left = -1, -1
+    for inst in candidates:
+        left = remaining[inst]
+        if left >= amount and left > best_left:
+            best, best_left = inst, left
+    return best
+
+
+def _allocate(pool: _Pool, order: Iterable[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Walk the draw order; return (position, institution) per selected application and budgets left."""
+    remaining = list(pool.budgets)
+    # Max-heap of (-left, institution) with lazy deletion: budgets only fall during a draw, so an
+    # entry whose figure no longer matches is stale, and the top valid entry is the best candidate
+    # for an application without preferences (most left, then lowest code).
+    heap = [(-left, inst) for inst, left in enumerate(remaining)]
+    heapify(heap)
+    placed = []
+    amounts, candidates = pool.amounts, pool.candidates
+    for pos in order:
+        amount, among = amounts[pos], candidates[pos]
+        if among is None:
+            neg_left, inst = heap[0]
+            while -neg_left != remaining[inst]:
+                heappop(heap)
+                neg_left, inst = heap[0]
+            if -neg_left < amount:
+                continue
+            remaining[inst] = left = -neg_left - amount
+            heapreplace(heap, (-left, inst))
+        else:
+            inst = _best(among, remaining, amount)
+            if inst < 0:
+                continue
+            remaining[inst] = left = remaining[inst] - amount
+            heappush(heap, (-left, inst))
+        placed.append((pos, inst))
+    return placed, remaining
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    """An application's place in the draw order and the key that put it there."""
+
+    app_id: int
+    key: float
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A selected application, the institution whose budget takes it, and its 1-based draw rank."""
+
+    app_id: int
+    institution_code: str
+    amount: int
+    rank: int
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    """Everything the draw decided, plus what identifies the inputs it was run on."""
+
+    round_code: str
+    rule: str
+    seed: str
+    manifest_sha256: str
+    order: tuple[RankedApplication, ...]
+    selected: tuple[Allocation, ...]
+    waitlist: tuple[int, ...]
+    remaining: dict[str, int] = field(default_factory=dict)
+
+
+def run_draw(manifest: Manifest, seed: str) -> DrawResult:
+    """Run the draw of DESIGN.md section 4 on a manifest with a seed.
+
+    Order: key descending; equal keys by application id ascending. Allocation walks that order; the
+    candidates are the preferred institutions present in the manifest, or all of them when the
+    application names none of those. It goes to the candidate with the most round budget left that
+    still covers its amount; equal budgets go to the lowest institution code (Unicode code-point
+    order). One that fits nowhere joins the waitlist, which keeps the draw order. `rank` is the
+    application's 1-based place in the draw order. Raises UnsupportedRuleError for another rule.
+    """
+    pool = _pool(manifest)
+    keys = _keys(pool, seed)
+    order = _order(keys)
+    placed, remaining = _allocate(pool, order)
+    rank = {pos: n for n, pos in enumerate(order, start=1)}
+    selected_positions = {pos for pos, _ in placed}
+    return DrawResult(
+        round_code=manifest.round_code,
+        rule=manifest.rule,
+        seed=seed,
+        manifest_sha256=manifest_sha256(manifest),
+        order=tuple(RankedApplication(pool.ids[pos], keys[pos]) for pos in order),
+        selected=tuple(
+            Allocation(pool.ids[pos], pool.codes[inst], pool.amounts[pos], rank[pos]) for pos, inst in placed
+        ),
+        waitlist=tuple(pool.ids[pos] for pos in order if pos not in selected_positions),
+        remaining=dict(zip(pool.codes, remaining, strict=True)),
+    )
+
+
+def result_json(result: DrawResult) -> str:
+    """Return the canonical JSON of a draw result for publication beside the manifest and seed."""
+    return _canonical(
+        {
+            "round": result.round_code,
+            "rule": result.rule,
+            "seed": result.seed,
+            "manifest_sha256": result.manifest_sha256,
+            "order": [{"id": e.app_id, "key": e.key} for e in result.order],
+            "selected": [
+                {"id": a.app_id, "institution": a.institution_code, "amount": a.amount, "rank": a.rank}
+                for a in result.selected
+            ],
+            "waitlist": list(result.waitlist),
+            "remaining": result.remaining,
+        }
+    )
+
+
+def refill_after_withdrawal(
+    manifest: Manifest, result: DrawResult, withdrawn_app_id: int
+) -> tuple[DrawResult, Allocation | None]:
+    """Return the result after a selected application withdraws, and the promoted allocation if any.
+
+    The withdrawn amount returns to its institution. The first waitlisted application (waitlist
+    order) with a candidate covering its amount is then allocated by the rule of `run_draw` and leaves
+    the waitlist; at most one is promoted. Raises NotSelectedError when the application holds no
+    allocation, SelectionError when the result was not drawn from this manifest.
+    """
+    if result.manifest_sha256 != manifest_sha256(manifest):
+        raise SelectionError("This draw result was not drawn from this manifest.")
+    withdrawn = next((a for a in result.selected if a.app_id == withdrawn_app_id), None)
+    if withdrawn is None:
+        raise NotSelectedError(f"Application {withdrawn_app_id} is not selected, so it cannot withdraw.")
+    pool = _pool(manifest)
+    remaining = [result.remaining[code] for code in pool.codes]
+    remaining[pool.codes.index(withdrawn.institution_code)] += withdrawn.amount
+    rank = {entry.app_id: n for n, entry in enumerate(result.order, start=1)}
+    promoted = _promote_first_that_fits(pool, result.waitlist, remaining, rank)
+    selected = tuple(a for a in result.selected if a.app_id != withdrawn_app_id)
+    return replace(
+        result,
+        selected=selected + ((promoted,) if promoted else ()),
+        waitlist=tuple(a for a in result.waitlist if promoted is None or a != promoted.app_id),
+        remaining=dict(zip(pool.codes, remaining, strict=True)),
+    ), promoted
+
+
+def _promote_first_that_fits(
+    pool: _Pool, waitlist: Iterable[int], remaining: list[int], rank: Mapping[int, int]
+) -> Allocation | None:
+    """Allocate the first waitlisted application that fits, charging `remaining`; None if none fits."""
+    position = {app_id: pos for pos, app_id in enumerate(pool.ids)}
+    for app_id in waitlist:
+        pos = position[app_id]
+        among = pool.candidates[pos] or range(len(pool.codes))
+        inst = _best(among, remaining, pool.amounts[pos])
+        if inst >= 0:
+            remaining[inst] -= pool.amounts[pos]
+            return Allocation(app_id, pool.codes[inst], pool.amounts[pos], rank[app_id])
+    return None
+
+
+def _count_selected(pool: _Pool, seed: str, start: int, stop: int) -> list[int]:
+    """Count, per application position, the derived seeds start..stop-1 in which it is selected."""
+    counts = [0] * len(pool.ids)
+    for i in range(start, stop):
+        placed, _ = _allocate(pool, _order(_keys(pool, f"{seed}#{i}")))
+        for pos, _inst in placed:
+            counts[pos] += 1
+    return counts
+
+
+def _available_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _selection_counts(
+    manifest: Manifest, seed: str, n: int, processes: int | None
+) -> tuple[_Pool, list[int]]:
+    if not _whole(n, 1):
+        raise SelectionError(f"The number of derived seeds must be 1 or more, not {n!r}.")
+    pool = _pool(manifest)
+    if processes is None:
+        processes = _available_cpus() if n * len(pool.ids) >= _PARALLEL_THRESHOLD else 1
+    processes = max(1, min(processes, n))
+    if processes == 1:
+        return pool, _count_selected(pool, seed, 0, n)
+    bounds = [n * k // processes for k in range(processes + 1)]
+    # Integer counts summed over disjoint seed ranges: identical to the in-process path.
+    with ProcessPoolExecutor(max_workers=processes) as executor:
+        chunks = executor.map(
+            _count_selected, [pool] * processes, [seed] * processes, bounds[:-1], bounds[1:]
+        )
+        return pool, [sum(column) for column in zip(*chunks, strict=True)]
+
+
+def estimated_selection_rate(
+    manifest: Manifest, seed: str, n: int = 1000, *, processes: int | None = None
+) -> dict[int, float]:
+    """Return, per application id, the fraction of the derived seeds f"{seed}#{i}" (i < n) that select it.
+
+    `processes` > 1 spreads the seeds over a process pool; None picks the CPU count for large pools.
+    Raises SelectionError for n < 1 and UnsupportedRuleError for another rule.
+    """
+    pool, counts = _selection_counts(manifest, seed, n, processes)
+    return {app_id: count / n for app_id, count in zip(pool.ids, counts, strict=True)}
+
+
+def expected_rates(
+    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, processes: int | None = None
+) -> dict[str, float]:
+    """Return, per tier, the mean fraction of that tier's pool applications selected over n derived seeds.
+
+    `tier_of` maps every application id of the manifest to its tier name; tiers without applications
+    are left out. Raises SelectionError when an application has no tier, and as
+    `estimated_selection_rate` does.
+    """
+    if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
+        raise SelectionError(f"Application {missing[0]} has no weight tier.")
+    pool, counts = _selection_counts(manifest, seed, n, processes)
+    selections: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    for app_id, count in zip(pool.ids, counts, strict=True):
+        tier = tier_of[app_id]
+        selections[tier] = selections.get(tier, 0) + count
+        sizes[tier] = sizes.get(tier, 0) + 1
+    return {tier: selections[tier] / (n * sizes[tier]) for tier in sorted(sizes)}
