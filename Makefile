@@ -1,0 +1,94 @@
+# The commands the README gives: make run, make test, make bench, make lint.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app marketplace
+STAMP := .make
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages: WeasyPrint's libraries with HarfBuzz subsetting, a Korean font; tests add
+# poppler (pdftoppm/pdffonts), Debian's chromium for the browser test; benchmarks add wrk.
+DEB_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum nodejs npm
+DEB_TEST := $(DEB_RUN) poppler-utils chromium
+DEB_BENCH := $(DEB_TEST) wrk
+
+define ensure_debian
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ "$(1)" != "" ] && ! $(PYTHON) -c "import ensurepip" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
+	if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  missing=$$(echo $$missing | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' '); fi; \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else \
+	    echo "Some Debian packages are missing. Install them as root, then run make again:"; \
+	    echo "  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+.PHONY: run test bench lint setup setup-test debs-run debs-test debs-bench assets translations db demo serve clean
+
+debs-run:
+	$(call ensure_debian,$(DEB_RUN))
+debs-test:
+	$(call ensure_debian,$(DEB_TEST))
+debs-bench:
+	$(call ensure_debian,$(DEB_BENCH))
+
+$(STAMP)/venv: pyproject.toml
+	@mkdir -p $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $@
+
+$(STAMP)/assets: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor/krds && mkdir -p static/vendor/krds
+	cp -r node_modules/krds-uiux/resources/css node_modules/krds-uiux/resources/img \
+	      node_modules/krds-uiux/resources/fonts static/vendor/krds/
+	@touch $@
+
+assets: $(STAMP)/assets
+
+translations: $(STAMP)/venv
+	@$(FLASK) translations build
+
+db: $(STAMP)/venv
+	@$(FLASK) db upgrade
+	@$(FLASK) init-wal
+
+demo: db
+	@$(FLASK) seed-demo
+
+setup: debs-run $(STAMP)/venv assets translations db demo
+
+setup-test: debs-test $(STAMP)/venv assets translations
+
+run: setup
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --worker-class gthread --timeout 120 \
+	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) 'marketplace:create_app()'
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: debs-bench $(STAMP)/venv assets translations
+	$(BIN)/python benchmarks/run_all.py
+
+lint: $(STAMP)/venv
+	$(BIN)/ruff check marketplace tests benchmarks
+
+clean:
+	rm -rf $(STAMP) $(VENV) node_modules static/vendor

@@ -1,0 +1,93 @@
+"""The pilot-purchase marketplace: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from . import access, errors, i18n, navigation, security
+from .config import ROOT, from_environment
+from .database import configure_engine
+from .extensions import babel, csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app from the environment, overridden by `config` (tests pass theirs)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(ROOT / "instance"))
+    app.config.update(from_environment())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    with app.app_context():
+        configure_engine(db.engine)
+
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    i18n.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)
+    app.before_request(security.start_request)
+    app.before_request(access.enforce_access)
+    app.after_request(security.set_headers)
+    _register_blueprints(app)
+    _register_routes(app)
+
+    from . import cli
+    cli.init_app(app)
+    warn_without_harfbuzz_subset()
+    return app
+
+
+def warn_without_harfbuzz_subset() -> None:
+    """WeasyPrint falls back to fontTools without libharfbuzz-subset: Korean PDFs then take seconds."""
+    import ctypes.util
+
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        log.warning("libharfbuzz-subset0 is not installed: PDF font subsetting will use fontTools and "
+                    "Korean reports will render 10-100x slower. Install it: apt-get install libharfbuzz-subset0")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .ministry.views import bp as ministry_bp
+    from .public.views import bp as public_bp
+    from .supplier.views import bp as supplier_bp
+
+    for blueprint in (auth_bp, public_bp, supplier_bp, ministry_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_routes(app: Flask) -> None:
+    @app.get("/healthz", endpoint="health")
+    def health():
+        """Liveness probe for load balancers."""
+        return {"status": "ok"}
+
+
+@login_manager.user_loader
+def _load_user(token: str):
+    from .models import User
+
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user

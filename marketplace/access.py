@@ -1,0 +1,61 @@
+"""Who may use which endpoint: the one table, and the hook that enforces it.
+
+Every endpoint must appear here; tests/functional/test_access.py walks app.url_map and fails for an
+endpoint without a declaration. Object-level checks (supplier A vs supplier B) live in the services.
+"""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+ANYONE = frozenset({"anonymous", "supplier", "buyer", "ministry"})
+SIGNED_IN = frozenset({"supplier", "buyer", "ministry"})
+SUPPLIER = frozenset({"supplier"})
+BUYER = frozenset({"buyer"})
+MINISTRY = frozenset({"ministry"})
+BUYER_OR_MINISTRY = frozenset({"buyer", "ministry"})
+ANONYMOUS_ONLY = frozenset({"anonymous"})
+
+ACCESS: dict[str, frozenset[str]] = {
+    # --- infrastructure
+    "static": ANYONE,
+    "health": ANYONE,
+    # --- auth
+    "auth.login": ANYONE,
+    "auth.logout": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "public.set_language": ANYONE,
+    # --- public
+    "public.index": ANYONE,
+    # --- supplier
+    "supplier.dashboard": SUPPLIER,
+    # --- ministry
+    "ministry.dashboard": MINISTRY,
+    # --- rounds (issue 3)
+    # --- quotas and orders (issue 4)
+    # --- reports and verification (issue 5)
+}
+
+
+def role_of(user) -> str:
+    return user.role if getattr(user, "is_authenticated", False) else "anonymous"
+
+
+def enforce_access():
+    """before_request: refuse endpoints not declared, send anonymous users to log in, 403 others."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # 404/405 follow
+    allowed = ACCESS.get(endpoint)
+    if allowed is None:
+        abort(403)
+    role = role_of(current_user)
+    if role in allowed:
+        return None
+    if role == "anonymous":
+        if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+            return jsonify(error="login required"), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    abort(403)

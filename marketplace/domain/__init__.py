@@ -1,0 +1,1 @@
+"""Business rules in pure Python: no Flask, no SQLAlchemy, no I/O."""

@@ -1,0 +1,61 @@
+"""Fixed vocabularies: regions, size classes, product categories, contract methods, certificate types."""
+
+from .errors import N_
+
+REGIONS = {
+    "seoul": N_("Seoul"), "busan": N_("Busan"), "daegu": N_("Daegu"), "incheon": N_("Incheon"),
+    "gwangju": N_("Gwangju"), "daejeon": N_("Daejeon"), "ulsan": N_("Ulsan"), "sejong": N_("Sejong"),
+    "gyeonggi": N_("Gyeonggi"), "gangwon": N_("Gangwon"), "chungbuk": N_("North Chungcheong"),
+    "chungnam": N_("South Chungcheong"), "jeonbuk": N_("North Jeolla"), "jeonnam": N_("South Jeolla"),
+    "gyeongbuk": N_("North Gyeongsang"), "gyeongnam": N_("South Gyeongsang"), "jeju": N_("Jeju"),
+}
+
+SIZE_CLASSES = {"micro": N_("Micro enterprise"), "small": N_("Small enterprise"),
+                "medium": N_("Medium enterprise")}
+
+CATEGORIES = {
+    "energy": N_("Energy and power"), "water": N_("Water and environment"),
+    "construction": N_("Construction and materials"), "transport": N_("Transport and safety"),
+    "ict": N_("ICT and software"), "electronics": N_("Electronics and sensors"),
+    "machinery": N_("Machinery and equipment"), "medical": N_("Medical and health"),
+    "office": N_("Office and facilities"), "other": N_("Other"),
+}
+
+INSTITUTION_KIND_LABELS = {
+    "central_agency": N_("Central government agency"), "public_enterprise": N_("Public enterprise"),
+    "quasi_governmental": N_("Quasi-governmental institution"), "local_government": N_("Local government"),
+    "education_office": N_("Education office"), "other": N_("Other public institution"),
+}
+
+CONTRACT_METHODS = {
+    "private_contract": N_("Private contract (수의계약)"), "limited_tender": N_("Limited tender"),
+    "general_tender": N_("General tender"), "shopping_mall": N_("Public procurement shopping mall"),
+}
+
+# (code, Korean name, English name): the qualifying certificate types of DESIGN.md section 1.
+CERTIFICATE_TYPES = (
+    ("EPC", "성능인증", "Performance certification (EPC)"),
+    ("PPS_EXCELLENT", "우수조달물품", "PPS excellent procurement product"),
+    ("NEP", "신제품인증", "New excellent product (NEP)"),
+    ("GS", "GS인증", "GS software certification"),
+    ("INNOVATION", "혁신제품", "Innovation product"),
+    ("WIN_WIN", "상생협력제품", "Win-win cooperation product"),
+    ("INVENTION", "우수발명품", "Excellent invention product"),
+    ("VENTURE", "벤처창업혁신조달상품", "Venture/startup innovative procurement product"),
+    ("GREEN", "녹색기술제품", "Green technology product"),
+    ("OTHER", "기타 중소벤처기업부 고시 인증", "Other type notified by the ministry"),
+)
+
+ROLE_LABELS = {"supplier": N_("Supplier"), "buyer": N_("Buyer"), "ministry": N_("Ministry staff")}
+
+STATUS_LABELS = {
+    "pending": N_("Pending review"), "approved": N_("Approved"), "rejected": N_("Rejected"),
+    "suspended": N_("Suspended"), "verified": N_("Verified"), "revoked": N_("Revoked"),
+    "draft": N_("Draft"), "listed": N_("Listed"), "delisted": N_("Delisted"), "open": N_("Open"),
+    "closed": N_("Closed"), "drawn": N_("Drawn"), "published": N_("Published"),
+    "submitted": N_("Submitted"), "withdrawn": N_("Withdrawn"), "eligible": N_("Eligible"),
+    "ineligible": N_("Ineligible"), "selected": N_("Selected"), "waitlisted": N_("Waitlisted"),
+    "not_selected": N_("Not selected"), "placed": N_("Placed"), "delivered": N_("Delivered"),
+    "inspected": N_("Inspected"), "evaluated": N_("Evaluated"), "cancelled": N_("Cancelled"),
+    "accepted": N_("Accepted"), "valid": N_("Valid"), "active": N_("Active"), "expired": N_("Expired"),
+}

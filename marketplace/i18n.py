@@ -1,0 +1,75 @@
+"""Language choice, display filters (won, Seoul time) and the Babel catalogue build."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_babel import get_locale, gettext
+
+SEOUL = ZoneInfo("Asia/Seoul")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    """?lang= (remembered in the session), then the session, then the browser, then Korean."""
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "ko")
+
+
+def krw(amount: int | None, unit: bool = True) -> str:
+    """1234567 -> '1,234,567원' (ko) or 'KRW 1,234,567' (en)."""
+    if amount is None:
+        return "-"
+    figure = f"{amount:,}"
+    if not unit:
+        return figure
+    return f"{figure}원" if current_language() == "ko" else f"KRW {figure}"
+
+
+def kst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp shown in Seoul time with the zone, e.g. '2018-09-14 18:00 KST'."""
+    if moment is None:
+        return "-"
+    return moment.astimezone(SEOUL).strftime(fmt) + " KST"
+
+
+def isodate(day: date | None) -> str:
+    return day.isoformat() if day else "-"
+
+
+def localized(obj, field: str = "name") -> str:
+    """obj.name_en in English when it is filled in, else obj.name_ko (Korean names always exist)."""
+    if current_language() == "en":
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_ko")
+
+
+def label(vocabulary: dict[str, str], code: str | None) -> str:
+    """Translate a code of one of the fixed vocabularies in marketplace.domain.reference."""
+    return gettext(vocabulary[code]) if code in vocabulary else (code or "-")
+
+
+def domain_message(error) -> str:
+    """A DomainError's message in the user's language."""
+    message = getattr(error, "message", str(error))
+    return gettext(message, **getattr(error, "params", {}))
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
+    app.jinja_env.globals.update(label=label, current_language=current_language)

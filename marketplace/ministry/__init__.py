@@ -1,0 +1,1 @@
+"""ministry blueprint."""

@@ -1,0 +1,15 @@
+"""SQLAlchemy models, one module per area; import them from here."""
+
+from .accounts import ROLES, OneTimeToken, User
+from .audit import AuditEvent
+from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
+from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
+from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
+from .rounds import Allocation, Application, Draw, Round, RoundInstitution, application_preferences
+
+__all__ = [
+    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate",
+    "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "Mou",
+    "OneTimeToken", "Order", "Product", "QuotaEntry", "ReportDocument", "Round", "RoundInstitution",
+    "StoredFile", "User", "application_preferences", "product_certificates",
+]

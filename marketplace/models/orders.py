@@ -1,0 +1,126 @@
+"""Pilot purchases, post-use evaluations and audit-relief certificates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..extensions import db
+from .types import BigId, Money, UTCDateTime, utcnow
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("amount_krw > 0", name="amount_positive"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "status IN ('placed', 'delivered', 'inspected', 'evaluated', 'cancelled')", name="status"),
+        Index("ix_orders_institution_status", "institution_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    mou_id: Mapped[int] = mapped_column(ForeignKey("mous.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocations.id"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_krw: Mapped[int] = mapped_column(Money)
+    amount_krw: Mapped[int] = mapped_column(Money)
+    contract_method: Mapped[str] = mapped_column(String(30))
+    ordered_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="placed")
+    no_private_interest: Mapped[bool] = mapped_column(default=False)
+    quota_before_krw: Mapped[int] = mapped_column(Money)
+    delivered_on: Mapped[date | None]
+    inspected_on: Mapped[date | None]
+    inspection_result: Mapped[str | None] = mapped_column(String(20))
+    inspection_note: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    institution: Mapped[Institution] = relationship()  # noqa: F821
+    mou: Mapped[Mou] = relationship()  # noqa: F821
+    buyer: Mapped[User] = relationship()  # noqa: F821
+    product: Mapped[Product] = relationship()  # noqa: F821
+    allocation: Mapped[Allocation] = relationship()  # noqa: F821
+    certificate: Mapped[Certificate] = relationship()  # noqa: F821
+    evaluation: Mapped[Evaluation | None] = relationship(back_populates="order", uselist=False)
+    relief_certificate: Mapped[AuditReliefCertificate | None] = relationship(
+        back_populates="order", uselist=False)
+
+
+class Evaluation(db.Model):
+    """A buyer's post-use evaluation of an order; scores are 1 to 5."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = tuple(
+        CheckConstraint(f"{c} BETWEEN 1 AND 5", name=f"{c}_range")
+        for c in ("conformance", "quality", "delivery", "support", "overall")
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    conformance: Mapped[int] = mapped_column(Integer)
+    quality: Mapped[int] = mapped_column(Integer)
+    delivery: Mapped[int] = mapped_column(Integer)
+    support: Mapped[int] = mapped_column(Integer)
+    overall: Mapped[int] = mapped_column(Integer)
+    would_buy_again: Mapped[bool]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="evaluation")
+
+
+class AuditReliefCertificate(db.Model):
+    """The audit-relief certificate of one order: issued once, reproduced byte for byte."""
+
+    __tablename__ = "audit_relief_certificates"
+    __table_args__ = (CheckConstraint("status IN ('valid', 'revoked')", name="status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    serial: Mapped[str] = mapped_column(String(30), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    language: Mapped[str] = mapped_column(String(5), default="ko")
+    facts_json: Mapped[str] = mapped_column(Text)
+    facts_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="valid")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    order: Mapped[Order] = relationship(back_populates="relief_certificate")
+
+
+class ReportDocument(db.Model):
+    """A generated PDF report: what it covered, who asked, and the hash of what was served."""
+
+    __tablename__ = "report_documents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    params: Mapped[dict] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

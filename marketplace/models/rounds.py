@@ -1,0 +1,152 @@
+"""Rounds, applications, the frozen pool, the draw and its allocations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import BigId, Money, UTCDateTime, utcnow
+
+application_preferences = Table(
+    "application_preferences",
+    db.metadata,
+    Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id"), primary_key=True),
+)
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'drawn', 'published')", name="status"),
+        CheckConstraint("opens_at < closes_at", name="window"),
+        CheckConstraint("cap_krw > 0", name="cap_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    title_ko: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cap_krw: Mapped[int] = mapped_column(Money)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    weight_first_timer: Mapped[int] = mapped_column(Integer, default=3)
+    weight_startup: Mapped[int] = mapped_column(Integer, default=2)
+    weight_general: Mapped[int] = mapped_column(Integer, default=1)
+    small_record_limit_krw: Mapped[int] = mapped_column(Money, default=500_000_000)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    budgets: Mapped[list[RoundInstitution]] = relationship(back_populates="round", cascade="all, delete-orphan")
+    applications: Mapped[list[Application]] = relationship(back_populates="round")
+    draw: Mapped[Draw | None] = relationship(back_populates="round", uselist=False)
+
+
+class RoundInstitution(db.Model):
+    """An institution taking part in a round, with the budget it puts in."""
+
+    __tablename__ = "round_institutions"
+    __table_args__ = (CheckConstraint("budget_krw > 0", name="budget_positive"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True)
+    budget_krw: Mapped[int] = mapped_column(Money)
+
+    round: Mapped[Round] = relationship(back_populates="budgets")
+    institution: Mapped[Institution] = relationship()  # noqa: F821
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("round_id", "product_id", name="uq_applications_round_product"),
+        CheckConstraint("amount_krw > 0", name="amount_positive"),
+        CheckConstraint(
+            "status IN ('submitted', 'withdrawn', 'eligible', 'ineligible', 'selected', 'waitlisted', "
+            "'not_selected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    receipt_no: Mapped[str] = mapped_column(String(30), unique=True)
+    amount_krw: Mapped[int] = mapped_column(Money)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    # Filled at close: reasons (list of codes) and the company's data as of close.
+    eligibility_reasons: Mapped[list | None] = mapped_column(JSON)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    weight: Mapped[int | None] = mapped_column(Integer)
+    score_innovation: Mapped[int | None] = mapped_column(Integer)
+    score_capability: Mapped[int | None] = mapped_column(Integer)
+    score_need: Mapped[int | None] = mapped_column(Integer)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship(back_populates="applications")
+    company: Mapped[Company] = relationship()  # noqa: F821
+    product: Mapped[Product] = relationship()  # noqa: F821
+    preferred: Mapped[list[Institution]] = relationship(secondary=application_preferences)  # noqa: F821
+
+    @property
+    def total_score(self) -> int | None:
+        parts = (self.score_innovation, self.score_capability, self.score_need)
+        return None if any(p is None for p in parts) else sum(parts)
+
+
+class Draw(db.Model):
+    """The frozen pool manifest (published before the seed) and, once run, the draw result."""
+
+    __tablename__ = "draws"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    rule_version: Mapped[str] = mapped_column(String(20))
+    manifest_json: Mapped[str] = mapped_column(Text)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    seed: Mapped[str | None] = mapped_column(String(200))
+    seed_source: Mapped[str] = mapped_column(Text, default="")
+    result_json: Mapped[str | None] = mapped_column(Text)
+    expected_rates: Mapped[dict | None] = mapped_column(JSON)
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship(back_populates="draw")
+
+
+class Allocation(db.Model):
+    """A selected application's allocation to one institution: what an order rests on."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'withdrawn')", name="status"),
+        CheckConstraint("amount_krw > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    amount_krw: Mapped[int] = mapped_column(Money)
+    rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    via_waitlist: Mapped[bool] = mapped_column(default=False)
+    valid_until: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    application: Mapped[Application] = relationship()
+    institution: Mapped[Institution] = relationship()  # noqa: F821

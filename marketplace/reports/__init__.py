@@ -1,0 +1,1 @@
+"""Builds report data and renders PDFs; the only package that imports WeasyPrint."""

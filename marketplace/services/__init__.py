@@ -1,0 +1,1 @@
+"""Use cases: load rows, call the domain, persist, commit once. No request, flash or abort here."""

@@ -1,0 +1,30 @@
+"""Append-only audit events."""
+
+from __future__ import annotations
+
+from ..context import request_id
+from ..extensions import db
+from ..models import AuditEvent, User
+
+
+def record_event(actor: User | None, action: str, obj, *, before: dict | None = None,
+                 after: dict | None = None, reason: str = "", company_id: int | None = None,
+                 institution_id: int | None = None) -> AuditEvent:
+    """Add an audit event to the session; the calling service commits it with its own change."""
+    if getattr(obj, "id", 0) is None:
+        db.session.flush()  # the object needs its id before the event can name it
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role if actor else "system",
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        company_id=company_id if company_id is not None else getattr(obj, "company_id", None),
+        institution_id=institution_id if institution_id is not None else getattr(obj, "institution_id", None),
+        before=before,
+        after=after,
+        reason=reason,
+        request_id=request_id.get(),
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,191 @@
+"""Fixtures: an app per test on a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import make_url, text
+
+from marketplace import create_app
+from marketplace.extensions import db
+from tests.factories import DEFAULT_PASSWORD
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def pytest_configure(config):
+    if os.environ.get("REQUIRE_POSTGRES") and not TEST_DATABASE_URL:
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
+
+
+def base_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+
+
+def psycopg_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class PostgresServer:
+    """Creates throw-away databases on the server TEST_DATABASE_URL points at."""
+
+    def __init__(self, url: str):
+        self.url = make_url(psycopg_url(url))
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(
+            host=self.url.host, port=self.url.port or 5432, user=self.url.username,
+            password=self.url.password, dbname=self.url.database, autocommit=True)
+
+    def create(self) -> str:
+        name = f"mp_test_{uuid.uuid4().hex[:12]}"
+        with self._admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return PostgresServer(TEST_DATABASE_URL)
+
+
+def _prepare_schema(url: str) -> None:
+    from marketplace.database import enable_wal
+    from marketplace.services.reference import ensure_certificate_types
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        db.create_all()
+        enable_wal(db.engine)
+        ensure_certificate_types()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _prepare_schema(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_session_db(request):
+    server = request.getfixturevalue("postgres_server")
+    url = server.create()
+    _prepare_schema(url)
+    yield url
+    server.drop(url)
+
+
+def _truncate_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    from marketplace.services.reference import ensure_certificate_types
+
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    app = create_app(base_config(url))
+    with app.app_context():
+        ensure_certificate_types()
+        db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A fresh database for one test: a copy of the SQLite template, or a truncated PostgreSQL one."""
+    if request.param == "sqlite":
+        target = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("postgres_session_db")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_template):
+    """For tests that only make sense once (access matrix, pages): a SQLite copy."""
+    target = tmp_path / "test.sqlite3"
+    shutil.copy(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+def _app_for(url: str):
+    app = create_app(base_config(url))
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def app(database_url):
+    yield from _app_for(database_url)
+
+
+@pytest.fixture
+def sqlite_app(sqlite_url):
+    yield from _app_for(sqlite_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = DEFAULT_PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make():
+    """Builders for test rows in the current app context (request `app` or `sqlite_app` first)."""
+    from tests import factories
+
+    return factories.Builders()

@@ -1,0 +1,88 @@
+"""Every endpoint declares who may use it, and each role gets exactly that."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from marketplace import create_app
+from marketplace.access import ACCESS
+from tests.conftest import base_config
+
+ROLES = ("anonymous", "supplier", "buyer", "ministry")
+
+
+def all_rules():
+    app = create_app(base_config("sqlite://"))
+    return [rule for rule in app.url_map.iter_rules()]
+
+
+RULES = all_rules()
+
+
+def test_every_endpoint_declares_which_roles_may_use_it():
+    missing = sorted({rule.endpoint for rule in RULES} - ACCESS.keys())
+    assert not missing, f"add these endpoints to marketplace/access.py ACCESS: {missing}"
+
+
+def test_the_access_table_names_no_endpoint_that_does_not_exist():
+    stale = sorted(ACCESS.keys() - {rule.endpoint for rule in RULES})
+    assert not stale, f"remove or fix these ACCESS entries: {stale}"
+
+
+class World:
+    """One object of each kind, owned by the signed-in supplier / buyer, to fill URL arguments."""
+
+    def __init__(self, make):
+        self.supplier = make.user("supplier")
+        company = self.supplier.company
+        self.buyer = make.user("buyer")
+        self.ministry = make.user("ministry")
+        self.product = make.product(company)
+        self.certificate = self.product.certificates[0]
+        self.values = {
+            "company_id": company.id, "product_id": self.product.id, "certificate_id": self.certificate.id,
+            "institution_id": self.buyer.institution_id, "filename": "css/app.css",
+        }
+        self.extend_values(make)
+
+    def extend_values(self, make):
+        """Later areas add their URL arguments here (round_code, order_id, serial, ...)."""
+        from tests.functional import access_samples
+
+        self.values.update(access_samples.values(self, make))
+
+    def url_for(self, rule) -> str:
+        values = {}
+        for argument in rule.arguments:
+            assert argument in self.values, f"no sample value for <{argument}> in {rule.rule}"
+            values[argument] = self.values[argument]
+        url = rule.rule
+        for name, value in values.items():
+            url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), url)
+        return url
+
+
+CASES = [(rule.endpoint, rule, role) for rule in RULES if rule.endpoint in ACCESS for role in ROLES]
+
+
+@pytest.mark.parametrize("endpoint,rule,role", CASES, ids=[f"{e}-{r}" for e, _, r in CASES])
+def test_each_role_is_let_in_or_refused_as_declared(sqlite_app, make, endpoint, rule, role):
+    world = World(make)
+    client = sqlite_app.test_client()
+    if role != "anonymous":
+        from tests.factories import DEFAULT_PASSWORD
+
+        user = getattr(world, role)
+        assert client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+    response = client.open(world.url_for(rule), method=method)
+    refused = response.status_code == 403 or (
+        response.status_code == 302 and "/login" in response.headers.get("Location", "")
+        and role == "anonymous")
+    if role in ACCESS[endpoint]:
+        assert not refused, f"{role} should be allowed on {endpoint}, got {response.status_code}"
+        assert response.status_code < 500
+    else:
+        assert refused, f"{role} should be refused on {endpoint}, got {response.status_code}"
