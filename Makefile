@@ -35,7 +35,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: run test bench lint setup setup-test debs-run debs-test debs-bench assets translations db demo serve clean
+.PHONY: regen-initial-migration run test bench lint setup setup-test debs-run debs-test debs-bench assets translations db demo serve clean
 
 debs-run:
 	$(call ensure_debian,$(DEB_RUN))
@@ -92,3 +92,13 @@ lint: $(STAMP)/venv
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules static/vendor
+
+# Before the first release the initial migration is regenerated from the models (nothing has
+# shipped yet). After the first release, add numbered migrations instead.
+regen-initial-migration: $(STAMP)/venv
+	@set -e; tmp=$$(mktemp -d); mv migrations/versions/0002_certificate_types.py $$tmp/; \
+	rm -f migrations/versions/0001_initial.py; \
+	DATABASE_URL=sqlite:///$$tmp/empty.sqlite3 $(FLASK) db migrate --rev-id 0001_initial -m "initial schema" >/dev/null; \
+	mv migrations/versions/0001_initial_initial_schema.py migrations/versions/0001_initial.py; \
+	mv $$tmp/0002_certificate_types.py migrations/versions/; rm -rf $$tmp; \
+	echo "migrations/versions/0001_initial.py regenerated from the models"

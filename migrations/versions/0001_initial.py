@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 11:04:54.623791
+Create Date: 2026-11-23 11:08:08.814404
 
 """
 from alembic import op
