@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import make_url, text
 
 from marketplace import create_app
@@ -136,8 +138,24 @@ def sqlite_url(tmp_path, sqlite_template):
     return f"sqlite:///{target}"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server would.
+
+    The test itself holds an app context (for builders and queries). Without isolation every request
+    would share that context's `g` (Flask-Login's cached user, Babel's cached locale) and its
+    database session. Afterwards the test's session is expired so it sees what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # end the test's transaction: on SQLite WAL it would pin an old snapshot
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 def _app_for(url: str):
     app = create_app(base_config(url))
+    app.test_client_class = IsolatedClient
     ctx = app.app_context()
     ctx.push()
     yield app

@@ -46,7 +46,7 @@ def test_every_message_has_a_korean_translation():
 
 
 def test_the_language_follows_the_browser(client):
-    assert "상품".encode() in client.get("/", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).data
+    assert "제품".encode() in client.get("/", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).data
     assert b"Technology product pilot purchases" in client.get("/", headers={"Accept-Language": "en-US"}).data
 
 
