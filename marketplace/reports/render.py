@@ -1,0 +1,147 @@
+"""HTML to PDF with WeasyPrint: a fetcher confined to static/, one font configuration per process, a pool.
+
+This module is the only one that imports WeasyPrint (lazily, so the web process pays its 0.5 s import
+only when it renders in-process). Rendering runs in a small process pool by default: WeasyPrint does
+not give its peak memory back to the OS, so a process that rendered a 5,000-line report stays large;
+pool processes are recycled after REPORTS_TASKS_PER_CHILD renders (max_tasks_per_child) and a render
+that runs past REPORTS_RENDER_TIMEOUT is abandoned and its process killed, well before gunicorn's
+--timeout would kill the whole worker. The measured trade-off is in benchmarks/bench_pdf.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..config import ROOT
+
+log = logging.getLogger(__name__)
+
+STATIC = (ROOT / "static").resolve()
+PRINT_CSS = STATIC / "css" / "report.css"
+FONT_FAMILY = '"NanumGothic", "Noto Sans CJK KR", sans-serif'
+
+
+class RenderTimeout(Exception):
+    """The PDF took longer than the configured limit; the request is refused rather than left to hang."""
+
+
+class RefusedURL(ValueError):
+    """A document asked for a resource outside the app's static files."""
+
+
+def static_path_for(url: str) -> Path:
+    """The file under static/ a file:// URL names; RefusedURL for any other scheme or place."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedURL(f"refused to fetch {url[:100]!r}: only the app's static files are served")
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(STATIC) or not path.is_file():
+        raise RefusedURL(f"refused to fetch {url[:100]!r}: not a file under static/")
+    return path
+
+
+def _fetcher():
+    """A WeasyPrint URL fetcher that serves files under static/ and data: URIs, and nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_path_for(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+class _Renderer:
+    """Per-process WeasyPrint state: the font configuration, the fetcher and the parsed print CSS."""
+
+    def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self.fetcher = _fetcher()
+        self.css = CSS(filename=str(PRINT_CSS), url_fetcher=self.fetcher, font_config=self.font_config)
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=self.fetcher)
+        return document.write_pdf(stylesheets=[self.css], font_config=self.font_config)
+
+
+_local: _Renderer | None = None
+
+
+def render_in_process(html: str) -> bytes:
+    """Render `html` to PDF bytes in this process, reusing the process's renderer."""
+    global _local
+    if _local is None:
+        _local = _Renderer()
+    return _local.pdf(html)
+
+
+class RenderPool:
+    """A lazily started process pool, one per web process, recycled and restarted as needed."""
+
+    def __init__(self, workers: int, tasks_per_child: int, timeout: float):
+        self.workers, self.tasks_per_child, self.timeout = workers, tasks_per_child, timeout
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                # spawn: never fork a threaded gunicorn worker holding database connections
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    max_tasks_per_child=self.tasks_per_child)
+            return self._executor
+
+    def render(self, html: str) -> bytes:
+        future = self._get().submit(render_in_process, html)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout as error:
+            self.kill()
+            raise RenderTimeout(f"rendering took more than {self.timeout:.0f} s") from error
+        except BrokenProcessPool:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        """Stop the pool now (a render that overran keeps its process busy); the next call starts one."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+_pool: RenderPool | None = None
+
+
+def render_pdf(html: str, config: dict | None = None) -> bytes:
+    """Render a complete HTML document to PDF, in the pool unless REPORTS_RENDER_IN_PROCESS is set."""
+    global _pool
+    config = config or {}
+    if config.get("REPORTS_RENDER_IN_PROCESS", False):
+        return render_in_process(html)
+    if _pool is None:
+        _pool = RenderPool(workers=int(config.get("REPORTS_RENDER_WORKERS", 1)),
+                           tasks_per_child=int(config.get("REPORTS_TASKS_PER_CHILD", 20)),
+                           timeout=float(config.get("REPORTS_RENDER_TIMEOUT", 90)))
+    return _pool.render(html)
