@@ -27,12 +27,28 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "public.set_language": ANYONE,
+    "auth.register": ANYONE,  # signed-in users are sent to their home page
     # --- public
     "public.index": ANYONE,
     # --- supplier
     "supplier.dashboard": SUPPLIER,
+    "supplier.company": SUPPLIER,
+    "supplier.certificates": SUPPLIER,
+    "supplier.new_certificate": SUPPLIER,
+    "supplier.certificate_file": frozenset({"supplier", "ministry"}),  # own company's only (service)
+    "supplier.products": SUPPLIER,
+    "supplier.new_product": SUPPLIER,
+    "supplier.edit_product": SUPPLIER,
+    "supplier.product_status": SUPPLIER,
     # --- ministry
     "ministry.dashboard": MINISTRY,
+    "ministry.companies": MINISTRY,
+    "ministry.company": MINISTRY,
+    "ministry.decide_company": MINISTRY,
+    "ministry.confirm_supply_record": MINISTRY,
+    "ministry.certificates": MINISTRY,
+    "ministry.decide_certificate": MINISTRY,
+    "ministry.audit_log": MINISTRY,
     # --- rounds (issue 3)
     # --- quotas and orders (issue 4)
     # --- reports and verification (issue 5)

@@ -94,3 +94,5 @@ def change_password():
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.account"))
 
+
+from . import registration  # noqa: E402,F401  (registers auth.register on bp)

@@ -10,4 +10,9 @@ bp = Blueprint("ministry", __name__, url_prefix="/ministry")
 @bp.get("/")
 def dashboard():
     """What waits for a decision, and the program at a glance."""
-    return render_template("ministry/dashboard.html")
+    from ..services.approvals import pending_counts
+
+    return render_template("ministry/dashboard.html", pending=pending_counts())
+
+
+from . import approvals  # noqa: E402,F401  (registers the approval pages on bp)

@@ -1,13 +1,109 @@
-"""The supplier's pages: company, certificates, products."""
+"""The supplier's pages: dashboard, company, certificates (products are in products.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from io import BytesIO
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from ..domain.errors import DomainError
+from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..domain.uploads import UploadRefused
+from ..errors import render_error
+from ..forms import attach_error, rerender
+from ..services import certificates, companies
+from ..services.files import download_name
+from ..services.ownership import NotFound
+from ..services.products import seoul_today
+from .forms import CertificateForm, CompanyForm
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
+
+
+@bp.context_processor
+def _vocabularies():
+    return {"regions": REGIONS, "size_classes": SIZE_CLASSES}
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error):
+    """Another company's object answers 404, exactly like one that does not exist."""
+    return render_error(HTTPNotFound())
 
 
 @bp.get("/")
 def dashboard():
     """The supplier's overview: company status, certificates, products."""
-    return render_template("supplier/dashboard.html")
+    return render_template("supplier/dashboard.html", **companies.dashboard(current_user, seoul_today()))
+
+
+def company_input(form: CompanyForm) -> companies.CompanyInput:
+    return companies.CompanyInput(
+        name_ko=form.name_ko.data, name_en=form.name_en.data or "", representative=form.representative.data,
+        region=form.region.data, founded_on=form.founded_on.data, size_class=form.size_class.data,
+        public_supply_krw=form.public_supply_krw.krw, public_supply_count=form.public_supply_count.data,
+        public_supply_as_of=form.public_supply_as_of.data)
+
+
+@bp.route("/company", methods=["GET", "POST"])
+def company():
+    """The company's details; editable (and re-submitted after a rejection) until approved."""
+    own = companies.own_company(current_user)
+    form = CompanyForm(obj=own)
+    if not form.is_submitted():
+        form.public_supply_krw.data = str(own.public_supply_krw)
+        return render_template("supplier/company.html", company=own, form=form)
+    if not form.validate():
+        return rerender("supplier/company.html", company=own, form=form)
+    try:
+        companies.update_own_company(current_user, company_input(form), seoul_today())
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("supplier/company.html", company=own, form=form)
+    flash(_("Your company details were saved and sent for review."), "success")
+    return redirect(url_for("supplier.dashboard"))
+
+
+@bp.get("/certificates", endpoint="certificates")
+def certificates_list():
+    """The company's certificates with their review status and reasons."""
+    rows = certificates.supplier_certificates(current_user)
+    return render_template("supplier/certificates.html", certificates=rows, today=seoul_today())
+
+
+@bp.route("/certificates/new", methods=["GET", "POST"])
+def new_certificate():
+    """Upload a certificate with its scan; it waits for the ministry's verification."""
+    form = CertificateForm(certificates.certificate_types())
+    if not form.validate_on_submit():
+        return rerender("supplier/new_certificate.html", 400 if form.is_submitted() else 200, form=form)
+    cap = current_app.config["MAX_UPLOAD_BYTES"]
+    upload = form.scan.data
+    data = upload.stream.read(cap + 1) if upload else b""
+    try:
+        certificates.add_certificate(current_user, certificates.CertificateInput(
+            type_id=form.type_id.data, number=form.number.data, issuer=form.issuer.data,
+            issued_on=form.issued_on.data, expires_on=form.expires_on.data),
+            data, getattr(upload, "filename", "") or "", max_bytes=cap)
+    except DomainError as error:
+        attach_error(form, "scan" if isinstance(error, UploadRefused) else None, error)
+        return rerender("supplier/new_certificate.html", form=form)
+    flash(_("The certificate was uploaded. The ministry will verify it."), "success")
+    return redirect(url_for("supplier.certificates"))
+
+
+@bp.get("/certificates/<int:certificate_id>/file")
+def certificate_file(certificate_id: int):
+    """The certificate's scan, for its own supplier and ministry staff, always as a download."""
+    certificate, stored, data = certificates.certificate_file(current_user, certificate_id)
+    response = send_file(BytesIO(data), mimetype=stored.content_type, as_attachment=True,
+                         download_name=download_name(stored, f"certificate-{certificate.id}"),
+                         etag=stored.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+from . import products  # noqa: E402,F401  (registers the product pages on bp)

@@ -1,0 +1,120 @@
+"""Ministry pages for approvals: companies, certificates, the supply record, and the audit trail."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from ..domain.errors import N_, DomainError
+from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..errors import render_error
+from ..forms import attach_error, rerender
+from ..services import approvals
+from ..services.ownership import NotFound
+from ..services.products import seoul_today
+from .forms import DecisionForm
+from .views import bp
+
+DONE = {
+    "approve": N_("The company was approved."), "reject": N_("The decision was recorded."),
+    "suspend": N_("The company was suspended."), "verify": N_("The certificate was verified."),
+    "revoke": N_("The certificate was revoked."),
+}
+
+
+@bp.context_processor
+def _vocabularies():
+    return {"regions": REGIONS, "size_classes": SIZE_CLASSES}
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error):
+    return render_error(HTTPNotFound())
+
+
+@bp.get("/companies")
+def companies():
+    """Companies, filtered by status (pending first by default)."""
+    status = request.args.get("status", "pending")
+    return render_template("ministry/companies.html", companies=approvals.companies(status or None),
+                           status=status, statuses=approvals.COMPANY_STATUSES)
+
+
+def _company_page(company_id: int, form: DecisionForm, status: int = 200):
+    company = approvals.company_detail(company_id)
+    return render_template("ministry/company.html", company=company, form=form, today=seoul_today()), status
+
+
+@bp.get("/companies/<int:company_id>")
+def company(company_id: int):
+    """A company's data, supply record, certificates and products, with the decision form."""
+    return _company_page(company_id, DecisionForm(formdata=None))
+
+
+@bp.post("/companies/<int:company_id>/decision")
+def decide_company(company_id: int):
+    """Approve, reject or suspend a company; reject and suspend need a reason."""
+    form = DecisionForm()
+    if not form.validate():
+        return _company_page(company_id, form, 400)
+    try:
+        approvals.decide_company(current_user, company_id, form.action.data, form.reason.data or "")
+    except NotFound:
+        raise
+    except DomainError as error:
+        attach_error(form, "reason", error)
+        return _company_page(company_id, form, 400)
+    flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
+    return redirect(url_for("ministry.company", company_id=company_id))
+
+
+@bp.post("/companies/<int:company_id>/supply-record")
+def confirm_supply_record(company_id: int):
+    """Confirm the company's declared public-supply record."""
+    approvals.confirm_supply_record(current_user, company_id)
+    flash(_("The public-supply record was confirmed."), "success")
+    return redirect(url_for("ministry.company", company_id=company_id))
+
+
+@bp.get("/certificates")
+def certificates():
+    """The certificate queue, pending first by default."""
+    status = request.args.get("status", "pending")
+    return render_template("ministry/certificates.html", certificates=approvals.certificates(status or None),
+                           status=status, statuses=approvals.CERTIFICATE_STATUSES,
+                           form=DecisionForm(formdata=None), today=seoul_today())
+
+
+@bp.post("/certificates/<int:certificate_id>/decision")
+def decide_certificate(certificate_id: int):
+    """Verify, reject or revoke a certificate; reject and revoke need a reason."""
+    form = DecisionForm()
+    try:
+        if form.validate():
+            approvals.decide_certificate(current_user, certificate_id, form.action.data,
+                                         form.reason.data or "")
+    except NotFound:
+        raise
+    except DomainError as error:
+        attach_error(form, None, error)
+    if form.errors or form.form_errors:
+        return rerender("ministry/certificates.html", certificates=approvals.certificates("pending"),
+                        status="pending", statuses=approvals.CERTIFICATE_STATUSES, form=form,
+                        failed_id=certificate_id, today=seoul_today())
+    flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
+    return redirect(url_for("ministry.certificates"))
+
+
+@bp.get("/audit")
+def audit_log():
+    """The audit trail, newest first, filtered by action and company."""
+    action = request.args.get("action", "").strip()
+    company_id = request.args.get("company", type=int)
+    page = approvals.audit_page(action=action or None, company_id=company_id,
+                                page=max(request.args.get("page", 1, type=int), 1))
+    actions, company_names = approvals.audit_filters()
+    return render_template("ministry/audit_log.html", page=page, action=action, company_id=company_id,
+                           actions=actions, company_names=company_names,
+                           actors=approvals.actor_names(page.items))

@@ -1,0 +1,93 @@
+"""A supplier's certificates: upload with the scan, list, and the file for download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..domain.errors import N_, DomainError
+from ..domain.suppliers import check_certificate_dates
+from ..extensions import db
+from ..models import Certificate, CertificateType, StoredFile, User
+from .audit import record_event
+from .files import new_stored_file
+from .ownership import NotFound, own_company, own_row
+
+
+class DuplicateCertificate(DomainError):
+    """The company already has a certificate of this type with this number."""
+
+
+@dataclass
+class CertificateInput:
+    type_id: int
+    number: str
+    issuer: str
+    issued_on: date
+    expires_on: date
+
+
+def certificate_types() -> list[CertificateType]:
+    return list(db.session.scalars(
+        select(CertificateType).where(CertificateType.active.is_(True)).order_by(CertificateType.sort_order)))
+
+
+def supplier_certificates(user: User) -> list[Certificate]:
+    company = own_company(user)
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.company_id == company.id).order_by(Certificate.id.desc())
+        .options(selectinload(Certificate.type), selectinload(Certificate.file),
+                 selectinload(Certificate.products))))
+
+
+def add_certificate(user: User, data: CertificateInput, upload: bytes, filename: str, *,
+                    max_bytes: int) -> Certificate:
+    """Add a pending certificate with its scan; both are saved together or not at all.
+
+    Raises UploadRefused (size, kind), DuplicateCertificate, DomainError (dates, type).
+    """
+    company = own_company(user)
+    check_certificate_dates(data.issued_on, data.expires_on)
+    kind = db.session.get(CertificateType, data.type_id)
+    if kind is None or not kind.active:
+        raise DomainError(N_("Choose a certificate type from the list."))
+    number = data.number.strip()
+    if db.session.scalar(select(Certificate.id).where(Certificate.company_id == company.id,
+                                                      Certificate.type_id == kind.id,
+                                                      Certificate.number == number)):
+        raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
+                                   type=kind.code, number=number)
+    stored = new_stored_file(user, upload, filename, max_bytes=max_bytes)
+    certificate = Certificate(company=company, type=kind, number=number, issuer=data.issuer.strip(),
+                              issued_on=data.issued_on, expires_on=data.expires_on, status="pending",
+                              file=stored)
+    db.session.add(certificate)
+    try:
+        record_event(user, "certificate.uploaded", certificate, after={
+            "type": kind.code, "number": number, "issued_on": data.issued_on.isoformat(),
+            "expires_on": data.expires_on.isoformat(), "sha256": stored.sha256, "file": stored.storage_name})
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent upload of the same number
+        db.session.rollback()
+        raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
+                                   type=kind.code, number=number) from error
+    return certificate
+
+
+def certificate_file(user: User, certificate_id: int) -> tuple[Certificate, StoredFile, bytes]:
+    """The scan of a certificate for its own supplier or ministry staff; raise NotFound otherwise."""
+    if user.role == "ministry":
+        certificate = db.session.get(Certificate, certificate_id)
+        if certificate is None:
+            raise NotFound(N_("This item does not exist or belongs to another company."))
+    elif user.role == "supplier":
+        certificate = own_row(Certificate, user, certificate_id)
+    else:
+        raise NotFound(N_("This item does not exist or belongs to another company."))
+    if certificate.file is None:
+        raise NotFound(N_("No file was uploaded for this certificate."))
+    return certificate, certificate.file, certificate.file.data

@@ -1,0 +1,160 @@
+"""Companies: self-registration with the first user, the supplier's own company page and dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.brn import normalise_brn
+from ..domain.errors import N_, DomainError
+from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
+from ..extensions import db
+from ..models import Certificate, Company, Product, User
+from .accounts import new_user
+from .audit import record_event
+from .ownership import own_company
+from .products import listed_condition, refresh_search_text
+
+
+class DuplicateCompany(DomainError):
+    """A company with this business registration number is already registered."""
+
+
+@dataclass
+class CompanyInput:
+    name_ko: str
+    representative: str
+    region: str
+    founded_on: date
+    size_class: str
+    public_supply_krw: int
+    public_supply_count: int
+    public_supply_as_of: date
+    name_en: str = ""
+
+
+@dataclass
+class FirstUserInput:
+    name: str
+    email: str
+    password: str
+
+
+FIELDS = ("name_ko", "name_en", "representative", "region", "founded_on", "size_class",
+          "public_supply_krw", "public_supply_count", "public_supply_as_of")
+
+
+def _check(data: CompanyInput, today: date) -> None:
+    if data.region not in REGIONS:
+        raise DomainError(N_("Choose a region from the list."))
+    if data.size_class not in SIZE_CLASSES:
+        raise DomainError(N_("Choose a size class from the list."))
+    if data.founded_on > today:
+        raise DomainError(N_("The founding date cannot be in the future."))
+    if data.public_supply_as_of > today:
+        raise DomainError(N_("The as-of date of the supply record cannot be in the future."))
+    if data.public_supply_count < 0 or data.public_supply_krw < 0:
+        raise DomainError(N_("Enter 0 or more."))
+    if (data.public_supply_count == 0) != (data.public_supply_krw == 0):
+        raise DomainError(N_("Enter both the amount and the number of contracts, or 0 for both."))
+
+
+def _values(data: CompanyInput) -> dict:
+    values = {name: getattr(data, name) for name in FIELDS}
+    return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
+
+
+def _snapshot(company: Company) -> dict:
+    return {name: (value.isoformat() if isinstance(value := getattr(company, name), date) else value)
+            for name in (*FIELDS, "brn", "status")}
+
+
+def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, today: date) -> User:
+    """Create a pending company and its first supplier user; return the user.
+
+    Raises InvalidBusinessNumber, DuplicateCompany, EmailTaken, WeakPassword or DomainError.
+    """
+    digits = normalise_brn(brn)
+    _check(data, today)
+    if db.session.scalar(select(Company.id).where(Company.brn == digits)):
+        raise DuplicateCompany(N_("A company with this business registration number is already registered. "
+                                  "Ask a colleague who has an account, or contact the ministry."))
+    company = Company(brn=digits, status="pending", **_values(data))
+    db.session.add(company)
+    try:
+        user = new_user(email=first_user.email, name=first_user.name, role="supplier",
+                        password=first_user.password, company=company)
+        db.session.flush()
+        record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
+        record_event(user, "user.created", user, after={"email": user.email, "role": "supplier"})
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    except IntegrityError as error:  # the same number or e-mail registered at the same moment
+        db.session.rollback()
+        raise DuplicateCompany(N_("A company with this business registration number or an account with "
+                                  "this e-mail address is already registered.")) from error
+    return user
+
+
+def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
+    """Edit the company while pending or rejected; after a rejection this re-submits it (back to pending).
+
+    Raises TransitionRefused once approved or suspended, DomainError for bad input.
+    """
+    company = own_company(user)
+    if company.status not in COMPANY_EDITABLE:
+        raise TransitionRefused(N_("An approved company's details are changed by the ministry. "
+                                   "Contact the ministry to correct them."))
+    _check(data, today)
+    before = _snapshot(company)
+    for name, value in _values(data).items():
+        setattr(company, name, value)
+    resubmitted = company.status == "rejected"
+    if resubmitted:
+        company.status = "pending"
+    refresh_search_text(company.products)
+    record_event(user, "company.resubmitted" if resubmitted else "company.updated", company,
+                 before=before, after=_snapshot(company), reason=company.status_reason if resubmitted else "",
+                 company_id=company.id)
+    db.session.commit()
+    return company
+
+
+def dashboard(user: User, today: date) -> dict:
+    """The supplier's overview: company, counts by status, public products, and what to do next."""
+    company = own_company(user)
+    certificates = dict(db.session.execute(
+        select(Certificate.status, func.count()).where(Certificate.company_id == company.id)
+        .group_by(Certificate.status)).all())
+    products = dict(db.session.execute(
+        select(Product.status, func.count()).where(Product.company_id == company.id)
+        .group_by(Product.status)).all())
+    public = db.session.scalar(select(func.count()).select_from(Product).where(
+        Product.company_id == company.id, listed_condition(today)))
+    return {"company": company, "certificates": certificates, "products": products, "public": public,
+            "next_steps": _next_steps(company.status, certificates, products, public)}
+
+
+def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:
+    steps = []
+    if status == "pending":
+        steps.append("wait_approval")
+    elif status == "rejected":
+        steps.append("fix_and_resubmit")
+    elif status == "suspended":
+        steps.append("contact_ministry")
+    if not certificates.get("verified") and not certificates.get("pending"):
+        steps.append("upload_certificate")
+    elif certificates.get("pending") and not certificates.get("verified"):
+        steps.append("wait_certificate")
+    if not sum(products.values()):
+        steps.append("add_product")
+    elif status == "approved" and not public:
+        steps.append("list_product")
+    return steps
