@@ -50,6 +50,25 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.decide_certificate": MINISTRY,
     "ministry.audit_log": MINISTRY,
     # --- rounds (issue 3)
+    "public.rounds": ANYONE,
+    "public.round": ANYONE,
+    "public.round_manifest": ANYONE,
+    "public.round_result": ANYONE,
+    "public.draw_method": ANYONE,
+    "ministry.rounds": MINISTRY,
+    "ministry.new_round": MINISTRY,
+    "ministry.round": MINISTRY,
+    "ministry.open_round": MINISTRY,
+    "ministry.close_round": MINISTRY,
+    "ministry.score_application": MINISTRY,
+    "ministry.freeze_pool": MINISTRY,
+    "ministry.run_draw": MINISTRY,
+    "ministry.publish_round": MINISTRY,
+    "supplier.applications": SUPPLIER,
+    "supplier.apply": SUPPLIER,
+    "supplier.application": SUPPLIER,  # own company's only (service)
+    "supplier.edit_application": SUPPLIER,
+    "supplier.withdraw_application": SUPPLIER,
     # --- quotas and orders (issue 4)
     # --- reports and verification (issue 5)
 }

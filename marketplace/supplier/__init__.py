@@ -1,1 +1,3 @@
 """supplier blueprint."""
+
+from . import applications as _applications  # noqa: F401  (adds the round application pages)

@@ -9,7 +9,12 @@ def values(world, make) -> dict:
 
 
 def _rounds(world, make) -> dict:
-    return {}
+    from tests.builders_rounds import RoundBuilders
+
+    rounds = RoundBuilders(make)
+    round_ = rounds.round(code="2018-H2")
+    application = rounds.application(round_, world.product)
+    return {"round_code": round_.code, "application_id": application.id}
 
 
 def _orders(world, make) -> dict:

@@ -1,0 +1,41 @@
+"""flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due."""
+
+from __future__ import annotations
+
+import click
+
+from .domain.errors import DomainError
+
+
+@click.group("draw")
+def draw_group():
+    """Check and maintain round draws."""
+
+
+@draw_group.command("verify")
+@click.argument("round_code")
+def verify_command(round_code):
+    """Re-run the draw of ROUND_CODE from the stored manifest and seed; exit 1 on a mismatch."""
+    from .services.draws import verify_draw
+
+    try:
+        outcome = verify_draw(round_code)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{'MATCH' if outcome.matches else 'MISMATCH'}: round {round_code}")
+    for line in outcome.details:
+        click.echo(f"  {line}")
+    if not outcome.matches:
+        raise SystemExit(1)
+
+
+@draw_group.command("close-due")
+def close_due_command():
+    """Close every open round whose window has passed (pages also do this when they show a round)."""
+    from .services.rounds import close_due_rounds
+
+    for code in close_due_rounds():
+        click.echo(f"closed {code}")
+
+
+COMMANDS = [draw_group]

@@ -1,0 +1,183 @@
+"""Round rules without I/O: states, the application window, eligibility reasons, scores, seeds, budgets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .errors import DomainError, N_
+from .money import MAX_KRW, InvalidAmount, parse_krw
+
+SEOUL = ZoneInfo("Asia/Seoul")
+# A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
+CLOSING_GRACE = timedelta(minutes=1)
+STARTUP_YEARS = 7
+ROUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")
+SCORE_MAXIMA = {"innovation": 40, "capability": 30, "need": 30}
+MAX_SEED_LENGTH = 200
+
+# Stable codes stored in Application.eligibility_reasons; the web layer translates the messages.
+REASONS = {
+    "company_not_approved": N_("The company was not approved by the ministry at close."),
+    "certificate_not_valid": N_("The product had no verified certificate valid on the closing day."),
+    "product_not_listed": N_("The product was not listed in the catalogue at close."),
+    "amount_over_cap": N_("The requested amount was above the round's cap per application."),
+}
+
+TIER_LABELS = {
+    "first_timer": N_("First-timer in public procurement"),
+    "startup": N_("Startup or small public-supply record"),
+    "general": N_("Everyone else"),
+}
+
+
+class RoundError(DomainError):
+    """The round cannot do that now."""
+
+
+class WindowClosedError(RoundError):
+    """The application window is not open."""
+
+
+class InvalidRoundError(RoundError):
+    """The round's settings are not acceptable."""
+
+
+class ScoreError(DomainError):
+    """A committee score is out of range."""
+
+
+class SeedError(DomainError):
+    """The draw seed is not acceptable."""
+
+
+def kst_minute(day: date, at: time) -> datetime:
+    """The UTC instant at which a minute stated in Seoul time begins."""
+    return datetime.combine(day, time(at.hour, at.minute), tzinfo=SEOUL).astimezone(UTC)
+
+
+def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
+    """'before', 'open' or 'after': open from opens_at through the whole closing minute."""
+    if now < opens_at:
+        return "before"
+    if now < closes_at + CLOSING_GRACE:
+        return "open"
+    return "after"
+
+
+def closing_day(closes_at: datetime) -> date:
+    """The calendar day in Seoul on which the window closes: the day certificates must be valid."""
+    return closes_at.astimezone(SEOUL).date()
+
+
+def countdown(now: datetime, closes_at: datetime) -> tuple[int, int, int] | None:
+    """(days, hours, minutes) left until the window shuts, or None once it has."""
+    left = closes_at + CLOSING_GRACE - now
+    if left <= timedelta(0):
+        return None
+    minutes = int(left.total_seconds() // 60)
+    return minutes // 1440, minutes % 1440 // 60, minutes % 60
+
+
+def is_startup(founded_on: date, close_day: date) -> bool:
+    """Founded at most seven years before the round closes (29 February counts as 28 February)."""
+    try:
+        limit = close_day.replace(year=close_day.year - STARTUP_YEARS)
+    except ValueError:
+        limit = close_day.replace(year=close_day.year - STARTUP_YEARS, day=28)
+    return founded_on >= limit
+
+
+@dataclass(frozen=True)
+class EligibilityFacts:
+    """What the close check looks at, read from the database by the service."""
+
+    company_approved: bool
+    certificate_valid: bool
+    product_listed: bool
+    amount: int
+    cap: int
+
+
+def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
+    """Every reason code that makes an application ineligible; an empty list means eligible."""
+    reasons = []
+    if not facts.company_approved:
+        reasons.append("company_not_approved")
+    if not facts.certificate_valid:
+        reasons.append("certificate_not_valid")
+    if not facts.product_listed:
+        reasons.append("product_not_listed")
+    if facts.amount > facts.cap:
+        reasons.append("amount_over_cap")
+    return reasons
+
+
+def require_status(current: str, allowed: tuple[str, ...], message: str, **params: object) -> None:
+    """Raise RoundError(message) unless the round is in one of the allowed states."""
+    if current not in allowed:
+        raise RoundError(message, **params)
+
+
+def check_scores(innovation: int, capability: int, need: int) -> int:
+    """Return the total of the three criteria (0-40, 0-30, 0-30); raises ScoreError when one is out of range."""
+    for name, value in (("innovation", innovation), ("capability", capability), ("need", need)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= SCORE_MAXIMA[name]:
+            raise ScoreError(N_("Each score must be a whole number from 0 to its maximum (%(maxima)s)."),
+                             maxima="40 / 30 / 30")
+    return innovation + capability + need
+
+
+def check_seed(seed: str) -> str:
+    """Return the seed stripped of outer spaces; raises SeedError when empty or too long."""
+    seed = (seed or "").strip()
+    if not seed:
+        raise SeedError(N_("Enter the seed, or press Generate to have one made."))
+    if len(seed) > MAX_SEED_LENGTH:
+        raise SeedError(N_("The seed may be at most %(max)s characters."), max=MAX_SEED_LENGTH)
+    return seed
+
+
+def check_round_code(code: str) -> str:
+    """Return the code if it is 3-20 letters, digits or hyphens (e.g. 2018-H2); raises InvalidRoundError."""
+    code = (code or "").strip()
+    if not ROUND_CODE.match(code):
+        raise InvalidRoundError(N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2."))
+    return code
+
+
+def check_window(opens_at: datetime, closes_at: datetime) -> None:
+    """Raise InvalidRoundError unless the window opens before it closes."""
+    if opens_at >= closes_at:
+        raise InvalidRoundError(N_("The window must open before it closes."))
+
+
+def parse_budget_lines(text: str) -> list[tuple[str, int]]:
+    """Parse lines 'CODE amount' (e.g. 'KEPCO 5,000,000,000') into (code, won), codes unique.
+
+    Raises InvalidRoundError naming the first bad line.
+    """
+    budgets: dict[str, int] = {}
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            raise InvalidRoundError(N_("Line %(line)s: write an institution code, a space and the budget."),
+                                    line=number)
+        code, amount = parts[0].upper(), parts[1]
+        try:
+            value = parse_krw(amount, minimum=1, maximum=MAX_KRW)
+        except InvalidAmount as error:
+            raise InvalidRoundError(N_("Line %(line)s: the budget is not a whole amount of 1 won or more."),
+                                    line=number) from error
+        if code in budgets:
+            raise InvalidRoundError(N_("Line %(line)s: institution %(code)s is listed twice."),
+                                    line=number, code=code)
+        budgets[code] = value
+    if not budgets:
+        raise InvalidRoundError(N_("List at least one participating institution with its budget."))
+    return list(budgets.items())

@@ -1,0 +1,145 @@
+"""Ministry pages for running a round: create, open, close, score, freeze, draw, publish."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain import rounds as rules
+from ..domain.errors import DomainError
+from ..forms import attach_error, rerender
+from ..i18n import domain_message
+from ..services import draws
+from ..services import rounds as round_service
+from .round_forms import DrawForm, RoundForm, ScoreForm
+from .views import bp
+
+
+@bp.get("/rounds")
+def rounds():
+    """All rounds, drafts included."""
+    round_service.close_due_rounds()
+    return render_template("ministry/rounds/list.html", rounds=round_service.list_rounds(public_only=False))
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def new_round():
+    """Create a draft round: code, title, window (KST), cap, pass mark, weights, budgets."""
+    form = RoundForm()
+    if not form.validate_on_submit():
+        return rerender("ministry/rounds/new.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        settings = _settings(form)
+        round_ = round_service.create_round(current_user, settings)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/rounds/new.html", form=form)
+    flash(_("Round %(code)s was created as a draft.", code=round_.code), "success")
+    return redirect(url_for("ministry.round", round_code=round_.code))
+
+
+def _settings(form: RoundForm) -> round_service.RoundSettings:
+    return round_service.RoundSettings(
+        code=form.code.data, title_ko=form.title_ko.data, title_en=form.title_en.data or "",
+        opens_at=rules.kst_minute(form.opens_on.data, form.opens_time.data),
+        closes_at=rules.kst_minute(form.closes_on.data, form.closes_time.data), cap_krw=form.cap.krw,
+        pass_mark=form.pass_mark.data, budgets=rules.parse_budget_lines(form.budgets.data),
+        weight_first_timer=form.weight_first_timer.data, weight_startup=form.weight_startup.data,
+        weight_general=form.weight_general.data, small_record_limit_krw=form.small_record.krw)
+
+
+def _load(code: str):
+    try:
+        round_ = round_service.get_round(code)
+    except DomainError:
+        abort(404)
+    round_service.close_if_due(round_)
+    return round_
+
+
+@bp.get("/rounds/<round_code>")
+def round(round_code):
+    """Manage one round: its state, applications with eligibility and scores, the draw."""
+    return _page(_load(round_code))
+
+
+def _page(round_, status: int = 200, error: str | None = None, draw_form: DrawForm | None = None):
+    return rerender("ministry/rounds/round.html", status, round=round_, error=error,
+                    draw_form=draw_form or DrawForm(), applications=sorted(round_.applications, key=lambda a: a.id),
+                    tiers=draws.tier_table(round_), pool_ids={a.id for a in draws.pool_of(round_)})
+
+
+def _step(round_code: str, action, done: str):
+    """Run one guarded transition; flash its refusal or its success, back to the round page."""
+    try:
+        action()
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("ministry.round", round_code=round_code))
+
+
+@bp.post("/rounds/<round_code>/open")
+def open_round(round_code):
+    """Open a draft round: its rules become public."""
+    return _step(round_code, lambda: round_service.open_round(current_user, round_code), _("The round is open."))
+
+
+@bp.post("/rounds/<round_code>/close")
+def close_round(round_code):
+    """Close the round after its window and check every application's eligibility."""
+    return _step(round_code, lambda: round_service.close_round(current_user, round_code),
+                 _("The round is closed and every application was checked."))
+
+
+@bp.post("/rounds/<round_code>/applications/<int:application_id>/score")
+def score_application(round_code, application_id):
+    """Record the committee's three scores for one eligible application."""
+    form = ScoreForm()
+    if not form.validate_on_submit():
+        return _page(_load(round_code), error=_("Enter all three scores as whole numbers."))
+    try:
+        draws.score_application(current_user, round_code, application_id, form.innovation.data,
+                                form.capability.data, form.need.data)
+    except rules.ScoreError as error:
+        return _page(_load(round_code), error=domain_message(error))
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(_("The scores were saved."), "success")
+    return redirect(url_for("ministry.round", round_code=round_code))
+
+
+@bp.post("/rounds/<round_code>/freeze")
+def freeze_pool(round_code):
+    """Freeze the pool: its manifest and SHA-256 go public before the seed is fixed."""
+    return _step(round_code, lambda: draws.freeze_pool(current_user, round_code),
+                 _("The pool is frozen and its manifest is published."))
+
+
+@bp.post("/rounds/<round_code>/draw")
+def run_draw(round_code):
+    """Fix the seed (typed with its source, or generated) and run the draw."""
+    form = DrawForm()
+    if not form.validate_on_submit():
+        return _page(_load(round_code), error=_("The seed may be at most 200 characters and its source at most 500."),
+                     draw_form=form)
+    seed = None if "generate" in request.form else (form.seed.data or "")
+    try:
+        draws.run_round_draw(current_user, round_code, seed, form.seed_source.data or "")
+    except rules.SeedError as error:
+        return _page(_load(round_code), error=domain_message(error), draw_form=form)
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(_("The draw has been run. Check it, then publish the result."), "success")
+    return redirect(url_for("ministry.round", round_code=round_code))
+
+
+@bp.post("/rounds/<round_code>/publish")
+def publish_round(round_code):
+    """Publish the seed and result beside the manifest; applicants see their outcome."""
+    return _step(round_code, lambda: draws.publish_round(current_user, round_code),
+                 _("The result is published."))

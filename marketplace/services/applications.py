@@ -1,0 +1,224 @@
+"""Suppliers' applications: apply, edit, withdraw (with the waitlist refill after a draw)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import rounds as rules
+from ..domain import selection
+from ..domain.errors import DomainError, N_
+from ..extensions import db
+from ..models import Allocation, Application, Institution, Order, Product, Round, User
+from . import rounds as round_service
+from .audit import record_event
+from .draws import allocation_valid_until
+
+
+class ApplicationNotFound(DomainError):
+    """The application does not exist or belongs to another company."""
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    amount_krw: int
+    preferred_codes: list[str]
+    statement: str
+
+
+def own_application(user: User, application_id: int) -> Application:
+    """The application if it belongs to the user's company; raises ApplicationNotFound otherwise."""
+    application = db.session.get(Application, application_id)
+    if application is None or user.company_id is None or application.company_id != user.company_id:
+        raise ApplicationNotFound(N_("This application does not exist or belongs to another company."))
+    return application
+
+
+def require_window_open(round_: Round) -> None:
+    """Raise WindowClosedError with the reason unless applications are accepted right now."""
+    if round_.status == "draft":
+        raise rules.WindowClosedError(N_("This round is not open for applications yet."))
+    state = rules.window_state(round_.opens_at, round_.closes_at, round_service.now())
+    if state == "before":
+        raise rules.WindowClosedError(N_("Applications open at %(opens)s."), opens=_kst(round_.opens_at))
+    if state == "after" or round_.status != "open":
+        raise rules.WindowClosedError(N_("Applications closed at %(closes)s."), closes=_kst(round_.closes_at))
+
+
+def _kst(moment) -> str:
+    return moment.astimezone(rules.SEOUL).strftime("%Y-%m-%d %H:%M KST")
+
+
+def eligible_products(user: User, round_: Round) -> list[Product]:
+    """The company's listed products with a verified certificate valid from today through the closing day."""
+    if user.company_id is None:
+        return []
+    today = round_service.now().astimezone(rules.SEOUL).date()
+    close_day = rules.closing_day(round_.closes_at)
+    products = db.session.scalars(select(Product).where(Product.company_id == user.company_id,
+                                                        Product.status == "listed").order_by(Product.id))
+    return [p for p in products if any(c.company_id == p.company_id and c.status == "verified"
+                                       and c.issued_on <= today and close_day <= c.expires_on
+                                       for c in p.certificates)]
+
+
+def _check_input(round_: Round, data: ApplicationInput) -> list[Institution]:
+    if data.amount_krw > round_.cap_krw:
+        raise rules.RoundError(N_("The amount is above this round's cap of %(cap)s won per application."),
+                               cap=f"{round_.cap_krw:,}")
+    participating = {b.institution.code: b.institution for b in round_.budgets}
+    if unknown := [c for c in data.preferred_codes if c not in participating]:
+        raise rules.RoundError(N_("Institution %(code)s does not take part in this round."), code=unknown[0])
+    return [participating[c] for c in sorted(set(data.preferred_codes))]
+
+
+def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) -> Application:
+    """Submit (or re-submit a withdrawn) application for one of the company's products; returns it."""
+    round_ = round_service.get_round(round_code)
+    require_window_open(round_)
+    product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
+    if product is None:
+        raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))
+    preferred = _check_input(round_, data)
+    application = db.session.scalar(select(Application).where(Application.round_id == round_.id,
+                                                              Application.product_id == product.id))
+    if application is not None and application.status != "withdrawn":
+        raise rules.RoundError(N_("This product already has application %(receipt)s in this round."),
+                               receipt=application.receipt_no)
+    action = "application.resubmitted" if application else "application.submitted"
+    if application is None:
+        application = Application(round=round_, company_id=product.company_id, product=product,
+                                  receipt_no=f"tmp-{uuid.uuid4().hex[:24]}")
+        db.session.add(application)
+    application.amount_krw, application.statement, application.preferred = (
+        data.amount_krw, data.statement.strip(), preferred)
+    application.status, application.withdrawn_at = "submitted", None
+    application.submitted_at = round_service.now()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # a parallel request for the same product won
+        db.session.rollback()
+        raise rules.RoundError(N_("This product already has an application in this round.")) from error
+    if application.receipt_no.startswith("tmp-"):
+        application.receipt_no = f"{round_.code}-{application.id:06d}"
+    record_event(user, action, application, after=_facts(application))
+    db.session.commit()
+    return application
+
+
+def _facts(application: Application) -> dict:
+    return {"receipt_no": application.receipt_no, "amount_krw": application.amount_krw,
+            "preferred": [i.code for i in application.preferred], "status": application.status}
+
+
+def require_editable(application: Application) -> None:
+    """Raise WindowClosedError or RoundError unless the application can still be edited."""
+    require_window_open(application.round)
+    if application.status != "submitted":
+        raise rules.RoundError(N_("Only a submitted application can be edited."))
+
+
+def edit(user: User, application_id: int, data: ApplicationInput) -> Application:
+    """Change amount, preferred institutions and statement while the window is open."""
+    application = own_application(user, application_id)
+    require_editable(application)
+    before = _facts(application)
+    preferred = _check_input(application.round, data)
+    application.amount_krw, application.statement, application.preferred = (
+        data.amount_krw, data.statement.strip(), preferred)
+    record_event(user, "application.edited", application, before=before, after=_facts(application))
+    db.session.commit()
+    return application
+
+
+def withdraw(user: User, application_id: int) -> Allocation | None:
+    """Withdraw an application: freely while the window is open; after publication a selected one frees
+    its budget for the first waitlisted application that fits (returned: the new allocation, if any).
+    """
+    application = own_application(user, application_id)
+    round_ = application.round
+    if application.status == "submitted":
+        require_window_open(round_)
+        return _mark_withdrawn(user, application)
+    if round_.status != "published" or application.status not in ("selected", "waitlisted"):
+        raise rules.RoundError(N_("This application cannot be withdrawn now: the round is being decided."))
+    if application.status == "waitlisted":
+        application.waitlist_position = None
+        _mark_withdrawn(user, application, commit=False)
+        db.session.commit()
+        return None
+    return _withdraw_selected(user, application, round_)
+
+
+def _mark_withdrawn(user: User, application: Application, commit: bool = True) -> None:
+    before = application.status
+    application.status, application.withdrawn_at = "withdrawn", round_service.now()
+    record_event(user, "application.withdrawn", application, before={"status": before},
+                 after={"status": "withdrawn"})
+    if commit:
+        db.session.commit()
+
+
+def _withdraw_selected(user: User, application: Application, round_: Round) -> Allocation | None:
+    allocation = db.session.scalar(select(Allocation).where(Allocation.application_id == application.id,
+                                                            Allocation.status == "active").with_for_update())
+    open_orders = db.session.scalar(select(func.count(Order.id)).where(
+        Order.allocation_id == allocation.id, Order.status != "cancelled"))
+    if open_orders:
+        raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
+    manifest = selection.manifest_from_json(round_.draw.manifest_json)
+    current = _current_result(round_, manifest)
+    _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
+    allocation.status = "withdrawn"
+    record_event(user, "allocation.withdrawn", allocation, company_id=application.company_id,
+                 before={"status": "active"}, after={"status": "withdrawn", "amount_krw": allocation.amount_krw})
+    _mark_withdrawn(user, application, commit=False)
+    new = _promote(round_, promoted, allocation) if promoted else None
+    db.session.commit()
+    return new
+
+
+def _current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:
+    """The draw result as it stands now: active allocations, remaining waitlist, budgets left."""
+    original = selection.run_draw(manifest, round_.draw.seed)
+    active = db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id,
+                                                         Allocation.status == "active")).all()
+    codes = {b.institution_id: b.institution.code for b in round_.budgets}
+    remaining = {b.institution.code: b.budget_krw for b in round_.budgets}
+    for a in active:
+        remaining[codes[a.institution_id]] -= a.amount_krw
+    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"),
+                      key=lambda a: a.waitlist_position)
+    return replace(original, remaining=remaining, waitlist=tuple(a.id for a in waitlist), selected=tuple(
+        selection.Allocation(a.application_id, codes[a.institution_id], a.amount_krw, a.rank) for a in active))
+
+
+def _promote(round_: Round, promoted: selection.Allocation, freed: Allocation) -> Allocation:
+    application = db.session.get(Application, promoted.app_id)
+    institution = next(b.institution for b in round_.budgets if b.institution.code == promoted.institution_code)
+    application.status, application.waitlist_position = "selected", None
+    published_on = round_.draw.published_at.astimezone(rules.SEOUL).date()
+    allocation = Allocation(round_id=round_.id, application_id=application.id, institution_id=institution.id,
+                            amount_krw=promoted.amount, rank=promoted.rank, via_waitlist=True,
+                            valid_until=allocation_valid_until(published_on))
+    db.session.add(allocation)
+    record_event(None, "allocation.refilled_from_waitlist", allocation, company_id=application.company_id,
+                 after={"application_id": application.id, "institution": institution.code,
+                        "amount_krw": promoted.amount, "freed_allocation_id": freed.id})
+    return allocation
+
+
+def my_applications(user: User) -> list[Application]:
+    """The company's applications, newest first."""
+    if user.company_id is None:
+        return []
+    return list(db.session.scalars(select(Application).where(Application.company_id == user.company_id)
+                                   .order_by(Application.submitted_at.desc(), Application.id.desc())))
+
+
+def allocation_of(application: Application) -> Allocation | None:
+    return db.session.scalar(select(Allocation).where(Allocation.application_id == application.id,
+                                                      Allocation.status == "active"))

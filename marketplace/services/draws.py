@@ -1,0 +1,217 @@
+"""Committee scores, freezing the pool, the draw, publication and re-running it to verify."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from ..domain import rounds as rules
+from ..domain import selection
+from ..domain.errors import N_
+from ..extensions import db
+from ..models import Allocation, Application, Draw, Institution, Round, User
+from .audit import record_event
+from .rounds import get_round, now
+
+# Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
+ALLOCATION_VALID_DAYS = 365
+SAMPLE_RATE_SEEDS = 1000
+
+
+def score_application(actor: User, code: str, application_id: int, innovation: int, capability: int,
+                      need: int) -> Application:
+    """Record the committee's three scores for an eligible application of a closed, unfrozen round."""
+    round_ = get_round(code)
+    application = _application_of(round_, application_id)
+    rules.require_status(round_.status, ("closed",), N_("Scores are entered after the round closes."))
+    if round_.draw is not None:
+        raise rules.RoundError(N_("The pool is frozen; scores can no longer change."))
+    if application.status != "eligible":
+        raise rules.RoundError(N_("Only eligible applications are scored."))
+    total = rules.check_scores(innovation, capability, need)
+    before = {"scores": [application.score_innovation, application.score_capability, application.score_need]}
+    application.score_innovation, application.score_capability, application.score_need = innovation, capability, need
+    application.scored_at = now()
+    record_event(actor, "application.scored", application, before=before,
+                 after={"scores": [innovation, capability, need], "total": total})
+    db.session.commit()
+    return application
+
+
+def _application_of(round_: Round, application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or application.round_id != round_.id:
+        raise rules.RoundError(N_("This application is not part of round %(code)s."), code=round_.code)
+    return application
+
+
+def pool_of(round_: Round) -> list[Application]:
+    """Eligible applications at or above the pass mark, by id."""
+    return sorted((a for a in round_.applications
+                   if a.status == "eligible" and (a.total_score or 0) >= round_.pass_mark
+                   and a.total_score is not None), key=lambda a: a.id)
+
+
+def build_manifest(round_: Round) -> selection.Manifest:
+    institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
+    applications = tuple(selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
+                         for a in pool_of(round_))
+    return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications)
+
+
+def freeze_pool(actor: User, code: str) -> Draw:
+    """Freeze the pool and publish its manifest and SHA-256; refused twice, or while a score is missing."""
+    round_ = get_round(code)
+    rules.require_status(round_.status, ("closed",), N_("The pool can be frozen only after the round closes."))
+    if round_.draw is not None:
+        raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
+    unscored = [a for a in round_.applications if a.status == "eligible" and a.total_score is None]
+    if unscored:
+        raise rules.RoundError(N_("%(count)s eligible applications have no scores yet."), count=len(unscored))
+    manifest = build_manifest(round_)
+    draw = Draw(round=round_, rule_version=manifest.rule, manifest_json=selection.manifest_json(manifest),
+                manifest_sha256=selection.manifest_sha256(manifest), frozen_at=now(), frozen_by_id=actor.id)
+    db.session.add(draw)
+    record_event(actor, "round.pool_frozen", round_, after={
+        "manifest_sha256": draw.manifest_sha256, "pool": len(manifest.applications)})
+    db.session.commit()
+    return draw
+
+
+def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -> Draw:
+    """Fix the seed (typed with its public source, or generated when `seed` is None) and run the draw.
+
+    Raises RoundError before the freeze and for a second draw; SeedError for a bad seed.
+    """
+    round_ = get_round(code)
+    draw = round_.draw
+    if draw is None:
+        raise rules.RoundError(N_("Freeze the pool before the draw: the manifest must be public first."))
+    if draw.seed is not None or round_.status != "closed":
+        raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
+    if seed is None:
+        seed, seed_source = secrets.token_hex(16), "generated"
+    seed = rules.check_seed(seed)
+    # Only one request can fill the seed: the conditional update is the guard against a double draw.
+    taken = db.session.execute(update(Draw).where(Draw.id == draw.id, Draw.seed.is_(None))
+                               .values(seed=seed).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
+    manifest = selection.manifest_from_json(draw.manifest_json)
+    result = selection.run_draw(manifest, seed)
+    tier_of = {a.id: a.snapshot["tier"] for a in pool_of(round_)}
+    draw.seed, draw.seed_source = seed, (seed_source or "").strip()[:500]
+    draw.result_json = selection.result_json(result)
+    draw.expected_rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    draw.drawn_at, draw.drawn_by_id = now(), actor.id
+    _apply_result(round_, result)
+    round_.status = "drawn"
+    record_event(actor, "round.drawn", round_, before={"status": "closed"}, after={
+        "status": "drawn", "seed": seed, "seed_source": draw.seed_source, "manifest_sha256": draw.manifest_sha256,
+        "selected": len(result.selected), "waitlisted": len(result.waitlist)})
+    db.session.commit()
+    return draw
+
+
+def _apply_result(round_: Round, result: selection.DrawResult) -> None:
+    institutions = {b.institution.code: b.institution_id for b in round_.budgets}
+    by_id = {a.id: a for a in round_.applications}
+    for chosen in result.selected:
+        by_id[chosen.app_id].status = "selected"
+        db.session.add(Allocation(round_id=round_.id, application_id=chosen.app_id,
+                                  institution_id=institutions[chosen.institution_code],
+                                  amount_krw=chosen.amount, rank=chosen.rank))
+    for position, app_id in enumerate(result.waitlist, start=1):
+        by_id[app_id].status, by_id[app_id].waitlist_position = "waitlisted", position
+    for application in round_.applications:
+        if application.status == "eligible":  # scored below the pass mark
+            application.status = "not_selected"
+
+
+def publish_round(actor: User, code: str) -> Round:
+    """Publish the seed and the result beside the manifest; allocations then hold for a year."""
+    round_ = get_round(code)
+    rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
+    moment = now()
+    round_.draw.published_at = moment
+    valid_until = allocation_valid_until(moment.astimezone(rules.SEOUL).date())
+    for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
+        allocation.valid_until = valid_until
+    round_.status = "published"
+    record_event(actor, "round.published", round_, before={"status": "drawn"},
+                 after={"status": "published", "allocations_valid_until": valid_until.isoformat()})
+    db.session.commit()
+    return round_
+
+
+def allocation_valid_until(published_on: date) -> date:
+    return published_on + timedelta(days=ALLOCATION_VALID_DAYS)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of re-running a draw from its stored manifest and seed."""
+
+    matches: bool
+    details: list[str]
+
+
+def verify_draw(code: str) -> Verification:
+    """Re-run the draw of a round from the stored manifest and seed and compare with the stored result."""
+    draw = get_round(code).draw
+    if draw is None or draw.seed is None or draw.result_json is None:
+        raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=code)
+    details = []
+    manifest = selection.manifest_from_json(draw.manifest_json)
+    digest = selection.manifest_sha256(manifest)
+    if digest != draw.manifest_sha256 or selection.manifest_json(manifest) != draw.manifest_json:
+        details.append(f"manifest SHA-256 {digest} differs from the published {draw.manifest_sha256}")
+    rerun = selection.run_draw(manifest, draw.seed)
+    expected, stored = json.loads(selection.result_json(rerun)), _load(draw.result_json)
+    for key in ("round", "rule", "seed", "manifest_sha256", "order", "selected", "waitlist", "remaining"):
+        if expected.get(key) != stored.get(key):
+            details.append(f"{key}: the stored result differs from the re-run")
+    return Verification(not details, details or [
+        f"manifest SHA-256 {digest}", f"seed {draw.seed!r}",
+        f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: identical to the stored result"])
+
+
+def _load(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class TierRow:
+    tier: str
+    pool: int
+    selected: int
+    expected_rate: float | None
+
+
+def tier_table(round_: Round) -> list[TierRow]:
+    """Per weight tier: pool size, how many the draw selected, and the 1,000-seed expected rate."""
+    draw = round_.draw
+    if draw is None:
+        return []
+    manifest = selection.manifest_from_json(draw.manifest_json)
+    tiers = {a.id: (a.snapshot or {}).get("tier", "general") for a in round_.applications}
+    chosen = {s["id"] for s in _load(draw.result_json or "{}").get("selected", [])}
+    rows = []
+    for tier in ("first_timer", "startup", "general"):
+        ids = [a.id for a in manifest.applications if tiers.get(a.id) == tier]
+        rate = (draw.expected_rates or {}).get(tier)
+        rows.append(TierRow(tier, len(ids), sum(1 for i in ids if i in chosen), rate))
+    return rows
+
+
+def institution_names(round_: Round) -> dict[str, Institution]:
+    return {b.institution.code: b.institution for b in round_.budgets}

@@ -1,0 +1,126 @@
+"""Supplier pages for rounds: apply, edit, withdraw, and each application's outcome and why."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain import rounds as rules
+from ..domain.errors import DomainError
+from ..forms import attach_error, rerender
+from ..i18n import domain_message, localized
+from ..services import applications as service
+from ..services import rounds as round_service
+from .application_forms import ApplicationForm, EditApplicationForm
+from .views import bp
+
+
+@bp.get("/applications")
+def applications():
+    """The company's applications and the rounds open for applications now."""
+    round_service.close_due_rounds()
+    open_rounds = [r for r in round_service.list_rounds(public_only=True) if r.status == "open"]
+    return render_template("supplier/applications/list.html", applications=service.my_applications(current_user),
+                           open_rounds=open_rounds)
+
+
+def _round(code: str):
+    try:
+        round_ = round_service.get_round(code)
+    except DomainError:
+        abort(404)
+    round_service.close_if_due(round_)
+    return round_
+
+
+def _choices(form, round_, products=None):
+    if products is not None and hasattr(form, "product_id") and form.product_id is not None:
+        form.product_id.choices = [(p.id, f"{localized(p)} ({p.model})") for p in products]
+    form.preferred.choices = [(b.institution.code, localized(b.institution)) for b in round_.budgets]
+
+
+def _input(form) -> service.ApplicationInput:
+    return service.ApplicationInput(form.amount.krw, list(form.preferred.data or []), form.statement.data or "")
+
+
+@bp.route("/rounds/<round_code>/apply", methods=["GET", "POST"])
+def apply(round_code):
+    """Apply to an open round with one of the company's certified, listed products."""
+    round_ = _round(round_code)
+    form = ApplicationForm()
+    _choices(form, round_, service.eligible_products(current_user, round_))
+    try:
+        service.require_window_open(round_)
+    except rules.WindowClosedError as error:
+        attach_error(form, None, error)
+        return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200,
+                        form=form, round=round_, closed=True)
+    if not form.validate_on_submit():
+        return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200,
+                        form=form, round=round_)
+    try:
+        application = service.apply(current_user, round_code, form.product_id.data, _input(form))
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("supplier/applications/apply.html", form=form, round=round_)
+    flash(_("Application received. Your receipt number is %(receipt)s.", receipt=application.receipt_no), "success")
+    return redirect(url_for("supplier.application", application_id=application.id))
+
+
+def _own(application_id: int):
+    try:
+        application = service.own_application(current_user, application_id)
+    except DomainError:
+        abort(404)
+    round_service.close_if_due(application.round)
+    return application
+
+
+@bp.get("/applications/<int:application_id>")
+def application(application_id):
+    """One application: receipt, what was asked, and the outcome with its reasons."""
+    application = _own(application_id)
+    return render_template("supplier/applications/detail.html", application=application,
+                           allocation=service.allocation_of(application))
+
+
+@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+def edit_application(application_id):
+    """Change amount, preferred institutions or statement while the window is open."""
+    application = _own(application_id)
+    form = EditApplicationForm()
+    _choices(form, application.round)
+    try:
+        service.require_editable(application)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("supplier/applications/edit.html", 400 if form.is_submitted() else 200,
+                        form=form, application=application, closed=True)
+    if not form.is_submitted():
+        form.amount.data = f"{application.amount_krw:,}"
+        form.preferred.data = [i.code for i in application.preferred]
+        form.statement.data = application.statement
+    if not form.validate_on_submit():
+        return rerender("supplier/applications/edit.html", 400 if form.is_submitted() else 200,
+                        form=form, application=application)
+    try:
+        service.edit(current_user, application_id, _input(form))
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("supplier/applications/edit.html", form=form, application=application)
+    flash(_("Your application was updated."), "success")
+    return redirect(url_for("supplier.application", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+def withdraw_application(application_id):
+    """Withdraw the application; after a published draw a selected one passes its budget on."""
+    _own(application_id)
+    try:
+        service.withdraw(current_user, application_id)
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(_("Your application was withdrawn."), "success")
+    return redirect(url_for("supplier.application", application_id=application_id))
