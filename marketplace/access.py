@@ -30,6 +30,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.register": ANYONE,  # signed-in users are sent to their home page
     # --- public
     "public.index": ANYONE,
+    "public.catalogue": ANYONE,
+    "public.product": ANYONE,
+    "public.supplier": ANYONE,
     # --- supplier
     "supplier.dashboard": SUPPLIER,
     "supplier.company": SUPPLIER,

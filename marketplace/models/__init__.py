@@ -6,10 +6,11 @@ from .companies import Certificate, CertificateType, Company, Product, StoredFil
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
 from .rounds import Allocation, Application, Draw, Round, RoundInstitution, application_preferences
+from .search import SearchGram
 
 __all__ = [
     "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "Mou",
     "OneTimeToken", "Order", "Product", "QuotaEntry", "ReportDocument", "Round", "RoundInstitution",
-    "StoredFile", "User", "application_preferences", "product_certificates",
+    "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..auth.views import _safe_next
+from ..domain.catalogue import SORTS, is_first_timer, is_startup, parse_catalogue_query
+from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
+from ..services import catalogue
+from ..services.products import seoul_today
 
 bp = Blueprint("public", __name__)
 
@@ -22,3 +26,39 @@ def set_language():
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
     return redirect(_safe_next(request.form.get("next")) or url_for("public.index"))
+
+
+@bp.get("/products", endpoint="catalogue")
+def catalogue_page():
+    """The public catalogue: search words, filters, sort and pages over publicly listed products."""
+    page_size = current_app.config["CATALOGUE_PAGE_SIZE"]
+    cert_types = catalogue.certificate_type_choices()
+    query = parse_catalogue_query(request.args, categories=CATEGORIES, regions=REGIONS,
+                                  cert_types={code for code, _ko, _en in cert_types},
+                                  max_page=catalogue.max_page(page_size))
+    result = catalogue.search(query, today=seoul_today(), page_size=page_size)
+    return render_template("public/catalogue.html", result=result, query=query, cert_types=cert_types,
+                           categories=CATEGORIES, regions=REGIONS, sorts=SORTS)
+
+
+@bp.get("/products/<int:product_id>")
+def product(product_id: int):
+    """A publicly listed product: certificates with validity dates, supplier, price."""
+    card = catalogue.public_product(product_id, seoul_today())
+    if card is None:
+        abort(404)
+    return render_template("public/product.html", card=card, categories=CATEGORIES)
+
+
+@bp.get("/suppliers/<int:company_id>")
+def supplier(company_id: int):
+    """An approved supplier: region, founding date, badges and its publicly listed products."""
+    today = seoul_today()
+    found = catalogue.public_supplier(company_id, today)
+    if found is None:
+        abort(404)
+    company, cards = found
+    return render_template("public/supplier.html", company=company, cards=cards, regions=REGIONS,
+                           size_classes=SIZE_CLASSES,
+                           startup=is_startup(company.founded_on, today),
+                           first_timer=is_first_timer(company.public_supply_count))

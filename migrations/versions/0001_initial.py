@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 11:08:08.814404
+Create Date: 2026-11-23 11:18:16.540091
 
 """
 from alembic import op
@@ -360,6 +360,16 @@ def upgrade():
     with op.batch_alter_table('product_certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_product_certificates_certificate_id'), ['certificate_id'], unique=False)
 
+    op.create_table('search_grams',
+    sa.Column('gram', sa.String(length=2), nullable=False),
+    sa.Column('product_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_search_grams_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('gram', 'product_id', name=op.f('pk_search_grams')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('search_grams', schema=None) as batch_op:
+        batch_op.create_index('ix_search_grams_product_id', ['product_id'], unique=False)
+
     op.create_table('allocations',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('round_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -510,6 +520,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_allocations_application_id'))
 
     op.drop_table('allocations')
+    with op.batch_alter_table('search_grams', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_grams_product_id')
+
+    op.drop_table('search_grams')
     with op.batch_alter_table('product_certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_certificates_certificate_id'))
 

@@ -1,0 +1,104 @@
+"""Catalogue rules without a database: search words and bigrams, startup age, query parsing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import N_
+
+WORD = re.compile(r"\w+")
+STARTUP_YEARS = 7
+MAX_QUERY_WORDS = 8
+MAX_QUERY_CHARS = 100
+
+SORTS = {
+    "relevance": N_("Relevance"), "newest": N_("Newest"), "price_asc": N_("Price, low to high"),
+    "price_desc": N_("Price, high to low"), "name": N_("Name"),
+}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of `text` (letters, digits, Hangul), in order, duplicates removed."""
+    return list(dict.fromkeys(WORD.findall((text or "").lower())))
+
+
+def bigrams(word: str) -> set[str]:
+    """The two-character substrings of one word ("온도센서" -> 온도, 도센, 센서)."""
+    return {word[i:i + 2] for i in range(len(word) - 1)}
+
+
+def text_bigrams(text: str) -> set[str]:
+    """Every bigram of every word of `text`: what the search index stores for a product."""
+    grams: set[str] = set()
+    for word in words(text):
+        grams |= bigrams(word)
+    return grams
+
+
+def startup_founded_after(today: date) -> date:
+    """A company founded on or after this date is a startup (founded at most 7 years before today)."""
+    try:
+        return today.replace(year=today.year - STARTUP_YEARS)
+    except ValueError:  # 29 February in a year that has none
+        return today.replace(year=today.year - STARTUP_YEARS, day=28)
+
+
+def is_startup(founded_on: date, today: date) -> bool:
+    return founded_on >= startup_founded_after(today)
+
+
+def is_first_timer(public_supply_count: int) -> bool:
+    """No public supply contract yet (DESIGN.md section 3)."""
+    return public_supply_count == 0
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """What a visitor asked the catalogue for; every field already checked."""
+
+    q: str = ""
+    category: str = ""
+    cert_type: str = ""
+    region: str = ""
+    startup: bool = False
+    first_timer: bool = False
+    sort: str = "relevance"
+    page: int = 1
+
+    @property
+    def words(self) -> list[str]:
+        return words(self.q)[:MAX_QUERY_WORDS]
+
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.category or self.cert_type or self.region or self.startup
+                    or self.first_timer)
+
+
+def parse_catalogue_query(args: Mapping[str, str], *, categories: Collection[str], regions: Collection[str],
+                          cert_types: Collection[str], max_page: int) -> CatalogueQuery:
+    """Read query-string arguments; unknown values are ignored rather than refused (links get shared).
+
+    Without search words "relevance" means newest first. The page is clamped to 1..max_page.
+    """
+    def pick(name: str, allowed: Collection[str]) -> str:
+        value = (args.get(name) or "").strip()
+        return value if value in allowed else ""
+
+    q = " ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS]
+    try:
+        page = int(args.get("page") or 1)
+    except ValueError:
+        page = 1
+    return CatalogueQuery(
+        q=q, category=pick("category", categories), cert_type=pick("cert_type", cert_types),
+        region=pick("region", regions), startup=_flag(args.get("startup")),
+        first_timer=_flag(args.get("first_timer")), sort=pick("sort", SORTS) or "relevance",
+        page=min(max(page, 1), max_page),
+    )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "on", "true", "yes", "y"}
