@@ -74,6 +74,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.withdraw_application": SUPPLIER,
     # --- quotas and orders (issue 4)
     # --- reports and verification (issue 5)
+    "public.verify_lookup": ANYONE,
+    "public.verify": ANYONE,
+    "public.verify_upload": ANYONE,
+    "buyer.reports": BUYER,
+    "buyer.purchase_report": BUYER,
+    "buyer.relief_register": BUYER,
+    "buyer.certificate_pdf": BUYER,
+    "ministry.reports": MINISTRY,
+    "ministry.purchase_report": MINISTRY,
+    "ministry.relief_register": MINISTRY,
+    "ministry.certificate_pdf": MINISTRY,
 }
 
 

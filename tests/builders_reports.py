@@ -108,9 +108,33 @@ class ReportBuilders:
         """A whole chain for one order: buyer, MOU, published round, allocation, order."""
         buyer = buyer or self.make.user("buyer")
         institution = buyer.institution
-        product = product or self.make.product()
+        if product is None:
+            company = self.make.company()
+            certificate = self.make.certificate(company, issued_on=date(2017, 1, 2), expires_on=date(2020, 12, 31))
+            product = self.make.product(company, certificates=[certificate])
         round_ = round_ or self.round([institution])
         mou = mou or self.mou(institution)
         allocation = self.allocation(round_, product, institution,
                                      startup=kw.pop("startup", True), first_timer=kw.pop("first_timer", False))
         return self.order(buyer, mou, allocation, **kw)
+
+    def relief_certificate(self, order: Order, pdf: bytes = b"%PDF-1.7 sample\n", **kw):
+        """A certificate row without rendering (for access and listing tests)."""
+        import hashlib
+
+        from marketplace.models import AuditReliefCertificate
+
+        from marketplace.reports.certificates import certificate_facts, load_order
+        from marketplace.reports.data import canonical_json, sha256_hex
+
+        n = next(_seq)
+        serial = kw.pop("serial", f"PP-{order.ordered_on.year}-{900000 + n:06d}")
+        facts_json = canonical_json(certificate_facts(load_order(order.id), serial, datetime.now(UTC)))
+        values = dict(order_id=order.id, serial=serial, facts_json=facts_json, facts_sha256=sha256_hex(facts_json),
+                      pdf=pdf,
+                      pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid")
+        values.update(kw)
+        certificate = AuditReliefCertificate(**values)
+        db.session.add(certificate)
+        db.session.commit()
+        return certificate

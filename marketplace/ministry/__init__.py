@@ -1,3 +1,4 @@
 """ministry blueprint."""
 
+from . import reports as _reports  # noqa: F401,E402  (adds the report downloads to the blueprint)
 from . import rounds as _rounds  # noqa: F401  (adds the round pages to the blueprint)

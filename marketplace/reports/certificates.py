@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
 
-from ..domain.errors import DomainError, N_
+from ..domain.errors import N_, DomainError
 from ..domain.reference import CONTRACT_METHODS
 from ..extensions import db
 from ..i18n import kst

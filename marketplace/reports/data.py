@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..domain.errors import DomainError, N_
+from ..domain import quota as quota_rules
+from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..i18n import SEOUL
 from ..models import (
@@ -142,6 +143,7 @@ class PurchaseReport:
     not_evaluated: list[Line]
     expiring: list[Line]
     mou_numbers: list[str] = field(default_factory=list)
+    series: list = field(default_factory=list)
 
     @property
     def utilisation_pct(self) -> float:
@@ -208,7 +210,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         end = max([today, *(line.ordered_on for line in lines)])
     else:
         start, end = scope.start, scope.end
-    mous, bars = _quota(scope.institution_id, start, end)
+    mous, bars, series = _quota(scope.institution_id, start, end)
     live = [line for line in lines if line.status != "cancelled"]
     ordered = sum(line.amount_krw for line in live)
     return PurchaseReport(
@@ -222,7 +224,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         not_evaluated=[line for line in live if line.evaluation is None],
         expiring=[line for line in live
                   if today <= line.certificate_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS)],
-        mou_numbers=[m.number for m in mous])
+        mou_numbers=[m.number for m in mous], series=series)
 
 
 def _line(order: Order) -> Line:
@@ -245,33 +247,36 @@ def _share(subset: list[Line], total_count: int, total_amount: int) -> Share:
                  amount_pct=100.0 * amount / total_amount if total_amount else 0.0)
 
 
-def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou], list[QuotaBar]]:
-    """MOUs in scope (period overlapping the report's) and, from their ledgers, committed and charged.
+def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou], list[QuotaBar], list]:
+    """MOUs in scope (period overlapping the report's), their ledger figures and the use-over-time series.
 
-    Committed = commit + amendment entries; charged = charges less releases; both as of now, so the
-    figures equal the quota dashboards'. One bar per MOU for an institution, per institution otherwise.
+    Figures come from the ledger through the same domain functions as the quota dashboards
+    (domain.quota.summarize / usage_series), as of now, so the report and the dashboards agree to the won.
+    One bar per MOU for an institution, per institution for the program.
     """
     query = (select(Mou).join(Mou.institution).options(contains_eager(Mou.institution))
              .where(Mou.starts_on <= end, Mou.ends_on >= start).order_by(Institution.code, Mou.number))
     if institution_id is not None:
         query = query.where(Mou.institution_id == institution_id)
     mous = db.session.scalars(query).all()
-    sums = dict.fromkeys((m.id for m in mous), (0, 0))
+    entries: dict[int, list[quota_rules.Entry]] = {m.id: [] for m in mous}
     if mous:
-        committed = func.sum(QuotaEntry.amount_krw).filter(QuotaEntry.kind.in_(("commit", "amendment")))
-        charged = func.sum(QuotaEntry.amount_krw).filter(QuotaEntry.kind.in_(("charge", "release")))
-        rows = db.session.execute(select(QuotaEntry.mou_id, committed, charged)
-                                  .where(QuotaEntry.mou_id.in_(list(sums))).group_by(QuotaEntry.mou_id))
-        sums.update({mou_id: (int(c or 0), -int(ch or 0)) for mou_id, c, ch in rows})
-    bars: dict[object, QuotaBar] = {}
+        rows = db.session.execute(
+            select(QuotaEntry.mou_id, QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at)
+            .where(QuotaEntry.mou_id.in_(list(entries))).order_by(QuotaEntry.id))
+        for mou_id, kind, amount, created_at in rows:
+            entries[mou_id].append(quota_rules.Entry(kind, amount, created_at.astimezone(SEOUL).date()))
+    bars: dict[int, QuotaBar] = {}
     for mou in mous:
+        summary = quota_rules.summarize(entries[mou.id])
         key = mou.id if institution_id is not None else mou.institution_id
         label = (mou.number, mou.number) if institution_id is not None else (
             mou.institution.name_ko, mou.institution.name_en or mou.institution.name_ko)
         bar = bars.setdefault(key, QuotaBar(label[0], label[1], 0, 0))
-        bar.committed_krw += sums[mou.id][0]
-        bar.charged_krw += sums[mou.id][1]
-    return list(mous), list(bars.values())
+        bar.committed_krw += summary.committed
+        bar.charged_krw += summary.charged
+    series = quota_rules.usage_series([e for mou_entries in entries.values() for e in mou_entries])
+    return list(mous), list(bars.values()), series
 
 
 @dataclass

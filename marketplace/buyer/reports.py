@@ -1,0 +1,35 @@
+"""The buyer's reports: the institution's purchase report, its audit-relief register, each order's certificate."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from ..reports import web
+from .views import bp
+
+PAGE = "buyer/reports.html"
+
+
+@bp.get("/reports")
+def reports():
+    """Forms for the institution's purchase report and audit-relief register."""
+    return web.reports_page(PAGE, current_user)
+
+
+@bp.get("/reports/purchase-report.pdf")
+def purchase_report():
+    """The institution's purchase report for a round or a date range, as a PDF."""
+    return web.purchase_report(PAGE, current_user, request.args)
+
+
+@bp.get("/reports/relief-register.pdf")
+def relief_register():
+    """The institution's audit-relief certificates issued in a period, as a PDF."""
+    return web.relief_register(PAGE, current_user, request.args)
+
+
+@bp.get("/orders/<int:order_id>/certificate.pdf")
+def certificate_pdf(order_id: int):
+    """The order's audit-relief certificate, issued on the first download and identical afterwards."""
+    return web.certificate_pdf(current_user, order_id)

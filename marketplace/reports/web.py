@@ -1,0 +1,107 @@
+"""View helpers shared by the buyer and ministry report pages: fill the forms, send a PDF."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, render_template, send_file
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..domain.errors import DomainError
+from ..extensions import db
+from ..forms import attach_error, rerender
+from ..i18n import current_language, domain_message
+from ..models import Institution, Round, User
+from . import certificates, documents
+from .data import Scope
+from .forms import PurchaseReportForm, RegisterForm
+from .render import RenderTimeout
+
+
+def send_pdf(pdf: bytes, filename: str):
+    """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names)."""
+    response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report_forms(user: User, formdata=None):
+    """The two report forms, with the choices this user may pick."""
+    purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
+    rounds = db.session.execute(select(Round.code, Round.title_ko, Round.title_en)
+                                .where(Round.status == "published").order_by(Round.opens_at.desc())).all()
+    purchase.round.choices = [("", _("Date range below"))] + [
+        (code, f"{code} · {en if current_language() == 'en' and en else ko}") for code, ko, en in rounds]
+    if user.role == "ministry":
+        institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko)
+                                          .order_by(Institution.code)).all()
+        choices = [(str(i), f"{code} · {name}") for i, code, name in institutions]
+        purchase.institution.choices = [("", _("Whole program (all institutions)"))] + choices
+        register.institution.choices = choices
+    else:
+        own = [(str(user.institution_id), "")]
+        purchase.institution.choices = register.institution.choices = own
+        purchase.institution.data = register.institution.data = str(user.institution_id)
+    if not purchase.language.data or purchase.language.data not in ("ko", "en"):
+        purchase.language.data = register.language.data = current_language()
+    return purchase, register
+
+
+def reports_page(template: str, user: User, status: int = 200, **forms):
+    purchase, register = report_forms(user)
+    context = {"purchase": forms.get("purchase", purchase), "register": forms.get("register", register)}
+    return render_template(template, **context), status
+
+
+def _institution_id(user: User, raw: str | None) -> int | None:
+    if user.role == "buyer":
+        return user.institution_id
+    return int(raw) if raw else None
+
+
+def purchase_report(template: str, user: User, args):
+    """Validate the GET form, build and send the purchase report, or re-render the page with 400."""
+    purchase, _register = report_forms(user, args)
+    if user.role == "buyer":
+        purchase.institution.data = str(user.institution_id)
+    if not purchase.validate():
+        return reports_page(template, user, 400, purchase=purchase)
+    scope = Scope(_institution_id(user, purchase.institution.data), purchase.start.data, purchase.end.data,
+                  purchase.round.data or None, purchase.language.data)
+    try:
+        document = documents.purchase_report(user, scope)
+    except (DomainError, RenderTimeout) as error:
+        attach_error(purchase, None, error if isinstance(error, DomainError) else _(
+            "The report took too long to produce. Choose a shorter period or one institution."))
+        return reports_page(template, user, 400, purchase=purchase)
+    return send_pdf(document.pdf, document.filename)
+
+
+def relief_register(template: str, user: User, args):
+    _purchase, register = report_forms(user, args)
+    if user.role == "buyer":
+        register.institution.data = str(user.institution_id)
+    if not register.validate():
+        return reports_page(template, user, 400, register=register)
+    try:
+        document = documents.relief_register(user, _institution_id(user, register.institution.data),
+                                             register.start.data, register.end.data, register.language.data)
+    except (DomainError, RenderTimeout) as error:
+        attach_error(register, None, error if isinstance(error, DomainError) else _(
+            "The report took too long to produce. Choose a shorter period."))
+        return reports_page(template, user, 400, register=register)
+    return send_pdf(document.pdf, document.filename)
+
+
+def certificate_pdf(user: User, order_id: int):
+    """The order's audit-relief certificate (issued on first request); 404 for an order the user may not see."""
+    order = certificates.load_order(order_id)
+    if order is None or not certificates.can_see(user, order):
+        abort(404)
+    try:
+        certificate = certificates.certificate_for(order, user, current_language())
+    except DomainError as error:
+        return rerender("reports/certificate_refused.html", 400, message=domain_message(error), order=order)
+    pdf = db.session.scalar(select(type(certificate).pdf).where(type(certificate).id == certificate.id))
+    return send_pdf(pdf, f"{certificate.serial}.pdf")
