@@ -64,8 +64,8 @@ def round(round_code):
     return _page(_load(round_code))
 
 
-def _page(round_, status: int = 200, error: str | None = None, draw_form: DrawForm | None = None):
-    return rerender("ministry/rounds/round.html", status, round=round_, error=error,
+def _page(round_, error: str | None = None, draw_form: DrawForm | None = None):
+    return rerender("ministry/rounds/round.html", 400 if error else 200, round=round_, error=error,
                     draw_form=draw_form or DrawForm(), applications=sorted(round_.applications, key=lambda a: a.id),
                     tiers=draws.tier_table(round_), pool_ids={a.id for a in draws.pool_of(round_)})
 

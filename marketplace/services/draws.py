@@ -15,7 +15,7 @@ from ..domain.errors import N_
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Institution, Round, User
 from .audit import record_event
-from .rounds import get_round, now
+from . import rounds as round_service
 
 # Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
 ALLOCATION_VALID_DAYS = 365
@@ -25,7 +25,7 @@ SAMPLE_RATE_SEEDS = 1000
 def score_application(actor: User, code: str, application_id: int, innovation: int, capability: int,
                       need: int) -> Application:
     """Record the committee's three scores for an eligible application of a closed, unfrozen round."""
-    round_ = get_round(code)
+    round_ = round_service.get_round(code)
     application = _application_of(round_, application_id)
     rules.require_status(round_.status, ("closed",), N_("Scores are entered after the round closes."))
     if round_.draw is not None:
@@ -35,7 +35,7 @@ def score_application(actor: User, code: str, application_id: int, innovation: i
     total = rules.check_scores(innovation, capability, need)
     before = {"scores": [application.score_innovation, application.score_capability, application.score_need]}
     application.score_innovation, application.score_capability, application.score_need = innovation, capability, need
-    application.scored_at = now()
+    application.scored_at = round_service.now()
     record_event(actor, "application.scored", application, before=before,
                  after={"scores": [innovation, capability, need], "total": total})
     db.session.commit()
@@ -65,7 +65,7 @@ def build_manifest(round_: Round) -> selection.Manifest:
 
 def freeze_pool(actor: User, code: str) -> Draw:
     """Freeze the pool and publish its manifest and SHA-256; refused twice, or while a score is missing."""
-    round_ = get_round(code)
+    round_ = round_service.get_round(code)
     rules.require_status(round_.status, ("closed",), N_("The pool can be frozen only after the round closes."))
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
@@ -74,7 +74,7 @@ def freeze_pool(actor: User, code: str) -> Draw:
         raise rules.RoundError(N_("%(count)s eligible applications have no scores yet."), count=len(unscored))
     manifest = build_manifest(round_)
     draw = Draw(round=round_, rule_version=manifest.rule, manifest_json=selection.manifest_json(manifest),
-                manifest_sha256=selection.manifest_sha256(manifest), frozen_at=now(), frozen_by_id=actor.id)
+                manifest_sha256=selection.manifest_sha256(manifest), frozen_at=round_service.now(), frozen_by_id=actor.id)
     db.session.add(draw)
     record_event(actor, "round.pool_frozen", round_, after={
         "manifest_sha256": draw.manifest_sha256, "pool": len(manifest.applications)})
@@ -87,7 +87,7 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
 
     Raises RoundError before the freeze and for a second draw; SeedError for a bad seed.
     """
-    round_ = get_round(code)
+    round_ = round_service.get_round(code)
     draw = round_.draw
     if draw is None:
         raise rules.RoundError(N_("Freeze the pool before the draw: the manifest must be public first."))
@@ -108,7 +108,7 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
     draw.seed, draw.seed_source = seed, (seed_source or "").strip()[:500]
     draw.result_json = selection.result_json(result)
     draw.expected_rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
-    draw.drawn_at, draw.drawn_by_id = now(), actor.id
+    draw.drawn_at, draw.drawn_by_id = round_service.now(), actor.id
     _apply_result(round_, result)
     round_.status = "drawn"
     record_event(actor, "round.drawn", round_, before={"status": "closed"}, after={
@@ -135,9 +135,9 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
 
 def publish_round(actor: User, code: str) -> Round:
     """Publish the seed and the result beside the manifest; allocations then hold for a year."""
-    round_ = get_round(code)
+    round_ = round_service.get_round(code)
     rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
-    moment = now()
+    moment = round_service.now()
     round_.draw.published_at = moment
     valid_until = allocation_valid_until(moment.astimezone(rules.SEOUL).date())
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
@@ -163,7 +163,7 @@ class Verification:
 
 def verify_draw(code: str) -> Verification:
     """Re-run the draw of a round from the stored manifest and seed and compare with the stored result."""
-    draw = get_round(code).draw
+    draw = round_service.get_round(code).draw
     if draw is None or draw.seed is None or draw.result_json is None:
         raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=code)
     details = []
