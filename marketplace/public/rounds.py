@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, jsonify, render_template
+from flask_babel import gettext as _
 
 from ..domain import rounds as rules
 from ..domain.errors import DomainError
@@ -72,7 +73,7 @@ def round_manifest(round_code):
     except DomainError:
         draw = None
     if draw is None:
-        return jsonify(error="not found", message="This round's pool has not been frozen yet."), 404
+        return jsonify(error="not found", message=_("This round's pool has not been frozen yet.")), 404
     return _json_download(draw.manifest_json, f"{round_code}-manifest.json")
 
 
@@ -84,7 +85,7 @@ def round_result(round_code):
     except DomainError:
         round_ = None
     if round_ is None or round_.status != "published":
-        return jsonify(error="not found", message="This round's result has not been published yet."), 404
+        return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404
     return _json_download(round_.draw.result_json, f"{round_code}-result.json")
 
 
