@@ -28,8 +28,9 @@ def check_upload(data: bytes, max_bytes: int) -> str:
     if not data:
         raise UploadRefused(N_("The file is empty. Choose the scanned certificate."))
     if len(data) > max_bytes:
-        raise UploadRefused(N_("The file is larger than %(mb)d MB. Upload a smaller scan."),
-                            mb=max_bytes // (1024 * 1024))
+        mb, rest = divmod(max_bytes, 1024 * 1024)
+        limit = f"{mb} MB" if mb and not rest else f"{max_bytes:,} B"
+        raise UploadRefused(N_("The file is larger than %(limit)s. Upload a smaller scan."), limit=limit)
     return sniff_content_type(data[:16])
 
 

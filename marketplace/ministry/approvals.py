@@ -39,7 +39,7 @@ def companies():
     """Companies, filtered by status (pending first by default)."""
     status = request.args.get("status", "pending")
     return render_template("ministry/companies.html", companies=approvals.companies(status or None),
-                           status=status, statuses=approvals.COMPANY_STATUSES)
+                           filter_status=status, statuses=approvals.COMPANY_STATUSES)
 
 
 def _company_page(company_id: int, form: DecisionForm, status: int = 200):
@@ -83,7 +83,7 @@ def certificates():
     """The certificate queue, pending first by default."""
     status = request.args.get("status", "pending")
     return render_template("ministry/certificates.html", certificates=approvals.certificates(status or None),
-                           status=status, statuses=approvals.CERTIFICATE_STATUSES,
+                           filter_status=status, statuses=approvals.CERTIFICATE_STATUSES,
                            form=DecisionForm(formdata=None), today=seoul_today())
 
 
@@ -101,7 +101,7 @@ def decide_certificate(certificate_id: int):
         attach_error(form, None, error)
     if form.errors or form.form_errors:
         return rerender("ministry/certificates.html", certificates=approvals.certificates("pending"),
-                        status="pending", statuses=approvals.CERTIFICATE_STATUSES, form=form,
+                        filter_status="pending", statuses=approvals.CERTIFICATE_STATUSES, form=form,
                         failed_id=certificate_id, today=seoul_today())
     flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
     return redirect(url_for("ministry.certificates"))

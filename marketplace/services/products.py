@@ -136,9 +136,10 @@ def create_product(user: User, data: ProductInput) -> Product:
     """Add a draft product to the supplier's company; raise DomainError for bad input."""
     company = own_company(user)
     certificates = _checked_certificates(data, company)
-    product = Product(company=company, status="draft")
-    _apply(product, data, certificates)
-    db.session.add(product)
+    with db.session.no_autoflush:  # the product is complete only after _apply
+        product = Product(company=company, status="draft")
+        db.session.add(product)
+        _apply(product, data, certificates)
     record_event(user, "product.created", product, after=_snapshot(product))
     db.session.commit()
     return product
@@ -149,7 +150,8 @@ def update_product(user: User, product_id: int, data: ProductInput) -> Product:
     product = own_product(user, product_id)
     certificates = _checked_certificates(data, product.company)
     before = _snapshot(product)
-    _apply(product, data, certificates)
+    with db.session.no_autoflush:
+        _apply(product, data, certificates)
     record_event(user, "product.updated", product, before=before, after=_snapshot(product))
     db.session.commit()
     return product

@@ -15,11 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..forms import KRW, REQUIRED
 from ..i18n import label
+
+# A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def _choices(vocabulary: dict[str, str]):
@@ -53,9 +56,9 @@ class RegistrationForm(CompanyForm):
                       validators=[DataRequired(REQUIRED), Length(max=20)])
     user_name = StringField(_l("Your name"),
                             validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                  Email(_l("Enter an e-mail address like name@example.com.")),
-                                                  Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(_l("Enter your e-mail address.")),
+        Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")), Length(max=254)])
     password = PasswordField(_l("Password"),
                              validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
     confirm = PasswordField(_l("Repeat the password"),
