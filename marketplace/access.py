@@ -73,6 +73,29 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.edit_application": SUPPLIER,
     "supplier.withdraw_application": SUPPLIER,
     # --- quotas and orders (issue 4)
+    "buyer.dashboard": BUYER,
+    "buyer.selected_products": BUYER,
+    "buyer.record_purchase": BUYER,
+    "buyer.orders": BUYER,
+    "buyer.order_detail": BUYER,  # own institution's only (service)
+    "buyer.deliver_order": BUYER,
+    "buyer.inspect_order": BUYER,
+    "buyer.cancel_order": BUYER,
+    "buyer.evaluate_order": BUYER,
+    "supplier.orders": SUPPLIER,  # own company's products only (service)
+    "ministry.institutions": MINISTRY,
+    "ministry.new_institution": MINISTRY,
+    "ministry.institution": MINISTRY,
+    "ministry.edit_institution": MINISTRY,
+    "ministry.invite_buyer": MINISTRY,
+    "ministry.new_mou": MINISTRY,
+    "ministry.mou": MINISTRY,
+    "ministry.amend_mou": MINISTRY,
+    "ministry.join_requests": MINISTRY,
+    "ministry.approve_join": MINISTRY,
+    "ministry.decline_join": MINISTRY,
+    "auth.set_password": ANYONE,  # the one-time token is the credential
+    "public.join_institution": ANYONE,
     # --- reports and verification (issue 5)
     "public.verify_lookup": ANYONE,
     "public.verify": ANYONE,

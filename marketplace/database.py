@@ -52,7 +52,7 @@ def begin_write() -> None:
     new one that holds SQLite's write lock from its first statement. On PostgreSQL this is a plain
     transaction; services lock rows with SELECT ... FOR UPDATE or conditional UPDATEs.
     """
-    session = db.session
+    session = db.session()  # the scoped_session proxy has no in_transaction(); the Session has
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})

@@ -18,7 +18,15 @@ def _rounds(world, make) -> dict:
 
 
 def _orders(world, make) -> dict:
-    return {}
+    from marketplace.services.institutions import invite_buyer
+    from tests.builders_orders import OrderBuilders
+
+    builders = OrderBuilders(make)
+    mou = builders.mou(world.buyer.institution, actor=world.ministry)
+    allocation = builders.allocation(world.buyer.institution, world.product)
+    order = builders.order(world.buyer, allocation, mou)
+    _, token = invite_buyer(world.ministry, world.buyer.institution_id, "invitee@example.com", "Invitee")
+    return {"mou_id": mou.id, "allocation_id": allocation.id, "order_id": order.id, "token": token}
 
 
 def _reports(world, make) -> dict:

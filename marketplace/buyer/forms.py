@@ -1,0 +1,96 @@
+"""Buyer forms: a pilot purchase, the order's next steps, the post-use evaluation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..domain.money import MAX_KRW
+from ..domain.orders import MAX_QUANTITY, MAX_TEXT
+from ..forms import KRW
+
+DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
+
+
+class Date(DateField):
+    """An ISO date field whose parse error is our own plain message."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format="%Y-%m-%d", validators=[InputRequired(DATE_MESSAGE)], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(DATE_MESSAGE)) from error
+
+
+class WholeNumber:
+    """A whole number from 1 to maximum, typed with or without thousands separators."""
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+
+    def __call__(self, form, field):
+        text = (field.data or "").replace(",", "").strip()
+        if not text.isascii() or not text.lstrip("-").isdigit():
+            raise ValidationError(_l("Enter a whole number, using digits only."))
+        value = int(text)
+        if value < 1:
+            raise ValidationError(_l("Enter a quantity of 1 or more."))
+        if value > self.maximum:
+            raise ValidationError(_l("Enter a quantity of at most %(maximum)s.", maximum=f"{self.maximum:,}"))
+        field.number = value
+
+
+class PurchaseForm(FlaskForm):
+    mou_id = SelectField(_l("MOU (quota)"), coerce=int, validate_choice=True,
+                         validators=[InputRequired(_l("Choose the MOU to charge."))])
+    quantity = StringField(_l("Quantity"), validators=[DataRequired(_l("Enter the quantity.")),
+                                                       WholeNumber(MAX_QUANTITY)])
+    unit_price = StringField(_l("Unit price (won)"), validators=[DataRequired(_l("Enter the unit price.")),
+                                                                 KRW(1, MAX_KRW)])
+    amount = StringField(_l("Amount (won)"), validators=[Optional(), KRW(1, MAX_KRW)])
+    contract_method = SelectField(_l("Contract method"),
+                                  validators=[DataRequired(_l("Choose a contract method."))])
+    ordered_on = Date(_l("Order date"))
+    no_private_interest = BooleanField(
+        _l("I declare that I have no private interest in this purchase or in the supplier."),
+        validators=[DataRequired(_l("Confirm that you have no private interest in this purchase."))])
+
+
+class DeliverForm(FlaskForm):
+    delivered_on = Date(_l("Delivery date"))
+
+
+class InspectForm(FlaskForm):
+    result = RadioField(_l("Inspection result"), choices=[("accepted", _l("Accepted")), ("rejected", _l("Rejected"))],
+                        validators=[InputRequired(_l("Choose whether the goods were accepted or rejected."))])
+    note = TextAreaField(_l("Inspection note"), validators=[Length(max=MAX_TEXT)])
+    inspected_on = Date(_l("Inspection date"))
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for cancelling"),
+                           validators=[DataRequired(_l("Give the reason for the cancellation.")),
+                                       Length(max=MAX_TEXT)])
+
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
+
+
+def _score(label):
+    return RadioField(label, choices=SCORE_CHOICES, validators=[InputRequired(_l("Give every score from 1 to 5."))])
+
+
+class EvaluationForm(FlaskForm):
+    conformance = _score(_l("Conformance to specification"))
+    quality = _score(_l("Quality"))
+    delivery = _score(_l("Delivery"))
+    support = _score(_l("Support"))
+    overall = _score(_l("Overall"))
+    would_buy_again = RadioField(_l("Would you buy it again?"), choices=[("yes", _l("Yes")), ("no", _l("No"))],
+                                 validators=[InputRequired(_l("Say whether you would buy it again."))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)])

@@ -1,0 +1,179 @@
+"""Pilot purchases: the order state machine and the checks made when an order is placed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import N_, DomainError
+from .money import MAX_KRW
+from .reference import CONTRACT_METHODS
+
+STATUSES = ("placed", "delivered", "inspected", "evaluated", "cancelled")
+INSPECTION_RESULTS = ("accepted", "rejected")
+SCORE_FIELDS = ("conformance", "quality", "delivery", "support", "overall")
+MAX_QUANTITY = 1_000_000
+MAX_TEXT = 2000
+
+# Which status each action may start from. Cancelling stays possible until the goods are accepted:
+# a rejected inspection is the usual reason to cancel.
+ALLOWED_FROM = {
+    "deliver": ("placed",),
+    "inspect": ("delivered",),
+    "evaluate": ("inspected",),
+    "cancel": ("placed", "delivered", "inspected"),
+}
+
+
+class OrderError(DomainError):
+    """The order cannot be changed this way."""
+
+
+class InvalidTransition(OrderError):
+    """The order is not in a state that allows this action."""
+
+
+class InvalidOrderInput(OrderError):
+    """A value of the order form is not acceptable."""
+
+
+class PlacementRefused(OrderError):
+    """The order could not be placed; `failures` lists every reason."""
+
+    def __init__(self, failures: list[DomainError]):
+        self.failures = failures
+        first = failures[0]
+        super().__init__(first.message, **first.params)
+
+
+def order_number(year: int, sequence: int) -> str:
+    """PO-2018-000123: the order date's year and a sequence number."""
+    return f"PO-{year}-{sequence:06d}"
+
+
+def order_amount(quantity: int, unit_price: int, posted_amount: int | None = None) -> int:
+    """quantity x unit price, recomputed here; a posted amount that differs is refused."""
+    if quantity < 1:
+        raise InvalidOrderInput(N_("Enter a quantity of 1 or more."))
+    if quantity > MAX_QUANTITY:
+        raise InvalidOrderInput(N_("Enter a quantity of at most %(maximum)s."), maximum=f"{MAX_QUANTITY:,}")
+    if unit_price < 1:
+        raise InvalidOrderInput(N_("Enter a unit price of 1 won or more."))
+    amount = quantity * unit_price
+    if amount > MAX_KRW:
+        raise InvalidOrderInput(N_("The amount (quantity x unit price) is too large."))
+    if posted_amount is not None and posted_amount != amount:
+        raise InvalidOrderInput(
+            N_("The amount %(posted)s won does not equal quantity x unit price (%(amount)s won)."),
+            posted=f"{posted_amount:,}", amount=f"{amount:,}")
+    return amount
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    """What the server knows at the moment of placing an order, as plain values."""
+
+    ordered_on: date
+    today: date
+    buyer_institution_id: int | None
+    mou_institution_id: int
+    institution_active: bool
+    round_published: bool
+    selection_active: bool  # allocation active and the application still selected
+    selection_valid_until: date | None
+    certificate_valid: bool  # some certificate of the product is valid on ordered_on
+    mou_starts_on: date
+    mou_ends_on: date
+    remaining_krw: int
+    amount_krw: int
+    contract_method: str
+    no_private_interest: bool
+
+
+def placement_failures(f: PlacementFacts) -> list[DomainError]:
+    """Every reason the order cannot be placed, in the order a buyer would check them; [] when it can."""
+    failures: list[DomainError] = []
+
+    def fail(message: str, **params) -> None:
+        failures.append(OrderError(message, **params))
+
+    if f.buyer_institution_id is None or f.buyer_institution_id != f.mou_institution_id:
+        fail(N_("You can only buy for your own institution, against its MOU."))
+    if not f.institution_active:
+        fail(N_("Your institution is not active in the program."))
+    if f.ordered_on > f.today:
+        fail(N_("The order date cannot be in the future."))
+    if not f.round_published:
+        fail(N_("The product's selection has not been published."))
+    elif not f.selection_active:
+        fail(N_("The product's selection has been withdrawn."))
+    elif f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
+        fail(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
+    if not f.certificate_valid:
+        fail(N_("No certificate of the product is valid on the order date %(day)s."),
+             day=f.ordered_on.isoformat())
+    if not f.mou_starts_on <= f.ordered_on <= f.mou_ends_on:
+        fail(N_("The MOU is not active on %(day)s (it runs from %(start)s to %(end)s)."),
+             day=f.ordered_on.isoformat(), start=f.mou_starts_on.isoformat(), end=f.mou_ends_on.isoformat())
+    if f.amount_krw > f.remaining_krw:
+        fail(N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
+             amount=f"{f.amount_krw:,}", remaining=f"{f.remaining_krw:,}")
+    if f.contract_method not in CONTRACT_METHODS:
+        fail(N_("Choose a contract method from the list."))
+    if not f.no_private_interest:
+        fail(N_("Confirm that you have no private interest in this purchase."))
+    return failures
+
+
+def check_transition(action: str, status: str) -> None:
+    """Raise InvalidTransition unless `action` may be taken from `status`."""
+    if status not in ALLOWED_FROM[action]:
+        raise InvalidTransition(TRANSITION_REFUSED[action])
+
+
+TRANSITION_REFUSED = {
+    "deliver": N_("Only a placed order can be marked delivered."),
+    "inspect": N_("Only a delivered order can be inspected."),
+    "evaluate": N_("Only an inspected order can be evaluated."),
+    "cancel": N_("This order can no longer be cancelled."),
+}
+
+
+def check_inspection(result: str, note: str, inspected_on: date, delivered_on: date | None) -> None:
+    """An inspection is accepted or rejected; a rejection needs a note; not before delivery."""
+    if result not in INSPECTION_RESULTS:
+        raise InvalidOrderInput(N_("Choose whether the goods were accepted or rejected."))
+    if result == "rejected" and not (note or "").strip():
+        raise InvalidOrderInput(N_("Say why the goods were rejected."))
+    if delivered_on is not None and inspected_on < delivered_on:
+        raise InvalidOrderInput(N_("The inspection date cannot be before the delivery date."))
+    _check_text(note)
+
+
+def check_delivery(delivered_on: date, ordered_on: date, today: date) -> None:
+    if delivered_on < ordered_on:
+        raise InvalidOrderInput(N_("The delivery date cannot be before the order date."))
+    if delivered_on > today:
+        raise InvalidOrderInput(N_("The delivery date cannot be in the future."))
+
+
+def check_cancellation(reason: str) -> None:
+    if not (reason or "").strip():
+        raise InvalidOrderInput(N_("Give the reason for the cancellation."))
+    _check_text(reason)
+
+
+def check_evaluation(scores: dict[str, int], inspection_result: str | None, comment: str) -> None:
+    """Scores 1 to 5 for each of SCORE_FIELDS; only goods that were accepted can be evaluated."""
+    if inspection_result != "accepted":
+        raise InvalidTransition(N_("Only goods accepted at inspection can be evaluated."))
+    for name in SCORE_FIELDS:
+        value = scores.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            raise InvalidOrderInput(N_("Give every score from 1 to 5."))
+    _check_text(comment)
+
+
+def _check_text(text: str) -> None:
+    if len(text or "") > MAX_TEXT:
+        raise InvalidOrderInput(N_("Keep the text under %(limit)s characters."), limit=f"{MAX_TEXT:,}")

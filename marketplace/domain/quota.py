@@ -1,0 +1,138 @@
+"""The quota ledger: which entries are allowed, amendments, and what remains (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import N_, DomainError
+from .money import MAX_KRW
+
+ENTRY_KINDS = ("commit", "amendment", "charge", "release")
+ENTRY_LABELS = {"commit": N_("Commitment"), "amendment": N_("Amendment"), "charge": N_("Charge (order)"),
+                "release": N_("Release (cancellation)")}
+
+
+class QuotaError(DomainError):
+    """The quota change is not allowed."""
+
+
+class InvalidEntry(QuotaError):
+    """A ledger entry with the wrong sign for its kind."""
+
+
+class QuotaExceeded(QuotaError):
+    """The amount is larger than the remaining quota."""
+
+
+class AmendmentRefused(QuotaError):
+    """The amendment would take the remaining quota below zero."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger line as plain values: kind, signed amount, and the day it counts for."""
+
+    kind: str
+    amount: int
+    day: date | None = None
+
+
+def check_entry(kind: str, amount: int) -> None:
+    """Raise InvalidEntry unless the sign suits the kind.
+
+    commit: >= 0 (an MOU may be signed before its amount is known); amendment: non-zero;
+    charge: < 0 (money leaves the quota); release: > 0 (a cancelled order gives it back).
+    """
+    if kind not in ENTRY_KINDS:
+        raise InvalidEntry(N_("Unknown ledger entry kind %(kind)s."), kind=kind)
+    if abs(amount) > MAX_KRW:
+        raise InvalidEntry(N_("The amount is too large."))
+    ok = {"commit": amount >= 0, "amendment": amount != 0, "charge": amount < 0, "release": amount > 0}[kind]
+    if not ok:
+        raise InvalidEntry(N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind,
+                           amount=f"{amount:,}")
+
+
+def remaining(entries: Iterable[Entry]) -> int:
+    """What is left: the sum of every entry."""
+    return sum(entry.amount for entry in entries)
+
+
+def balance_after(balance: int, kind: str, amount: int) -> int:
+    """The balance after adding one entry; raises QuotaExceeded / AmendmentRefused below zero."""
+    check_entry(kind, amount)
+    after = balance + amount
+    if after < 0:
+        if kind == "amendment":
+            raise AmendmentRefused(
+                N_("A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) "
+                   "below zero."), decrease=f"{-amount:,}", remaining=f"{balance:,}")
+        raise QuotaExceeded(N_("The amount of %(amount)s won is more than the remaining quota of "
+                               "%(remaining)s won."), amount=f"{-amount:,}", remaining=f"{balance:,}")
+    return after
+
+
+def check_amendment(remaining_krw: int, committed_krw: int, delta: int, reason: str) -> None:
+    """An amendment needs a reason, a non-zero change, and must leave remaining and committed >= 0."""
+    if not (reason or "").strip():
+        raise AmendmentRefused(N_("Give the reason for the amendment."))
+    if delta == 0:
+        raise AmendmentRefused(N_("Enter an increase or a decrease that is not zero."))
+    if committed_krw + delta > MAX_KRW:
+        raise AmendmentRefused(N_("The amount is too large."))
+    balance_after(remaining_krw, "amendment", delta)
+
+
+@dataclass(frozen=True)
+class Summary:
+    committed: int  # commit + amendments
+    charged: int  # charges net of releases (>= 0)
+    remaining: int
+
+    @property
+    def used_share(self) -> float:
+        return self.charged / self.committed if self.committed else 0.0
+
+
+def summarize(entries: Iterable[Entry]) -> Summary:
+    """Committed, charged (net of releases) and remaining, all derived from the entries."""
+    committed = charged = 0
+    for entry in entries:
+        if entry.kind in ("commit", "amendment"):
+            committed += entry.amount
+        else:
+            charged -= entry.amount
+    return Summary(committed, charged, committed - charged)
+
+
+@dataclass(frozen=True)
+class UsagePoint:
+    label: str  # "2018-09-14" or "2018-09"
+    committed: int
+    charged: int
+
+
+def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePoint]:
+    """Cumulative committed and charged at the end of each day (or month, when there are many days).
+
+    Entries without a day are ignored. The result is ordered by time; the last point equals summarize().
+    """
+    dated = sorted((e for e in entries if e.day is not None), key=lambda e: e.day)
+    days = {e.day for e in dated}
+    by_month = len(days) > max_points
+    points: list[UsagePoint] = []
+    committed = charged = 0
+    for entry in dated:
+        if entry.kind in ("commit", "amendment"):
+            committed += entry.amount
+        else:
+            charged -= entry.amount
+        label = entry.day.strftime("%Y-%m") if by_month else entry.day.isoformat()
+        point = UsagePoint(label, committed, charged)
+        if points and points[-1].label == label:
+            points[-1] = point
+        else:
+            points.append(point)
+    return points[-max_points:] if by_month else points

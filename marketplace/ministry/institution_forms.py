@@ -1,0 +1,82 @@
+"""Ministry forms for institutions, MOUs, amendments, buyer invitations and join requests."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from ..buyer.forms import Date
+from ..domain.errors import DomainError
+from ..domain.money import MAX_KRW, parse_krw
+from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..forms import KRW
+from ..i18n import domain_message
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _choices(vocabulary):
+    return [("", _l("Choose..."))] + [(code, _l(text)) for code, text in vocabulary.items()]
+
+
+class InstitutionForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
+    name_ko = StringField(_l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")),
+                                                           Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    kind = SelectField(_l("Type"), choices=_choices(INSTITUTION_KIND_LABELS),
+                       validators=[DataRequired(_l("Choose the type."))])
+    region = SelectField(_l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))])
+
+
+class MouForm(FlaskForm):
+    number = StringField(_l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)])
+    signed_on = Date(_l("Signing date"))
+    starts_on = Date(_l("Period start"))
+    ends_on = Date(_l("Period end"))
+    committed = StringField(_l("Committed amount (won)"), validators=[DataRequired(_l("Enter the committed amount.")),
+                                                                      KRW(0, MAX_KRW)])
+
+
+class SignedKRW:
+    """An increase (+) or decrease (-) in whole won, not zero."""
+
+    def __call__(self, form, field):
+        text = (field.data or "").strip().replace(" ", "")
+        sign = -1 if text.startswith("-") else 1
+        try:
+            value = parse_krw(text.lstrip("+-"), minimum=1, maximum=MAX_KRW)
+        except DomainError as error:
+            raise ValidationError(domain_message(error)) from error
+        field.krw = sign * value
+
+
+class AmendmentForm(FlaskForm):
+    delta = StringField(_l("Change (won)"), validators=[DataRequired(_l("Enter the change.")), SignedKRW()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the amendment.")),
+                                                     Length(max=2000)])
+
+
+class InviteBuyerForm(FlaskForm):
+    name = StringField(_l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter the e-mail address.")),
+                                                 Regexp(EMAIL, message=_l("Enter a valid e-mail address.")), Length(max=254)])
+
+
+class ApproveJoinForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
+
+
+class DeclineJoinForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason for declining.")),
+                                                     Length(max=2000)])
+
+
+class JoinRequestForm(InstitutionForm):
+    code = None
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(_l("Enter the contact person's name.")),
+                                                                 Length(max=100)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[
+        DataRequired(_l("Enter the e-mail address.")), Regexp(EMAIL, message=_l("Enter a valid e-mail address.")), Length(max=254)])

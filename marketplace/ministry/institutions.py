@@ -1,0 +1,212 @@
+"""Ministry pages for institutions, their MOUs and amendments, buyer invitations and join requests.
+
+Routes are added to the ministry blueprint of ministry/views.py (issue 4).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain.errors import DomainError
+from ..domain.quota import ENTRY_LABELS
+from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..forms import attach_error, rerender
+from ..services import institutions as service
+from ..services import orders, quota
+from ..services.institutions import InstitutionData, InstitutionNotFound
+from ..services.quota import MouNotFound, MouTerms
+from .institution_forms import (
+    AmendmentForm,
+    ApproveJoinForm,
+    DeclineJoinForm,
+    InstitutionForm,
+    InviteBuyerForm,
+    MouForm,
+)
+from .views import bp
+
+VOCABULARIES = {"kinds": INSTITUTION_KIND_LABELS, "regions": REGIONS}
+
+
+def _institution_or_404(institution_id: int):
+    try:
+        return service.get_institution(institution_id)
+    except InstitutionNotFound:
+        abort(404)
+
+
+def _data(form) -> InstitutionData:
+    return InstitutionData(form.code.data or "", form.name_ko.data or "", form.name_en.data or "",
+                           form.kind.data, form.region.data)
+
+
+@bp.get("/institutions")
+def institutions():
+    """Every institution with its MOUs and buyers; join requests first."""
+    return render_template("ministry/institutions.html", institutions=service.list_institutions(),
+                           pending=service.pending_count(), **VOCABULARIES)
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+def new_institution():
+    """Add an institution."""
+    form = InstitutionForm()
+    if not form.validate_on_submit():
+        return rerender("ministry/institution_form.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        institution = service.create_institution(current_user, _data(form))
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/institution_form.html", form=form)
+    flash(_("Institution %(code)s added.", code=institution.code), "success")
+    return redirect(url_for("ministry.institution", institution_id=institution.id))
+
+
+@bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
+def edit_institution(institution_id: int):
+    """Change an institution's names, type, code or region."""
+    institution = _institution_or_404(institution_id)
+    form = InstitutionForm(obj=institution)
+    if not form.validate_on_submit():
+        return rerender("ministry/institution_form.html", 400 if form.is_submitted() else 200, form=form,
+                        institution=institution)
+    try:
+        service.update_institution(current_user, institution_id, _data(form))
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/institution_form.html", form=form, institution=institution)
+    flash(_("Institution updated."), "success")
+    return redirect(url_for("ministry.institution", institution_id=institution_id))
+
+
+def _detail(institution_id: int, status: int = 200, **extra):
+    institution = _institution_or_404(institution_id)
+    extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
+    return rerender("ministry/institution.html", status, institution=institution,
+                    figures=quota.figures_for(list(institution.mous)),
+                    orders=orders.orders_for_institution(institution_id)[:20], **VOCABULARIES, **extra)
+
+
+@bp.get("/institutions/<int:institution_id>")
+def institution(institution_id: int):
+    """An institution: facts, MOUs with quota figures, buyers, recent orders."""
+    return _detail(institution_id)
+
+
+@bp.post("/institutions/<int:institution_id>/invite")
+def invite_buyer(institution_id: int):
+    """Invite a buyer: the set-password link is shown once on this page (no e-mail is sent)."""
+    form = InviteBuyerForm()
+    if not form.validate_on_submit():
+        return _detail(institution_id, 400, invite_form=form)
+    try:
+        user, token = service.invite_buyer(current_user, institution_id, form.email.data, form.name.data)
+    except InstitutionNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return _detail(institution_id, 400, invite_form=form)
+    link = url_for("auth.set_password", token=token, _external=True)
+    return _detail(institution_id, 200, invite_form=InviteBuyerForm(formdata=None), invited=user, link=link)
+
+
+@bp.route("/institutions/<int:institution_id>/mous/new", methods=["GET", "POST"])
+def new_mou(institution_id: int):
+    """Record a signed MOU; its committed amount becomes the first ledger entry."""
+    institution = _institution_or_404(institution_id)
+    form = MouForm()
+    if not form.validate_on_submit():
+        return rerender("ministry/mou_form.html", 400 if form.is_submitted() else 200, form=form,
+                        institution=institution)
+    terms = MouTerms(form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data,
+                     form.committed.krw)
+    try:
+        mou = quota.create_mou(current_user, institution, terms)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/mou_form.html", form=form, institution=institution)
+    flash(_("MOU %(number)s recorded.", number=mou.number), "success")
+    return redirect(url_for("ministry.mou", mou_id=mou.id))
+
+
+def _mou_page(mou_id: int, status: int = 200, form=None):
+    try:
+        mou = quota.get_mou(mou_id)
+    except MouNotFound:
+        abort(404)
+    return rerender("ministry/mou.html", status, mou=mou, fig=quota.figures_for([mou])[0], entry_kinds=ENTRY_LABELS,
+                    form=form or AmendmentForm(formdata=None))
+
+
+@bp.get("/mous/<int:mou_id>")
+def mou(mou_id: int):
+    """An MOU's figures, chart, ledger and the amendment form."""
+    return _mou_page(mou_id)
+
+
+@bp.post("/mous/<int:mou_id>/amend")
+def amend_mou(mou_id: int):
+    """Increase or decrease the committed amount with a reason."""
+    form = AmendmentForm()
+    if not form.validate_on_submit():
+        return _mou_page(mou_id, 400, form)
+    try:
+        quota.amend_mou(current_user, mou_id, form.delta.krw, form.reason.data)
+    except MouNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, "delta", error)
+        return _mou_page(mou_id, 400, form)
+    flash(_("Amendment recorded."), "success")
+    return redirect(url_for("ministry.mou", mou_id=mou_id))
+
+
+@bp.get("/join-requests")
+def join_requests():
+    """Institutions that asked to join and wait for a decision."""
+    return render_template("ministry/join_requests.html", requests=service.list_institutions("pending"),
+                           approve_form=ApproveJoinForm(formdata=None), decline_form=DeclineJoinForm(formdata=None),
+                           **VOCABULARIES)
+
+
+def _join_page(status: int, **forms):
+    forms.setdefault("approve_form", ApproveJoinForm(formdata=None))
+    forms.setdefault("decline_form", DeclineJoinForm(formdata=None))
+    return rerender("ministry/join_requests.html", status, requests=service.list_institutions("pending"),
+                    **VOCABULARIES, **forms)
+
+
+@bp.post("/join-requests/<int:institution_id>/approve")
+def approve_join(institution_id: int):
+    """Approve a join request under the institution's code; the contact's link is shown once."""
+    form = ApproveJoinForm()
+    if not form.validate_on_submit():
+        return _join_page(400, approve_form=form)
+    try:
+        institution, contact, token = service.approve_join(current_user, institution_id, form.code.data)
+    except InstitutionNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return _join_page(400, approve_form=form)
+    link = url_for("auth.set_password", token=token, _external=True) if token else None
+    return _detail(institution.id, 200, invited=contact, link=link)
+
+
+@bp.post("/join-requests/<int:institution_id>/decline")
+def decline_join(institution_id: int):
+    """Decline a join request with a reason."""
+    form = DeclineJoinForm()
+    if not form.validate_on_submit():
+        return _join_page(400, decline_form=form)
+    try:
+        service.decline_join(current_user, institution_id, form.reason.data)
+    except InstitutionNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return _join_page(400, decline_form=form)
+    flash(_("The request was declined."), "success")
+    return redirect(url_for("ministry.join_requests"))

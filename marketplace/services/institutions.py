@@ -1,0 +1,228 @@
+"""Institutions, buyer invitations by one-time link, and institutions' requests to join."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.security import generate_password_hash
+
+from ..domain.errors import N_, DomainError
+from ..domain.passwords import check_password_policy
+from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..extensions import db
+from ..models import Institution, OneTimeToken, User
+from ..models.types import utcnow
+from .accounts import find_user_by_email, new_user
+from .audit import record_event
+
+TOKEN_PURPOSE = "set_password"
+TOKEN_HOURS = 72
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
+
+
+class InstitutionNotFound(DomainError):
+    """There is no such institution."""
+
+
+class InvalidToken(DomainError):
+    """The link is not valid."""
+
+
+@dataclass(frozen=True)
+class InstitutionData:
+    code: str
+    name_ko: str
+    name_en: str
+    kind: str
+    region: str
+
+
+def _check(data: InstitutionData, institution_id: int | None = None) -> InstitutionData:
+    code = data.code.strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise DomainError(N_("Use 2 to 20 capital letters, digits, - or _ for the code."))
+    if not data.name_ko.strip():
+        raise DomainError(N_("Enter the Korean name."))
+    if data.kind not in INSTITUTION_KIND_LABELS or data.region not in REGIONS:
+        raise DomainError(N_("Choose the type and region from the lists."))
+    clash = db.session.scalar(select(Institution.id).where(Institution.code == code))
+    if clash is not None and clash != institution_id:
+        raise DomainError(N_("An institution with the code %(code)s already exists."), code=code)
+    return InstitutionData(code, data.name_ko.strip(), data.name_en.strip(), data.kind, data.region)
+
+
+def create_institution(actor: User, data: InstitutionData) -> Institution:
+    """Add an active institution; raises DomainError for a bad or duplicate code."""
+    data = _check(data)
+    institution = Institution(**data.__dict__, status="active")
+    db.session.add(institution)
+    db.session.flush()
+    record_event(actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id)
+    db.session.commit()
+    return institution
+
+
+def update_institution(actor: User, institution_id: int, data: InstitutionData) -> Institution:
+    institution = get_institution(institution_id)
+    data = _check(data, institution_id)
+    before = {k: getattr(institution, k) for k in data.__dict__}
+    for key, value in data.__dict__.items():
+        setattr(institution, key, value)
+    record_event(actor, "institution.updated", institution, before=before, after=data.__dict__,
+                 institution_id=institution.id)
+    db.session.commit()
+    return institution
+
+
+def get_institution(institution_id: int) -> Institution:
+    institution = db.session.scalar(select(Institution).options(
+        selectinload(Institution.mous), selectinload(Institution.buyers)).where(Institution.id == institution_id))
+    if institution is None:
+        raise InstitutionNotFound(N_("There is no such institution."))
+    return institution
+
+
+def list_institutions(status: str | None = None) -> list[Institution]:
+    query = select(Institution).options(selectinload(Institution.mous), selectinload(Institution.buyers))
+    if status:
+        query = query.where(Institution.status == status)
+    return list(db.session.scalars(query.order_by(Institution.status, Institution.code)))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _issue_token(user: User, now: datetime) -> str:
+    """A new single-use link token; only its SHA-256 is stored. Older unused links of the user stop working."""
+    for old in db.session.scalars(select(OneTimeToken).where(
+            OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    db.session.add(OneTimeToken(token_sha256=_hash(token), purpose=TOKEN_PURPOSE, user_id=user.id,
+                                expires_at=now + timedelta(hours=TOKEN_HOURS), created_at=now))
+    return token
+
+
+def invite_buyer(actor: User, institution_id: int, email: str, name: str,
+                 *, now: datetime | None = None) -> tuple[User, str]:
+    """Create a buyer of the institution (no password yet) and return the raw set-password token.
+
+    The token is shown once to staff, who pass the link on; a new invitation to the same e-mail of a
+    buyer who never set a password issues a fresh link instead of failing.
+    """
+    now = now or utcnow()
+    institution = get_institution(institution_id)
+    if institution.status != "active":
+        raise DomainError(N_("Approve the institution before inviting its buyers."))
+    existing = find_user_by_email(email)
+    if existing is not None and (existing.password_hash or existing.institution_id != institution.id):
+        raise DomainError(N_("An account with this e-mail address already exists."))
+    if not (name or "").strip():
+        raise DomainError(N_("Enter the buyer's name."))
+    user = existing or new_user(email=email, name=name, role="buyer", password=None, institution_id=institution.id)
+    user.active = True
+    db.session.flush()
+    token = _issue_token(user, now)
+    record_event(actor, "buyer.invited", user, after={"email": user.email}, institution_id=institution.id)
+    db.session.commit()
+    return user, token
+
+
+def user_for_token(token: str, *, now: datetime | None = None) -> User:
+    """The user a set-password link belongs to; InvalidToken when unknown, used or expired."""
+    row = db.session.scalar(select(OneTimeToken).where(
+        OneTimeToken.token_sha256 == _hash(token or ""), OneTimeToken.purpose == TOKEN_PURPOSE))
+    if row is None or row.used_at is not None:
+        raise InvalidToken(N_("This link is not valid or has already been used. Ask ministry staff for a new one."))
+    if row.expires_at <= (now or utcnow()):
+        raise InvalidToken(N_("This link has expired. Ask ministry staff for a new one."))
+    return row.user
+
+
+def set_password_with_token(token: str, name: str, password: str, *, now: datetime | None = None) -> User:
+    """Set the invited buyer's name and password and use up the link (single use)."""
+    now = now or utcnow()
+    user = user_for_token(token, now=now)
+    check_password_policy(password, email=user.email)
+    row = db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token)))
+    row.used_at = now
+    user.name = (name or user.name).strip()[:100]
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    record_event(user, "user.password_set", user, institution_id=user.institution_id)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    name_ko: str
+    name_en: str
+    kind: str
+    region: str
+    contact_name: str
+    contact_email: str
+
+
+def request_to_join(data: JoinRequest) -> Institution:
+    """A public request: a pending institution with a pending (inactive, passwordless) buyer contact."""
+    if find_user_by_email(data.contact_email) is not None:
+        raise DomainError(N_("An account with this e-mail address already exists."))
+    if not data.contact_name.strip():
+        raise DomainError(N_("Enter the contact person's name."))
+    code = f"REQ-{secrets.token_hex(4).upper()}"
+    checked = _check(InstitutionData(code, data.name_ko, data.name_en, data.kind, data.region))
+    institution = Institution(**checked.__dict__, status="pending")
+    db.session.add(institution)
+    db.session.flush()
+    contact = new_user(email=data.contact_email, name=data.contact_name, role="buyer", password=None,
+                       institution_id=institution.id)
+    contact.active = False
+    record_event(None, "institution.join_requested", institution, institution_id=institution.id,
+                 after={**checked.__dict__, "contact_email": contact.email})
+    db.session.commit()
+    return institution
+
+
+def approve_join(actor: User, institution_id: int, code: str) -> tuple[Institution, User | None, str | None]:
+    """Activate a pending institution under its real code and invite its contact (link returned once)."""
+    institution = get_institution(institution_id)
+    if institution.status != "pending":
+        raise DomainError(N_("This request has already been decided."))
+    data = _check(InstitutionData(code, institution.name_ko, institution.name_en, institution.kind,
+                                  institution.region), institution.id)
+    institution.code, institution.status = data.code, "active"
+    contact = institution.buyers[0] if institution.buyers else None
+    token = None
+    if contact is not None:
+        contact.active = True
+        db.session.flush()
+        token = _issue_token(contact, utcnow())
+    record_event(actor, "institution.approved", institution, after={"code": data.code},
+                 institution_id=institution.id)
+    db.session.commit()
+    return institution, contact, token
+
+
+def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
+    """Decline a pending request: the institution is suspended and its contact stays inactive."""
+    institution = get_institution(institution_id)
+    if institution.status != "pending":
+        raise DomainError(N_("This request has already been decided."))
+    if not (reason or "").strip():
+        raise DomainError(N_("Give the reason for declining."))
+    institution.status = "suspended"
+    record_event(actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id)
+    db.session.commit()
+    return institution
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count(Institution.id)).where(Institution.status == "pending"))
