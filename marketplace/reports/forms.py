@@ -29,8 +29,8 @@ class _GetForm(FlaskForm):
 
 
 class PurchaseReportForm(_GetForm):
-    institution = SelectField(_l("Institution"), choices=[], validate_choice=True)
-    round = SelectField(_l("Round"), choices=[], validate_choice=True)
+    institution = SelectField(_l("Institution"), choices=[], default="")
+    round = SelectField(_l("Round"), choices=[], default="")
     start = OptionalDate(_l("From"))
     end = OptionalDate(_l("To"))
     language = SelectField(_l("Language"), choices=LANGUAGES)
@@ -41,7 +41,7 @@ class PurchaseReportForm(_GetForm):
 
 
 class RegisterForm(_GetForm):
-    institution = SelectField(_l("Institution"), choices=[], validate_choice=True)
+    institution = SelectField(_l("Institution"), choices=[], default="")
     start = OptionalDate(_l("Certificates issued from"))
     end = OptionalDate(_l("To"))
     language = SelectField(_l("Language"), choices=LANGUAGES)
