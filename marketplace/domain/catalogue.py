@@ -16,7 +16,7 @@ MAX_QUERY_CHARS = 100
 
 SORTS = {
     "relevance": N_("Relevance"), "newest": N_("Newest"), "price_asc": N_("Price, low to high"),
-    "price_desc": N_("Price, high to low"), "name": N_("Name"),
+    "price_desc": N_("Price, high to low"), "name": N_("Name, A to Z"),
 }
 
 

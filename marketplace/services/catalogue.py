@@ -8,10 +8,10 @@ Korean words on SQLite and PostgreSQL alike; LIKE then confirms each word on the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..domain.catalogue import CatalogueQuery, bigrams, is_first_timer, is_startup, startup_founded_after
@@ -66,6 +66,8 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
                  .where(*conditions).order_by(*_order(query))
                  .limit(page_size).offset((query.page - 1) * page_size))
     products = db.session.scalars(statement).unique().all()
+    if not products and query.page > 1:
+        return _last_page(query, today, page_size)
     if query.page == 1 and len(products) < page_size:
         total = len(products)  # everything fits on the first page: no count needed
     else:
@@ -73,6 +75,14 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
         total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     return CataloguePage(query=query, cards=cards_for(products, today), total=min(total, COUNT_LIMIT),
                          total_is_lower_bound=total > COUNT_LIMIT, page=query.page, page_size=page_size)
+
+
+def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
+    """A page past the end shows the last page instead (a shared link outlived some products)."""
+    first = search(replace(query, page=1), today=today, page_size=page_size)
+    if first.pages == 1:
+        return first
+    return search(replace(query, page=first.pages), today=today, page_size=page_size)
 
 
 def cards_for(products: list[Product], today: date) -> list[ProductCard]:
@@ -118,6 +128,8 @@ def _conditions(query: CatalogueQuery, today: date) -> list:
             .join(CertificateType, CertificateType.id == Certificate.type_id)
             .where(product_certificates.c.product_id == Product.id, CertificateType.code == query.cert_type,
                    _valid_on(today))))
+    if query.q and not query.words:
+        conditions.append(false())  # only punctuation: nothing can match
     conditions.extend(_word_conditions(query.words))
     return conditions
 
