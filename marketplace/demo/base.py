@@ -27,21 +27,31 @@ MOU_2018 = (
     ("LH", "한국토지주택공사", "Korea Land and Housing Corporation (LH)", "public_enterprise", "gyeongnam"),
     ("EX", "한국도로공사", "Korea Expressway Corporation", "public_enterprise", "gyeongbuk"),
     ("KRC", "한국농어촌공사", "Korea Rural Community Corporation", "quasi_governmental", "jeonnam"),
-    ("KWATER", "한국수자원공사", "Korea Water Resources Corporation (K-water)", "public_enterprise", "daejeon"),
+    ("KWATER", "한국수자원공사", "Korea Water Resources Corporation (K-water)", "public_enterprise",
+     "daejeon"),
     ("KR", "한국철도시설공단", "Korea Rail Network Authority", "quasi_governmental", "daejeon"),
 )
 # Fictional institutions that joined for the second half (INST07..INST26).
 JOINED = (
-    ("샘플스마트시티공사", "Sample Smart City Corporation"), ("샘플환경공단", "Sample Environment Agency"),
+    ("샘플스마트시티공사", "Sample Smart City Corporation"),
+    ("샘플환경공단", "Sample Environment Agency"),
     ("샘플항만공사", "Sample Port Authority"), ("샘플에너지공단", "Sample Energy Agency"),
-    ("샘플가스공사", "Sample Gas Corporation"), ("샘플공항공사", "Sample Airports Corporation"),
-    ("샘플시설안전공단", "Sample Facility Safety Agency"), ("샘플산업단지공단", "Sample Industrial Complex Agency"),
-    ("샘플주택도시공사", "Sample Housing and Urban Corporation"), ("샘플교통안전공단", "Sample Transport Safety Agency"),
-    ("샘플광역시청", "Sample Metropolitan City Hall"), ("샘플도청", "Sample Provincial Government"),
-    ("샘플교육청", "Sample Office of Education"), ("샘플우정사업본부", "Sample Postal Service"),
-    ("샘플조달청 지방청", "Sample Regional Procurement Office"), ("샘플의료원", "Sample Medical Center"),
-    ("샘플국립대학교병원", "Sample National University Hospital"), ("샘플농수산식품공사", "Sample Agro-Fisheries Corporation"),
-    ("샘플발전주식회사", "Sample Power Generation Company"), ("샘플지역난방공사", "Sample District Heating Corporation"),
+    ("샘플가스공사", "Sample Gas Corporation"),
+    ("샘플공항공사", "Sample Airports Corporation"),
+    ("샘플시설안전공단", "Sample Facility Safety Agency"),
+    ("샘플산업단지공단", "Sample Industrial Complex Agency"),
+    ("샘플주택도시공사", "Sample Housing and Urban Corporation"),
+    ("샘플교통안전공단", "Sample Transport Safety Agency"),
+    ("샘플광역시청", "Sample Metropolitan City Hall"),
+    ("샘플도청", "Sample Provincial Government"),
+    ("샘플교육청", "Sample Office of Education"),
+    ("샘플우정사업본부", "Sample Postal Service"),
+    ("샘플조달청 지방청", "Sample Regional Procurement Office"),
+    ("샘플의료원", "Sample Medical Center"),
+    ("샘플국립대학교병원", "Sample National University Hospital"),
+    ("샘플농수산식품공사", "Sample Agro-Fisheries Corporation"),
+    ("샘플발전주식회사", "Sample Power Generation Company"),
+    ("샘플지역난방공사", "Sample District Heating Corporation"),
 )
 JOINED_KINDS = ("public_enterprise", "quasi_governmental", "quasi_governmental", "public_enterprise",
                 "local_government", "local_government", "education_office", "central_agency", "other")
@@ -52,7 +62,8 @@ COMPANY_NAMES = (
     ("해솔머티리얼", "Haesol Materials"), ("온누리세이프", "Onnuri Safe"), ("푸른필터", "Pureun Filter"),
     ("대한스마트그리드", "Daehan Smart Grid"), ("세종메디칼", "Sejong Medical"), ("한울소프트", "Hanul Soft"),
     ("나래모빌리티", "Narae Mobility"), ("초록솔라", "Chorok Solar"), ("하람계측", "Haram Instruments"),
-    ("빛가람전력", "Bitgaram Power"), ("이음네트웍스", "Ieum Networks"), ("도담건설소재", "Dodam Building Materials"),
+    ("빛가람전력", "Bitgaram Power"), ("이음네트웍스", "Ieum Networks"),
+    ("도담건설소재", "Dodam Building Materials"),
     ("라온비전", "Raon Vision"), ("아라수처리", "Ara Water Treatment"),
 )
 # (Korean name, English name, category, unit price in KRW, description, specification)
@@ -100,6 +111,7 @@ PRODUCT_LINES = (
 )
 COMPANY_COUNT = 40
 PRODUCTS_PER_COMPANY = 3
+REJECTION_NOTE = "샘플: 서류 보완 필요 (sample: documents incomplete)"
 SUPPLIER_LOGINS = 5  # supplier1..5@demo.example for the first five companies
 
 
@@ -157,13 +169,14 @@ def _companies(rng: random.Random, today: date) -> list[Company]:
             supply_count = 0
         status = "pending" if n in (38, 39) else "rejected" if n in (36, 40) else "approved"
         rows.append(_get_or_add(
-            Company, {"brn": _brn(n)}, name_ko=f"(샘플) {ko}", name_en=f"{en} (sample)", representative="김샘플",
+            Company, {"brn": _brn(n)}, name_ko=f"(샘플) {ko}", name_en=f"{en} (sample)",
+            representative="김샘플",
             region=regions[rng.randrange(len(regions))],
             founded_on=today - timedelta(days=365 * age_years + rng.randint(0, 300)),
             size_class=rng.choice(["micro", "small", "medium"]), public_supply_count=supply_count,
             public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
             public_supply_as_of=date(today.year, 1, 1), status=status,
-            status_reason="샘플: 서류 보완 필요 (sample: documents incomplete)" if status == "rejected" else "",
+            status_reason=REJECTION_NOTE if status == "rejected" else "",
             is_sample=True))
     db.session.flush()
     return rows
@@ -183,7 +196,8 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
             if n == 7:
                 issued, expires = today - timedelta(days=3 * 365 + 30), today - timedelta(days=30)
             certificates.append(_get_or_add(
-                Certificate, {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
+                Certificate,
+                {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
                 company=company, type=kind, issuer="샘플 인증기관 (sample issuer)", issued_on=issued,
                 expires_on=expires, status=status))
         for k in range(PRODUCTS_PER_COMPANY):
@@ -196,7 +210,8 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
                 continue
             listed = company.status == "approved" and (n + k) % 10 != 3
             product = Product(company=company, name_ko=ko, name_en=en, model=model,
-                              description=f"{description} (샘플 데이터)", specification=spec, category=category,
+                              description=f"{description} (샘플 데이터)", specification=spec,
+                              category=category,
                               unit_price_krw=price + extra, unit="EA",
                               status="listed" if listed else "draft", certificates=certificates)
             product.search_text = build_search_text(product)

@@ -71,7 +71,8 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     if query.page == 1 and len(products) < page_size:
         total = len(products)  # everything fits on the first page: no count needed
     else:
-        counted = select(Product.id).join(Product.company.of_type(Supplier)).where(*conditions).limit(COUNT_LIMIT + 1)
+        counted = (select(Product.id).join(Product.company.of_type(Supplier)).where(*conditions)
+                   .limit(COUNT_LIMIT + 1))
         total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     return CataloguePage(query=query, cards=cards_for(products, today), total=min(total, COUNT_LIMIT),
                          total_is_lower_bound=total > COUNT_LIMIT, page=query.page, page_size=page_size)
@@ -108,7 +109,8 @@ def _with_supplier(statement):
 
 
 def _valid_on(today: date):
-    return and_(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
+    return and_(Certificate.status == "verified", Certificate.issued_on <= today,
+                Certificate.expires_on >= today)
 
 
 def _conditions(query: CatalogueQuery, today: date) -> list:
@@ -144,7 +146,9 @@ def _word_conditions(words: list[str]) -> list:
         conditions.append(Product.id.in_(
             select(SearchGram.product_id).where(SearchGram.gram.in_(grams))
             .group_by(SearchGram.product_id).having(func.count() == len(grams))))
-    conditions.extend(Product.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words)
+    # A two-character word is its own bigram, so the index match is already exact.
+    conditions.extend(Product.search_text.like(f"%{_escape_like(w)}%", escape="\\")
+                      for w in words if len(w) != 2)
     return conditions
 
 

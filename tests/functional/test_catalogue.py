@@ -122,8 +122,8 @@ def test_products_not_publicly_listed_are_hidden_and_their_page_is_404(client, m
 
 def test_the_product_page_shows_certificates_with_validity_supplier_and_price(client, make):
     company = make.company(name_ko="가온테크")
-    certificate = make.certificate(company, issued_on=date(2024, 3, 1), expires_on=date.today() + timedelta(days=90),
-                                   number="EPC-2024-77")
+    certificate = make.certificate(company, issued_on=date(2024, 3, 1), number="EPC-2024-77",
+                                   expires_on=date.today() + timedelta(days=90))
     product = searchable_product(make, company, name_ko="스마트 밸브", unit_price_krw=2_340_000,
                                  certificates=[certificate])
     page = client.get(f"/products/{product.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
@@ -134,8 +134,8 @@ def test_the_product_page_shows_certificates_with_validity_supplier_and_price(cl
 
 
 def test_the_supplier_page_shows_badges_and_only_listed_products(client, make):
-    company = make.company(name_ko="새싹기업", founded_on=date.today() - timedelta(days=400), public_supply_count=0,
-                           region="daejeon")
+    company = make.company(name_ko="새싹기업", founded_on=date.today() - timedelta(days=400),
+                           public_supply_count=0, region="daejeon")
     certificate = make.certificate(company)
     searchable_product(make, company, name_ko="공개 제품", certificates=[certificate])
     searchable_product(make, company, name_ko="초안 제품", certificates=[certificate], status="draft")

@@ -46,8 +46,10 @@ def test_the_demo_has_startups_first_timers_general_suppliers_and_one_expired_ce
     assert 60 <= len(cards) < 120  # drafts, pending/rejected companies and the expired certificate hide some
     assert any(c.startup for c in cards) and any(c.first_timer for c in cards)
     assert any(not c.startup and not c.first_timer for c in cards)
-    assert db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.expires_on < today)) == 1
-    assert db.session.scalar(select(func.count()).select_from(Company).where(Company.status != "approved")) == 4
+    expired = select(func.count()).select_from(Certificate).where(Certificate.expires_on < today)
+    assert db.session.scalar(expired) == 1
+    not_approved = select(func.count()).select_from(Company).where(Company.status != "approved")
+    assert db.session.scalar(not_approved) == 4
     korean = catalogue.search(CatalogueQuery(q="센서"), today=today, page_size=50)
     assert korean.total > 0
 

@@ -43,8 +43,9 @@ def test_a_first_timer_has_no_public_supply_contract():
 
 
 def test_unknown_filter_values_are_ignored_and_the_page_is_clamped():
-    query = parse_catalogue_query({"q": "  센서   모듈 ", "category": "nope", "region": "seoul", "sort": "evil",
-                                   "page": "9999", "startup": "1", "cert_type": "EPC"}, **VOCAB)
+    args = {"q": "  센서   모듈 ", "category": "nope", "region": "seoul", "sort": "evil", "page": "9999",
+            "startup": "1", "cert_type": "EPC"}
+    query = parse_catalogue_query(args, **VOCAB)
     assert query.q == "센서 모듈" and query.category == "" and query.region == "seoul"
     assert query.sort == "relevance" and query.page == 50 and query.startup and query.cert_type == "EPC"
 
