@@ -28,28 +28,60 @@ class RoundBuilders:
         self.make = make
         self.n = 0
 
-    def round(self, *, status: str = "open", opens_at: datetime | None = None, closes_at: datetime | None = None,
-              budgets: list[tuple] | None = None, cap: int = 100_000_000, pass_mark: int = 70, **kw) -> Round:
+    def round(
+        self,
+        *,
+        status: str = "open",
+        opens_at: datetime | None = None,
+        closes_at: datetime | None = None,
+        budgets: list[tuple] | None = None,
+        cap: int = 100_000_000,
+        pass_mark: int = 70,
+        **kw,
+    ) -> Round:
         """A round (open by default, window around now) with two institutions unless `budgets` is given."""
         self.n += 1
         now = datetime.now(UTC)
         budgets = budgets or [(self.make.institution(), 300_000_000), (self.make.institution(), 200_000_000)]
-        round_ = Round(code=kw.pop("code", f"T{self.n:03d}-{now.microsecond:06d}")[:20], title_ko="테스트 공모",
-                       title_en="Test round", opens_at=opens_at or now - timedelta(days=5),
-                       closes_at=closes_at or now + timedelta(days=5), cap_krw=cap, pass_mark=pass_mark,
-                       status=status, **kw)
+        round_ = Round(
+            code=kw.pop("code", f"T{self.n:03d}-{now.microsecond:06d}")[:20],
+            title_ko="테스트 공모",
+            title_en="Test round",
+            opens_at=opens_at or now - timedelta(days=5),
+            closes_at=closes_at or now + timedelta(days=5),
+            cap_krw=cap,
+            pass_mark=pass_mark,
+            status=status,
+            **kw,
+        )
         round_.budgets = [RoundInstitution(institution=i, budget_krw=b) for i, b in budgets]
         db.session.add(round_)
         db.session.commit()
         return round_
 
-    def application(self, round_: Round, product=None, *, amount: int = 50_000_000, status: str = "submitted",
-                    preferred=(), company=None, **kw) -> Application:
+    def application(
+        self,
+        round_: Round,
+        product=None,
+        *,
+        amount: int = 50_000_000,
+        status: str = "submitted",
+        preferred=(),
+        company=None,
+        **kw,
+    ) -> Application:
         """An application row as if submitted (no window check)."""
         product = product or self.make.product(company)
-        application = Application(round=round_, company_id=product.company_id, product=product,
-                                  receipt_no=f"R-{product.id}-{round_.id}", amount_krw=amount, status=status,
-                                  preferred=list(preferred), **kw)
+        application = Application(
+            round=round_,
+            company_id=product.company_id,
+            product=product,
+            receipt_no=f"R-{product.id}-{round_.id}",
+            amount_krw=amount,
+            status=status,
+            preferred=list(preferred),
+            **kw,
+        )
         db.session.add(application)
         db.session.commit()
         return application

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import DomainError, N_
+from .errors import N_, DomainError
 from .money import MAX_KRW, InvalidAmount, parse_krw
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -122,11 +122,13 @@ def require_status(current: str, allowed: tuple[str, ...], message: str, **param
 
 
 def check_scores(innovation: int, capability: int, need: int) -> int:
-    """Return the total of the three criteria (0-40, 0-30, 0-30); raises ScoreError when one is out of range."""
+    """Return the total of the three criteria (0-40, 0-30, 0-30); raises ScoreError if one is out of range."""
     for name, value in (("innovation", innovation), ("capability", capability), ("need", need)):
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= SCORE_MAXIMA[name]:
-            raise ScoreError(N_("Each score must be a whole number from 0 to its maximum (%(maxima)s)."),
-                             maxima="40 / 30 / 30")
+            raise ScoreError(
+                N_("Each score must be a whole number from 0 to its maximum (%(maxima)s)."),
+                maxima="40 / 30 / 30",
+            )
     return innovation + capability + need
 
 
@@ -144,7 +146,9 @@ def check_round_code(code: str) -> str:
     """Return the code if it is 3-20 letters, digits or hyphens (e.g. 2018-H2); raises InvalidRoundError."""
     code = (code or "").strip()
     if not ROUND_CODE.match(code):
-        raise InvalidRoundError(N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2."))
+        raise InvalidRoundError(
+            N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2.")
+        )
     return code
 
 
@@ -166,17 +170,20 @@ def parse_budget_lines(text: str) -> list[tuple[str, int]]:
             continue
         parts = line.split(None, 1)
         if len(parts) != 2:
-            raise InvalidRoundError(N_("Line %(line)s: write an institution code, a space and the budget."),
-                                    line=number)
+            raise InvalidRoundError(
+                N_("Line %(line)s: write an institution code, a space and the budget."), line=number
+            )
         code, amount = parts[0].upper(), parts[1]
         try:
             value = parse_krw(amount, minimum=1, maximum=MAX_KRW)
         except InvalidAmount as error:
-            raise InvalidRoundError(N_("Line %(line)s: the budget is not a whole amount of 1 won or more."),
-                                    line=number) from error
+            raise InvalidRoundError(
+                N_("Line %(line)s: the budget is not a whole amount of 1 won or more."), line=number
+            ) from error
         if code in budgets:
-            raise InvalidRoundError(N_("Line %(line)s: institution %(code)s is listed twice."),
-                                    line=number, code=code)
+            raise InvalidRoundError(
+                N_("Line %(line)s: institution %(code)s is listed twice."), line=number, code=code
+            )
         budgets[code] = value
     if not budgets:
         raise InvalidRoundError(N_("List at least one participating institution with its budget."))

@@ -7,37 +7,61 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..forms import KRW
 
-_WEIGHT = [InputRequired(_l("Enter a weight.")), NumberRange(1, 100, _l("A weight is a whole number from 1 to 100."))]
+_WEIGHT = [
+    InputRequired(_l("Enter a weight.")),
+    NumberRange(1, 100, _l("A weight is a whole number from 1 to 100.")),
+]
 
 
 class RoundForm(FlaskForm):
-    code = StringField(_l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")),
-                                                     Length(max=20)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[DataRequired(_l("Enter the Korean title.")),
-                                                             Length(max=200)])
+    code = StringField(
+        _l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)]
+    )
+    title_ko = StringField(
+        _l("Title (Korean)"), validators=[DataRequired(_l("Enter the Korean title.")), Length(max=200)]
+    )
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     opens_on = DateField(_l("Opens on (KST)"), validators=[DataRequired(_l("Enter the opening date."))])
     opens_time = TimeField(_l("Opening time (KST)"), validators=[DataRequired(_l("Enter the opening time."))])
     closes_on = DateField(_l("Closes on (KST)"), validators=[DataRequired(_l("Enter the closing date."))])
-    closes_time = TimeField(_l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))])
+    closes_time = TimeField(
+        _l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))]
+    )
     cap = StringField(_l("Cap per application (won)"), validators=[DataRequired(_l("Enter the cap.")), KRW()])
-    pass_mark = IntegerField(_l("Evaluation pass mark (out of 100)"), default=70, validators=[
-        InputRequired(_l("Enter the pass mark.")), NumberRange(0, 100, _l("The pass mark is a score from 0 to 100."))])
+    pass_mark = IntegerField(
+        _l("Evaluation pass mark (out of 100)"),
+        default=70,
+        validators=[
+            InputRequired(_l("Enter the pass mark.")),
+            NumberRange(0, 100, _l("The pass mark is a score from 0 to 100.")),
+        ],
+    )
     weight_first_timer = IntegerField(_l("Weight: first-timer"), default=3, validators=_WEIGHT)
-    weight_startup = IntegerField(_l("Weight: startup or small public-supply record"), default=2,
-                                  validators=_WEIGHT)
+    weight_startup = IntegerField(
+        _l("Weight: startup or small public-supply record"), default=2, validators=_WEIGHT
+    )
     weight_general = IntegerField(_l("Weight: everyone else"), default=1, validators=_WEIGHT)
-    small_record = StringField(_l("Small public-supply record limit (won)"), default="500,000,000",
-                               validators=[DataRequired(_l("Enter the limit.")), KRW(minimum=0)])
-    budgets = TextAreaField(_l("Participating institutions and budgets"), validators=[
-        DataRequired(_l("List at least one participating institution with its budget.")), Length(max=20000)])
+    small_record = StringField(
+        _l("Small public-supply record limit (won)"),
+        default="500,000,000",
+        validators=[DataRequired(_l("Enter the limit.")), KRW(minimum=0)],
+    )
+    budgets = TextAreaField(
+        _l("Participating institutions and budgets"),
+        validators=[
+            DataRequired(_l("List at least one participating institution with its budget.")),
+            Length(max=20000),
+        ],
+    )
 
 
 class ScoreForm(FlaskForm):
-    innovation = IntegerField(_l("Innovativeness and growth potential (0-40)"),
-                              validators=[InputRequired(_l("Enter a score."))])
-    capability = IntegerField(_l("Production and quality capability (0-30)"),
-                              validators=[InputRequired(_l("Enter a score."))])
+    innovation = IntegerField(
+        _l("Innovativeness and growth potential (0-40)"), validators=[InputRequired(_l("Enter a score."))]
+    )
+    capability = IntegerField(
+        _l("Production and quality capability (0-30)"), validators=[InputRequired(_l("Enter a score."))]
+    )
     need = IntegerField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
 
 

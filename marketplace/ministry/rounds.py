@@ -41,12 +41,19 @@ def new_round():
 
 def _settings(form: RoundForm) -> round_service.RoundSettings:
     return round_service.RoundSettings(
-        code=form.code.data, title_ko=form.title_ko.data, title_en=form.title_en.data or "",
+        code=form.code.data,
+        title_ko=form.title_ko.data,
+        title_en=form.title_en.data or "",
         opens_at=rules.kst_minute(form.opens_on.data, form.opens_time.data),
-        closes_at=rules.kst_minute(form.closes_on.data, form.closes_time.data), cap_krw=form.cap.krw,
-        pass_mark=form.pass_mark.data, budgets=rules.parse_budget_lines(form.budgets.data),
-        weight_first_timer=form.weight_first_timer.data, weight_startup=form.weight_startup.data,
-        weight_general=form.weight_general.data, small_record_limit_krw=form.small_record.krw)
+        closes_at=rules.kst_minute(form.closes_on.data, form.closes_time.data),
+        cap_krw=form.cap.krw,
+        pass_mark=form.pass_mark.data,
+        budgets=rules.parse_budget_lines(form.budgets.data),
+        weight_first_timer=form.weight_first_timer.data,
+        weight_startup=form.weight_startup.data,
+        weight_general=form.weight_general.data,
+        small_record_limit_krw=form.small_record.krw,
+    )
 
 
 def _load(code: str):
@@ -65,9 +72,16 @@ def round(round_code):
 
 
 def _page(round_, error: str | None = None, draw_form: DrawForm | None = None):
-    return rerender("ministry/rounds/round.html", 400 if error else 200, round=round_, error=error,
-                    draw_form=draw_form or DrawForm(), applications=sorted(round_.applications, key=lambda a: a.id),
-                    tiers=draws.tier_table(round_), pool_ids={a.id for a in draws.pool_of(round_)})
+    return rerender(
+        "ministry/rounds/round.html",
+        400 if error else 200,
+        round=round_,
+        error=error,
+        draw_form=draw_form or DrawForm(),
+        applications=sorted(round_.applications, key=lambda a: a.id),
+        tiers=draws.tier_table(round_),
+        pool_ids={a.id for a in draws.pool_of(round_)},
+    )
 
 
 def _step(round_code: str, action, done: str):
@@ -84,14 +98,19 @@ def _step(round_code: str, action, done: str):
 @bp.post("/rounds/<round_code>/open")
 def open_round(round_code):
     """Open a draft round: its rules become public."""
-    return _step(round_code, lambda: round_service.open_round(current_user, round_code), _("The round is open."))
+    return _step(
+        round_code, lambda: round_service.open_round(current_user, round_code), _("The round is open.")
+    )
 
 
 @bp.post("/rounds/<round_code>/close")
 def close_round(round_code):
     """Close the round after its window and check every application's eligibility."""
-    return _step(round_code, lambda: round_service.close_round(current_user, round_code),
-                 _("The round is closed and every application was checked."))
+    return _step(
+        round_code,
+        lambda: round_service.close_round(current_user, round_code),
+        _("The round is closed and every application was checked."),
+    )
 
 
 @bp.post("/rounds/<round_code>/applications/<int:application_id>/score")
@@ -101,8 +120,14 @@ def score_application(round_code, application_id):
     if not form.validate_on_submit():
         return _page(_load(round_code), error=_("Enter all three scores as whole numbers."))
     try:
-        draws.score_application(current_user, round_code, application_id, form.innovation.data,
-                                form.capability.data, form.need.data)
+        draws.score_application(
+            current_user,
+            round_code,
+            application_id,
+            form.innovation.data,
+            form.capability.data,
+            form.need.data,
+        )
     except rules.ScoreError as error:
         return _page(_load(round_code), error=domain_message(error))
     except DomainError as error:
@@ -115,8 +140,11 @@ def score_application(round_code, application_id):
 @bp.post("/rounds/<round_code>/freeze")
 def freeze_pool(round_code):
     """Freeze the pool: its manifest and SHA-256 go public before the seed is fixed."""
-    return _step(round_code, lambda: draws.freeze_pool(current_user, round_code),
-                 _("The pool is frozen and its manifest is published."))
+    return _step(
+        round_code,
+        lambda: draws.freeze_pool(current_user, round_code),
+        _("The pool is frozen and its manifest is published."),
+    )
 
 
 @bp.post("/rounds/<round_code>/draw")
@@ -124,8 +152,11 @@ def run_draw(round_code):
     """Fix the seed (typed with its source, or generated) and run the draw."""
     form = DrawForm()
     if not form.validate_on_submit():
-        return _page(_load(round_code), error=_("The seed may be at most 200 characters and its source at most 500."),
-                     draw_form=form)
+        return _page(
+            _load(round_code),
+            error=_("The seed may be at most 200 characters and its source at most 500."),
+            draw_form=form,
+        )
     seed = None if "generate" in request.form else (form.seed.data or "")
     try:
         draws.run_round_draw(current_user, round_code, seed, form.seed_source.data or "")
@@ -141,5 +172,6 @@ def run_draw(round_code):
 @bp.post("/rounds/<round_code>/publish")
 def publish_round(round_code):
     """Publish the seed and result beside the manifest; applicants see their outcome."""
-    return _step(round_code, lambda: draws.publish_round(current_user, round_code),
-                 _("The result is published."))
+    return _step(
+        round_code, lambda: draws.publish_round(current_user, round_code), _("The result is published.")
+    )

@@ -42,12 +42,19 @@ def round(round_code):
     moment = round_service.now()
     published = round_.status == "published"
     return render_template(
-        "public/rounds/round.html", round=round_, window=rules.window_state(round_.opens_at, round_.closes_at, moment),
-        countdown=rules.countdown(moment, round_.closes_at), until_open=rules.countdown(moment, round_.opens_at
-                                                                                         - rules.CLOSING_GRACE),
-        tiers=draws.tier_table(round_) if published else [], selected=_selected(round_) if published else [],
-        waitlisted=sorted((a for a in round_.applications if a.status == "waitlisted"),
-                          key=lambda a: a.waitlist_position) if published else [])
+        "public/rounds/round.html",
+        round=round_,
+        window=rules.window_state(round_.opens_at, round_.closes_at, moment),
+        countdown=rules.countdown(moment, round_.closes_at),
+        until_open=rules.countdown(moment, round_.opens_at - rules.CLOSING_GRACE),
+        tiers=draws.tier_table(round_) if published else [],
+        selected=_selected(round_) if published else [],
+        waitlisted=sorted(
+            (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
+        )
+        if published
+        else [],
+    )
 
 
 def _selected(round_):
@@ -56,13 +63,19 @@ def _selected(round_):
     from ..extensions import db
     from ..models import Allocation
 
-    return list(db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)
-                                   .order_by(Allocation.rank)))
+    return list(
+        db.session.scalars(
+            select(Allocation).where(Allocation.round_id == round_.id).order_by(Allocation.rank)
+        )
+    )
 
 
 def _json_download(text: str, filename: str) -> Response:
-    return Response(text.encode("utf-8"), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text.encode("utf-8"),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/rounds/<round_code>/manifest.json")

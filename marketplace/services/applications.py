@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain import rounds as rules
 from ..domain import selection
-from ..domain.errors import DomainError, N_
+from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import Allocation, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
@@ -58,17 +58,30 @@ def eligible_products(user: User, round_: Round) -> list[Product]:
         return []
     today = round_service.now().astimezone(rules.SEOUL).date()
     close_day = rules.closing_day(round_.closes_at)
-    products = db.session.scalars(select(Product).where(Product.company_id == user.company_id,
-                                                        Product.status == "listed").order_by(Product.id))
-    return [p for p in products if any(c.company_id == p.company_id and c.status == "verified"
-                                       and c.issued_on <= today and close_day <= c.expires_on
-                                       for c in p.certificates)]
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.company_id == user.company_id, Product.status == "listed")
+        .order_by(Product.id)
+    )
+    return [
+        p
+        for p in products
+        if any(
+            c.company_id == p.company_id
+            and c.status == "verified"
+            and c.issued_on <= today
+            and close_day <= c.expires_on
+            for c in p.certificates
+        )
+    ]
 
 
 def _check_input(round_: Round, data: ApplicationInput) -> list[Institution]:
     if data.amount_krw > round_.cap_krw:
-        raise rules.RoundError(N_("The amount is above this round's cap of %(cap)s won per application."),
-                               cap=f"{round_.cap_krw:,}")
+        raise rules.RoundError(
+            N_("The amount is above this round's cap of %(cap)s won per application."),
+            cap=f"{round_.cap_krw:,}",
+        )
     participating = {b.institution.code: b.institution for b in round_.budgets}
     if unknown := [c for c in data.preferred_codes if c not in participating]:
         raise rules.RoundError(N_("Institution %(code)s does not take part in this round."), code=unknown[0])
@@ -81,20 +94,32 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     require_window_open(round_)
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
-        raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))
+        raise rules.RoundError(
+            N_("Choose one of your listed products with a certificate valid through the round.")
+        )
     preferred = _check_input(round_, data)
-    application = db.session.scalar(select(Application).where(Application.round_id == round_.id,
-                                                              Application.product_id == product.id))
+    application = db.session.scalar(
+        select(Application).where(Application.round_id == round_.id, Application.product_id == product.id)
+    )
     if application is not None and application.status != "withdrawn":
-        raise rules.RoundError(N_("This product already has application %(receipt)s in this round."),
-                               receipt=application.receipt_no)
+        raise rules.RoundError(
+            N_("This product already has application %(receipt)s in this round."),
+            receipt=application.receipt_no,
+        )
     action = "application.resubmitted" if application else "application.submitted"
     if application is None:
-        application = Application(round=round_, company_id=product.company_id, product=product,
-                                  receipt_no=f"tmp-{uuid.uuid4().hex[:24]}")
+        application = Application(
+            round=round_,
+            company_id=product.company_id,
+            product=product,
+            receipt_no=f"tmp-{uuid.uuid4().hex[:24]}",
+        )
         db.session.add(application)
     application.amount_krw, application.statement, application.preferred = (
-        data.amount_krw, data.statement.strip(), preferred)
+        data.amount_krw,
+        data.statement.strip(),
+        preferred,
+    )
     application.status, application.withdrawn_at = "submitted", None
     application.submitted_at = round_service.now()
     try:
@@ -110,8 +135,12 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
 
 
 def _facts(application: Application) -> dict:
-    return {"receipt_no": application.receipt_no, "amount_krw": application.amount_krw,
-            "preferred": [i.code for i in application.preferred], "status": application.status}
+    return {
+        "receipt_no": application.receipt_no,
+        "amount_krw": application.amount_krw,
+        "preferred": [i.code for i in application.preferred],
+        "status": application.status,
+    }
 
 
 def require_editable(application: Application) -> None:
@@ -128,7 +157,10 @@ def edit(user: User, application_id: int, data: ApplicationInput) -> Application
     before = _facts(application)
     preferred = _check_input(application.round, data)
     application.amount_krw, application.statement, application.preferred = (
-        data.amount_krw, data.statement.strip(), preferred)
+        data.amount_krw,
+        data.statement.strip(),
+        preferred,
+    )
     record_event(user, "application.edited", application, before=before, after=_facts(application))
     db.session.commit()
     return application
@@ -156,25 +188,36 @@ def withdraw(user: User, application_id: int) -> Allocation | None:
 def _mark_withdrawn(user: User, application: Application, commit: bool = True) -> None:
     before = application.status
     application.status, application.withdrawn_at = "withdrawn", round_service.now()
-    record_event(user, "application.withdrawn", application, before={"status": before},
-                 after={"status": "withdrawn"})
+    record_event(
+        user, "application.withdrawn", application, before={"status": before}, after={"status": "withdrawn"}
+    )
     if commit:
         db.session.commit()
 
 
 def _withdraw_selected(user: User, application: Application, round_: Round) -> Allocation | None:
-    allocation = db.session.scalar(select(Allocation).where(Allocation.application_id == application.id,
-                                                            Allocation.status == "active").with_for_update())
-    open_orders = db.session.scalar(select(func.count(Order.id)).where(
-        Order.allocation_id == allocation.id, Order.status != "cancelled"))
+    allocation = db.session.scalar(
+        select(Allocation)
+        .where(Allocation.application_id == application.id, Allocation.status == "active")
+        .with_for_update()
+    )
+    open_orders = db.session.scalar(
+        select(func.count(Order.id)).where(Order.allocation_id == allocation.id, Order.status != "cancelled")
+    )
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
     manifest = selection.manifest_from_json(round_.draw.manifest_json)
     current = _current_result(round_, manifest)
     _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
     allocation.status = "withdrawn"
-    record_event(user, "allocation.withdrawn", allocation, company_id=application.company_id,
-                 before={"status": "active"}, after={"status": "withdrawn", "amount_krw": allocation.amount_krw})
+    record_event(
+        user,
+        "allocation.withdrawn",
+        allocation,
+        company_id=application.company_id,
+        before={"status": "active"},
+        after={"status": "withdrawn", "amount_krw": allocation.amount_krw},
+    )
     _mark_withdrawn(user, application, commit=False)
     new = _promote(round_, promoted, allocation) if promoted else None
     db.session.commit()
@@ -184,30 +227,56 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
 def _current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:
     """The draw result as it stands now: active allocations, remaining waitlist, budgets left."""
     original = selection.run_draw(manifest, round_.draw.seed)
-    active = db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id,
-                                                         Allocation.status == "active")).all()
+    active = db.session.scalars(
+        select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == "active")
+    ).all()
     codes = {b.institution_id: b.institution.code for b in round_.budgets}
     remaining = {b.institution.code: b.budget_krw for b in round_.budgets}
     for a in active:
         remaining[codes[a.institution_id]] -= a.amount_krw
-    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"),
-                      key=lambda a: a.waitlist_position)
-    return replace(original, remaining=remaining, waitlist=tuple(a.id for a in waitlist), selected=tuple(
-        selection.Allocation(a.application_id, codes[a.institution_id], a.amount_krw, a.rank) for a in active))
+    waitlist = sorted(
+        (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
+    )
+    return replace(
+        original,
+        remaining=remaining,
+        waitlist=tuple(a.id for a in waitlist),
+        selected=tuple(
+            selection.Allocation(a.application_id, codes[a.institution_id], a.amount_krw, a.rank)
+            for a in active
+        ),
+    )
 
 
 def _promote(round_: Round, promoted: selection.Allocation, freed: Allocation) -> Allocation:
     application = db.session.get(Application, promoted.app_id)
-    institution = next(b.institution for b in round_.budgets if b.institution.code == promoted.institution_code)
+    institution = next(
+        b.institution for b in round_.budgets if b.institution.code == promoted.institution_code
+    )
     application.status, application.waitlist_position = "selected", None
     published_on = round_.draw.published_at.astimezone(rules.SEOUL).date()
-    allocation = Allocation(round_id=round_.id, application_id=application.id, institution_id=institution.id,
-                            amount_krw=promoted.amount, rank=promoted.rank, via_waitlist=True,
-                            valid_until=allocation_valid_until(published_on))
+    allocation = Allocation(
+        round_id=round_.id,
+        application_id=application.id,
+        institution_id=institution.id,
+        amount_krw=promoted.amount,
+        rank=promoted.rank,
+        via_waitlist=True,
+        valid_until=allocation_valid_until(published_on),
+    )
     db.session.add(allocation)
-    record_event(None, "allocation.refilled_from_waitlist", allocation, company_id=application.company_id,
-                 after={"application_id": application.id, "institution": institution.code,
-                        "amount_krw": promoted.amount, "freed_allocation_id": freed.id})
+    record_event(
+        None,
+        "allocation.refilled_from_waitlist",
+        allocation,
+        company_id=application.company_id,
+        after={
+            "application_id": application.id,
+            "institution": institution.code,
+            "amount_krw": promoted.amount,
+            "freed_allocation_id": freed.id,
+        },
+    )
     return allocation
 
 
@@ -215,10 +284,16 @@ def my_applications(user: User) -> list[Application]:
     """The company's applications, newest first."""
     if user.company_id is None:
         return []
-    return list(db.session.scalars(select(Application).where(Application.company_id == user.company_id)
-                                   .order_by(Application.submitted_at.desc(), Application.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.company_id == user.company_id)
+            .order_by(Application.submitted_at.desc(), Application.id.desc())
+        )
+    )
 
 
 def allocation_of(application: Application) -> Allocation | None:
-    return db.session.scalar(select(Allocation).where(Allocation.application_id == application.id,
-                                                      Allocation.status == "active"))
+    return db.session.scalar(
+        select(Allocation).where(Allocation.application_id == application.id, Allocation.status == "active")
+    )

@@ -14,16 +14,17 @@ from ..domain import selection
 from ..domain.errors import N_
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Institution, Round, User
-from .audit import record_event
 from . import rounds as round_service
+from .audit import record_event
 
 # Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
 ALLOCATION_VALID_DAYS = 365
 SAMPLE_RATE_SEEDS = 1000
 
 
-def score_application(actor: User, code: str, application_id: int, innovation: int, capability: int,
-                      need: int) -> Application:
+def score_application(
+    actor: User, code: str, application_id: int, innovation: int, capability: int, need: int
+) -> Application:
     """Record the committee's three scores for an eligible application of a closed, unfrozen round."""
     round_ = round_service.get_round(code)
     application = _application_of(round_, application_id)
@@ -34,10 +35,19 @@ def score_application(actor: User, code: str, application_id: int, innovation: i
         raise rules.RoundError(N_("Only eligible applications are scored."))
     total = rules.check_scores(innovation, capability, need)
     before = {"scores": [application.score_innovation, application.score_capability, application.score_need]}
-    application.score_innovation, application.score_capability, application.score_need = innovation, capability, need
+    application.score_innovation, application.score_capability, application.score_need = (
+        innovation,
+        capability,
+        need,
+    )
     application.scored_at = round_service.now()
-    record_event(actor, "application.scored", application, before=before,
-                 after={"scores": [innovation, capability, need], "total": total})
+    record_event(
+        actor,
+        "application.scored",
+        application,
+        before=before,
+        after={"scores": [innovation, capability, need], "total": total},
+    )
     db.session.commit()
     return application
 
@@ -51,33 +61,54 @@ def _application_of(round_: Round, application_id: int) -> Application:
 
 def pool_of(round_: Round) -> list[Application]:
     """Eligible applications at or above the pass mark, by id."""
-    return sorted((a for a in round_.applications
-                   if a.status == "eligible" and (a.total_score or 0) >= round_.pass_mark
-                   and a.total_score is not None), key=lambda a: a.id)
+    return sorted(
+        (
+            a
+            for a in round_.applications
+            if a.status == "eligible"
+            and (a.total_score or 0) >= round_.pass_mark
+            and a.total_score is not None
+        ),
+        key=lambda a: a.id,
+    )
 
 
 def build_manifest(round_: Round) -> selection.Manifest:
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
-    applications = tuple(selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
-                         for a in pool_of(round_))
+    applications = tuple(
+        selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
+        for a in pool_of(round_)
+    )
     return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications)
 
 
 def freeze_pool(actor: User, code: str) -> Draw:
     """Freeze the pool and publish its manifest and SHA-256; refused twice, or while a score is missing."""
     round_ = round_service.get_round(code)
-    rules.require_status(round_.status, ("closed",), N_("The pool can be frozen only after the round closes."))
+    rules.require_status(
+        round_.status, ("closed",), N_("The pool can be frozen only after the round closes.")
+    )
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
     unscored = [a for a in round_.applications if a.status == "eligible" and a.total_score is None]
     if unscored:
         raise rules.RoundError(N_("%(count)s eligible applications have no scores yet."), count=len(unscored))
     manifest = build_manifest(round_)
-    draw = Draw(round=round_, rule_version=manifest.rule, manifest_json=selection.manifest_json(manifest),
-                manifest_sha256=selection.manifest_sha256(manifest), frozen_at=round_service.now(), frozen_by_id=actor.id)
+    draw = Draw(
+        round=round_,
+        rule_version=manifest.rule,
+        manifest_json=selection.manifest_json(manifest),
+        manifest_sha256=selection.manifest_sha256(manifest),
+        frozen_at=round_service.now(),
+        frozen_by_id=actor.id,
+    )
     db.session.add(draw)
-    record_event(actor, "round.pool_frozen", round_, after={
-        "manifest_sha256": draw.manifest_sha256, "pool": len(manifest.applications)})
+    record_event(
+        actor,
+        "round.pool_frozen",
+        round_,
+        after={"manifest_sha256": draw.manifest_sha256, "pool": len(manifest.applications)},
+    )
     db.session.commit()
     return draw
 
@@ -97,8 +128,12 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
         seed, seed_source = secrets.token_hex(16), "generated"
     seed = rules.check_seed(seed)
     # Only one request can fill the seed: the conditional update is the guard against a double draw.
-    taken = db.session.execute(update(Draw).where(Draw.id == draw.id, Draw.seed.is_(None))
-                               .values(seed=seed).execution_options(synchronize_session=False)).rowcount
+    taken = db.session.execute(
+        update(Draw)
+        .where(Draw.id == draw.id, Draw.seed.is_(None))
+        .values(seed=seed)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if taken != 1:
         db.session.rollback()
         raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
@@ -107,13 +142,26 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
     tier_of = {a.id: a.snapshot["tier"] for a in pool_of(round_)}
     draw.seed, draw.seed_source = seed, (seed_source or "").strip()[:500]
     draw.result_json = selection.result_json(result)
-    draw.expected_rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    draw.expected_rates = (
+        selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    )
     draw.drawn_at, draw.drawn_by_id = round_service.now(), actor.id
     _apply_result(round_, result)
     round_.status = "drawn"
-    record_event(actor, "round.drawn", round_, before={"status": "closed"}, after={
-        "status": "drawn", "seed": seed, "seed_source": draw.seed_source, "manifest_sha256": draw.manifest_sha256,
-        "selected": len(result.selected), "waitlisted": len(result.waitlist)})
+    record_event(
+        actor,
+        "round.drawn",
+        round_,
+        before={"status": "closed"},
+        after={
+            "status": "drawn",
+            "seed": seed,
+            "seed_source": draw.seed_source,
+            "manifest_sha256": draw.manifest_sha256,
+            "selected": len(result.selected),
+            "waitlisted": len(result.waitlist),
+        },
+    )
     db.session.commit()
     return draw
 
@@ -123,9 +171,15 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
     by_id = {a.id: a for a in round_.applications}
     for chosen in result.selected:
         by_id[chosen.app_id].status = "selected"
-        db.session.add(Allocation(round_id=round_.id, application_id=chosen.app_id,
-                                  institution_id=institutions[chosen.institution_code],
-                                  amount_krw=chosen.amount, rank=chosen.rank))
+        db.session.add(
+            Allocation(
+                round_id=round_.id,
+                application_id=chosen.app_id,
+                institution_id=institutions[chosen.institution_code],
+                amount_krw=chosen.amount,
+                rank=chosen.rank,
+            )
+        )
     for position, app_id in enumerate(result.waitlist, start=1):
         by_id[app_id].status, by_id[app_id].waitlist_position = "waitlisted", position
     for application in round_.applications:
@@ -143,8 +197,13 @@ def publish_round(actor: User, code: str) -> Round:
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until
     round_.status = "published"
-    record_event(actor, "round.published", round_, before={"status": "drawn"},
-                 after={"status": "published", "allocations_valid_until": valid_until.isoformat()})
+    record_event(
+        actor,
+        "round.published",
+        round_,
+        before={"status": "drawn"},
+        after={"status": "published", "allocations_valid_until": valid_until.isoformat()},
+    )
     db.session.commit()
     return round_
 
@@ -176,9 +235,15 @@ def verify_draw(code: str) -> Verification:
     for key in ("round", "rule", "seed", "manifest_sha256", "order", "selected", "waitlist", "remaining"):
         if expected.get(key) != stored.get(key):
             details.append(f"{key}: the stored result differs from the re-run")
-    return Verification(not details, details or [
-        f"manifest SHA-256 {digest}", f"seed {draw.seed!r}",
-        f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: identical to the stored result"])
+    return Verification(
+        not details,
+        details
+        or [
+            f"manifest SHA-256 {digest}",
+            f"seed {draw.seed!r}",
+            f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: same as the stored result",
+        ],
+    )
 
 
 def _load(text: str) -> dict:

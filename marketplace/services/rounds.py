@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..domain import rounds as rules
-from ..domain.errors import DomainError, N_
+from ..domain.errors import N_, DomainError
 from ..domain.selection import WeightTiers, tier_name, weight_for
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, User
@@ -53,30 +53,48 @@ def get_round(code: str) -> Round:
 
 
 def tiers_of(round_: Round) -> WeightTiers:
-    return WeightTiers(round_.weight_first_timer, round_.weight_startup, round_.weight_general,
-                       round_.small_record_limit_krw)
+    return WeightTiers(
+        round_.weight_first_timer, round_.weight_startup, round_.weight_general, round_.small_record_limit_krw
+    )
 
 
 def create_round(actor: User, settings: RoundSettings) -> Round:
     """Create a draft round with its institutions' budgets; raises InvalidRoundError."""
     code = rules.check_round_code(settings.code)
     rules.check_window(settings.opens_at, settings.closes_at)
-    tiers = WeightTiers(settings.weight_first_timer, settings.weight_startup, settings.weight_general,
-                        settings.small_record_limit_krw)
+    tiers = WeightTiers(
+        settings.weight_first_timer,
+        settings.weight_startup,
+        settings.weight_general,
+        settings.small_record_limit_krw,
+    )
     if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
         raise rules.InvalidRoundError(N_("A round with code %(code)s already exists."), code=code)
     if not 0 <= settings.pass_mark <= 100:
         raise rules.InvalidRoundError(N_("The pass mark is a score from 0 to 100."))
     codes = [c for c, _ in settings.budgets]
-    institutions = {i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))}
+    institutions = {
+        i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))
+    }
     if unknown := [c for c in codes if c not in institutions]:
         raise rules.InvalidRoundError(N_("Unknown institution code: %(codes)s."), codes=", ".join(unknown))
-    round_ = Round(code=code, title_ko=settings.title_ko.strip(), title_en=settings.title_en.strip(),
-                   opens_at=settings.opens_at, closes_at=settings.closes_at, cap_krw=settings.cap_krw,
-                   pass_mark=settings.pass_mark, weight_first_timer=tiers.first_timer,
-                   weight_startup=tiers.startup_or_small_record, weight_general=tiers.general,
-                   small_record_limit_krw=tiers.small_record_limit_krw, status="draft")
-    round_.budgets = [RoundInstitution(institution=institutions[c], budget_krw=b) for c, b in settings.budgets]
+    round_ = Round(
+        code=code,
+        title_ko=settings.title_ko.strip(),
+        title_en=settings.title_en.strip(),
+        opens_at=settings.opens_at,
+        closes_at=settings.closes_at,
+        cap_krw=settings.cap_krw,
+        pass_mark=settings.pass_mark,
+        weight_first_timer=tiers.first_timer,
+        weight_startup=tiers.startup_or_small_record,
+        weight_general=tiers.general,
+        small_record_limit_krw=tiers.small_record_limit_krw,
+        status="draft",
+    )
+    round_.budgets = [
+        RoundInstitution(institution=institutions[c], budget_krw=b) for c, b in settings.budgets
+    ]
     db.session.add(round_)
     record_event(actor, "round.created", round_, after=_rules_of(round_))
     db.session.commit()
@@ -84,11 +102,16 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
 
 
 def _rules_of(round_: Round) -> dict:
-    return {"code": round_.code, "opens_at": round_.opens_at.isoformat(), "closes_at": round_.closes_at.isoformat(),
-            "cap_krw": round_.cap_krw, "pass_mark": round_.pass_mark,
-            "weights": [round_.weight_first_timer, round_.weight_startup, round_.weight_general],
-            "small_record_limit_krw": round_.small_record_limit_krw,
-            "budgets": {b.institution.code: b.budget_krw for b in round_.budgets}}
+    return {
+        "code": round_.code,
+        "opens_at": round_.opens_at.isoformat(),
+        "closes_at": round_.closes_at.isoformat(),
+        "cap_krw": round_.cap_krw,
+        "pass_mark": round_.pass_mark,
+        "weights": [round_.weight_first_timer, round_.weight_startup, round_.weight_general],
+        "small_record_limit_krw": round_.small_record_limit_krw,
+        "budgets": {b.institution.code: b.budget_krw for b in round_.budgets},
+    }
 
 
 def open_round(actor: User, code: str) -> Round:
@@ -109,8 +132,10 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
     rules.require_status(round_.status, ("open",), N_("Only an open round can be closed."))
     moment = at or now()
     if rules.window_state(round_.opens_at, round_.closes_at, moment) != "after":
-        raise rules.RoundError(N_("The window is still open until %(closes)s; the round cannot close yet."),
-                               closes=_kst(round_.closes_at))
+        raise rules.RoundError(
+            N_("The window is still open until %(closes)s; the round cannot close yet."),
+            closes=_kst(round_.closes_at),
+        )
     _close(actor, round_, moment)
     db.session.commit()
     return round_
@@ -120,8 +145,9 @@ def close_if_due(round_: Round) -> bool:
     """Close an open round whose window has passed (any page that shows it calls this); True if it did."""
     if round_.status != "open" or rules.window_state(round_.opens_at, round_.closes_at, now()) != "after":
         return False
-    locked = db.session.scalar(select(Round).where(Round.id == round_.id).with_for_update()
-                                .execution_options(populate_existing=True))
+    locked = db.session.scalar(
+        select(Round).where(Round.id == round_.id).with_for_update().execution_options(populate_existing=True)
+    )
     if locked.status != "open":  # another request closed it first
         return False
     _close(None, locked, now())
@@ -138,38 +164,63 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     day = rules.closing_day(round_.closes_at)
     tiers = tiers_of(round_)
     applications = db.session.scalars(
-        select(Application).where(Application.round_id == round_.id, Application.status == "submitted")
-        .options(selectinload(Application.company),
-                 selectinload(Application.product).selectinload(Product.certificates))).all()
+        select(Application)
+        .where(Application.round_id == round_.id, Application.status == "submitted")
+        .options(
+            selectinload(Application.company),
+            selectinload(Application.product).selectinload(Product.certificates),
+        )
+    ).all()
     counts = {"eligible": 0, "ineligible": 0}
     for application in applications:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
     round_.status, round_.closed_at = "closed", moment
-    record_event(actor, "round.closed", round_, before={"status": "open"}, after={"status": "closed", **counts})
+    record_event(
+        actor, "round.closed", round_, before={"status": "open"}, after={"status": "closed", **counts}
+    )
 
 
 def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers) -> None:
     company, product = application.company, application.product
     valid = [c for c in product.certificates if c.company_id == company.id and c.is_valid_on(day)]
-    reasons = rules.eligibility_reasons(rules.EligibilityFacts(
-        company_approved=company.status == "approved", certificate_valid=bool(valid),
-        product_listed=product.status == "listed", amount=application.amount_krw, cap=round_.cap_krw))
+    reasons = rules.eligibility_reasons(
+        rules.EligibilityFacts(
+            company_approved=company.status == "approved",
+            certificate_valid=bool(valid),
+            product_listed=product.status == "listed",
+            amount=application.amount_krw,
+            cap=round_.cap_krw,
+        )
+    )
     startup = rules.is_startup(company.founded_on, day)
     first_timer = company.public_supply_count == 0
     facts = dict(first_timer=first_timer, startup=startup, public_supply_krw=company.public_supply_krw)
     application.snapshot = {
-        "as_of": day.isoformat(), "founded_on": company.founded_on.isoformat(), "startup": startup,
-        "first_timer": first_timer, "public_supply_krw": company.public_supply_krw,
-        "public_supply_count": company.public_supply_count, "company_status": company.status,
-        "product_status": product.status, "tier": tier_name(tiers, **facts), "weight": weight_for(tiers, **facts),
-        "certificates": [{"id": c.id, "number": c.number, "expires_on": c.expires_on.isoformat()} for c in valid],
+        "as_of": day.isoformat(),
+        "founded_on": company.founded_on.isoformat(),
+        "startup": startup,
+        "first_timer": first_timer,
+        "public_supply_krw": company.public_supply_krw,
+        "public_supply_count": company.public_supply_count,
+        "company_status": company.status,
+        "product_status": product.status,
+        "tier": tier_name(tiers, **facts),
+        "weight": weight_for(tiers, **facts),
+        "certificates": [
+            {"id": c.id, "number": c.number, "expires_on": c.expires_on.isoformat()} for c in valid
+        ],
     }
     application.weight = application.snapshot["weight"]
     application.eligibility_reasons = reasons
     application.status = "ineligible" if reasons else "eligible"
-    record_event(actor, "application.checked", application, before={"status": "submitted"},
-                 after={"status": application.status, "reasons": reasons, "tier": application.snapshot["tier"]})
+    record_event(
+        actor,
+        "application.checked",
+        application,
+        before={"status": "submitted"},
+        after={"status": application.status, "reasons": reasons, "tier": application.snapshot["tier"]},
+    )
 
 
 def list_rounds(*, public_only: bool) -> list[Round]:

@@ -9,14 +9,22 @@ from ..forms import KRW
 
 
 class ApplicationForm(FlaskForm):
-    product_id = SelectField(_l("Product"), coerce=int, validate_choice=False,
-                             validators=[DataRequired(_l("Choose a product."))])
-    amount = StringField(_l("Requested pilot-purchase amount (won)"),
-                         validators=[DataRequired(_l("Enter the amount.")), KRW()])
-    preferred = SelectMultipleField(_l("Preferred institutions (optional)"), validate_choice=False,
-                                    validators=[Optional()])
-    statement = TextAreaField(_l("Short statement"), validators=[Optional(), Length(
-        max=2000, message=_l("Keep the statement to 2,000 characters or fewer."))])
+    product_id = SelectField(
+        _l("Product"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose a product."))]
+    )
+    amount = StringField(
+        _l("Requested pilot-purchase amount (won)"), validators=[DataRequired(_l("Enter the amount.")), KRW()]
+    )
+    preferred = SelectMultipleField(
+        _l("Preferred institutions (optional)"), validate_choice=False, validators=[Optional()]
+    )
+    statement = TextAreaField(
+        _l("Short statement"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Keep the statement to 2,000 characters or fewer.")),
+        ],
+    )
 
 
 class EditApplicationForm(ApplicationForm):

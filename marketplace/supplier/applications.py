@@ -21,8 +21,11 @@ def applications():
     """The company's applications and the rounds open for applications now."""
     round_service.close_due_rounds()
     open_rounds = [r for r in round_service.list_rounds(public_only=True) if r.status == "open"]
-    return render_template("supplier/applications/list.html", applications=service.my_applications(current_user),
-                           open_rounds=open_rounds)
+    return render_template(
+        "supplier/applications/list.html",
+        applications=service.my_applications(current_user),
+        open_rounds=open_rounds,
+    )
 
 
 def _round(code: str):
@@ -41,7 +44,9 @@ def _choices(form, round_, products=None):
 
 
 def _input(form) -> service.ApplicationInput:
-    return service.ApplicationInput(form.amount.krw, list(form.preferred.data or []), form.statement.data or "")
+    return service.ApplicationInput(
+        form.amount.krw, list(form.preferred.data or []), form.statement.data or ""
+    )
 
 
 @bp.route("/rounds/<round_code>/apply", methods=["GET", "POST"])
@@ -54,17 +59,26 @@ def apply(round_code):
         service.require_window_open(round_)
     except rules.WindowClosedError as error:
         attach_error(form, None, error)
-        return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200,
-                        form=form, round=round_, closed=True)
+        return rerender(
+            "supplier/applications/apply.html",
+            400 if form.is_submitted() else 200,
+            form=form,
+            round=round_,
+            closed=True,
+        )
     if not form.validate_on_submit():
-        return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200,
-                        form=form, round=round_)
+        return rerender(
+            "supplier/applications/apply.html", 400 if form.is_submitted() else 200, form=form, round=round_
+        )
     try:
         application = service.apply(current_user, round_code, form.product_id.data, _input(form))
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("supplier/applications/apply.html", form=form, round=round_)
-    flash(_("Application received. Your receipt number is %(receipt)s.", receipt=application.receipt_no), "success")
+    flash(
+        _("Application received. Your receipt number is %(receipt)s.", receipt=application.receipt_no),
+        "success",
+    )
     return redirect(url_for("supplier.application", application_id=application.id))
 
 
@@ -81,8 +95,11 @@ def _own(application_id: int):
 def application(application_id):
     """One application: receipt, what was asked, and the outcome with its reasons."""
     application = _own(application_id)
-    return render_template("supplier/applications/detail.html", application=application,
-                           allocation=service.allocation_of(application))
+    return render_template(
+        "supplier/applications/detail.html",
+        application=application,
+        allocation=service.allocation_of(application),
+    )
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -95,15 +112,24 @@ def edit_application(application_id):
         service.require_editable(application)
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender("supplier/applications/edit.html", 400 if form.is_submitted() else 200,
-                        form=form, application=application, closed=True)
+        return rerender(
+            "supplier/applications/edit.html",
+            400 if form.is_submitted() else 200,
+            form=form,
+            application=application,
+            closed=True,
+        )
     if not form.is_submitted():
         form.amount.data = f"{application.amount_krw:,}"
         form.preferred.data = [i.code for i in application.preferred]
         form.statement.data = application.statement
     if not form.validate_on_submit():
-        return rerender("supplier/applications/edit.html", 400 if form.is_submitted() else 200,
-                        form=form, application=application)
+        return rerender(
+            "supplier/applications/edit.html",
+            400 if form.is_submitted() else 200,
+            form=form,
+            application=application,
+        )
     try:
         service.edit(current_user, application_id, _input(form))
     except DomainError as error:

@@ -45,11 +45,26 @@ def test_staff_create_a_round_with_a_kst_window_and_budgets(app, make, auth):
     make.institution(code="LH")
     staff = make.user("ministry")
     auth.login(staff)
-    response = _post(auth.client, "/ministry/rounds/new", data={
-        "code": "2018-H2", "title_ko": "2018년 하반기 시범구매", "title_en": "2018 H2 pilot purchase",
-        "opens_on": "2018-08-16", "opens_time": "09:00", "closes_on": "2018-09-14", "closes_time": "18:00",
-        "cap": "300,000,000", "pass_mark": "70", "weight_first_timer": "3", "weight_startup": "2",
-        "weight_general": "1", "small_record": "500,000,000", "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000"})
+    response = _post(
+        auth.client,
+        "/ministry/rounds/new",
+        data={
+            "code": "2018-H2",
+            "title_ko": "2018년 하반기 시범구매",
+            "title_en": "2018 H2 pilot purchase",
+            "opens_on": "2018-08-16",
+            "opens_time": "09:00",
+            "closes_on": "2018-09-14",
+            "closes_time": "18:00",
+            "cap": "300,000,000",
+            "pass_mark": "70",
+            "weight_first_timer": "3",
+            "weight_startup": "2",
+            "weight_general": "1",
+            "small_record": "500,000,000",
+            "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+        },
+    )
     assert response.status_code == 302
     round_ = db.session.scalar(select(Round).where(Round.code == "2018-H2"))
     assert round_.opens_at == OPENS and round_.closes_at == CLOSES and round_.status == "draft"
@@ -59,11 +74,26 @@ def test_staff_create_a_round_with_a_kst_window_and_budgets(app, make, auth):
 
 def test_a_bad_budget_line_rerenders_the_form_with_400(app, make, auth):
     auth.login(make.user("ministry"))
-    response = _post(auth.client, "/ministry/rounds/new", headers=EN, data={
-        "code": "2018-H2", "title_ko": "t", "opens_on": "2018-08-16", "opens_time": "09:00",
-        "closes_on": "2018-09-14", "closes_time": "18:00", "cap": "1000", "pass_mark": "70",
-        "weight_first_timer": "3", "weight_startup": "2", "weight_general": "1", "small_record": "0",
-        "budgets": "KEPCO lots"})
+    response = _post(
+        auth.client,
+        "/ministry/rounds/new",
+        headers=EN,
+        data={
+            "code": "2018-H2",
+            "title_ko": "t",
+            "opens_on": "2018-08-16",
+            "opens_time": "09:00",
+            "closes_on": "2018-09-14",
+            "closes_time": "18:00",
+            "cap": "1000",
+            "pass_mark": "70",
+            "weight_first_timer": "3",
+            "weight_startup": "2",
+            "weight_general": "1",
+            "small_record": "0",
+            "budgets": "KEPCO lots",
+        },
+    )
     assert response.status_code == 400 and b"Line 1" in response.data
 
 
@@ -89,13 +119,26 @@ def test_a_supplier_applies_and_gets_a_receipt(app, make, rounds, clock, auth):
     auth.login(user)
     form = auth.client.get("/supplier/rounds/2018-H2/apply", headers=EN)
     assert form.status_code == 200 and product.name_en.encode() in form.data
-    response = _post(auth.client, "/supplier/rounds/2018-H2/apply", headers=EN, follow_redirects=True, data={
-        "product_id": str(product.id), "amount": "50,000,000", "statement": "우수 제품",
-        "preferred": [round_.budgets[0].institution.code]})
+    response = _post(
+        auth.client,
+        "/supplier/rounds/2018-H2/apply",
+        headers=EN,
+        follow_redirects=True,
+        data={
+            "product_id": str(product.id),
+            "amount": "50,000,000",
+            "statement": "우수 제품",
+            "preferred": [round_.budgets[0].institution.code],
+        },
+    )
     application = db.session.scalar(select(Application))
     assert application.receipt_no.encode() in response.data and b"Application received" in response.data
-    again = _post(auth.client, "/supplier/rounds/2018-H2/apply", headers=EN, data={
-        "product_id": str(product.id), "amount": "1000"})
+    again = _post(
+        auth.client,
+        "/supplier/rounds/2018-H2/apply",
+        headers=EN,
+        data={"product_id": str(product.id), "amount": "1000"},
+    )
     assert again.status_code == 400 and b"already has application" in again.data
 
 
@@ -105,8 +148,12 @@ def test_the_apply_form_after_close_is_refused_with_the_reason(app, make, rounds
     product = _product(make, user.company)
     auth.login(user)
     clock.now = kst(date(2018, 9, 14), 18, 1)
-    response = _post(auth.client, "/supplier/rounds/2018-H2/apply", headers=EN,
-                                data={"product_id": str(product.id), "amount": "1000"})
+    response = _post(
+        auth.client,
+        "/supplier/rounds/2018-H2/apply",
+        headers=EN,
+        data={"product_id": str(product.id), "amount": "1000"},
+    )
     assert response.status_code == 400 and b"Applications closed at 2018-09-14 18:00 KST" in response.data
     assert db.session.scalar(select(Application)) is None
 
@@ -117,10 +164,15 @@ def test_bad_amounts_rerender_with_400(app, make, rounds, clock, auth):
     product = _product(make, user.company)
     auth.login(user)
     for amount in ("", "abc", "-5", "999,999,999,999"):
-        response = _post(auth.client, "/supplier/rounds/2018-H2/apply", data={"product_id": str(product.id),
-                                                                             "amount": amount})
+        response = _post(
+            auth.client,
+            "/supplier/rounds/2018-H2/apply",
+            data={"product_id": str(product.id), "amount": amount},
+        )
         assert response.status_code == 400, amount
-    bad_product = _post(auth.client, "/supplier/rounds/2018-H2/apply", data={"product_id": "x", "amount": "1"})
+    bad_product = _post(
+        auth.client, "/supplier/rounds/2018-H2/apply", data={"product_id": "x", "amount": "1"}
+    )
     assert bad_product.status_code == 400
 
 
@@ -149,27 +201,43 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     db.session.commit()
     refused = _post(auth.client, "/ministry/rounds/2018-H2/close", headers=EN, follow_redirects=True)
     assert b"still open until" in refused.data
-    refused = _post(auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, follow_redirects=True,
-                               data={"seed": "1"})
+    refused = _post(
+        auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, follow_redirects=True, data={"seed": "1"}
+    )
     assert b"Freeze the pool before the draw" in refused.data
     clock.now = CLOSES + timedelta(minutes=1)
     _post(auth.client, "/ministry/rounds/2018-H2/close")
     assert round_.status == "closed" and ineligible_app.status == "ineligible"
-    bad = _post(auth.client, f"/ministry/rounds/2018-H2/applications/{round_.applications[0].id}/score",
-                           headers=EN, data={"innovation": "99", "capability": "1", "need": "1"})
+    bad = _post(
+        auth.client,
+        f"/ministry/rounds/2018-H2/applications/{round_.applications[0].id}/score",
+        headers=EN,
+        data={"innovation": "99", "capability": "1", "need": "1"},
+    )
     assert bad.status_code == 400
     for application in round_.applications[:3]:
-        _post(auth.client, f"/ministry/rounds/2018-H2/applications/{application.id}/score",
-                         data={"innovation": "35", "capability": "25", "need": "20"})
+        _post(
+            auth.client,
+            f"/ministry/rounds/2018-H2/applications/{application.id}/score",
+            data={"innovation": "35", "capability": "25", "need": "20"},
+        )
     _post(auth.client, "/ministry/rounds/2018-H2/freeze")
     manifest = auth.client.get("/rounds/2018-H2/manifest.json")
     assert manifest.status_code == 200 and manifest.mimetype == "application/json"
     assert json.loads(manifest.data)["round"] == "2018-H2"
     assert auth.client.get("/rounds/2018-H2/result.json").status_code == 404
-    _post(auth.client, "/ministry/rounds/2018-H2/draw", data={"seed": "07 12 19 28 33 41",
-                                                            "seed_source": "Lotto 6/45, draw 820"})
-    second = _post(auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, follow_redirects=True,
-                              data={"seed": "other"})
+    _post(
+        auth.client,
+        "/ministry/rounds/2018-H2/draw",
+        data={"seed": "07 12 19 28 33 41", "seed_source": "Lotto 6/45, draw 820"},
+    )
+    second = _post(
+        auth.client,
+        "/ministry/rounds/2018-H2/draw",
+        headers=EN,
+        follow_redirects=True,
+        data={"seed": "other"},
+    )
     assert b"no second draw" in second.data
     public = auth.client.get("/rounds/2018-H2", headers=EN)
     assert b"07 12 19 28 33 41" not in public.data  # seed is public only with the result
@@ -180,8 +248,14 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     result = auth.client.get("/rounds/2018-H2/result.json")
     assert json.loads(result.data)["seed"] == "07 12 19 28 33 41"
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"round.opened", "round.closed", "application.scored", "round.pool_frozen", "round.drawn",
-            "round.published"} <= actions
+    assert {
+        "round.opened",
+        "round.closed",
+        "application.scored",
+        "round.pool_frozen",
+        "round.drawn",
+        "round.published",
+    } <= actions
 
     selected = next(a for a in round_.applications if a.status == "selected")
     waitlisted = next(a for a in round_.applications if a.status == "waitlisted")

@@ -1,4 +1,4 @@
-"""Round services: the window to the minute, eligibility at close, scores, freeze, draw, publication, refills."""
+"""Round services: window to the minute, eligibility at close, scores, freeze, draw, publication, refills."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def _supplier(make, **company):
 
 
 def _apply(user, round_, product, amount=50_000_000, preferred=()):
-    return apps.apply(user, round_.code, product.id, apps.ApplicationInput(amount, list(preferred), "우리 제품"))
+    return apps.apply(
+        user, round_.code, product.id, apps.ApplicationInput(amount, list(preferred), "우리 제품")
+    )
 
 
 def _events(action):
@@ -180,7 +182,11 @@ def test_close_lists_every_reason_and_snapshots_the_tier(app, make, rounds, cloc
     assert fine.snapshot["tier"] == "first_timer" and fine.weight == 3 and fine.snapshot["startup"] is True
     assert doomed.status == "ineligible"
     assert doomed.eligibility_reasons == [
-        "company_not_approved", "certificate_not_valid", "product_not_listed", "amount_over_cap"]
+        "company_not_approved",
+        "certificate_not_valid",
+        "product_not_listed",
+        "amount_over_cap",
+    ]
     assert doomed.snapshot["tier"] == "general" and doomed.weight == 1
     assert len(_events("application.checked")) == 2 and _events("round.closed")
 
@@ -198,7 +204,10 @@ def test_a_round_whose_window_passed_closes_itself_when_touched(app, make, round
 
 def _closed_round(make, rounds, clock, count=4, budgets=None):
     """A closed round with `count` eligible applications of 50,000,000 each; returns (round, staff, users)."""
-    budgets = budgets or [(make.institution(code="AAA"), 100_000_000), (make.institution(code="BBB"), 50_000_000)]
+    budgets = budgets or [
+        (make.institution(code="AAA"), 100_000_000),
+        (make.institution(code="BBB"), 50_000_000),
+    ]
     round_ = rounds.round(opens_at=OPENS, closes_at=CLOSES, budgets=budgets)
     staff = make.user("ministry")
     users = []
@@ -265,7 +274,8 @@ def test_the_draw_follows_the_domain_and_allocates_and_waitlists(app, make, roun
     allocations = db.session.scalars(select(Allocation).order_by(Allocation.rank)).all()
     assert len(allocations) == 3  # 150,000,000 of budget, 50,000,000 each
     assert [(a.application_id, a.institution.code) for a in allocations] == [
-        (s.app_id, s.institution_code) for s in sorted(expected.selected, key=lambda s: s.rank)]
+        (s.app_id, s.institution_code) for s in sorted(expected.selected, key=lambda s: s.rank)
+    ]
     waitlisted = [a for a in round_.applications if a.status == "waitlisted"]
     assert [a.id for a in waitlisted] == list(expected.waitlist) and waitlisted[0].waitlist_position == 1
     with pytest.raises(RoundError, match="no second draw"):
@@ -360,13 +370,21 @@ def test_creating_a_round_checks_code_window_and_institutions(app, make):
     staff = make.user("ministry")
     make.institution(code="KEPCO")
     settings = round_service.RoundSettings(
-        code="2018-H2", title_ko="2018년 하반기", title_en="2018 H2", opens_at=OPENS, closes_at=CLOSES,
-        cap_krw=300_000_000, pass_mark=70, budgets=[("KEPCO", 5_000_000_000)])
+        code="2018-H2",
+        title_ko="2018년 하반기",
+        title_en="2018 H2",
+        opens_at=OPENS,
+        closes_at=CLOSES,
+        cap_krw=300_000_000,
+        pass_mark=70,
+        budgets=[("KEPCO", 5_000_000_000)],
+    )
     created = round_service.create_round(staff, settings)
     assert created.status == "draft" and created.budgets[0].budget_krw == 5_000_000_000
     with pytest.raises(DomainError, match="already exists"):
         round_service.create_round(staff, settings)
     from dataclasses import replace
+
     with pytest.raises(DomainError, match="Unknown institution code: NOPE"):
         round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("NOPE", 1)]))
     with pytest.raises(DomainError, match="open before it closes"):
