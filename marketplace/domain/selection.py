@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from heapq import heapify, heappop, heappush, heapreplace
 
-from .errors import DomainError
+from .errors import N_, DomainError
 
 RULE_VERSION = "pp-draw-1"
 _KEY_DENOMINATOR = 2**256 + 1
@@ -55,16 +55,19 @@ class WeightTiers:
     def __post_init__(self) -> None:
         for weight in (self.first_timer, self.startup_or_small_record, self.general):
             if not _whole(weight, 1):
-                raise SelectionError(f"A draw weight must be a whole number of 1 or more, not {weight!r}.")
+                raise SelectionError(
+                    N_("A draw weight must be a whole number of 1 or more, not %(weight)s."),
+                    weight=repr(weight),
+                )
         if not _whole(self.small_record_limit_krw, 0):
-            raise SelectionError("The small-record limit must be a whole number of won, 0 or more.")
+            raise SelectionError(N_("The small-record limit must be a whole number of won, 0 or more."))
 
 
 def _best_tier(
     tiers: WeightTiers, first_timer: bool, startup: bool, public_supply_krw: int
 ) -> tuple[int, str]:
     if not _whole(public_supply_krw, 0):
-        raise SelectionError("A public-supply record must be a whole number of won, 0 or more.")
+        raise SelectionError(N_("A public-supply record must be a whole number of won, 0 or more."))
     applicable = []  # most specific first, so equal custom weights report the more specific tier
     if first_timer:
         applicable.append((tiers.first_timer, "first_timer"))
@@ -99,10 +102,14 @@ class PoolInstitution:
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, str) or not self.code:
-            raise MalformedManifestError(f"An institution code must be a non-empty text, not {self.code!r}.")
+            raise MalformedManifestError(
+                N_("An institution code must be a non-empty text, not %(code)s."), code=repr(self.code)
+            )
         if not _whole(self.budget, 0):
             raise MalformedManifestError(
-                f"Institution {self.code} has budget {self.budget!r}; it must be a whole number, 0 or more."
+                N_("Institution %(code)s has budget %(budget)s; it must be a whole number, 0 or more."),
+                code=self.code,
+                budget=repr(self.budget),
             )
 
 
@@ -118,21 +125,25 @@ class PoolApplication:
     def __post_init__(self) -> None:
         if not _whole(self.id, 1):
             raise MalformedManifestError(
-                f"An application id must be a whole number of 1 or more, not {self.id!r}."
+                N_("An application id must be a whole number of 1 or more, not %(id)s."), id=repr(self.id)
             )
         for name in ("weight", "amount"):
             if not _whole(getattr(self, name), 1):
                 raise MalformedManifestError(
-                    f"Application {self.id} has {name} {getattr(self, name)!r}; "
-                    "it must be a whole number of 1 or more."
+                    N_("Application %(id)s has %(name)s %(value)s; it must be a whole number of 1 or more."),
+                    id=self.id,
+                    name=name,
+                    value=repr(getattr(self, name)),
                 )
         codes = self.preferred
         if not isinstance(codes, tuple | list) or not all(isinstance(code, str) and code for code in codes):
             raise MalformedManifestError(
-                f"Application {self.id}: preferred must be a list of institution codes."
+                N_("Application %(id)s: preferred must be a list of institution codes."), id=self.id
             )
         if len(set(codes)) != len(codes):
-            raise MalformedManifestError(f"Application {self.id} names the same preferred institution twice.")
+            raise MalformedManifestError(
+                N_("Application %(id)s names the same preferred institution twice."), id=self.id
+            )
         object.__setattr__(self, "preferred", tuple(sorted(codes)))
 
 
@@ -147,13 +158,13 @@ class Manifest:
 
     def __post_init__(self) -> None:
         if not isinstance(self.round_code, str) or not self.round_code:
-            raise MalformedManifestError("The manifest's round code must be a non-empty text.")
+            raise MalformedManifestError(N_("The manifest's round code must be a non-empty text."))
         if not isinstance(self.rule, str) or not self.rule:
-            raise MalformedManifestError("The manifest's rule must be a non-empty text.")
+            raise MalformedManifestError(N_("The manifest's rule must be a non-empty text."))
         institutions = tuple(sorted(self.institutions, key=lambda inst: inst.code))
         applications = tuple(sorted(self.applications, key=lambda app: app.id))
         if not institutions:
-            raise MalformedManifestError("The manifest lists no institutions.")
+            raise MalformedManifestError(N_("The manifest lists no institutions."))
         _refuse_duplicates([inst.code for inst in institutions], "Institution")
         _refuse_duplicates([app.id for app in applications], "Application")
         object.__setattr__(self, "institutions", institutions)
@@ -163,7 +174,9 @@ class Manifest:
 def _refuse_duplicates(sorted_keys: Sequence[object], noun: str) -> None:
     for before, after in zip(sorted_keys, sorted_keys[1:], strict=False):
         if before == after:
-            raise MalformedManifestError(f"{noun} {after} appears twice in the manifest.")
+            raise MalformedManifestError(
+                N_("%(noun)s %(key)s appears twice in the manifest."), noun=noun, key=after
+            )
 
 
 def _canonical(data: object) -> str:
@@ -192,17 +205,23 @@ def manifest_sha256(manifest: Manifest) -> str:
 
 def _object(value: object, keys: set[str], where: str) -> dict:
     if not isinstance(value, dict):
-        raise MalformedManifestError(f"The manifest's {where} must be a JSON object.")
+        raise MalformedManifestError(N_("The manifest's %(where)s must be a JSON object."), where=where)
     if missing := sorted(keys - value.keys()):
-        raise MalformedManifestError(f"The manifest's {where} is missing {', '.join(missing)}.")
+        raise MalformedManifestError(
+            N_("The manifest's %(where)s is missing %(fields)s."), where=where, fields=", ".join(missing)
+        )
     if extra := sorted(value.keys() - keys):
-        raise MalformedManifestError(f"The manifest's {where} has unexpected fields: {', '.join(extra)}.")
+        raise MalformedManifestError(
+            N_("The manifest's %(where)s has unexpected fields: %(fields)s."),
+            where=where,
+            fields=", ".join(extra),
+        )
     return value
 
 
 def _array(value: object, where: str) -> list:
     if not isinstance(value, list):
-        raise MalformedManifestError(f"The manifest's {where} must be a JSON list.")
+        raise MalformedManifestError(N_("The manifest's %(where)s must be a JSON list."), where=where)
     return value
 
 
@@ -215,7 +234,9 @@ def manifest_from_json(text: str | bytes) -> Manifest:
     try:
         data = json.loads(text)
     except (ValueError, TypeError) as exc:
-        raise MalformedManifestError(f"The manifest is not valid JSON: {exc}.") from exc
+        raise MalformedManifestError(
+            N_("The manifest is not valid JSON: %(error)s."), error=str(exc)
+        ) from exc
     top = _object(data, {"round", "rule", "institutions", "applications"}, "top level")
     institutions = []
     for n, item in enumerate(_array(top["institutions"], "institutions"), start=1):
@@ -264,7 +285,11 @@ class _Pool:
 
 def _pool(manifest: Manifest) -> _Pool:
     if manifest.rule != RULE_VERSION:
-        raise UnsupportedRuleError(f"This system draws with rule {RULE_VERSION}, not {manifest.rule}.")
+        raise UnsupportedRuleError(
+            N_("This system draws with rule %(ours)s, not %(theirs)s."),
+            ours=RULE_VERSION,
+            theirs=manifest.rule,
+        )
     codes = tuple(inst.code for inst in manifest.institutions)
     index = {code: n for n, code in enumerate(codes)}
     apps = manifest.applications
@@ -427,10 +452,12 @@ def refill_after_withdrawal(
     allocation, SelectionError when the result was not drawn from this manifest.
     """
     if result.manifest_sha256 != manifest_sha256(manifest):
-        raise SelectionError("This draw result was not drawn from this manifest.")
+        raise SelectionError(N_("This draw result was not drawn from this manifest."))
     withdrawn = next((a for a in result.selected if a.app_id == withdrawn_app_id), None)
     if withdrawn is None:
-        raise NotSelectedError(f"Application {withdrawn_app_id} is not selected, so it cannot withdraw.")
+        raise NotSelectedError(
+            N_("Application %(id)s is not selected, so it cannot withdraw."), id=withdrawn_app_id
+        )
     pool = _pool(manifest)
     remaining = [result.remaining[code] for code in pool.codes]
     remaining[pool.codes.index(withdrawn.institution_code)] += withdrawn.amount
@@ -480,7 +507,7 @@ def _selection_counts(
     manifest: Manifest, seed: str, n: int, processes: int | None
 ) -> tuple[_Pool, list[int]]:
     if not _whole(n, 1):
-        raise SelectionError(f"The number of derived seeds must be 1 or more, not {n!r}.")
+        raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(n))
     pool = _pool(manifest)
     if processes is None:
         processes = _available_cpus() if n * len(pool.ids) >= _PARALLEL_THRESHOLD else 1
@@ -518,7 +545,7 @@ def expected_rates(
     `estimated_selection_rate` does.
     """
     if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
-        raise SelectionError(f"Application {missing[0]} has no weight tier.")
+        raise SelectionError(N_("Application %(id)s has no weight tier."), id=missing[0])
     pool, counts = _selection_counts(manifest, seed, n, processes)
     selections: dict[str, int] = {}
     sizes: dict[str, int] = {}
