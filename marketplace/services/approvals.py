@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.errors import N_, DomainError
 from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, decide
 from ..extensions import db
-from ..models import AuditEvent, Certificate, Company, Product, User
+from ..models import AuditEvent, Certificate, Company, User
 from ..models.types import utcnow
 from .audit import record_event
 from .ownership import NotFound
@@ -46,12 +46,14 @@ def companies(status: str | None) -> list[Company]:
 
 
 def company_detail(company_id: int) -> Company:
-    company = _get(Company, company_id)
-    # Load the page's rows in a few queries rather than one per certificate or product.
-    db.session.scalars(select(Certificate).where(Certificate.company_id == company.id)
-                       .options(selectinload(Certificate.type), selectinload(Certificate.file))).all()
-    db.session.scalars(select(Product).where(Product.company_id == company.id)
-                       .options(selectinload(Product.certificates))).all()
+    """A company with its certificates (type, file metadata) and products, loaded in a few queries."""
+    company = db.session.scalar(
+        select(Company).where(Company.id == company_id).options(
+            selectinload(Company.certificates).selectinload(Certificate.type),
+            selectinload(Company.certificates).selectinload(Certificate.file),
+            selectinload(Company.products)))
+    if company is None:
+        raise NotFound(N_("This item does not exist or belongs to another company."))
     return company
 
 
