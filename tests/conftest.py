@@ -8,6 +8,7 @@ import shutil
 import uuid
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import make_url, text
 
@@ -147,6 +148,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed: already inside the isolated context
+            return super().open(*args, **kwargs)
         db.session.commit()  # end the test's transaction: on SQLite WAL it would pin an old snapshot
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()

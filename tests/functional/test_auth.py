@@ -101,3 +101,10 @@ def test_password_change_enforces_the_policy_and_ends_other_sessions(app, client
     assert client.get("/account").status_code == 200
     assert other.get("/account").status_code == 302
     assert db.session.get(User, user.id).session_version > 1
+
+
+def test_the_test_client_can_follow_redirects(client, auth, make):
+    user = make.user("supplier")
+    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
+                           follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == "/supplier/"
