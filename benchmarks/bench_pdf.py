@@ -1,0 +1,191 @@
+"""Time the PDF documents against bare WeasyPrint baselines, and the memory of 20 reports in a row.
+
+Run as `.venv/bin/python benchmarks/bench_pdf.py`; figures are printed and written to
+benchmarks/results/pdf.json. Targets (issue 5), measured in the same run:
+- an audit-relief certificate renders in at most 2x a bare one-page WeasyPrint document, same font;
+- a purchase report with 1,000 order lines in at most 1.3x a bare table with the same rows and columns;
+- the peak RSS of the rendering process after 20 reports, with and without recycling the process.
+It also compares rendering in the web process with rendering in the pool (spawned process + IPC).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # runnable as a plain script from any directory
+
+RESULTS = ROOT / "benchmarks" / "results" / "pdf.json"
+LINES = 1_000
+RUNS = 5
+TARGET_CERTIFICATE_RATIO = 2.0
+TARGET_REPORT_RATIO = 1.3
+FONT = "html { font-family: 'NanumGothic'; font-size: 9pt; } @page { size: A4; margin: 18mm 14mm; }"
+
+
+def best_of(runs: int, action) -> float:
+    action()  # warm: fonts, caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_page_html() -> str:
+    """One A4 page of Korean text: a title, a lead and paragraphs, in the same font, no app machinery."""
+    sentence = "중소벤처기업부 기술개발제품 시범구매 사업에 따라 공공기관이 구매한 제품의 감사 면책 확인서입니다. "
+    body = "".join(f"<h2>{n}. 확인 사항</h2><p>{sentence * 4}</p>" for n in range(1, 7))
+    return f"<html><head><style>{FONT}</style></head><body><h1>감사 면책 확인서</h1>{body}</body></html>"
+
+
+def bare_table_html(rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in ("번호", "일자", "공급기업", "제품", "인증", "수량", "단가", "금액",
+                                               "상태", "평가"))
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return (f"<html><head><style>{FONT} table {{ width: 100%; border-collapse: collapse; font-size: 7.2pt }}"
+            f"</style></head><body><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            "</body></html>")
+
+
+def build_database(url: str):
+    """A program with one institution, one MOU and LINES orders, through the test builders."""
+    from marketplace import create_app
+    from marketplace.extensions import db
+    from marketplace.services.reference import ensure_certificate_types
+    from tests.builders_reports import ReportBuilders
+    from tests.conftest import base_config
+    from tests.factories import Builders
+
+    app = create_app({**base_config(url), "REPORTS_RENDER_IN_PROCESS": True})
+    ctx = app.test_request_context()
+    ctx.push()
+    db.create_all()
+    ensure_certificate_types()
+    make, b = Builders(), ReportBuilders(Builders())
+    institution = make.institution(code="KWATER", name_ko="한국수자원공사", name_en="K-water")
+    buyer = make.user("buyer", institution=institution, name="김구매")
+    round_ = b.round([institution], code="2018-H2")
+    mou = b.mou(institution, 900_000_000_000)
+    first = b.purchase(buyer, mou=mou, round_=round_, quantity=3, unit_price=411_522, evaluated=True)
+    allocation = first.allocation
+    for n in range(LINES - 1):
+        b.order(buyer, mou, allocation, quantity=1 + n % 5, unit_price=1_000_000 + n * 1_000,
+                ordered_on=date(2018, 9 + n % 4, 1 + n % 28))
+    return app, ctx, buyer, institution, first
+
+
+def report_html(buyer, institution) -> tuple[str, list[list[str]]]:
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from marketplace.domain.reference import STATUS_LABELS
+    from marketplace.reports.data import Scope, canonical_json, load_purchase_report, sha256_hex
+
+    report = load_purchase_report(Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1))
+    assert len(report.lines) == LINES
+    with force_locale("ko"):
+        html = render_template("reports/purchase_report.html", r=report, document_id="RPT-BENCH",
+                               data_sha256=sha256_hex(canonical_json(report.canonical())),
+                               generated_at=datetime.now(UTC), generated_by=buyer, language="ko",
+                               status_labels=STATUS_LABELS)
+    rows = [[line.number, line.ordered_on.isoformat(), line.supplier_ko, line.product_ko,
+             f"{line.certificate_type} {line.certificate_number}", str(line.quantity), f"{line.unit_price_krw:,}원",
+             f"{line.amount_krw:,}원", "주문 완료", str(line.evaluation or "-")] for line in report.lines]
+    return html, rows
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def render_and_measure(html: str) -> tuple[int, float, float]:
+    """Run in a pool process: render, then report (pid, current RSS, peak RSS) in MB."""
+    from marketplace.reports.render import render_in_process
+
+    render_in_process(html)
+    return os.getpid(), rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def twenty_in_a_row(html: str, tasks_per_child: int | None) -> dict:
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), max_tasks_per_child=tasks_per_child) as pool:
+        samples = [pool.submit(render_and_measure, html).result() for _ in range(20)]
+    return {"tasks_per_child": tasks_per_child, "processes": len({pid for pid, _, _ in samples}),
+            "rss_mb_after_each": [round(rss, 1) for _, rss, _ in samples],
+            "peak_rss_mb": round(max(peak for _, _, peak in samples), 1)}
+
+
+def main() -> dict:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from marketplace.reports import certificates
+    from marketplace.reports.render import RenderPool, render_in_process
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app, ctx, buyer, institution, first = build_database(f"sqlite:///{tmp}/bench.sqlite3")
+        order = certificates.load_order(first.id)
+        facts = certificates.certificate_facts(order, "PP-2018-000123", datetime.now(UTC).replace(microsecond=0))
+        certificate_html = certificates.certificate_html(facts, "0" * 64, "ko")
+        purchase_html, rows = report_html(buyer, institution)
+        ctx.pop()
+
+    font_config = FontConfiguration()
+    bare_page = bare_page_html()
+    bare_table = bare_table_html(rows)
+    assert len(HTML(string=bare_page).render(font_config=font_config).pages) == 1
+
+    figures: dict = {}
+    figures["bare_page_s"] = best_of(RUNS, lambda: HTML(string=bare_page).write_pdf(font_config=font_config))
+    figures["certificate_s"] = best_of(RUNS, lambda: render_in_process(certificate_html))
+    figures["certificate_ratio"] = figures["certificate_s"] / figures["bare_page_s"]
+    figures["bare_table_1000_s"] = best_of(2, lambda: HTML(string=bare_table).write_pdf(font_config=font_config))
+    figures["report_1000_s"] = best_of(2, lambda: render_in_process(purchase_html))
+    figures["report_ratio"] = figures["report_1000_s"] / figures["bare_table_1000_s"]
+    figures["report_pages"] = len(render_pdf_pages(purchase_html))
+
+    pool = RenderPool(workers=1, tasks_per_child=20, timeout=120)
+    pool.render(certificate_html)  # spawn + import once
+    figures["certificate_in_pool_s"] = best_of(RUNS, lambda: pool.render(certificate_html))
+    figures["report_1000_in_pool_s"] = best_of(2, lambda: pool.render(purchase_html))
+    pool.kill()
+
+    figures["memory_no_recycling"] = twenty_in_a_row(purchase_html, None)
+    figures["memory_recycled_every_5"] = twenty_in_a_row(purchase_html, 5)
+    figures["ok"] = (figures["certificate_ratio"] <= TARGET_CERTIFICATE_RATIO
+                     and figures["report_ratio"] <= TARGET_REPORT_RATIO)
+    return figures
+
+
+def render_pdf_pages(html: str) -> list:
+    from weasyprint import HTML
+
+    from marketplace.reports.render import PRINT_CSS
+
+    return HTML(string=html).render(stylesheets=[str(PRINT_CSS)]).pages
+
+
+if __name__ == "__main__":
+    result = main()
+    result.update(measured_at=datetime.now(UTC).isoformat(timespec="seconds"), python=platform.python_version(),
+                  machine=platform.machine(), cpus=os.cpu_count(),
+                  targets={"certificate_ratio": TARGET_CERTIFICATE_RATIO, "report_ratio": TARGET_REPORT_RATIO})
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    for key, value in result.items():
+        print(f"{key}: {round(value, 3) if isinstance(value, float) else value}")
