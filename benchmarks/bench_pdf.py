@@ -45,18 +45,24 @@ def best_of(runs: int, action) -> float:
 
 def bare_page_html() -> str:
     """One A4 page of Korean text: a title, a lead and paragraphs, in the same font, no app machinery."""
-    sentence = "중소벤처기업부 기술개발제품 시범구매 사업에 따라 공공기관이 구매한 제품의 감사 면책 확인서입니다. "
+    sentence = (
+        "중소벤처기업부 기술개발제품 시범구매 사업에 따라 공공기관이 구매한 제품의 감사 면책 확인서입니다. "
+    )
     body = "".join(f"<h2>{n}. 확인 사항</h2><p>{sentence * 4}</p>" for n in range(1, 7))
     return f"<html><head><style>{FONT}</style></head><body><h1>감사 면책 확인서</h1>{body}</body></html>"
 
 
 def bare_table_html(rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{h}</th>" for h in ("번호", "일자", "공급기업", "제품", "인증", "수량", "단가", "금액",
-                                               "상태", "평가"))
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("번호", "일자", "공급기업", "제품", "인증", "수량", "단가", "금액", "상태", "평가")
+    )
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return (f"<html><head><style>{FONT} table {{ width: 100%; border-collapse: collapse; font-size: 7.2pt }}"
-            f"</style></head><body><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            "</body></html>")
+    return (
+        f"<html><head><style>{FONT} table {{ width: 100%; border-collapse: collapse; font-size: 7.2pt }}"
+        f"</style></head><body><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        "</body></html>"
+    )
 
 
 def build_database(url: str):
@@ -81,8 +87,14 @@ def build_database(url: str):
     first = b.purchase(buyer, mou=mou, round_=round_, quantity=3, unit_price=411_522, evaluated=True)
     allocation = first.allocation
     for n in range(LINES - 1):
-        b.order(buyer, mou, allocation, quantity=1 + n % 5, unit_price=1_000_000 + n * 1_000,
-                ordered_on=date(2018, 9 + n % 4, 1 + n % 28))
+        b.order(
+            buyer,
+            mou,
+            allocation,
+            quantity=1 + n % 5,
+            unit_price=1_000_000 + n * 1_000,
+            ordered_on=date(2018, 9 + n % 4, 1 + n % 28),
+        )
     return app, ctx, buyer, institution, first
 
 
@@ -93,16 +105,36 @@ def report_html(buyer, institution) -> tuple[str, list[list[str]]]:
     from marketplace.domain.reference import STATUS_LABELS
     from marketplace.reports.data import Scope, canonical_json, load_purchase_report, sha256_hex
 
-    report = load_purchase_report(Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1))
+    report = load_purchase_report(
+        Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1)
+    )
     assert len(report.lines) == LINES
     with force_locale("ko"):
-        html = render_template("reports/purchase_report.html", r=report, document_id="RPT-BENCH",
-                               data_sha256=sha256_hex(canonical_json(report.canonical())),
-                               generated_at=datetime.now(UTC), generated_by=buyer, language="ko",
-                               status_labels=STATUS_LABELS)
-    rows = [[line.number, line.ordered_on.isoformat(), line.supplier_ko, line.product_ko,
-             f"{line.certificate_type} {line.certificate_number}", str(line.quantity), f"{line.unit_price_krw:,}원",
-             f"{line.amount_krw:,}원", "주문 완료", str(line.evaluation or "-")] for line in report.lines]
+        html = render_template(
+            "reports/purchase_report.html",
+            r=report,
+            document_id="RPT-BENCH",
+            data_sha256=sha256_hex(canonical_json(report.canonical())),
+            generated_at=datetime.now(UTC),
+            generated_by=buyer,
+            language="ko",
+            status_labels=STATUS_LABELS,
+        )
+    rows = [
+        [
+            line.number,
+            line.ordered_on.isoformat(),
+            line.supplier_ko,
+            line.product_ko,
+            f"{line.certificate_type} {line.certificate_number}",
+            str(line.quantity),
+            f"{line.unit_price_krw:,}원",
+            f"{line.amount_krw:,}원",
+            "주문 완료",
+            str(line.evaluation or "-"),
+        ]
+        for line in report.lines
+    ]
     return html, rows
 
 
@@ -125,9 +157,12 @@ def render_and_measure(html: str) -> tuple[int, float, float]:
 def twenty_in_a_row(html: str, tasks_per_child: int | None) -> dict:
     with ProcessPoolExecutor(1, mp_context=get_context("spawn"), max_tasks_per_child=tasks_per_child) as pool:
         samples = [pool.submit(render_and_measure, html).result() for _ in range(20)]
-    return {"tasks_per_child": tasks_per_child, "processes": len({pid for pid, _, _ in samples}),
-            "rss_mb_after_each": [round(rss, 1) for _, rss, _ in samples],
-            "peak_rss_mb": round(max(peak for _, _, peak in samples), 1)}
+    return {
+        "tasks_per_child": tasks_per_child,
+        "processes": len({pid for pid, _, _ in samples}),
+        "rss_mb_after_each": [round(rss, 1) for _, rss, _ in samples],
+        "peak_rss_mb": round(max(peak for _, _, peak in samples), 1),
+    }
 
 
 def main() -> dict:
@@ -140,7 +175,9 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         app, ctx, buyer, institution, first = build_database(f"sqlite:///{tmp}/bench.sqlite3")
         order = certificates.load_order(first.id)
-        facts = certificates.certificate_facts(order, "PP-2018-000123", datetime.now(UTC).replace(microsecond=0))
+        facts = certificates.certificate_facts(
+            order, "PP-2018-000123", datetime.now(UTC).replace(microsecond=0)
+        )
         certificate_html = certificates.certificate_html(facts, "0" * 64, "ko")
         purchase_html, rows = report_html(buyer, institution)
         ctx.pop()
@@ -154,7 +191,9 @@ def main() -> dict:
     figures["bare_page_s"] = best_of(RUNS, lambda: HTML(string=bare_page).write_pdf(font_config=font_config))
     figures["certificate_s"] = best_of(RUNS, lambda: render_in_process(certificate_html))
     figures["certificate_ratio"] = figures["certificate_s"] / figures["bare_page_s"]
-    figures["bare_table_1000_s"] = best_of(2, lambda: HTML(string=bare_table).write_pdf(font_config=font_config))
+    figures["bare_table_1000_s"] = best_of(
+        2, lambda: HTML(string=bare_table).write_pdf(font_config=font_config)
+    )
     figures["report_1000_s"] = best_of(2, lambda: render_in_process(purchase_html))
     figures["report_ratio"] = figures["report_1000_s"] / figures["bare_table_1000_s"]
     figures["report_pages"] = len(render_pdf_pages(purchase_html))
@@ -167,8 +206,10 @@ def main() -> dict:
 
     figures["memory_no_recycling"] = twenty_in_a_row(purchase_html, None)
     figures["memory_recycled_every_5"] = twenty_in_a_row(purchase_html, 5)
-    figures["ok"] = (figures["certificate_ratio"] <= TARGET_CERTIFICATE_RATIO
-                     and figures["report_ratio"] <= TARGET_REPORT_RATIO)
+    figures["ok"] = (
+        figures["certificate_ratio"] <= TARGET_CERTIFICATE_RATIO
+        and figures["report_ratio"] <= TARGET_REPORT_RATIO
+    )
     return figures
 
 
@@ -182,9 +223,13 @@ def render_pdf_pages(html: str) -> list:
 
 if __name__ == "__main__":
     result = main()
-    result.update(measured_at=datetime.now(UTC).isoformat(timespec="seconds"), python=platform.python_version(),
-                  machine=platform.machine(), cpus=os.cpu_count(),
-                  targets={"certificate_ratio": TARGET_CERTIFICATE_RATIO, "report_ratio": TARGET_REPORT_RATIO})
+    result.update(
+        measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        python=platform.python_version(),
+        machine=platform.machine(),
+        cpus=os.cpu_count(),
+        targets={"certificate_ratio": TARGET_CERTIFICATE_RATIO, "report_ratio": TARGET_REPORT_RATIO},
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     for key, value in result.items():

@@ -29,78 +29,169 @@ class ReportBuilders:
 
     def round(self, institutions=(), year: int = 2018, **kw) -> Round:
         n = next(_seq)
-        values = dict(code=f"{year}-T{n}", title_ko=f"{year}년 시범구매 {n}차", title_en=f"{year} pilot round {n}",
-                      opens_at=datetime(year, 8, 16, 0, 0, tzinfo=UTC), closes_at=datetime(year, 9, 14, 9, 0, tzinfo=UTC),
-                      cap_krw=300_000_000, status="published")
+        values = dict(
+            code=f"{year}-T{n}",
+            title_ko=f"{year}년 시범구매 {n}차",
+            title_en=f"{year} pilot round {n}",
+            opens_at=datetime(year, 8, 16, 0, 0, tzinfo=UTC),
+            closes_at=datetime(year, 9, 14, 9, 0, tzinfo=UTC),
+            cap_krw=300_000_000,
+            status="published",
+        )
         values.update(kw)
         round_ = Round(**values)
         for institution in institutions:
             round_.budgets.append(RoundInstitution(institution=institution, budget_krw=1_000_000_000))
         db.session.add(round_)
         db.session.flush()
-        db.session.add(Draw(round=round_, rule_version="ES-1", manifest_json="{}", manifest_sha256="ab" * 32,
-                            seed="2018 lotto 07 12 19 28 33 41", result_json="{}",
-                            drawn_at=values["closes_at"] + timedelta(days=7),
-                            published_at=values["closes_at"] + timedelta(days=8)))
+        db.session.add(
+            Draw(
+                round=round_,
+                rule_version="ES-1",
+                manifest_json="{}",
+                manifest_sha256="ab" * 32,
+                seed="2018 lotto 07 12 19 28 33 41",
+                result_json="{}",
+                drawn_at=values["closes_at"] + timedelta(days=7),
+                published_at=values["closes_at"] + timedelta(days=8),
+            )
+        )
         db.session.commit()
         return round_
 
-    def allocation(self, round_: Round, product, institution, *, startup=True, first_timer=False,
-                   amount: int = 100_000_000, rank: int = 1) -> Allocation:
+    def allocation(
+        self,
+        round_: Round,
+        product,
+        institution,
+        *,
+        startup=True,
+        first_timer=False,
+        amount: int = 100_000_000,
+        rank: int = 1,
+    ) -> Allocation:
         n = next(_seq)
         tier = "first_timer" if first_timer else ("startup" if startup else "general")
         application = Application(
-            round=round_, company=product.company, product=product, receipt_no=f"APP-{n:06d}", amount_krw=amount,
-            status="selected", weight={"first_timer": 3, "startup": 2, "general": 1}[tier],
-            snapshot={"as_of": "2018-09-14", "startup": startup, "first_timer": first_timer, "tier": tier,
-                      "weight": {"first_timer": 3, "startup": 2, "general": 1}[tier]},
-            eligibility_reasons=[])
-        allocation = Allocation(round=round_, application=application, institution=institution, amount_krw=amount,
-                                rank=rank)
+            round=round_,
+            company=product.company,
+            product=product,
+            receipt_no=f"APP-{n:06d}",
+            amount_krw=amount,
+            status="selected",
+            weight={"first_timer": 3, "startup": 2, "general": 1}[tier],
+            snapshot={
+                "as_of": "2018-09-14",
+                "startup": startup,
+                "first_timer": first_timer,
+                "tier": tier,
+                "weight": {"first_timer": 3, "startup": 2, "general": 1}[tier],
+            },
+            eligibility_reasons=[],
+        )
+        allocation = Allocation(
+            round=round_, application=application, institution=institution, amount_krw=amount, rank=rank
+        )
         db.session.add(allocation)
         db.session.commit()
         return allocation
 
     def mou(self, institution, committed: int = 1_000_000_000, **kw) -> Mou:
         n = next(_seq)
-        values = dict(institution=institution, number=f"MOU-{n:04d}", signed_on=date(2018, 3, 2),
-                      starts_on=date(2018, 1, 1), ends_on=date(2019, 12, 31), committed_krw=committed,
-                      balance_krw=committed)
+        values = dict(
+            institution=institution,
+            number=f"MOU-{n:04d}",
+            signed_on=date(2018, 3, 2),
+            starts_on=date(2018, 1, 1),
+            ends_on=date(2019, 12, 31),
+            committed_krw=committed,
+            balance_krw=committed,
+        )
         values.update(kw)
         mou = Mou(**values)
-        mou.entries.append(QuotaEntry(kind="commit", amount_krw=committed, balance_after=committed,
-                                      reason="MOU"))
+        mou.entries.append(
+            QuotaEntry(kind="commit", amount_krw=committed, balance_after=committed, reason="MOU")
+        )
         db.session.add(mou)
         db.session.commit()
         return mou
 
-    def order(self, buyer, mou: Mou, allocation: Allocation, *, quantity: int = 2, unit_price: int = 1_500_000,
-              ordered_on: date = date(2018, 10, 5), status: str = "placed", evaluated: bool = False,
-              **kw) -> Order:
+    def order(
+        self,
+        buyer,
+        mou: Mou,
+        allocation: Allocation,
+        *,
+        quantity: int = 2,
+        unit_price: int = 1_500_000,
+        ordered_on: date = date(2018, 10, 5),
+        status: str = "placed",
+        evaluated: bool = False,
+        **kw,
+    ) -> Order:
         n = next(_seq)
         amount = quantity * unit_price
         product = allocation.application.product
-        values = dict(number=f"PO-{ordered_on.year}-{n:05d}", institution_id=mou.institution_id, mou=mou,
-                      buyer=buyer, product=product, allocation=allocation, certificate=product.certificates[0],
-                      quantity=quantity, unit_price_krw=unit_price, amount_krw=amount,
-                      contract_method="private_contract", ordered_on=ordered_on, status=status,
-                      no_private_interest=True, quota_before_krw=mou.balance_krw)
+        values = dict(
+            number=f"PO-{ordered_on.year}-{n:05d}",
+            institution_id=mou.institution_id,
+            mou=mou,
+            buyer=buyer,
+            product=product,
+            allocation=allocation,
+            certificate=product.certificates[0],
+            quantity=quantity,
+            unit_price_krw=unit_price,
+            amount_krw=amount,
+            contract_method="private_contract",
+            ordered_on=ordered_on,
+            status=status,
+            no_private_interest=True,
+            quota_before_krw=mou.balance_krw,
+        )
         values.update(kw)
         order = Order(**values)
         mou.balance_krw -= amount
         db.session.add(order)
         db.session.flush()
-        db.session.add(QuotaEntry(mou=mou, kind="charge", amount_krw=-amount, balance_after=mou.balance_krw,
-                                  order_id=order.id, actor_id=buyer.id))
+        db.session.add(
+            QuotaEntry(
+                mou=mou,
+                kind="charge",
+                amount_krw=-amount,
+                balance_after=mou.balance_krw,
+                order_id=order.id,
+                actor_id=buyer.id,
+            )
+        )
         if status == "cancelled":
             mou.balance_krw += amount
             order.cancelled_at = order.cancelled_at or datetime(2018, 11, 1, 3, 0, tzinfo=UTC)
             order.cancel_reason = order.cancel_reason or "납품 불가"
-            db.session.add(QuotaEntry(mou=mou, kind="release", amount_krw=amount, balance_after=mou.balance_krw,
-                                      order_id=order.id, actor_id=buyer.id))
+            db.session.add(
+                QuotaEntry(
+                    mou=mou,
+                    kind="release",
+                    amount_krw=amount,
+                    balance_after=mou.balance_krw,
+                    order_id=order.id,
+                    actor_id=buyer.id,
+                )
+            )
         if evaluated:
-            db.session.add(Evaluation(order=order, product_id=product.id, conformance=4, quality=5, delivery=4,
-                                      support=4, overall=4, would_buy_again=True, created_by_id=buyer.id))
+            db.session.add(
+                Evaluation(
+                    order=order,
+                    product_id=product.id,
+                    conformance=4,
+                    quality=5,
+                    delivery=4,
+                    support=4,
+                    overall=4,
+                    would_buy_again=True,
+                    created_by_id=buyer.id,
+                )
+            )
         db.session.commit()
         return order
 
@@ -110,12 +201,19 @@ class ReportBuilders:
         institution = buyer.institution
         if product is None:
             company = self.make.company()
-            certificate = self.make.certificate(company, issued_on=date(2017, 1, 2), expires_on=date(2020, 12, 31))
+            certificate = self.make.certificate(
+                company, issued_on=date(2017, 1, 2), expires_on=date(2020, 12, 31)
+            )
             product = self.make.product(company, certificates=[certificate])
         round_ = round_ or self.round([institution])
         mou = mou or self.mou(institution)
-        allocation = self.allocation(round_, product, institution,
-                                     startup=kw.pop("startup", True), first_timer=kw.pop("first_timer", False))
+        allocation = self.allocation(
+            round_,
+            product,
+            institution,
+            startup=kw.pop("startup", True),
+            first_timer=kw.pop("first_timer", False),
+        )
         return self.order(buyer, mou, allocation, **kw)
 
     def relief_certificate(self, order: Order, pdf: bytes = b"%PDF-1.7 sample\n", **kw):
@@ -123,16 +221,21 @@ class ReportBuilders:
         import hashlib
 
         from marketplace.models import AuditReliefCertificate
-
         from marketplace.reports.certificates import certificate_facts, load_order
         from marketplace.reports.data import canonical_json, sha256_hex
 
         n = next(_seq)
         serial = kw.pop("serial", f"PP-{order.ordered_on.year}-{900000 + n:06d}")
         facts_json = canonical_json(certificate_facts(load_order(order.id), serial, datetime.now(UTC)))
-        values = dict(order_id=order.id, serial=serial, facts_json=facts_json, facts_sha256=sha256_hex(facts_json),
-                      pdf=pdf,
-                      pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid")
+        values = dict(
+            order_id=order.id,
+            serial=serial,
+            facts_json=facts_json,
+            facts_sha256=sha256_hex(facts_json),
+            pdf=pdf,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            status="valid",
+        )
         values.update(kw)
         certificate = AuditReliefCertificate(**values)
         db.session.add(certificate)

@@ -1,4 +1,4 @@
-"""The buyer's reports: the institution's purchase report, its audit-relief register, each order's certificate."""
+"""The buyer's reports: the institution's purchase report and relief register, each order's certificate."""
 
 from __future__ import annotations
 

@@ -34,7 +34,8 @@ def verify(serial: str):
     certificate = certificates.find_by_serial(serial)
     if certificate is None:
         form = LookupForm(data={"serial": serial[:30]})
-        attach_error(form, "serial", _("No certificate has the serial number %(serial)s.", serial=serial[:30]))
+        attach_error(form, "serial",
+                     _("No certificate has the serial number %(serial)s.", serial=serial[:30]))
         return rerender("public/verify_lookup.html", 404, form=form, upload=UploadForm())
     return _page(certificate, UploadForm(data={"serial": certificate.serial}))
 
@@ -68,8 +69,9 @@ def verify_upload():
 
 def _read_pdf(form) -> tuple[bytes, str | None]:
     if not form.validate_on_submit():
-        return b"", _("The form expired. Reload the page and try again.") if "csrf_token" in form.errors else \
-            _("Check the serial number.")
+        if "csrf_token" in form.errors:
+            return b"", _("The form expired. Reload the page and try again.")
+        return b"", _("Check the serial number.")
     upload = request.files.get(form.pdf.name)
     if upload is None or not upload.filename:
         return b"", _("Choose the PDF file to check.")

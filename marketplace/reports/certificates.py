@@ -30,7 +30,8 @@ from ..services.audit import record_event
 from .data import canonical_json, sha256_hex, supplier_tier
 from .render import render_pdf
 
-LEGAL_BASIS = ("SME Product Purchase Promotion Act, art. 14(3)", "SME Product Purchase Promotion Act, art. 14-2")
+LEGAL_BASIS = ("SME Product Purchase Promotion Act, art. 14(3)",
+               "SME Product Purchase Promotion Act, art. 14-2")
 TRAIL_LIMIT = 15
 
 
@@ -74,10 +75,10 @@ def _trail(order: Order) -> list[dict]:
                   (AuditEvent.object_type == "Round") & (AuditEvent.object_id == application.round_id)]
     if draw is not None:
         conditions.append((AuditEvent.object_type == "Draw") & (AuditEvent.object_id == draw.id))
-    events = db.session.scalars(select(AuditEvent).where(or_(*conditions))
-                                .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(TRAIL_LIMIT))
-    return [{"at": e.created_at.isoformat(), "action": e.action, "role": e.actor_role, "object": e.object_type}
-            for e in reversed(list(events))]
+    newest = (select(AuditEvent).where(or_(*conditions))
+              .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(TRAIL_LIMIT))
+    return [{"at": e.created_at.isoformat(), "action": e.action, "role": e.actor_role,
+             "object": e.object_type} for e in reversed(list(db.session.scalars(newest)))]
 
 
 def certificate_facts(order: Order, serial: str, issued_at: datetime) -> dict:
@@ -93,7 +94,8 @@ def certificate_facts(order: Order, serial: str, issued_at: datetime) -> dict:
         "round": {"code": round_.code, "title_ko": round_.title_ko, "title_en": round_.title_en,
                   "status": round_.status},
         "draw": {"rule_version": draw.rule_version if draw else None,
-                 "manifest_sha256": draw.manifest_sha256 if draw else None, "seed": draw.seed if draw else None,
+                 "manifest_sha256": draw.manifest_sha256 if draw else None,
+                 "seed": draw.seed if draw else None,
                  "published_at": draw.published_at.isoformat() if draw and draw.published_at else None,
                  "application": application.receipt_no, "rank": allocation.rank,
                  "via_waitlist": allocation.via_waitlist, "allocated_krw": allocation.amount_krw},
@@ -102,8 +104,9 @@ def certificate_facts(order: Order, serial: str, issued_at: datetime) -> dict:
                         "issuer": certificate.issuer, "issued_on": certificate.issued_on.isoformat(),
                         "expires_on": certificate.expires_on.isoformat(),
                         "valid_on_order_date": certificate.is_valid_on(order.ordered_on)},
-        "mou": {"number": mou.number, "signed_on": mou.signed_on.isoformat(), "starts_on": mou.starts_on.isoformat(),
-                "ends_on": mou.ends_on.isoformat(), "committed_krw": mou.committed_krw,
+        "mou": {"number": mou.number, "signed_on": mou.signed_on.isoformat(),
+                "starts_on": mou.starts_on.isoformat(), "ends_on": mou.ends_on.isoformat(),
+                "committed_krw": mou.committed_krw,
                 "quota_before_krw": order.quota_before_krw,
                 "quota_after_krw": order.quota_before_krw - order.amount_krw},
         "supplier": {"name_ko": company.name_ko, "name_en": company.name_en, "brn": company.brn,
@@ -160,14 +163,15 @@ def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditR
     if order.status == "cancelled":
         raise CertificateRefused(N_("The order was cancelled; no audit-relief certificate is issued for it."))
     if not order.no_private_interest:
-        raise CertificateRefused(N_("The buyer has not declared the absence of private interest for this order."))
+        raise CertificateRefused(
+            N_("The buyer has not declared the absence of private interest for this order."))
     for _attempt in range(3):
         issued_at = datetime.now(UTC).replace(microsecond=0)
         serial = _next_serial(order)
         facts = certificate_facts(order, serial, issued_at)
         facts_json = canonical_json(facts)
         facts_sha256 = sha256_hex(facts_json)
-        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config)
+        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False)
         certificate = AuditReliefCertificate(
             order_id=order.id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
             facts_sha256=facts_sha256, pdf=pdf, pdf_sha256=sha256_hex(pdf), status="valid")
@@ -186,7 +190,8 @@ def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditR
     raise CertificateRefused(N_("The certificate could not be numbered. Try again."))
 
 
-def revoke_for_order(order: Order, when: datetime, actor: User | None = None) -> AuditReliefCertificate | None:
+def revoke_for_order(order: Order, when: datetime,
+                     actor: User | None = None) -> AuditReliefCertificate | None:
     """Mark the order's certificate revoked at `when`; the caller (order cancellation) commits."""
     certificate = db.session.scalar(select(AuditReliefCertificate)
                                     .where(AuditReliefCertificate.order_id == order.id))

@@ -233,7 +233,8 @@ def _line(order: Order) -> Line:
     return Line(
         number=order.number, ordered_on=order.ordered_on, institution_code=order.institution.code,
         supplier_ko=company.name_ko, supplier_en=company.name_en, product_ko=product.name_ko,
-        product_en=product.name_en, certificate_type=certificate.type.code, certificate_number=certificate.number,
+        product_en=product.name_en, certificate_type=certificate.type.code,
+        certificate_number=certificate.number,
         certificate_expires_on=certificate.expires_on, quantity=order.quantity,
         unit_price_krw=order.unit_price_krw, amount_krw=order.amount_krw, status=order.status,
         evaluation=order.evaluation.overall if order.evaluation else None, startup=startup,
@@ -330,8 +331,9 @@ def load_relief_register(institution_id: int, start: date, end: date, language: 
     if count > MAX_LINES:
         raise ReportRefused(N_("The register would have %(count)s lines; the limit is %(limit)s. "
                                "Choose a shorter period."), count=f"{count:,}", limit=f"{MAX_LINES:,}")
-    entries = [RegisterEntry(serial=c.serial, issued_at=c.issued_at, order_number=o.number, ordered_on=o.ordered_on,
-                             supplier_ko=supplier, product_ko=product, amount_krw=o.amount_krw, status=c.status,
-                             revoked_at=c.revoked_at, pdf_sha256=c.pdf_sha256)
+    entries = [RegisterEntry(serial=c.serial, issued_at=c.issued_at, order_number=o.number,
+                             ordered_on=o.ordered_on, supplier_ko=supplier, product_ko=product,
+                             amount_krw=o.amount_krw, status=c.status, revoked_at=c.revoked_at,
+                             pdf_sha256=c.pdf_sha256)
                for c, o, supplier, product in db.session.execute(query)]
     return ReliefRegister(institution, start, end, entries, language)

@@ -4,8 +4,9 @@ This module is the only one that imports WeasyPrint (lazily, so the web process 
 only when it renders in-process). Rendering runs in a small process pool by default: WeasyPrint does
 not give its peak memory back to the OS, so a process that rendered a 5,000-line report stays large;
 pool processes are recycled after REPORTS_TASKS_PER_CHILD renders (max_tasks_per_child) and a render
-that runs past REPORTS_RENDER_TIMEOUT is abandoned and its process killed, well before gunicorn's
---timeout would kill the whole worker. The measured trade-off is in benchmarks/bench_pdf.py.
+that runs past REPORTS_RENDER_TIMEOUT (90 s) is abandoned and its process killed, before gunicorn's
+--timeout (120 s) would kill the whole worker. Certificates are small and render in-process.
+The measured trade-off is in benchmarks/bench_pdf.py.
 """
 
 from __future__ import annotations
@@ -134,11 +135,16 @@ class RenderPool:
 _pool: RenderPool | None = None
 
 
-def render_pdf(html: str, config: dict | None = None) -> bytes:
-    """Render a complete HTML document to PDF, in the pool unless REPORTS_RENDER_IN_PROCESS is set."""
+def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True) -> bytes:
+    """Render a complete HTML document to PDF.
+
+    pooled=True (reports: seconds, hundreds of MB) renders in the pool, with its timeout and recycling;
+    pooled=False (certificates: ~0.1 s, small) renders here, saving the pool's ~0.1 s of IPC per
+    document (benchmarks/results/pdf.json). REPORTS_RENDER_IN_PROCESS=True renders everything here.
+    """
     global _pool
     config = config or {}
-    if config.get("REPORTS_RENDER_IN_PROCESS", False):
+    if not pooled or config.get("REPORTS_RENDER_IN_PROCESS", False):
         return render_in_process(html)
     if _pool is None:
         _pool = RenderPool(workers=int(config.get("REPORTS_RENDER_WORKERS", 1)),

@@ -95,7 +95,7 @@ def relief_register(template: str, user: User, args):
 
 
 def certificate_pdf(user: User, order_id: int):
-    """The order's audit-relief certificate (issued on first request); 404 for an order the user may not see."""
+    """The order's audit-relief certificate (issued on first request); 404 for an order not theirs to see."""
     order = certificates.load_order(order_id)
     if order is None or not certificates.can_see(user, order):
         abort(404)

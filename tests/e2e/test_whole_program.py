@@ -20,8 +20,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PASSWORD = "correct-horse-battery"
 
 
@@ -57,8 +65,14 @@ def server(tmp_path, monkeypatch):
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app({**base_config(f"sqlite:///{tmp_path / 'e2e.sqlite3'}"), "WTF_CSRF_ENABLED": True,
-                      "PUBLIC_BASE_URL": base, "REPORTS_RENDER_IN_PROCESS": True})
+    app = create_app(
+        {
+            **base_config(f"sqlite:///{tmp_path / 'e2e.sqlite3'}"),
+            "WTF_CSRF_ENABLED": True,
+            "PUBLIC_BASE_URL": base,
+            "REPORTS_RENDER_IN_PROCESS": True,
+        }
+    )
     clock = Clock()
     monkeypatch.setattr(rounds, "now", clock)
     with app.app_context():
@@ -66,8 +80,12 @@ def server(tmp_path, monkeypatch):
         ensure_certificate_types()
         make = Builders()
         water = make.institution(code="KWATER", name_ko="한국수자원공사", name_en="K-water")
-        ReportBuilders(make).mou(water, 5_000_000_000, starts_on=datetime.now(UTC).date() - timedelta(days=30),
-                                 ends_on=datetime.now(UTC).date() + timedelta(days=365))
+        ReportBuilders(make).mou(
+            water,
+            5_000_000_000,
+            starts_on=datetime.now(UTC).date() - timedelta(days=30),
+            ends_on=datetime.now(UTC).date() + timedelta(days=365),
+        )
         make.user("ministry", email="staff@mss.example", name="중기부 담당자")
         make.user("buyer", email="buyer@kwater.example", name="김구매", institution=water)
         db.session.remove()
@@ -134,10 +152,20 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     # 1. A supplier registers the company.
     supplier = Person(browser, base, "supplier")
     supplier.go("/register")
-    values = {"#name_ko": "한빛센서 주식회사", "#name_en": "Hanbit Sensor", "#representative": "홍길동",
-              "#founded_on": "2022-03-01", "#public_supply_krw": "0", "#public_supply_count": "0",
-              "#public_supply_as_of": today.isoformat(), "#brn": "1208147521", "#user_name": "홍길동",
-              "#email": "ceo@hanbit.example", "#password": PASSWORD, "#confirm": PASSWORD}
+    values = {
+        "#name_ko": "한빛센서 주식회사",
+        "#name_en": "Hanbit Sensor",
+        "#representative": "홍길동",
+        "#founded_on": "2022-03-01",
+        "#public_supply_krw": "0",
+        "#public_supply_count": "0",
+        "#public_supply_as_of": today.isoformat(),
+        "#brn": "1208147521",
+        "#user_name": "홍길동",
+        "#email": "ceo@hanbit.example",
+        "#password": PASSWORD,
+        "#confirm": PASSWORD,
+    }
     for selector, value in values.items():
         supplier.page.fill(selector, value)
     supplier.page.select_option("#region", "daejeon")
@@ -152,15 +180,18 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     supplier.page.fill("#issuer", "국가기술표준원")
     supplier.page.fill("#issued_on", (today - timedelta(days=200)).isoformat())
     supplier.page.fill("#expires_on", (today + timedelta(days=900)).isoformat())
-    supplier.page.set_input_files("#scan", files=[{"name": "epc.png", "mimeType": "image/png",
-                                                   "buffer": scan_png()}])
+    supplier.page.set_input_files(
+        "#scan", files=[{"name": "epc.png", "mimeType": "image/png", "buffer": scan_png()}]
+    )
     supplier.submit("main form:has(#scan)")
     supplier.shot("02-certificate-uploaded")
 
     # 3. Ministry staff approve the company and verify the certificate.
     with app.app_context():
         company_id = db.session.scalar(db.select(Company.id).where(Company.name_ko == "한빛센서 주식회사"))
-        certificate_id = db.session.scalar(db.select(Certificate.id).where(Certificate.company_id == company_id))
+        certificate_id = db.session.scalar(
+            db.select(Certificate.id).where(Certificate.company_id == company_id)
+        )
     staff = Person(browser, base, "ministry")
     staff.login("staff@mss.example")
     staff.go(f"/ministry/companies/{company_id}")
@@ -183,10 +214,17 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
 
     # 5. Staff create and open a round whose window is today (KST).
     staff.go("/ministry/rounds/new")
-    for selector, value in {"#code": "2026-E2E", "#title_ko": "시범구매 종단 시험 회차", "#title_en": "E2E round",
-                            "#opens_on": today.isoformat(), "#opens_time": "00:00", "#closes_on": today.isoformat(),
-                            "#closes_time": "23:59", "#cap": "300,000,000",
-                            "#budgets": "KWATER 1,000,000,000"}.items():
+    for selector, value in {
+        "#code": "2026-E2E",
+        "#title_ko": "시범구매 종단 시험 회차",
+        "#title_en": "E2E round",
+        "#opens_on": today.isoformat(),
+        "#opens_time": "00:00",
+        "#closes_on": today.isoformat(),
+        "#closes_time": "23:59",
+        "#cap": "300,000,000",
+        "#budgets": "KWATER 1,000,000,000",
+    }.items():
         staff.page.fill(selector, value)
     staff.submit("main form:has(#budgets)")
     staff.submit("form[action$='/open']")
@@ -246,8 +284,9 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
         public.page.click("form[method=get] button[type=submit]")
     assert serial in public.page.inner_text("h1")
     public.shot("10-verify-page")
-    public.page.set_input_files("#pdf", files=[{"name": f"{serial}.pdf", "mimeType": "application/pdf",
-                                                "buffer": pdf}])
+    public.page.set_input_files(
+        "#pdf", files=[{"name": f"{serial}.pdf", "mimeType": "application/pdf", "buffer": pdf}]
+    )
     with public.page.expect_navigation():
         public.page.click("form[action$='/verify/upload'] button[type=submit]")
     assert "똑같습니다" in public.page.inner_text("main")

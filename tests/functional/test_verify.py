@@ -22,8 +22,12 @@ def issued(app, make):
 
 
 def upload(client, data: bytes, serial: str = "", name: str = "certificate.pdf"):
-    return client.post("/verify/upload", data={"serial": serial, "pdf": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data", headers={"Accept-Language": "en"})
+    return client.post(
+        "/verify/upload",
+        data={"serial": serial, "pdf": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
 
 
 def test_a_valid_certificate_verifies_by_serial(client, issued):
@@ -84,7 +88,10 @@ def test_an_anonymous_upload_needs_the_csrf_token_from_the_form(app, client, iss
     assert upload(client, issued.pdf, issued.serial).status_code == 400
     page = client.get(f"/verify/{issued.serial}").data.decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/verify/upload", data={"csrf_token": token, "serial": issued.serial,
-                                                   "pdf": (io.BytesIO(issued.pdf), "c.pdf")},
-                           content_type="multipart/form-data", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/verify/upload",
+        data={"csrf_token": token, "serial": issued.serial, "pdf": (io.BytesIO(issued.pdf), "c.pdf")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200 and b"exactly the PDF issued" in response.data

@@ -27,10 +27,16 @@ def glyphs(app):
 @pytest.fixture
 def purchase(app, make):
     company = make.company(name_ko="한빛센서 주식회사", name_en="Hanbit Sensor Co.")
-    cert = make.certificate(company, number="EPC-2017-0042", issued_on=datetime(2017, 3, 1).date(),
-                            expires_on=datetime(2020, 2, 28).date())
+    cert = make.certificate(
+        company,
+        number="EPC-2017-0042",
+        issued_on=datetime(2017, 3, 1).date(),
+        expires_on=datetime(2020, 2, 28).date(),
+    )
     product = make.product(company, name_ko="스마트 누수 감지기", certificates=[cert])
-    buyer = make.user("buyer", name="김구매", institution=make.institution(name_ko="한국수자원공사", code="KWATER"))
+    buyer = make.user(
+        "buyer", name="김구매", institution=make.institution(name_ko="한국수자원공사", code="KWATER")
+    )
     return ReportBuilders(make).purchase(buyer, product=product, quantity=3, unit_price=411_522)
 
 
@@ -42,8 +48,16 @@ def issue(order, language="ko"):
 def test_a_certificate_states_the_facts_in_korean_with_the_embedded_korean_font(app, purchase, glyphs):
     certificate = issue(purchase)
     text = "\n".join(pdf_text(certificate.pdf))
-    for expected in ("한빛센서 주식회사", "스마트 누수 감지기", "한국수자원공사", "1,234,566원", certificate.serial,
-                     "EPC-2017-0042", "제14조", "감사"):
+    for expected in (
+        "한빛센서 주식회사",
+        "스마트 누수 감지기",
+        "한국수자원공사",
+        "1,234,566원",
+        certificate.serial,
+        "EPC-2017-0042",
+        "제14조",
+        "감사",
+    ):
         assert expected in text, expected
     assert certificate.serial.startswith("PP-2018-") and len(certificate.serial) == len("PP-2018-000123")
     assert "NanumGothic" in pdf_fonts(certificate.pdf)
@@ -60,7 +74,9 @@ def test_the_facts_json_is_canonical_and_its_hash_is_stored(app, purchase):
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     certificate = issue(purchase)
     facts = json.loads(certificate.facts_json)
-    assert certificate.facts_json == json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert certificate.facts_json == json.dumps(
+        facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     assert facts["order"]["amount_krw"] == 1_234_566
     assert facts["draw"]["rank"] == 1 and facts["draw"]["manifest_sha256"] == "ab" * 32
     assert facts["certificate"]["valid_on_order_date"] is True
@@ -104,11 +120,16 @@ def test_cancelling_revokes_the_certificate_with_the_date(app, purchase):
 
 
 def test_company_and_product_text_with_html_or_css_prints_as_text(app, make, glyphs):
-    company = make.company(name_ko="<b>굵은</b> 회사 <style>html{display:none}</style>",
-                           name_en="<img src='http://example.com/x.png'>")
-    cert = make.certificate(company, issued_on=datetime(2017, 1, 1).date(), expires_on=datetime(2020, 1, 1).date())
-    product = make.product(company, name_ko="<link rel=stylesheet href=file:///etc/passwd>센서",
-                           certificates=[cert])
+    company = make.company(
+        name_ko="<b>굵은</b> 회사 <style>html{display:none}</style>",
+        name_en="<img src='http://example.com/x.png'>",
+    )
+    cert = make.certificate(
+        company, issued_on=datetime(2017, 1, 1).date(), expires_on=datetime(2020, 1, 1).date()
+    )
+    product = make.product(
+        company, name_ko="<link rel=stylesheet href=file:///etc/passwd>센서", certificates=[cert]
+    )
     text = "\n".join(pdf_text(issue(ReportBuilders(make).purchase(product=product)).pdf))
     assert "<b>굵은</b> 회사 <style>html{display:none}</style>" in text.replace("\n", " ")
     assert "<link rel=stylesheet href=file:///etc/passwd>센서" in text.replace("\n", " ")

@@ -31,24 +31,58 @@ def program(app, make):
     buyer_r = make.user("buyer", institution=rail, name="이구매")
     round_ = b.round([water, rail], code="2018-H2")
     mou_w, mou_r = b.mou(water, 500_000_000), b.mou(rail, 300_000_000)
-    startup = b.purchase(buyer_w, mou=mou_w, round_=round_, quantity=3, unit_price=411_522, startup=True,
-                         ordered_on=date(2018, 10, 5), evaluated=True)
-    first = b.purchase(buyer_w, mou=mou_w, round_=round_, quantity=1, unit_price=20_000_000, startup=False,
-                       first_timer=True, ordered_on=date(2018, 10, 20))
-    cancelled = b.purchase(buyer_r, mou=mou_r, round_=round_, quantity=1, unit_price=7_000_000,
-                           status="cancelled", ordered_on=date(2018, 11, 1))
-    return dict(water=water, rail=rail, buyer_w=buyer_w, buyer_r=buyer_r, orders=(startup, first, cancelled),
-                mou_w=mou_w, mou_r=mou_r)
+    startup = b.purchase(
+        buyer_w,
+        mou=mou_w,
+        round_=round_,
+        quantity=3,
+        unit_price=411_522,
+        startup=True,
+        ordered_on=date(2018, 10, 5),
+        evaluated=True,
+    )
+    first = b.purchase(
+        buyer_w,
+        mou=mou_w,
+        round_=round_,
+        quantity=1,
+        unit_price=20_000_000,
+        startup=False,
+        first_timer=True,
+        ordered_on=date(2018, 10, 20),
+    )
+    cancelled = b.purchase(
+        buyer_r,
+        mou=mou_r,
+        round_=round_,
+        quantity=1,
+        unit_price=7_000_000,
+        status="cancelled",
+        ordered_on=date(2018, 11, 1),
+    )
+    return dict(
+        water=water,
+        rail=rail,
+        buyer_w=buyer_w,
+        buyer_r=buyer_r,
+        orders=(startup, first, cancelled),
+        mou_w=mou_w,
+        mou_r=mou_r,
+    )
 
 
 def test_the_institution_report_has_the_dashboard_figures_to_the_won(app, program):
     from marketplace.services import quota
 
-    report = data.load_purchase_report(data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31)),
-                                       date(2018, 12, 31))
+    report = data.load_purchase_report(
+        data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31)), date(2018, 12, 31)
+    )
     (figures,) = quota.figures_for([program["mou_w"]])
     assert (report.committed_krw, report.charged_krw, report.remaining_krw) == (
-        figures.summary.committed, figures.summary.charged, figures.summary.remaining)
+        figures.summary.committed,
+        figures.summary.charged,
+        figures.summary.remaining,
+    )
     assert report.charged_krw == 1_234_566 + 20_000_000
     assert report.order_count == 2 and report.ordered_krw == 21_234_566 and report.supplier_count == 2
     assert (report.startups.count, report.startups.amount_krw) == (1, 1_234_566)
@@ -68,15 +102,26 @@ def test_the_program_report_matches_the_ministry_overview(app, program):
     assert report.order_count == 2
 
 
-def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pages(app, make, program, glyphs):
+def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pages(
+    app, make, program, glyphs
+):
     from marketplace.reports import documents
 
     document = documents.purchase_report(
-        program["buyer_w"], data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31), language="ko"))
+        program["buyer_w"],
+        data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31), language="ko"),
+    )
     pages = pdf_text(document.pdf)
     text = "\n".join(pages)
-    for expected in ("한국수자원공사", "1,234,566원", "20,000,000원", "21,234,566원", "시범구매 실적 보고서",
-                     document.document_id, program["orders"][0].number):
+    for expected in (
+        "한국수자원공사",
+        "1,234,566원",
+        "20,000,000원",
+        "21,234,566원",
+        "시범구매 실적 보고서",
+        document.document_id,
+        program["orders"][0].number,
+    ):
         assert expected in text, expected
     for number, page in enumerate(pages, start=1):
         assert f"{number} / {len(pages)}" in page
@@ -89,10 +134,18 @@ def test_a_report_with_many_lines_runs_over_pages_numbered_n_of_m(app, make, pro
     b = ReportBuilders(make)
     allocation = program["orders"][0].allocation
     for day in range(1, 61):
-        b.order(program["buyer_w"], program["mou_w"], allocation, quantity=1, unit_price=100_000,
-                ordered_on=date(2018, 12, 1 + day % 28))
+        b.order(
+            program["buyer_w"],
+            program["mou_w"],
+            allocation,
+            quantity=1,
+            unit_price=100_000,
+            ordered_on=date(2018, 12, 1 + day % 28),
+        )
     document = documents.purchase_report(
-        program["buyer_w"], data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31), language="en"))
+        program["buyer_w"],
+        data.Scope(program["water"].id, date(2018, 1, 1), date(2018, 12, 31), language="en"),
+    )
     pages = pdf_text(document.pdf)
     assert len(pages) >= 2
     assert all(f"{n} / {len(pages)}" in page for n, page in enumerate(pages, start=1))
@@ -105,8 +158,9 @@ def test_the_register_lists_every_certificate_with_its_status(app, program, glyp
     order = certificates.load_order(program["orders"][0].id)
     issued = certificates.issue_certificate(order, order.buyer, "ko")
     today = date.today()
-    document = documents.relief_register(program["buyer_w"], program["water"].id, today.replace(day=1),
-                                         today.replace(day=28), "ko")
+    document = documents.relief_register(
+        program["buyer_w"], program["water"].id, today.replace(day=1), today.replace(day=28), "ko"
+    )
     text = "\n".join(pdf_text(document.pdf))
     assert issued.serial in text and "1,234,566원" in text and "유효" in text
 
@@ -123,11 +177,17 @@ def test_more_lines_than_the_limit_are_refused(app, program, monkeypatch):
 
 
 def test_the_fetcher_refuses_anything_outside_static():
-    from marketplace.reports.render import RefusedURL, STATIC, static_path_for
+    from marketplace.reports.render import STATIC, RefusedURL, static_path_for
 
     assert static_path_for((STATIC / "css" / "report.css").as_uri()) == STATIC / "css" / "report.css"
-    for url in ("file:///etc/passwd", "http://example.com/x.css", "https://127.0.0.1/", "ftp://x/y",
-                (STATIC / ".." / "pyproject.toml").as_uri(), "file://evil.example/static/css/app.css"):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/x.css",
+        "https://127.0.0.1/",
+        "ftp://x/y",
+        (STATIC / ".." / "pyproject.toml").as_uri(),
+        "file://evil.example/static/css/app.css",
+    ):
         with pytest.raises(RefusedURL):
             static_path_for(url)
 
@@ -137,8 +197,10 @@ def test_a_document_referring_to_local_files_and_urls_renders_without_them(app):
 
     logger, handler = watch_weasyprint()
     try:
-        pdf = render_in_process('<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body>'
-                                '<img src="http://127.0.0.1:9/x.png"><p>안전</p></body></html>')
+        pdf = render_in_process(
+            '<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body>'
+            '<img src="http://127.0.0.1:9/x.png"><p>안전</p></body></html>'
+        )
     finally:
         logger.removeHandler(handler)
     assert "안전" in pdf_text(pdf)[0] and "root:" not in pdf_text(pdf)[0]
@@ -147,11 +209,14 @@ def test_a_document_referring_to_local_files_and_urls_renders_without_them(app):
 
 # --- downloads over HTTP -------------------------------------------------------------------------------
 
+
 def test_the_buyer_downloads_a_korean_named_report_with_an_rfc6266_filename(app, client, auth, program):
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     auth.login(program["buyer_w"])
-    response = client.get("/buyer/reports/purchase-report.pdf",
-                          query_string={"start": "2018-01-01", "end": "2018-12-31", "language": "ko"})
+    response = client.get(
+        "/buyer/reports/purchase-report.pdf",
+        query_string={"start": "2018-01-01", "end": "2018-12-31", "language": "ko"},
+    )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -161,19 +226,30 @@ def test_the_buyer_downloads_a_korean_named_report_with_an_rfc6266_filename(app,
 def test_the_buyer_sees_only_their_institutions_figures(app, client, auth, program):
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     auth.login(program["buyer_r"])
-    response = client.get("/buyer/reports/purchase-report.pdf",
-                          query_string={"start": "2018-01-01", "end": "2018-12-31", "language": "en",
-                                        "institution": str(program["water"].id)})
+    response = client.get(
+        "/buyer/reports/purchase-report.pdf",
+        query_string={
+            "start": "2018-01-01",
+            "end": "2018-12-31",
+            "language": "en",
+            "institution": str(program["water"].id),
+        },
+    )
     text = "\n".join(pdf_text(response.data))
     assert "Korail" in text and "K-water" not in text
-    assert response.headers["Content-Disposition"] == "attachment; filename=purchase-report_KORAIL_20180101-20181231.pdf"
+    assert (
+        response.headers["Content-Disposition"]
+        == "attachment; filename=purchase-report_KORAIL_20180101-20181231.pdf"
+    )
 
 
 def test_a_bad_report_request_rerenders_the_form_with_400(app, client, auth, program):
     auth.login(program["buyer_w"])
-    response = client.get("/buyer/reports/purchase-report.pdf",
-                          query_string={"start": "2010-01-01", "end": "2018-12-31", "language": "en"},
-                          headers={"Accept-Language": "en"})
+    response = client.get(
+        "/buyer/reports/purchase-report.pdf",
+        query_string={"start": "2010-01-01", "end": "2018-12-31", "language": "en"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400 and b"at most three years" in response.data
     response = client.get("/buyer/reports/purchase-report.pdf", query_string={"start": "garbage"})
     assert response.status_code == 400
@@ -182,8 +258,10 @@ def test_a_bad_report_request_rerenders_the_form_with_400(app, client, auth, pro
 def test_the_ministry_downloads_the_program_report(app, client, auth, make, program):
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     auth.login(make.user("ministry"))
-    response = client.get("/ministry/reports/purchase-report.pdf",
-                          query_string={"round": "2018-H2", "language": "en", "institution": ""})
+    response = client.get(
+        "/ministry/reports/purchase-report.pdf",
+        query_string={"round": "2018-H2", "language": "en", "institution": ""},
+    )
     assert response.status_code == 200
     text = "\n".join(pdf_text(response.data))
     assert "한국수자원공사" in text and "한국철도공사" in text and "Whole program" in text
@@ -208,3 +286,16 @@ def test_buyer_and_ministry_download_the_same_certificate_bytes(app, client, aut
     auth.login(make.user("ministry"))
     again = client.get(f"/ministry/orders/{order.id}/certificate.pdf", headers={"Accept-Language": "en"})
     assert again.data == first.data
+
+
+def test_the_render_pool_renders_and_gives_up_past_its_timeout():
+    from marketplace.reports.render import RenderPool, RenderTimeout
+
+    pool = RenderPool(workers=1, tasks_per_child=2, timeout=60)
+    try:
+        assert pool.render("<p>시범구매</p>").startswith(b"%PDF")
+        pool.timeout = 0.001
+        with pytest.raises(RenderTimeout):
+            pool.render("<p>" + "긴 문서 " * 20000 + "</p>")
+    finally:
+        pool.kill()
