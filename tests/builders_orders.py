@@ -22,42 +22,80 @@ class OrderBuilders:
     def __init__(self, make):
         self.make = make
 
-    def mou(self, institution=None, *, committed: int = 100_000_000, actor=None, starts_on: date | None = None,
-            ends_on: date | None = None, number: str | None = None) -> Mou:
+    def mou(
+        self,
+        institution=None,
+        *,
+        committed: int = 100_000_000,
+        actor=None,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        number: str | None = None,
+    ) -> Mou:
         """An MOU created through the service, so its commit entry exists; active around today."""
         n = next(_seq)
         institution = institution or self.make.institution()
         actor = actor or self.make.user("ministry")
         terms = quota_service.MouTerms(
             number=number or f"MOU-T-{n:05d}-{datetime.now(UTC).microsecond:06d}",
-            signed_on=date.today() - timedelta(days=30), starts_on=starts_on or date.today() - timedelta(days=30),
-            ends_on=ends_on or date.today() + timedelta(days=335), committed_krw=committed)
+            signed_on=date.today() - timedelta(days=30),
+            starts_on=starts_on or date.today() - timedelta(days=30),
+            ends_on=ends_on or date.today() + timedelta(days=335),
+            committed_krw=committed,
+        )
         return quota_service.create_mou(actor, institution, terms)
 
     def published_round(self, **kw) -> Round:
         n = next(_seq)
         now = datetime.now(UTC)
-        values = dict(code=f"P{n:04d}-{now.microsecond:06d}"[:20], title_ko="공개된 공모", title_en="Published round",
-                      opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=60), cap_krw=500_000_000,
-                      status="published")
+        values = dict(
+            code=f"P{n:04d}-{now.microsecond:06d}"[:20],
+            title_ko="공개된 공모",
+            title_en="Published round",
+            opens_at=now - timedelta(days=90),
+            closes_at=now - timedelta(days=60),
+            cap_krw=500_000_000,
+            status="published",
+        )
         values.update(kw)
         round_ = Round(**values)
         db.session.add(round_)
         db.session.commit()
         return round_
 
-    def allocation(self, institution, product=None, *, round_: Round | None = None, amount: int = 50_000_000,
-                   status: str = "active", application_status: str = "selected", **kw) -> Allocation:
+    def allocation(
+        self,
+        institution,
+        product=None,
+        *,
+        round_: Round | None = None,
+        amount: int = 50_000_000,
+        status: str = "active",
+        application_status: str = "selected",
+        **kw,
+    ) -> Allocation:
         """A selected application of `product` allocated to `institution` in a (published) round."""
         round_ = round_ or self.published_round()
         product = product or self.make.product()
-        application = Application(round_id=round_.id, company_id=product.company_id, product_id=product.id,
-                                  receipt_no=f"RA-{next(_seq)}-{product.id}", amount_krw=amount,
-                                  status=application_status)
+        application = Application(
+            round_id=round_.id,
+            company_id=product.company_id,
+            product_id=product.id,
+            receipt_no=f"RA-{next(_seq)}-{product.id}",
+            amount_krw=amount,
+            status=application_status,
+        )
         db.session.add(application)
         db.session.flush()
-        allocation = Allocation(round_id=round_.id, application_id=application.id, institution_id=institution.id,
-                                amount_krw=amount, rank=1, status=status, **kw)
+        allocation = Allocation(
+            round_id=round_.id,
+            application_id=application.id,
+            institution_id=institution.id,
+            amount_krw=amount,
+            rank=1,
+            status=status,
+            **kw,
+        )
         db.session.add(allocation)
         db.session.commit()
         return allocation
@@ -73,8 +111,15 @@ class OrderBuilders:
 
     @staticmethod
     def purchase(allocation, mou, *, quantity: int = 1, unit_price: int = 1_000_000, **kw) -> PurchaseInput:
-        values = dict(allocation_id=allocation.id, mou_id=mou.id, quantity=quantity, unit_price_krw=unit_price,
-                      contract_method="private_contract", ordered_on=date.today(), no_private_interest=True)
+        values = dict(
+            allocation_id=allocation.id,
+            mou_id=mou.id,
+            quantity=quantity,
+            unit_price_krw=unit_price,
+            contract_method="private_contract",
+            ordered_on=date.today(),
+            no_private_interest=True,
+        )
         values.update(kw)
         return PurchaseInput(**values)
 

@@ -46,19 +46,27 @@ class WholeNumber:
 
 
 class PurchaseForm(FlaskForm):
-    mou_id = SelectField(_l("MOU (quota)"), coerce=int, validate_choice=True,
-                         validators=[InputRequired(_l("Choose the MOU to charge."))])
-    quantity = StringField(_l("Quantity"), validators=[DataRequired(_l("Enter the quantity.")),
-                                                       WholeNumber(MAX_QUANTITY)])
-    unit_price = StringField(_l("Unit price (won)"), validators=[DataRequired(_l("Enter the unit price.")),
-                                                                 KRW(1, MAX_KRW)])
+    mou_id = SelectField(
+        _l("MOU (quota)"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(_l("Choose the MOU to charge."))],
+    )
+    quantity = StringField(
+        _l("Quantity"), validators=[DataRequired(_l("Enter the quantity.")), WholeNumber(MAX_QUANTITY)]
+    )
+    unit_price = StringField(
+        _l("Unit price (won)"), validators=[DataRequired(_l("Enter the unit price.")), KRW(1, MAX_KRW)]
+    )
     amount = StringField(_l("Amount (won)"), validators=[Optional(), KRW(1, MAX_KRW)])
-    contract_method = SelectField(_l("Contract method"),
-                                  validators=[DataRequired(_l("Choose a contract method."))])
+    contract_method = SelectField(
+        _l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))]
+    )
     ordered_on = Date(_l("Order date"))
     no_private_interest = BooleanField(
         _l("I declare that I have no private interest in this purchase or in the supplier."),
-        validators=[DataRequired(_l("Confirm that you have no private interest in this purchase."))])
+        validators=[DataRequired(_l("Confirm that you have no private interest in this purchase."))],
+    )
 
 
 class DeliverForm(FlaskForm):
@@ -66,23 +74,29 @@ class DeliverForm(FlaskForm):
 
 
 class InspectForm(FlaskForm):
-    result = RadioField(_l("Inspection result"), choices=[("accepted", _l("Accepted")), ("rejected", _l("Rejected"))],
-                        validators=[InputRequired(_l("Choose whether the goods were accepted or rejected."))])
+    result = RadioField(
+        _l("Inspection result"),
+        choices=[("accepted", _l("Accepted")), ("rejected", _l("Rejected"))],
+        validators=[InputRequired(_l("Choose whether the goods were accepted or rejected."))],
+    )
     note = TextAreaField(_l("Inspection note"), validators=[Length(max=MAX_TEXT)])
     inspected_on = Date(_l("Inspection date"))
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for cancelling"),
-                           validators=[DataRequired(_l("Give the reason for the cancellation.")),
-                                       Length(max=MAX_TEXT)])
+    reason = TextAreaField(
+        _l("Reason for cancelling"),
+        validators=[DataRequired(_l("Give the reason for the cancellation.")), Length(max=MAX_TEXT)],
+    )
 
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
 
 
 def _score(label):
-    return RadioField(label, choices=SCORE_CHOICES, validators=[InputRequired(_l("Give every score from 1 to 5."))])
+    return RadioField(
+        label, choices=SCORE_CHOICES, validators=[InputRequired(_l("Give every score from 1 to 5."))]
+    )
 
 
 class EvaluationForm(FlaskForm):
@@ -91,6 +105,9 @@ class EvaluationForm(FlaskForm):
     delivery = _score(_l("Delivery"))
     support = _score(_l("Support"))
     overall = _score(_l("Overall"))
-    would_buy_again = RadioField(_l("Would you buy it again?"), choices=[("yes", _l("Yes")), ("no", _l("No"))],
-                                 validators=[InputRequired(_l("Say whether you would buy it again."))])
+    would_buy_again = RadioField(
+        _l("Would you buy it again?"),
+        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        validators=[InputRequired(_l("Say whether you would buy it again."))],
+    )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)])

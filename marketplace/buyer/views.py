@@ -35,8 +35,12 @@ def dashboard():
     """Per MOU: committed, charged, remaining, and use over time."""
     figures = quota.figures_for(orders.institution_mous(current_user.institution_id))
     recent = orders.orders_for_institution(current_user.institution_id)[:10]
-    return render_template("buyer/dashboard.html", figures=figures, recent=recent,
-                           institution=orders.institution_of(current_user))
+    return render_template(
+        "buyer/dashboard.html",
+        figures=figures,
+        recent=recent,
+        institution=orders.institution_of(current_user),
+    )
 
 
 @bp.get("/selected-products")
@@ -69,10 +73,15 @@ def record_purchase(allocation_id: int):
     if not form.validate_on_submit():
         return rerender("buyer/purchase.html", 400 if form.is_submitted() else 200, **page)
     data = PurchaseInput(
-        allocation_id=allocation_id, mou_id=form.mou_id.data, quantity=form.quantity.number,
-        unit_price_krw=form.unit_price.krw, amount_krw=getattr(form.amount, "krw", None),
-        contract_method=form.contract_method.data, ordered_on=form.ordered_on.data,
-        no_private_interest=form.no_private_interest.data)
+        allocation_id=allocation_id,
+        mou_id=form.mou_id.data,
+        quantity=form.quantity.number,
+        unit_price_krw=form.unit_price.krw,
+        amount_krw=getattr(form.amount, "krw", None),
+        contract_method=form.contract_method.data,
+        ordered_on=form.ordered_on.data,
+        no_private_interest=form.no_private_interest.data,
+    )
     try:
         order = orders.record_pilot_purchase(current_user, data)
     except PlacementRefused as refused:
@@ -81,8 +90,14 @@ def record_purchase(allocation_id: int):
     except DomainError as error:
         page["failures"] = [domain_message(error)]
         return rerender("buyer/purchase.html", **page)
-    flash(_("Order %(number)s placed; %(amount)s charged to the quota.", number=order.number,
-            amount=f"{order.amount_krw:,}"), "success")
+    flash(
+        _(
+            "Order %(number)s placed; %(amount)s charged to the quota.",
+            number=order.number,
+            amount=f"{order.amount_krw:,}",
+        ),
+        "success",
+    )
     return redirect(url_for("buyer.order_detail", order_id=order.id))
 
 
@@ -90,8 +105,11 @@ def record_purchase(allocation_id: int):
 def orders_list():
     """The institution's pilot purchases, optionally by status."""
     status = request.args.get("status") or None
-    return render_template("buyer/orders.html", status=status,
-                           orders=orders.orders_for_institution(current_user.institution_id, status))
+    return render_template(
+        "buyer/orders.html",
+        status=status,
+        orders=orders.orders_for_institution(current_user.institution_id, status),
+    )
 
 
 def _detail(order_id: int, status: int = 200, **forms):
@@ -130,28 +148,41 @@ def _transition(order_id: int, form, form_name: str, action, done: str):
 def deliver_order(order_id: int):
     """Confirm delivery."""
     form = DeliverForm()
-    return _transition(order_id, form, "deliver_form",
-                       lambda: orders.deliver(current_user, order_id, form.delivered_on.data),
-                       _("Delivery recorded."))
+    return _transition(
+        order_id,
+        form,
+        "deliver_form",
+        lambda: orders.deliver(current_user, order_id, form.delivered_on.data),
+        _("Delivery recorded."),
+    )
 
 
 @bp.post("/orders/<int:order_id>/inspect")
 def inspect_order(order_id: int):
     """Record the inspection result."""
     form = InspectForm()
-    return _transition(order_id, form, "inspect_form",
-                       lambda: orders.inspect(current_user, order_id, form.result.data, form.note.data or "",
-                                              form.inspected_on.data),
-                       _("Inspection recorded."))
+    return _transition(
+        order_id,
+        form,
+        "inspect_form",
+        lambda: orders.inspect(
+            current_user, order_id, form.result.data, form.note.data or "", form.inspected_on.data
+        ),
+        _("Inspection recorded."),
+    )
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel_order(order_id: int):
     """Cancel with a reason; the amount goes back to the quota."""
     form = CancelForm()
-    return _transition(order_id, form, "cancel_form",
-                       lambda: orders.cancel(current_user, order_id, form.reason.data),
-                       _("Order cancelled; the amount was released to the quota."))
+    return _transition(
+        order_id,
+        form,
+        "cancel_form",
+        lambda: orders.cancel(current_user, order_id, form.reason.data),
+        _("Order cancelled; the amount was released to the quota."),
+    )
 
 
 @bp.route("/orders/<int:order_id>/evaluate", methods=["GET", "POST"])
@@ -166,7 +197,9 @@ def evaluate_order(order_id: int):
         return rerender("buyer/evaluate.html", 400 if form.is_submitted() else 200, form=form, order=order)
     scores = {name: int(getattr(form, name).data) for name in SCORE_FIELDS}
     try:
-        orders.evaluate(current_user, order_id, scores, form.would_buy_again.data == "yes", form.comment.data or "")
+        orders.evaluate(
+            current_user, order_id, scores, form.would_buy_again.data == "yes", form.comment.data or ""
+        )
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("buyer/evaluate.html", form=form, order=order)

@@ -21,8 +21,14 @@ from ..models import Allocation, Institution, Mou, Order, Round, User
 from ..services import orders, quota
 
 # KRW committed by the six institutions of the 2018 MOU: 43,000,000,000 in total.
-FIRST_SIX = {"KEPCO": 12_000_000_000, "LH": 10_000_000_000, "EX": 7_000_000_000, "KRC": 5_000_000_000,
-             "KWATER": 6_000_000_000, "KR": 3_000_000_000}
+FIRST_SIX = {
+    "KEPCO": 12_000_000_000,
+    "LH": 10_000_000_000,
+    "EX": 7_000_000_000,
+    "KRC": 5_000_000_000,
+    "KWATER": 6_000_000_000,
+    "KR": 3_000_000_000,
+}
 JOINED_AMOUNTS = (500_000_000, 1_000_000_000, 1_500_000_000, 2_000_000_000)
 # The life of each sample order, cycled over the allocations.
 STORIES = ("placed", "delivered", "accepted", "evaluated", "rejected", "cancelled", "evaluated", "placed")
@@ -44,7 +50,9 @@ def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
     existing = set(db.session.scalars(select(Mou.number)))
     ends = date(orders.today_in_seoul().year + 1, 12, 31)
     wanted = [(code, amount, date(2018, 3, 2)) for code, amount in FIRST_SIX.items()]
-    wanted += [(f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)]
+    wanted += [
+        (f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)
+    ]
     added = missing = 0
     for code, amount, signed in wanted:
         number = f"MOU-2018-{code}"
@@ -54,7 +62,9 @@ def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
         if institution is None:
             missing += 1
             continue
-        quota.create_mou(staff, institution, quota.MouTerms(number, signed, signed, ends, amount), now=at_kst(signed))
+        quota.create_mou(
+            staff, institution, quota.MouTerms(number, signed, signed, ends, amount), now=at_kst(signed)
+        )
         added += 1
     note = f", {missing} institutions missing (run demo/base first)" if missing else ""
     return f"orders: {added} MOUs added (first six total KRW {sum(FIRST_SIX.values()):,}){note}"
@@ -63,10 +73,14 @@ def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
 def _orders() -> str:
     if db.session.scalar(select(Order.id).where(Order.is_sample.is_(True)).limit(1)) is not None:
         return ""
-    allocations = list(db.session.scalars(
-        select(Allocation).join(Allocation.round)
-        .where(Round.code == "2018-H2", Round.status == "published", Allocation.status == "active")
-        .order_by(Allocation.rank, Allocation.id)))
+    allocations = list(
+        db.session.scalars(
+            select(Allocation)
+            .join(Allocation.round)
+            .where(Round.code == "2018-H2", Round.status == "published", Allocation.status == "active")
+            .order_by(Allocation.rank, Allocation.id)
+        )
+    )
     if not allocations:
         return "orders: no allocations of a published 2018-H2 round yet, so no sample orders were created"
     today = orders.today_in_seoul()
@@ -83,21 +97,38 @@ def _orders() -> str:
 
 
 def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
-    buyer = db.session.scalar(select(User).where(User.institution_id == allocation.institution_id,
-                                                 User.role == "buyer", User.active.is_(True)).order_by(User.id))
+    buyer = db.session.scalar(
+        select(User)
+        .where(User.institution_id == allocation.institution_id, User.role == "buyer", User.active.is_(True))
+        .order_by(User.id)
+    )
     mou = db.session.scalar(select(Mou).where(Mou.institution_id == allocation.institution_id))
     if buyer is None or mou is None:
         raise DomainError("institution without a buyer or an MOU")
     product = allocation.application.product
     quantity = max(1, min(allocation.amount_krw // product.unit_price_krw // 3, 5 + n % 7))
-    order = orders.record_pilot_purchase(buyer, orders.PurchaseInput(
-        allocation_id=allocation.id, mou_id=mou.id, quantity=quantity, unit_price_krw=product.unit_price_krw,
-        contract_method=("private_contract", "limited_tender", "shopping_mall")[n % 3], ordered_on=day,
-        no_private_interest=True), now=at_kst(day))
+    order = orders.record_pilot_purchase(
+        buyer,
+        orders.PurchaseInput(
+            allocation_id=allocation.id,
+            mou_id=mou.id,
+            quantity=quantity,
+            unit_price_krw=product.unit_price_krw,
+            contract_method=("private_contract", "limited_tender", "shopping_mall")[n % 3],
+            ordered_on=day,
+            no_private_interest=True,
+        ),
+        now=at_kst(day),
+    )
     order.is_sample = True
     db.session.commit()
     if story == "cancelled":
-        orders.cancel(buyer, order.id, "샘플: 예산 재배정으로 취소 (sample: budget reassigned)", now=at_kst(day + timedelta(days=2)))
+        orders.cancel(
+            buyer,
+            order.id,
+            "샘플: 예산 재배정으로 취소 (sample: budget reassigned)",
+            now=at_kst(day + timedelta(days=2)),
+        )
         return
     if story == "placed":
         return
@@ -109,4 +140,6 @@ def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
     orders.inspect(buyer, order.id, result, note, day + timedelta(days=1))
     if story == "evaluated":
         scores = {"conformance": 4 + n % 2, "quality": 4, "delivery": 3 + n % 3, "support": 4, "overall": 4}
-        orders.evaluate(buyer, order.id, scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)")
+        orders.evaluate(
+            buyer, order.id, scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)"
+        )

@@ -65,7 +65,9 @@ def order_amount(quantity: int, unit_price: int, posted_amount: int | None = Non
     if posted_amount is not None and posted_amount != amount:
         raise InvalidOrderInput(
             N_("The amount %(posted)s won does not equal quantity x unit price (%(amount)s won)."),
-            posted=f"{posted_amount:,}", amount=f"{amount:,}")
+            posted=f"{posted_amount:,}",
+            amount=f"{amount:,}",
+        )
     return amount
 
 
@@ -110,14 +112,23 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
     elif f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
         fail(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
     if not f.certificate_valid:
-        fail(N_("No certificate of the product is valid on the order date %(day)s."),
-             day=f.ordered_on.isoformat())
+        fail(
+            N_("No certificate of the product is valid on the order date %(day)s."),
+            day=f.ordered_on.isoformat(),
+        )
     if not f.mou_starts_on <= f.ordered_on <= f.mou_ends_on:
-        fail(N_("The MOU is not active on %(day)s (it runs from %(start)s to %(end)s)."),
-             day=f.ordered_on.isoformat(), start=f.mou_starts_on.isoformat(), end=f.mou_ends_on.isoformat())
+        fail(
+            N_("The MOU is not active on %(day)s (it runs from %(start)s to %(end)s)."),
+            day=f.ordered_on.isoformat(),
+            start=f.mou_starts_on.isoformat(),
+            end=f.mou_ends_on.isoformat(),
+        )
     if f.amount_krw > f.remaining_krw:
-        fail(N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
-             amount=f"{f.amount_krw:,}", remaining=f"{f.remaining_krw:,}")
+        fail(
+            N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
+            amount=f"{f.amount_krw:,}",
+            remaining=f"{f.remaining_krw:,}",
+        )
     if f.contract_method not in CONTRACT_METHODS:
         fail(N_("Choose a contract method from the list."))
     if not f.no_private_interest:

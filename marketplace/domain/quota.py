@@ -10,8 +10,12 @@ from .errors import N_, DomainError
 from .money import MAX_KRW
 
 ENTRY_KINDS = ("commit", "amendment", "charge", "release")
-ENTRY_LABELS = {"commit": N_("Commitment"), "amendment": N_("Amendment"), "charge": N_("Charge (order)"),
-                "release": N_("Release (cancellation)")}
+ENTRY_LABELS = {
+    "commit": N_("Commitment"),
+    "amendment": N_("Amendment"),
+    "charge": N_("Charge (order)"),
+    "release": N_("Release (cancellation)"),
+}
 
 
 class QuotaError(DomainError):
@@ -51,8 +55,9 @@ def check_entry(kind: str, amount: int) -> None:
         raise InvalidEntry(N_("The amount is too large."))
     ok = {"commit": amount >= 0, "amendment": amount != 0, "charge": amount < 0, "release": amount > 0}[kind]
     if not ok:
-        raise InvalidEntry(N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind,
-                           amount=f"{amount:,}")
+        raise InvalidEntry(
+            N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind, amount=f"{amount:,}"
+        )
 
 
 def remaining(entries: Iterable[Entry]) -> int:
@@ -67,10 +72,18 @@ def balance_after(balance: int, kind: str, amount: int) -> int:
     if after < 0:
         if kind == "amendment":
             raise AmendmentRefused(
-                N_("A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) "
-                   "below zero."), decrease=f"{-amount:,}", remaining=f"{balance:,}")
-        raise QuotaExceeded(N_("The amount of %(amount)s won is more than the remaining quota of "
-                               "%(remaining)s won."), amount=f"{-amount:,}", remaining=f"{balance:,}")
+                N_(
+                    "A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) "
+                    "below zero."
+                ),
+                decrease=f"{-amount:,}",
+                remaining=f"{balance:,}",
+            )
+        raise QuotaExceeded(
+            N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
+            amount=f"{-amount:,}",
+            remaining=f"{balance:,}",
+        )
     return after
 
 

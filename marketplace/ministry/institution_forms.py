@@ -23,21 +23,31 @@ def _choices(vocabulary):
 
 class InstitutionForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
-    name_ko = StringField(_l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")),
-                                                           Length(max=200)])
+    name_ko = StringField(
+        _l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")), Length(max=200)]
+    )
     name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
-    kind = SelectField(_l("Type"), choices=_choices(INSTITUTION_KIND_LABELS),
-                       validators=[DataRequired(_l("Choose the type."))])
-    region = SelectField(_l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))])
+    kind = SelectField(
+        _l("Type"),
+        choices=_choices(INSTITUTION_KIND_LABELS),
+        validators=[DataRequired(_l("Choose the type."))],
+    )
+    region = SelectField(
+        _l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))]
+    )
 
 
 class MouForm(FlaskForm):
-    number = StringField(_l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)])
+    number = StringField(
+        _l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)]
+    )
     signed_on = Date(_l("Signing date"))
     starts_on = Date(_l("Period start"))
     ends_on = Date(_l("Period end"))
-    committed = StringField(_l("Committed amount (won)"), validators=[DataRequired(_l("Enter the committed amount.")),
-                                                                      KRW(0, MAX_KRW)])
+    committed = StringField(
+        _l("Committed amount (won)"),
+        validators=[DataRequired(_l("Enter the committed amount.")), KRW(0, MAX_KRW)],
+    )
 
 
 class SignedKRW:
@@ -55,14 +65,23 @@ class SignedKRW:
 
 class AmendmentForm(FlaskForm):
     delta = StringField(_l("Change (won)"), validators=[DataRequired(_l("Enter the change.")), SignedKRW()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the amendment.")),
-                                                     Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("Give the reason for the amendment.")), Length(max=2000)]
+    )
 
 
 class InviteBuyerForm(FlaskForm):
-    name = StringField(_l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter the e-mail address.")),
-                                                 Regexp(EMAIL, message=_l("Enter a valid e-mail address.")), Length(max=254)])
+    name = StringField(
+        _l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
 
 
 class ApproveJoinForm(FlaskForm):
@@ -70,13 +89,22 @@ class ApproveJoinForm(FlaskForm):
 
 
 class DeclineJoinForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason for declining.")),
-                                                     Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("Give the reason for declining.")), Length(max=2000)]
+    )
 
 
 class JoinRequestForm(InstitutionForm):
     code = None
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(_l("Enter the contact person's name.")),
-                                                                 Length(max=100)])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[
-        DataRequired(_l("Enter the e-mail address.")), Regexp(EMAIL, message=_l("Enter a valid e-mail address.")), Length(max=254)])
+    contact_name = StringField(
+        _l("Contact person"),
+        validators=[DataRequired(_l("Enter the contact person's name.")), Length(max=100)],
+    )
+    contact_email = EmailField(
+        _l("Contact e-mail"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )

@@ -38,15 +38,24 @@ def _institution_or_404(institution_id: int):
 
 
 def _data(form) -> InstitutionData:
-    return InstitutionData(form.code.data or "", form.name_ko.data or "", form.name_en.data or "",
-                           form.kind.data, form.region.data)
+    return InstitutionData(
+        form.code.data or "",
+        form.name_ko.data or "",
+        form.name_en.data or "",
+        form.kind.data,
+        form.region.data,
+    )
 
 
 @bp.get("/institutions")
 def institutions():
     """Every institution with its MOUs and buyers; join requests first."""
-    return render_template("ministry/institutions.html", institutions=service.list_institutions(),
-                           pending=service.pending_count(), **VOCABULARIES)
+    return render_template(
+        "ministry/institutions.html",
+        institutions=service.list_institutions(),
+        pending=service.pending_count(),
+        **VOCABULARIES,
+    )
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
@@ -70,8 +79,12 @@ def edit_institution(institution_id: int):
     institution = _institution_or_404(institution_id)
     form = InstitutionForm(obj=institution)
     if not form.validate_on_submit():
-        return rerender("ministry/institution_form.html", 400 if form.is_submitted() else 200, form=form,
-                        institution=institution)
+        return rerender(
+            "ministry/institution_form.html",
+            400 if form.is_submitted() else 200,
+            form=form,
+            institution=institution,
+        )
     try:
         service.update_institution(current_user, institution_id, _data(form))
     except DomainError as error:
@@ -84,9 +97,15 @@ def edit_institution(institution_id: int):
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = _institution_or_404(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
-    return rerender("ministry/institution.html", status, institution=institution,
-                    figures=quota.figures_for(list(institution.mous)),
-                    orders=orders.orders_for_institution(institution_id)[:20], **VOCABULARIES, **extra)
+    return rerender(
+        "ministry/institution.html",
+        status,
+        institution=institution,
+        figures=quota.figures_for(list(institution.mous)),
+        orders=orders.orders_for_institution(institution_id)[:20],
+        **VOCABULARIES,
+        **extra,
+    )
 
 
 @bp.get("/institutions/<int:institution_id>")
@@ -118,10 +137,12 @@ def new_mou(institution_id: int):
     institution = _institution_or_404(institution_id)
     form = MouForm()
     if not form.validate_on_submit():
-        return rerender("ministry/mou_form.html", 400 if form.is_submitted() else 200, form=form,
-                        institution=institution)
-    terms = MouTerms(form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data,
-                     form.committed.krw)
+        return rerender(
+            "ministry/mou_form.html", 400 if form.is_submitted() else 200, form=form, institution=institution
+        )
+    terms = MouTerms(
+        form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data, form.committed.krw
+    )
     try:
         mou = quota.create_mou(current_user, institution, terms)
     except DomainError as error:
@@ -136,8 +157,14 @@ def _mou_page(mou_id: int, status: int = 200, form=None):
         mou = quota.get_mou(mou_id)
     except MouNotFound:
         abort(404)
-    return rerender("ministry/mou.html", status, mou=mou, fig=quota.figures_for([mou])[0], entry_kinds=ENTRY_LABELS,
-                    form=form or AmendmentForm(formdata=None))
+    return rerender(
+        "ministry/mou.html",
+        status,
+        mou=mou,
+        fig=quota.figures_for([mou])[0],
+        entry_kinds=ENTRY_LABELS,
+        form=form or AmendmentForm(formdata=None),
+    )
 
 
 @bp.get("/mous/<int:mou_id>")
@@ -166,16 +193,25 @@ def amend_mou(mou_id: int):
 @bp.get("/join-requests")
 def join_requests():
     """Institutions that asked to join and wait for a decision."""
-    return render_template("ministry/join_requests.html", requests=service.list_institutions("pending"),
-                           approve_form=ApproveJoinForm(formdata=None), decline_form=DeclineJoinForm(formdata=None),
-                           **VOCABULARIES)
+    return render_template(
+        "ministry/join_requests.html",
+        requests=service.list_institutions("pending"),
+        approve_form=ApproveJoinForm(formdata=None),
+        decline_form=DeclineJoinForm(formdata=None),
+        **VOCABULARIES,
+    )
 
 
 def _join_page(status: int, **forms):
     forms.setdefault("approve_form", ApproveJoinForm(formdata=None))
     forms.setdefault("decline_form", DeclineJoinForm(formdata=None))
-    return rerender("ministry/join_requests.html", status, requests=service.list_institutions("pending"),
-                    **VOCABULARIES, **forms)
+    return rerender(
+        "ministry/join_requests.html",
+        status,
+        requests=service.list_institutions("pending"),
+        **VOCABULARIES,
+        **forms,
+    )
 
 
 @bp.post("/join-requests/<int:institution_id>/approve")

@@ -20,9 +20,16 @@ def join_institution():
     if not form.validate_on_submit():
         return rerender("public/join_institution.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        institutions.request_to_join(JoinRequest(
-            form.name_ko.data, form.name_en.data or "", form.kind.data, form.region.data,
-            form.contact_name.data, form.contact_email.data))
+        institutions.request_to_join(
+            JoinRequest(
+                form.name_ko.data,
+                form.name_en.data or "",
+                form.kind.data,
+                form.region.data,
+                form.contact_name.data,
+                form.contact_email.data,
+            )
+        )
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("public/join_institution.html", form=form)

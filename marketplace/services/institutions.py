@@ -21,7 +21,7 @@ from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user
 from .audit import record_event
 
-TOKEN_PURPOSE = "set_password"
+TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
 TOKEN_HOURS = 72
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 
@@ -63,7 +63,9 @@ def create_institution(actor: User, data: InstitutionData) -> Institution:
     institution = Institution(**data.__dict__, status="active")
     db.session.add(institution)
     db.session.flush()
-    record_event(actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id)
+    record_event(
+        actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id
+    )
     db.session.commit()
     return institution
 
@@ -74,15 +76,24 @@ def update_institution(actor: User, institution_id: int, data: InstitutionData) 
     before = {k: getattr(institution, k) for k in data.__dict__}
     for key, value in data.__dict__.items():
         setattr(institution, key, value)
-    record_event(actor, "institution.updated", institution, before=before, after=data.__dict__,
-                 institution_id=institution.id)
+    record_event(
+        actor,
+        "institution.updated",
+        institution,
+        before=before,
+        after=data.__dict__,
+        institution_id=institution.id,
+    )
     db.session.commit()
     return institution
 
 
 def get_institution(institution_id: int) -> Institution:
-    institution = db.session.scalar(select(Institution).options(
-        selectinload(Institution.mous), selectinload(Institution.buyers)).where(Institution.id == institution_id))
+    institution = db.session.scalar(
+        select(Institution)
+        .options(selectinload(Institution.mous), selectinload(Institution.buyers))
+        .where(Institution.id == institution_id)
+    )
     if institution is None:
         raise InstitutionNotFound(N_("There is no such institution."))
     return institution
@@ -100,18 +111,27 @@ def _hash(token: str) -> str:
 
 
 def _issue_token(user: User, now: datetime) -> str:
-    """A new single-use link token; only its SHA-256 is stored. Older unused links of the user stop working."""
-    for old in db.session.scalars(select(OneTimeToken).where(
-            OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))):
+    """A new single-use link token; only its SHA-256 is stored. Older unused links stop working."""
+    for old in db.session.scalars(
+        select(OneTimeToken).where(OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))
+    ):
         old.used_at = now
     token = secrets.token_urlsafe(32)
-    db.session.add(OneTimeToken(token_sha256=_hash(token), purpose=TOKEN_PURPOSE, user_id=user.id,
-                                expires_at=now + timedelta(hours=TOKEN_HOURS), created_at=now))
+    db.session.add(
+        OneTimeToken(
+            token_sha256=_hash(token),
+            purpose=TOKEN_PURPOSE,
+            user_id=user.id,
+            expires_at=now + timedelta(hours=TOKEN_HOURS),
+            created_at=now,
+        )
+    )
     return token
 
 
-def invite_buyer(actor: User, institution_id: int, email: str, name: str,
-                 *, now: datetime | None = None) -> tuple[User, str]:
+def invite_buyer(
+    actor: User, institution_id: int, email: str, name: str, *, now: datetime | None = None
+) -> tuple[User, str]:
     """Create a buyer of the institution (no password yet) and return the raw set-password token.
 
     The token is shown once to staff, who pass the link on; a new invitation to the same e-mail of a
@@ -126,7 +146,9 @@ def invite_buyer(actor: User, institution_id: int, email: str, name: str,
         raise DomainError(N_("An account with this e-mail address already exists."))
     if not (name or "").strip():
         raise DomainError(N_("Enter the buyer's name."))
-    user = existing or new_user(email=email, name=name, role="buyer", password=None, institution_id=institution.id)
+    user = existing or new_user(
+        email=email, name=name, role="buyer", password=None, institution_id=institution.id
+    )
     user.active = True
     db.session.flush()
     token = _issue_token(user, now)
@@ -137,10 +159,15 @@ def invite_buyer(actor: User, institution_id: int, email: str, name: str,
 
 def user_for_token(token: str, *, now: datetime | None = None) -> User:
     """The user a set-password link belongs to; InvalidToken when unknown, used or expired."""
-    row = db.session.scalar(select(OneTimeToken).where(
-        OneTimeToken.token_sha256 == _hash(token or ""), OneTimeToken.purpose == TOKEN_PURPOSE))
+    row = db.session.scalar(
+        select(OneTimeToken).where(
+            OneTimeToken.token_sha256 == _hash(token or ""), OneTimeToken.purpose == TOKEN_PURPOSE
+        )
+    )
     if row is None or row.used_at is not None:
-        raise InvalidToken(N_("This link is not valid or has already been used. Ask ministry staff for a new one."))
+        raise InvalidToken(
+            N_("This link is not valid or has already been used. Ask ministry staff for a new one.")
+        )
     if row.expires_at <= (now or utcnow()):
         raise InvalidToken(N_("This link has expired. Ask ministry staff for a new one."))
     return row.user
@@ -182,11 +209,21 @@ def request_to_join(data: JoinRequest) -> Institution:
     institution = Institution(**checked.__dict__, status="pending")
     db.session.add(institution)
     db.session.flush()
-    contact = new_user(email=data.contact_email, name=data.contact_name, role="buyer", password=None,
-                       institution_id=institution.id)
+    contact = new_user(
+        email=data.contact_email,
+        name=data.contact_name,
+        role="buyer",
+        password=None,
+        institution_id=institution.id,
+    )
     contact.active = False
-    record_event(None, "institution.join_requested", institution, institution_id=institution.id,
-                 after={**checked.__dict__, "contact_email": contact.email})
+    record_event(
+        None,
+        "institution.join_requested",
+        institution,
+        institution_id=institution.id,
+        after={**checked.__dict__, "contact_email": contact.email},
+    )
     db.session.commit()
     return institution
 
@@ -196,8 +233,10 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
     institution = get_institution(institution_id)
     if institution.status != "pending":
         raise DomainError(N_("This request has already been decided."))
-    data = _check(InstitutionData(code, institution.name_ko, institution.name_en, institution.kind,
-                                  institution.region), institution.id)
+    data = _check(
+        InstitutionData(code, institution.name_ko, institution.name_en, institution.kind, institution.region),
+        institution.id,
+    )
     institution.code, institution.status = data.code, "active"
     contact = institution.buyers[0] if institution.buyers else None
     token = None
@@ -205,8 +244,9 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
         contact.active = True
         db.session.flush()
         token = _issue_token(contact, utcnow())
-    record_event(actor, "institution.approved", institution, after={"code": data.code},
-                 institution_id=institution.id)
+    record_event(
+        actor, "institution.approved", institution, after={"code": data.code}, institution_id=institution.id
+    )
     db.session.commit()
     return institution, contact, token
 
@@ -219,7 +259,9 @@ def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
     if not (reason or "").strip():
         raise DomainError(N_("Give the reason for declining."))
     institution.status = "suspended"
-    record_event(actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id)
+    record_event(
+        actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id
+    )
     db.session.commit()
     return institution
 

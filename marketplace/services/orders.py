@@ -55,14 +55,22 @@ def today_in_seoul() -> date:
 def valid_certificate(product_id: int, day: date) -> Certificate | None:
     """The product's certificate valid on `day` that lasts longest (DESIGN.md 3: verified, in its dates)."""
     return db.session.scalar(
-        select(Certificate).join(Certificate.products).where(
-            Product.id == product_id, Certificate.status == "verified",
-            Certificate.issued_on <= day, Certificate.expires_on >= day)
-        .order_by(Certificate.expires_on.desc(), Certificate.id).limit(1))
+        select(Certificate)
+        .join(Certificate.products)
+        .where(
+            Product.id == product_id,
+            Certificate.status == "verified",
+            Certificate.issued_on <= day,
+            Certificate.expires_on >= day,
+        )
+        .order_by(Certificate.expires_on.desc(), Certificate.id)
+        .limit(1)
+    )
 
 
-def record_pilot_purchase(buyer: User, data: PurchaseInput, *, today: date | None = None,
-                          now: datetime | None = None) -> Order:
+def record_pilot_purchase(
+    buyer: User, data: PurchaseInput, *, today: date | None = None, now: datetime | None = None
+) -> Order:
     """Place an order: check everything, charge the quota, save the order; one transaction.
 
     Raises InvalidOrderInput (quantity, price, amount), PlacementRefused (every failed check) or
@@ -70,46 +78,80 @@ def record_pilot_purchase(buyer: User, data: PurchaseInput, *, today: date | Non
     """
     amount = rules.order_amount(data.quantity, data.unit_price_krw, data.amount_krw)
     allocation = db.session.scalar(
-        select(Allocation).options(joinedload(Allocation.round), joinedload(Allocation.application))
-        .where(Allocation.id == data.allocation_id))
+        select(Allocation)
+        .options(joinedload(Allocation.round), joinedload(Allocation.application))
+        .where(Allocation.id == data.allocation_id)
+    )
     mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id))
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
     product_id = allocation.application.product_id
     certificate = valid_certificate(product_id, data.ordered_on)
     facts = rules.PlacementFacts(
-        ordered_on=data.ordered_on, today=today or today_in_seoul(), buyer_institution_id=buyer.institution_id,
-        mou_institution_id=mou.institution_id, institution_active=mou.institution.status == "active",
+        ordered_on=data.ordered_on,
+        today=today or today_in_seoul(),
+        buyer_institution_id=buyer.institution_id,
+        mou_institution_id=mou.institution_id,
+        institution_active=mou.institution.status == "active",
         round_published=allocation.round.status == "published",
         selection_active=allocation.status == "active" and allocation.application.status == "selected",
-        selection_valid_until=allocation.valid_until, certificate_valid=certificate is not None,
-        mou_starts_on=mou.starts_on, mou_ends_on=mou.ends_on, remaining_krw=mou.balance_krw,
-        amount_krw=amount, contract_method=data.contract_method, no_private_interest=data.no_private_interest)
+        selection_valid_until=allocation.valid_until,
+        certificate_valid=certificate is not None,
+        mou_starts_on=mou.starts_on,
+        mou_ends_on=mou.ends_on,
+        remaining_krw=mou.balance_krw,
+        amount_krw=amount,
+        contract_method=data.contract_method,
+        no_private_interest=data.no_private_interest,
+    )
     failures = rules.placement_failures(facts)
     if failures:
         raise rules.PlacementRefused(failures)
-    ids = dict(institution_id=mou.institution_id, mou_id=mou.id, product_id=product_id,
-               allocation_id=allocation.id, certificate_id=certificate.id,
-               company_id=allocation.application.company_id)
+    ids = dict(
+        institution_id=mou.institution_id,
+        mou_id=mou.id,
+        product_id=product_id,
+        allocation_id=allocation.id,
+        certificate_id=certificate.id,
+        company_id=allocation.application.company_id,
+    )
     buyer_id = buyer.id
 
     begin_write()
     entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
     order = Order(
-        number=f"TMP-{uuid4().hex[:24]}", buyer_id=buyer_id, quantity=data.quantity,
-        unit_price_krw=data.unit_price_krw, amount_krw=amount, contract_method=data.contract_method,
-        ordered_on=data.ordered_on, status="placed", no_private_interest=True,
-        quota_before_krw=entry.balance_after + amount, created_at=now or utcnow(),
-        **{k: v for k, v in ids.items() if k != "company_id"})
+        number=f"TMP-{uuid4().hex[:24]}",
+        buyer_id=buyer_id,
+        quantity=data.quantity,
+        unit_price_krw=data.unit_price_krw,
+        amount_krw=amount,
+        contract_method=data.contract_method,
+        ordered_on=data.ordered_on,
+        status="placed",
+        no_private_interest=True,
+        quota_before_krw=entry.balance_after + amount,
+        created_at=now or utcnow(),
+        **{k: v for k, v in ids.items() if k != "company_id"},
+    )
     db.session.add(order)
     db.session.flush()
     # The id is unique across workers and hosts, so it makes the sequence part of the number.
     order.number = rules.order_number(data.ordered_on.year, order.id)
     entry.order_id = order.id
     entry.reason = order.number
-    record_event(buyer, "order.placed", order, company_id=ids["company_id"],
-                 after={"number": order.number, "amount_krw": amount, "quota_before_krw": order.quota_before_krw,
-                        "certificate_id": ids["certificate_id"], "allocation_id": ids["allocation_id"]})
+    record_event(
+        buyer,
+        "order.placed",
+        order,
+        company_id=ids["company_id"],
+        after={
+            "number": order.number,
+            "amount_krw": amount,
+            "quota_before_krw": order.quota_before_krw,
+            "certificate_id": ids["certificate_id"],
+            "allocation_id": ids["allocation_id"],
+        },
+    )
     db.session.commit()
     return order
 
@@ -118,8 +160,9 @@ def _locked_order(buyer: User, order_id: int) -> Order:
     """Open a write transaction and lock the buyer's order; OrderNotFound for anyone else's."""
     institution_id = buyer.institution_id
     begin_write()
-    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update()
-                              .execution_options(populate_existing=True))
+    order = db.session.scalar(
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+    )
     if order is None or institution_id is None or order.institution_id != institution_id:
         db.session.rollback()
         raise OrderNotFound(N_("There is no such order among yours."))
@@ -127,8 +170,15 @@ def _locked_order(buyer: User, order_id: int) -> Order:
 
 
 def _event(buyer: User, action: str, order: Order, before: str, **after) -> None:
-    record_event(buyer, action, order, company_id=order.product.company_id, before={"status": before},
-                 after={"status": order.status, **after}, reason=after.get("reason", ""))
+    record_event(
+        buyer,
+        action,
+        order,
+        company_id=order.product.company_id,
+        before={"status": before},
+        after={"status": order.status, **after},
+        reason=after.get("reason", ""),
+    )
 
 
 def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | None = None) -> Order:
@@ -173,20 +223,32 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
         db.session.rollback()
         raise
     reason = reason.strip()
-    balance = quota.release(order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id,
-                            now=now)
+    balance = quota.release(
+        order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id, now=now
+    )
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
-    certificate = db.session.scalar(select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order.id))
+    certificate = db.session.scalar(
+        select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order.id)
+    )
     if certificate is not None and certificate.status == "valid":
         certificate.status, certificate.revoked_at = "revoked", now or utcnow()
-    _event(buyer, "order.cancelled", order, before, reason=reason, released_krw=order.amount_krw,
-           balance_after=balance)
+    _event(
+        buyer,
+        "order.cancelled",
+        order,
+        before,
+        reason=reason,
+        released_krw=order.amount_krw,
+        balance_after=balance,
+    )
     db.session.commit()
     return order
 
 
-def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again: bool, comment: str) -> Evaluation:
+def evaluate(
+    buyer: User, order_id: int, scores: dict[str, int], would_buy_again: bool, comment: str
+) -> Evaluation:
     """Record the post-use evaluation of an accepted order; the order becomes evaluated."""
     order = _locked_order(buyer, order_id)
     try:
@@ -195,27 +257,45 @@ def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again
     except DomainError:
         db.session.rollback()
         raise
-    evaluation = Evaluation(order_id=order.id, product_id=order.product_id, would_buy_again=bool(would_buy_again),
-                            comment=(comment or "").strip(), created_by_id=buyer.id,
-                            **{name: scores[name] for name in rules.SCORE_FIELDS})
+    evaluation = Evaluation(
+        order_id=order.id,
+        product_id=order.product_id,
+        would_buy_again=bool(would_buy_again),
+        comment=(comment or "").strip(),
+        created_by_id=buyer.id,
+        **{name: scores[name] for name in rules.SCORE_FIELDS},
+    )
     db.session.add(evaluation)
     before, order.status = order.status, "evaluated"
-    _event(buyer, "order.evaluated", order, before, **{name: scores[name] for name in rules.SCORE_FIELDS},
-           would_buy_again=bool(would_buy_again))
+    _event(
+        buyer,
+        "order.evaluated",
+        order,
+        before,
+        **{name: scores[name] for name in rules.SCORE_FIELDS},
+        would_buy_again=bool(would_buy_again),
+    )
     db.session.commit()
     return evaluation
 
 
 # --- reading -------------------------------------------------------------------------------------
 
-_ORDER_LOAD = (joinedload(Order.product).joinedload(Product.company), joinedload(Order.evaluation),
-               joinedload(Order.mou), joinedload(Order.institution))
+_ORDER_LOAD = (
+    joinedload(Order.product).joinedload(Product.company),
+    joinedload(Order.evaluation),
+    joinedload(Order.mou),
+    joinedload(Order.institution),
+)
 
 
 def order_for_buyer(buyer: User, order_id: int) -> Order:
     """The order if it belongs to the buyer's institution; OrderNotFound otherwise."""
-    order = db.session.scalar(select(Order).options(*_ORDER_LOAD, joinedload(Order.certificate),
-                                                    joinedload(Order.buyer)).where(Order.id == order_id))
+    order = db.session.scalar(
+        select(Order)
+        .options(*_ORDER_LOAD, joinedload(Order.certificate), joinedload(Order.buyer))
+        .where(Order.id == order_id)
+    )
     if order is None or buyer.institution_id is None or order.institution_id != buyer.institution_id:
         raise OrderNotFound(N_("There is no such order among yours."))
     return order
@@ -232,17 +312,24 @@ def orders_for_company(company_id: int | None) -> list[Order]:
     """Orders of a supplier's products, newest first, with their evaluations."""
     if company_id is None:
         return []
-    return list(db.session.scalars(
-        select(Order).options(*_ORDER_LOAD).join(Order.product).where(Product.company_id == company_id)
-        .order_by(Order.ordered_on.desc(), Order.id.desc())).unique())
+    return list(
+        db.session.scalars(
+            select(Order)
+            .options(*_ORDER_LOAD)
+            .join(Order.product)
+            .where(Product.company_id == company_id)
+            .order_by(Order.ordered_on.desc(), Order.id.desc())
+        ).unique()
+    )
 
 
 def evaluation_summary(product_id: int) -> dict | None:
     """Average scores, count and would-buy-again share of a product's evaluations; None without any."""
     columns = [func.avg(getattr(Evaluation, name)) for name in rules.SCORE_FIELDS]
     again = func.sum(case((Evaluation.would_buy_again.is_(True), 1), else_=0))
-    row = db.session.execute(select(func.count(Evaluation.id), again, *columns)
-                             .where(Evaluation.product_id == product_id)).one()
+    row = db.session.execute(
+        select(func.count(Evaluation.id), again, *columns).where(Evaluation.product_id == product_id)
+    ).one()
     if not row[0]:
         return None
     averages = {name: round(float(value), 1) for name, value in zip(rules.SCORE_FIELDS, row[2:], strict=True)}
@@ -251,12 +338,26 @@ def evaluation_summary(product_id: int) -> dict | None:
 
 def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
     """Active allocations of published rounds: the buyer's institution's, then one per other product."""
-    rows = db.session.scalars(
-        select(Allocation).join(Allocation.round).join(Allocation.application)
-        .options(joinedload(Allocation.round), joinedload(Allocation.institution),
-                 joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company))
-        .where(Round.status == "published", Allocation.status == "active", Application.status == "selected")
-        .order_by(Round.code.desc(), Allocation.rank, Allocation.id)).unique().all()
+    rows = (
+        db.session.scalars(
+            select(Allocation)
+            .join(Allocation.round)
+            .join(Allocation.application)
+            .options(
+                joinedload(Allocation.round),
+                joinedload(Allocation.institution),
+                joinedload(Allocation.application)
+                .joinedload(Application.product)
+                .joinedload(Product.company),
+            )
+            .where(
+                Round.status == "published", Allocation.status == "active", Application.status == "selected"
+            )
+            .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
+        )
+        .unique()
+        .all()
+    )
     own = [a for a in rows if a.institution_id == buyer.institution_id]
     own_products = {a.application.product_id for a in own}
     others, seen = [], set(own_products)
@@ -270,9 +371,14 @@ def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
 def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[Mou]]:
     """The allocation a purchase form is for and the buyer's institution's MOUs."""
     allocation = db.session.scalar(
-        select(Allocation).options(joinedload(Allocation.round), joinedload(Allocation.institution),
-                                   joinedload(Allocation.application).joinedload(Application.product))
-        .where(Allocation.id == allocation_id))
+        select(Allocation)
+        .options(
+            joinedload(Allocation.round),
+            joinedload(Allocation.institution),
+            joinedload(Allocation.application).joinedload(Application.product),
+        )
+        .where(Allocation.id == allocation_id)
+    )
     if allocation is None:
         raise OrderNotFound(N_("There is no such selected product."))
     return allocation, institution_mous(buyer.institution_id)
@@ -281,10 +387,22 @@ def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[
 def institution_mous(institution_id: int | None) -> list[Mou]:
     if institution_id is None:
         return []
-    return list(db.session.scalars(select(Mou).where(Mou.institution_id == institution_id)
-                                   .order_by(Mou.signed_on.desc(), Mou.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Mou)
+            .where(Mou.institution_id == institution_id)
+            .order_by(Mou.signed_on.desc(), Mou.id.desc())
+        )
+    )
 
 
 def institution_of(buyer: User) -> Institution | None:
-    return db.session.scalar(select(Institution).options(selectinload(Institution.mous))
-                             .where(Institution.id == buyer.institution_id)) if buyer.institution_id else None
+    return (
+        db.session.scalar(
+            select(Institution)
+            .options(selectinload(Institution.mous))
+            .where(Institution.id == buyer.institution_id)
+        )
+        if buyer.institution_id
+        else None
+    )

@@ -52,9 +52,16 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
     if db.session.scalar(select(Mou.id).where(Mou.number == number)) is not None:
         raise DomainError(N_("An MOU with the number %(number)s already exists."), number=number)
     begin_write()
-    mou = Mou(institution_id=institution.id, number=number, signed_on=terms.signed_on,
-              starts_on=terms.starts_on, ends_on=terms.ends_on, committed_krw=terms.committed_krw,
-              balance_krw=terms.committed_krw, created_at=now or utcnow())
+    mou = Mou(
+        institution_id=institution.id,
+        number=number,
+        signed_on=terms.signed_on,
+        starts_on=terms.starts_on,
+        ends_on=terms.ends_on,
+        committed_krw=terms.committed_krw,
+        balance_krw=terms.committed_krw,
+        created_at=now or utcnow(),
+    )
     db.session.add(mou)
     db.session.flush()
     _add_entry(mou.id, "commit", terms.committed_krw, terms.committed_krw, actor, "MOU signed", now=now)
@@ -69,19 +76,26 @@ def amend_mou(actor: User, mou_id: int, delta: int, reason: str, *, now: datetim
     rules.check_amendment(mou.balance_krw, mou.committed_krw, delta, reason)
     begin_write()
     row = db.session.execute(
-        update(Mou).where(Mou.id == mou_id, Mou.balance_krw + delta >= 0, Mou.committed_krw + delta >= 0)
+        update(Mou)
+        .where(Mou.id == mou_id, Mou.balance_krw + delta >= 0, Mou.committed_krw + delta >= 0)
         .values(balance_krw=Mou.balance_krw + delta, committed_krw=Mou.committed_krw + delta)
         .returning(Mou.balance_krw, Mou.committed_krw),
-        execution_options={"synchronize_session": False}).first()
+        execution_options={"synchronize_session": False},
+    ).first()
     if row is None:
         db.session.rollback()
         current = get_mou(mou_id)
         rules.check_amendment(current.balance_krw, current.committed_krw, delta, reason)
         raise rules.AmendmentRefused(N_("The remaining quota changed meanwhile; try again."))
     _add_entry(mou_id, "amendment", delta, row.balance_krw, actor, reason.strip(), now=now)
-    record_event(actor, "mou.amended", mou, after={"delta_krw": delta, "committed_krw": row.committed_krw,
-                                                   "balance_krw": row.balance_krw}, reason=reason.strip(),
-                 institution_id=mou.institution_id)
+    record_event(
+        actor,
+        "mou.amended",
+        mou,
+        after={"delta_krw": delta, "committed_krw": row.committed_krw, "balance_krw": row.balance_krw},
+        reason=reason.strip(),
+        institution_id=mou.institution_id,
+    )
     db.session.commit()
     db.session.refresh(mou)
     return mou
@@ -95,35 +109,60 @@ def charge(mou_id: int, amount: int, actor: User, reason: str, *, now: datetime 
     """
     rules.check_entry("charge", -amount)
     row = db.session.execute(
-        update(Mou).where(Mou.id == mou_id, Mou.balance_krw >= amount)
-        .values(balance_krw=Mou.balance_krw - amount).returning(Mou.balance_krw),
-        execution_options={"synchronize_session": False}).first()
+        update(Mou)
+        .where(Mou.id == mou_id, Mou.balance_krw >= amount)
+        .values(balance_krw=Mou.balance_krw - amount)
+        .returning(Mou.balance_krw),
+        execution_options={"synchronize_session": False},
+    ).first()
     if row is None:
         db.session.rollback()
         remaining = db.session.scalar(select(Mou.balance_krw).where(Mou.id == mou_id))
         raise rules.QuotaExceeded(
             N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
-            amount=f"{amount:,}", remaining=f"{remaining or 0:,}")
+            amount=f"{amount:,}",
+            remaining=f"{remaining or 0:,}",
+        )
     return _add_entry(mou_id, "charge", -amount, row.balance_krw, actor, reason, now=now)
 
 
-def release(mou_id: int, amount: int, actor: User, reason: str, order_id: int,
-            *, now: datetime | None = None) -> int:
+def release(
+    mou_id: int, amount: int, actor: User, reason: str, order_id: int, *, now: datetime | None = None
+) -> int:
     """Give `amount` back to the MOU inside the current write transaction; returns the new balance."""
     rules.check_entry("release", amount)
     row = db.session.execute(
-        update(Mou).where(Mou.id == mou_id).values(balance_krw=Mou.balance_krw + amount)
-        .returning(Mou.balance_krw), execution_options={"synchronize_session": False}).first()
+        update(Mou)
+        .where(Mou.id == mou_id)
+        .values(balance_krw=Mou.balance_krw + amount)
+        .returning(Mou.balance_krw),
+        execution_options={"synchronize_session": False},
+    ).first()
     entry = _add_entry(mou_id, "release", amount, row.balance_krw, actor, reason, now=now)
     entry.order_id = order_id
     return row.balance_krw
 
 
-def _add_entry(mou_id: int, kind: str, amount: int, balance_after: int, actor: User | None, reason: str,
-               *, now: datetime | None = None) -> QuotaEntry:
+def _add_entry(
+    mou_id: int,
+    kind: str,
+    amount: int,
+    balance_after: int,
+    actor: User | None,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> QuotaEntry:
     rules.check_entry(kind, amount)
-    entry = QuotaEntry(mou_id=mou_id, kind=kind, amount_krw=amount, balance_after=balance_after,
-                       actor_id=actor.id if actor else None, reason=reason, created_at=now or utcnow())
+    entry = QuotaEntry(
+        mou_id=mou_id,
+        kind=kind,
+        amount_krw=amount,
+        balance_after=balance_after,
+        actor_id=actor.id if actor else None,
+        reason=reason,
+        created_at=now or utcnow(),
+    )
     db.session.add(entry)
     return entry
 
@@ -137,7 +176,8 @@ def get_mou(mou_id: int) -> Mou:
 
 def ledger_sum(mou_id: int) -> int:
     return db.session.scalar(
-        select(func.coalesce(func.sum(QuotaEntry.amount_krw), 0)).where(QuotaEntry.mou_id == mou_id))
+        select(func.coalesce(func.sum(QuotaEntry.amount_krw), 0)).where(QuotaEntry.mou_id == mou_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -153,7 +193,9 @@ def figures_for(mous: list[Mou]) -> list[MouFigures]:
         return []
     rows = db.session.execute(
         select(QuotaEntry.mou_id, QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at)
-        .where(QuotaEntry.mou_id.in_([m.id for m in mous])).order_by(QuotaEntry.id)).all()
+        .where(QuotaEntry.mou_id.in_([m.id for m in mous]))
+        .order_by(QuotaEntry.id)
+    ).all()
     by_mou: dict[int, list[rules.Entry]] = {m.id: [] for m in mous}
     for mou_id, kind, amount, created_at in rows:
         by_mou[mou_id].append(rules.Entry(kind, amount, created_at.astimezone(SEOUL).date()))
@@ -166,7 +208,18 @@ def program_overview() -> list[dict]:
     total = func.sum(QuotaEntry.amount_krw)
     rows = db.session.execute(
         select(Institution, func.count(func.distinct(Mou.id)), committed, total)
-        .join(Mou, Mou.institution_id == Institution.id).join(QuotaEntry, QuotaEntry.mou_id == Mou.id)
-        .group_by(Institution.id).order_by(committed.desc(), Institution.code)).all()
-    return [{"institution": inst, "mous": count, "committed": int(c or 0), "remaining": int(t or 0),
-             "charged": int((c or 0) - (t or 0))} for inst, count, c, t in rows]
+        .join(Mou, Mou.institution_id == Institution.id)
+        .join(QuotaEntry, QuotaEntry.mou_id == Mou.id)
+        .group_by(Institution.id)
+        .order_by(committed.desc(), Institution.code)
+    ).all()
+    return [
+        {
+            "institution": inst,
+            "mous": count,
+            "committed": int(c or 0),
+            "remaining": int(t or 0),
+            "charged": int((c or 0) - (t or 0)),
+        }
+        for inst, count, c, t in rows
+    ]

@@ -20,9 +20,15 @@ def ob(make):
 
 
 def form(mou, **overrides):
-    data = {"mou_id": str(mou.id), "quantity": "2", "unit_price": "1,000,000", "amount": "",
-            "contract_method": "private_contract", "ordered_on": date.today().isoformat(),
-            "no_private_interest": "y"}
+    data = {
+        "mou_id": str(mou.id),
+        "quantity": "2",
+        "unit_price": "1,000,000",
+        "amount": "",
+        "contract_method": "private_contract",
+        "ordered_on": date.today().isoformat(),
+        "no_private_interest": "y",
+    }
     data.update(overrides)
     return data
 
@@ -40,19 +46,22 @@ def test_a_buyer_records_a_purchase_and_sees_it_charged(client, auth, ob):
     assert re.findall(r'data-remaining="(\d+)"', page) == ["8000000"]
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("quantity", "0", "quantity of 1 or more"),
-    ("quantity", "-3", "quantity of 1 or more"),
-    ("quantity", "many", "whole number"),
-    ("quantity", "99999999999999999999", "at most"),
-    ("unit_price", "0", "1 won or more"),
-    ("unit_price", "-5", "1 won or more"),
-    ("unit_price", "abc", "digits only"),
-    ("unit_price", "1" + "0" * 30, "at most"),
-    ("amount", "5", "does not equal"),
-    ("ordered_on", "yesterday", "YYYY-MM-DD"),
-    ("contract_method", "bribe", "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("quantity", "0", "quantity of 1 or more"),
+        ("quantity", "-3", "quantity of 1 or more"),
+        ("quantity", "many", "whole number"),
+        ("quantity", "99999999999999999999", "at most"),
+        ("unit_price", "0", "1 won or more"),
+        ("unit_price", "-5", "1 won or more"),
+        ("unit_price", "abc", "digits only"),
+        ("unit_price", "1" + "0" * 30, "at most"),
+        ("amount", "5", "does not equal"),
+        ("ordered_on", "yesterday", "YYYY-MM-DD"),
+        ("contract_method", "bribe", "Not a valid choice"),
+    ],
+)
 def test_bad_amounts_get_a_plain_message_and_a_400_never_a_500(client, auth, ob, field, value, message):
     buyer, mou, allocation = ob.setup()
     auth.login(buyer)
@@ -84,14 +93,34 @@ def test_the_order_moves_on_through_post_forms(client, auth, ob):
     order = ob.order(buyer, allocation, mou)
     auth.login(buyer)
     today = date.today().isoformat()
-    assert client.post(f"/buyer/orders/{order.id}/inspect", data={"result": "accepted", "inspected_on": today},
-                       headers=EN).status_code == 400  # not delivered yet
+    assert (
+        client.post(
+            f"/buyer/orders/{order.id}/inspect",
+            data={"result": "accepted", "inspected_on": today},
+            headers=EN,
+        ).status_code
+        == 400
+    )  # not delivered yet
     assert client.post(f"/buyer/orders/{order.id}/deliver", data={"delivered_on": today}).status_code == 302
-    assert client.post(f"/buyer/orders/{order.id}/inspect",
-                       data={"result": "accepted", "inspected_on": today, "note": ""}).status_code == 302
-    scores = {"conformance": "5", "quality": "4", "delivery": "4", "support": "3", "overall": "4",
-              "would_buy_again": "yes", "comment": "Works"}
-    assert client.post(f"/buyer/orders/{order.id}/evaluate", data={**scores, "quality": "9"}).status_code == 400
+    assert (
+        client.post(
+            f"/buyer/orders/{order.id}/inspect",
+            data={"result": "accepted", "inspected_on": today, "note": ""},
+        ).status_code
+        == 302
+    )
+    scores = {
+        "conformance": "5",
+        "quality": "4",
+        "delivery": "4",
+        "support": "3",
+        "overall": "4",
+        "would_buy_again": "yes",
+        "comment": "Works",
+    }
+    assert (
+        client.post(f"/buyer/orders/{order.id}/evaluate", data={**scores, "quality": "9"}).status_code == 400
+    )
     assert client.post(f"/buyer/orders/{order.id}/evaluate", data=scores).status_code == 302
     db.session.refresh(order)
     assert order.status == "evaluated" and order.evaluation.quality == 4

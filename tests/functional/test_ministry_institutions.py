@@ -20,13 +20,28 @@ NEW_PASSWORD = "a long enough pass phrase"
 
 def test_staff_add_an_institution_and_an_mou_with_its_commit_entry(client, auth, make):
     auth.login(make.user("ministry"))
-    response = client.post("/ministry/institutions/new", data={
-        "code": "kepco", "name_ko": "한국전력공사", "name_en": "KEPCO", "kind": "public_enterprise", "region": "jeonnam"})
+    response = client.post(
+        "/ministry/institutions/new",
+        data={
+            "code": "kepco",
+            "name_ko": "한국전력공사",
+            "name_en": "KEPCO",
+            "kind": "public_enterprise",
+            "region": "jeonnam",
+        },
+    )
     assert response.status_code == 302
     institution = db.session.scalar(select(Institution).where(Institution.code == "KEPCO"))
-    response = client.post(f"/ministry/institutions/{institution.id}/mous/new", data={
-        "number": "MOU-2018-001", "signed_on": "2018-03-02", "starts_on": "2018-03-02", "ends_on": "2018-12-31",
-        "committed": "10,000,000,000"})
+    response = client.post(
+        f"/ministry/institutions/{institution.id}/mous/new",
+        data={
+            "number": "MOU-2018-001",
+            "signed_on": "2018-03-02",
+            "starts_on": "2018-03-02",
+            "ends_on": "2018-12-31",
+            "committed": "10,000,000,000",
+        },
+    )
     assert response.status_code == 302
     mou = db.session.scalar(select(Mou).where(Mou.number == "MOU-2018-001"))
     entry = db.session.scalar(select(QuotaEntry).where(QuotaEntry.mou_id == mou.id))
@@ -39,12 +54,23 @@ def test_staff_add_an_institution_and_an_mou_with_its_commit_entry(client, auth,
 def test_a_duplicate_code_or_bad_period_is_a_400_with_a_message(client, auth, make):
     existing = make.institution()
     auth.login(make.user("ministry"))
-    response = client.post("/ministry/institutions/new", headers=EN, data={
-        "code": existing.code, "name_ko": "중복", "kind": "public_enterprise", "region": "seoul"})
+    response = client.post(
+        "/ministry/institutions/new",
+        headers=EN,
+        data={"code": existing.code, "name_ko": "중복", "kind": "public_enterprise", "region": "seoul"},
+    )
     assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
-    response = client.post(f"/ministry/institutions/{existing.id}/mous/new", headers=EN, data={
-        "number": "M-1", "signed_on": "2018-03-02", "starts_on": "2018-12-31", "ends_on": "2018-03-02",
-        "committed": "-5"})
+    response = client.post(
+        f"/ministry/institutions/{existing.id}/mous/new",
+        headers=EN,
+        data={
+            "number": "M-1",
+            "signed_on": "2018-03-02",
+            "starts_on": "2018-12-31",
+            "ends_on": "2018-03-02",
+            "committed": "-5",
+        },
+    )
     assert response.status_code == 400
 
 
@@ -53,13 +79,26 @@ def test_an_amendment_that_would_take_the_remaining_quota_below_zero_is_refused(
     buyer, mou, allocation = builders.setup(committed=10_000_000)
     builders.order(buyer, allocation, mou, quantity=8)
     auth.login(make.user("ministry"))
-    response = client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "-3,000,000", "reason": "cut"},
-                           headers=EN)
+    response = client.post(
+        f"/ministry/mous/{mou.id}/amend", data={"delta": "-3,000,000", "reason": "cut"}, headers=EN
+    )
     assert response.status_code == 400 and "below zero" in response.get_data(as_text=True)
-    response = client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "abc", "reason": "cut"}, headers=EN)
+    response = client.post(
+        f"/ministry/mous/{mou.id}/amend", data={"delta": "abc", "reason": "cut"}, headers=EN
+    )
     assert response.status_code == 400
-    assert client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "-2,000,000", "reason": "cut"}).status_code == 302
-    assert client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "+5,000,000", "reason": "top-up"}).status_code == 302
+    assert (
+        client.post(
+            f"/ministry/mous/{mou.id}/amend", data={"delta": "-2,000,000", "reason": "cut"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/ministry/mous/{mou.id}/amend", data={"delta": "+5,000,000", "reason": "top-up"}
+        ).status_code
+        == 302
+    )
     db.session.refresh(mou)
     assert (mou.committed_krw, mou.balance_krw) == (13_000_000, 5_000_000)
     assert db.session.query(AuditEvent).filter_by(action="mou.amended").count() == 2
@@ -68,8 +107,11 @@ def test_an_amendment_that_would_take_the_remaining_quota_below_zero_is_refused(
 def test_an_invited_buyer_sets_a_password_once_through_the_link(client, auth, make):
     institution = make.institution()
     auth.login(make.user("ministry"))
-    response = client.post(f"/ministry/institutions/{institution.id}/invite", headers=EN,
-                           data={"name": "Kim Buyer", "email": "kim@inst.example"})
+    response = client.post(
+        f"/ministry/institutions/{institution.id}/invite",
+        headers=EN,
+        data={"name": "Kim Buyer", "email": "kim@inst.example"},
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "shown only once" in page
@@ -89,25 +131,39 @@ def test_an_invited_buyer_sets_a_password_once_through_the_link(client, auth, ma
 def test_an_expired_link_is_refused(client, make):
     staff = make.user("ministry")
     institution = make.institution()
-    _, token = institutions.invite_buyer(staff, institution.id, "late@inst.example", "Late",
-                                         now=utcnow() - timedelta(hours=73))
+    _, token = institutions.invite_buyer(
+        staff, institution.id, "late@inst.example", "Late", now=utcnow() - timedelta(hours=73)
+    )
     response = client.get(f"/set-password/{token}", headers=EN)
     assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
     assert client.get("/set-password/not-a-token", headers=EN).status_code == 400
 
 
 def test_an_institution_asks_to_join_and_staff_approve_it(client, auth, make):
-    response = client.post("/join-institution", data={
-        "name_ko": "새기관", "name_en": "New agency", "kind": "central_agency", "region": "sejong",
-        "contact_name": "Lee", "contact_email": "lee@new.example"})
+    response = client.post(
+        "/join-institution",
+        data={
+            "name_ko": "새기관",
+            "name_en": "New agency",
+            "kind": "central_agency",
+            "region": "sejong",
+            "contact_name": "Lee",
+            "contact_email": "lee@new.example",
+        },
+    )
     assert response.status_code == 302
     pending = db.session.scalar(select(Institution).where(Institution.status == "pending"))
     contact = db.session.scalar(select(User).where(User.email == "lee@new.example"))
     assert contact.active is False and contact.password_hash is None
-    assert client.post("/login", data={"email": "lee@new.example", "password": DEFAULT_PASSWORD}).status_code == 400
+    assert (
+        client.post("/login", data={"email": "lee@new.example", "password": DEFAULT_PASSWORD}).status_code
+        == 400
+    )
     auth.login(make.user("ministry"))
     assert "새기관" in client.get("/ministry/join-requests").get_data(as_text=True)
-    response = client.post(f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN)
+    response = client.post(
+        f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN
+    )
     assert response.status_code == 200 and "/set-password/" in response.get_data(as_text=True)
     db.session.refresh(pending)
     assert (pending.status, pending.code) == ("active", "NEWAG")

@@ -24,7 +24,9 @@ def ob(make):
 def ledger_matches(mou_id: int) -> bool:
     mou = db.session.get(Mou, mou_id)
     db.session.refresh(mou)
-    last = db.session.scalar(select(QuotaEntry).where(QuotaEntry.mou_id == mou_id).order_by(QuotaEntry.id.desc()))
+    last = db.session.scalar(
+        select(QuotaEntry).where(QuotaEntry.mou_id == mou_id).order_by(QuotaEntry.id.desc())
+    )
     return quota.ledger_sum(mou_id) == mou.balance_krw == last.balance_after
 
 
@@ -39,8 +41,14 @@ def test_an_order_charges_the_quota_and_writes_a_ledger_entry(app, ob):
     entry = db.session.scalar(select(QuotaEntry).where(QuotaEntry.order_id == order.id))
     assert (entry.kind, entry.amount_krw, entry.actor_id) == ("charge", -3_000_000, buyer.id)
     assert ledger_matches(mou.id)
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "order.placed", AuditEvent.object_id == order.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "order.placed", AuditEvent.object_id == order.id)
+        )
+        == 1
+    )
 
 
 def test_an_order_larger_than_the_remaining_quota_is_refused(app, ob):
@@ -126,8 +134,13 @@ def test_the_order_moves_through_delivery_inspection_and_evaluation(app, ob):
     assert order.status == "evaluated"
     summary = orders.evaluation_summary(order.product_id)
     assert summary["count"] == 1 and summary["averages"]["quality"] == 4.0 and summary["would_buy_again"] == 1
-    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == order.id,
-                                                                     AuditEvent.object_type == "Order")))
+    actions = set(
+        db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_id == order.id, AuditEvent.object_type == "Order"
+            )
+        )
+    )
     assert {"order.placed", "order.delivered", "order.inspected", "order.evaluated"} <= actions
 
 
@@ -137,7 +150,9 @@ def test_rejected_goods_cannot_be_evaluated_but_can_be_cancelled(app, ob):
     orders.deliver(buyer, order.id, date.today())
     orders.inspect(buyer, order.id, "rejected", "Broken seal", date.today())
     with pytest.raises(InvalidTransition):
-        orders.evaluate(buyer, order.id, dict(conformance=1, quality=1, delivery=1, support=1, overall=1), False, "")
+        orders.evaluate(
+            buyer, order.id, dict(conformance=1, quality=1, delivery=1, support=1, overall=1), False, ""
+        )
     orders.cancel(buyer, order.id, "Rejected at inspection")
     assert ledger_matches(mou.id)
 
@@ -170,7 +185,10 @@ def test_an_amendment_below_the_remaining_quota_is_refused(app, ob, make):
     quota.amend_mou(staff, mou.id, 2_000_000, "Top-up")
     figures = quota.figures_for([db.session.get(Mou, mou.id)])[0]
     assert (figures.summary.committed, figures.summary.charged, figures.summary.remaining) == (
-        8_000_000, 6_000_000, 2_000_000)
+        8_000_000,
+        6_000_000,
+        2_000_000,
+    )
     assert ledger_matches(mou.id)
 
 

@@ -39,9 +39,15 @@ def place_orders(url: str, buyer_id: int, allocation_id: int, mou_id: int, worke
             quantity = 1 + (worker + i) % 3
             buyer = db.session.get(User, buyer_id)
             try:
-                order = record_pilot_purchase(buyer, OrderBuilders.purchase(
-                    type("A", (), {"id": allocation_id}), type("M", (), {"id": mou_id}),
-                    quantity=quantity, unit_price=UNIT_PRICE))
+                order = record_pilot_purchase(
+                    buyer,
+                    OrderBuilders.purchase(
+                        type("A", (), {"id": allocation_id}),
+                        type("M", (), {"id": mou_id}),
+                        quantity=quantity,
+                        unit_price=UNIT_PRICE,
+                    ),
+                )
                 result["accepted"] += 1
                 result["accepted_krw"] += order.amount_krw
             except (PlacementRefused, QuotaExceeded):

@@ -6,7 +6,13 @@ from datetime import date
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
 from marketplace.domain.errors import DomainError
@@ -38,8 +44,9 @@ def make_machine(builders: OrderBuilders, staff):
             amount = quantity * UNIT
             mou = db.session.get(Mou, self.mou_id)
             try:
-                order = orders.record_pilot_purchase(self.buyer, builders.purchase(
-                    self.allocation, mou, quantity=quantity, unit_price=UNIT))
+                order = orders.record_pilot_purchase(
+                    self.buyer, builders.purchase(self.allocation, mou, quantity=quantity, unit_price=UNIT)
+                )
             except DomainError:
                 db.session.rollback()
                 assert amount > self.remaining(), "an order the quota covered was refused"
@@ -93,20 +100,30 @@ def make_machine(builders: OrderBuilders, staff):
         def the_ledger_agrees_with_the_balance_and_the_model(self):
             mou = db.session.get(Mou, self.mou_id)
             db.session.refresh(mou)
-            entries = db.session.execute(select(QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.balance_after)
-                                         .where(QuotaEntry.mou_id == self.mou_id).order_by(QuotaEntry.id)).all()
+            entries = db.session.execute(
+                select(QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.balance_after)
+                .where(QuotaEntry.mou_id == self.mou_id)
+                .order_by(QuotaEntry.id)
+            ).all()
             running = 0
             for kind, amount, balance_after in entries:
                 running += amount
                 assert balance_after == running >= 0
-                assert {"commit": amount >= 0, "amendment": amount != 0, "charge": amount < 0,
-                        "release": amount > 0}[kind]
+                assert {
+                    "commit": amount >= 0,
+                    "amendment": amount != 0,
+                    "charge": amount < 0,
+                    "release": amount > 0,
+                }[kind]
             assert running == mou.balance_krw == self.remaining() >= 0
             assert mou.committed_krw == self.committed
             figures = quota.figures_for([mou])[0].summary
             assert (figures.committed, figures.remaining) == (self.committed, self.remaining())
-            live = db.session.scalar(select(func.coalesce(func.sum(Order.amount_krw), 0)).where(
-                Order.mou_id == self.mou_id, Order.status != "cancelled"))
+            live = db.session.scalar(
+                select(func.coalesce(func.sum(Order.amount_krw), 0)).where(
+                    Order.mou_id == self.mou_id, Order.status != "cancelled"
+                )
+            )
             assert figures.charged == live
 
     return QuotaLedger
@@ -114,6 +131,13 @@ def make_machine(builders: OrderBuilders, staff):
 
 def test_random_order_sequences_keep_the_ledger_invariants(app, make):
     machine = make_machine(OrderBuilders(make), make.user("ministry"))
-    run_state_machine_as_test(machine, settings=settings(
-        max_examples=15, stateful_step_count=12, deadline=None, derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=12,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -9,13 +9,19 @@ from marketplace.domain import quota as q
 
 
 def test_remaining_is_the_sum_of_the_entries_and_the_summary_splits_it():
-    entries = [q.Entry("commit", 100), q.Entry("charge", -30), q.Entry("amendment", -20), q.Entry("release", 10)]
+    entries = [
+        q.Entry("commit", 100),
+        q.Entry("charge", -30),
+        q.Entry("amendment", -20),
+        q.Entry("release", 10),
+    ]
     assert q.remaining(entries) == 60
     assert q.summarize(entries) == q.Summary(committed=80, charged=20, remaining=60)
 
 
-@pytest.mark.parametrize("kind,amount", [("charge", 5), ("release", -5), ("commit", -1), ("amendment", 0),
-                                         ("bonus", 1)])
+@pytest.mark.parametrize(
+    "kind,amount", [("charge", 5), ("release", -5), ("commit", -1), ("amendment", 0), ("bonus", 1)]
+)
 def test_an_entry_with_the_wrong_sign_for_its_kind_is_refused(kind, amount):
     with pytest.raises(q.InvalidEntry):
         q.check_entry(kind, amount)
@@ -37,16 +43,24 @@ def test_an_amendment_needs_a_reason_and_cannot_go_below_zero():
 
 def test_the_usage_series_is_cumulative_and_ends_at_the_summary():
     d = date(2018, 9, 1)
-    entries = [q.Entry("commit", 100, d), q.Entry("charge", -30, date(2018, 9, 3)),
-               q.Entry("charge", -10, date(2018, 9, 3)), q.Entry("release", 10, date(2018, 9, 5))]
+    entries = [
+        q.Entry("commit", 100, d),
+        q.Entry("charge", -30, date(2018, 9, 3)),
+        q.Entry("charge", -10, date(2018, 9, 3)),
+        q.Entry("release", 10, date(2018, 9, 5)),
+    ]
     series = q.usage_series(entries)
     assert [(p.label, p.committed, p.charged) for p in series] == [
-        ("2018-09-01", 100, 0), ("2018-09-03", 100, 40), ("2018-09-05", 100, 30)]
+        ("2018-09-01", 100, 0),
+        ("2018-09-03", 100, 40),
+        ("2018-09-05", 100, 30),
+    ]
 
 
 def test_many_days_are_grouped_by_month():
     entries = [q.Entry("commit", 1000, date(2018, 1, 1))] + [
-        q.Entry("charge", -1, date(2018, 1 + i // 28, 1 + i % 28)) for i in range(60)]
+        q.Entry("charge", -1, date(2018, 1 + i // 28, 1 + i % 28)) for i in range(60)
+    ]
     series = q.usage_series(entries)
     assert [p.label for p in series] == ["2018-01", "2018-02", "2018-03"]
     assert series[-1].charged == 60
@@ -67,11 +81,23 @@ def test_an_order_number_carries_the_year_and_the_sequence():
 
 
 def facts(**kw):
-    values = dict(ordered_on=date(2018, 10, 1), today=date(2018, 10, 2), buyer_institution_id=1,
-                  mou_institution_id=1, institution_active=True, round_published=True, selection_active=True,
-                  selection_valid_until=None, certificate_valid=True, mou_starts_on=date(2018, 1, 1),
-                  mou_ends_on=date(2018, 12, 31), remaining_krw=100, amount_krw=100,
-                  contract_method="private_contract", no_private_interest=True)
+    values = dict(
+        ordered_on=date(2018, 10, 1),
+        today=date(2018, 10, 2),
+        buyer_institution_id=1,
+        mou_institution_id=1,
+        institution_active=True,
+        round_published=True,
+        selection_active=True,
+        selection_valid_until=None,
+        certificate_valid=True,
+        mou_starts_on=date(2018, 1, 1),
+        mou_ends_on=date(2018, 12, 31),
+        remaining_krw=100,
+        amount_krw=100,
+        contract_method="private_contract",
+        no_private_interest=True,
+    )
     values.update(kw)
     return o.PlacementFacts(**values)
 
@@ -80,26 +106,35 @@ def test_a_valid_placement_has_no_failures():
     assert o.placement_failures(facts()) == []
 
 
-@pytest.mark.parametrize("change,fragment", [
-    ({"buyer_institution_id": 2}, "own institution"),
-    ({"round_published": False}, "not been published"),
-    ({"selection_active": False}, "withdrawn"),
-    ({"selection_valid_until": date(2018, 9, 30)}, "valid until"),
-    ({"certificate_valid": False}, "No certificate"),
-    ({"mou_ends_on": date(2018, 9, 30)}, "MOU is not active"),
-    ({"amount_krw": 101}, "remaining quota"),
-    ({"no_private_interest": False}, "private interest"),
-    ({"ordered_on": date(2018, 10, 3)}, "future"),
-    ({"contract_method": "bribe"}, "contract method"),
-])
+@pytest.mark.parametrize(
+    "change,fragment",
+    [
+        ({"buyer_institution_id": 2}, "own institution"),
+        ({"round_published": False}, "not been published"),
+        ({"selection_active": False}, "withdrawn"),
+        ({"selection_valid_until": date(2018, 9, 30)}, "valid until"),
+        ({"certificate_valid": False}, "No certificate"),
+        ({"mou_ends_on": date(2018, 9, 30)}, "MOU is not active"),
+        ({"amount_krw": 101}, "remaining quota"),
+        ({"no_private_interest": False}, "private interest"),
+        ({"ordered_on": date(2018, 10, 3)}, "future"),
+        ({"contract_method": "bribe"}, "contract method"),
+    ],
+)
 def test_each_failed_placement_check_is_reported(change, fragment):
     failures = o.placement_failures(facts(**change))
     assert len(failures) >= 1 and any(fragment in f.message for f in failures)
 
 
-@pytest.mark.parametrize("action,allowed", [
-    ("deliver", {"placed"}), ("inspect", {"delivered"}), ("evaluate", {"inspected"}),
-    ("cancel", {"placed", "delivered", "inspected"})])
+@pytest.mark.parametrize(
+    "action,allowed",
+    [
+        ("deliver", {"placed"}),
+        ("inspect", {"delivered"}),
+        ("evaluate", {"inspected"}),
+        ("cancel", {"placed", "delivered", "inspected"}),
+    ],
+)
 def test_transitions_are_guarded(action, allowed):
     for status in o.STATUSES:
         if status in allowed:
