@@ -35,7 +35,15 @@ class GlyphWarnings(logging.Handler):
 
 
 def watch_weasyprint():
+    """Attach a GlyphWarnings handler to the "weasyprint" logger and make sure the logger is live.
+
+    Alembic's fileConfig (run by the migration tests) disables loggers that exist at that moment, which
+    would silently swallow WeasyPrint's warnings; re-enable it so a missing glyph still fails the test.
+    """
     handler = GlyphWarnings()
     logger = logging.getLogger("weasyprint")
+    logger.disabled = False
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
     logger.addHandler(handler)
     return logger, handler
