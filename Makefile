@@ -96,9 +96,10 @@ clean:
 # Before the first release the initial migration is regenerated from the models (nothing has
 # shipped yet). After the first release, add numbered migrations instead.
 regen-initial-migration: $(STAMP)/venv
-	@set -e; tmp=$$(mktemp -d); mv migrations/versions/0002_certificate_types.py $$tmp/; \
+	@set -e; tmp=$$(mktemp -d); \
+	for f in migrations/versions/*.py; do case $$f in */0001_initial.py) ;; *) mv $$f $$tmp/;; esac; done; \
 	rm -f migrations/versions/0001_initial.py; \
 	DATABASE_URL=sqlite:///$$tmp/empty.sqlite3 $(FLASK) db migrate --rev-id 0001_initial -m "initial schema" >/dev/null; \
 	mv migrations/versions/0001_initial_initial_schema.py migrations/versions/0001_initial.py; \
-	mv $$tmp/0002_certificate_types.py migrations/versions/; rm -rf $$tmp; \
+	mv $$tmp/*.py migrations/versions/; rm -rf $$tmp; \
 	echo "migrations/versions/0001_initial.py regenerated from the models"
