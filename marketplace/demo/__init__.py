@@ -10,7 +10,7 @@ import importlib
 
 ORDER = ("base", "rounds", "orders")
 
-DEMO_PASSWORD = "demo-password-2018"
+DEMO_PASSWORD = "demo-password-2018"  # noqa: S105 - printed on purpose for the demo logins
 
 
 def seed_all() -> list[str]:

@@ -1,6 +1,6 @@
 """Korean business registration numbers (사업자등록번호): normalising and the official checksum."""
 
-from .errors import DomainError, N_
+from .errors import N_, DomainError
 
 _WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 

@@ -1,6 +1,6 @@
 """Whole-won amounts: parsing what people type, and plain formatting."""
 
-from .errors import DomainError, N_
+from .errors import N_, DomainError
 
 MAX_KRW = 10**15  # a thousand trillion won: far above any real quota, far below BigInteger's limit
 

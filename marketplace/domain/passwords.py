@@ -1,6 +1,6 @@
 """Password policy: length, and refusal of common passwords (no composition rules)."""
 
-from .errors import DomainError, N_
+from .errors import N_, DomainError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128

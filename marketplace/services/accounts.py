@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.errors import DomainError, N_
+from ..domain.errors import N_, DomainError
 from ..domain.passwords import check_password_policy
 from ..extensions import db
 from ..models import ROLES, User
