@@ -17,7 +17,6 @@ from ..i18n import SEOUL
 from ..models import (
     Allocation,
     Application,
-    AuditReliefCertificate,
     Certificate,
     Evaluation,
     Institution,
@@ -228,11 +227,11 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     )
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
-    certificate = db.session.scalar(
-        select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order.id)
-    )
-    if certificate is not None and certificate.status == "valid":
-        certificate.status, certificate.revoked_at = "revoked", now or utcnow()
+    # The audit-relief certificate (issue 5) is revoked in the same transaction; imported here so that
+    # placing orders never loads the PDF machinery.
+    from ..reports.certificates import revoke_for_order
+
+    revoke_for_order(order, order.cancelled_at, buyer)
     _event(
         buyer,
         "order.cancelled",

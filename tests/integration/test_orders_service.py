@@ -228,3 +228,18 @@ def test_a_buyer_may_buy_another_institutions_selected_product_while_quota_remai
     elsewhere = ob.allocation(make.institution())
     order = ob.order(buyer, elsewhere, mou)
     assert order.institution_id == buyer.institution_id and order.allocation_id == elsewhere.id
+
+
+def test_cancelling_revokes_the_orders_audit_relief_certificate(app, ob):
+    from marketplace.models import AuditReliefCertificate
+
+    buyer, mou, allocation = ob.setup()
+    order = ob.order(buyer, allocation, mou)
+    certificate = AuditReliefCertificate(order_id=order.id, serial="PP-TEST-000001", facts_json="{}",
+                                         facts_sha256="0" * 64, pdf=b"%PDF", pdf_sha256="1" * 64)
+    db.session.add(certificate)
+    db.session.commit()
+    orders.cancel(buyer, order.id, "Supplier went out of business")
+    db.session.refresh(certificate)
+    assert certificate.status == "revoked" and certificate.revoked_at is not None
+    assert db.session.query(AuditEvent).filter_by(action="relief_certificate.revoked").count() == 1
