@@ -5,6 +5,8 @@ For each database: generate the data (benchmarks/catalogue_data.py), then for ea
 each with `wrk -t2 -c16 -d10s`. The catalogue URLs rotate over Korean queries, each with one filter.
 Target: catalogue req/s >= 30% of hello-world req/s in the same run, and catalogue p95 < 50 ms.
 Figures go to benchmarks/results/catalogue.json. PostgreSQL is skipped when BENCH_PG_URL's server is down.
+BENCH_REUSE=1 keeps the generated databases after the run and reuses them on the next (they are rebuilt
+when absent or when their schema no longer matches the models).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127
 PG_DATABASE = "mp_bench"
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 WORKER_CLASSES = {"sync": ["--worker-class", "sync"],
                   "gthread": ["--worker-class", "gthread", "--threads", "4"]}
 QUERIES = ["센서", "펌프", "조명", "드론", "배터리", "필터", "로봇", "밸브", "카메라", "충전기"]
@@ -130,14 +133,32 @@ def prepare_sqlite() -> tuple[str, dict]:
 
     from marketplace.database import configure_engine, enable_wal
 
-    SQLITE_PATH.unlink(missing_ok=True)
     url = f"sqlite:///{SQLITE_PATH}"
+    if REUSE and SQLITE_PATH.exists() and _schema_matches(url):
+        return url, {"reused": True}
+    SQLITE_PATH.unlink(missing_ok=True)
     engine = create_engine(url)
     configure_engine(engine)
     counts = load_data(engine)
     enable_wal(engine)
     engine.dispose()
     return url, counts
+
+
+def _schema_matches(url: str) -> bool:
+    """Every table and column of the models exists in the kept database."""
+    from sqlalchemy import create_engine, inspect
+
+    from marketplace.extensions import db
+
+    engine = create_engine(url)
+    try:
+        found = inspect(engine)
+        tables = set(found.get_table_names())
+        return all(name in tables and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
+                   for name, table in db.metadata.tables.items())
+    finally:
+        engine.dispose()
 
 
 def pg_admin():
@@ -153,10 +174,14 @@ def prepare_postgres() -> tuple[str, dict]:
     from catalogue_data import load as load_data
     from sqlalchemy import create_engine, make_url
 
+    url = make_url(PG_ADMIN_URL).set(database=PG_DATABASE).render_as_string(hide_password=False)
+    with pg_admin() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).fetchone()
+    if REUSE and exists and _schema_matches(url):
+        return url, {"reused": True}
     with pg_admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    url = make_url(PG_ADMIN_URL).set(database=PG_DATABASE).render_as_string(hide_password=False)
     engine = create_engine(url)
     counts = load_data(engine)
     engine.dispose()
@@ -180,7 +205,8 @@ def main() -> None:
     url, counts = prepare_sqlite()
     figures["databases"]["sqlite"] = {"rows": counts, "load_s": round(time.perf_counter() - started, 1),
                                       "runs": measure(url)}
-    SQLITE_PATH.unlink(missing_ok=True)
+    if not REUSE:
+        SQLITE_PATH.unlink(missing_ok=True)
     try:
         pg_admin().close()
     except Exception as error:  # noqa: BLE001 - no server: report and go on
@@ -192,7 +218,8 @@ def main() -> None:
             load_s = round(time.perf_counter() - started, 1)
             figures["databases"]["postgresql"] = {"rows": counts, "load_s": load_s, "runs": measure(url)}
         finally:
-            drop_postgres()
+            if not REUSE:
+                drop_postgres()
     (RESULTS / "catalogue.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
     report(figures)

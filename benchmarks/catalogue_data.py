@@ -1,8 +1,8 @@
 """Bulk data for bench_catalogue.py: 20,000 companies and 100,000 products with certificates and grams.
 
 Rows are generated deterministically (random.Random(2018)) and loaded with executemany on SQLite and
-COPY on PostgreSQL; the ORM is bypassed for speed, so the bigram postings are written here too, with
-the same functions the app uses (build_search_text, text_bigrams).
+COPY on PostgreSQL; the ORM is bypassed for speed, so the postings (bigrams with listing facets) are
+written here too, with the same functions the app uses (build_search_text, posting_rows).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from marketplace.domain.catalogue import text_bigrams
+from marketplace.domain.catalogue import ListingCertificate
 from marketplace.domain.reference import CERTIFICATE_TYPES, REGIONS
+from marketplace.models.search import DayNumber, SearchGram, posting_rows
 from marketplace.services.products import build_search_text
 
 COMPANIES = 20_000
@@ -135,7 +136,7 @@ def generate(rng: random.Random):
         companies.append({**vars(company), "public_supply_krw": company.public_supply_count * 40_000_000,
                           "public_supply_as_of": date(TODAY.year, 1, 1), "status_reason": "",
                           "is_sample": True, "created_at": _now()})
-        own = []
+        own, facts = [], []
         for _ in range(1 if rng.random() < 0.7 else 2):
             certificate_id += 1
             kind = rng.choice(types)
@@ -147,12 +148,17 @@ def generate(rng: random.Random):
                                  "issued_on": issued, "expires_on": expires, "status": status,
                                  "status_reason": "", "created_at": _now()})
             own.append((certificate_id, kind))
+            facts.append(ListingCertificate(status, issued, expires, kind.code))
         for _ in range(PRODUCTS_PER_COMPANY):
             product_id += 1
             row, search_text = _product(rng, product_id, company, own)
             products.append(row)
             links.extend({"product_id": product_id, "certificate_id": cid} for cid, _kind in own)
-            grams.extend({"gram": g, "product_id": product_id} for g in text_bigrams(search_text))
+            grams.extend(posting_rows(
+                product_id, search_text=search_text, name_ko=row["name_ko"], name_en=row["name_en"],
+                status=row["status"], category=row["category"], company_status=company.status,
+                region=company.region, founded_on=company.founded_on,
+                public_supply_count=company.public_supply_count, certificates=facts))
         if company_id % 2000 == 0:
             yield from (("companies", companies), ("certificates", certificates), ("products", products),
                         ("product_certificates", links), ("search_grams", grams))
@@ -209,9 +215,13 @@ def load(engine) -> dict:
             for table_name in ("companies", "certificates", "products"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "  # noqa: S608
                                   f"(SELECT max(id) FROM {table_name}))"))  # fixed table names
-            conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # A loaded database has had no autovacuum yet: without the visibility map PostgreSQL cannot use
+        # index-only scans on the postings, which a live database (autovacuum on) would.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
     return counts
 
 
@@ -220,5 +230,8 @@ def _copy(conn, table_name: str, rows: list[dict]) -> None:
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+        # COPY bypasses column types: store the postings' DayNumber dates as the integers they are.
+        days = {c.name for c in SearchGram.__table__.columns if isinstance(c.type, DayNumber)}
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            copy.write_row([row[c].toordinal() if c in days and row[c] is not None else row[c]
+                            for c in columns])

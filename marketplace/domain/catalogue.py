@@ -102,3 +102,51 @@ def parse_catalogue_query(args: Mapping[str, str], *, categories: Collection[str
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "on", "true", "yes", "y"}
+
+
+ALL_PRODUCTS_GRAM = "*"  # a posting every product has: filters without search words walk it (never a bigram)
+
+
+@dataclass(frozen=True)
+class ListingCertificate:
+    """What the catalogue index needs of one certificate linked to a product."""
+
+    status: str
+    issued_on: date
+    expires_on: date
+    type_code: str
+
+
+@dataclass(frozen=True)
+class ListingWindow:
+    """When a product can be publicly listed, as far as its own, company and certificate states go.
+
+    listed_from..listed_until spans every verified certificate (None: never listable as things stand).
+    `exact` is False when the verified certificates leave a gap inside that span: the catalogue then
+    checks the certificates themselves. cert_codes ("|EPC|NEP|") names the types of the verified
+    certificates, a superset of those valid on a given day.
+    """
+
+    listed_from: date | None
+    listed_until: date | None
+    exact: bool
+    cert_codes: str
+
+
+def listing_window(product_status: str, company_status: str,
+                   certificates: Collection[ListingCertificate]) -> ListingWindow:
+    verified = sorted((c for c in certificates if c.status == "verified"), key=lambda c: c.issued_on)
+    if product_status != "listed" or company_status != "approved" or not verified:
+        return ListingWindow(None, None, True, "")
+    exact, until = True, verified[0].expires_on
+    for certificate in verified[1:]:
+        if certificate.issued_on.toordinal() > until.toordinal() + 1:
+            exact = False
+        until = max(until, certificate.expires_on)
+    codes = sorted({c.type_code for c in verified})
+    return ListingWindow(verified[0].issued_on, until, exact, "|" + "|".join(codes) + "|")
+
+
+def cert_code_token(code: str) -> str:
+    """The LIKE pattern piece that finds `code` in ListingWindow.cert_codes."""
+    return f"|{code}|"

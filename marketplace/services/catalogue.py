@@ -1,57 +1,108 @@
 """The public catalogue: search, filter, sort and page publicly listed products; product and supplier pages.
 
-Search words are matched as substrings of Product.search_text. Words of two or more characters
-first narrow the candidates through the bigram index (models/search.py), which works for two-syllable
-Korean words on SQLite and PostgreSQL alike; LIKE then confirms each word on the candidates only.
+Search words are matched as substrings of Product.search_text. A search walks the postings of one bigram
+of the words (models/search.py; every product's "*" posting without words), newest first, filtering on the
+posting's own columns, and stops after a page plus one row (to know whether a next page exists): the work
+follows the page size, not the number of matches. Other bigrams are checked by index lookups and LIKE
+confirms words longer than one bigram, on the rows reached only. Bigrams work for two-syllable Korean
+words on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import and_, case, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
-from ..domain.catalogue import CatalogueQuery, bigrams, is_first_timer, is_startup, startup_founded_after
+from ..domain.catalogue import (
+    ALL_PRODUCTS_GRAM,
+    CatalogueQuery,
+    bigrams,
+    cert_code_token,
+    is_first_timer,
+    is_startup,
+    startup_founded_after,
+)
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .products import listed_condition
 
-COUNT_LIMIT = 1000  # counts stop here: "1,000+ results"
+COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
 # The catalogue joins the supplier under an alias: listed_condition() has its own correlated EXISTS on
 # "companies", which auto-correlation would otherwise empty.
 Supplier = aliased(Company, name="supplier")
 VOCABULARY_SECONDS = 60
+Posting = SearchGram.__table__
+OtherPosting = Posting.alias("other_posting")
 
 
 @dataclass
 class ProductCard:
-    """A product with what its card shows: supplier, certificates valid today, supplier badges."""
+    """A product with what its card shows: supplier, certificates valid today, supplier badges.
 
-    product: Product
-    certificates: list[Certificate]
+    On product and supplier pages `product` is the Product; in search results it is a CardProduct and
+    the certificates are CardCertificates (the same attributes the card template reads).
+    """
+
+    product: Product | CardProduct
+    certificates: list[Certificate] | list[CardCertificate]
     startup: bool
     first_timer: bool
 
 
+@dataclass(frozen=True)
+class Named:
+    id: int
+    name_ko: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class CardProduct:
+    id: int
+    name_ko: str
+    name_en: str
+    unit_price_krw: int
+    unit: str
+    company: Named
+
+
+@dataclass(frozen=True)
+class CardCertificate:
+    type: Named
+
+
 @dataclass
 class CataloguePage:
+    """One page of results. `total` is known only when the results fit on the pages seen so far:
+    counting every match of a common word would cost more than finding the page."""
+
     query: CatalogueQuery
     cards: list[ProductCard]
-    total: int
-    total_is_lower_bound: bool
     page: int
     page_size: int
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pages = max(1, -(-min(self.total, COUNT_LIMIT) // self.page_size))
+    has_next: bool
+    total: int | None
 
     @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def first_number(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_number(self) -> int:
+        return (self.page - 1) * self.page_size + len(self.cards)
+
+    @property
+    def offers_next(self) -> bool:
+        return self.has_next and self.page < max_page(self.page_size)
+
+    @property
+    def at_limit(self) -> bool:
+        """The last page offered, with more results behind it."""
+        return self.has_next and self.page >= max_page(self.page_size)
 
 
 def max_page(page_size: int) -> int:
@@ -60,30 +111,149 @@ def max_page(page_size: int) -> int:
 
 
 def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePage:
-    """Return one page of publicly listed products matching `query`, in its sort order."""
-    conditions = _conditions(query, today)
-    statement = (_with_supplier(select(Product))
-                 .where(*conditions).order_by(*_order(query))
-                 .limit(page_size).offset((query.page - 1) * page_size))
-    products = db.session.scalars(statement).unique().all()
-    if not products and query.page > 1:
+    """Return one page of publicly listed products matching `query`, in its sort order.
+
+    The work is proportional to the page, not to the number of matches, for the default orders
+    (newest; relevance with one search word): see models/search.py.
+    """
+    offset = (query.page - 1) * page_size
+    ids = _page_ids(query, today, offset, page_size + 1)
+    if not ids and query.page > 1:
         return _last_page(query, today, page_size)
-    if query.page == 1 and len(products) < page_size:
-        total = len(products)  # everything fits on the first page: no count needed
-    else:
-        counted = (select(Product.id).join(Product.company.of_type(Supplier)).where(*conditions)
-                   .limit(COUNT_LIMIT + 1))
-        total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
-    return CataloguePage(query=query, cards=cards_for(products, today), total=min(total, COUNT_LIMIT),
-                         total_is_lower_bound=total > COUNT_LIMIT, page=query.page, page_size=page_size)
+    has_next = len(ids) > page_size
+    ids = ids[:page_size]
+    total = offset + len(ids) if not has_next else None
+    return CataloguePage(query=query, cards=_cards(ids, today), page=query.page, page_size=page_size,
+                         has_next=has_next, total=total)
 
 
 def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
     """A page past the end shows the last page instead (a shared link outlived some products)."""
-    first = search(replace(query, page=1), today=today, page_size=page_size)
-    if first.pages == 1:
-        return first
-    return search(replace(query, page=first.pages), today=today, page_size=page_size)
+    found = len(_page_ids(replace(query, page=1), today, 0, (query.page - 1) * page_size))
+    last = max(1, -(-found // page_size))
+    return search(replace(query, page=last), today=today, page_size=page_size)
+
+
+def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> list[int]:
+    """Product ids of results offset..offset+limit, in the query's order."""
+    if query.q and not query.words:
+        return []  # only punctuation: nothing can match
+    words = query.words
+    drive = _driving_gram(words)
+    base = select(Posting.c.product_id).where(Posting.c.gram == drive, *_filters(query, today),
+                                              *_word_conditions(words, drive))
+    if query.sort == "relevance" and len(words) == 1:
+        in_name = _in_name(words[0], drive)
+        wanted = offset + limit
+        first = _ids(base.where(in_name).order_by(Posting.c.product_id.desc()).limit(wanted))
+        if len(first) >= wanted:
+            return first[offset:wanted]
+        rest = _ids(base.where(~in_name).order_by(Posting.c.product_id.desc())
+                    .offset(max(0, offset - len(first))).limit(wanted - max(offset, len(first))))
+        return first[offset:] + rest
+    order = _order(query)
+    if order is None:
+        return _ids(base.order_by(Posting.c.product_id.desc()).offset(offset).limit(limit))
+    # Other orders need every match (they read the product row): slower for common words.
+    return _ids(base.join(Product, Product.id == Posting.c.product_id).order_by(*order)
+                .offset(offset).limit(limit))
+
+
+def _ids(statement) -> list[int]:
+    return list(db.session.scalars(statement))
+
+
+def _driving_gram(words: list[str]) -> str:
+    """The posting list walked: one bigram of the first word that has one, else every product's."""
+    for word in words:
+        if len(word) >= 2:
+            return min(bigrams(word))
+    return ALL_PRODUCTS_GRAM
+
+
+def _filters(query: CatalogueQuery, today: date) -> list:
+    """Listed today, and the visitor's filters, all on the posting row (exact checks only where needed)."""
+    conditions = [Posting.c.listed_from <= today, Posting.c.listed_until >= today,
+                  or_(Posting.c.window_exact, _has_valid_certificate(today))]
+    if query.category:
+        conditions.append(Posting.c.category == query.category)
+    if query.region:
+        conditions.append(Posting.c.region == query.region)
+    if query.startup:
+        conditions.append(Posting.c.founded_on >= startup_founded_after(today))
+    if query.first_timer:
+        conditions.append(Posting.c.first_timer)
+    if query.cert_type:
+        conditions.append(Posting.c.cert_codes.like(f"%{_escape_like(cert_code_token(query.cert_type))}%",
+                                                    escape="\\"))
+        conditions.append(_has_valid_certificate(today, query.cert_type))
+    return conditions
+
+
+def _has_valid_certificate(today: date, type_code: str | None = None):
+    """The posting's product has a certificate valid today (of this type): checked row by row, so it is
+    only used where the posting's own columns cannot decide."""
+    statement = (select(1).select_from(product_certificates)
+                 .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
+                 .where(product_certificates.c.product_id == Posting.c.product_id, _valid_on(today)))
+    if type_code:
+        statement = statement.join(CertificateType, CertificateType.id == Certificate.type_id).where(
+            CertificateType.code == type_code)
+    return exists(statement)
+
+
+def _word_conditions(words: list[str], drive: str) -> list:
+    """Every other bigram must be posted for the product too; LIKE confirms words that are not one bigram."""
+    conditions = []
+    for gram in sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []:
+        conditions.append(exists(select(1).select_from(OtherPosting).where(
+            OtherPosting.c.gram == gram, OtherPosting.c.product_id == Posting.c.product_id)))
+    # A two-character word is its own bigram, so the index match is already exact.
+    likes = [Product.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words if len(w) != 2]
+    if likes:
+        conditions.append(exists(select(1).where(Product.id == Posting.c.product_id, *likes).correlate(Posting)))
+    return conditions
+
+
+def _in_name(word: str, drive: str):
+    """The word occurs in the product's name (for relevance); the posting's in_name flag decides a two-letter
+    word and narrows the others before the name itself is read."""
+    if len(word) == 2:
+        return Posting.c.in_name
+    pattern = f"%{_escape_like(word)}%"
+    in_name = exists(select(1).where(Product.id == Posting.c.product_id, or_(
+        Product.name_ko.like(pattern, escape="\\"), func.lower(Product.name_en).like(pattern, escape="\\")))
+        .correlate(Posting))
+    return and_(Posting.c.in_name, in_name) if drive != ALL_PRODUCTS_GRAM else in_name
+
+
+def _cards(ids: list[int], today: date) -> list[ProductCard]:
+    """Card data for the page in one query: product, supplier and the types of certificates valid today."""
+    if not ids:
+        return []
+    valid = aliased(Certificate, name="valid_certificate")
+    rows = db.session.execute(
+        select(Product.id, Product.name_ko, Product.name_en, Product.unit_price_krw, Product.unit,
+               Company.id, Company.name_ko, Company.name_en, Company.founded_on, Company.public_supply_count,
+               CertificateType.id, CertificateType.name_ko, CertificateType.name_en)
+        .join(Company, Company.id == Product.company_id)
+        .outerjoin(product_certificates, product_certificates.c.product_id == Product.id)
+        .outerjoin(valid, and_(valid.id == product_certificates.c.certificate_id, valid.status == "verified",
+                               valid.issued_on <= today, valid.expires_on >= today))
+        .outerjoin(CertificateType, CertificateType.id == valid.type_id)
+        .where(Product.id.in_(ids))
+        .order_by(Product.id, valid.expires_on.desc(), valid.id))
+    cards: dict[int, ProductCard] = {}
+    for (pid, name_ko, name_en, price, unit, cid, c_ko, c_en, founded_on, supply_count,
+         tid, t_ko, t_en) in rows:
+        card = cards.get(pid)
+        if card is None:
+            product = CardProduct(pid, name_ko, name_en, price, unit, Named(cid, c_ko, c_en))
+            card = cards[pid] = ProductCard(product, [], is_startup(founded_on, today),
+                                            is_first_timer(supply_count))
+        if tid is not None:
+            card.certificates.append(CardCertificate(Named(tid, t_ko, t_en)))
+    return [cards[i] for i in ids if i in cards]
 
 
 def cards_for(products: list[Product], today: date) -> list[ProductCard]:
@@ -113,46 +283,8 @@ def _valid_on(today: date):
                 Certificate.expires_on >= today)
 
 
-def _conditions(query: CatalogueQuery, today: date) -> list:
-    conditions = [listed_condition(today)]
-    if query.category:
-        conditions.append(Product.category == query.category)
-    if query.region:
-        conditions.append(Supplier.region == query.region)
-    if query.startup:
-        conditions.append(Supplier.founded_on >= startup_founded_after(today))
-    if query.first_timer:
-        conditions.append(Supplier.public_supply_count == 0)
-    if query.cert_type:
-        conditions.append(exists(
-            select(1).select_from(product_certificates)
-            .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-            .join(CertificateType, CertificateType.id == Certificate.type_id)
-            .where(product_certificates.c.product_id == Product.id, CertificateType.code == query.cert_type,
-                   _valid_on(today))))
-    if query.q and not query.words:
-        conditions.append(false())  # only punctuation: nothing can match
-    conditions.extend(_word_conditions(query.words))
-    return conditions
-
-
-def _word_conditions(words: list[str]) -> list:
-    """Candidates from the bigram index (all bigrams of all words), confirmed by LIKE per word."""
-    grams = sorted(set().union(*(bigrams(w) for w in words))) if words else []
-    conditions = []
-    if len(grams) == 1:
-        conditions.append(Product.id.in_(select(SearchGram.product_id).where(SearchGram.gram == grams[0])))
-    elif grams:
-        conditions.append(Product.id.in_(
-            select(SearchGram.product_id).where(SearchGram.gram.in_(grams))
-            .group_by(SearchGram.product_id).having(func.count() == len(grams))))
-    # A two-character word is its own bigram, so the index match is already exact.
-    conditions.extend(Product.search_text.like(f"%{_escape_like(w)}%", escape="\\")
-                      for w in words if len(w) != 2)
-    return conditions
-
-
-def _order(query: CatalogueQuery) -> list:
+def _order(query: CatalogueQuery) -> list | None:
+    """ORDER BY for orders that read the product row; None for newest first (the postings' own order)."""
     if query.sort == "price_asc":
         return [Product.unit_price_krw.asc(), Product.id.desc()]
     if query.sort == "price_desc":
@@ -165,7 +297,7 @@ def _order(query: CatalogueQuery) -> list:
                              func.lower(Product.name_en).like(f"%{_escape_like(w)}%", escape="\\")), 1),
                         else_=0) for w in query.words]
         return [sum(in_name[1:], in_name[0]).desc(), Product.id.desc()]
-    return [Product.id.desc()]  # newest: ids are assigned in creation order
+    return None  # newest: ids are assigned in creation order
 
 
 def _escape_like(word: str) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 11:18:16.540091
+Create Date: 2026-11-23 11:55:47.932991
 
 """
 from alembic import op
@@ -363,6 +363,15 @@ def upgrade():
     op.create_table('search_grams',
     sa.Column('gram', sa.String(length=2), nullable=False),
     sa.Column('product_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('in_name', sa.Boolean(), nullable=False),
+    sa.Column('listed_from', marketplace.models.search.DayNumber(), nullable=True),
+    sa.Column('listed_until', marketplace.models.search.DayNumber(), nullable=True),
+    sa.Column('window_exact', sa.Boolean(), nullable=False),
+    sa.Column('cert_codes', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('region', sa.String(length=20), nullable=False),
+    sa.Column('founded_on', marketplace.models.search.DayNumber(), nullable=False),
+    sa.Column('first_timer', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_search_grams_product_id_products'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('gram', 'product_id', name=op.f('pk_search_grams')),
     sqlite_with_rowid=False

@@ -92,17 +92,35 @@ def test_relevance_puts_name_matches_before_description_matches(client, make):
     assert page.index("수위 센서") < page.index("펌프 제어기")
 
 
-def test_results_are_paginated_with_a_count(app, client, make):
+def test_results_are_paginated_with_next_and_previous_links_and_the_count_once_known(app, client, make):
     app.config["CATALOGUE_PAGE_SIZE"] = 2
     company = make.company()
     certificate = make.certificate(company)
     for n in range(5):
         searchable_product(make, company, name_ko=f"페이지 제품 {n}", certificates=[certificate])
     first, third = names(client, "?sort=name"), names(client, "?sort=name&page=3")
-    assert "제품 5개" in first and "페이지 제품 0" in first and "페이지 제품 2" not in first
-    assert "페이지 제품 4" in third and "페이지 제품 0" not in third
-    assert 'href="/products?sort=name&amp;page=2"' in first
-    assert "페이지 제품 4" in names(client, "?sort=name&page=999")  # clamped to the last page offered
+    # Counting every match of a common word costs more than the page: the first page shows its range.
+    assert "제품 1–2번째" in first and "페이지 제품 0" in first and "페이지 제품 2" not in first
+    assert 'href="/products?sort=name&amp;page=2" rel="next"' in first and 'rel="prev"' not in first
+    # The last page knows the whole count, and offers no next page.
+    assert "제품 5개" in third and "페이지 제품 4" in third and "페이지 제품 0" not in third
+    assert 'href="/products?sort=name&amp;page=2" rel="prev"' in third and 'rel="next"' not in third
+    assert "페이지 제품 4" in names(client, "?sort=name&page=999")  # past the end: the last page
+    assert "제품 5개" in names(client, "?sort=name&page=4")
+
+
+def test_pages_walk_name_matches_then_other_matches_without_repeating_a_product(app, client, make):
+    app.config["CATALOGUE_PAGE_SIZE"] = 2
+    company = make.company()
+    certificate = make.certificate(company)
+    for n in range(3):
+        searchable_product(make, company, name_ko=f"이름 로봇 {n}", certificates=[certificate])
+        searchable_product(make, company, name_ko=f"설명만 {n}", description="로봇 부품",
+                           certificates=[certificate])
+    pages = [names(client, f"?q=로봇&page={n}") for n in (1, 2, 3)]
+    candidates = [f"이름 로봇 {n}" for n in range(3)] + [f"설명만 {n}" for n in range(3)]
+    shown = [sorted((name for name in candidates if name in page), key=page.index) for page in pages]
+    assert shown == [["이름 로봇 2", "이름 로봇 1"], ["이름 로봇 0", "설명만 2"], ["설명만 1", "설명만 0"]]
 
 
 @pytest.mark.parametrize("case", ["draft", "delisted", "expired", "pending_certificate", "pending_company",

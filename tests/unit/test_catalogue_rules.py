@@ -53,3 +53,36 @@ def test_unknown_filter_values_are_ignored_and_the_page_is_clamped():
 def test_a_page_that_is_not_a_number_means_the_first_page():
     assert parse_catalogue_query({"page": "abc"}, **VOCAB).page == 1
     assert parse_catalogue_query({"page": "-3"}, **VOCAB).page == 1
+
+
+def _cert(status, start, end, code="EPC"):
+    from marketplace.domain.catalogue import ListingCertificate
+
+    return ListingCertificate(status, date(2024, *start), date(2024, *end), code)
+
+
+def test_the_listing_window_spans_the_verified_certificates_and_names_their_types():
+    from marketplace.domain.catalogue import listing_window
+
+    window = listing_window("listed", "approved", [_cert("verified", (1, 1), (6, 30)),
+                                                   _cert("verified", (7, 1), (12, 31), "NEP"),
+                                                   _cert("revoked", (1, 1), (12, 31), "GS")])
+    assert (window.listed_from, window.listed_until, window.exact) == (date(2024, 1, 1), date(2024, 12, 31), True)
+    assert window.cert_codes == "|EPC|NEP|"
+
+
+def test_a_gap_between_certificates_makes_the_window_inexact():
+    from marketplace.domain.catalogue import listing_window
+
+    window = listing_window("listed", "approved", [_cert("verified", (1, 1), (3, 31)),
+                                                   _cert("verified", (5, 1), (12, 31))])
+    assert not window.exact
+
+
+def test_drafts_unapproved_companies_and_unverified_certificates_have_no_window():
+    from marketplace.domain.catalogue import listing_window
+
+    verified = [_cert("verified", (1, 1), (12, 31))]
+    assert listing_window("draft", "approved", verified).listed_from is None
+    assert listing_window("listed", "pending", verified).listed_from is None
+    assert listing_window("listed", "approved", [_cert("pending", (1, 1), (12, 31))]).listed_from is None
