@@ -17,7 +17,7 @@ from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"supplier": "supplier.dashboard", "buyer": "public.index", "ministry": "ministry.dashboard"}
+HOME_BY_ROLE = {"supplier": "supplier.dashboard", "buyer": "buyer.dashboard", "ministry": "ministry.dashboard"}
 
 
 def home_url(user) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.passwords import check_password_policy
 from ..extensions import db
@@ -61,6 +62,7 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     max_failures failures in a row the account is locked for lock_minutes; the message does not
     tell whether the e-mail exists.
     """
+    begin_write()  # a login always writes (counter or last_login_at): take SQLite's lock up front
     user = find_user_by_email(email)
     now = utcnow()
     if user is None or not user.active or user.password_hash is None:
