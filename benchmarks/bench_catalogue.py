@@ -147,7 +147,8 @@ def prepare_sqlite() -> tuple[str, dict]:
 
 def _schema_matches(url: str) -> bool:
     """Every table and column of the models exists in the kept database."""
-    from sqlalchemy import create_engine, inspect
+    from catalogue_data import COMPANIES, PRODUCTS_PER_COMPANY
+    from sqlalchemy import create_engine, inspect, text
 
     from marketplace.extensions import db
 
@@ -155,8 +156,12 @@ def _schema_matches(url: str) -> bool:
     try:
         found = inspect(engine)
         tables = set(found.get_table_names())
-        return all(name in tables and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
-                   for name, table in db.metadata.tables.items())
+        if not all(name in tables and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
+                   for name, table in db.metadata.tables.items()):
+            return False
+        with engine.connect() as conn:  # a load that failed half-way is not reused
+            browsable = conn.execute(text("SELECT count(*) FROM search_grams WHERE gram = '*'")).scalar()
+        return browsable == COMPANIES * PRODUCTS_PER_COMPANY
     finally:
         engine.dispose()
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from marketplace.domain.catalogue import ListingCertificate
 from marketplace.domain.reference import CERTIFICATE_TYPES, REGIONS
-from marketplace.models.search import DayNumber, SearchGram, posting_rows
+from marketplace.models.search import DayNumber, posting_rows
 from marketplace.services.products import build_search_text
 
 COMPANIES = 20_000
@@ -226,12 +226,14 @@ def load(engine) -> dict:
 
 
 def _copy(conn, table_name: str, rows: list[dict]) -> None:
+    from marketplace.extensions import db
+
     columns = list(rows[0])
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
         # COPY bypasses column types: store the postings' DayNumber dates as the integers they are.
-        days = {c.name for c in SearchGram.__table__.columns if isinstance(c.type, DayNumber)}
+        days = {c.name for c in db.metadata.tables[table_name].columns if isinstance(c.type, DayNumber)}
         for row in rows:
             copy.write_row([row[c].toordinal() if c in days and row[c] is not None else row[c]
                             for c in columns])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..auth.views import _safe_next
 from ..domain.catalogue import SORTS, is_first_timer, is_startup, parse_catalogue_query
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
+from ..i18n import current_language, label
 from ..services import catalogue
 from ..services.products import seoul_today
 
@@ -37,8 +40,17 @@ def catalogue_page():
                                   cert_types={code for code, _ko, _en in cert_types},
                                   max_page=catalogue.max_page(page_size))
     result = catalogue.search(query, today=seoul_today(), page_size=page_size)
-    return render_template("public/catalogue.html", result=result, query=query, cert_types=cert_types,
-                           categories=CATEGORIES, regions=REGIONS, sorts=SORTS)
+    language = current_language()
+    return render_template("public/catalogue.html", result=result, query=query, options=_options(language),
+                           cert_types=[(code, en if language == "en" and en else ko) for code, ko, en in cert_types])
+
+
+@lru_cache(maxsize=8)
+def _options(language: str) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) of the fixed filter vocabularies, translated once per language per process: the
+    catalogue is the busiest page, and translating fifty option labels cost more than its queries."""
+    return {name: [(code, label(vocabulary, code)) for code in vocabulary]
+            for name, vocabulary in (("categories", CATEGORIES), ("regions", REGIONS), ("sorts", SORTS))}
 
 
 @bp.get("/products/<int:product_id>")

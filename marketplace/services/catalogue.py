@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..domain.catalogue import (
@@ -140,27 +141,35 @@ def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> li
         return []  # only punctuation: nothing can match
     words = query.words
     drive = _driving_gram(words)
-    base = select(Posting.c.product_id).where(Posting.c.gram == drive, *_filters(query, today),
-                                              *_word_conditions(words, drive))
+    others = sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []
+    likes = [w for w in words if len(w) != 2]  # a two-character word is its own bigram: the index is exact
+    params = {"today": today, "day": today, "gram": drive, "limit": limit, "offset": offset,
+              **{f"g{i}": g for i, g in enumerate(others)},
+              **{f"w{i}": _contains(w) for i, w in enumerate(likes)},
+              **{f"r{i}": _contains(w) for i, w in enumerate(words)},
+              "category": query.category, "region": query.region,
+              "founded_after": startup_founded_after(today),
+              "cert_codes": _contains(cert_code_token(query.cert_type)), "cert_type": query.cert_type}
+    shape = dict(browse=drive == ALL_PRODUCTS_GRAM, others=len(others), likes=len(likes),
+                 category=bool(query.category), region=bool(query.region), startup=query.startup,
+                 first_timer=query.first_timer, cert_type=bool(query.cert_type))
     if query.sort == "relevance" and len(words) == 1:
-        in_name = _in_name(words[0], drive)
+        # Name matches first, then the rest, each newest first: two walks that stop after the page.
+        in_name = "gram" if len(words[0]) == 2 else "like"
         wanted = offset + limit
-        first = _ids(base.where(in_name).order_by(Posting.c.product_id.desc()).limit(wanted))
+        first = _ids(_statement(**shape, order="newest", in_name=in_name),
+                     {**params, "limit": wanted, "offset": 0})
         if len(first) >= wanted:
             return first[offset:wanted]
-        rest = _ids(base.where(~in_name).order_by(Posting.c.product_id.desc())
-                    .offset(max(0, offset - len(first))).limit(wanted - max(offset, len(first))))
+        rest = _ids(_statement(**shape, order="newest", in_name="not_" + in_name),
+                    {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))})
         return first[offset:] + rest
-    order = _order(query)
-    if order is None:
-        return _ids(base.order_by(Posting.c.product_id.desc()).offset(offset).limit(limit))
-    # Other orders need every match (they read the product row): slower for common words.
-    return _ids(base.join(Product, Product.id == Posting.c.product_id).order_by(*order)
-                .offset(offset).limit(limit))
+    order = query.sort if query.sort != "relevance" or words else "newest"
+    return _ids(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)
 
 
-def _ids(statement) -> list[int]:
-    return list(db.session.scalars(statement))
+def _ids(statement, params: dict) -> list[int]:
+    return list(db.session.scalars(statement, params))
 
 
 def _driving_gram(words: list[str]) -> str:
@@ -171,81 +180,100 @@ def _driving_gram(words: list[str]) -> str:
     return ALL_PRODUCTS_GRAM
 
 
-def _filters(query: CatalogueQuery, today: date) -> list:
-    """Listed today, and the visitor's filters, all on the posting row (exact checks only where needed)."""
-    conditions = [Posting.c.listed_from <= today, Posting.c.listed_until >= today,
-                  or_(Posting.c.window_exact, _has_valid_certificate(today))]
-    if query.category:
-        conditions.append(Posting.c.category == query.category)
-    if query.region:
-        conditions.append(Posting.c.region == query.region)
-    if query.startup:
-        conditions.append(Posting.c.founded_on >= startup_founded_after(today))
-    if query.first_timer:
+def _contains(text: str) -> str:
+    return f"%{_escape_like(text)}%"
+
+
+@lru_cache(maxsize=512)
+def _statement(*, browse: bool, others: int, likes: int, category: bool, region: bool, startup: bool,
+               first_timer: bool, cert_type: bool, order: str, in_name: str = "", words: int = 0):
+    """The SELECT for one shape of query, built once per process; values come as bound parameters.
+
+    Walks the postings of :gram in the (gram, product_id) key; every filter reads the posting row, except
+    the certificate checks that the row cannot decide (a gap between certificates, a certificate type).
+    """
+    today = bindparam("day", type_=Posting.c.listed_from.type)  # "today" is the certificates' (a Date)
+    conditions = [Posting.c.gram == bindparam("gram"), Posting.c.listed_from <= today,
+                  Posting.c.listed_until >= today, or_(Posting.c.window_exact, _has_valid_certificate())]
+    if category:
+        conditions.append(Posting.c.category == bindparam("category"))
+    if region:
+        conditions.append(Posting.c.region == bindparam("region"))
+    if startup:
+        conditions.append(Posting.c.founded_on >= bindparam("founded_after", type_=Posting.c.founded_on.type))
+    if first_timer:
         conditions.append(Posting.c.first_timer)
-    if query.cert_type:
-        conditions.append(Posting.c.cert_codes.like(f"%{_escape_like(cert_code_token(query.cert_type))}%",
-                                                    escape="\\"))
-        conditions.append(_has_valid_certificate(today, query.cert_type))
-    return conditions
+    if cert_type:
+        conditions.append(Posting.c.cert_codes.like(bindparam("cert_codes"), escape="\\"))
+        conditions.append(_has_valid_certificate(bindparam("cert_type")))
+    for i in range(others):  # every other bigram of the words is posted for the product too
+        conditions.append(exists(select(1).select_from(OtherPosting).where(
+            OtherPosting.c.gram == bindparam(f"g{i}"), OtherPosting.c.product_id == Posting.c.product_id)))
+    if likes:  # LIKE confirms the words longer than one bigram, on the rows reached only
+        conditions.append(exists(select(1).where(
+            Product.id == Posting.c.product_id,
+            *(Product.search_text.like(bindparam(f"w{i}"), escape="\\") for i in range(likes)))
+            .correlate(Posting)))
+    if in_name:
+        conditions.append(_in_name(in_name.removeprefix("not_"), browse, negate=in_name.startswith("not_")))
+    statement = select(Posting.c.product_id).where(*conditions)
+    if order == "newest":
+        statement = statement.order_by(Posting.c.product_id.desc())
+    else:  # other orders read the product row of every match: slower for common words
+        statement = statement.join(Product, Product.id == Posting.c.product_id).order_by(*_order(order, words))
+    return statement.offset(bindparam("offset")).limit(bindparam("limit"))
 
 
-def _has_valid_certificate(today: date, type_code: str | None = None):
+def _has_valid_certificate(type_code=None):
     """The posting's product has a certificate valid today (of this type): checked row by row, so it is
     only used where the posting's own columns cannot decide."""
     statement = (select(1).select_from(product_certificates)
                  .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-                 .where(product_certificates.c.product_id == Posting.c.product_id, _valid_on(today)))
-    if type_code:
+                 .where(product_certificates.c.product_id == Posting.c.product_id,
+                        _valid_on(bindparam("today", type_=Certificate.issued_on.type))))
+    if type_code is not None:
         statement = statement.join(CertificateType, CertificateType.id == Certificate.type_id).where(
             CertificateType.code == type_code)
     return exists(statement)
 
 
-def _word_conditions(words: list[str], drive: str) -> list:
-    """Every other bigram must be posted for the product too; LIKE confirms words that are not one bigram."""
-    conditions = []
-    for gram in sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []:
-        conditions.append(exists(select(1).select_from(OtherPosting).where(
-            OtherPosting.c.gram == gram, OtherPosting.c.product_id == Posting.c.product_id)))
-    # A two-character word is its own bigram, so the index match is already exact.
-    likes = [Product.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words if len(w) != 2]
-    if likes:
-        conditions.append(exists(select(1).where(Product.id == Posting.c.product_id, *likes).correlate(Posting)))
-    return conditions
+def _in_name(kind: str, browse: bool, *, negate: bool):
+    """The (single) search word occurs in the product's name, for relevance. The posting's in_name flag
+    decides a two-letter word and narrows the others before the name itself is read."""
+    if kind == "gram":
+        condition = Posting.c.in_name
+    else:
+        pattern = bindparam("r0")
+        condition = exists(select(1).where(Product.id == Posting.c.product_id, or_(
+            Product.name_ko.like(pattern, escape="\\"), func.lower(Product.name_en).like(pattern, escape="\\")))
+            .correlate(Posting))
+        if not browse:
+            condition = and_(Posting.c.in_name, condition)
+    return ~condition if negate else condition
 
 
-def _in_name(word: str, drive: str):
-    """The word occurs in the product's name (for relevance); the posting's in_name flag decides a two-letter
-    word and narrows the others before the name itself is read."""
-    if len(word) == 2:
-        return Posting.c.in_name
-    pattern = f"%{_escape_like(word)}%"
-    in_name = exists(select(1).where(Product.id == Posting.c.product_id, or_(
-        Product.name_ko.like(pattern, escape="\\"), func.lower(Product.name_en).like(pattern, escape="\\")))
-        .correlate(Posting))
-    return and_(Posting.c.in_name, in_name) if drive != ALL_PRODUCTS_GRAM else in_name
+_valid_certificate = aliased(Certificate, name="valid_certificate")
+_CARDS = (
+    select(Product.id, Product.name_ko, Product.name_en, Product.unit_price_krw, Product.unit,
+           Company.id, Company.name_ko, Company.name_en, Company.founded_on, Company.public_supply_count,
+           CertificateType.id, CertificateType.name_ko, CertificateType.name_en)
+    .join(Company, Company.id == Product.company_id)
+    .outerjoin(product_certificates, product_certificates.c.product_id == Product.id)
+    .outerjoin(_valid_certificate, and_(
+        _valid_certificate.id == product_certificates.c.certificate_id, _valid_certificate.status == "verified",
+        _valid_certificate.issued_on <= bindparam("today"), _valid_certificate.expires_on >= bindparam("today")))
+    .outerjoin(CertificateType, CertificateType.id == _valid_certificate.type_id)
+    .where(Product.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Product.id, _valid_certificate.expires_on.desc(), _valid_certificate.id))
 
 
 def _cards(ids: list[int], today: date) -> list[ProductCard]:
     """Card data for the page in one query: product, supplier and the types of certificates valid today."""
     if not ids:
         return []
-    valid = aliased(Certificate, name="valid_certificate")
-    rows = db.session.execute(
-        select(Product.id, Product.name_ko, Product.name_en, Product.unit_price_krw, Product.unit,
-               Company.id, Company.name_ko, Company.name_en, Company.founded_on, Company.public_supply_count,
-               CertificateType.id, CertificateType.name_ko, CertificateType.name_en)
-        .join(Company, Company.id == Product.company_id)
-        .outerjoin(product_certificates, product_certificates.c.product_id == Product.id)
-        .outerjoin(valid, and_(valid.id == product_certificates.c.certificate_id, valid.status == "verified",
-                               valid.issued_on <= today, valid.expires_on >= today))
-        .outerjoin(CertificateType, CertificateType.id == valid.type_id)
-        .where(Product.id.in_(ids))
-        .order_by(Product.id, valid.expires_on.desc(), valid.id))
     cards: dict[int, ProductCard] = {}
     for (pid, name_ko, name_en, price, unit, cid, c_ko, c_en, founded_on, supply_count,
-         tid, t_ko, t_en) in rows:
+         tid, t_ko, t_en) in db.session.execute(_CARDS, {"ids": ids, "today": today}):
         card = cards.get(pid)
         if card is None:
             product = CardProduct(pid, name_ko, name_en, price, unit, Named(cid, c_ko, c_en))
@@ -283,21 +311,19 @@ def _valid_on(today: date):
                 Certificate.expires_on >= today)
 
 
-def _order(query: CatalogueQuery) -> list | None:
-    """ORDER BY for orders that read the product row; None for newest first (the postings' own order)."""
-    if query.sort == "price_asc":
+def _order(sort: str, words: int) -> list:
+    """ORDER BY for the orders that read the product row (newest is the postings' own order)."""
+    if sort == "price_asc":
         return [Product.unit_price_krw.asc(), Product.id.desc()]
-    if query.sort == "price_desc":
+    if sort == "price_desc":
         return [Product.unit_price_krw.desc(), Product.id.desc()]
-    if query.sort == "name":
+    if sort == "name":
         return [Product.name_ko.asc(), Product.id.asc()]
-    if query.sort == "relevance" and query.words:
-        # Words found in the product's own name rank it above matches in the description or supplier.
-        in_name = [case((or_(Product.name_ko.like(f"%{_escape_like(w)}%", escape="\\"),
-                             func.lower(Product.name_en).like(f"%{_escape_like(w)}%", escape="\\")), 1),
-                        else_=0) for w in query.words]
-        return [sum(in_name[1:], in_name[0]).desc(), Product.id.desc()]
-    return None  # newest: ids are assigned in creation order
+    # relevance with several words: words found in the product's own name rank it higher.
+    in_name = [case((or_(Product.name_ko.like(bindparam(f"r{i}"), escape="\\"),
+                         func.lower(Product.name_en).like(bindparam(f"r{i}"), escape="\\")), 1), else_=0)
+               for i in range(words)]
+    return [sum(in_name[1:], in_name[0]).desc(), Product.id.desc()]
 
 
 def _escape_like(word: str) -> str:
