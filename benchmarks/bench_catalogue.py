@@ -146,7 +146,7 @@ def prepare_sqlite() -> tuple[str, dict]:
 
 
 def _schema_matches(url: str) -> bool:
-    """Every table and column of the models exists in the kept database."""
+    """Every table, column and index of the models exists in the kept database, fully loaded."""
     from catalogue_data import COMPANIES, PRODUCTS_PER_COMPANY
     from sqlalchemy import create_engine, inspect, text
 
@@ -157,6 +157,7 @@ def _schema_matches(url: str) -> bool:
         found = inspect(engine)
         tables = set(found.get_table_names())
         if not all(name in tables and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
+                   and {i.name for i in table.indexes} <= {i["name"] for i in found.get_indexes(name)}
                    for name, table in db.metadata.tables.items()):
             return False
         with engine.connect() as conn:  # a load that failed half-way is not reused

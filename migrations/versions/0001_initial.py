@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 11:55:47.932991
+Create Date: 2026-11-23 12:04:59.505001
 
 """
 from alembic import op
@@ -378,6 +378,7 @@ def upgrade():
     )
     with op.batch_alter_table('search_grams', schema=None) as batch_op:
         batch_op.create_index('ix_search_grams_product_id', ['product_id'], unique=False)
+        batch_op.create_index('ix_search_grams_walk', ['gram', 'product_id'], unique=False, sqlite_where=sa.text('0'), postgresql_include=['in_name', 'listed_from', 'listed_until', 'window_exact', 'cert_codes', 'category', 'region', 'founded_on', 'first_timer'])
 
     op.create_table('allocations',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -530,6 +531,7 @@ def downgrade():
 
     op.drop_table('allocations')
     with op.batch_alter_table('search_grams', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_grams_walk', sqlite_where=sa.text('0'), postgresql_include=['in_name', 'listed_from', 'listed_until', 'window_exact', 'cert_codes', 'category', 'region', 'founded_on', 'first_timer'])
         batch_op.drop_index('ix_search_grams_product_id')
 
     op.drop_table('search_grams')
