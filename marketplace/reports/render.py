@@ -138,9 +138,11 @@ _pool: RenderPool | None = None
 def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True) -> bytes:
     """Render a complete HTML document to PDF.
 
-    pooled=True (reports: seconds, hundreds of MB) renders in the pool, with its timeout and recycling;
-    pooled=False (certificates: ~0.1 s, small) renders here, saving the pool's ~0.1 s of IPC per
-    document (benchmarks/results/pdf.json). REPORTS_RENDER_IN_PROCESS=True renders everything here.
+    pooled=True (reports: up to a minute, ~300 MB resident) renders in the pool, whose timeout answers
+    before gunicorn's and whose recycling bounds memory; pooled=False (certificates: ~0.1 s, small)
+    renders here: the pool's hand-off was within the noise of a 0.1 s render in one run and doubled it
+    in another (benchmarks/results/pdf.json), and a certificate needs no timeout.
+    REPORTS_RENDER_IN_PROCESS=True renders everything here (tests, single-process tools).
     """
     global _pool
     config = config or {}
