@@ -99,3 +99,15 @@ def test_deleting_a_product_removes_its_postings(client, make):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(SearchGram).where(
         SearchGram.product_id == product_id)) == 0
+
+
+def test_a_result_card_shows_names_price_and_badges_in_the_visitors_language(client, make):
+    company = make.company(name_ko="카드기업", name_en="Card Co", public_supply_count=0)
+    product = searchable_product(make, company, name_ko="카드 센서", name_en="Card sensor", unit_price_krw=1_500_000,
+                                 certificates=[make.certificate(company, type_code="NEP")])
+    korean = client.get("/products?q=센서", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    english = client.get("/products?q=sensor", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "카드 센서" in korean and "카드기업" in korean and "1,500,000원" in korean
+    assert f'href="/products/{product.id}"' in korean and f'href="/suppliers/{company.id}"' in korean
+    assert "Card sensor" in english and "Card Co" in english and "KRW 1,500,000" in english
+    assert "First-timer" in english and "Startup" in english  # founded 2020 by the builder
