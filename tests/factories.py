@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.models import Certificate, CertificateType, Company, Institution, Product, User
 
 DEFAULT_PASSWORD = "correct-horse-battery"
-DEFAULT_HASH = generate_password_hash(DEFAULT_PASSWORD)
+DEFAULT_HASH = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")  # fast to check in tests
 _seq = itertools.count(1)
 
 
