@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
@@ -23,6 +24,17 @@ def select_locale() -> str:
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_url(language: str) -> str:
+    """This page in another language: ?lang= is remembered by select_locale().
+
+    A plain link rather than a form, so anonymous pages carry no CSRF token and set no cookie
+    until someone actually switches language.
+    """
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return request.path + "?" + urlencode(args, doseq=True)
 
 
 def current_language() -> str:
@@ -72,4 +84,4 @@ def domain_message(error) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
-    app.jinja_env.globals.update(label=label, current_language=current_language)
+    app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)

@@ -79,3 +79,15 @@ def test_an_unexpected_error_shows_a_500_page_without_details(app, client):
         del ACCESS["boom"]
     assert response.status_code == 500
     assert b"Something went wrong" in response.data and b"secret internals" not in response.data
+
+
+def test_the_language_link_keeps_the_page_and_its_query_and_sticks(client):
+    page = client.get("/products?q=%EC%84%BC%EC%84%9C", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert 'href="/products?q=%EC%84%BC%EC%84%9C&amp;lang=en"' in page
+    client.get("/products?q=%EC%84%BC%EC%84%9C&lang=en")
+    assert b'<html lang="en">' in client.get("/", headers={"Accept-Language": "ko"}).data
+
+
+def test_an_anonymous_page_sets_no_cookie(app):
+    response = app.test_client(use_cookies=False).get("/products")
+    assert "Set-Cookie" not in response.headers
