@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..services.audit import record_event
 from .data import canonical_json, sha256_hex, supplier_tier
-from .render import render_pdf
+from .render import CERTIFICATE_CSS, render_pdf
 
 LEGAL_BASIS = ("SME Product Purchase Promotion Act, art. 14(3)",
                "SME Product Purchase Promotion Act, art. 14-2")
@@ -61,6 +61,7 @@ def load_order(order_id: int) -> Order | None:
         joinedload(Order.institution), joinedload(Order.mou), joinedload(Order.buyer),
         joinedload(Order.product).joinedload(Product.company),
         joinedload(Order.certificate).joinedload(Certificate.type),
+        joinedload(Order.certificate).joinedload(Certificate.file),
         joinedload(Order.allocation).joinedload(Allocation.application).joinedload(Application.round)
         .joinedload(Round.draw),
         joinedload(Order.relief_certificate)))
@@ -79,6 +80,10 @@ def _trail(order: Order) -> list[dict]:
               .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(TRAIL_LIMIT))
     return [{"at": e.created_at.isoformat(), "action": e.action, "role": e.actor_role,
              "object": e.object_type} for e in reversed(list(db.session.scalars(newest)))]
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def certificate_facts(order: Order, serial: str, issued_at: datetime) -> dict:
@@ -120,6 +125,10 @@ def certificate_facts(order: Order, serial: str, issued_at: datetime) -> dict:
                   "quantity": order.quantity, "unit": product.unit, "unit_price_krw": order.unit_price_krw,
                   "amount_krw": order.amount_krw, "contract_method": order.contract_method},
         "declaration": {"no_private_interest": bool(order.no_private_interest), "by": order.buyer.name},
+        "approvals": {"company_approved_at": _iso(company.decided_at),
+                      "certificate_verified_at": _iso(certificate.decided_at),
+                      "delivered_on": _iso(order.delivered_on), "inspected_on": _iso(order.inspected_on)},
+        "evidence": {"certificate_file_sha256": certificate.file.sha256 if certificate.file else None},
         "audit_trail": _trail(order),
     }
 
@@ -171,7 +180,8 @@ def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditR
         facts = certificate_facts(order, serial, issued_at)
         facts_json = canonical_json(facts)
         facts_sha256 = sha256_hex(facts_json)
-        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False)
+        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
+                         stylesheet=CERTIFICATE_CSS)
         certificate = AuditReliefCertificate(
             order_id=order.id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
             facts_sha256=facts_sha256, pdf=pdf, pdf_sha256=sha256_hex(pdf), status="valid")

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 STATIC = (ROOT / "static").resolve()
 PRINT_CSS = STATIC / "css" / "report.css"
+CERTIFICATE_CSS = STATIC / "css" / "certificate.css"  # one page, few rules: see the file's header
 FONT_FAMILY = '"NanumGothic", "Noto Sans CJK KR", sans-serif'
 
 
@@ -65,32 +66,38 @@ def _fetcher():
 
 
 class _Renderer:
-    """Per-process WeasyPrint state: the font configuration, the fetcher and the parsed print CSS."""
+    """Per-process WeasyPrint state: one font configuration, the fetcher and each print CSS parsed once."""
 
     def __init__(self):
-        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
         self.fetcher = _fetcher()
-        self.css = CSS(filename=str(PRINT_CSS), url_fetcher=self.fetcher, font_config=self.font_config)
+        self._css: dict[Path, object] = {}
 
-    def pdf(self, html: str) -> bytes:
+    def stylesheet(self, path: Path):
+        if path not in self._css:
+            from weasyprint import CSS
+
+            self._css[path] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._css[path]
+
+    def pdf(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[self.css], font_config=self.font_config)
+        return document.write_pdf(stylesheets=[self.stylesheet(stylesheet)], font_config=self.font_config)
 
 
 _local: _Renderer | None = None
 
 
-def render_in_process(html: str) -> bytes:
-    """Render `html` to PDF bytes in this process, reusing the process's renderer."""
+def render_in_process(html: str, stylesheet: Path = PRINT_CSS) -> bytes:
+    """Render `html` to PDF bytes in this process, reusing the process's renderer and parsed CSS."""
     global _local
     if _local is None:
         _local = _Renderer()
-    return _local.pdf(html)
+    return _local.pdf(html, stylesheet)
 
 
 class RenderPool:
@@ -110,8 +117,8 @@ class RenderPool:
                     max_tasks_per_child=self.tasks_per_child)
             return self._executor
 
-    def render(self, html: str) -> bytes:
-        future = self._get().submit(render_in_process, html)
+    def render(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:
+        future = self._get().submit(render_in_process, html, stylesheet)
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout as error:
@@ -135,7 +142,8 @@ class RenderPool:
 _pool: RenderPool | None = None
 
 
-def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True) -> bytes:
+def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True,
+               stylesheet: Path = PRINT_CSS) -> bytes:
     """Render a complete HTML document to PDF.
 
     pooled=True (reports: up to a minute, ~300 MB resident) renders in the pool, whose timeout answers
@@ -143,13 +151,14 @@ def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True) ->
     renders here: the pool's hand-off was within the noise of a 0.1 s render in one run and doubled it
     in another (benchmarks/results/pdf.json), and a certificate needs no timeout.
     REPORTS_RENDER_IN_PROCESS=True renders everything here (tests, single-process tools).
+    `stylesheet` is the print CSS (report.css, or certificate.css for the one-page certificate).
     """
     global _pool
     config = config or {}
     if not pooled or config.get("REPORTS_RENDER_IN_PROCESS", False):
-        return render_in_process(html)
+        return render_in_process(html, stylesheet)
     if _pool is None:
         _pool = RenderPool(workers=int(config.get("REPORTS_RENDER_WORKERS", 1)),
                            tasks_per_child=int(config.get("REPORTS_TASKS_PER_CHILD", 20)),
                            timeout=float(config.get("REPORTS_RENDER_TIMEOUT", 90)))
-    return _pool.render(html)
+    return _pool.render(html, stylesheet)
