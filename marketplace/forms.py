@@ -5,10 +5,16 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
 from .i18n import domain_message
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options; WTForms 3.3 deprecates tuples (3.4 removes them)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def rerender(template: str, status: int = 400, **context):

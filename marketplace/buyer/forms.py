@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..domain.money import MAX_KRW
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
-from ..forms import KRW
+from ..forms import KRW, choices
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
@@ -76,7 +76,7 @@ class DeliverForm(FlaskForm):
 class InspectForm(FlaskForm):
     result = RadioField(
         _l("Inspection result"),
-        choices=[("accepted", _l("Accepted")), ("rejected", _l("Rejected"))],
+        choices=choices([("accepted", _l("Accepted")), ("rejected", _l("Rejected"))]),
         validators=[InputRequired(_l("Choose whether the goods were accepted or rejected."))],
     )
     note = TextAreaField(_l("Inspection note"), validators=[Length(max=MAX_TEXT)])
@@ -90,7 +90,7 @@ class CancelForm(FlaskForm):
     )
 
 
-SCORE_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
+SCORE_CHOICES = choices((str(n), str(n)) for n in range(5, 0, -1))
 
 
 def _score(label):
@@ -107,7 +107,7 @@ class EvaluationForm(FlaskForm):
     overall = _score(_l("Overall"))
     would_buy_again = RadioField(
         _l("Would you buy it again?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
         validators=[InputRequired(_l("Say whether you would buy it again."))],
     )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)])

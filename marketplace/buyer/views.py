@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..domain.orders import SCORE_FIELDS, PlacementRefused
 from ..domain.reference import CONTRACT_METHODS
-from ..forms import attach_error, rerender
+from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
 from ..services import orders, quota
 from ..services.orders import OrderNotFound, PurchaseInput
@@ -53,8 +53,8 @@ def selected_products():
 
 def _purchase_form(allocation, mous) -> PurchaseForm:
     form = PurchaseForm()
-    form.mou_id.choices = [(m.id, f"{m.number}") for m in mous]
-    form.contract_method.choices = [("", _("Choose..."))] + [(k, _(v)) for k, v in CONTRACT_METHODS.items()]
+    form.mou_id.choices = choices((m.id, f"{m.number}") for m in mous)
+    form.contract_method.choices = choices([("", _("Choose..."))] + [(k, _(v)) for k, v in CONTRACT_METHODS.items()])
     if not form.is_submitted():
         form.unit_price.data = f"{allocation.application.product.unit_price_krw:,}"
         form.ordered_on.data = orders.today_in_seoul()

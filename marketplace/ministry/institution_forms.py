@@ -11,14 +11,14 @@ from ..buyer.forms import Date
 from ..domain.errors import DomainError
 from ..domain.money import MAX_KRW, parse_krw
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..forms import KRW
+from ..forms import KRW, choices
 from ..i18n import domain_message
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def _choices(vocabulary):
-    return [("", _l("Choose..."))] + [(code, _l(text)) for code, text in vocabulary.items()]
+    return choices([("", _l("Choose..."))] + [(code, _l(text)) for code, text in vocabulary.items()])
 
 
 class InstitutionForm(FlaskForm):

@@ -8,7 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-LANGUAGES = [("ko", "한국어"), ("en", "English")]
+from ..forms import choices
+
+LANGUAGES = choices([("ko", "한국어"), ("en", "English")])
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..forms import attach_error, rerender
+from ..forms import attach_error, choices, rerender
 from ..i18n import current_language, domain_message
 from ..models import Institution, Round, User
 from . import certificates, documents
@@ -31,16 +31,16 @@ def report_forms(user: User, formdata=None):
     purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
     rounds = db.session.execute(select(Round.code, Round.title_ko, Round.title_en)
                                 .where(Round.status == "published").order_by(Round.opens_at.desc())).all()
-    purchase.round.choices = [("", _("Date range below"))] + [
-        (code, f"{code} · {en if current_language() == 'en' and en else ko}") for code, ko, en in rounds]
+    purchase.round.choices = choices([("", _("Date range below"))] + [
+        (code, f"{code} · {en if current_language() == 'en' and en else ko}") for code, ko, en in rounds])
     if user.role == "ministry":
         institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko)
                                           .order_by(Institution.code)).all()
-        choices = [(str(i), f"{code} · {name}") for i, code, name in institutions]
-        purchase.institution.choices = [("", _("Whole program (all institutions)"))] + choices
-        register.institution.choices = choices
+        options = choices((str(i), f"{code} · {name}") for i, code, name in institutions)
+        purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
+        register.institution.choices = options
     else:
-        own = [(str(user.institution_id), "")]
+        own = choices([(str(user.institution_id), "")])
         purchase.institution.choices = register.institution.choices = own
         purchase.institution.data = register.institution.data = str(user.institution_id)
     if not purchase.language.data or purchase.language.data not in ("ko", "en"):

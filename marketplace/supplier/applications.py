@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import DomainError
-from ..forms import attach_error, rerender
+from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message, localized
 from ..services import applications as service
 from ..services import rounds as round_service
@@ -39,8 +39,8 @@ def _round(code: str):
 
 def _choices(form, round_, products=None):
     if products is not None and hasattr(form, "product_id") and form.product_id is not None:
-        form.product_id.choices = [(p.id, f"{localized(p)} ({p.model})") for p in products]
-    form.preferred.choices = [(b.institution.code, localized(b.institution)) for b in round_.budgets]
+        form.product_id.choices = choices((p.id, f"{localized(p)} ({p.model})") for p in products)
+    form.preferred.choices = choices((b.institution.code, localized(b.institution)) for b in round_.budgets)
 
 
 def _input(form) -> service.ApplicationInput:

@@ -18,14 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED
+from ..forms import KRW, REQUIRED, choices
 from ..i18n import label
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-def _choices(vocabulary: dict[str, str]):
+def _pairs(vocabulary: dict[str, str]):
     return [(code, label(vocabulary, code)) for code in vocabulary]
 
 
@@ -47,8 +47,8 @@ class CompanyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region.choices = [("", _l("Choose a region")), *_choices(REGIONS)]
-        self.size_class.choices = [("", _l("Choose a size")), *_choices(SIZE_CLASSES)]
+        self.region.choices = choices([("", _l("Choose a region")), *_pairs(REGIONS)])
+        self.size_class.choices = choices([("", _l("Choose a size")), *_pairs(SIZE_CLASSES)])
 
 
 class RegistrationForm(CompanyForm):
@@ -76,7 +76,7 @@ class CertificateForm(FlaskForm):
 
     def __init__(self, types, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.type_id.choices = [(0, _l("Choose a type")), *((t.id, f"{t.name_ko} ({t.code})") for t in types)]
+        self.type_id.choices = choices([(0, _l("Choose a type")), *((t.id, f"{t.name_ko} ({t.code})") for t in types)])
 
 
 class ProductForm(FlaskForm):
@@ -93,7 +93,6 @@ class ProductForm(FlaskForm):
 
     def __init__(self, certificates, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("Choose a category")), *_choices(CATEGORIES)]
-        self.certificate_ids.choices = [
-            (c.id, f"{c.type.name_ko} {c.number}") for c in certificates]
+        self.category.choices = choices([("", _l("Choose a category")), *_pairs(CATEGORIES)])
+        self.certificate_ids.choices = choices((c.id, f"{c.type.name_ko} {c.number}") for c in certificates)
 
