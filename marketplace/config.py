@@ -49,6 +49,8 @@ def from_environment() -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "CATALOGUE_PAGE_SIZE": 20,
+        # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
+        "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
     }
 

@@ -8,7 +8,10 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
-from flask_babel import get_locale, gettext
+from flask.globals import _cv_app
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -37,8 +40,67 @@ def language_url(language: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def _babel_state():
+    """Flask-Babel's per-context namespace (g._flask_babel), or None outside an app context."""
+    app_context = _cv_app.get(None)
+    return None if app_context is None else app_context.g.__dict__.get("_flask_babel")
+
+
 def current_language() -> str:
-    return str(get_locale() or "ko")
+    """'ko' or 'en': the locale Flask-Babel chose for this request (or force_locale set), looked up once."""
+    state = _babel_state()
+    if state is not None:
+        cached = state.__dict__.get("mp_language")
+        locale = state.__dict__.get("babel_locale")
+        if cached is not None and cached[0] is locale:  # force_locale swaps the Locale object
+            return cached[1]
+    language = str(get_locale() or "ko")
+    state = _babel_state()
+    if state is not None:
+        state.mp_language = (state.__dict__.get("babel_locale"), language)
+    return language
+
+
+def _translations():
+    """The catalogue of the current locale, cached beside Flask-Babel's locale for this context.
+
+    Flask-Babel resolves the domain, the context and the locale on every gettext call (~15 us);
+    a catalogue page makes dozens of calls, so templates use this cached lookup instead.
+    """
+    state = _babel_state()
+    if state is not None:
+        cached = state.__dict__.get("mp_translations")
+        if cached is not None and cached[0] is state.__dict__.get("babel_locale"):
+            return cached[1]
+    translations = get_translations()
+    state = _babel_state()
+    if state is not None:
+        state.mp_translations = (state.__dict__.get("babel_locale"), translations)
+    return translations
+
+
+def gettext(string: str, /, **variables) -> str:
+    """flask_babel.gettext on the cached catalogue (same result: %-formatted only when given variables)."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+@pass_context
+def template_gettext(context, string: str, /, **variables) -> str:
+    """Jinja's new-style gettext (escaping and %-formatting as jinja2.ext does) on the cached catalogue."""
+    text = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - as jinja2.ext does: our catalogue; Markup % escapes the values
+    return text % variables
+
+
+@pass_context
+def template_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - as jinja2.ext does: our catalogue; Markup % escapes the values
+    return text % variables
 
 
 def krw(amount: int | None, unit: bool = True) -> str:
@@ -85,3 +147,5 @@ def domain_message(error) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
+    # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext
 from flask_login import current_user
 
 from .access import role_of
 from .domain.errors import N_
 from .domain.reference import ROLE_LABELS, STATUS_LABELS
+from .i18n import gettext
 
 MENU: dict[str, list[tuple[str, str]]] = {
     "anonymous": [

@@ -109,7 +109,8 @@ def _truncate_postgres(url: str) -> None:
     from marketplace.services.reference import ensure_certificate_types
 
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    # catalogue_version keeps its one row (a migration inserts it, as create_all's DDL hook does)
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables if t.name != "catalogue_version")
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

@@ -9,6 +9,10 @@ certificate row is read for products that do not make the page.
 
 Postings are rebuilt in the same transaction, at flush time, whenever a product, its company, or a
 certificate (or the product-certificate links) changes, whoever changes them (hooks at the end).
+
+CatalogueVersion is one counter that every transaction changing anything a catalogue page shows raises
+as its last statement before COMMIT: the catalogue's page cache (services/catalogue_cache.py) keys its
+pages by it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import (
+    DDL,
+    BigInteger,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +34,7 @@ from sqlalchemy import (
     event,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, attributes, mapped_column
 
@@ -83,6 +91,21 @@ class SearchGram(db.Model):
     first_timer: Mapped[bool] = mapped_column(Boolean)
 
 
+class CatalogueVersion(db.Model):
+    """The single row (id 1) whose version rises with every committed change to the public catalogue."""
+
+    __tablename__ = "catalogue_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# create_all() (tests, tools) gets the row as the migration inserts it
+event.listen(CatalogueVersion.__table__, "after_create",
+             DDL("INSERT INTO catalogue_version (id, version) VALUES (1, 0)"))
+
+
 def posting_rows(product_id: int, *, search_text: str, name_ko: str, name_en: str, status: str, category: str,
                  company_status: str, region: str, founded_on: date, public_supply_count: int,
                  certificates: Iterable[ListingCertificate]) -> list[dict]:
@@ -125,6 +148,9 @@ def reindex(connection, product_ids: Iterable[int]) -> None:
             connection.execute(table.insert(), rows)
 
 
+# What catalogue pages show: any change to one of these raises the catalogue version at commit.
+_SHOWN = (Product, Company, Certificate, CertificateType)
+_CHANGED = "catalogue_changed"
 # What the postings depend on, per class; a change to anything else leaves them alone.
 _TRACKED = {
     Product: ("status", "category", "name_ko", "name_en", "search_text", "company_id", "company", "certificates"),
@@ -153,6 +179,9 @@ def _collect_changes(session, _context, _instances) -> None:
                 select(product_certificates.c.product_id)
                 .where(product_certificates.c.certificate_id == obj.id)))
     session.info[_PENDING] = (pending, removed)
+    if not session.info.get(_CHANGED) and any(
+            isinstance(obj, _SHOWN) for objects in (session.new, session.dirty, session.deleted) for obj in objects):
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "after_flush")
@@ -174,3 +203,23 @@ def _rebuild_postings(session, _context) -> None:
                 .where(product_certificates.c.certificate_id == obj.id)))
     if product_ids:
         reindex(connection, product_ids)
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_catalogue_version(session) -> None:
+    """Flush, then raise the version as the transaction's last write.
+
+    Last, so that the row lock PostgreSQL takes is held only for the commit: two transactions cannot
+    each hold it while waiting for the other's rows. Flushing here first catches the changes that the
+    commit's own flush would otherwise write after this hook.
+    """
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.pop(_CHANGED, False):
+        session.connection().execute(
+            update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_catalogue_changes(session) -> None:
+    session.info.pop(_CHANGED, None)

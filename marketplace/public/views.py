@@ -10,7 +10,7 @@ from ..auth.views import _safe_next
 from ..domain.catalogue import SORTS, is_first_timer, is_startup, parse_catalogue_query
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
-from ..services import catalogue
+from ..services import catalogue, catalogue_cache
 from ..services.products import seoul_today
 
 bp = Blueprint("public", __name__)
@@ -33,7 +33,24 @@ def set_language():
 
 @bp.get("/products", endpoint="catalogue")
 def catalogue_page():
-    """The public catalogue: search words, filters, sort and pages over publicly listed products."""
+    """The public catalogue: search words, filters, sort and pages over publicly listed products.
+
+    Anonymous visitors are served from the page cache while the catalogue version is unchanged."""
+    cache, key = catalogue_cache.page_cache(current_app), None
+    if cache is not None and catalogue_cache.cacheable():
+        version = cache.version()  # first: see services/catalogue_cache.py
+        if version is not None:
+            key = (version, seoul_today(), current_language(), request.query_string)
+            page = cache.get(key)
+            if page is not None:
+                return page
+    page = _render_catalogue()
+    if key is not None:
+        cache.put(key, page)
+    return page
+
+
+def _render_catalogue() -> str:
     page_size = current_app.config["CATALOGUE_PAGE_SIZE"]
     cert_types = catalogue.certificate_type_choices()
     query = parse_catalogue_query(request.args, categories=CATEGORIES, regions=REGIONS,

@@ -91,3 +91,16 @@ def test_the_language_link_keeps_the_page_and_its_query_and_sticks(client):
 def test_an_anonymous_page_sets_no_cookie(app):
     response = app.test_client(use_cookies=False).get("/products")
     assert "Set-Cookie" not in response.headers
+
+
+def test_template_gettext_follows_force_locale_and_escapes_values(app):
+    """The cached catalogue lookup in templates (marketplace.i18n) switches with force_locale and back."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = "{{ _('Sign in') }}|{{ ngettext('%(num)s product', '%(num)s products', 3) }}|{{ _('%(x)s', x=v) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "ko"}):
+        assert render_template_string(source, v="<b>") == "로그인|제품 3개|&lt;b&gt;"
+        with force_locale("en"):
+            assert render_template_string(source, v="a").startswith("Sign in|3 products|")
+        assert render_template_string(source, v="a").startswith("로그인|")

@@ -1,0 +1,87 @@
+"""Rendered catalogue pages for anonymous visitors, kept per process and keyed by the catalogue version.
+
+The catalogue is the busiest page and changes rarely: a search page is a pure function of the words and
+filters, the language, the Seoul date (certificates expire by the day) and the catalogue's data. That data
+carries one version number (models/search.py, CatalogueVersion), raised by every committed change to a
+product, company, certificate or certificate type, so a cached page is served only while nothing it shows
+can have changed; the version is read before anything else, so a page computed during a change is at
+worst filed under the older version and never served once the change is committed.
+
+Pages for signed-in users (their name and a sign-out form are in the header) and pages carrying a flashed
+message are never cached. CATALOGUE_CACHE_PAGES sets how many pages a process keeps (0 turns it off).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from flask import Flask, session
+from flask_login import current_user
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+_VERSION = "SELECT version FROM catalogue_version WHERE id = 1"
+
+
+class PageCache:
+    """A thread-safe LRU of rendered pages: at most `size` entries (a catalogue page is ~15-40 KB)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def version(self) -> int | None:
+        """The committed catalogue version, None when it cannot be read (nothing is cached then).
+
+        Read on a pooled DBAPI connection outside the request's session: a cache hit then opens no
+        session or transaction of its own (on SQLite the read runs in autocommit; on PostgreSQL the
+        pool's reset-on-return ends the implicit transaction), which cost several times the read.
+        """
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(_VERSION)
+            row = cursor.fetchone()
+            cursor.close()
+            return row[0] if row else None
+        except db.engine.dialect.loaded_dbapi.Error as error:
+            log.warning("catalogue version unreadable, page not cached: %s", error)
+            return None
+        finally:
+            connection.close()
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: str) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def page_cache(app: Flask) -> PageCache | None:
+    """This process's cache of `app`, or None when CATALOGUE_CACHE_PAGES is 0."""
+    cache = app.extensions.get("catalogue_page_cache")
+    if cache is None and app.config.get("CATALOGUE_CACHE_PAGES", 0) > 0:
+        cache = app.extensions["catalogue_page_cache"] = PageCache(app.config["CATALOGUE_CACHE_PAGES"])
+    return cache
+
+
+def cacheable() -> bool:
+    """The page depends on nothing but its URL, language and the catalogue: an anonymous visitor
+    with no message waiting."""
+    return not current_user.is_authenticated and "_flashes" not in session
