@@ -128,3 +128,15 @@ def test_the_cache_can_be_turned_off(app, client, make):
     db.session.execute(text("UPDATE products SET unit_price_krw = 3000 WHERE id = :id"), {"id": product.id})
     db.session.commit()
     assert "3,000원" in page(client)
+
+
+def test_without_a_readable_version_pages_are_served_uncached(client, make):
+    product = searchable_product(make, name_ko="무선 온도센서", unit_price_krw=1_000)
+    db.session.execute(text("DELETE FROM catalogue_version"))
+    db.session.commit()
+    assert "1,000원" in page(client)
+    db.session.execute(text("UPDATE products SET unit_price_krw = 3000 WHERE id = :id"), {"id": product.id})
+    db.session.commit()
+    assert "3,000원" in page(client)
+    db.session.execute(text("INSERT INTO catalogue_version (id, version) VALUES (1, 0)"))
+    db.session.commit()
