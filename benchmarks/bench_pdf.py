@@ -203,7 +203,7 @@ def twenty_in_a_row(html: str, tasks_per_child: int | None) -> dict:
 
 def main() -> dict:
     import pypdf
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from marketplace.reports import certificates
@@ -236,6 +236,16 @@ def main() -> dict:
     figures["bare_page_median_s"], figures["certificate_median_s"] = statistics.median(bare), statistics.median(cert)
     figures["certificate_ratio"] = figures["certificate_s"] / figures["bare_page_s"]
     figures["certificate_ratio_median"] = figures["certificate_median_s"] / figures["bare_page_median_s"]
+    # The same certificate HTML and CSS through plain WeasyPrint (no restricted fetcher, no per-process
+    # renderer): what the app's rendering path adds over WeasyPrint itself, as opposed to what the
+    # certificate's content costs over a page of plain text.
+    plain_css = CSS(filename=str(CERTIFICATE_CSS), font_config=font_config)
+    plain = interleaved(CERTIFICATE_RUNS // 2,
+                        lambda: HTML(string=certificate_html).write_pdf(stylesheets=[plain_css],
+                                                                        font_config=font_config),
+                        lambda: render_in_process(certificate_html, CERTIFICATE_CSS))
+    figures["certificate_plain_weasyprint_s"] = min(plain[0])
+    figures["certificate_pipeline_overhead_ratio"] = min(plain[1]) / min(plain[0])
     if CERTIFICATE_ONLY:
         return figures
     figures["bare_table_1000_s"] = best_of(
