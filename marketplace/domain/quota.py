@@ -16,6 +16,12 @@ ENTRY_LABELS = {
     "charge": N_("Charge (order)"),
     "release": N_("Release (cancellation)"),
 }
+# Reasons the system writes on its own entries (stored as these codes, shown translated); people's
+# reasons (amendments, cancellations) are shown as written.
+SYSTEM_REASONS = {
+    "MOU signed": N_("MOU signed"),
+    "order": N_("Order placed"),
+}
 
 
 class QuotaError(DomainError):

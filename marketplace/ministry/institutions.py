@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError
-from ..domain.quota import ENTRY_LABELS
+from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..forms import attach_error, rerender
 from ..services import institutions as service
@@ -163,6 +163,7 @@ def _mou_page(mou_id: int, status: int = 200, form=None):
         mou=mou,
         fig=quota.figures_for([mou])[0],
         entry_kinds=ENTRY_LABELS,
+        system_reasons=SYSTEM_REASONS,
         form=form or AmendmentForm(formdata=None),
     )
 

@@ -34,9 +34,10 @@ def report_forms(user: User, formdata=None):
     purchase.round.choices = choices([("", _("Date range below"))] + [
         (code, f"{code} · {en if current_language() == 'en' and en else ko}") for code, ko, en in rounds])
     if user.role == "ministry":
-        institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko)
-                                          .order_by(Institution.code)).all()
-        options = choices((str(i), f"{code} · {name}") for i, code, name in institutions)
+        institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko,
+                                                 Institution.name_en).order_by(Institution.code)).all()
+        english = current_language() == "en"
+        options = choices((str(i), f"{code} · {en if english and en else ko}") for i, code, ko, en in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
         register.institution.choices = options
     else:

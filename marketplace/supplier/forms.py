@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..forms import KRW, REQUIRED, choices
-from ..i18n import label
+from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -76,7 +76,8 @@ class CertificateForm(FlaskForm):
 
     def __init__(self, types, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.type_id.choices = choices([(0, _l("Choose a type")), *((t.id, f"{t.name_ko} ({t.code})") for t in types)])
+        self.type_id.choices = choices([(0, _l("Choose a type")),
+                                        *((t.id, f"{localized(t)} ({t.code})") for t in types)])
 
 
 class ProductForm(FlaskForm):
@@ -94,5 +95,5 @@ class ProductForm(FlaskForm):
     def __init__(self, certificates, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = choices([("", _l("Choose a category")), *_pairs(CATEGORIES)])
-        self.certificate_ids.choices = choices((c.id, f"{c.type.name_ko} {c.number}") for c in certificates)
+        self.certificate_ids.choices = choices((c.id, f"{localized(c.type)} {c.number}") for c in certificates)
 

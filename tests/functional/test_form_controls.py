@@ -51,3 +51,8 @@ def test_the_catalogue_filters_use_krds_check_boxes(client):
     for name in ("startup", "first_timer"):
         assert re.search(rf'<div class="krds-form-check"><input type="checkbox" id="{name}"[^>]*><label for="{name}">',
                          html)
+
+
+def test_an_institution_finds_the_join_form_from_the_home_and_sign_in_pages(client):
+    for path in ("/", "/login"):
+        assert 'href="/join-institution"' in client.get(path).get_data(as_text=True)

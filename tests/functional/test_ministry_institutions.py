@@ -46,8 +46,9 @@ def test_staff_add_an_institution_and_an_mou_with_its_commit_entry(client, auth,
     mou = db.session.scalar(select(Mou).where(Mou.number == "MOU-2018-001"))
     entry = db.session.scalar(select(QuotaEntry).where(QuotaEntry.mou_id == mou.id))
     assert (entry.kind, entry.amount_krw, mou.balance_krw) == ("commit", 10_000_000_000, 10_000_000_000)
-    page = client.get(f"/ministry/mous/{mou.id}").get_data(as_text=True)
+    page = client.get(f"/ministry/mous/{mou.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "<svg" in page
+    assert "협약 체결" in page and "MOU signed" not in page  # the system's own ledger reason, translated
     assert "10,000,000,000" in client.get("/ministry/", headers=EN).get_data(as_text=True)
 
 
