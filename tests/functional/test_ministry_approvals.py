@@ -145,9 +145,11 @@ def test_the_audit_log_filters_by_action_and_company_and_pages(client, make, sta
     client.post(f"/ministry/companies/{first.id}/decision", data={"action": "approve"})
     client.post(f"/ministry/companies/{second.id}/decision", data={"action": "reject", "reason": "사유 A"})
     page = client.get(f"/ministry/audit?company={second.id}").data
-    assert b"<code>company.rejected</code>" in page and b"<code>company.approved</code>" not in page
+    assert b">company.rejected</code>" in page and b">company.approved</code>" not in page
+    assert b"Company rejected<br>" in page  # what the code means, in the reader's language
     page = client.get("/ministry/audit?action=company.approved").data
-    assert b"<code>company.approved</code>" in page and "사유 A".encode() not in page
+    assert b">company.approved</code>" in page and "사유 A".encode() not in page
+    assert b'<option value="company.approved" selected>Company approved</option>' in page
     assert client.get("/ministry/audit?page=99").status_code == 200
     assert client.get("/ministry/audit?page=abc").status_code == 200
 
