@@ -46,37 +46,33 @@ def _babel_state():
     return None if app_context is None else app_context.g.__dict__.get("_flask_babel")
 
 
-def current_language() -> str:
-    """'ko' or 'en': the locale Flask-Babel chose for this request (or force_locale set), looked up once."""
-    state = _babel_state()
-    if state is not None:
-        cached = state.__dict__.get("mp_language")
-        locale = state.__dict__.get("babel_locale")
-        if cached is not None and cached[0] is locale:  # force_locale swaps the Locale object
-            return cached[1]
-    language = str(get_locale() or "ko")
-    state = _babel_state()
-    if state is not None:
-        state.mp_language = (state.__dict__.get("babel_locale"), language)
-    return language
+def _per_locale(name: str, compute):
+    """compute(), kept in Flask-Babel's per-context namespace until the locale changes.
 
-
-def _translations():
-    """The catalogue of the current locale, cached beside Flask-Babel's locale for this context.
-
-    Flask-Babel resolves the domain, the context and the locale on every gettext call (~15 us);
-    a catalogue page makes dozens of calls, so templates use this cached lookup instead.
+    force_locale() swaps the Locale object, so the cached value is keyed by the object's identity.
+    Flask-Babel resolves the domain, the context and the locale on every call (~15 us); a catalogue
+    page makes dozens of lookups, so templates and these helpers use the cached value instead.
     """
     state = _babel_state()
     if state is not None:
-        cached = state.__dict__.get("mp_translations")
+        cached = state.__dict__.get(name)
         if cached is not None and cached[0] is state.__dict__.get("babel_locale"):
             return cached[1]
-    translations = get_translations()
+    value = compute()  # sets babel_locale on the state (creating the state if needed)
     state = _babel_state()
     if state is not None:
-        state.mp_translations = (state.__dict__.get("babel_locale"), translations)
-    return translations
+        setattr(state, name, (state.__dict__.get("babel_locale"), value))
+    return value
+
+
+def current_language() -> str:
+    """'ko' or 'en': the locale Flask-Babel chose for this request (or force_locale set)."""
+    return _per_locale("mp_language", lambda: str(get_locale() or "ko"))
+
+
+def _translations():
+    """The catalogue of the current locale."""
+    return _per_locale("mp_translations", get_translations)
 
 
 def gettext(string: str, /, **variables) -> str:
