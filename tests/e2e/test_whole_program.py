@@ -13,12 +13,14 @@ import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+SEOUL = ZoneInfo("Asia/Seoul")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -147,7 +149,8 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     from marketplace.extensions import db
     from marketplace.models import Allocation, Certificate, Company, Order
 
-    app, base, today = server["app"], server["base"], datetime.now(UTC).astimezone().date()
+    # the round window and the order date are Seoul dates: after 15:00 UTC Seoul is already on the next day
+    app, base, today = server["app"], server["base"], datetime.now(SEOUL).date()
 
     # 1. A supplier registers the company.
     supplier = Person(browser, base, "supplier")
