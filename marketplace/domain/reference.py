@@ -90,3 +90,11 @@ AUDIT_ACTIONS = {
     "relief_certificate.issued": N_("Audit-relief certificate issued"),
     "relief_certificate.revoked": N_("Audit-relief certificate revoked"), "report.generated": N_("Report generated"),
 }
+
+# What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
+AUDIT_OBJECTS = {
+    "User": N_("Account"), "Company": N_("Company"), "Certificate": N_("Certificate"), "Product": N_("Product"),
+    "Institution": N_("Institution"), "Mou": N_("MOU"), "Round": N_("Round"), "Application": N_("Application"),
+    "Draw": N_("Draw"), "Allocation": N_("Selection"), "Order": N_("Purchase"),
+    "AuditReliefCertificate": N_("Audit-relief certificate"), "ReportDocument": N_("Report"),
+}

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from ..domain.errors import N_, DomainError
-from ..domain.reference import AUDIT_ACTIONS, REGIONS, SIZE_CLASSES
+from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
 from ..errors import render_error
 from ..forms import attach_error, rerender
 from ..services import approvals
@@ -116,5 +116,5 @@ def audit_log():
                                 page=max(request.args.get("page", 1, type=int), 1))
     actions, company_names = approvals.audit_filters()
     return render_template("ministry/audit_log.html", page=page, action=action, company_id=company_id,
-                           actions=actions, audit_actions=AUDIT_ACTIONS, company_names=company_names,
-                           actors=approvals.actor_names(page.items))
+                           actions=actions, audit_actions=AUDIT_ACTIONS, audit_objects=AUDIT_OBJECTS,
+                           company_names=company_names, actors=approvals.actor_names(page.items))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
 
 from ..domain.errors import N_, DomainError
-from ..domain.reference import CONTRACT_METHODS
+from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
 from ..extensions import db
 from ..i18n import kst
 from ..models import (
@@ -149,7 +149,8 @@ def certificate_html(facts: dict, facts_sha256: str, language: str) -> str:
     with force_locale(language):
         return render_template("reports/certificate.html", f=facts, facts_sha256=facts_sha256,
                                qr=qr_svg(facts["verification_url"]), language=language, at=at_kst,
-                               contract_methods=CONTRACT_METHODS)
+                               contract_methods=CONTRACT_METHODS, audit_actions=AUDIT_ACTIONS,
+                               audit_objects=AUDIT_OBJECTS)
 
 
 def can_see(user: User, order: Order) -> bool:

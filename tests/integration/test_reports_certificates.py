@@ -137,3 +137,26 @@ def test_company_and_product_text_with_html_or_css_prints_as_text(app, make, gly
 
     assert squeezed("<b>굵은</b> 회사 <style>html{display:none}</style>") in text
     assert squeezed("<link rel=stylesheet href=file:///etc/passwd>센서") in text
+
+
+@pytest.mark.parametrize(("language", "event", "object_label", "before_after"), [
+    ("ko", "구매 등록", "구매", "주문 전후 잔여 할당액"),
+    ("en", "Purchase recorded", "Purchase", "Quota before and after the order"),
+])
+def test_the_certificate_reads_the_trail_and_the_quota_in_the_readers_language(
+        app, purchase, glyphs, language, event, object_label, before_after):
+    from marketplace.services.audit import record_event
+
+    record_event(purchase.buyer, "order.placed", purchase, institution_id=purchase.institution_id)
+    db.session.commit()
+    certificate = issue(purchase, language)
+    text = "\n".join(pdf_text(certificate.pdf))
+    facts = json.loads(certificate.facts_json)
+    assert f"{event} · {object_label}" in text
+    assert "order.placed" not in text  # the code stays in the facts JSON, not on the page
+    assert before_after in text
+    order = certificates.load_order(purchase.id)
+    before, after = order.quota_before_krw, order.quota_before_krw - order.amount_krw
+    money = (lambda n: f"{n:,}원") if language == "ko" else (lambda n: f"KRW {n:,}")
+    assert f"{money(before)} → {money(after)}" in text
+    assert facts["audit_trail"][-1]["action"] == "order.placed"

@@ -35,3 +35,15 @@ def test_the_decisions_recorded_as_status_targets_have_labels():
     for code in ("company.approved", "company.rejected", "company.suspended", "certificate.verified",
                  "certificate.rejected", "product.listed", "product.delisted"):
         assert code in AUDIT_ACTIONS
+
+
+def test_every_audit_object_label_names_a_model_and_every_model_has_one():
+    """AuditEvent.object_type is the recorded object's class name; each mapped model has a label."""
+    from marketplace.domain.reference import AUDIT_OBJECTS
+    from marketplace.extensions import db
+
+    models = {mapper.class_.__name__ for mapper in db.Model.registry.mappers}
+    assert sorted(AUDIT_OBJECTS.keys() - models) == []
+    internal = {"OneTimeToken", "SearchGram", "CatalogueVersion", "RoundInstitution", "CertificateType",
+                "StoredFile", "AuditEvent", "Evaluation", "QuotaEntry"}  # never the object of an event
+    assert sorted(models - internal - AUDIT_OBJECTS.keys()) == []
