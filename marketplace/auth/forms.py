@@ -17,13 +17,15 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
     new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
     confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[EqualTo("new", _l("The two new passwords are not the same."))])
+                            validators=[DataRequired(_l("Repeat the new password.")),
+                                        EqualTo("new", _l("The two new passwords are not the same."))])
 
 
 class SetPasswordForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
     new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
     confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[EqualTo("new", _l("The two new passwords are not the same."))])
+                            validators=[DataRequired(_l("Repeat the new password.")),
+                                        EqualTo("new", _l("The two new passwords are not the same."))])
 
 

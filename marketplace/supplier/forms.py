@@ -62,7 +62,8 @@ class RegistrationForm(CompanyForm):
     password = PasswordField(_l("Password"),
                              validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
     confirm = PasswordField(_l("Repeat the password"),
-                            validators=[EqualTo("password", _l("The two passwords are not the same."))])
+                            validators=[DataRequired(_l("Repeat the password.")),
+                                        EqualTo("password", _l("The two passwords are not the same."))])
 
 
 class CertificateForm(FlaskForm):

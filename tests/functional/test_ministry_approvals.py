@@ -160,3 +160,29 @@ def test_a_supplier_cannot_reach_the_approval_pages(client, make):
     response = client.post(f"/ministry/companies/{company.id}/decision", data={"action": "approve"})
     assert response.status_code == 403
     assert db.session.get(Company, company.id).status == "pending"
+
+
+def test_the_audit_log_shows_objects_and_changed_values_readably(client, make, staff):
+    from marketplace.services.audit import record_event
+
+    company = make.company(status="pending")
+    client.post(f"/ministry/companies/{company.id}/decision", data={"action": "approve"})
+    record_event(staff, "mou.created", company, after={"number": "MOU-X", "committed_krw": 12_000_000_000,
+                                                       "active": True, "note": None}, company_id=company.id)
+    db.session.commit()
+    page = client.get(f"/ministry/audit?company={company.id}", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert f'<td class="app-object">Company {company.id}</td>' in html
+    assert "<dt>committed_krw</dt><dd>KRW 12,000,000,000</dd>" in html
+    assert "<dt>active</dt><dd>Yes</dd>" in html and "<dt>note</dt><dd>-</dd>" in html
+    assert "<dt>status</dt><dd>pending</dd>" in html  # the decision's before value
+    assert "{&#34;" not in html and '{"' not in html  # no raw JSON
+
+
+def test_audit_fields_format_each_kind_of_value(app):
+    from marketplace.i18n import audit_fields
+
+    with app.test_request_context("/?lang=ko"):
+        assert audit_fields({"amount_krw": 5_760_000, "ok": False, "ids": [1, 2], "seed": "07 12"}) == [
+            ("amount_krw", "5,760,000원"), ("ok", "아니요"), ("ids", "[1, 2]"), ("seed", "07 12")]
+        assert audit_fields(None) == [] and audit_fields(["a"]) == [("", '["a"]')]

@@ -1,5 +1,7 @@
 """A company registers itself and its first user, then waits for the ministry."""
 
+import re
+
 import pytest
 
 from marketplace.extensions import db
@@ -63,6 +65,7 @@ def test_an_e_mail_already_in_use_is_refused_and_the_company_is_not_created(clie
 @pytest.mark.parametrize("overrides,message", [
     ({"password": "short", "confirm": "short"}, b"at least 10 characters"),
     ({"confirm": "something-else-entirely"}, b"not the same"),
+    ({"confirm": ""}, b"Repeat the password."),
     ({"region": "atlantis"}, b"Not a valid choice"),
     ({"public_supply_krw": "lots"}, b"digits only"),
     ({"founded_on": "2999-01-01"}, b"cannot be in the future"),
@@ -93,3 +96,10 @@ def test_a_registered_supplier_starts_with_a_fresh_session(client):
     client.post("/register", data=registration_form())
     assert client.get_cookie("session").value != before
     assert b'<html lang="en">' in client.get("/supplier/").data
+
+
+def test_the_password_confirmation_is_marked_required_like_the_password(client):
+    page = client.get("/register", headers=EN).get_data(as_text=True)
+    for name in ("password", "confirm"):
+        label = re.search(rf'<label for="{name}">(.*?)</label>', page, flags=re.S).group(1)
+        assert 'class="req"' in label, name
