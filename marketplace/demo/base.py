@@ -8,7 +8,7 @@ Dates are relative to today so that startups stay startups and certificates stay
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -128,6 +128,10 @@ def seed() -> list[str]:
     return _logins(institutions)
 
 
+# When the sample companies were decided on: before the 2018-H2 round opened (10:00 KST).
+DECIDED_AT = datetime(2018, 3, 15, 1, 0, tzinfo=UTC)
+
+
 def _get_or_add(model, key: dict, **values):
     row = db.session.scalar(select(model).filter_by(**key))
     if row is None:
@@ -177,6 +181,7 @@ def _companies(rng: random.Random, today: date) -> list[Company]:
             public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
             public_supply_as_of=date(today.year, 1, 1), status=status,
             status_reason=REJECTION_NOTE if status == "rejected" else "",
+            decided_at=None if status == "pending" else DECIDED_AT,
             is_sample=True))
     db.session.flush()
     return rows
@@ -199,7 +204,9 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
                 Certificate,
                 {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
                 company=company, type=kind, issuer="샘플 인증기관 (sample issuer)", issued_on=issued,
-                expires_on=expires, status=status))
+                expires_on=expires, status=status,
+                decided_at=datetime.combine(issued + timedelta(days=7), time(1), UTC) if status == "verified"
+                else None))
         for k in range(PRODUCTS_PER_COMPANY):
             ko, en, category, price, description, spec = PRODUCT_LINES[line % len(PRODUCT_LINES)]
             line += 1

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Check a pilot-purchase round's draw yourself: re-run it from the published manifest and seed.
+
+    python3 check_draw.py ROUND-manifest.json ROUND-result.json [MANIFEST-SHA-256]
+
+Download both files from the round's public page. The script needs Python 3.8 or later and nothing else.
+It recomputes the manifest's SHA-256 (and compares it with the fingerprint you pass, copied from the
+round page), re-runs the draw with the seed published in the result, and compares the order, keys,
+selections, waitlist and budgets left. It prints MATCH and exits 0, or MISMATCH with the differences
+and exits 1.
+
+The draw, rule pp-draw-1 (the marketplace's "How the draw works" page says the same in words):
+  key = ln(u) / weight, u = (SHA-256("seed:round:id") read as a whole number + 1) / (2^256 + 1);
+  order by key, highest first, equal keys by id, lowest first; walk that order and give each
+  application to the candidate institution (its preferred ones present in the manifest, or all of
+  them) with the most budget left that covers its amount, ties to the lowest code; the budget drops by
+  the amount; an application that fits nowhere joins the waitlist.
+
+This file is written straight from that description and shares no code with the marketplace, so that it
+checks the marketplace instead of repeating it.
+"""
+
+import hashlib
+import json
+import math
+import sys
+
+RULE = "pp-draw-1"
+
+
+def draw(manifest, seed):
+    """The result of the draw on a manifest (a dict as in the manifest file) with a seed."""
+    round_code = manifest["round"]
+    keyed = []
+    for app in manifest["applications"]:
+        digest = hashlib.sha256(f"{seed}:{round_code}:{app['id']}".encode("utf-8")).digest()
+        u = (int.from_bytes(digest, "big") + 1) / (2**256 + 1)
+        keyed.append((math.log(u) / app["weight"], app))
+    keyed.sort(key=lambda pair: (-pair[0], pair[1]["id"]))
+
+    left = {inst["code"]: inst["budget"] for inst in manifest["institutions"]}
+    codes = sorted(left)
+    selected, waitlist = [], []
+    for rank, (_key, app) in enumerate(keyed, start=1):
+        candidates = [code for code in codes if code in app["preferred"]] or codes
+        best = None
+        for code in candidates:
+            if left[code] >= app["amount"] and (best is None or left[code] > left[best]):
+                best = code
+        if best is None:
+            waitlist.append(app["id"])
+            continue
+        left[best] -= app["amount"]
+        selected.append({"id": app["id"], "institution": best, "amount": app["amount"], "rank": rank})
+    return {
+        "order": [{"id": app["id"], "key": key} for key, app in keyed],
+        "selected": selected,
+        "waitlist": waitlist,
+        "remaining": left,
+    }
+
+
+def differences(manifest_bytes, result, fingerprint=None):
+    """What does not match, as lines of text; an empty list when everything does."""
+    found = []
+    digest = hashlib.sha256(manifest_bytes).hexdigest()
+    if fingerprint and fingerprint.lower() != digest:
+        found.append(f"manifest SHA-256 is {digest}, not the published {fingerprint}")
+    if result.get("manifest_sha256") != digest:
+        found.append(f"the result was drawn on manifest {result.get('manifest_sha256')}, this one is {digest}")
+    manifest = json.loads(manifest_bytes.decode("utf-8"))
+    if manifest.get("rule") != RULE:
+        found.append(f"this checker knows rule {RULE}, the manifest says {manifest.get('rule')}")
+        return found
+    ours = draw(manifest, result["seed"])
+    for part in ("order", "selected", "waitlist", "remaining"):
+        if ours[part] != result.get(part):
+            found.append(f"{part} differs: {first_difference(ours[part], result.get(part))}")
+    return found
+
+
+def first_difference(ours, theirs):
+    if isinstance(ours, list) and isinstance(theirs, list):
+        for n, (a, b) in enumerate(zip(ours, theirs), start=1):
+            if a != b:
+                return f"entry {n}: re-run gives {a}, published {b}"
+        return f"re-run has {len(ours)} entries, published {len(theirs)}"
+    return f"re-run gives {ours}, published {theirs}"
+
+
+def main(argv):
+    if len(argv) not in (3, 4):
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    with open(argv[1], "rb") as manifest_file, open(argv[2], "rb") as result_file:
+        manifest_bytes, result = manifest_file.read(), json.loads(result_file.read().decode("utf-8"))
+    found = differences(manifest_bytes, result, argv[3] if len(argv) == 4 else None)
+    if found:
+        print(f"MISMATCH: round {result.get('round')}")
+        for line in found:
+            print(f"  {line}")
+        return 1
+    print(f"MATCH: round {result['round']}, seed {result['seed']!r}: {len(result['selected'])} selected, "
+          f"{len(result['waitlist'])} on the waitlist, manifest SHA-256 {result['manifest_sha256']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
