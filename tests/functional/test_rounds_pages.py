@@ -245,6 +245,8 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     assert round_.status == "published"
     public = auth.client.get("/rounds/2018-H2", headers=EN)
     assert b"07 12 19 28 33 41" in public.data and b"Expected rate" in public.data
+    command = f"python3 check_draw.py 2018-H2-manifest.json 2018-H2-result.json {round_.draw.manifest_sha256}"
+    assert command.encode() in public.data  # the checker's command line, ready to copy
     result = auth.client.get("/rounds/2018-H2/result.json")
     assert json.loads(result.data)["seed"] == "07 12 19 28 33 41"
     actions = set(db.session.scalars(select(AuditEvent.action)))
