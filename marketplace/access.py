@@ -60,6 +60,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "public.draw_method": ANYONE,
     "ministry.rounds": MINISTRY,
     "ministry.new_round": MINISTRY,
+    "ministry.edit_round": MINISTRY,
     "ministry.round": MINISTRY,
     "ministry.open_round": MINISTRY,
     "ministry.close_round": MINISTRY,

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import rounds as rules
+from ..extensions import db
 from ..domain.errors import DomainError
 from ..forms import attach_error, rerender
-from ..i18n import domain_message
+from ..i18n import SEOUL, domain_message
 from ..services import draws
 from ..services import rounds as round_service
 from .round_forms import DrawForm, RoundForm, ScoreForm
@@ -37,6 +38,43 @@ def new_round():
         return rerender("ministry/rounds/new.html", form=form)
     flash(_("Round %(code)s was created as a draft.", code=round_.code), "success")
     return redirect(url_for("ministry.round", round_code=round_.code))
+
+
+@bp.route("/rounds/<round_code>/edit", methods=["GET", "POST"])
+def edit_round(round_code):
+    """Change a draft round before it opens: everything but its code."""
+    round_ = _load(round_code)
+    if round_.status != "draft":
+        flash(_("Only a draft round can be changed: once a round opens, its rules are public."), "error")
+        return redirect(url_for("ministry.round", round_code=round_.code))
+    form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
+    form.code.data = round_.code  # the code names the round everywhere; it is shown, not changed
+    page = {"form": form, "round": round_}
+    if not form.validate_on_submit():
+        return rerender("ministry/rounds/new.html", 400 if form.is_submitted() else 200, **page)
+    try:
+        round_service.update_draft_round(current_user, round_.code, _settings(form))
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, None, error)
+        return rerender("ministry/rounds/new.html", **page)
+    flash(_("Draft round %(code)s was saved.", code=round_.code), "success")
+    return redirect(url_for("ministry.round", round_code=round_.code))
+
+
+def _form_data(round_) -> dict:
+    """A round's settings as the form shows them: Seoul dates and times, amounts with separators."""
+    opens, closes = round_.opens_at.astimezone(SEOUL), round_.closes_at.astimezone(SEOUL)
+    return {
+        "code": round_.code, "title_ko": round_.title_ko, "title_en": round_.title_en,
+        "opens_on": opens.date(), "opens_time": opens.time().replace(second=0, microsecond=0),
+        "closes_on": closes.date(), "closes_time": closes.time().replace(second=0, microsecond=0),
+        "cap": f"{round_.cap_krw:,}", "pass_mark": round_.pass_mark,
+        "weight_first_timer": round_.weight_first_timer, "weight_startup": round_.weight_startup,
+        "weight_general": round_.weight_general, "small_record": f"{round_.small_record_limit_krw:,}",
+        "budgets": "\n".join(f"{b.institution.code} {b.budget_krw:,}"
+                             for b in sorted(round_.budgets, key=lambda b: b.institution.code)),
+    }
 
 
 def _settings(form: RoundForm) -> round_service.RoundSettings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -58,8 +58,8 @@ def tiers_of(round_: Round) -> WeightTiers:
     )
 
 
-def create_round(actor: User, settings: RoundSettings) -> Round:
-    """Create a draft round with its institutions' budgets; raises InvalidRoundError."""
+def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Institution]]:
+    """The round code, weight tiers and named institutions of valid settings; raises InvalidRoundError."""
     code = rules.check_round_code(settings.code)
     rules.check_window(settings.opens_at, settings.closes_at)
     tiers = WeightTiers(
@@ -68,8 +68,6 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
         settings.weight_general,
         settings.small_record_limit_krw,
     )
-    if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
-        raise rules.InvalidRoundError(N_("A round with code %(code)s already exists."), code=code)
     if not 0 <= settings.pass_mark <= 100:
         raise rules.InvalidRoundError(N_("The pass mark is a score from 0 to 100."))
     codes = [c for c, _ in settings.budgets]
@@ -78,25 +76,53 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
     }
     if unknown := [c for c in codes if c not in institutions]:
         raise rules.InvalidRoundError(N_("Unknown institution code: %(codes)s."), codes=", ".join(unknown))
-    round_ = Round(
-        code=code,
-        title_ko=settings.title_ko.strip(),
-        title_en=settings.title_en.strip(),
-        opens_at=settings.opens_at,
-        closes_at=settings.closes_at,
-        cap_krw=settings.cap_krw,
-        pass_mark=settings.pass_mark,
-        weight_first_timer=tiers.first_timer,
-        weight_startup=tiers.startup_or_small_record,
-        weight_general=tiers.general,
-        small_record_limit_krw=tiers.small_record_limit_krw,
-        status="draft",
-    )
-    round_.budgets = [
-        RoundInstitution(institution=institutions[c], budget_krw=b) for c, b in settings.budgets
-    ]
+    return code, tiers, institutions
+
+
+def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, institutions: dict) -> None:
+    """Write validated settings onto a draft round; budgets are updated in place, one row per institution."""
+    round_.title_ko, round_.title_en = settings.title_ko.strip(), settings.title_en.strip()
+    round_.opens_at, round_.closes_at = settings.opens_at, settings.closes_at
+    round_.cap_krw, round_.pass_mark = settings.cap_krw, settings.pass_mark
+    round_.weight_first_timer, round_.weight_startup = tiers.first_timer, tiers.startup_or_small_record
+    round_.weight_general, round_.small_record_limit_krw = tiers.general, tiers.small_record_limit_krw
+    wanted = dict(settings.budgets)
+    for row in [b for b in round_.budgets if b.institution.code not in wanted]:
+        round_.budgets.remove(row)
+    existing = {b.institution.code: b for b in round_.budgets}
+    for code, budget in settings.budgets:
+        if code in existing:
+            existing[code].budget_krw = budget
+        else:
+            round_.budgets.append(RoundInstitution(institution=institutions[code], budget_krw=budget))
+
+
+def create_round(actor: User, settings: RoundSettings) -> Round:
+    """Create a draft round with its institutions' budgets; raises InvalidRoundError."""
+    code, tiers, institutions = _checked(settings)
+    if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
+        raise rules.InvalidRoundError(N_("A round with code %(code)s already exists."), code=code)
+    round_ = Round(code=code, status="draft")
+    _apply(round_, settings, tiers, institutions)
     db.session.add(round_)
     record_event(actor, "round.created", round_, after=_rules_of(round_))
+    db.session.commit()
+    return round_
+
+
+def update_draft_round(actor: User, code: str, settings: RoundSettings) -> Round:
+    """Change a draft round's title, window, rules and budgets (not its code); refused once it has opened."""
+    round_ = get_round(code)
+    rules.require_status(round_.status, ("draft",),
+                         N_("Only a draft round can be changed: once a round opens, its rules are public."))
+    _code, tiers, institutions = _checked(replace(settings, code=round_.code))
+    before = _rules_of(round_)
+    _apply(round_, settings, tiers, institutions)
+    after = _rules_of(round_)
+    if after != before:
+        record_event(actor, "round.updated", round_,
+                     before={k: v for k, v in before.items() if after[k] != v},
+                     after={k: v for k, v in after.items() if before[k] != v})
     db.session.commit()
     return round_
 
@@ -104,6 +130,8 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
 def _rules_of(round_: Round) -> dict:
     return {
         "code": round_.code,
+        "title_ko": round_.title_ko,
+        "title_en": round_.title_en,
         "opens_at": round_.opens_at.isoformat(),
         "closes_at": round_.closes_at.isoformat(),
         "cap_krw": round_.cap_krw,

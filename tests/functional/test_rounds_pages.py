@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -309,3 +310,61 @@ def test_cli_verify_says_match_and_fails_on_a_tampered_result(app, make, rounds,
     assert bad.exit_code == 1 and bad.output.startswith("MISMATCH") and "selected" in bad.output
     unknown = runner.invoke(args=["draw", "verify", "NOPE"])
     assert unknown.exit_code != 0
+
+
+ROUND_FORM = {
+    "code": "2018-H2", "title_ko": "2018년 하반기 시범구매", "title_en": "2018 H2 pilot purchase",
+    "opens_on": "2018-08-16", "opens_time": "09:00", "closes_on": "2018-09-14", "closes_time": "18:00",
+    "cap": "300,000,000", "pass_mark": "70", "weight_first_timer": "3", "weight_startup": "2",
+    "weight_general": "1", "small_record": "500,000,000", "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+}
+
+
+def _draft(make, auth):
+    for code in ("KEPCO", "LH", "KRC"):
+        make.institution(code=code)
+    auth.login(make.user("ministry"))
+    assert _post(auth.client, "/ministry/rounds/new", data=ROUND_FORM).status_code == 302
+    return db.session.scalar(select(Round).where(Round.code == "2018-H2"))
+
+
+def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, clock):
+    round_ = _draft(make, auth)
+    page = auth.client.get("/ministry/rounds/2018-H2/edit", headers=EN).get_data(as_text=True)
+    assert 'value="2018-09-14"' in page and 'value="18:00"' in page and "KEPCO 5,000,000,000\nLH 3,000,000,000" in page
+    assert "Change draft round 2018-H2" in page and re.search(r'<input[^>]*id="code"[^>]*readonly', page)
+    assert "/ministry/rounds/2018-H2/edit" in auth.client.get("/ministry/rounds/2018-H2").get_data(as_text=True)
+    changed = {**ROUND_FORM, "code": "OTHER", "closes_on": "2018-09-21", "pass_mark": "75",
+               "budgets": "KEPCO 6,000,000,000\nKRC 1,000,000,000"}
+    response = _post(auth.client, "/ministry/rounds/2018-H2/edit", data=changed, headers=EN, follow_redirects=True)
+    assert b"was saved" in response.data
+    db.session.refresh(round_)
+    assert round_.code == "2018-H2"  # the code is not changed by the form
+    assert round_.closes_at == kst(date(2018, 9, 21), 18) and round_.pass_mark == 75
+    assert {b.institution.code: b.budget_krw for b in round_.budgets} == {"KEPCO": 6_000_000_000,
+                                                                         "KRC": 1_000_000_000}
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.updated")).one()
+    assert set(event.after) == {"closes_at", "pass_mark", "budgets"} and event.before["pass_mark"] == 70
+
+
+def test_bad_input_to_the_draft_form_is_refused_with_400_and_changes_nothing(app, make, auth, clock):
+    round_ = _draft(make, auth)
+    for bad, message in (({"budgets": "NOPE 1,000"}, b"Unknown institution code: NOPE"),
+                         ({"closes_on": "2018-08-01"}, b"close"), ({"cap": "many"}, b"")):
+        response = auth.client.post("/ministry/rounds/2018-H2/edit", data={**ROUND_FORM, **bad}, headers=EN)
+        assert response.status_code == 400 and message in response.data, bad
+        assert b"2018 H2 pilot purchase" in response.data  # what was typed stays in the form
+    db.session.refresh(round_)
+    assert round_.closes_at == CLOSES and {b.institution.code for b in round_.budgets} == {"KEPCO", "LH"}
+
+
+def test_an_open_round_cannot_be_changed(app, make, auth, clock):
+    round_ = _draft(make, auth)
+    assert _post(auth.client, "/ministry/rounds/2018-H2/open").status_code == 302
+    assert round_.status == "open"
+    response = _post(auth.client, "/ministry/rounds/2018-H2/edit", data={**ROUND_FORM, "pass_mark": "10"},
+                     headers=EN, follow_redirects=True)
+    assert b"Only a draft round can be changed" in response.data
+    db.session.refresh(round_)
+    assert round_.pass_mark == 70
+    assert auth.client.get("/ministry/rounds/2018-H2/edit").status_code == 302
