@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import rounds as rules
-from ..extensions import db
 from ..domain.errors import DomainError
+from ..extensions import db
 from ..forms import attach_error, rerender
 from ..i18n import SEOUL, domain_message
 from ..services import draws
