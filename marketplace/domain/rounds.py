@@ -115,6 +115,9 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
     return reasons
 
 
+DRAFT_ONLY = N_("Only a draft round can be changed: once a round opens, its rules are public.")
+
+
 def require_status(current: str, allowed: tuple[str, ...], message: str, **params: object) -> None:
     """Raise RoundError(message) unless the round is in one of the allowed states."""
     if current not in allowed:

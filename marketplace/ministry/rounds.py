@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import DomainError
-from ..extensions import db
 from ..forms import attach_error, rerender
 from ..i18n import SEOUL, domain_message
 from ..services import draws
@@ -45,7 +44,7 @@ def edit_round(round_code):
     """Change a draft round before it opens: everything but its code."""
     round_ = _load(round_code)
     if round_.status != "draft":
-        flash(_("Only a draft round can be changed: once a round opens, its rules are public."), "error")
+        flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
     form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
     form.code.data = round_.code  # the code names the round everywhere; it is shown, not changed
@@ -55,7 +54,6 @@ def edit_round(round_code):
     try:
         round_service.update_draft_round(current_user, round_.code, _settings(form))
     except DomainError as error:
-        db.session.rollback()
         attach_error(form, None, error)
         return rerender("ministry/rounds/new.html", **page)
     flash(_("Draft round %(code)s was saved.", code=round_.code), "success")

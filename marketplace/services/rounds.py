@@ -113,8 +113,7 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
 def update_draft_round(actor: User, code: str, settings: RoundSettings) -> Round:
     """Change a draft round's title, window, rules and budgets (not its code); refused once it has opened."""
     round_ = get_round(code)
-    rules.require_status(round_.status, ("draft",),
-                         N_("Only a draft round can be changed: once a round opens, its rules are public."))
+    rules.require_status(round_.status, ("draft",), rules.DRAFT_ONLY)
     _code, tiers, institutions = _checked(replace(settings, code=round_.code))
     before = _rules_of(round_)
     _apply(round_, settings, tiers, institutions)
