@@ -350,7 +350,8 @@ def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, c
 def test_bad_input_to_the_draft_form_is_refused_with_400_and_changes_nothing(app, make, auth, clock):
     round_ = _draft(make, auth)
     for bad, message in (({"budgets": "NOPE 1,000"}, b"Unknown institution code: NOPE"),
-                         ({"closes_on": "2018-08-01"}, b"close"), ({"cap": "many"}, b"")):
+                         ({"closes_on": "2018-08-01"}, b"must open before it closes"),
+                         ({"cap": "many"}, b"digits only")):
         response = auth.client.post("/ministry/rounds/2018-H2/edit", data={**ROUND_FORM, **bad}, headers=EN)
         assert response.status_code == 400 and message in response.data, bad
         assert b"2018 H2 pilot purchase" in response.data  # what was typed stays in the form
