@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..forms import attach_error, choices, rerender
-from ..i18n import current_language, domain_message
+from ..i18n import current_language, domain_message, localized
 from ..models import Institution, Round, User
 from . import certificates, documents
 from .data import Scope
@@ -32,12 +32,11 @@ def report_forms(user: User, formdata=None):
     rounds = db.session.execute(select(Round.code, Round.title_ko, Round.title_en)
                                 .where(Round.status == "published").order_by(Round.opens_at.desc())).all()
     purchase.round.choices = choices([("", _("Date range below"))] + [
-        (code, f"{code} · {en if current_language() == 'en' and en else ko}") for code, ko, en in rounds])
+        (r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds])
     if user.role == "ministry":
         institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko,
                                                  Institution.name_en).order_by(Institution.code)).all()
-        english = current_language() == "en"
-        options = choices((str(i), f"{code} · {en if english and en else ko}") for i, code, ko, en in institutions)
+        options = choices((str(i.id), f"{i.code} · {localized(i)}") for i in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
         register.institution.choices = options
     else:

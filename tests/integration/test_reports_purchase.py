@@ -299,3 +299,25 @@ def test_the_render_pool_renders_and_gives_up_past_its_timeout():
             pool.render("<p>" + "긴 문서 " * 20000 + "</p>")
     finally:
         pool.kill()
+
+
+@pytest.mark.parametrize(("language", "water", "round_title"), [("ko", "KWATER · 한국수자원공사", "2018-H2 · "),
+                                                               ("en", "KWATER · K-water", "2018-H2 · ")])
+def test_the_report_forms_name_institutions_and_rounds_in_the_readers_language(
+        app, make, program, language, water, round_title):
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.models import Round
+    from marketplace.reports.web import report_forms
+
+    round_ = db.session.scalar(select(Round).where(Round.code == "2018-H2"))
+    round_.title_ko, round_.title_en = "2018년 하반기", "2018 second half"
+    db.session.commit()
+    with app.test_request_context(f"/?lang={language}"):
+        purchase, register = report_forms(make.user("ministry"))
+        labels = [choice.label for choice in register.institution.choices]
+        rounds = [choice.label for choice in purchase.round.choices]
+    assert water in labels
+    expected = round_title + ("2018년 하반기" if language == "ko" else "2018 second half")
+    assert round_.status == "published" and expected in rounds
