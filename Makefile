@@ -13,7 +13,7 @@ PORT ?= 5000
 # Debian packages: WeasyPrint's libraries with HarfBuzz subsetting, a Korean font; tests add
 # poppler (pdftoppm/pdffonts), Debian's chromium for the browser test; benchmarks add wrk.
 DEB_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum nodejs npm
-DEB_TEST := $(DEB_RUN) poppler-utils chromium
+DEB_TEST := $(DEB_RUN) poppler-utils chromium faketime
 DEB_BENCH := $(DEB_TEST) wrk
 
 define ensure_debian
@@ -35,7 +35,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: regen-initial-migration run test bench lint setup setup-test debs-run debs-test debs-bench assets translations db demo serve clean
+.PHONY: regen-initial-migration run test test-dates bench lint setup setup-test debs-run debs-test debs-bench assets translations db demo serve clean
 
 debs-run:
 	$(call ensure_debian,$(DEB_RUN))
@@ -81,8 +81,21 @@ run: setup
 	$(BIN)/gunicorn --workers 2 --threads 4 --worker-class gthread --timeout 120 \
 	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) 'marketplace:create_app()'
 
+# The date-sensitive tests (marker `clock`) run again with the clock moved by Debian's faketime (monotonic
+# clocks stay real, so timeouts still work): Seoul at a month end while UTC is a day behind, 31 December
+# 23:50 KST, and 29 February in a zone west of UTC. SQLite only: the app, not the database, reads the clock.
+CLOCK_RUNS := "UTC|2027-01-31 14:40:00" "Asia/Seoul|2026-12-31 23:50:00" "America/Los_Angeles|2028-02-29 06:30:00"
+
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-dates
+
+test-dates: setup-test
+	@set -e; for run in $(CLOCK_RUNS); do zone=$${run%%|*}; start=$${run#*|}; \
+	  echo "== date-sensitive tests at $$start ($$zone)"; \
+	  env -u TEST_DATABASE_URL -u REQUIRE_POSTGRES TZ=$$zone FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    faketime "$$start" $(BIN)/python -m pytest -q -m "clock and not e2e" -p no:cacheprovider $(PYTEST_ARGS); \
+	done
 
 bench: debs-bench $(STAMP)/venv assets translations
 	$(BIN)/python benchmarks/run_all.py

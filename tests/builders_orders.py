@@ -7,13 +7,14 @@ the round services of issue 3.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from marketplace.extensions import db
 from marketplace.models import Allocation, Application, Mou, Round
 from marketplace.services import orders as order_service
 from marketplace.services import quota as quota_service
 from marketplace.services.orders import PurchaseInput
+from tests import clock
 
 _seq = itertools.count(1)
 
@@ -37,17 +38,17 @@ class OrderBuilders:
         institution = institution or self.make.institution()
         actor = actor or self.make.user("ministry")
         terms = quota_service.MouTerms(
-            number=number or f"MOU-T-{n:05d}-{datetime.now(UTC).microsecond:06d}",
-            signed_on=date.today() - timedelta(days=30),
-            starts_on=starts_on or date.today() - timedelta(days=30),
-            ends_on=ends_on or date.today() + timedelta(days=335),
+            number=number or f"MOU-T-{n:05d}-{clock.now().microsecond:06d}",
+            signed_on=clock.today() - timedelta(days=30),
+            starts_on=starts_on or clock.today() - timedelta(days=30),
+            ends_on=ends_on or clock.today() + timedelta(days=335),
             committed_krw=committed,
         )
         return quota_service.create_mou(actor, institution, terms)
 
     def published_round(self, **kw) -> Round:
         n = next(_seq)
-        now = datetime.now(UTC)
+        now = clock.now()
         values = dict(
             code=f"P{n:04d}-{now.microsecond:06d}"[:20],
             title_ko="공개된 공모",
@@ -117,7 +118,7 @@ class OrderBuilders:
             quantity=quantity,
             unit_price_krw=unit_price,
             contract_method="private_contract",
-            ordered_on=date.today(),
+            ordered_on=clock.today(),
             no_private_interest=True,
         )
         values.update(kw)

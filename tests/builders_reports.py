@@ -17,6 +17,7 @@ from marketplace.models import (
     Round,
     RoundInstitution,
 )
+from tests import clock
 
 _seq = itertools.count(1)
 
@@ -226,7 +227,7 @@ class ReportBuilders:
 
         n = next(_seq)
         serial = kw.pop("serial", f"PP-{order.ordered_on.year}-{900000 + n:06d}")
-        facts_json = canonical_json(certificate_facts(load_order(order.id), serial, datetime.now(UTC)))
+        facts_json = canonical_json(certificate_facts(load_order(order.id), serial, clock.now()))
         values = dict(
             order_id=order.id,
             serial=serial,

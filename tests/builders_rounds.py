@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from marketplace.domain.rounds import kst_minute
 from marketplace.extensions import db
 from marketplace.models import Application, Round, RoundInstitution
 from marketplace.services import rounds as round_service
+from tests import clock
 
 
 def kst(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
@@ -19,7 +20,7 @@ class Clock:
     """Replaces the services' clock; set `.now` to move time."""
 
     def __init__(self, monkeypatch, now: datetime | None = None):
-        self.now = now or datetime.now(UTC)
+        self.now = now or clock.now()
         monkeypatch.setattr(round_service, "now", lambda: self.now)
 
 
@@ -41,7 +42,7 @@ class RoundBuilders:
     ) -> Round:
         """A round (open by default, window around now) with two institutions unless `budgets` is given."""
         self.n += 1
-        now = datetime.now(UTC)
+        now = clock.now()
         budgets = budgets or [(self.make.institution(), 300_000_000), (self.make.institution(), 200_000_000)]
         round_ = Round(
             code=kw.pop("code", f"T{self.n:03d}-{now.microsecond:06d}")[:20],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
+from tests import clock
 from tests.factories import DEFAULT_PASSWORD, valid_brn
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -28,8 +29,8 @@ def registration_form(**overrides) -> dict:
 def certificate_form(type_id: int, content: bytes = PDF, filename: str = "epc.pdf", **overrides) -> dict:
     values = {
         "type_id": str(type_id), "number": "EPC-2024-0001", "issuer": "중소벤처기업부",
-        "issued_on": (date.today() - timedelta(days=30)).isoformat(),
-        "expires_on": (date.today() + timedelta(days=700)).isoformat(),
+        "issued_on": (clock.today() - timedelta(days=30)).isoformat(),
+        "expires_on": (clock.today() + timedelta(days=700)).isoformat(),
         "scan": (BytesIO(content), filename),
     }
     values.update(overrides)

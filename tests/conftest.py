@@ -211,3 +211,28 @@ def make():
     from tests import factories
 
     return factories.Builders()
+
+
+@pytest.fixture
+def now():
+    """The current instant (UTC) as the app's clock reads it."""
+    from tests import clock
+
+    return clock.now()
+
+
+@pytest.fixture
+def today():
+    """Today's date in Seoul, the date the program's rules use."""
+    from tests import clock
+
+    return clock.today()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark date-sensitive tests: those whose module reads the clock (CI runs them again under faketime)."""
+    for item in items:
+        module = getattr(item, "module", None)
+        uses_clock = module is not None and "clock" in vars(module)
+        if uses_clock or {"now", "today"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.clock)

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from marketplace.extensions import db
 from marketplace.models import Certificate, CertificateType, Company, Institution, Product, User
+from tests import clock
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 DEFAULT_HASH = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")  # fast to check in tests
@@ -53,8 +54,8 @@ class Builders:
     def certificate(self, company: Company | None = None, **kw) -> Certificate:
         n = next(_seq)
         values = dict(company=company or self.company(), type=self.certificate_type(kw.pop("type_code", "EPC")),
-                      number=f"CERT-{n:05d}", issuer="국가기술표준원", issued_on=date.today() - timedelta(days=365),
-                      expires_on=date.today() + timedelta(days=3 * 365), status="verified")
+                      number=f"CERT-{n:05d}", issuer="국가기술표준원", issued_on=clock.today() - timedelta(days=365),
+                      expires_on=clock.today() + timedelta(days=3 * 365), status="verified")
         values.update(kw)
         return self._save(Certificate(**values))
 

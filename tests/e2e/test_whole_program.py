@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests import clock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -48,7 +50,7 @@ class Clock:
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return clock.now() + self.offset
 
 
 @pytest.fixture
@@ -85,8 +87,8 @@ def server(tmp_path, monkeypatch):
         ReportBuilders(make).mou(
             water,
             5_000_000_000,
-            starts_on=datetime.now(UTC).date() - timedelta(days=30),
-            ends_on=datetime.now(UTC).date() + timedelta(days=365),
+            starts_on=clock.now().date() - timedelta(days=30),
+            ends_on=clock.now().date() + timedelta(days=365),
         )
         make.user("ministry", email="staff@mss.example", name="중기부 담당자")
         make.user("buyer", email="buyer@kwater.example", name="김구매", institution=water)
@@ -150,7 +152,7 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     from marketplace.models import Allocation, Certificate, Company, Order
 
     # the round window and the order date are Seoul dates: after 15:00 UTC Seoul is already on the next day
-    app, base, today = server["app"], server["base"], datetime.now(SEOUL).date()
+    app, base, today = server["app"], server["base"], clock.today()
 
     # 1. A supplier registers the company.
     supplier = Person(browser, base, "supplier")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from marketplace.extensions import db
 from marketplace.models import Mou, Order
+from tests import clock
 from tests.builders_orders import OrderBuilders
 
 EN = {"Accept-Language": "en"}
@@ -26,7 +27,7 @@ def form(mou, **overrides):
         "unit_price": "1,000,000",
         "amount": "",
         "contract_method": "private_contract",
-        "ordered_on": date.today().isoformat(),
+        "ordered_on": clock.today().isoformat(),
         "no_private_interest": "y",
     }
     data.update(overrides)
@@ -92,7 +93,7 @@ def test_the_order_moves_on_through_post_forms(client, auth, ob):
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
     auth.login(buyer)
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     assert (
         client.post(
             f"/buyer/orders/{order.id}/inspect",
@@ -140,7 +141,7 @@ def test_buyer_a_cannot_see_change_or_cancel_buyer_bs_orders(client, auth, ob, m
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
     auth.login(make.user("buyer"))
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     assert client.get(f"/buyer/orders/{order.id}").status_code == 404
     assert client.post(f"/buyer/orders/{order.id}/cancel", data={"reason": "x"}).status_code == 404
     assert client.post(f"/buyer/orders/{order.id}/deliver", data={"delivered_on": today}).status_code == 404

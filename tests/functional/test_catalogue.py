@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from marketplace.extensions import db
+from tests import clock
 from tests.builders_catalogue import searchable_product
 
 
@@ -49,7 +50,7 @@ def test_a_one_character_query_and_like_wildcards_do_not_break_the_search(client
 
 
 def test_filters_by_category_region_certificate_type_startup_and_first_timer(client, make):
-    today = date.today()
+    today = clock.today()
     young = make.company(region="busan", founded_on=today - timedelta(days=365), public_supply_count=3)
     old_first = make.company(region="seoul", founded_on=date(2001, 1, 1), public_supply_count=0)
     old_general = make.company(region="seoul", founded_on=date(2001, 1, 1), public_supply_count=5)
@@ -128,7 +129,7 @@ def test_pages_walk_name_matches_then_other_matches_without_repeating_a_product(
 def test_products_not_publicly_listed_are_hidden_and_their_page_is_404(client, make, case):
     company = make.company(status={"pending_company": "pending", "rejected_company": "rejected"}.get(
         case, "approved"))
-    today = date.today()
+    today = clock.today()
     certificate = make.certificate(company, **{
         "expired": dict(issued_on=today - timedelta(days=800), expires_on=today - timedelta(days=1)),
         "pending_certificate": dict(status="pending")}.get(case, {}))
@@ -141,7 +142,7 @@ def test_products_not_publicly_listed_are_hidden_and_their_page_is_404(client, m
 def test_the_product_page_shows_certificates_with_validity_supplier_and_price(client, make):
     company = make.company(name_ko="가온테크")
     certificate = make.certificate(company, issued_on=date(2024, 3, 1), number="EPC-2024-77",
-                                   expires_on=date.today() + timedelta(days=90))
+                                   expires_on=clock.today() + timedelta(days=90))
     product = searchable_product(make, company, name_ko="스마트 밸브", unit_price_krw=2_340_000,
                                  certificates=[certificate])
     page = client.get(f"/products/{product.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
@@ -152,7 +153,7 @@ def test_the_product_page_shows_certificates_with_validity_supplier_and_price(cl
 
 
 def test_the_supplier_page_shows_badges_and_only_listed_products(client, make):
-    company = make.company(name_ko="새싹기업", founded_on=date.today() - timedelta(days=400),
+    company = make.company(name_ko="새싹기업", founded_on=clock.today() - timedelta(days=400),
                            public_supply_count=0, region="daejeon")
     certificate = make.certificate(company)
     searchable_product(make, company, name_ko="공개 제품", certificates=[certificate])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from marketplace.extensions import db
 from marketplace.models import Product
 from marketplace.models.search import CatalogueVersion
+from tests import clock
 from tests.builders_catalogue import searchable_product
 
 
@@ -111,7 +112,7 @@ def test_each_language_and_each_query_has_its_own_page(client, make):
 
 
 def test_a_certificate_that_expires_today_drops_the_product_tomorrow(client, make, monkeypatch):
-    today = date.today()
+    today = clock.today()
     company = make.company()
     searchable_product(make, company, name_ko="오늘까지 센서",
                        certificates=[make.certificate(company, expires_on=today)])

@@ -6,13 +6,14 @@ the ORM, commits, and checks what the catalogue shows.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from marketplace.domain.catalogue import ALL_PRODUCTS_GRAM
 from marketplace.extensions import db
 from marketplace.models import SearchGram
+from tests import clock
 from tests.builders_catalogue import searchable_product
 
 
@@ -61,7 +62,7 @@ def test_linking_and_unlinking_certificates_and_delisting_update_the_catalogue(c
 
 
 def test_a_gap_between_certificates_hides_the_product_while_today_is_in_the_gap(client, make):
-    today = date.today()
+    today = clock.today()
     company = make.company()
     old = make.certificate(company, issued_on=today - timedelta(days=900), expires_on=today - timedelta(days=10))
     later = make.certificate(company, issued_on=today + timedelta(days=10), expires_on=today + timedelta(days=900))
@@ -73,7 +74,7 @@ def test_a_gap_between_certificates_hides_the_product_while_today_is_in_the_gap(
 
 
 def test_the_certificate_type_filter_needs_a_certificate_of_that_type_valid_today(client, make):
-    today = date.today()
+    today = clock.today()
     company = make.company()
     expired_epc = make.certificate(company, type_code="EPC", issued_on=today - timedelta(days=900),
                                    expires_on=today - timedelta(days=1))

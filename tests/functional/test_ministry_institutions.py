@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, Institution, Mou, OneTimeToken, QuotaEntry, User
-from marketplace.models.types import utcnow
 from marketplace.services import institutions
+from tests import clock
 from tests.builders_orders import OrderBuilders
 from tests.factories import DEFAULT_PASSWORD
 
@@ -133,7 +133,7 @@ def test_an_expired_link_is_refused(client, make):
     staff = make.user("ministry")
     institution = make.institution()
     _, token = institutions.invite_buyer(
-        staff, institution.id, "late@inst.example", "Late", now=utcnow() - timedelta(hours=73)
+        staff, institution.id, "late@inst.example", "Late", now=clock.now() - timedelta(hours=73)
     )
     response = client.get(f"/set-password/{token}", headers=EN)
     assert response.status_code == 400 and "expired" in response.get_data(as_text=True)

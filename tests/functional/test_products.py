@@ -1,15 +1,16 @@
 """Products: drafts, edits, the public listing rule, the search text; no supplier touches another's."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, Product
 from marketplace.services.products import build_search_text, listed_condition
+from tests import clock
 from tests.builders_supplier import product_form, sign_in
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _public_ids() -> set[int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 
 from marketplace.demo import DEMO_PASSWORD, base
@@ -11,6 +9,7 @@ from marketplace.domain.catalogue import CatalogueQuery
 from marketplace.extensions import db
 from marketplace.models import Certificate, Company, Institution, Product, SearchGram, User
 from marketplace.services import catalogue
+from tests import clock
 
 
 def counts() -> dict:
@@ -41,7 +40,7 @@ def test_the_base_demo_creates_the_institutions_companies_products_and_logins(ap
 
 def test_the_demo_has_startups_first_timers_general_suppliers_and_one_expired_certificate(app):
     base.seed()
-    today = date.today()
+    today = clock.today()
     cards = catalogue.search(CatalogueQuery(), today=today, page_size=200).cards
     assert 60 <= len(cards) < 120  # drafts, pending/rejected companies and the expired certificate hide some
     assert any(c.startup for c in cards) and any(c.first_timer for c in cards)

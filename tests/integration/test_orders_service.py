@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditEvent, Mou, QuotaEntry
 from marketplace.services import orders, quota
 from marketplace.services.orders import OrderNotFound
+from tests import clock
 from tests.builders_orders import OrderBuilders
 
 
@@ -33,7 +34,7 @@ def ledger_matches(mou_id: int) -> bool:
 def test_an_order_charges_the_quota_and_writes_a_ledger_entry(app, ob):
     buyer, mou, allocation = ob.setup(committed=10_000_000)
     order = ob.order(buyer, allocation, mou, quantity=3)
-    assert order.number == f"PO-{date.today().year}-{order.id:06d}"
+    assert order.number == f"PO-{clock.today().year}-{order.id:06d}"
     assert order.amount_krw == 3_000_000 and order.quota_before_krw == 10_000_000
     assert order.certificate_id == allocation.application.product.certificates[0].id
     db.session.refresh(mou)
@@ -90,7 +91,7 @@ def test_a_certificate_must_be_valid_on_the_order_date_and_the_order_names_it(ap
     buyer, mou, allocation = ob.setup()
     product = allocation.application.product
     old = product.certificates[0]
-    old.expires_on = date.today() - timedelta(days=1)
+    old.expires_on = clock.today() - timedelta(days=1)
     db.session.commit()
     with pytest.raises(PlacementRefused, match="No certificate"):
         ob.order(buyer, allocation, mou)
@@ -124,11 +125,11 @@ def test_the_order_moves_through_delivery_inspection_and_evaluation(app, ob):
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
     with pytest.raises(InvalidTransition):
-        orders.inspect(buyer, order.id, "accepted", "", date.today())
-    orders.deliver(buyer, order.id, date.today())
+        orders.inspect(buyer, order.id, "accepted", "", clock.today())
+    orders.deliver(buyer, order.id, clock.today())
     with pytest.raises(InvalidOrderInput, match="rejected"):
-        orders.inspect(buyer, order.id, "rejected", "", date.today())
-    orders.inspect(buyer, order.id, "accepted", "All fine", date.today())
+        orders.inspect(buyer, order.id, "rejected", "", clock.today())
+    orders.inspect(buyer, order.id, "accepted", "All fine", clock.today())
     scores = dict(conformance=5, quality=4, delivery=3, support=4, overall=4)
     orders.evaluate(buyer, order.id, scores, True, "Good")
     assert order.status == "evaluated"
@@ -147,8 +148,8 @@ def test_the_order_moves_through_delivery_inspection_and_evaluation(app, ob):
 def test_rejected_goods_cannot_be_evaluated_but_can_be_cancelled(app, ob):
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
-    orders.deliver(buyer, order.id, date.today())
-    orders.inspect(buyer, order.id, "rejected", "Broken seal", date.today())
+    orders.deliver(buyer, order.id, clock.today())
+    orders.inspect(buyer, order.id, "rejected", "Broken seal", clock.today())
     with pytest.raises(InvalidTransition):
         orders.evaluate(
             buyer, order.id, dict(conformance=1, quality=1, delivery=1, support=1, overall=1), False, ""
@@ -168,7 +169,7 @@ def test_buyer_a_cannot_touch_buyer_bs_order_and_a_supplier_cannot_either(app, o
         with pytest.raises(OrderNotFound):
             orders.cancel(intruder, order.id, "mine now")
         with pytest.raises(OrderNotFound):
-            orders.deliver(intruder, order.id, date.today())
+            orders.deliver(intruder, order.id, clock.today())
     db.session.refresh(order)
     assert order.status == "placed"
 

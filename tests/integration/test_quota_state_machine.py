@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -19,6 +17,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Mou, Order, QuotaEntry
 from marketplace.services import orders, quota
+from tests import clock
 from tests.builders_orders import OrderBuilders
 
 UNIT = 1_000
@@ -77,7 +76,7 @@ def make_machine(builders: OrderBuilders, staff):
             order_id = data.draw(st.sampled_from(sorted(self.orders)))
             amount, status = self.orders[order_id]
             try:
-                orders.deliver(self.buyer, order_id, date.today())
+                orders.deliver(self.buyer, order_id, clock.today())
             except DomainError:
                 assert status != "placed"
                 return
