@@ -1,0 +1,285 @@
+"""Mixed load over HTTP: orders, product edits, certificate issues, report downloads and sign-ins at once.
+
+32 browser-like clients (BENCH_CLIENTS) for 60 s (BENCH_SECONDS) against gunicorn run as `make run` runs
+it (2 workers, 4 threads, gthread, max-requests 1000), on a fresh SQLite database in WAL mode and, when
+PostgreSQL answers on BENCH_PG_URL, on a fresh database mp_bench_mixed. Data is made through the models
+and services (benchmarks/mixed_data.py). Each client is one person with an account of their own, signed in
+through the login form with CSRF on, and doing one thing over and over:
+
+- order (3 in 8 clients): a buyer places a pilot purchase against the allocation and the MOU;
+- product_edit (2 in 8): a supplier edits their own product through the product edit form;
+- certificate (1 in 8): a buyer downloads the audit-relief certificate of one of their orders that has
+  none yet, so every download issues one (a pool of orders per buyer is placed beforehand);
+- report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders;
+- sign_in / sign_out (1 in 8): a buyer signs in through the form, then signs out, in a loop.
+
+Every form is posted from its page: the client GETs it (counted as form_page) and sends back the form's
+hidden inputs (CSRF token, one-time form key) and current values with its own fields, so each order
+POST carries a submission of its own. An order POST that gets no answer or a 503 is sent again once,
+unchanged, as a person retrying would.
+
+Rate limits stay as configured (set RATELIMIT_SIGN_IN in the environment to change them): each client
+connects from a loopback address of its own (127.0.0.x), like people on different machines, so one
+person's limit never throttles another. The per-client sign-in limit does cap the sign_in kind: past
+it, the sign-in POST is answered 429, counted apart (not as a 5xx, not in the latency), and the client
+waits the Retry-After the server gives before signing in again, as a person would. Nobody signs in as
+ministry staff (they will need a second factor).
+
+Reported per kind: requests, requests per second, p50 and p95 latency (429s and failed connections
+left out), statuses. Overall: 5xx responses (must be 0), failed connections, 429s, duplicated orders
+(orders in the database beyond the distinct orders the clients were sent to: must be 0), orders lost,
+overspend and the ledger of each MOU (must be 0 and consistent), certificates whose downloaded bytes
+differ from the stored ones, and the writes per second (requests that committed: accepted orders,
+saved edits, issued certificates, generated reports, which are stored, sign-ins and sign-outs). On
+SQLite an order-only run (every client ordering, same clients and duration) is measured as well: mixed
+writes/s divided by order-only writes/s must be at least 0.5.
+
+Run as `.venv/bin/python benchmarks/bench_mixed.py`; figures go to benchmarks/results/mixed.json; exits 1
+when a check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+import mixed_data  # noqa: E402
+from mixed_clients import KINDS, Stats, run_client  # noqa: E402
+
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+RESULTS = ROOT / "benchmarks" / "results" / "mixed.json"
+MIN_RATIO = 0.5
+# every kind from 5 clients on; in 8 clients: 3 order, 2 product_edit, 1 each of the others
+PATTERN = ["order", "product_edit", "certificate", "report", "sign_in", "order", "product_edit", "order"]
+# as `make run` serves, plus a quieter log
+SERVER = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--timeout", "120",
+          "--max-requests", "1000", "--max-requests-jitter", "100", "--log-level", "warning"]
+
+
+def plan(clients: int, only: str | None = None) -> list[str]:
+    return [only or PATTERN[n % len(PATTERN)] for n in range(clients)]
+
+
+def addresses(count: int) -> list[str]:
+    """A loopback address per client (127.0.0.2 on); all 127.0.0.1 when the system refuses them."""
+    wanted = [f"127.0.{(n + 2) // 256}.{(n + 2) % 256 or 1}" for n in range(count)]
+    try:
+        with socket.socket() as probe:
+            probe.bind((wanted[-1] if wanted else "127.0.0.2", 0))
+        return wanted
+    except OSError:
+        return ["127.0.0.1"] * count
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, log: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MARKETPLACE_ENV": "development",
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    server = subprocess.Popen([str(gunicorn if gunicorn.exists() else "gunicorn"), *SERVER, "--bind",
+                               f"127.0.0.1:{port}", "marketplace:create_app()"],
+                              cwd=str(ROOT), env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    from browser import Browser
+
+    for _ in range(300):
+        if server.poll() is not None:
+            break
+        if Browser(port).request("GET", "/healthz").status == 200:
+            return server, port
+        time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"the server did not start; see {log}")
+
+
+def summarize(kind: str, stats: Stats, seconds: float) -> dict:
+    latencies = sorted(stats.latencies[kind])
+    count = sum(stats.statuses[kind].values())
+    return {
+        "requests": count,
+        "requests_per_s": round(count / seconds, 1),
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[18] * 1000, 1)
+        if len(latencies) > 1 else (round(latencies[0] * 1000, 1) if latencies else None),
+        "writes": stats.writes[kind],
+        "statuses": {str(k): v for k, v in sorted(stats.statuses[kind].items())},
+    }
+
+
+def run(name: str, url: str, kinds: list[str], workdir: Path) -> dict:
+    """Prepare the data, serve it, run the clients for SECONDS, then check the database."""
+    pool = int(SECONDS * 4) + 20  # more certificates than a client can fetch in SECONDS
+    mix = Counter(kinds)
+    print(f"  preparing {name} ({dict(mix)}) ...", flush=True)
+    ids = mixed_data.prepare(url, {k: mix.get(k, 0) for k in KINDS}, pool)
+    server, port = start_server(url, workdir / f"server-{name}.log")
+    stats, box = Stats(), []
+    barrier = threading.Barrier(len(kinds) + 1, timeout=600,
+                                action=lambda: box.append(time.monotonic() + SECONDS))
+    seen: Counter = Counter()
+    threads = []
+    for kind, address in zip(kinds, addresses(len(kinds)), strict=True):
+        threads.append(threading.Thread(target=run_client, daemon=True,
+                                        args=(kind, seen[kind], port, address, ids, stats, barrier, box)))
+        seen[kind] += 1
+    try:
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        began = time.monotonic()
+        print(f"  running {SECONDS:.0f} s ...", flush=True)
+        for thread in threads:
+            thread.join()
+        seconds = time.monotonic() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return report(name, kinds, ids, stats, seconds, mixed_data.final_figures(url, ids), workdir)
+
+
+def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float, db: dict,
+           workdir: Path) -> dict:
+    statuses = Counter()
+    for counts in stats.statuses.values():
+        statuses.update(counts)
+    accepted = stats.order_ids
+    duplicates = max(0, len(db["order_ids"] - accepted) - stats.unknown_orders)
+    issued = {order_id: sha for order_id, sha in stats.certificates.items()}
+    writes = sum(stats.writes.values())
+    result = {
+        "backend": name,
+        "clients": len(kinds),
+        "mix": dict(Counter(kinds)),
+        "seconds": round(seconds, 2),
+        "kinds": {kind: summarize(kind, stats, seconds) for kind in sorted(stats.statuses)},
+        "writes": writes,
+        "writes_per_s": round(writes / seconds, 1),
+        "server_errors_5xx": sum(v for k, v in statuses.items() if 500 <= k < 599),
+        "connection_failures": statuses.get(599, 0),
+        "rate_limited_429": statuses.get(429, 0),
+        "orders": {
+            "accepted_posts": stats.writes.get("order", 0),
+            "distinct_orders_accepted": len(accepted),
+            "in_db": len(db["order_ids"]),
+            "resent_after_no_answer_or_503": stats.resent_orders,
+            "unknown_outcome": stats.unknown_orders,
+            "duplicated": duplicates,
+            "lost": len(accepted - db["order_ids"]),
+        },
+        "certificates": {
+            "issued": len(issued),
+            "in_db": len(db["certificates"]),
+            "bytes_differ_from_stored": sum(1 for k, v in issued.items() if db["certificates"].get(k) != v),
+            "clients_out_of_orders": stats.pool_exhausted,
+        },
+        "mous": db["mous"],
+        "overspend_krw": sum(m["overspend_krw"] for m in db["mous"]),
+        "ledger_consistent": all(m["ledger_consistent"] for m in db["mous"]),
+        "clients_stopped_by_an_exception": stats.crashed,
+        "error_samples": stats.samples[:10],
+        "server_log": str(workdir / f"server-{name}.log"),
+    }
+    return result
+
+
+def problems(result: dict) -> list[str]:
+    found = []
+    if result["server_errors_5xx"]:
+        found.append(f"{result['server_errors_5xx']} responses 5xx")
+    if result["orders"]["duplicated"] or result["orders"]["lost"]:
+        found.append(f"orders duplicated {result['orders']['duplicated']}, lost {result['orders']['lost']}")
+    if result["overspend_krw"] or not result["ledger_consistent"]:
+        found.append(f"overspend {result['overspend_krw']} KRW, ledger consistent {result['ledger_consistent']}")
+    if result["clients_stopped_by_an_exception"]:
+        found.append(f"{result['clients_stopped_by_an_exception']} clients stopped by an exception")
+    if result["certificates"]["bytes_differ_from_stored"]:
+        found.append("downloaded certificates differ from the stored ones")
+    return [f"{result['backend']}: {p}" for p in found]
+
+
+def postgres_database() -> str | None:
+    """Recreate mp_bench_mixed on the server of BENCH_PG_URL; None when no server answers."""
+    try:
+        import psycopg
+        from sqlalchemy import make_url
+
+        base = make_url(PG_URL)
+        with psycopg.connect(host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+                             dbname=base.database, autocommit=True, connect_timeout=3) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "mp_bench_mixed" WITH (FORCE)')
+            conn.execute('CREATE DATABASE "mp_bench_mixed"')
+        return base.set(database="mp_bench_mixed").render_as_string(hide_password=False)
+    except Exception as error:  # noqa: BLE001 - no PostgreSQL: report and go on with SQLite
+        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only", flush=True)
+        return None
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="mp_bench_mixed_"))
+    runs = [("sqlite-orders-only", f"sqlite:///{workdir / 'orders.sqlite3'}", plan(CLIENTS, "order")),
+            ("sqlite", f"sqlite:///{workdir / 'mixed.sqlite3'}", plan(CLIENTS))]
+    pg = postgres_database()
+    if pg:
+        runs.append(("postgresql", pg, plan(CLIENTS)))
+    results = {}
+    for name, url, kinds in runs:
+        print(f"{name}: {len(kinds)} clients, {SECONDS:.0f} s", flush=True)
+        results[name] = run(name, url, kinds, workdir)
+        print(json.dumps(results[name], indent=2), flush=True)
+    only, mixed = results["sqlite-orders-only"]["writes_per_s"], results["sqlite"]["writes_per_s"]
+    ratio = round(mixed / only, 2) if only else None
+    found = [p for r in results.values() for p in problems(r)]
+    if ratio is None or ratio < MIN_RATIO:
+        found.append(f"sqlite: mixed writes/s {mixed} / order-only writes/s {only} = {ratio} < {MIN_RATIO}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "server": "gunicorn " + " ".join(SERVER),
+        "clients": CLIENTS,
+        "seconds": SECONDS,
+        "sqlite_mixed_over_orders_only_writes": ratio,
+        "problems": found,
+        "results": list(results.values()),
+    }, indent=2) + "\n")
+    print(f"\nsqlite writes/s: mixed {mixed}, order-only {only}, ratio {ratio} (at least {MIN_RATIO})")
+    for r in results.values():
+        print(f"{r['backend']}: 5xx {r['server_errors_5xx']}, connection failures {r['connection_failures']}, "
+              f"429 {r['rate_limited_429']}, duplicated orders {r['orders']['duplicated']}, "
+              f"overspend {r['overspend_krw']}, writes/s {r['writes_per_s']}")
+        for kind, k in r["kinds"].items():
+            print(f"  {kind:<13} {k['requests']:>6} req {k['requests_per_s']:>7} /s  "
+                  f"p50 {k['latency_ms_p50']} ms  p95 {k['latency_ms_p95']} ms")
+    if found:
+        print("FAILED: " + "; ".join(found) + f" (server logs kept in {workdir})")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"written to {RESULTS.relative_to(ROOT)}; {'FAILED' if found else 'OK'}")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
