@@ -36,7 +36,9 @@ def init_app(app: Flask) -> None:
         logger.addHandler(handler)
         logger.removeHandler(default_handler)  # Flask's own would print each record a second time
     if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
+        # under gunicorn its --log-level rules ours too (info by default; warning drops the access lines)
+        server = logging.getLogger("gunicorn.error")
+        logger.setLevel(server.level if server.handlers else logging.INFO)
     app.after_request(log_access)
 
 
