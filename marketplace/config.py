@@ -1,11 +1,17 @@
 """Settings read from the environment, with safe defaults for a local run."""
 
+import logging
 import os
+import stat
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+DEV_BASE_URL = "http://127.0.0.1:5000"
+
+log = logging.getLogger(__name__)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -32,6 +38,9 @@ def from_environment() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)) + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        # what a company not yet approved may upload in all (services/certificates.py)
+        "UNAPPROVED_MAX_CERTIFICATES": int(os.environ.get("UNAPPROVED_MAX_CERTIFICATES", 5)),
+        "UNAPPROVED_MAX_UPLOAD_BYTES": int(os.environ.get("UNAPPROVED_MAX_UPLOAD_BYTES", 30 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
@@ -47,7 +56,7 @@ def from_environment() -> dict:
         "LANGUAGES": ("ko", "en"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": _public_base_url(production),
         "CATALOGUE_PAGE_SIZE": 20,
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
         "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
@@ -55,11 +64,58 @@ def from_environment() -> dict:
     }
 
 
-def _dev_secret(production: bool) -> str:
+def _public_base_url(production: bool) -> str:
+    """The address printed on certificates for ever: production must name its real https address."""
+    url = os.environ.get("PUBLIC_BASE_URL", "").strip()
+    if not production:
+        return url or DEV_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL must be set to the site's absolute https address (for example "
+            "https://pilot.example.go.kr) when MARKETPLACE_ENV=production: issued certificates print it "
+            f"in their QR codes and verification links for ever. Got: {url or '(unset)'}")
+    return url.rstrip("/")
+
+
+def _dev_secret(production: bool, instance: Path = INSTANCE) -> str:
+    """Read, or create readable by its owner only, the development key in instance/secret_key."""
     if production:
         raise RuntimeError("SECRET_KEY must be set when MARKETPLACE_ENV=production")
-    INSTANCE.mkdir(exist_ok=True)
-    key_file = INSTANCE / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(os.urandom(32).hex())
+    instance.mkdir(exist_ok=True)
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        _owner_only(key_file)
+    else:
+        _create_key(key_file)
     return key_file.read_text().strip()
+
+
+def _create_key(key_file: Path) -> None:
+    """Write the key to a private temporary file, then link it into place: never a partial or open key.
+
+    O_EXCL with 0o600 makes the file private from its first byte; link() fails if another worker
+    starting at the same moment got there first, and then both use that worker's key.
+    """
+    temporary = key_file.with_name(f".{key_file.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(os.urandom(32).hex())
+        os.link(temporary, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _owner_only(key_file: Path) -> None:
+    mode = stat.S_IMODE(key_file.stat().st_mode)
+    if mode & 0o077:
+        try:
+            key_file.chmod(0o600)
+            log.warning("%s was readable by others (mode %o); it is now readable by its owner only",
+                        key_file, mode)
+        except OSError as error:
+            log.warning("%s is readable by others (mode %o) and could not be restricted: %s",
+                        key_file, mode, error)

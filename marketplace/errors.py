@@ -6,6 +6,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .context import request_id
 from .domain.errors import N_
 from .extensions import db
 
@@ -31,13 +32,17 @@ def render_error(error: HTTPException):
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):
         text = N_("The form expired or was sent from another page. Reload the page and try again.")
+    # keep what the exception says beyond its body: Allow on a 405, Retry-After on a 429
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
-        return jsonify(error=_(title), message=_(text)), code
-    return render_template("errors/error.html", code=code, title=_(title), text=_(text)), code
+        return jsonify(error=_(title), message=_(text)), code, headers
+    return render_template("errors/error.html", code=code, title=_(title), text=_(text),
+                           request_id=request_id.get()), code, headers
 
 
 def handle_unexpected(error: Exception):
-    current_app.logger.exception("Unhandled error on %s", request.path)
+    # the log record carries request_id and user_id (logs.py), and the page shows the request id
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return render_error(InternalServerError(original_exception=error))
 

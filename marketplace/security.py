@@ -1,14 +1,20 @@
-"""Security headers, request ids and session lifetime checks."""
+"""Security headers, private downloads, request ids and session lifetime checks."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
+from io import BytesIO
 
-from flask import current_app, g, request, session
-from flask_login import current_user, logout_user
+from flask import current_app, g, request, send_file, session
+from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 
-from .context import request_id
+from .context import request_id, user_id
+
+# what we keep of a client's (or proxy's) own X-Request-Id, for the access log only
+CLIENT_REQUEST_ID_KEEP = re.compile(r"[^A-Za-z0-9._:/+=-]")
+CLIENT_REQUEST_ID_MAX = 64
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,10 +23,32 @@ CSP = (
 
 
 def start_request() -> None:
-    rid = request.headers.get("X-Request-Id", "")[:40] or secrets.token_hex(8)
-    g.request_id = rid
-    request_id.set(rid)
+    """Give the request our own id (a client's X-Request-Id is logged apart, never taken as ours)."""
+    g.request_started = time.perf_counter()
+    g.request_id = secrets.token_hex(8)
+    request_id.set(g.request_id)
+    g.client_request_id = CLIENT_REQUEST_ID_KEEP.sub("", request.headers.get("X-Request-Id", ""))[
+        :CLIENT_REQUEST_ID_MAX]
+    user_id.set("")
     _enforce_absolute_timeout()
+    if current_user.is_authenticated:
+        user_id.set(str(current_user.id))
+
+
+def end_request(_error=None) -> None:
+    """Forget the ids, so a worker thread's next log lines outside a request do not carry them."""
+    request_id.set("")
+    user_id.set("")
+
+
+@user_logged_in.connect
+def _signed_in(_app, user, **_extra) -> None:
+    user_id.set(str(user.id))
+
+
+@user_logged_out.connect
+def _signed_out(_app, user=None, **_extra) -> None:
+    user_id.set("")
 
 
 def _enforce_absolute_timeout() -> None:
@@ -47,4 +75,13 @@ def set_headers(response):
         headers["X-Request-Id"] = g.request_id
     if current_user.is_authenticated:
         headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def private_download(data: bytes, mimetype: str, filename: str):
+    """A file for the signed-in person only: an attachment no cache keeps, under a name safe in a header."""
+    name = "".join(ch for ch in filename if ch.isprintable() and ch not in '"\\/;').strip(" .") or "download"
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,4 +1,6 @@
-"""Uploaded files: what a file is, judged by its first bytes, and the size cap."""
+"""Uploaded files: what a file is, judged by its first bytes, the size cap, and what a new company may hold."""
+
+from dataclasses import dataclass
 
 from .errors import N_, DomainError
 
@@ -28,10 +30,33 @@ def check_upload(data: bytes, max_bytes: int) -> str:
     if not data:
         raise UploadRefused(N_("The file is empty. Choose the scanned certificate."))
     if len(data) > max_bytes:
-        mb, rest = divmod(max_bytes, 1024 * 1024)
-        limit = f"{mb} MB" if mb and not rest else f"{max_bytes:,} B"
-        raise UploadRefused(N_("The file is larger than %(limit)s. Upload a smaller scan."), limit=limit)
+        raise UploadRefused(N_("The file is larger than %(limit)s. Upload a smaller scan."),
+                            limit=size_label(max_bytes))
     return sniff_content_type(data[:16])
+
+
+def size_label(size: int) -> str:
+    mb, rest = divmod(size, 1024 * 1024)
+    return f"{mb} MB" if mb and not rest else f"{size:,} B"
+
+
+@dataclass(frozen=True)
+class UnapprovedAllowance:
+    """What a company not yet approved may upload in all: anyone can register one, so it is kept small."""
+
+    max_files: int
+    max_total_bytes: int
+
+    def check(self, held_files: int, held_bytes: int, new_bytes: int) -> None:
+        """Raise UploadRefused if one more file of new_bytes would pass either cap."""
+        if held_files + 1 > self.max_files:
+            raise UploadRefused(N_("Until your company is approved, the number of certificates it can upload "
+                                   "is limited to %(count)s. Wait for the ministry's approval to add more."),
+                                count=self.max_files)
+        if held_bytes + new_bytes > self.max_total_bytes:
+            raise UploadRefused(N_("Until your company is approved its certificate scans may total at most "
+                                   "%(limit)s. Upload a smaller scan or wait for the ministry's approval."),
+                                limit=size_label(self.max_total_bytes))
 
 
 def safe_download_name(original: str, content_type: str, fallback: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,6 +11,7 @@ from ..extensions import db
 from ..forms import attach_error, choices, rerender
 from ..i18n import current_language, domain_message, localized
 from ..models import Institution, Round, User
+from ..security import private_download
 from . import certificates, documents
 from .data import Scope
 from .forms import PurchaseReportForm, RegisterForm
@@ -20,10 +19,8 @@ from .render import RenderTimeout
 
 
 def send_pdf(pdf: bytes, filename: str):
-    """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names)."""
-    response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names), kept by no cache."""
+    return private_download(pdf, "application/pdf", filename)
 
 
 def report_forms(user: User, formdata=None):

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.suppliers import check_certificate_dates
+from ..domain.uploads import UnapprovedAllowance
 from ..extensions import db
-from ..models import Certificate, CertificateType, StoredFile, User
+from ..models import Certificate, CertificateType, Company, StoredFile, User
 from .audit import record_event
 from .files import new_stored_file
 from .ownership import NotFound, own_company, own_row
@@ -45,11 +47,13 @@ def supplier_certificates(user: User) -> list[Certificate]:
 
 
 def add_certificate(user: User, data: CertificateInput, upload: bytes, filename: str, *,
-                    max_bytes: int) -> Certificate:
+                    max_bytes: int, allowance: UnapprovedAllowance) -> Certificate:
     """Add a pending certificate with its scan; both are saved together or not at all.
 
-    Raises UploadRefused (size, kind), DuplicateCertificate, DomainError (dates, type).
+    A company not yet approved may hold only `allowance` (a number of scans and their total size).
+    Raises UploadRefused (size, kind, allowance), DuplicateCertificate, DomainError (dates, type).
     """
+    begin_write()
     company = own_company(user)
     check_certificate_dates(data.issued_on, data.expires_on)
     kind = db.session.get(CertificateType, data.type_id)
@@ -61,6 +65,8 @@ def add_certificate(user: User, data: CertificateInput, upload: bytes, filename:
                                                       Certificate.number == number)):
         raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
                                    type=kind.code, number=number)
+    if company.status != "approved":
+        allowance.check(*_held_scans(company), len(upload))
     stored = new_stored_file(user, upload, filename, max_bytes=max_bytes)
     certificate = Certificate(company=company, type=kind, number=number, issuer=data.issuer.strip(),
                               issued_on=data.issued_on, expires_on=data.expires_on, status="pending",
@@ -76,6 +82,20 @@ def add_certificate(user: User, data: CertificateInput, upload: bytes, filename:
         raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
                                    type=kind.code, number=number) from error
     return certificate
+
+
+def _held_scans(company: Company) -> tuple[int, int]:
+    """The company's certificates and their scans' bytes, counted under a lock on the company's row.
+
+    The lock (a no-op on SQLite, where begin_write already holds the database) keeps two uploads
+    at once from both fitting in the last place.
+    """
+    db.session.execute(select(Company.id).where(Company.id == company.id).with_for_update())
+    count, total = db.session.execute(
+        select(func.count(Certificate.id), func.coalesce(func.sum(StoredFile.size), 0))
+        .select_from(Certificate).outerjoin(StoredFile, StoredFile.id == Certificate.file_id)
+        .where(Certificate.company_id == company.id)).one()
+    return count, total
 
 
 def certificate_file(user: User, certificate_id: int) -> tuple[Certificate, StoredFile, bytes]:

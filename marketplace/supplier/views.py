@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from ..domain.errors import DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
-from ..domain.uploads import UploadRefused
+from ..domain.uploads import UnapprovedAllowance, UploadRefused
 from ..errors import render_error
 from ..forms import attach_error, rerender
+from ..security import private_download
 from ..services import certificates, companies
 from ..services.files import download_name
 from ..services.ownership import NotFound
@@ -80,14 +79,16 @@ def new_certificate():
     form = CertificateForm(certificates.certificate_types())
     if not form.validate_on_submit():
         return rerender("supplier/new_certificate.html", 400 if form.is_submitted() else 200, form=form)
-    cap = current_app.config["MAX_UPLOAD_BYTES"]
+    config = current_app.config
+    cap = config["MAX_UPLOAD_BYTES"]
     upload = form.scan.data
     data = upload.stream.read(cap + 1) if upload else b""
+    allowance = UnapprovedAllowance(config["UNAPPROVED_MAX_CERTIFICATES"], config["UNAPPROVED_MAX_UPLOAD_BYTES"])
     try:
         certificates.add_certificate(current_user, certificates.CertificateInput(
             type_id=form.type_id.data, number=form.number.data, issuer=form.issuer.data,
             issued_on=form.issued_on.data, expires_on=form.expires_on.data),
-            data, getattr(upload, "filename", "") or "", max_bytes=cap)
+            data, getattr(upload, "filename", "") or "", max_bytes=cap, allowance=allowance)
     except DomainError as error:
         attach_error(form, "scan" if isinstance(error, UploadRefused) else None, error)
         return rerender("supplier/new_certificate.html", form=form)
@@ -99,11 +100,7 @@ def new_certificate():
 def certificate_file(certificate_id: int):
     """The certificate's scan, for its own supplier and ministry staff, always as a download."""
     certificate, stored, data = certificates.certificate_file(current_user, certificate_id)
-    response = send_file(BytesIO(data), mimetype=stored.content_type, as_attachment=True,
-                         download_name=download_name(stored, f"certificate-{certificate.id}"),
-                         etag=stored.sha256, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(data, stored.content_type, download_name(stored, f"certificate-{certificate.id}"))
 
 
 from . import products  # noqa: E402,F401  (registers the product pages on bp)
