@@ -13,12 +13,23 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cmp_to_key
 from heapq import heapify, heappop, heappush, heapreplace
 
 from .errors import N_, DomainError
 
-RULE_VERSION = "pp-draw-1"
+FLOAT_RULE = "pp-draw-1"  # order by the floating-point key (rounds drawn before the exact rule)
+EXACT_RULE = "pp-draw-2"  # order decided with integers; the float key is published for reading only
+RULES = (FLOAT_RULE, EXACT_RULE)
+RULE_VERSION = EXACT_RULE  # the rule new rounds are frozen and drawn with
+MAX_WEIGHT = 10
 _KEY_DENOMINATOR = 2**256 + 1
+_DENOMINATOR_POWERS = tuple(_KEY_DENOMINATOR**w for w in range(MAX_WEIGHT + 1))
+# Two float keys further apart than this are in the exact order whatever the platform's log: a key is
+# off by at most a few units in the last place (u is correctly rounded, log within an ulp or two), so
+# this margin (about a thousand times that) only sends true near-ties to the integer comparison.
+_KEY_RELATIVE_MARGIN = 1e-12
+_KEY_ABSOLUTE_MARGIN = 1e-15
 # Below this many (seed, application) pairs a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 500_000
 
@@ -54,11 +65,17 @@ class WeightTiers:
 
     def __post_init__(self) -> None:
         for weight in (self.first_timer, self.startup_or_small_record, self.general):
-            if not _whole(weight, 1):
+            if not _whole(weight, 1) or weight > MAX_WEIGHT:
                 raise SelectionError(
-                    N_("A draw weight must be a whole number of 1 or more, not %(weight)s."),
+                    N_("A draw weight must be a whole number from 1 to 10, not %(weight)s."),
                     weight=repr(weight),
                 )
+        if not self.first_timer >= self.startup_or_small_record >= self.general:
+            raise SelectionError(
+                N_("Weights must favour first-timers and startups: first-timer %(first)s, startup %(startup)s "
+                   "and everyone else %(general)s must not increase in that order."),
+                first=self.first_timer, startup=self.startup_or_small_record, general=self.general,
+            )
         if not _whole(self.small_record_limit_krw, 0):
             raise SelectionError(N_("The small-record limit must be a whole number of won, 0 or more."))
 
@@ -269,11 +286,48 @@ def _order(keys: Sequence[float]) -> list[int]:
     return sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
 
 
+def exact_before(numerator_a: int, weight_a: int, numerator_b: int, weight_b: int) -> int:
+    """Compare two applications by their keys without floating point (rule pp-draw-2, DESIGN.md 4.4).
+
+    The key ln(N/D)/w is higher for a than for b exactly when N_a**w_b * D**w_a > N_b**w_a * D**w_b,
+    where N = h + 1 and D = 2**256 + 1. Returns -1 when a comes first, 1 when b does, 0 for equal keys.
+    """
+    left = numerator_a**weight_b * _DENOMINATOR_POWERS[weight_a]
+    right = numerator_b**weight_a * _DENOMINATOR_POWERS[weight_b]
+    return -1 if left > right else (1 if left < right else 0)
+
+
+def _close(x: float, y: float) -> bool:
+    return abs(x - y) <= _KEY_RELATIVE_MARGIN * max(abs(x), abs(y)) + _KEY_ABSOLUTE_MARGIN
+
+
+def _exact_order(keys: Sequence[float], numerators: Sequence[int], weights: Sequence[int]) -> list[int]:
+    """Positions in exact key order (equal keys by id): the float order, with near-ties decided by integers.
+
+    Keys further apart than the margin are already in exact order, so only runs of neighbours closer
+    than it are re-sorted with exact_before; positions are in id order, which breaks exact ties.
+    """
+    order = _order(keys)
+
+    def compare(a: int, b: int) -> int:
+        return exact_before(numerators[a], weights[a], numerators[b], weights[b]) or (a > b) - (a < b)
+
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end < len(order) and _close(keys[order[end - 1]], keys[order[end]]):
+            continue
+        if end - start > 1:
+            order[start:end] = sorted(order[start:end], key=cmp_to_key(compare))
+        start = end
+    return order
+
+
 @dataclass(frozen=True)
 class _Pool:
     """A manifest flattened to parallel lists indexed by position (apps by id, institutions by code)."""
 
     round_code: str
+    rule: str
     codes: tuple[str, ...]
     budgets: tuple[int, ...]
     ids: tuple[int, ...]
@@ -284,10 +338,10 @@ class _Pool:
 
 
 def _pool(manifest: Manifest) -> _Pool:
-    if manifest.rule != RULE_VERSION:
+    if manifest.rule not in RULES:
         raise UnsupportedRuleError(
             N_("This system draws with rule %(ours)s, not %(theirs)s."),
-            ours=RULE_VERSION,
+            ours=" / ".join(RULES),
             theirs=manifest.rule,
         )
     codes = tuple(inst.code for inst in manifest.institutions)
@@ -295,6 +349,7 @@ def _pool(manifest: Manifest) -> _Pool:
     apps = manifest.applications
     return _Pool(
         manifest.round_code,
+        manifest.rule,
         codes,
         tuple(inst.budget for inst in manifest.institutions),
         tuple(app.id for app in apps),
@@ -305,15 +360,30 @@ def _pool(manifest: Manifest) -> _Pool:
     )
 
 
-def _keys(pool: _Pool, seed: str) -> list[float]:
+def _numerators(pool: _Pool, seed: str) -> list[int]:
+    """N = h + 1 per position, h being SHA-256("seed:round:id") read as a big-endian whole number."""
     prefix = hashlib.sha256(f"{seed}:{pool.round_code}:".encode())
-    copy, from_bytes, log, denominator = prefix.copy, int.from_bytes, math.log, _KEY_DENOMINATOR
-    keys = []
-    for id_bytes, weight in zip(pool.id_bytes, pool.weights, strict=True):
+    copy, from_bytes = prefix.copy, int.from_bytes
+    numerators = []
+    for id_bytes in pool.id_bytes:
         digest = copy()
         digest.update(id_bytes)
-        keys.append(log((from_bytes(digest.digest(), "big") + 1) / denominator) / weight)
-    return keys
+        numerators.append(from_bytes(digest.digest(), "big") + 1)
+    return numerators
+
+
+def _keys(numerators: Sequence[int], weights: Sequence[int]) -> list[float]:
+    log, denominator = math.log, _KEY_DENOMINATOR
+    return [log(n / denominator) / w for n, w in zip(numerators, weights, strict=True)]
+
+
+def _draw_order(pool: _Pool, seed: str) -> tuple[list[int], list[float]]:
+    """Positions in draw order under the pool's rule, and the float keys (published for reading)."""
+    numerators = _numerators(pool, seed)
+    keys = _keys(numerators, pool.weights)
+    if pool.rule == FLOAT_RULE:
+        return _order(keys), keys
+    return _exact_order(keys, numerators, pool.weights), keys
 
 
 def _best(candidates: Iterable[int], remaining: Sequence[int], amount: int) -> int:
@@ -395,7 +465,8 @@ class DrawResult:
 def run_draw(manifest: Manifest, seed: str) -> DrawResult:
     """Run the draw of DESIGN.md section 4 on a manifest with a seed.
 
-    Order: key descending; equal keys by application id ascending. Allocation walks that order; the
+    Order: key descending; equal keys by application id ascending. Under pp-draw-2 the order is decided
+    with integers (exact_before), under pp-draw-1 by the floating-point keys. Allocation walks that order; the
     candidates are the preferred institutions present in the manifest, or all of them when the
     application names none of those. It goes to the candidate with the most round budget left that
     still covers its amount; equal budgets go to the lowest institution code (Unicode code-point
@@ -403,8 +474,7 @@ def run_draw(manifest: Manifest, seed: str) -> DrawResult:
     application's 1-based place in the draw order. Raises UnsupportedRuleError for another rule.
     """
     pool = _pool(manifest)
-    keys = _keys(pool, seed)
-    order = _order(keys)
+    order, keys = _draw_order(pool, seed)
     placed, remaining = _allocate(pool, order)
     rank = {pos: n for n, pos in enumerate(order, start=1)}
     selected_positions = {pos for pos, _ in placed}
@@ -491,7 +561,7 @@ def _count_selected(pool: _Pool, seed: str, start: int, stop: int) -> list[int]:
     """Count, per application position, the derived seeds start..stop-1 in which it is selected."""
     counts = [0] * len(pool.ids)
     for i in range(start, stop):
-        placed, _ = _allocate(pool, _order(_keys(pool, f"{seed}#{i}")))
+        placed, _ = _allocate(pool, _draw_order(pool, f"{seed}#{i}")[0])
         for pos, _inst in placed:
             counts[pos] += 1
     return counts

@@ -9,9 +9,13 @@ round page), re-runs the draw with the seed published in the result, and compare
 selections, waitlist and budgets left. It prints MATCH and exits 0, or MISMATCH with the differences
 and exits 1.
 
-The draw, rule pp-draw-1 (the marketplace's "How the draw works" page says the same in words):
+The draw (the marketplace's "How the draw works" page says the same in words):
   key = ln(u) / weight, u = (SHA-256("seed:round:id") read as a whole number + 1) / (2^256 + 1);
-  order by key, highest first, equal keys by id, lowest first; walk that order and give each
+  order by key, highest first, equal keys by id, lowest first. Rule pp-draw-2 compares keys exactly,
+  with whole numbers: a comes before b when (h_a+1)^w_b * D^w_a > (h_b+1)^w_a * D^w_b, D = 2^256 + 1
+  (the same inequality with the logarithms taken out), so no computer's floating point can change the
+  order; the keys in the result are for reading only and are compared to within 1e-9. Rule pp-draw-1
+  (older rounds) orders by the floating-point keys themselves. Then walk that order and give each
   application to the candidate institution (its preferred ones present in the manifest, or all of
   them) with the most budget left that covers its amount, ties to the lowest code; the budget drops by
   the amount; an application that fits nowhere joins the waitlist.
@@ -20,12 +24,14 @@ This file is written straight from that description and shares no code with the 
 checks the marketplace instead of repeating it.
 """
 
+import functools
 import hashlib
 import json
 import math
 import sys
 
-RULE = "pp-draw-1"
+RULES = ("pp-draw-1", "pp-draw-2")
+D = 2**256 + 1
 
 
 def draw(manifest, seed):
@@ -34,9 +40,13 @@ def draw(manifest, seed):
     keyed = []
     for app in manifest["applications"]:
         digest = hashlib.sha256(f"{seed}:{round_code}:{app['id']}".encode("utf-8")).digest()
-        u = (int.from_bytes(digest, "big") + 1) / (2**256 + 1)
-        keyed.append((math.log(u) / app["weight"], app))
-    keyed.sort(key=lambda pair: (-pair[0], pair[1]["id"]))
+        n = int.from_bytes(digest, "big") + 1
+        keyed.append((math.log(n / D) / app["weight"], n, app))
+    if manifest["rule"] == "pp-draw-1":
+        keyed.sort(key=lambda entry: (-entry[0], entry[2]["id"]))
+    else:
+        keyed.sort(key=functools.cmp_to_key(exactly))
+    keyed = [(key, app) for key, _n, app in keyed]
 
     left = {inst["code"]: inst["budget"] for inst in manifest["institutions"]}
     codes = sorted(left)
@@ -60,6 +70,28 @@ def draw(manifest, seed):
     }
 
 
+def exactly(a, b):
+    """Rule pp-draw-2: -1 when a comes first (higher key, or equal key and lower id), 1 when b does."""
+    (_, n_a, app_a), (_, n_b, app_b) = a, b
+    left = n_a ** app_b["weight"] * D ** app_a["weight"]
+    right = n_b ** app_a["weight"] * D ** app_b["weight"]
+    if left != right:
+        return -1 if left > right else 1
+    return -1 if app_a["id"] < app_b["id"] else 1
+
+
+def same_order(ours, theirs):
+    """The same ids in the same order, with keys equal to within 1e-9 (they are for reading only)."""
+    if not isinstance(theirs, list) or len(ours) != len(theirs):
+        return False
+    for a, b in zip(ours, theirs):
+        if not isinstance(b, dict) or a["id"] != b.get("id") or not isinstance(b.get("key"), (int, float)):
+            return False
+        if not math.isclose(a["key"], b["key"], rel_tol=1e-9, abs_tol=1e-12):
+            return False
+    return True
+
+
 def differences(manifest_bytes, result, fingerprint=None):
     """What does not match, as lines of text; an empty list when everything does."""
     found = []
@@ -69,11 +101,16 @@ def differences(manifest_bytes, result, fingerprint=None):
     if result.get("manifest_sha256") != digest:
         found.append(f"the result was drawn on manifest {result.get('manifest_sha256')}, this one is {digest}")
     manifest = json.loads(manifest_bytes.decode("utf-8"))
-    if manifest.get("rule") != RULE:
-        found.append(f"this checker knows rule {RULE}, the manifest says {manifest.get('rule')}")
+    if manifest.get("rule") not in RULES:
+        found.append(f"this checker knows rules {', '.join(RULES)}, the manifest says {manifest.get('rule')}")
         return found
+    for part in ("round", "rule"):
+        if result.get(part) != manifest.get(part):
+            found.append(f"the result is for {part} {result.get(part)}, the manifest for {manifest.get(part)}")
     ours = draw(manifest, result["seed"])
-    for part in ("order", "selected", "waitlist", "remaining"):
+    if not same_order(ours["order"], result.get("order")):
+        found.append(f"order differs: {first_difference(ours['order'], result.get('order'))}")
+    for part in ("selected", "waitlist", "remaining"):
         if ours[part] != result.get(part):
             found.append(f"{part} differs: {first_difference(ours[part], result.get(part))}")
     return found

@@ -9,7 +9,7 @@ import pytest
 from marketplace.domain import selection
 from marketplace.domain.errors import DomainError
 from marketplace.domain.selection import (
-    RULE_VERSION,
+    FLOAT_RULE,
     Allocation,
     MalformedManifestError,
     Manifest,
@@ -90,7 +90,7 @@ GOLDEN_REMAINING = {"INST-A": 0, "INST-B": 30_000_000, "INST-C": 20_000_000}
 def golden_manifest() -> Manifest:
     return Manifest(
         ROUND,
-        RULE_VERSION,
+        FLOAT_RULE,
         tuple(PoolInstitution(code, budget) for code, budget in INSTITUTIONS),
         tuple(PoolApplication(*app) for app in APPLICATIONS),
     )
@@ -190,7 +190,7 @@ def test_equal_keys_are_ordered_by_id_ascending():
 
 
 def test_a_draw_with_all_keys_equal_walks_the_applications_by_id(monkeypatch):
-    monkeypatch.setattr(selection, "_keys", lambda pool, seed: [-1.0] * len(pool.ids))
+    monkeypatch.setattr(selection, "_keys", lambda numerators, weights: [-1.0] * len(numerators))
     result = run_draw(golden_manifest(), SEED)
     assert [entry.app_id for entry in result.order] == [1, 2, 3, 4, 5, 6, 7, 8]
 
@@ -198,7 +198,7 @@ def test_a_draw_with_all_keys_equal_walks_the_applications_by_id(monkeypatch):
 def test_equal_budgets_go_to_the_lowest_institution_code():
     manifest = Manifest(
         "R",
-        RULE_VERSION,
+        FLOAT_RULE,
         (PoolInstitution("B", 100), PoolInstitution("A", 100)),
         (PoolApplication(1, 1, 10),),
     )
@@ -207,13 +207,13 @@ def test_equal_budgets_go_to_the_lowest_institution_code():
 
 def test_equal_budgets_among_preferred_institutions_go_to_the_lowest_code():
     institutions = (PoolInstitution("Z", 100), PoolInstitution("M", 100), PoolInstitution("A", 500))
-    manifest = Manifest("R", RULE_VERSION, institutions, (PoolApplication(1, 1, 10, ("Z", "M")),))
+    manifest = Manifest("R", FLOAT_RULE, institutions, (PoolApplication(1, 1, 10, ("Z", "M")),))
     assert run_draw(manifest, "s").selected == (Allocation(1, "M", 10, 1),)
 
 
 def test_an_application_goes_to_the_candidate_with_the_most_budget_left():
     institutions = (PoolInstitution("A", 100), PoolInstitution("B", 300), PoolInstitution("C", 200))
-    manifest = Manifest("R", RULE_VERSION, institutions, (PoolApplication(1, 1, 50, ("A", "C")),))
+    manifest = Manifest("R", FLOAT_RULE, institutions, (PoolApplication(1, 1, 50, ("A", "C")),))
     assert run_draw(manifest, "s").remaining == {"A": 100, "B": 300, "C": 150}
 
 
@@ -237,8 +237,9 @@ def test_an_applicant_gets_the_highest_tier_it_qualifies_for(first_timer, startu
 
 
 def test_custom_tiers_still_give_the_highest_applicable_weight():
-    tiers = WeightTiers(first_timer=2, startup_or_small_record=5, general=1, small_record_limit_krw=0)
+    tiers = WeightTiers(first_timer=5, startup_or_small_record=5, general=1, small_record_limit_krw=0)
     assert weight_for(tiers, first_timer=True, startup=True, public_supply_krw=0) == 5
+    assert weight_for(tiers, first_timer=False, startup=True, public_supply_krw=1) == 5
     assert tier_name(tiers, first_timer=False, startup=False, public_supply_krw=1) == "general"
 
 
@@ -248,7 +249,7 @@ def test_a_negative_public_supply_record_is_refused():
 
 
 def test_a_weight_below_one_is_refused():
-    with pytest.raises(SelectionError, match="1 or more"):
+    with pytest.raises(SelectionError, match="from 1 to 10"):
         WeightTiers(general=0)
 
 
@@ -260,7 +261,7 @@ def test_a_manifest_read_back_from_its_json_is_the_same_manifest():
 
 
 def test_the_manifest_json_keeps_non_ascii_text_unescaped():
-    manifest = Manifest("시범-2018", RULE_VERSION, (PoolInstitution("기관", 1),), ())
+    manifest = Manifest("시범-2018", FLOAT_RULE, (PoolInstitution("기관", 1),), ())
     assert manifest_json(manifest) == (
         '{"applications":[],"institutions":[{"budget":1,"code":"기관"}],"round":"시범-2018","rule":"pp-draw-1"}'
     )
@@ -322,7 +323,7 @@ def test_the_published_result_is_canonical_json_naming_its_inputs():
     text = result_json(run_draw(golden_manifest(), SEED))
     data = json.loads(text)
     assert json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) == text
-    assert (data["round"], data["rule"], data["seed"]) == (ROUND, RULE_VERSION, SEED)
+    assert (data["round"], data["rule"], data["seed"]) == (ROUND, FLOAT_RULE, SEED)
     assert data["manifest_sha256"] == GOLDEN_MANIFEST_SHA256
     assert [entry["id"] for entry in data["order"]] == GOLDEN_ORDER
     assert [(s["id"], s["institution"], s["amount"], s["rank"]) for s in data["selected"]] == GOLDEN_SELECTED
@@ -360,7 +361,7 @@ def test_only_a_selected_application_can_withdraw(app_id):
 
 
 def test_a_withdrawal_is_refused_against_a_result_from_another_manifest():
-    other = Manifest(ROUND, RULE_VERSION, (PoolInstitution("INST-A", 1),), ())
+    other = Manifest(ROUND, FLOAT_RULE, (PoolInstitution("INST-A", 1),), ())
     with pytest.raises(SelectionError, match="not drawn from this manifest"):
         refill_after_withdrawal(other, run_draw(golden_manifest(), SEED), 5)
 

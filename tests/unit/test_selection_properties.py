@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from marketplace.domain.selection import (
-    RULE_VERSION,
+    RULES,
     Manifest,
     PoolApplication,
     PoolInstitution,
@@ -34,7 +34,8 @@ def manifests(draw, max_applications: int = 15) -> Manifest:
         PoolApplication(app_id, draw(st.integers(1, 4)), draw(st.integers(1, 400)), draw(preferred))
         for app_id in ids
     )
-    return Manifest(draw(st.sampled_from(["2018-H2", "시범-2019"])), RULE_VERSION, institutions, applications)
+    rule = draw(st.sampled_from(RULES))
+    return Manifest(draw(st.sampled_from(["2018-H2", "시범-2019"])), rule, institutions, applications)
 
 
 seeds = st.text(max_size=12)
