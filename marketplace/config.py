@@ -57,6 +57,7 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "marketplace"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window boundary
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "20 per minute"),
         "RATELIMIT_FORMS": os.environ.get("RATELIMIT_FORMS", "10 per minute; 50 per hour"),
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),

@@ -206,7 +206,7 @@ def verify_second_factor(user_id: int, session_version: int, code: str, attempt:
     at = at or now()
     user = pending_user(user_id, session_version)
     if not user.totp_secret:
-        raise SignInExpired(N_("Sign in again."))
+        raise LoginRefused(N_("Set up two-step sign-in first."))
     check_not_throttled(user, attempt, at)
     step = totp_step_matching(user.totp_secret, code, at, after_step=user.totp_last_step)
     if step is not None:
