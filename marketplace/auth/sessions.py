@@ -81,7 +81,7 @@ def remember_client(response, user):
     return response
 
 
-def too_many(template: str, seconds: int, **context):
+def too_many(template: str, seconds: int | str, **context):
     """Re-render a form with 429 and Retry-After (the message is already on the form)."""
     response = make_response(render_template(template, **context), 429)
     response.headers["Retry-After"] = str(seconds)

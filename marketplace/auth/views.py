@@ -12,7 +12,7 @@ from .. import errors
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
 from ..forms import attach_error, rerender
-from ..rate_limits import per_client
+from ..rate_limits import per_client, retry_after
 from ..services import accounts, sign_in
 from . import sessions
 from .forms import ChangePasswordForm, LoginForm
@@ -65,10 +65,10 @@ def login():
 def too_many_requests(error):
     """Over the per-client limit: the sign-in form says so; other pages get the error page."""
     if request.endpoint != "auth.login":
-        return errors.render_error(error)
+        return errors.too_many_requests(error)
     form = LoginForm()
     form.form_errors.append(_(errors.MESSAGES[429][1]))
-    return render_template("auth/login.html", form=form), 429
+    return sessions.too_many("auth/login.html", retry_after(), form=form)
 
 
 @bp.post("/logout")
