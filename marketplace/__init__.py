@@ -11,7 +11,7 @@ from flask import Flask
 from . import access, errors, i18n, logs, navigation, security
 from .config import ROOT, from_environment
 from .database import configure_engine
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

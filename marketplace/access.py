@@ -23,6 +23,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "health": ANYONE,
     # --- auth
     "auth.login": ANYONE,
+    "auth.second_factor": ANYONE,  # the half-done sign-in in the session is the credential
+    "auth.enrol_two_factor": ANYONE,  # signed in, or half-way through signing in (the view checks)
     "auth.logout": SIGNED_IN,
     "auth.account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,

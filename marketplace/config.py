@@ -54,8 +54,21 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_LOCALE": "ko",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Seoul",
         "LANGUAGES": ("ko", "en"),
-        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
-        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
+        # sign-in throttling (services/sign_in.py): a growing wait, in seconds, never a lock
+        "LOGIN_CLIENT_FREE_FAILURES": int(os.environ.get("LOGIN_CLIENT_FREE_FAILURES", 5)),
+        "LOGIN_CLIENT_FIRST_DELAY": int(os.environ.get("LOGIN_CLIENT_FIRST_DELAY", 30)),
+        "LOGIN_CLIENT_MAX_DELAY": int(os.environ.get("LOGIN_CLIENT_MAX_DELAY", 900)),
+        "LOGIN_ACCOUNT_FREE_FAILURES": int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", 20)),
+        "LOGIN_ACCOUNT_FIRST_DELAY": int(os.environ.get("LOGIN_ACCOUNT_FIRST_DELAY", 5)),
+        "LOGIN_ACCOUNT_MAX_DELAY": int(os.environ.get("LOGIN_ACCOUNT_MAX_DELAY", 60)),
+        # per-client request limits (Flask-Limiter); Redis in production so all workers and hosts share them
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "marketplace"),
+        "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window boundary
+        "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "20 per minute"),
+        "RATELIMIT_FORMS": os.environ.get("RATELIMIT_FORMS", "10 per minute; 50 per hour"),
+        "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
         "CATALOGUE_PAGE_SIZE": 20,
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)

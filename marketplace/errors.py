@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -40,6 +40,15 @@ def render_error(error: HTTPException):
                            request_id=request_id.get()), code, headers
 
 
+def too_many_requests(error: HTTPException):
+    """Over a per-client limit: the error page in the user's language, and when to come back."""
+    from .rate_limits import retry_after
+
+    response = make_response(render_error(error))
+    response.headers["Retry-After"] = retry_after()
+    return response
+
+
 def handle_unexpected(error: Exception):
     # the log record carries request_id and user_id (logs.py), and the page shows the request id
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
@@ -49,5 +58,6 @@ def handle_unexpected(error: Exception):
 
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(429, too_many_requests)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

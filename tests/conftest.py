@@ -6,6 +6,7 @@ import contextvars
 import os
 import shutil
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import has_app_context
@@ -14,7 +15,7 @@ from sqlalchemy import make_url, text
 
 from marketplace import create_app
 from marketplace.extensions import db
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -33,6 +34,7 @@ def base_config(url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": "http://localhost",
+        "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py turns it on
     }
 
 
@@ -188,21 +190,54 @@ def runner(app):
     return app.test_cli_runner()
 
 
+class FrozenClock:
+    """The sign-in clock (throttling, TOTP codes), moved only by the test."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def sign_in_clock(monkeypatch):
+    from marketplace.services import sign_in
+
+    clock = FrozenClock(datetime(2025, 3, 4, 1, 2, 3, tzinfo=UTC))
+    monkeypatch.setattr(sign_in, "now", clock)
+    return clock
+
+
+def totp_code(clock: FrozenClock, secret: str = TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).at(clock())
+
+
 class AuthActions:
-    def __init__(self, client):
-        self.client = client
+    def __init__(self, client, clock: FrozenClock):
+        self.client, self.clock = client, clock
 
     def login(self, user_or_email, password: str = DEFAULT_PASSWORD):
+        """Sign in; for a user asked for a code (ministry staff), type the authenticator's code too."""
         email = getattr(user_or_email, "email", user_or_email)
-        return self.client.post("/login", data={"email": email, "password": password})
+        response = self.client.post("/login", data={"email": email, "password": password})
+        if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+            self.clock.advance(seconds=30)  # a code works once: each sign-in uses the next one
+            response = self.client.post("/login/code", data={"code": totp_code(self.clock)})
+        return response
 
     def logout(self):
         return self.client.post("/logout")
 
 
 @pytest.fixture
-def auth(client):
-    return AuthActions(client)
+def auth(client, sign_in_clock):
+    return AuthActions(client, sign_in_clock)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from tests import clock
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 DEFAULT_HASH = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")  # fast to check in tests
+# ministry users are enrolled in two-step sign-in with this secret; AuthActions.login types its code
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 
 
@@ -35,6 +37,8 @@ class Builders:
             kw["company"] = self.company()
         if role == "buyer" and "institution" not in kw and "institution_id" not in kw:
             kw["institution"] = self.institution()
+        if role == "ministry":
+            kw.setdefault("totp_secret", TOTP_SECRET)
         user = User(email=kw.pop("email", f"user{n}@example.com"), name=kw.pop("name", f"User {n}"),
                     role=role, password_hash=DEFAULT_HASH, **kw)
         return self._save(user)

@@ -29,3 +29,5 @@ class SetPasswordForm(FlaskForm):
                                         EqualTo("new", _l("The two new passwords are not the same."))])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])

@@ -12,6 +12,7 @@ from ..domain.brn import InvalidBusinessNumber
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
 from ..forms import attach_error, rerender
+from ..rate_limits import per_client
 from ..services import companies
 from ..services.accounts import EmailTaken
 from ..services.products import seoul_today
@@ -24,6 +25,7 @@ FIELD_OF_ERROR = {InvalidBusinessNumber: "brn", companies.DuplicateCompany: "brn
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@per_client("RATELIMIT_FORMS")
 def register():
     """Register a company and its first user; the company waits for the ministry's approval."""
     if current_user.is_authenticated:

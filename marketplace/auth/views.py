@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import errors
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
 from ..forms import attach_error, rerender
-from ..services import accounts
+from ..rate_limits import per_client, retry_after
+from ..services import accounts, sign_in
+from . import sessions
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -35,29 +37,38 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@per_client("RATELIMIT_SIGN_IN")
 def login():
-    """Sign in with e-mail and password; a new session is started on success."""
+    """Sign in with e-mail and password; a new session is started on success (or the code is asked)."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     if not form.validate_on_submit():
         return rerender("auth/login.html", 400 if form.is_submitted() else 200, form=form)
-    config = current_app.config
     try:
-        user = accounts.authenticate(form.email.data, form.password.data,
-                                     max_failures=config["LOGIN_MAX_FAILURES"],
-                                     lock_minutes=config["LOGIN_LOCK_MINUTES"])
+        user = sign_in.authenticate(form.email.data, form.password.data, sessions.attempt(), sessions.policy())
+    except sign_in.TryLater as error:
+        attach_error(form, None, error)
+        return sessions.too_many("auth/login.html", error.seconds, form=form)
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("auth/login.html", form=form)
-    language = session.get("lang")
-    session.clear()  # a fresh session on login: no fixation
-    if language:
-        session["lang"] = language
-    login_user(user)
-    session["login_at"] = time.time()
-    session.permanent = True
-    return redirect(_safe_next(request.args.get("next")) or home_url(user))
+    next_url = _safe_next(request.args.get("next"))
+    if sign_in.needs_second_factor(user):
+        sessions.begin_second_factor(user, next_url)
+        return redirect(url_for("auth.second_factor" if user.totp_secret else "auth.enrol_two_factor"))
+    sessions.start_session(user)
+    return sessions.remember_client(redirect(next_url or home_url(user)), user)
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Over the per-client limit: the sign-in form says so; other pages get the error page."""
+    if request.endpoint != "auth.login":
+        return errors.too_many_requests(error)
+    form = LoginForm()
+    form.form_errors.append(_(errors.MESSAGES[429][1]))
+    return sessions.too_many("auth/login.html", retry_after(), form=form)
 
 
 @bp.post("/logout")
@@ -77,13 +88,18 @@ def account():
 
 
 @bp.post("/account/password")
+@per_client("RATELIMIT_FORMS")
 def change_password():
     """Change the password; other sessions of this account end."""
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return rerender("auth/account.html", form=form)
     try:
-        accounts.change_password(current_user, form.current.data, form.new.data)
+        accounts.change_password(current_user, form.current.data, form.new.data, sessions.attempt(),
+                                 sessions.policy())
+    except sign_in.TryLater as error:
+        attach_error(form, "current", error)
+        return sessions.too_many("auth/account.html", error.seconds, form=form)
     except WeakPassword as error:
         attach_error(form, "new", error)
         return rerender("auth/account.html", form=form)
@@ -95,4 +111,4 @@ def change_password():
     return redirect(url_for("auth.account"))
 
 
-from . import registration  # noqa: E402,F401  (registers auth.register on bp)
+from . import registration, two_factor  # noqa: E402,F401  (register auth.register and the code pages on bp)

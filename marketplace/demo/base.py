@@ -243,7 +243,8 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
 
 def _logins(institutions: list[Institution]) -> list[str]:
     lines = [f"Demo logins (sample data), password for all: {DEMO_PASSWORD}",
-             "  ministry   ministry@demo.example"]
+             "  ministry   ministry@demo.example  (at first sign-in, scan the QR code with an authenticator app;"
+             " keep the recovery codes shown)"]
     lines += [f"  supplier   supplier{n}@demo.example" for n in range(1, SUPPLIER_LOGINS + 1)]
     lines += [f"  buyer      buyer.{i.code.lower()}@demo.example  ({i.name_ko})" for i in institutions[:6]]
     lines.append(f"  buyer      ... and one per joined institution: buyer.inst07@demo.example .. "

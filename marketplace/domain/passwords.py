@@ -1,5 +1,7 @@
 """Password policy: length, and refusal of common passwords (no composition rules)."""
 
+from collections.abc import Container
+
 from .errors import N_, DomainError
 
 MIN_LENGTH = 10
@@ -20,14 +22,18 @@ class WeakPassword(DomainError):
     """The password is too short, too long, or too common."""
 
 
-def check_password_policy(password: str, *, email: str = "") -> None:
-    """Raise WeakPassword unless the password is 10 to 128 characters and not common."""
+def check_password_policy(password: str, *, email: str = "", common: Container[str] = frozenset()) -> None:
+    """Raise WeakPassword unless the password is 10 to 128 characters and not common.
+
+    `common` is a list of common passwords (lower case) from outside the domain, checked besides COMMON;
+    services/passwords.py passes zxcvbn's list of 30,000 passwords from public breaches.
+    """
     if len(password) < MIN_LENGTH:
         raise WeakPassword(N_("Use at least %(n)d characters."), n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         raise WeakPassword(N_("Use at most %(n)d characters."), n=MAX_LENGTH)
     lowered = password.lower()
-    if lowered in COMMON or len(set(lowered)) <= 2:
+    if lowered in COMMON or lowered in common or len(set(lowered)) <= 2:
         raise WeakPassword(N_("This password is too common. Choose a less predictable one."))
     if email and lowered == email.lower():
         raise WeakPassword(N_("Do not use your e-mail address as the password."))

@@ -63,6 +63,8 @@ STATUS_LABELS = {
 # What each audit action means, for the ministry's audit trail (codes without a label are shown as codes).
 AUDIT_ACTIONS = {
     "user.created": N_("Account created"), "user.login": N_("Signed in"), "user.locked": N_("Account locked"),
+    "user.login_throttled": N_("Sign-in slowed down after failed attempts"),
+    "user.two_factor_enrolled": N_("Two-step sign-in set up"), "user.recovery_code_used": N_("Recovery code used"),
     "user.password_changed": N_("Password changed"), "user.password_set": N_("Password set (invitation)"),
     "company.registered": N_("Company registered"), "company.updated": N_("Company details changed"),
     "company.resubmitted": N_("Company resubmitted for review"), "company.approved": N_("Company approved"),

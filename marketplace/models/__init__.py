@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per area; import them from here."""
 
-from .accounts import ROLES, OneTimeToken, User
+from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .audit import AuditEvent
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
@@ -10,7 +10,7 @@ from .search import SearchGram
 
 __all__ = [
     "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate",
-    "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "Mou",
-    "OneTimeToken", "Order", "Product", "QuotaEntry", "ReportDocument", "Round", "RoundInstitution",
+    "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "LoginFailure", "Mou",
+    "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument", "Round", "RoundInstitution",
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]

@@ -28,6 +28,9 @@ class Institution(db.Model):
     region: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="active")
     is_sample: Mapped[bool] = mapped_column(default=False)
+    # who asked to join (public form); their account is created only when staff approve
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     buyers: Mapped[list[User]] = relationship(back_populates="institution")  # noqa: F821

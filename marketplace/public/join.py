@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from ..domain.errors import DomainError
 from ..forms import attach_error, rerender
 from ..ministry.institution_forms import JoinRequestForm
+from ..rate_limits import per_client
 from ..services import institutions
 from ..services.institutions import JoinRequest
 from .views import bp
 
 
 @bp.route("/join-institution", methods=["GET", "POST"])
+@per_client("RATELIMIT_FORMS")
 def join_institution():
     """The request form; ministry staff approve it and send the contact a set-password link."""
     form = JoinRequestForm()

@@ -8,6 +8,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..forms import attach_error, rerender
+from ..rate_limits import per_client
 from ..reports import certificates
 from ..reports.forms import LookupForm, UploadForm
 from .views import bp
@@ -46,6 +47,7 @@ def _page(certificate, upload, result=None, status=200):
 
 
 @bp.post("/verify/upload")
+@per_client("RATELIMIT_UPLOADS")
 def verify_upload():
     """Compare an uploaded PDF's SHA-256 with the issued one (for the given serial, or any certificate)."""
     form = UploadForm()

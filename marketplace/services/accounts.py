@@ -1,23 +1,17 @@
-"""Accounts: creating users, signing in with a lockout kept in the database, passwords."""
+"""Accounts: creating users and changing passwords (signing in is services/sign_in.py)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError
-from ..domain.passwords import check_password_policy
 from ..extensions import db
 from ..models import ROLES, User
-from ..models.types import utcnow
 from .audit import record_event
-
-
-class LoginRefused(DomainError):
-    """The e-mail or password is wrong, or the account is locked."""
+from .passwords import check_password
+from .sign_in import Attempt, SignInPolicy, check_not_throttled, now, record_failure
 
 
 class EmailTaken(DomainError):
@@ -40,7 +34,7 @@ def new_user(*, email: str, name: str, role: str, password: str | None, **links)
         raise EmailTaken(N_("An account with this e-mail address already exists."))
     user = User(email=normalise_email(email), name=name.strip(), role=role, **links)
     if password is not None:
-        check_password_policy(password, email=user.email)
+        check_password(password, email=user.email)
         user.password_hash = generate_password_hash(password)
     db.session.add(user)
     return user
@@ -55,48 +49,22 @@ def create_user(*, email: str, name: str, role: str, password: str, actor: User 
     return user
 
 
-def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """Return the user for a correct e-mail and password, or raise LoginRefused.
-
-    Failures are counted on the user row, so the lockout holds across workers and hosts. After
-    max_failures failures in a row the account is locked for lock_minutes; the message does not
-    tell whether the e-mail exists.
-    """
-    begin_write()  # a login always writes (counter or last_login_at): take SQLite's lock up front
-    user = find_user_by_email(email)
-    now = utcnow()
-    if user is None or not user.active or user.password_hash is None:
-        generate_password_hash(password)  # spend the same time as a real check
-        raise LoginRefused(N_("The e-mail address or password is not correct."))
-    if user.locked_until and user.locked_until > now:
-        raise LoginRefused(N_("Too many failed attempts. Try again after %(minutes)d minutes."),
-                           minutes=lock_minutes)
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            record_event(user, "user.locked", user, reason="repeated failed logins")
-        db.session.commit()
-        raise LoginRefused(N_("The e-mail address or password is not correct."))
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    record_event(user, "user.login", user)
-    db.session.commit()
-    return user
-
-
 def end_all_sessions(user: User) -> None:
     """Invalidate every session cookie of this user (logout, password change)."""
     user.session_version += 1
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, attempt: Attempt, policy: SignInPolicy) -> None:
+    """Set a new password; a wrong current one counts as a failed sign-in (raises DomainError, TryLater)."""
+    begin_write()
+    at = now()
+    check_not_throttled(user, attempt, at)
     if not user.password_hash or not check_password_hash(user.password_hash, current):
+        record_failure(user, attempt, policy, at)
+        db.session.commit()
         raise DomainError(N_("Your current password is not correct."))
-    check_password_policy(new, email=user.email)
+    check_password(new, email=user.email)
     user.password_hash = generate_password_hash(new)
     user.session_version += 1
     record_event(user, "user.password_changed", user)

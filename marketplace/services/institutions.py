@@ -13,13 +13,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from ..domain.errors import N_, DomainError
-from ..domain.passwords import check_password_policy
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..extensions import db
 from ..models import Institution, OneTimeToken, User
 from ..models.types import utcnow
-from .accounts import find_user_by_email, new_user
+from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
+from .passwords import check_password
 
 TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
 TOKEN_HOURS = 72
@@ -177,7 +177,7 @@ def set_password_with_token(token: str, name: str, password: str, *, now: dateti
     """Set the invited buyer's name and password and use up the link (single use)."""
     now = now or utcnow()
     user = user_for_token(token, now=now)
-    check_password_policy(password, email=user.email)
+    check_password(password, email=user.email)
     row = db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token)))
     row.used_at = now
     user.name = (name or user.name).strip()[:100]
@@ -199,37 +199,45 @@ class JoinRequest:
 
 
 def request_to_join(data: JoinRequest) -> Institution:
-    """A public request: a pending institution with a pending (inactive, passwordless) buyer contact."""
+    """A public request: a pending institution that names its contact; no account exists until approval."""
     if find_user_by_email(data.contact_email) is not None:
         raise DomainError(N_("An account with this e-mail address already exists."))
     if not data.contact_name.strip():
         raise DomainError(N_("Enter the contact person's name."))
     code = f"REQ-{secrets.token_hex(4).upper()}"
     checked = _check(InstitutionData(code, data.name_ko, data.name_en, data.kind, data.region))
-    institution = Institution(**checked.__dict__, status="pending")
+    institution = Institution(**checked.__dict__, status="pending", contact_name=data.contact_name.strip()[:100],
+                              contact_email=normalise_email(data.contact_email))
     db.session.add(institution)
     db.session.flush()
-    contact = new_user(
-        email=data.contact_email,
-        name=data.contact_name,
-        role="buyer",
-        password=None,
-        institution_id=institution.id,
-    )
-    contact.active = False
     record_event(
         None,
         "institution.join_requested",
         institution,
         institution_id=institution.id,
-        after={**checked.__dict__, "contact_email": contact.email},
+        after={**checked.__dict__, "contact_email": institution.contact_email},
     )
     db.session.commit()
     return institution
 
 
+def _join_contact(institution: Institution) -> User | None:
+    """The requester's buyer account, made at approval (an older request may already have an inactive one)."""
+    if not institution.contact_email:
+        return None
+    existing = find_user_by_email(institution.contact_email)
+    if existing is not None and existing.institution_id == institution.id and existing.password_hash is None:
+        return existing
+    return new_user(email=institution.contact_email, name=institution.contact_name, role="buyer", password=None,
+                    institution_id=institution.id)
+
+
 def approve_join(actor: User, institution_id: int, code: str) -> tuple[Institution, User | None, str | None]:
-    """Activate a pending institution under its real code and invite its contact (link returned once)."""
+    """Activate a pending institution under its real code, create its contact's account and invite them.
+
+    The set-password link is returned once. Raises EmailTaken when the contact's address already has an
+    account elsewhere, DomainError for a decided request or a bad code.
+    """
     institution = get_institution(institution_id)
     if institution.status != "pending":
         raise DomainError(N_("This request has already been decided."))
@@ -237,8 +245,8 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
         InstitutionData(code, institution.name_ko, institution.name_en, institution.kind, institution.region),
         institution.id,
     )
+    contact = _join_contact(institution)  # raises EmailTaken before anything changed
     institution.code, institution.status = data.code, "active"
-    contact = institution.buyers[0] if institution.buyers else None
     token = None
     if contact is not None:
         contact.active = True
@@ -252,7 +260,7 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
 
 
 def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
-    """Decline a pending request: the institution is suspended and its contact stays inactive."""
+    """Decline a pending request: the institution is suspended and no account is made for its contact."""
     institution = get_institution(institution_id)
     if institution.status != "pending":
         raise DomainError(N_("This request has already been decided."))

@@ -68,14 +68,13 @@ CASES = [(rule.endpoint, rule, role) for rule in RULES if rule.endpoint in ACCES
 
 
 @pytest.mark.parametrize("endpoint,rule,role", CASES, ids=[f"{e}-{r}" for e, _, r in CASES])
-def test_each_role_is_let_in_or_refused_as_declared(sqlite_app, make, endpoint, rule, role):
+def test_each_role_is_let_in_or_refused_as_declared(sqlite_app, make, sign_in_clock, endpoint, rule, role):
     world = World(make)
     client = sqlite_app.test_client()
     if role != "anonymous":
-        from tests.factories import DEFAULT_PASSWORD
+        from tests.conftest import AuthActions
 
-        user = getattr(world, role)
-        assert client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+        assert AuthActions(client, sign_in_clock).login(getattr(world, role)).status_code == 302
     method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
     response = client.open(world.url_for(rule), method=method)
     refused = response.status_code == 403 or (

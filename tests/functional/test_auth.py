@@ -1,4 +1,4 @@
-"""Signing in and out, lockout, CSRF and security headers."""
+"""Signing in and out, throttling, CSRF and security headers."""
 
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, User
@@ -25,17 +25,18 @@ def test_an_empty_form_is_a_400_not_a_500(client):
     assert client.post("/login", data={}).status_code == 400
 
 
-def test_repeated_failures_lock_the_account_in_the_database(app, client, auth, make):
+def test_repeated_failures_make_the_client_wait_and_are_kept_in_the_database(app, client, auth, make):
     user = make.user("supplier")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+    for _ in range(app.config["LOGIN_CLIENT_FREE_FAILURES"]):
         auth.login(user, "wrong-password-1")
     db.session.refresh(user)
-    assert user.locked_until is not None
+    assert user.failed_logins == app.config["LOGIN_CLIENT_FREE_FAILURES"]
     response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
                            headers={"Accept-Language": "en"})
-    assert response.status_code == 400
-    assert b"Too many failed attempts" in response.data
-    assert db.session.query(AuditEvent).filter_by(action="user.locked").count() == 1
+    assert response.status_code == 429
+    assert b"Too many failed attempts. Try again in 30 seconds." in response.data
+    assert response.headers["Retry-After"] == "30"
+    assert db.session.query(AuditEvent).filter_by(action="user.login_throttled").count() == 1
 
 
 def test_logout_is_post_only_and_a_copied_cookie_stops_working(app, client, auth, make):

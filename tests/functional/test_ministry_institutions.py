@@ -154,8 +154,8 @@ def test_an_institution_asks_to_join_and_staff_approve_it(client, auth, make):
     )
     assert response.status_code == 302
     pending = db.session.scalar(select(Institution).where(Institution.status == "pending"))
-    contact = db.session.scalar(select(User).where(User.email == "lee@new.example"))
-    assert contact.active is False and contact.password_hash is None
+    assert (pending.contact_name, pending.contact_email) == ("Lee", "lee@new.example")
+    assert db.session.scalar(select(User).where(User.email == "lee@new.example")) is None  # no account yet
     assert (
         client.post("/login", data={"email": "lee@new.example", "password": DEFAULT_PASSWORD}).status_code
         == 400
@@ -168,6 +168,9 @@ def test_an_institution_asks_to_join_and_staff_approve_it(client, auth, make):
     assert response.status_code == 200 and "/set-password/" in response.get_data(as_text=True)
     db.session.refresh(pending)
     assert (pending.status, pending.code) == ("active", "NEWAG")
+    contact = db.session.scalar(select(User).where(User.email == "lee@new.example"))
+    assert (contact.role, contact.institution_id, contact.active, contact.password_hash) == (
+        "buyer", pending.id, True, None)
     again = client.post(f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN)
     assert again.status_code == 400
 

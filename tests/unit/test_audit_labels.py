@@ -45,5 +45,6 @@ def test_every_audit_object_label_names_a_model_and_every_model_has_one():
     models = {mapper.class_.__name__ for mapper in db.Model.registry.mappers}
     assert sorted(AUDIT_OBJECTS.keys() - models) == []
     internal = {"OneTimeToken", "SearchGram", "CatalogueVersion", "RoundInstitution", "CertificateType",
-                "StoredFile", "AuditEvent", "Evaluation", "QuotaEntry"}  # never the object of an event
+                "StoredFile", "AuditEvent", "Evaluation", "QuotaEntry", "LoginFailure",
+                "RecoveryCode"}  # never the object of an event
     assert sorted(models - internal - AUDIT_OBJECTS.keys()) == []
