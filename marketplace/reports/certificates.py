@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
 from ..extensions import db
@@ -165,17 +166,29 @@ def certificate_for(order: Order, actor: User, language: str) -> AuditReliefCert
     return issue_certificate(order, actor, language)
 
 
-def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditReliefCertificate:
-    """Fix the facts, render the PDF once, store both with their SHA-256 and commit.
-
-    Raises CertificateRefused for a cancelled order or one without the no-private-interest declaration.
-    """
+def _check_issuable(order: Order) -> None:
     if order.status == "cancelled":
         raise CertificateRefused(N_("The order was cancelled; no audit-relief certificate is issued for it."))
     if not order.no_private_interest:
         raise CertificateRefused(
             N_("The buyer has not declared the absence of private interest for this order."))
+
+
+def _existing_for(order_id: int) -> AuditReliefCertificate | None:
+    return db.session.scalar(select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order_id))
+
+
+def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditReliefCertificate:
+    """Fix the facts, render the PDF once, store both with their SHA-256 and commit.
+
+    The PDF is rendered before the write lock is taken; under the lock the order is checked again and
+    the facts recomputed: if they changed meanwhile (a new serial, a cancellation) the PDF is rendered
+    anew, and if another request stored a certificate first, theirs is returned.
+    Raises CertificateRefused for a cancelled order or one without the no-private-interest declaration.
+    """
+    order_id, actor_id = order.id, actor.id
     for _attempt in range(3):
+        _check_issuable(order)
         issued_at = datetime.now(UTC).replace(microsecond=0)
         serial = _next_serial(order)
         facts = certificate_facts(order, serial, issued_at)
@@ -183,22 +196,43 @@ def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditR
         facts_sha256 = sha256_hex(facts_json)
         pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
                          stylesheet=CERTIFICATE_CSS)
+        begin_write()
+        order = _locked_order(order_id)
+        existing = _existing_for(order_id)
+        if existing is not None:
+            db.session.commit()  # ends the write transaction; another request issued it first
+            return existing
+        try:
+            _check_issuable(order)
+        except CertificateRefused:
+            db.session.rollback()
+            raise
+        if _next_serial(order) != serial or canonical_json(certificate_facts(order, serial, issued_at)) != facts_json:
+            db.session.rollback()  # the facts moved while the PDF was rendered: render them again
+            continue
         certificate = AuditReliefCertificate(
-            order_id=order.id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
+            order_id=order_id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
             facts_sha256=facts_sha256, pdf=pdf, pdf_sha256=sha256_hex(pdf), status="valid")
         db.session.add(certificate)
-        record_event(actor, "relief_certificate.issued", certificate, institution_id=order.institution_id,
+        record_event(db.session.get(User, actor_id), "relief_certificate.issued", certificate,
+                     institution_id=order.institution_id,
                      after={"serial": serial, "order": order.number, "pdf_sha256": certificate.pdf_sha256})
         try:
             db.session.commit()
             return certificate
-        except IntegrityError:
+        except IntegrityError:  # PostgreSQL: another order took the serial at the same moment
             db.session.rollback()
-            existing = db.session.scalar(select(AuditReliefCertificate)
-                                         .where(AuditReliefCertificate.order_id == order.id))
+            existing = _existing_for(order_id)
             if existing is not None:
-                return existing  # another request issued it first: theirs is the one
+                return existing
+            order = load_order(order_id)
     raise CertificateRefused(N_("The certificate could not be numbered. Try again."))
+
+
+def _locked_order(order_id: int) -> Order:
+    """The order for the checks of a write transaction, locked on PostgreSQL (SQLite's lock covers it)."""
+    db.session.scalar(select(Order.id).where(Order.id == order_id).with_for_update())
+    return load_order(order_id)
 
 
 def revoke_for_order(order: Order, when: datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import begin_write
@@ -49,6 +49,7 @@ def new_user(*, email: str, name: str, role: str, password: str | None, **links)
 def create_user(*, email: str, name: str, role: str, password: str, actor: User | None = None,
                 **links) -> User:
     """Create and commit a user (CLI and staff use)."""
+    begin_write()
     user = new_user(email=email, name=name, role=role, password=password, **links)
     record_event(actor, "user.created", user, after={"email": user.email, "role": role})
     db.session.commit()
@@ -89,15 +90,31 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
 
 def end_all_sessions(user: User) -> None:
     """Invalidate every session cookie of this user (logout, password change)."""
-    user.session_version += 1
+    user_id = user.id
+    begin_write()
+    db.session.execute(update(User).where(User.id == user_id)
+                       .values(session_version=User.session_version + 1)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not user.password_hash or not check_password_hash(user.password_hash, current):
+    """Replace the password and end every session; DomainError for a wrong current password.
+
+    The slow hashing happens before the write lock; under it the stored hash must still be the one checked.
+    """
+    checked_hash, email, user_id = user.password_hash, user.email, user.id
+    if not checked_hash or not check_password_hash(checked_hash, current):
         raise DomainError(N_("Your current password is not correct."))
-    check_password_policy(new, email=user.email)
-    user.password_hash = generate_password_hash(new)
-    user.session_version += 1
-    record_event(user, "user.password_changed", user)
+    check_password_policy(new, email=email)
+    new_hash = generate_password_hash(new)
+    begin_write()
+    locked = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
+                               .execution_options(populate_existing=True))
+    if locked.password_hash != checked_hash:  # changed by a concurrent request meanwhile
+        db.session.rollback()
+        raise DomainError(N_("Your current password is not correct."))
+    locked.password_hash = new_hash
+    locked.session_version += 1
+    record_event(locked, "user.password_changed", locked)
     db.session.commit()

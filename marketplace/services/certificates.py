@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.suppliers import check_certificate_dates
 from ..extensions import db
@@ -50,6 +51,7 @@ def add_certificate(user: User, data: CertificateInput, upload: bytes, filename:
 
     Raises UploadRefused (size, kind), DuplicateCertificate, DomainError (dates, type).
     """
+    begin_write()
     company = own_company(user)
     check_certificate_dates(data.issued_on, data.expires_on)
     kind = db.session.get(CertificateType, data.type_id)
