@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import joinedload, undefer
 
 from ..database import begin_write
@@ -178,26 +178,27 @@ def _existing_for(order_id: int) -> AuditReliefCertificate | None:
     return db.session.scalar(select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order_id))
 
 
+ISSUE_ATTEMPTS = 4
+
+
 def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditReliefCertificate:
     """Fix the facts, render the PDF once, store both with their SHA-256 and commit.
 
     The PDF is rendered before the write lock is taken; under the lock the order is checked again and
-    the facts recomputed: if they changed meanwhile (a new serial, a cancellation) the PDF is rendered
-    anew, and if another request stored a certificate first, theirs is returned.
+    the facts recomputed: if they changed meanwhile (another certificate took the serial) the PDF is
+    rendered anew, the last attempt under the lock so that contention cannot starve it. If another
+    request stored this order's certificate first, theirs is returned.
     Raises CertificateRefused for a cancelled order or one without the no-private-interest declaration.
     """
     order_id, actor_id = order.id, actor.id
-    for _attempt in range(3):
+    for attempt in range(ISSUE_ATTEMPTS):
+        last = attempt == ISSUE_ATTEMPTS - 1
+        if last:
+            order = _begin_issuing(order_id)
         _check_issuable(order)
-        issued_at = datetime.now(UTC).replace(microsecond=0)
-        serial = _next_serial(order)
-        facts = certificate_facts(order, serial, issued_at)
-        facts_json = canonical_json(facts)
-        facts_sha256 = sha256_hex(facts_json)
-        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
-                         stylesheet=CERTIFICATE_CSS)
-        begin_write()
-        order = _locked_order(order_id)
+        rendered = _render(order, language)
+        if not last:
+            order = _begin_issuing(order_id)
         existing = _existing_for(order_id)
         if existing is not None:
             db.session.commit()  # ends the write transaction; another request issued it first
@@ -207,26 +208,60 @@ def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditR
         except CertificateRefused:
             db.session.rollback()
             raise
-        if _next_serial(order) != serial or canonical_json(certificate_facts(order, serial, issued_at)) != facts_json:
+        if _facts_json(order, rendered.serial, rendered.issued_at) != rendered.facts_json:
             db.session.rollback()  # the facts moved while the PDF was rendered: render them again
             continue
-        certificate = AuditReliefCertificate(
-            order_id=order_id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
-            facts_sha256=facts_sha256, pdf=pdf, pdf_sha256=sha256_hex(pdf), status="valid")
-        db.session.add(certificate)
-        record_event(db.session.get(User, actor_id), "relief_certificate.issued", certificate,
-                     institution_id=order.institution_id,
-                     after={"serial": serial, "order": order.number, "pdf_sha256": certificate.pdf_sha256})
-        try:
-            db.session.commit()
-            return certificate
-        except IntegrityError:  # PostgreSQL: another order took the serial at the same moment
-            db.session.rollback()
-            existing = _existing_for(order_id)
-            if existing is not None:
-                return existing
-            order = load_order(order_id)
+        return _store(order, rendered, language, actor_id)
     raise CertificateRefused(N_("The certificate could not be numbered. Try again."))
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    serial: str
+    issued_at: datetime
+    facts_json: str
+    facts_sha256: str
+    pdf: bytes
+
+
+def _facts_json(order: Order, serial: str, issued_at: datetime) -> str | None:
+    return canonical_json(certificate_facts(order, serial, issued_at)) if _next_serial(order) == serial else None
+
+
+def _render(order: Order, language: str) -> _Rendered:
+    issued_at = datetime.now(UTC).replace(microsecond=0)
+    serial = _next_serial(order)
+    facts = certificate_facts(order, serial, issued_at)
+    facts_json = canonical_json(facts)
+    facts_sha256 = sha256_hex(facts_json)
+    pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
+                     stylesheet=CERTIFICATE_CSS)
+    return _Rendered(serial, issued_at, facts_json, facts_sha256, pdf)
+
+
+def _begin_issuing(order_id: int) -> Order:
+    begin_write()
+    _lock_serials()
+    return _locked_order(order_id)
+
+
+def _store(order: Order, rendered: _Rendered, language: str, actor_id: int) -> AuditReliefCertificate:
+    certificate = AuditReliefCertificate(
+        order_id=order.id, serial=rendered.serial, issued_at=rendered.issued_at, language=language,
+        facts_json=rendered.facts_json, facts_sha256=rendered.facts_sha256, pdf=rendered.pdf,
+        pdf_sha256=sha256_hex(rendered.pdf), status="valid")
+    db.session.add(certificate)
+    record_event(db.session.get(User, actor_id), "relief_certificate.issued", certificate,
+                 institution_id=order.institution_id,
+                 after={"serial": rendered.serial, "order": order.number, "pdf_sha256": certificate.pdf_sha256})
+    db.session.commit()
+    return certificate
+
+
+def _lock_serials() -> None:
+    """On PostgreSQL one issuer at a time numbers a certificate (SQLite's write lock already does this)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('audit_relief_certificate_serial'))"))
 
 
 def _locked_order(order_id: int) -> Order:
