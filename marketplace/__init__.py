@@ -34,7 +34,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.login_message = None
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -36,6 +36,9 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret(production),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # how long a write waits for the database lock (SQLite busy_timeout, PostgreSQL lock_timeout)
+        # before the request answers 503 "nothing was saved"
+        "DB_LOCK_TIMEOUT_MS": int(os.environ.get("DB_LOCK_TIMEOUT_MS", 5000)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)) + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         # what a company not yet approved may upload in all (services/certificates.py)
