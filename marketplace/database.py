@@ -51,8 +51,14 @@ def begin_write() -> None:
     Ends any read transaction the request already opened (user loading, for instance), then opens a
     new one that holds SQLite's write lock from its first statement. On PostgreSQL this is a plain
     transaction; services lock rows with SELECT ... FOR UPDATE or conditional UPDATEs.
+
+    Its first write claims the request's one-time form key, if it carries one (form_keys.claim()):
+    a key already claimed raises FormAlreadySubmitted before the use case reads or writes anything.
     """
     session = db.session()  # the scoped_session proxy has no in_transaction(); the Session has
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+    from .form_keys import claim  # imported here: form_keys needs the models, which need extensions
+
+    claim()
