@@ -72,7 +72,8 @@ def claim(*, rollback: bool = True) -> None:
 
     Called by begin_write() right after it opens the write transaction. ON CONFLICT DO NOTHING
     rather than a caught unique violation: PostgreSQL would abort the transaction, and a concurrent
-    claim of the same key waits for the first one's commit or rollback either way.
+    claim of the same key waits for the first one's commit or rollback either way. RETURNING tells
+    whether the row went in (psycopg reports no rowcount here).
     """
     key = _pending_key()
     if key is None:
@@ -80,9 +81,9 @@ def claim(*, rollback: bool = True) -> None:
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(FormSubmission.__table__).values(
         key=key, user_id=_user_id(), endpoint=(request.endpoint or "")[:80], created_at=utcnow()
-    ).on_conflict_do_nothing(index_elements=["key"])
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(FormSubmission.__table__.c.key)
     g.form_key_claim = "pending"
-    if db.session.execute(statement).rowcount == 0:
+    if db.session.execute(statement).first() is None:  # rowcount: -1 on psycopg
         g.form_key_claim = None
         if rollback:  # not inside a flush: the error handler rolls that back
             db.session.rollback()
