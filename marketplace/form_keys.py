@@ -85,7 +85,7 @@ def claim(*, rollback: bool = True) -> None:
     g.form_key_claim = "pending"
     if db.session.execute(statement).first() is None:  # rowcount: -1 on psycopg
         g.form_key_claim = None
-        if rollback:  # not inside a flush: the error handler rolls that back
+        if rollback:  # a session cannot roll back in the middle of a flush: the error handler does
             db.session.rollback()
         raise FormAlreadySubmitted(key)
 
@@ -108,10 +108,13 @@ def _claim_rolled_back(session) -> None:
         g.form_key_claim = None  # the use case failed: the key is free for the corrected form
 
 
-def answer_repeat(wait: bool):
-    """The answer to a post whose key was claimed before: None when the key is (again) free."""
+def answer_repeat():
+    """The answer to a post whose key was claimed before: None when the key is (again) free.
+
+    While the first submission has no outcome yet, look again for up to FORM_KEY_WAIT_SECONDS.
+    """
     key = g.form_key
-    deadline = time.monotonic() + (current_app.config["FORM_KEY_WAIT_SECONDS"] if wait else 0)
+    deadline = time.monotonic() + current_app.config["FORM_KEY_WAIT_SECONDS"]
     while True:
         row = db.session.execute(
             select(FormSubmission.user_id, FormSubmission.outcome).where(FormSubmission.key == key)
@@ -143,12 +146,12 @@ def _read_key():
     if not _VALID.fullmatch(key):
         return _refusal(400, _("The form expired or was sent from another page. Reload the page and try again."))
     g.form_key = key
-    return answer_repeat(wait=True)
+    return answer_repeat()
 
 
 def _already_submitted(_error: FormAlreadySubmitted):
     db.session.rollback()
-    return answer_repeat(wait=True) or _refusal(
+    return answer_repeat() or _refusal(
         409, _("This form was sent twice at once; the first one was not accepted. Check the page and "
                "send it again."))
 

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from flask import g
 from flask_wtf import FlaskForm
 
 from marketplace import form_keys
@@ -262,6 +263,23 @@ def test_a_repeat_while_the_first_has_no_answer_yet_is_told_to_wait_and_does_not
     answer = client.post(f"/buyer/purchase/{allocation.id}", data=data, headers=EN)
     assert answer.status_code == 409 and "still being processed" in answer.get_data(as_text=True)
     assert count(Order) == 0
+
+
+def test_a_write_without_begin_write_claims_the_key_at_its_first_flush(app):
+    key = form_keys.new_key()
+    with app.test_request_context("/", method="POST", data={"form_key": key}):
+        g.form_key = key
+        db.session.add(AuditEvent(action="test", object_type="test"))
+        db.session.flush()
+        assert db.session.get(FormSubmission, key) is not None
+        db.session.commit()
+    with app.test_request_context("/", method="POST", data={"form_key": key}):
+        g.form_key, g.form_key_claim = key, None  # the test's app context (and g) outlives each request
+        db.session.add(AuditEvent(action="test", object_type="test"))
+        with pytest.raises(form_keys.FormAlreadySubmitted):
+            db.session.flush()
+        db.session.rollback()
+    assert count(AuditEvent, action="test") == 1
 
 
 def test_a_malformed_key_is_refused_with_a_plain_message(client, ob):
