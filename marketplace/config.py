@@ -77,6 +77,10 @@ def from_environment() -> dict:
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
         "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        # one-time form keys (form_keys.py): how long a repeat waits for the first answer, and how
+        # many days claimed keys are kept before `flask purge-form-keys` deletes them
+        "FORM_KEY_WAIT_SECONDS": float(os.environ.get("FORM_KEY_WAIT_SECONDS", 5)),
+        "FORM_KEY_DAYS": int(os.environ.get("FORM_KEY_DAYS", 7)),
     }
 
 

@@ -66,8 +66,14 @@ def begin_write() -> None:
     Call it first in a use case that writes, before reading what it checks; never hold it across long
     work (PDF rendering, draw estimates): do that work first, then begin_write(), re-check and store.
     Raises OperationalError when the lock cannot be had within the configured timeout.
+
+    Its first write claims the request's one-time form key, if it carries one (form_keys.claim()):
+    a key already claimed raises FormAlreadySubmitted before the use case reads or writes anything.
     """
     session = db.session()  # the scoped_session proxy has no in_transaction(); the Session has
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+    from .form_keys import claim  # imported here: form_keys needs the models, which need extensions
+
+    claim()
