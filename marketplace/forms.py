@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import IntegerField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
+from .domain.numbers import read_whole_number
 from .i18n import domain_message
 
 
@@ -45,6 +46,21 @@ class KRW:
             field.krw = parse_krw(field.data or "", **kwargs)
         except DomainError as error:
             raise ValidationError(domain_message(error)) from error
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads only what people type as a whole number (domain/numbers.py).
+
+    WTForms' own calls int(), which also takes '1_000' and full-width digits, and whose refusal of
+    more than 4,300 digits would come back as an English message.
+    """
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = read_whole_number((valuelist[0] or "").replace(",", "").strip())
+        if self.data is None:
+            raise ValueError(str(_l("Enter a whole number, using digits only.")))
 
 
 REQUIRED = _l("This field is required.")

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED, choices
+from ..forms import KRW, REQUIRED, WholeNumberField, choices
 from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
@@ -38,7 +37,7 @@ class CompanyForm(FlaskForm):
     size_class = SelectField(_l("Size"), validators=[DataRequired(REQUIRED)])
     public_supply_krw = StringField(_l("Public supply so far (KRW)"),
                                     validators=[InputRequired(REQUIRED), KRW(minimum=0)], default="0")
-    public_supply_count = IntegerField(
+    public_supply_count = WholeNumberField(
         _l("Number of public contracts so far"), default=0,
         validators=[InputRequired(_l("Enter a whole number, 0 or more.")),
                     NumberRange(min=0, max=1_000_000, message=_l("Enter a whole number, 0 or more."))])
