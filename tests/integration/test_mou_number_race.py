@@ -7,10 +7,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Institution, Mou, User
 from marketplace.services import quota
-from marketplace.services.quota import MouNumberTaken, MouTerms
+from marketplace.services.quota import MouTerms
 
 
 def test_the_same_mou_number_recorded_twice_at_once_is_refused_once(app, make, monkeypatch):
@@ -38,7 +39,7 @@ def test_the_same_mou_number_recorded_twice_at_once_is_refused_once(app, make, m
                 quota.create_mou(db.session.get(User, actor_id), db.session.get(Institution, institution_id),
                                  terms)
                 outcomes.append("recorded")
-            except MouNumberTaken as refused:
+            except DomainError as refused:
                 outcomes.append(str(refused))
             except Exception as error:  # noqa: BLE001 - the test reports any other failure
                 outcomes.append(repr(error))
