@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .domain.errors import N_
 from .extensions import db
+from .routing import NUL_REFUSED
 
 MESSAGES = {
     400: (N_("Bad request"), N_("We could not understand the request. Check the form and try again.")),
@@ -31,6 +32,8 @@ def render_error(error: HTTPException):
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):
         text = N_("The form expired or was sent from another page. Reload the page and try again.")
+    elif code == 400 and getattr(error, "description", None) == NUL_REFUSED:
+        text = NUL_REFUSED
     if _wants_json():
         return jsonify(error=_(title), message=_(text)), code
     return render_template("errors/error.html", code=code, title=_(title), text=_(text)), code

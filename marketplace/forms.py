@@ -11,6 +11,7 @@ from .domain.errors import DomainError
 from .domain.money import parse_krw
 from .domain.numbers import read_whole_number
 from .i18n import domain_message
+from .routing import id_argument
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -61,6 +62,13 @@ class WholeNumberField(IntegerField):
         self.data = read_whole_number((valuelist[0] or "").replace(",", "").strip())
         if self.data is None:
             raise ValueError(str(_l("Enter a whole number, using digits only.")))
+
+
+def row_id(value) -> int:
+    """SelectField coerce for row ids: an id past the database's integers is refused as a choice."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return id_argument(str(value))
 
 
 REQUIRED = _l("This field is required.")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import builtins
 
+from flask import abort, request
 from werkzeug.routing import IntegerConverter
+
+from .domain.errors import N_
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint stop here; the drivers raise beyond it
 
@@ -39,6 +42,20 @@ def page_argument(text: str) -> int:
     return max(int(text), 1)
 
 
+NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byte). Remove it and try again.")
+
+
+def refuse_nul_bytes() -> None:
+    """before_request: PostgreSQL cannot take NUL in text, so refuse it (400) before anything reads it."""
+    if "\x00" in request.path:
+        abort(404)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, description=NUL_REFUSED)
+
+
 def init_app(app) -> None:
-    """Replace the default int converter; call before any route is added."""
+    """Replace the default int converter (call before any route is added); refuse NUL bytes."""
     app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_bytes)

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED, WholeNumberField, choices
+from ..forms import KRW, REQUIRED, WholeNumberField, choices, row_id
 from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
@@ -89,7 +89,7 @@ class ProductForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired(REQUIRED)])
     unit_price_krw = StringField(_l("Unit price (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=1)])
     unit = StringField(_l("Unit"), validators=[DataRequired(REQUIRED), Length(max=20)], default="EA")
-    certificate_ids = SelectMultipleField(_l("Certificates covering this product"), coerce=int,
+    certificate_ids = SelectMultipleField(_l("Certificates covering this product"), coerce=row_id,
                                           validate_choice=False)
 
     def __init__(self, certificates, *args, **kwargs):

@@ -90,7 +90,7 @@ def test_an_amendment_with_more_than_one_sign_is_refused(client, auth, make, del
     assert db.session.scalar(select(func.count()).select_from(QuotaEntry)) == entries
 
 
-@pytest.mark.parametrize("target", ["/buyer/\r\nSet-Cookie: x=1", "/\nx", "/a\x00b", "/\\evil.example",
+@pytest.mark.parametrize("target", ["/buyer/\r\nSet-Cookie: x=1", "/\nx", "/a\x7fb", "/\\evil.example",
                                     "\\\\evil.example", "//evil.example", "https://evil.example/",
                                     "javascript:alert(1)", "/\t/evil.example"])
 def test_an_unsafe_next_after_login_goes_home(client, make, target):
@@ -138,3 +138,12 @@ def test_an_mou_number_in_use_is_refused_on_the_form(client, auth, make):
     assert response.status_code == 400
     assert f"An MOU with the number {existing.number} already exists." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Mou)) == 1
+
+
+def test_a_nul_byte_in_a_form_is_refused_with_a_message(client):
+    data = {"name_ko": "기관\x00", "name_en": "", "kind": "other", "region": "seoul", "contact_name": "김민지",
+            "contact_email": "contact@example.com"}
+    response = client.post("/join-institution", data=data, headers=EN)
+    assert response.status_code == 400
+    assert "cannot be saved (a NUL byte)" in response.get_data(as_text=True)
+    assert client.get("/rounds/a%00b").status_code == 404

@@ -100,6 +100,9 @@ class Fuzzer:
             assert_nothing_saved(before, response, f"{method} {url} {data or ''}")
         return response
 
+    def rule(self, endpoint: str):
+        return next(rule for rule in RULES if rule.endpoint == endpoint)
+
 
 @pytest.fixture(scope="module")
 def fuzzer(sqlite_template, tmp_path_factory):
@@ -124,7 +127,7 @@ def url_with(rule, values: dict, argument: str, raw: str) -> str:
 
 @pytest.mark.parametrize("rule", ARG_RULES, ids=[r.endpoint for r in ARG_RULES])
 def test_odd_ids_and_strings_in_a_url_never_give_a_500(fuzzer, rule):
-    @fuzz(10)
+    @fuzz(8)
     @given(argument=st.sampled_from(sorted(rule.arguments)), raw=samples.ODD_IDS)
     def check(argument, raw):
         fuzzer.send(rule, url_with(rule, fuzzer.world.values, argument, raw))
@@ -134,7 +137,7 @@ def test_odd_ids_and_strings_in_a_url_never_give_a_500(fuzzer, rule):
 
 @pytest.mark.parametrize("rule", GET_RULES, ids=[r.endpoint for r in GET_RULES])
 def test_hostile_query_arguments_never_give_a_500(fuzzer, rule):
-    @fuzz(6)
+    @fuzz(5)
     @given(args=st.fixed_dictionaries({name: samples.HOSTILE for name in samples.QUERY_ARGS}))
     def check(args):
         fuzzer.send(rule, fuzzer.world.url_for(rule) + "?" + urlencode(args))
@@ -169,3 +172,28 @@ def test_hostile_form_values_never_give_a_500_and_a_refusal_saves_nothing(fuzzer
         fuzzer.send(rule, url, data)
 
     check()
+
+
+# PostgreSQL refuses what SQLite takes (NUL in text, integers past bigint): a few forms and routes there.
+POSTGRES_SUBSET = ("auth.register", "auth.login", "public.join_institution", "ministry.new_mou",
+                   "ministry.amend_mou", "ministry.new_institution", "buyer.record_purchase", "supplier.new_product",
+                   "supplier.edit_application", "ministry.new_round")
+POSTGRES_VALUES = ["\x00", "a\x00b", "9" * 5000, "-" + "9" * 5000, "가" * 5000, str(2**63), "--5", "+-5", "\r\n"]
+
+
+def test_hostile_values_on_postgresql(app, make):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the SQLite run is the fuzz above")
+    fuzzer = Fuzzer(app, make)
+    valid = samples.baseline(fuzzer.world.values)
+    for endpoint in POSTGRES_SUBSET:
+        rule = fuzzer.rule(endpoint)
+        url = fuzzer.world.url_for(rule)
+        for value in POSTGRES_VALUES:
+            fuzzer.send(rule, url, dict.fromkeys(valid[endpoint], value))
+        for name in valid[endpoint]:
+            fuzzer.send(rule, url, {**valid[endpoint], name: str(2**63)})
+    for rule in ARG_RULES:
+        for argument in rule.arguments:
+            for raw in (str(2**63), str(2**63 - 1), "\x00"):
+                fuzzer.send(rule, url_with(rule, fuzzer.world.values, argument, raw))
