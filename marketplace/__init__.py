@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, errors, form_keys, i18n, logs, navigation, security
+from . import access, errors, form_keys, i18n, logs, navigation, routing, security
 from .config import ROOT, from_environment
 from .database import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,6 +24,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    routing.init_app(app)  # before any route is added
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, ValidationError
+from wtforms import HiddenField, IntegerField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
+from .domain.numbers import read_whole_number
 from .form_keys import new_key
 from .i18n import domain_message
+from .routing import id_argument
 
 
 class OneTimeForm(FlaskForm):
@@ -57,6 +59,28 @@ class KRW:
             field.krw = parse_krw(field.data or "", **kwargs)
         except DomainError as error:
             raise ValidationError(domain_message(error)) from error
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads only what people type as a whole number (domain/numbers.py).
+
+    WTForms' own calls int(), which also takes '1_000' and full-width digits, and whose refusal of
+    more than 4,300 digits would come back as an English message.
+    """
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = read_whole_number((valuelist[0] or "").replace(",", "").strip())
+        if self.data is None:
+            raise ValueError(str(_l("Enter a whole number, using digits only.")))
+
+
+def row_id(value) -> int:
+    """SelectField coerce for row ids: an id past the database's integers is refused as a choice."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return id_argument(str(value))
 
 
 REQUIRED = _l("This field is required.")

@@ -27,11 +27,13 @@ def home_url(user) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only follow a relative path on this site after login."""
-    if not target:
+    """Only follow a path on this site: no scheme, host, backslash or control character (CR/LF)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # a header cannot carry them: Werkzeug would raise on the Location header
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return None
     return target
 

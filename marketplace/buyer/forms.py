@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.money import MAX_KRW
+from ..domain.numbers import read_whole_number
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
 from ..forms import KRW, OneTimeForm, choices
 
@@ -33,10 +34,9 @@ class WholeNumber:
         self.maximum = maximum
 
     def __call__(self, form, field):
-        text = (field.data or "").replace(",", "").strip()
-        if not text.isascii() or not text.lstrip("-").isdigit():
+        value = read_whole_number((field.data or "").replace(",", "").strip())
+        if value is None:
             raise ValidationError(_l("Enter a whole number, using digits only."))
-        value = int(text)
         if value < 1:
             raise ValidationError(_l("Enter a quantity of 1 or more."))
         if value > self.maximum:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError
-from ..domain.orders import SCORE_FIELDS, PlacementRefused
+from ..domain.orders import SCORE_FIELDS, InvalidTransition, PlacementRefused, check_transition
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
@@ -112,15 +112,30 @@ def orders_list():
     )
 
 
+STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_form": "cancel"}
+
+
 def _detail(order_id: int, status: int = 200, **forms):
     try:
         order = orders.order_for_buyer(current_user, order_id)
     except OrderNotFound:
         abort(404)
+    refusal = _refusal(order.status, forms)
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=orders.today_in_seoul()))
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=orders.today_in_seoul()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
-    return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS, **forms)
+    return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS,
+                    refusal=refusal, **forms)
+
+
+def _refusal(order_status: str, submitted: dict) -> str | None:
+    """Why a submitted step is refused when the order's status no longer shows its form (and errors)."""
+    for name in submitted:
+        try:
+            check_transition(STEP_OF_FORM[name], order_status)
+        except InvalidTransition as error:
+            return domain_message(error)
+    return None
 
 
 @bp.get("/orders/<int:order_id>")

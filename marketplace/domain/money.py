@@ -1,6 +1,7 @@
 """Whole-won amounts: parsing what people type, and plain formatting."""
 
 from .errors import N_, DomainError
+from .numbers import read_whole_number
 
 MAX_KRW = 10**15  # a thousand trillion won: far above any real quota, far below BigInteger's limit
 
@@ -20,9 +21,10 @@ def parse_krw(raw: str | int, *, minimum: int = 1, maximum: int = MAX_KRW) -> in
         value = raw
     else:
         text = str(raw or "").strip().replace(",", "").replace("원", "").replace("KRW", "").strip()
-        if not text or not text.lstrip("-").isdigit() or not text.isascii():
+        number = read_whole_number(text)
+        if number is None:
             raise InvalidAmount(N_("Enter an amount in whole won, using digits only."))
-        value = int(text)
+        value = number
     if value < minimum:
         raise InvalidAmount(N_("Enter an amount of %(minimum)s won or more."), minimum=f"{minimum:,}")
     if value > maximum:

@@ -139,7 +139,7 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
 def check_transition(action: str, status: str) -> None:
     """Raise InvalidTransition unless `action` may be taken from `status`."""
     if status not in ALLOWED_FROM[action]:
-        raise InvalidTransition(TRANSITION_REFUSED[action])
+        raise InvalidTransition(ALREADY_DONE.get((action, status), TRANSITION_REFUSED[action]))
 
 
 TRANSITION_REFUSED = {
@@ -148,6 +148,7 @@ TRANSITION_REFUSED = {
     "evaluate": N_("Only an inspected order can be evaluated."),
     "cancel": N_("This order can no longer be cancelled."),
 }
+ALREADY_DONE = {("cancel", "cancelled"): N_("This order is already cancelled.")}  # a repeated click, say
 
 
 def check_inspection(result: str, note: str, inspected_on: date, delivered_on: date | None) -> None:

@@ -11,6 +11,7 @@ from ..domain.errors import N_, DomainError
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
 from ..errors import render_error
 from ..forms import attach_error, rerender
+from ..routing import id_argument, page_argument
 from ..services import approvals
 from ..services.ownership import NotFound
 from ..services.products import seoul_today
@@ -111,9 +112,9 @@ def decide_certificate(certificate_id: int):
 def audit_log():
     """The audit trail, newest first, filtered by action and company."""
     action = request.args.get("action", "").strip()
-    company_id = request.args.get("company", type=int)
+    company_id = request.args.get("company", type=id_argument)
     page = approvals.audit_page(action=action or None, company_id=company_id,
-                                page=max(request.args.get("page", 1, type=int), 1))
+                                page=request.args.get("page", 1, type=page_argument))
     actions, company_names = approvals.audit_filters()
     return render_template("ministry/audit_log.html", page=page, action=action, company_id=company_id,
                            actions=actions, audit_actions=AUDIT_ACTIONS, audit_objects=AUDIT_OBJECTS,

@@ -55,8 +55,8 @@ class SignedKRW:
     def __call__(self, form, field):
         text = (field.data or "").strip().replace(" ", "")
         sign = -1 if text.startswith("-") else 1
-        try:
-            value = parse_krw(text.lstrip("+-"), minimum=1, maximum=MAX_KRW)
+        try:  # one sign at most: parse_krw refuses any sign left after it ('+-5', '--5')
+            value = parse_krw(text[1:] if text[:1] in "+-" else text, minimum=1, maximum=MAX_KRW)
         except DomainError as error:
             raise ValidationError(domain_message(error)) from error
         field.krw = sign * value

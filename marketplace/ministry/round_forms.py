@@ -1,10 +1,10 @@
 """Forms for ministry staff running a round: rules, scores, the seed."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField
+from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import KRW, OneTimeForm
+from ..forms import KRW, OneTimeForm, WholeNumberField
 
 _WEIGHT = [
     InputRequired(_l("Enter a weight.")),
@@ -27,7 +27,7 @@ class RoundForm(OneTimeForm):
         _l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))]
     )
     cap = StringField(_l("Cap per application (won)"), validators=[DataRequired(_l("Enter the cap.")), KRW()])
-    pass_mark = IntegerField(
+    pass_mark = WholeNumberField(
         _l("Evaluation pass mark (out of 100)"),
         default=70,
         validators=[
@@ -35,11 +35,11 @@ class RoundForm(OneTimeForm):
             NumberRange(0, 100, _l("The pass mark is a score from 0 to 100.")),
         ],
     )
-    weight_first_timer = IntegerField(_l("Weight: first-timer"), default=3, validators=_WEIGHT)
-    weight_startup = IntegerField(
+    weight_first_timer = WholeNumberField(_l("Weight: first-timer"), default=3, validators=_WEIGHT)
+    weight_startup = WholeNumberField(
         _l("Weight: startup or small public-supply record"), default=2, validators=_WEIGHT
     )
-    weight_general = IntegerField(_l("Weight: everyone else"), default=1, validators=_WEIGHT)
+    weight_general = WholeNumberField(_l("Weight: everyone else"), default=1, validators=_WEIGHT)
     small_record = StringField(
         _l("Small public-supply record limit (won)"),
         default="500,000,000",
@@ -55,13 +55,13 @@ class RoundForm(OneTimeForm):
 
 
 class ScoreForm(OneTimeForm):
-    innovation = IntegerField(
+    innovation = WholeNumberField(
         _l("Innovativeness and growth potential (0-40)"), validators=[InputRequired(_l("Enter a score."))]
     )
-    capability = IntegerField(
+    capability = WholeNumberField(
         _l("Production and quality capability (0-30)"), validators=[InputRequired(_l("Enter a score."))]
     )
-    need = IntegerField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
+    need = WholeNumberField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
 
 
 class DrawForm(OneTimeForm):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select, true, update
+from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write
 from ..domain import quota as rules
@@ -26,6 +27,11 @@ from .audit import record_event
 
 class MouNotFound(DomainError):
     """There is no such MOU."""
+
+
+class MouNumberTaken(DomainError):
+    def __init__(self, number: str) -> None:
+        super().__init__(N_("An MOU with the number %(number)s already exists."), number=number)
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,10 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
     check_terms(terms)
     number = terms.number.strip()
     institution_id = institution.id
-    begin_write()
+    begin_write()  # before the check: two staff recording the same number at once queue here
     if db.session.scalar(select(Mou.id).where(Mou.number == number)) is not None:
-        raise DomainError(N_("An MOU with the number %(number)s already exists."), number=number)
+        db.session.rollback()
+        raise MouNumberTaken(number=number)
     mou = Mou(
         institution_id=institution_id,
         number=number,
@@ -65,7 +72,11 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
         created_at=now or utcnow(),
     )
     db.session.add(mou)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the backstop where the lock does not serialize (PostgreSQL)
+        db.session.rollback()
+        raise MouNumberTaken(number=number) from error
     _add_entry(mou.id, "commit", terms.committed_krw, terms.committed_krw, actor, "MOU signed", now=now)
     record_event(actor, "mou.created", mou, after={"number": number, "committed_krw": terms.committed_krw})
     db.session.commit()

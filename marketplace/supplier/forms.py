@@ -7,7 +7,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED, OneTimeForm, choices
+from ..forms import KRW, REQUIRED, OneTimeForm, WholeNumberField, choices, row_id
 from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
@@ -37,7 +36,7 @@ class CompanyForm(OneTimeForm):
     size_class = SelectField(_l("Size"), validators=[DataRequired(REQUIRED)])
     public_supply_krw = StringField(_l("Public supply so far (KRW)"),
                                     validators=[InputRequired(REQUIRED), KRW(minimum=0)], default="0")
-    public_supply_count = IntegerField(
+    public_supply_count = WholeNumberField(
         _l("Number of public contracts so far"), default=0,
         validators=[InputRequired(_l("Enter a whole number, 0 or more.")),
                     NumberRange(min=0, max=1_000_000, message=_l("Enter a whole number, 0 or more."))])
@@ -89,7 +88,7 @@ class ProductForm(OneTimeForm):
     category = SelectField(_l("Category"), validators=[DataRequired(REQUIRED)])
     unit_price_krw = StringField(_l("Unit price (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=1)])
     unit = StringField(_l("Unit"), validators=[DataRequired(REQUIRED), Length(max=20)], default="EA")
-    certificate_ids = SelectMultipleField(_l("Certificates covering this product"), coerce=int,
+    certificate_ids = SelectMultipleField(_l("Certificates covering this product"), coerce=row_id,
                                           validate_choice=False)
 
     def __init__(self, certificates, *args, **kwargs):

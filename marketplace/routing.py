@@ -1,0 +1,61 @@
+"""URL converters: an id in a URL is a database id, so what no row can have simply does not match."""
+
+from __future__ import annotations
+
+import builtins
+
+from flask import abort, request
+from werkzeug.routing import IntegerConverter
+
+from .domain.errors import N_
+
+MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint stop here; the drivers raise beyond it
+
+
+class IdConverter(IntegerConverter):
+    """Flask's <int:...> for row ids: 1 to 2^63-1 in ASCII digits, else the rule does not match (404).
+
+    Werkzeug's own converter takes any run of Unicode digits of any length, so a 20-digit id would
+    reach the database driver and fail there with a 500.
+    """
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False) -> None:
+        low = 1 if min is None else min
+        high = MAX_ID if max is None else builtins.min(max, MAX_ID)
+        super().__init__(map, fixed_digits, low, high, signed)
+
+
+def id_argument(text: str) -> int:
+    """type= for request.args.get(): an id as the converter takes it, else ValueError (the default is used)."""
+    if not (0 < len(text) <= 19 and text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+        raise ValueError(text)
+    return int(text)
+
+
+def page_argument(text: str) -> int:
+    """type= for request.args.get(): a page number of at most six digits (an offset the database can take)."""
+    if not (0 < len(text) <= 6 and text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return max(int(text), 1)
+
+
+NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byte). Remove it and try again.")
+
+
+def refuse_nul_bytes() -> None:
+    """before_request: PostgreSQL cannot take NUL in text, so refuse it (400) before anything reads it."""
+    if "\x00" in request.path:
+        abort(404)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, description=NUL_REFUSED)
+
+
+def init_app(app) -> None:
+    """Replace the default int converter (call before any route is added); refuse NUL bytes."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_bytes)
