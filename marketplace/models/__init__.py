@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per area; import them from here."""
 
 from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
-from .audit import AuditEvent
+from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
@@ -9,8 +9,10 @@ from .rounds import Allocation, Application, Draw, Round, RoundInstitution, appl
 from .search import SearchGram
 
 __all__ = [
-    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate",
+    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "LoginFailure", "Mou",
     "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument", "Round", "RoundInstitution",
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]
+
+add_append_only_triggers(AuditEvent.__table__)
