@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, errors, i18n, logs, navigation, security
+from . import access, errors, form_keys, i18n, logs, navigation, security
 from .config import ROOT, from_environment
 from .database import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -34,7 +34,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.login_message = None
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -46,6 +46,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     logs.init_app(app)  # its access line is written after every other after_request has run
     app.before_request(security.start_request)
     app.before_request(access.enforce_access)
+    form_keys.init_app(app)
     app.after_request(security.set_headers)
     app.teardown_request(security.end_request)
     _register_blueprints(app)

@@ -36,6 +36,9 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret(production),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # how long a write waits for the database lock (SQLite busy_timeout, PostgreSQL lock_timeout)
+        # before the request answers 503 "nothing was saved"
+        "DB_LOCK_TIMEOUT_MS": int(os.environ.get("DB_LOCK_TIMEOUT_MS", 5000)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)) + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         # what a company not yet approved may upload in all (services/certificates.py)
@@ -74,6 +77,10 @@ def from_environment() -> dict:
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
         "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        # one-time form keys (form_keys.py): how long a repeat waits for the first answer, and how
+        # many days claimed keys are kept before `flask purge-form-keys` deletes them
+        "FORM_KEY_WAIT_SECONDS": float(os.environ.get("FORM_KEY_WAIT_SECONDS", 5)),
+        "FORM_KEY_DAYS": int(os.environ.get("FORM_KEY_DAYS", 7)),
     }
 
 

@@ -5,14 +5,26 @@ from sqlalchemy.engine import Engine
 
 from .extensions import db
 
+DEFAULT_LOCK_TIMEOUT_MS = 5000
 
-def configure_engine(engine: Engine) -> None:
-    """Let SQLAlchemy own BEGIN on SQLite so that write transactions can take the lock up front.
 
+def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
+    """Bound every wait for a lock, and let SQLAlchemy own BEGIN on SQLite so that write transactions
+    can take the lock up front.
+
+    A lock not had within `lock_timeout_ms` raises OperationalError, which errors.py answers with 503.
     pysqlite's legacy mode runs reads outside the transaction, which lets two concurrent orders
     both see the old balance. With isolation_level=None we emit BEGIN ourselves, and BEGIN IMMEDIATE
     when a service asked for a write transaction (see begin_write()).
     """
+    timeout = max(int(lock_timeout_ms), 1)
+    if engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "connect")
+        def _pg_connect(dbapi_conn, _record):
+            # lock_timeout bounds row-lock waits (FOR UPDATE, conditional UPDATEs) as busy_timeout does on SQLite
+            dbapi_conn.execute(f"SET lock_timeout = {timeout}")
+            dbapi_conn.commit()
+        return
     if engine.dialect.name != "sqlite":
         return
 
@@ -21,7 +33,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={timeout}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -51,8 +63,17 @@ def begin_write() -> None:
     Ends any read transaction the request already opened (user loading, for instance), then opens a
     new one that holds SQLite's write lock from its first statement. On PostgreSQL this is a plain
     transaction; services lock rows with SELECT ... FOR UPDATE or conditional UPDATEs.
+    Call it first in a use case that writes, before reading what it checks; never hold it across long
+    work (PDF rendering, draw estimates): do that work first, then begin_write(), re-check and store.
+    Raises OperationalError when the lock cannot be had within the configured timeout.
+
+    Its first write claims the request's one-time form key, if it carries one (form_keys.claim()):
+    a key already claimed raises FormAlreadySubmitted before the use case reads or writes anything.
     """
     session = db.session()  # the scoped_session proxy has no in_transaction(); the Session has
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+    from .form_keys import claim  # imported here: form_keys needs the models, which need extensions
+
+    claim()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .context import request_id
 from .domain.errors import N_
@@ -17,6 +18,7 @@ MESSAGES = {
     405: (N_("Method not allowed"), N_("This address does not accept that kind of request.")),
     413: (N_("File too large"), N_("The file is larger than allowed. Upload a file of at most 10 MB.")),
     429: (N_("Too many requests"), N_("Too many attempts. Wait a little and try again.")),
+    503: (N_("The service is busy"), N_("Nothing was saved. The service is busy; try again.")),
     500: (N_("Something went wrong"),
           N_("An unexpected error occurred. It has been logged; please try again later.")),
 }
@@ -56,8 +58,32 @@ def handle_unexpected(error: Exception):
     return render_error(InternalServerError(original_exception=error))
 
 
+# SQLite's busy answers, and PostgreSQL's lock_timeout (55P03), serialization failure and deadlock
+BUSY_TEXTS = ("database is locked", "database is busy", "database table is locked")
+BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
+RETRY_AFTER_SECONDS = 2
+
+
+def is_busy(error: OperationalError) -> bool:
+    """True when the database refused for want of a lock in time, not for a fault."""
+    if getattr(error.orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return any(text in str(error.orig).lower() for text in BUSY_TEXTS)
+
+
+def handle_operational(error: OperationalError):
+    """A lock not had in time: nothing was saved, so answer 503 and ask for a retry; anything else is a 500."""
+    db.session.rollback()
+    if not is_busy(error):
+        raise error
+    current_app.logger.warning("Database busy on %s: %s", request.path, error.orig)
+    response = render_error(ServiceUnavailable())
+    return response[0], response[1], {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(429, too_many_requests)
+    app.register_error_handler(OperationalError, handle_operational)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
+from .form_keys import new_key
 from .i18n import domain_message
+
+
+class OneTimeForm(FlaskForm):
+    """The base of every form that changes something: it carries a one-time key (see form_keys.py).
+
+    A fresh key each time the form is rendered; a form re-rendered after a refusal keeps the key it
+    was posted with, which the refusal left unclaimed.
+    """
+
+    form_key = HiddenField(default=new_key)
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.money import MAX_KRW
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
-from ..forms import KRW, choices
+from ..forms import KRW, OneTimeForm, choices
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
@@ -45,7 +44,7 @@ class WholeNumber:
         field.number = value
 
 
-class PurchaseForm(FlaskForm):
+class PurchaseForm(OneTimeForm):
     mou_id = SelectField(
         _l("MOU (quota)"),
         coerce=int,
@@ -69,11 +68,11 @@ class PurchaseForm(FlaskForm):
     )
 
 
-class DeliverForm(FlaskForm):
+class DeliverForm(OneTimeForm):
     delivered_on = Date(_l("Delivery date"))
 
 
-class InspectForm(FlaskForm):
+class InspectForm(OneTimeForm):
     result = RadioField(
         _l("Inspection result"),
         choices=choices([("accepted", _l("Accepted")), ("rejected", _l("Rejected"))]),
@@ -83,7 +82,7 @@ class InspectForm(FlaskForm):
     inspected_on = Date(_l("Inspection date"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(OneTimeForm):
     reason = TextAreaField(
         _l("Reason for cancelling"),
         validators=[DataRequired(_l("Give the reason for the cancellation.")), Length(max=MAX_TEXT)],
@@ -99,7 +98,7 @@ def _score(label):
     )
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(OneTimeForm):
     conformance = _score(_l("Conformance to specification"))
     quality = _score(_l("Quality"))
     delivery = _score(_l("Delivery"))

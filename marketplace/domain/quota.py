@@ -94,12 +94,13 @@ def balance_after(balance: int, kind: str, amount: int) -> int:
 
 
 def check_amendment(remaining_krw: int, committed_krw: int, delta: int, reason: str) -> None:
-    """An amendment needs a reason, a non-zero change, and must leave remaining and committed >= 0."""
+    """An amendment needs a reason, a non-zero change, and must leave remaining and committed >= 0;
+    an increase must keep the commitment within MAX_KRW."""
     if not (reason or "").strip():
         raise AmendmentRefused(N_("Give the reason for the amendment."))
     if delta == 0:
         raise AmendmentRefused(N_("Enter an increase or a decrease that is not zero."))
-    if committed_krw + delta > MAX_KRW:
+    if delta > 0 and committed_krw + delta > MAX_KRW:  # a decrease is always allowed
         raise AmendmentRefused(N_("The amount is too large."))
     balance_after(remaining_krw, "amendment", delta)
 

@@ -1,12 +1,13 @@
 """Forms of the ministry's approval pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import OneTimeForm
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(OneTimeForm):
     """A decision on a company or certificate; the action comes from the button pressed."""
 
     action = StringField(validators=[DataRequired(_l("Choose a decision."))])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
@@ -11,7 +10,7 @@ from ..buyer.forms import Date
 from ..domain.errors import DomainError
 from ..domain.money import MAX_KRW, parse_krw
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..forms import KRW, choices
+from ..forms import KRW, OneTimeForm, choices
 from ..i18n import domain_message
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -21,7 +20,7 @@ def _choices(vocabulary):
     return choices([("", _l("Choose..."))] + [(code, _l(text)) for code, text in vocabulary.items()])
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(OneTimeForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
     name_ko = StringField(
         _l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")), Length(max=200)]
@@ -37,7 +36,7 @@ class InstitutionForm(FlaskForm):
     )
 
 
-class MouForm(FlaskForm):
+class MouForm(OneTimeForm):
     number = StringField(
         _l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)]
     )
@@ -63,14 +62,14 @@ class SignedKRW:
         field.krw = sign * value
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(OneTimeForm):
     delta = StringField(_l("Change (won)"), validators=[DataRequired(_l("Enter the change.")), SignedKRW()])
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason for the amendment.")), Length(max=2000)]
     )
 
 
-class InviteBuyerForm(FlaskForm):
+class InviteBuyerForm(OneTimeForm):
     name = StringField(
         _l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)]
     )
@@ -84,11 +83,11 @@ class InviteBuyerForm(FlaskForm):
     )
 
 
-class ApproveJoinForm(FlaskForm):
+class ApproveJoinForm(OneTimeForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
 
 
-class DeclineJoinForm(FlaskForm):
+class DeclineJoinForm(OneTimeForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason for declining.")), Length(max=2000)]
     )

@@ -1,11 +1,10 @@
 """Forms for ministry staff running a round: rules, scores, the seed."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import KRW
+from ..forms import KRW, OneTimeForm
 
 _WEIGHT = [
     InputRequired(_l("Enter a weight.")),
@@ -13,7 +12,7 @@ _WEIGHT = [
 ]
 
 
-class RoundForm(FlaskForm):
+class RoundForm(OneTimeForm):
     code = StringField(
         _l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)]
     )
@@ -55,7 +54,7 @@ class RoundForm(FlaskForm):
     )
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(OneTimeForm):
     innovation = IntegerField(
         _l("Innovativeness and growth potential (0-40)"), validators=[InputRequired(_l("Enter a score."))]
     )
@@ -65,6 +64,6 @@ class ScoreForm(FlaskForm):
     need = IntegerField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
 
 
-class DrawForm(FlaskForm):
+class DrawForm(OneTimeForm):
     seed = StringField(_l("Seed"), validators=[Optional(), Length(max=200)])
     seed_source = TextAreaField(_l("Public source of the seed"), validators=[Optional(), Length(max=500)])

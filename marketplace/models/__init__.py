@@ -7,11 +7,13 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
 from .rounds import Allocation, Application, Draw, Round, RoundInstitution, application_preferences
 from .search import SearchGram
+from .submissions import FormSubmission
 
 __all__ = [
     "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
-    "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "Institution", "LoginFailure", "Mou",
-    "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument", "Round", "RoundInstitution",
+    "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "FormSubmission", "Institution",
+    "LoginFailure", "Mou", "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument",
+    "Round", "RoundInstitution",
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import joinedload, undefer
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
 from ..extensions import db
@@ -165,40 +166,108 @@ def certificate_for(order: Order, actor: User, language: str) -> AuditReliefCert
     return issue_certificate(order, actor, language)
 
 
-def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditReliefCertificate:
-    """Fix the facts, render the PDF once, store both with their SHA-256 and commit.
-
-    Raises CertificateRefused for a cancelled order or one without the no-private-interest declaration.
-    """
+def _check_issuable(order: Order) -> None:
     if order.status == "cancelled":
         raise CertificateRefused(N_("The order was cancelled; no audit-relief certificate is issued for it."))
     if not order.no_private_interest:
         raise CertificateRefused(
             N_("The buyer has not declared the absence of private interest for this order."))
-    for _attempt in range(3):
-        issued_at = datetime.now(UTC).replace(microsecond=0)
-        serial = _next_serial(order)
-        facts = certificate_facts(order, serial, issued_at)
-        facts_json = canonical_json(facts)
-        facts_sha256 = sha256_hex(facts_json)
-        pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
-                         stylesheet=CERTIFICATE_CSS)
-        certificate = AuditReliefCertificate(
-            order_id=order.id, serial=serial, issued_at=issued_at, language=language, facts_json=facts_json,
-            facts_sha256=facts_sha256, pdf=pdf, pdf_sha256=sha256_hex(pdf), status="valid")
-        db.session.add(certificate)
-        record_event(actor, "relief_certificate.issued", certificate, institution_id=order.institution_id,
-                     after={"serial": serial, "order": order.number, "pdf_sha256": certificate.pdf_sha256})
+
+
+def _existing_for(order_id: int) -> AuditReliefCertificate | None:
+    return db.session.scalar(select(AuditReliefCertificate).where(AuditReliefCertificate.order_id == order_id))
+
+
+ISSUE_ATTEMPTS = 4
+
+
+def issue_certificate(order: Order, actor: User, language: str = "ko") -> AuditReliefCertificate:
+    """Fix the facts, render the PDF once, store both with their SHA-256 and commit.
+
+    The PDF is rendered before the write lock is taken; under the lock the order is checked again and
+    the facts recomputed: if they changed meanwhile (another certificate took the serial) the PDF is
+    rendered anew, the last attempt under the lock so that contention cannot starve it. If another
+    request stored this order's certificate first, theirs is returned.
+    Raises CertificateRefused for a cancelled order or one without the no-private-interest declaration.
+    """
+    order_id, actor_id = order.id, actor.id
+    for attempt in range(ISSUE_ATTEMPTS):
+        last = attempt == ISSUE_ATTEMPTS - 1
+        if last:
+            order = _begin_issuing(order_id)
+        _check_issuable(order)
+        rendered = _render(order, language)
+        if not last:
+            order = _begin_issuing(order_id)
+        existing = _existing_for(order_id)
+        if existing is not None:
+            db.session.commit()  # ends the write transaction; another request issued it first
+            return existing
         try:
-            db.session.commit()
-            return certificate
-        except IntegrityError:
+            _check_issuable(order)
+        except CertificateRefused:
             db.session.rollback()
-            existing = db.session.scalar(select(AuditReliefCertificate)
-                                         .where(AuditReliefCertificate.order_id == order.id))
-            if existing is not None:
-                return existing  # another request issued it first: theirs is the one
+            raise
+        if _facts_json(order, rendered.serial, rendered.issued_at) != rendered.facts_json:
+            db.session.rollback()  # the facts moved while the PDF was rendered: render them again
+            continue
+        return _store(order, rendered, language, actor_id)
     raise CertificateRefused(N_("The certificate could not be numbered. Try again."))
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    serial: str
+    issued_at: datetime
+    facts_json: str
+    facts_sha256: str
+    pdf: bytes
+
+
+def _facts_json(order: Order, serial: str, issued_at: datetime) -> str | None:
+    return canonical_json(certificate_facts(order, serial, issued_at)) if _next_serial(order) == serial else None
+
+
+def _render(order: Order, language: str) -> _Rendered:
+    issued_at = datetime.now(UTC).replace(microsecond=0)
+    serial = _next_serial(order)
+    facts = certificate_facts(order, serial, issued_at)
+    facts_json = canonical_json(facts)
+    facts_sha256 = sha256_hex(facts_json)
+    pdf = render_pdf(certificate_html(facts, facts_sha256, language), current_app.config, pooled=False,
+                     stylesheet=CERTIFICATE_CSS)
+    return _Rendered(serial, issued_at, facts_json, facts_sha256, pdf)
+
+
+def _begin_issuing(order_id: int) -> Order:
+    begin_write()
+    _lock_serials()
+    return _locked_order(order_id)
+
+
+def _store(order: Order, rendered: _Rendered, language: str, actor_id: int) -> AuditReliefCertificate:
+    certificate = AuditReliefCertificate(
+        order_id=order.id, serial=rendered.serial, issued_at=rendered.issued_at, language=language,
+        facts_json=rendered.facts_json, facts_sha256=rendered.facts_sha256, pdf=rendered.pdf,
+        pdf_sha256=sha256_hex(rendered.pdf), status="valid")
+    db.session.add(certificate)
+    record_event(db.session.get(User, actor_id), "relief_certificate.issued", certificate,
+                 institution_id=order.institution_id,
+                 after={"serial": rendered.serial, "order": order.number, "pdf_sha256": certificate.pdf_sha256})
+    db.session.commit()
+    return certificate
+
+
+def _lock_serials() -> None:
+    """On PostgreSQL one issuer at a time numbers a certificate (SQLite's write lock already does this)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('audit_relief_certificate_serial'))"))
+
+
+def _locked_order(order_id: int) -> Order:
+    """The order for the checks of a write transaction, locked on PostgreSQL (SQLite's lock covers it)."""
+    db.session.scalar(select(Order.id).where(Order.id == order_id).with_for_update())
+    return load_order(order_id)
 
 
 def revoke_for_order(order: Order, when: datetime,

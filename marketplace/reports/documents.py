@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..database import begin_write
 from ..domain.reference import STATUS_LABELS
 from ..extensions import db
 from ..i18n import SEOUL
@@ -43,14 +44,17 @@ def safe_name(text: str) -> str:
 
 def _finish(actor: User, kind: str, params: dict, data_sha256: str, template: str, filename: str,
             language: str, now: datetime, **context) -> Document:
-    """Render, then store the ReportDocument row and the audit event in one commit."""
+    """Render, then store the ReportDocument row and the audit event in one short write transaction."""
     document_id = _document_id(now)
     with force_locale(language):
         html = render_template(template, document_id=document_id, data_sha256=data_sha256, generated_at=now,
                                generated_by=actor, language=language, status_labels=STATUS_LABELS, **context)
     pdf = render_pdf(html, current_app.config)
+    actor_id = actor.id
+    begin_write()  # only after rendering: the lock is held for the two inserts, not for the PDF
+    actor = db.session.get(User, actor_id)
     row = ReportDocument(document_id=document_id, kind=kind, params={**params, "data_sha256": data_sha256},
-                         sha256=sha256_hex(pdf), generated_by_id=actor.id, generated_at=now)
+                         sha256=sha256_hex(pdf), generated_by_id=actor_id, generated_at=now)
     db.session.add(row)
     record_event(actor, "report.generated", row, institution_id=params.get("institution_id"),
                  after={"kind": kind, "document_id": document_id, "sha256": row.sha256})

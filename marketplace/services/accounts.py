@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import begin_write
@@ -43,6 +43,7 @@ def new_user(*, email: str, name: str, role: str, password: str | None, **links)
 def create_user(*, email: str, name: str, role: str, password: str, actor: User | None = None,
                 **links) -> User:
     """Create and commit a user (CLI and staff use)."""
+    begin_write()
     user = new_user(email=email, name=name, role=role, password=password, **links)
     record_event(actor, "user.created", user, after={"email": user.email, "role": role})
     db.session.commit()
@@ -51,21 +52,36 @@ def create_user(*, email: str, name: str, role: str, password: str, actor: User 
 
 def end_all_sessions(user: User) -> None:
     """Invalidate every session cookie of this user (logout, password change)."""
-    user.session_version += 1
+    user_id = user.id
+    begin_write()
+    db.session.execute(update(User).where(User.id == user_id)
+                       .values(session_version=User.session_version + 1)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 
 def change_password(user: User, current: str, new: str, attempt: Attempt, policy: SignInPolicy) -> None:
-    """Set a new password; a wrong current one counts as a failed sign-in (raises DomainError, TryLater)."""
+    """Set a new password and end every other session; a wrong current one counts as a failed sign-in.
+
+    The slow hashing happens before the write lock; under it the throttle is checked and the stored hash
+    must still be the one checked. Raises DomainError, WeakPassword or TryLater.
+    """
+    checked_hash, email, user_id = user.password_hash, user.email, user.id
+    correct = bool(checked_hash) and check_password_hash(checked_hash, current)
+    new_hash = None
+    if correct:
+        check_password(new, email=email)
+        new_hash = generate_password_hash(new)
     begin_write()
     at = now()
-    check_not_throttled(user, attempt, at)
-    if not user.password_hash or not check_password_hash(user.password_hash, current):
-        record_failure(user, attempt, policy, at)
+    locked = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
+                               .execution_options(populate_existing=True))
+    check_not_throttled(locked, attempt, at)
+    if not correct or locked.password_hash != checked_hash:  # wrong, or changed by a concurrent request
+        record_failure(locked, attempt, policy, at)
         db.session.commit()
         raise DomainError(N_("Your current password is not correct."))
-    check_password(new, email=user.email)
-    user.password_hash = generate_password_hash(new)
-    user.session_version += 1
-    record_event(user, "user.password_changed", user)
+    locked.password_hash = new_hash
+    locked.session_version += 1
+    record_event(locked, "user.password_changed", locked)
     db.session.commit()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_, DomainError
@@ -29,9 +30,10 @@ class ApplicationInput:
     statement: str
 
 
-def own_application(user: User, application_id: int) -> Application:
+def own_application(user: User, application_id: int, *, lock: bool = False) -> Application:
     """The application if it belongs to the user's company; raises ApplicationNotFound otherwise."""
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id, with_for_update=lock or None,
+                                 populate_existing=lock)
     if application is None or user.company_id is None or application.company_id != user.company_id:
         raise ApplicationNotFound(N_("This application does not exist or belongs to another company."))
     return application
@@ -90,7 +92,8 @@ def _check_input(round_: Round, data: ApplicationInput) -> list[Institution]:
 
 def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) -> Application:
     """Submit (or re-submit a withdrawn) application for one of the company's products; returns it."""
-    round_ = round_service.get_round(round_code)
+    begin_write()
+    round_ = round_service.get_round(round_code, lock=True)
     require_window_open(round_)
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
@@ -152,7 +155,8 @@ def require_editable(application: Application) -> None:
 
 def edit(user: User, application_id: int, data: ApplicationInput) -> Application:
     """Change amount, preferred institutions and statement while the window is open."""
-    application = own_application(user, application_id)
+    begin_write()
+    application = own_application(user, application_id, lock=True)
     require_editable(application)
     before = _facts(application)
     preferred = _check_input(application.round, data)
@@ -170,8 +174,10 @@ def withdraw(user: User, application_id: int) -> Allocation | None:
     """Withdraw an application: freely while the window is open; after publication a selected one frees
     its budget for the first waitlisted application that fits (returned: the new allocation, if any).
     """
-    application = own_application(user, application_id)
-    round_ = application.round
+    begin_write()
+    application = own_application(user, application_id, lock=True)
+    # the round's lock keeps two withdrawals from promoting the same waitlisted application (PostgreSQL)
+    round_ = db.session.get(Round, application.round_id, with_for_update=True, populate_existing=True)
     if application.status == "submitted":
         require_window_open(round_)
         return _mark_withdrawn(user, application)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, decide
 from ..extensions import db
@@ -18,7 +19,8 @@ CERTIFICATE_STATUSES = ("pending", "verified", "rejected", "revoked")
 
 
 def _get(model, row_id: int):
-    row = db.session.get(model, row_id)
+    """The row, locked for the decision (PostgreSQL; SQLite's write lock already covers it)."""
+    row = db.session.get(model, row_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(N_("This item does not exist or belongs to another company."))
     return row
@@ -71,6 +73,7 @@ def decide_company(actor: User, company_id: int, action: str, reason: str) -> Co
 
     Raises NotFound, TransitionRefused or ReasonRequired.
     """
+    begin_write()
     _require_ministry(actor)
     company = _get(Company, company_id)
     target = decide(COMPANY_DECISIONS, action, company.status, reason)
@@ -89,6 +92,7 @@ def decide_certificate(actor: User, certificate_id: int, action: str, reason: st
 
     Raises NotFound, TransitionRefused or ReasonRequired.
     """
+    begin_write()
     _require_ministry(actor)
     certificate = _get(Certificate, certificate_id)
     target = decide(CERTIFICATE_DECISIONS, action, certificate.status, reason)
@@ -104,6 +108,7 @@ def decide_certificate(actor: User, certificate_id: int, action: str, reason: st
 
 def confirm_supply_record(actor: User, company_id: int) -> Company:
     """Record that staff checked the declared public-supply record (amount, count, as-of date)."""
+    begin_write()
     _require_ministry(actor)
     company = _get(Company, company_id)
     company.public_supply_confirmed_at = utcnow()

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import begin_write
 from ..domain.brn import normalise_brn
 from ..domain.errors import N_, DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
@@ -78,6 +79,7 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
 
     Raises InvalidBusinessNumber, DuplicateCompany, EmailTaken, WeakPassword or DomainError.
     """
+    begin_write()
     digits = normalise_brn(brn)
     _check(data, today)
     if db.session.scalar(select(Company.id).where(Company.brn == digits)):
@@ -107,6 +109,7 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
 
     Raises TransitionRefused once approved or suspended, DomainError for bad input.
     """
+    begin_write()
     company = own_company(user)
     if company.status not in COMPANY_EDITABLE:
         raise TransitionRefused(N_("An approved company's details are changed by the ministry. "

@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_
@@ -26,7 +27,8 @@ def score_application(
     actor: User, code: str, application_id: int, innovation: int, capability: int, need: int
 ) -> Application:
     """Record the committee's three scores for an eligible application of a closed, unfrozen round."""
-    round_ = round_service.get_round(code)
+    begin_write()
+    round_ = round_service.get_round(code, lock=True)
     application = _application_of(round_, application_id)
     rules.require_status(round_.status, ("closed",), N_("Scores are entered after the round closes."))
     if round_.draw is not None:
@@ -84,7 +86,8 @@ def build_manifest(round_: Round) -> selection.Manifest:
 
 def freeze_pool(actor: User, code: str) -> Draw:
     """Freeze the pool and publish its manifest and SHA-256; refused twice, or while a score is missing."""
-    round_ = round_service.get_round(code)
+    begin_write()
+    round_ = round_service.get_round(code, lock=True)
     rules.require_status(
         round_.status, ("closed",), N_("The pool can be frozen only after the round closes.")
     )
@@ -116,9 +119,19 @@ def freeze_pool(actor: User, code: str) -> Draw:
 def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -> Draw:
     """Fix the seed (typed with its public source, or generated when `seed` is None) and run the draw.
 
-    Raises RoundError before the freeze and for a second draw; SeedError for a bad seed.
+    The draw commits first; the 1,000-seed rate estimate (minutes for a large pool) is computed after,
+    outside any write transaction, and stored by a short second one. Raises RoundError before the
+    freeze and for a second draw; SeedError for a bad seed.
     """
-    round_ = round_service.get_round(code)
+    draw_id, manifest, seed, tier_of = _draw(actor, code, seed, seed_source)
+    rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    return _store_expected_rates(draw_id, seed, rates)
+
+
+def _draw(actor: User, code: str, seed: str | None, seed_source: str):
+    """The draw itself, in one write transaction: returns what the estimate needs."""
+    begin_write()
+    round_ = round_service.get_round(code, lock=True)
     draw = round_.draw
     if draw is None:
         raise rules.RoundError(N_("Freeze the pool before the draw: the manifest must be public first."))
@@ -127,24 +140,12 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
     if seed is None:
         seed, seed_source = secrets.token_hex(16), "generated"
     seed = rules.check_seed(seed)
-    # Only one request can fill the seed: the conditional update is the guard against a double draw.
-    taken = db.session.execute(
-        update(Draw)
-        .where(Draw.id == draw.id, Draw.seed.is_(None))
-        .values(seed=seed)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        db.session.rollback()
-        raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
     manifest = selection.manifest_from_json(draw.manifest_json)
     result = selection.run_draw(manifest, seed)
     tier_of = {a.id: a.snapshot["tier"] for a in pool_of(round_)}
     draw.seed, draw.seed_source = seed, (seed_source or "").strip()[:500]
     draw.result_json = selection.result_json(result)
-    draw.expected_rates = (
-        selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
-    )
+    draw.expected_rates = None  # stored by _store_expected_rates once computed
     draw.drawn_at, draw.drawn_by_id = round_service.now(), actor.id
     _apply_result(round_, result)
     round_.status = "drawn"
@@ -162,6 +163,17 @@ def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -
             "waitlisted": len(result.waitlist),
         },
     )
+    draw_id = draw.id
+    db.session.commit()
+    return draw_id, manifest, seed, tier_of
+
+
+def _store_expected_rates(draw_id: int, seed: str, rates: dict) -> Draw:
+    """Store the estimate if the stored draw is still the one it was computed for; return the draw."""
+    begin_write()
+    draw = db.session.get(Draw, draw_id, with_for_update=True, populate_existing=True)
+    if draw.seed == seed and draw.expected_rates is None:
+        draw.expected_rates = rates
     db.session.commit()
     return draw
 
@@ -189,7 +201,8 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
 
 def publish_round(actor: User, code: str) -> Round:
     """Publish the seed and the result beside the manifest; allocations then hold for a year."""
-    round_ = round_service.get_round(code)
+    begin_write()
+    round_ = round_service.get_round(code, lock=True)
     rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
     moment = round_service.now()
     round_.draw.published_at = moment

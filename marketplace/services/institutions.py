@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..extensions import db
@@ -59,6 +60,7 @@ def _check(data: InstitutionData, institution_id: int | None = None) -> Institut
 
 def create_institution(actor: User, data: InstitutionData) -> Institution:
     """Add an active institution; raises DomainError for a bad or duplicate code."""
+    begin_write()
     data = _check(data)
     institution = Institution(**data.__dict__, status="active")
     db.session.add(institution)
@@ -71,7 +73,8 @@ def create_institution(actor: User, data: InstitutionData) -> Institution:
 
 
 def update_institution(actor: User, institution_id: int, data: InstitutionData) -> Institution:
-    institution = get_institution(institution_id)
+    begin_write()
+    institution = get_institution(institution_id, lock=True)
     data = _check(data, institution_id)
     before = {k: getattr(institution, k) for k in data.__dict__}
     for key, value in data.__dict__.items():
@@ -88,12 +91,15 @@ def update_institution(actor: User, institution_id: int, data: InstitutionData) 
     return institution
 
 
-def get_institution(institution_id: int) -> Institution:
-    institution = db.session.scalar(
-        select(Institution)
-        .options(selectinload(Institution.mous), selectinload(Institution.buyers))
-        .where(Institution.id == institution_id)
-    )
+def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
+    """The institution with its MOUs and buyers; with lock, its row is locked (PostgreSQL) for the checks
+    of a write transaction. Raises InstitutionNotFound."""
+    query = (select(Institution)
+             .options(selectinload(Institution.mous), selectinload(Institution.buyers))
+             .where(Institution.id == institution_id))
+    if lock:
+        query = query.with_for_update(of=Institution).execution_options(populate_existing=True)
+    institution = db.session.scalar(query)
     if institution is None:
         raise InstitutionNotFound(N_("There is no such institution."))
     return institution
@@ -137,8 +143,9 @@ def invite_buyer(
     The token is shown once to staff, who pass the link on; a new invitation to the same e-mail of a
     buyer who never set a password issues a fresh link instead of failing.
     """
+    begin_write()
     now = now or utcnow()
-    institution = get_institution(institution_id)
+    institution = get_institution(institution_id, lock=True)
     if institution.status != "active":
         raise DomainError(N_("Approve the institution before inviting its buyers."))
     existing = find_user_by_email(email)
@@ -175,6 +182,7 @@ def user_for_token(token: str, *, now: datetime | None = None) -> User:
 
 def set_password_with_token(token: str, name: str, password: str, *, now: datetime | None = None) -> User:
     """Set the invited buyer's name and password and use up the link (single use)."""
+    begin_write()
     now = now or utcnow()
     user = user_for_token(token, now=now)
     check_password(password, email=user.email)
@@ -200,6 +208,7 @@ class JoinRequest:
 
 def request_to_join(data: JoinRequest) -> Institution:
     """A public request: a pending institution that names its contact; no account exists until approval."""
+    begin_write()
     if find_user_by_email(data.contact_email) is not None:
         raise DomainError(N_("An account with this e-mail address already exists."))
     if not data.contact_name.strip():
@@ -238,7 +247,8 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
     The set-password link is returned once. Raises EmailTaken when the contact's address already has an
     account elsewhere, DomainError for a decided request or a bad code.
     """
-    institution = get_institution(institution_id)
+    begin_write()
+    institution = get_institution(institution_id, lock=True)
     if institution.status != "pending":
         raise DomainError(N_("This request has already been decided."))
     data = _check(
@@ -261,7 +271,8 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
 
 def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
     """Decline a pending request: the institution is suspended and no account is made for its contact."""
-    institution = get_institution(institution_id)
+    begin_write()
+    institution = get_institution(institution_id, lock=True)
     if institution.status != "pending":
         raise DomainError(N_("This request has already been decided."))
     if not (reason or "").strip():

@@ -51,9 +51,12 @@ def today_in_seoul() -> date:
     return utcnow().astimezone(SEOUL).date()
 
 
-def valid_certificate(product_id: int, day: date) -> Certificate | None:
-    """The product's certificate valid on `day` that lasts longest (DESIGN.md 3: verified, in its dates)."""
-    return db.session.scalar(
+def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Certificate | None:
+    """The product's certificate valid on `day` that lasts longest (DESIGN.md 3: verified, in its dates).
+
+    With lock, a PostgreSQL share lock keeps it from being revoked until the caller's transaction ends.
+    """
+    query = (
         select(Certificate)
         .join(Certificate.products)
         .where(
@@ -65,6 +68,9 @@ def valid_certificate(product_id: int, day: date) -> Certificate | None:
         .order_by(Certificate.expires_on.desc(), Certificate.id)
         .limit(1)
     )
+    if lock:
+        query = query.with_for_update(read=True, of=Certificate)
+    return db.session.scalar(query)
 
 
 def record_pilot_purchase(
@@ -76,20 +82,24 @@ def record_pilot_purchase(
     QuotaExceeded (the quota ran out between the check and the charge).
     """
     amount = rules.order_amount(data.quantity, data.unit_price_krw, data.amount_krw)
+    buyer_id, buyer_institution_id = buyer.id, buyer.institution_id
+    begin_write()  # every check below is made under the lock (on PostgreSQL: the rows locked below)
+    mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id)
+                            .with_for_update(of=Mou).execution_options(populate_existing=True))
     allocation = db.session.scalar(
         select(Allocation)
         .options(joinedload(Allocation.round), joinedload(Allocation.application))
         .where(Allocation.id == data.allocation_id)
+        .with_for_update(read=True, of=Allocation).execution_options(populate_existing=True)
     )
-    mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id))
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
     product_id = allocation.application.product_id
-    certificate = valid_certificate(product_id, data.ordered_on)
+    certificate = valid_certificate(product_id, data.ordered_on, lock=True)
     facts = rules.PlacementFacts(
         ordered_on=data.ordered_on,
         today=today or today_in_seoul(),
-        buyer_institution_id=buyer.institution_id,
+        buyer_institution_id=buyer_institution_id,
         mou_institution_id=mou.institution_id,
         institution_active=mou.institution.status == "active",
         round_published=allocation.round.status == "published",
@@ -114,9 +124,7 @@ def record_pilot_purchase(
         certificate_id=certificate.id,
         company_id=allocation.application.company_id,
     )
-    buyer_id = buyer.id
 
-    begin_write()
     entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
     order = Order(
         number=f"TMP-{uuid4().hex[:24]}",

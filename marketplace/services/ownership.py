@@ -19,9 +19,12 @@ def own_company(user: User) -> Company:
     return company
 
 
-def own_row(model, user: User, row_id: int):
-    """Load a row of `model` that belongs to the user's company; raise NotFound otherwise."""
-    row = db.session.get(model, row_id)
+def own_row(model, user: User, row_id: int, *, lock: bool = False):
+    """Load a row of `model` that belongs to the user's company; raise NotFound otherwise.
+
+    With lock, the row is locked (PostgreSQL) for the checks of the caller's write transaction.
+    """
+    row = db.session.get(model, row_id, with_for_update=lock or None, populate_existing=lock)
     if row is None or user.company_id is None or row.company_id != user.company_id:
         raise NotFound(N_("This item does not exist or belongs to another company."))
     return row

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.reference import CATEGORIES
 from ..domain.suppliers import CertificateFacts, check_listable, product_step
@@ -100,9 +101,9 @@ def linkable_certificates(user: User) -> list[Certificate]:
         .options(selectinload(Certificate.type)).order_by(Certificate.id)))
 
 
-def own_product(user: User, product_id: int) -> Product:
+def own_product(user: User, product_id: int, *, lock: bool = False) -> Product:
     """The product if it belongs to the user's company; raise NotFound otherwise."""
-    return own_row(Product, user, product_id)
+    return own_row(Product, user, product_id, lock=lock)
 
 
 def _checked_certificates(data: ProductInput, company: Company) -> list[Certificate]:
@@ -134,6 +135,7 @@ def _snapshot(product: Product) -> dict:
 
 def create_product(user: User, data: ProductInput) -> Product:
     """Add a draft product to the supplier's company; raise DomainError for bad input."""
+    begin_write()
     company = own_company(user)
     certificates = _checked_certificates(data, company)
     with db.session.no_autoflush:  # the product is complete only after _apply
@@ -147,7 +149,8 @@ def create_product(user: User, data: ProductInput) -> Product:
 
 def update_product(user: User, product_id: int, data: ProductInput) -> Product:
     """Edit the supplier's own product; raise NotFound for another company's product."""
-    product = own_product(user, product_id)
+    begin_write()
+    product = own_product(user, product_id, lock=True)
     certificates = _checked_certificates(data, product.company)
     before = _snapshot(product)
     with db.session.no_autoflush:
@@ -163,7 +166,8 @@ def change_product_status(user: User, product_id: int, action: str, today: date)
     Listing needs an approved company and a linked certificate valid today; raises ListingRefused
     (with the reason), TransitionRefused, or NotFound.
     """
-    product = own_product(user, product_id)
+    begin_write()
+    product = own_product(user, product_id, lock=True)
     target = product_step(action, product.status)
     if target == "listed":
         facts = [CertificateFacts(c.status, c.issued_on, c.expires_on) for c in product.certificates]

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select, true, update
 
 from ..database import begin_write
 from ..domain import quota as rules
 from ..domain.errors import N_, DomainError
+from ..domain.money import MAX_KRW
 from ..extensions import db
 from ..i18n import SEOUL
 from ..models import Institution, Mou, QuotaEntry, User
@@ -49,11 +50,12 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
     """Create an MOU and its commit entry; raises DomainError for bad terms or a number in use."""
     check_terms(terms)
     number = terms.number.strip()
+    institution_id = institution.id
+    begin_write()
     if db.session.scalar(select(Mou.id).where(Mou.number == number)) is not None:
         raise DomainError(N_("An MOU with the number %(number)s already exists."), number=number)
-    begin_write()
     mou = Mou(
-        institution_id=institution.id,
+        institution_id=institution_id,
         number=number,
         signed_on=terms.signed_on,
         starts_on=terms.starts_on,
@@ -71,13 +73,19 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
 
 
 def amend_mou(actor: User, mou_id: int, delta: int, reason: str, *, now: datetime | None = None) -> Mou:
-    """Increase or decrease the committed amount; refused (AmendmentRefused) below zero remaining."""
-    mou = get_mou(mou_id)
-    rules.check_amendment(mou.balance_krw, mou.committed_krw, delta, reason)
+    """Increase or decrease the committed amount; refused (AmendmentRefused) below zero remaining or,
+    for an increase, above MAX_KRW committed. A decrease that leaves remaining >= 0 is always accepted.
+
+    The check runs under the write lock and again in the conditional UPDATE (which locks the row on
+    PostgreSQL), so concurrent amendments cannot pass the cap between them.
+    """
     begin_write()
+    mou = get_mou(mou_id, lock=True)
+    rules.check_amendment(mou.balance_krw, mou.committed_krw, delta, reason)
+    within_cap = Mou.committed_krw + delta <= MAX_KRW if delta > 0 else true()
     row = db.session.execute(
         update(Mou)
-        .where(Mou.id == mou_id, Mou.balance_krw + delta >= 0, Mou.committed_krw + delta >= 0)
+        .where(Mou.id == mou_id, Mou.balance_krw + delta >= 0, Mou.committed_krw + delta >= 0, within_cap)
         .values(balance_krw=Mou.balance_krw + delta, committed_krw=Mou.committed_krw + delta)
         .returning(Mou.balance_krw, Mou.committed_krw),
         execution_options={"synchronize_session": False},
@@ -167,8 +175,9 @@ def _add_entry(
     return entry
 
 
-def get_mou(mou_id: int) -> Mou:
-    mou = db.session.get(Mou, mou_id)
+def get_mou(mou_id: int, *, lock: bool = False) -> Mou:
+    """The MOU; with lock, its row is locked (PostgreSQL) for the checks of a write transaction."""
+    mou = db.session.get(Mou, mou_id, with_for_update=lock or None, populate_existing=lock)
     if mou is None:
         raise MouNotFound(N_("There is no such MOU."))
     return mou

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
 from ..domain.selection import WeightTiers, tier_name, weight_for
@@ -44,9 +45,13 @@ class RoundSettings:
     small_record_limit_krw: int = 500_000_000
 
 
-def get_round(code: str) -> Round:
-    """The round with this code; raises RoundNotFound."""
-    found = db.session.scalar(select(Round).where(Round.code == code))
+def get_round(code: str, *, lock: bool = False) -> Round:
+    """The round with this code; raises RoundNotFound. With lock, its row is locked (PostgreSQL) for the
+    status checks of a write transaction."""
+    query = select(Round).where(Round.code == code)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = db.session.scalar(query)
     if found is None:
         raise RoundNotFound(N_("There is no round with code %(code)s."), code=code)
     return found
@@ -99,6 +104,7 @@ def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, instituti
 
 def create_round(actor: User, settings: RoundSettings) -> Round:
     """Create a draft round with its institutions' budgets; raises InvalidRoundError."""
+    begin_write()
     code, tiers, institutions = _checked(settings)
     if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
         raise rules.InvalidRoundError(N_("A round with code %(code)s already exists."), code=code)
@@ -112,7 +118,8 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
 
 def update_draft_round(actor: User, code: str, settings: RoundSettings) -> Round:
     """Change a draft round's title, window, rules and budgets (not its code); refused once it has opened."""
-    round_ = get_round(code)
+    begin_write()
+    round_ = get_round(code, lock=True)
     rules.require_status(round_.status, ("draft",), rules.DRAFT_ONLY)
     _code, tiers, institutions = _checked(replace(settings, code=round_.code))
     before = _rules_of(round_)
@@ -143,7 +150,8 @@ def _rules_of(round_: Round) -> dict:
 
 def open_round(actor: User, code: str) -> Round:
     """Open a draft round, publishing its rules; refused once its window has passed."""
-    round_ = get_round(code)
+    begin_write()
+    round_ = get_round(code, lock=True)
     rules.require_status(round_.status, ("draft",), N_("Only a draft round can be opened."))
     if rules.window_state(round_.opens_at, round_.closes_at, now()) == "after":
         raise rules.RoundError(N_("This round's window has already passed; it cannot be opened."))
@@ -155,7 +163,8 @@ def open_round(actor: User, code: str) -> Round:
 
 def close_round(actor: User | None, code: str, *, at: datetime | None = None) -> Round:
     """Close an open round after its window and check every application; raises RoundError before then."""
-    round_ = get_round(code)
+    begin_write()
+    round_ = get_round(code, lock=True)
     rules.require_status(round_.status, ("open",), N_("Only an open round can be closed."))
     moment = at or now()
     if rules.window_state(round_.opens_at, round_.closes_at, moment) != "after":
@@ -171,9 +180,11 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
 def close_if_due(round_: Round) -> bool:
     """Close an open round whose window has passed (any page that shows it calls this); True if it did."""
     if round_.status != "open" or rules.window_state(round_.opens_at, round_.closes_at, now()) != "after":
-        return False
+        return False  # the common case: a page that only reads takes no write lock
+    round_id = round_.id
+    begin_write()
     locked = db.session.scalar(
-        select(Round).where(Round.id == round_.id).with_for_update().execution_options(populate_existing=True)
+        select(Round).where(Round.id == round_id).with_for_update().execution_options(populate_existing=True)
     )
     if locked.status != "open":  # another request closed it first
         return False

@@ -1,14 +1,13 @@
 """The supplier's application form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import KRW
+from ..forms import KRW, OneTimeForm
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(OneTimeForm):
     product_id = SelectField(
         _l("Product"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose a product."))]
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED, choices
+from ..forms import KRW, REQUIRED, OneTimeForm, choices
 from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
@@ -29,7 +28,7 @@ def _pairs(vocabulary: dict[str, str]):
     return [(code, label(vocabulary, code)) for code in vocabulary]
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(OneTimeForm):
     name_ko = StringField(_l("Company name (Korean)"), validators=[DataRequired(REQUIRED), Length(max=200)])
     name_en = StringField(_l("Company name (English)"), validators=[Length(max=200)])
     representative = StringField(_l("Representative"), validators=[DataRequired(REQUIRED), Length(max=100)])
@@ -66,7 +65,7 @@ class RegistrationForm(CompanyForm):
                                         EqualTo("password", _l("The two passwords are not the same."))])
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(OneTimeForm):
     type_id = SelectField(_l("Certificate type"), coerce=int,
                           validators=[DataRequired(_l("Choose a certificate type."))])
     number = StringField(_l("Certificate number"), validators=[DataRequired(REQUIRED), Length(max=100)])
@@ -81,7 +80,7 @@ class CertificateForm(FlaskForm):
                                         *((t.id, f"{localized(t)} ({t.code})") for t in types)])
 
 
-class ProductForm(FlaskForm):
+class ProductForm(OneTimeForm):
     name_ko = StringField(_l("Product name (Korean)"), validators=[DataRequired(REQUIRED), Length(max=200)])
     name_en = StringField(_l("Product name (English)"), validators=[Length(max=200)])
     model = StringField(_l("Model"), validators=[Length(max=100)])

@@ -123,7 +123,7 @@ def test_the_migration_chains_the_events_already_recorded(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     app = create_app(base_config(url))
     with app.app_context():
-        upgrade(revision="0005_abuse")
+        upgrade(revision="0006_form_submissions")
         moment = datetime(2018, 9, 15, 11, 45, 0, 123456, tzinfo=UTC)
         for n in range(3):
             db.session.execute(

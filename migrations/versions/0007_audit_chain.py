@@ -3,8 +3,8 @@
 Existing events get their places in the chain in id order. The hashing is written out here (not
 imported) so that this migration keeps doing what it did when the application code changes.
 
-Revision ID: 0006_audit_chain
-Revises: 0005_abuse
+Revision ID: 0007_audit_chain
+Revises: 0006_form_submissions
 """
 import hashlib
 import json
@@ -15,8 +15,8 @@ from alembic import op
 
 import marketplace.models.types
 
-revision = "0006_audit_chain"
-down_revision = "0005_abuse"
+revision = "0007_audit_chain"
+down_revision = "0006_form_submissions"
 branch_labels = None
 depends_on = None
 
