@@ -1,4 +1,4 @@
-"""flask audit verify: walk the hash-chained audit trail and point to the first broken link."""
+"""flask audit verify: walk the hash-chained audit trail and quota ledger, and point to a broken link."""
 
 from __future__ import annotations
 
@@ -13,16 +13,20 @@ def audit_group():
 @audit_group.command("verify")
 @click.option("--batch", default=5000, show_default=True, help="Events read per round trip.")
 def verify_command(batch):
-    """Recompute every audit event's hash in chain order; exit 1 at the first broken link."""
-    from .services.audit import verify_chain
+    """Recompute every audit event's and ledger entry's hash in chain order; exit 1 at a broken link."""
+    from .services.chains import verify_chain
 
-    check = verify_chain(batch)
-    if check.intact:
-        click.echo(f"INTACT: {check.links} events, head {check.head_seq} {check.head_hash}")
-        return
-    click.echo(f"BROKEN at event {check.broken_at}: {check.problem}")
-    click.echo(f"  the chain is intact up to event {check.head_seq} ({check.head_hash})")
-    raise SystemExit(1)
+    broken = False
+    for name, noun in (("audit", "events"), ("ledger", "ledger entries")):
+        check = verify_chain(name, batch)
+        if check.intact:
+            click.echo(f"INTACT {name}: {check.links} {noun}, head {check.head_seq} {check.head_hash}")
+            continue
+        broken = True
+        click.echo(f"BROKEN {name} at link {check.broken_at}: {check.problem}")
+        click.echo(f"  the {name} chain is intact up to link {check.head_seq} ({check.head_hash})")
+    if broken:
+        raise SystemExit(1)
 
 
 COMMANDS = [audit_group]

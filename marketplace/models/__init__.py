@@ -17,4 +17,5 @@ __all__ = [
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]
 
-add_append_only_triggers(AuditEvent.__table__)
+for _table in (AuditEvent.__table__, QuotaEntry.__table__):
+    add_append_only_triggers(_table)

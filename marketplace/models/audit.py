@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DDL, ForeignKey, Index, String, Text, event
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -48,8 +48,8 @@ class ChainHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-GENESIS_ROWS = "INSERT INTO chain_heads (name, seq, hash) VALUES ('audit', 0, '{0}'), ('ledger', 0, '{0}')".format(
-    "0" * 64)
+_GENESIS = "0" * 64
+GENESIS_ROWS = f"INSERT INTO chain_heads (name, seq, hash) VALUES ('audit', 0, '{_GENESIS}'), ('ledger', 0, '{_GENESIS}')"  # noqa: S608,E501 - constants only
 
 # Append-only tables: the database itself refuses UPDATE and DELETE (the migration creates the same).
 APPEND_ONLY = ("audit_events", "quota_entries")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..services.audit import chain_length, daily_heads
+from ..services.chains import chain_length, daily_heads
 from .views import bp
 
 

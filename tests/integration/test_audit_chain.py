@@ -11,7 +11,7 @@ from marketplace import create_app
 from marketplace.domain.chain import GENESIS, link_hash
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, ChainHead
-from marketplace.services import audit
+from marketplace.services import audit, chains
 from tests.builders_orders import OrderBuilders
 from tests.conftest import base_config
 
@@ -44,10 +44,10 @@ def test_events_form_one_chain_from_the_genesis(app, make):
     for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
     for event in events:
-        assert event.hash == link_hash(event.prev_hash, audit.event_content(event))
+        assert event.hash == link_hash(event.prev_hash, chains.event_content(event))
     head = db.session.get(ChainHead, "audit")
     assert (head.seq, head.hash) == (events[-1].seq, events[-1].hash)
-    assert audit.verify_chain().intact
+    assert chains.verify_chain().intact
 
 
 def test_a_rolled_back_use_case_leaves_no_link(app, make):
@@ -56,7 +56,7 @@ def test_a_rolled_back_use_case_leaves_no_link(app, make):
     db.session.rollback()
     _some_events(make, 1)
     assert db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == 2
-    assert audit.verify_chain().intact
+    assert chains.verify_chain().intact
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_events SET reason = 'rewritten'", "DELETE FROM audit_events"])
@@ -74,21 +74,21 @@ def test_a_rewritten_event_is_found_by_the_chain_check(app, make, runner):
     _disable_guard()
     db.session.execute(text("UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 2"))
     db.session.commit()
-    check = audit.verify_chain()
+    check = chains.verify_chain()
     assert not check.intact and check.broken_at == 2 and "changed" in check.problem
     result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 1 and "BROKEN at event 2" in result.output
+    assert result.exit_code == 1 and "BROKEN audit at link 2" in result.output
 
 
 def test_an_event_rehashed_by_the_attacker_breaks_the_next_link(app, make):
     _some_events(make, 3)
     _disable_guard()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.seq == 2))
-    forged = dict(audit.event_content(event), reason="forged")
+    forged = dict(chains.event_content(event), reason="forged")
     db.session.execute(text("UPDATE audit_events SET reason = 'forged', hash = :h WHERE seq = 2"),
                        {"h": link_hash(event.prev_hash, forged)})
     db.session.commit()
-    check = audit.verify_chain()
+    check = chains.verify_chain()
     assert check.broken_at == 3 and "does not point" in check.problem
 
 
@@ -96,9 +96,9 @@ def test_an_event_rehashed_by_the_attacker_breaks_the_next_link(app, make):
 def test_a_removed_event_is_found(app, make, where):
     _some_events(make, 3)
     _disable_guard()
-    db.session.execute(text(f"DELETE FROM audit_events WHERE {where}"))
+    db.session.execute(text("DELETE FROM audit_events WHERE " + where))  # noqa: S608 - the test's own literals
     db.session.commit()
-    check = audit.verify_chain()
+    check = chains.verify_chain()
     assert not check.intact
 
 
@@ -107,7 +107,8 @@ def test_the_command_says_intact_with_the_head(app, make, runner):
     result = runner.invoke(args=["audit", "verify", "--batch", "1"])
     head = db.session.get(ChainHead, "audit")
     assert result.exit_code == 0, result.output
-    assert f"INTACT: 2 events, head 2 {head.hash}" in result.output
+    assert f"INTACT audit: 2 events, head 2 {head.hash}" in result.output
+    assert "INTACT ledger: 0 ledger entries" in result.output
 
 
 def test_the_public_page_lists_each_days_last_fingerprint(app, make, client):
@@ -133,10 +134,32 @@ def test_the_migration_chains_the_events_already_recorded(tmp_path):
             )
         db.session.commit()
         upgrade()
-        assert audit.verify_chain().intact
+        assert chains.verify_chain().intact
         assert db.session.get(ChainHead, "audit").seq == 3
         audit.record_event(None, "new.event", db.session.get(ChainHead, "audit"))
         db.session.commit()
-        assert audit.verify_chain().links == 4
+        assert chains.verify_chain().links == 4
         db.session.remove()
         db.engine.dispose()
+
+
+def test_ledger_entries_are_chained_and_a_rewritten_amount_is_found(app, make):
+    from marketplace.models import QuotaEntry
+    from marketplace.services import orders as order_service
+
+    builders = OrderBuilders(make)
+    buyer, mou, allocation = builders.setup()
+    order = builders.order(buyer, allocation, mou)
+    order_service.cancel(buyer, order.id, "계약 해지")
+    entries = db.session.scalars(select(QuotaEntry).order_by(QuotaEntry.seq)).all()
+    assert entries and [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert chains.verify_chain("ledger").intact
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("UPDATE quota_entries SET amount_krw = amount_krw + 1"))
+        db.session.flush()
+    db.session.rollback()
+    _disable_guard("quota_entries")
+    db.session.execute(text("UPDATE quota_entries SET amount_krw = amount_krw + 1 WHERE seq = 1"))
+    db.session.commit()
+    check = chains.verify_chain("ledger")
+    assert check.broken_at == 1 and "changed" in check.problem
