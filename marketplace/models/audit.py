@@ -81,4 +81,5 @@ def add_append_only_triggers(table) -> None:
     """create_all() makes `table` refuse UPDATE and DELETE as the migrations do."""
     for dialect in ("sqlite", "postgresql"):
         for statement in append_only_triggers(table.name, dialect):
-            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+            # DDL formats its text with %: the trigger function's own % placeholders are doubled
+            event.listen(table, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
