@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .buyer.views import bp as buyer_bp
     from .ministry import institutions as _institutions  # noqa: F401
     from .ministry.views import bp as ministry_bp
+    from .public import chain as _chain  # noqa: F401
     from .public import join as _join  # noqa: F401
     from .public.views import bp as public_bp
     from .supplier import orders as _supplier_orders  # noqa: F401

@@ -35,6 +35,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "public.catalogue": ANYONE,
     "public.product": ANYONE,
     "public.supplier": ANYONE,
+    "public.audit_chain": ANYONE,
     # --- supplier
     "supplier.dashboard": SUPPLIER,
     "supplier.company": SUPPLIER,

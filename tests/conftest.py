@@ -111,10 +111,12 @@ def _truncate_postgres(url: str) -> None:
     from marketplace.services.reference import ensure_certificate_types
 
     engine = create_engine(url)
-    # catalogue_version keeps its one row (a migration inserts it, as create_all's DDL hook does)
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables if t.name != "catalogue_version")
+    # catalogue_version and chain_heads keep their rows (a migration inserts them, as create_all's DDL hooks do)
+    kept = {"catalogue_version", "chain_heads"}
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables if t.name not in kept)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE chain_heads SET seq = 0, hash = :genesis"), {"genesis": "0" * 64})
     engine.dispose()
     app = create_app(base_config(url))
     with app.app_context():

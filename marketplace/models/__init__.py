@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per area; import them from here."""
 
 from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
-from .audit import AuditEvent
+from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
@@ -10,9 +10,12 @@ from .search import SearchGram
 from .submissions import FormSubmission
 
 __all__ = [
-    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate",
+    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "FormSubmission", "Institution",
     "LoginFailure", "Mou", "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument",
     "Round", "RoundInstitution",
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]
+
+for _table in (AuditEvent.__table__, QuotaEntry.__table__):
+    add_append_only_triggers(_table)

@@ -23,6 +23,7 @@ from ..i18n import SEOUL
 from ..models import Institution, Mou, QuotaEntry, User
 from ..models.types import utcnow
 from .audit import record_event
+from .chains import defer
 
 
 class MouNotFound(DomainError):
@@ -182,7 +183,7 @@ def _add_entry(
         reason=reason,
         created_at=now or utcnow(),
     )
-    db.session.add(entry)
+    defer(entry)  # chained and written at commit, after the caller has linked its order
     return entry
 
 
