@@ -17,6 +17,7 @@ from marketplace.models import (
     Round,
     RoundInstitution,
 )
+from marketplace.services import chains
 from tests import clock
 
 _seq = itertools.count(1)
@@ -110,10 +111,11 @@ class ReportBuilders:
         )
         values.update(kw)
         mou = Mou(**values)
-        mou.entries.append(
-            QuotaEntry(kind="commit", amount_krw=committed, balance_after=committed, reason="MOU")
-        )
         db.session.add(mou)
+        db.session.flush()
+        # ledger entries are hash-chained at commit (services/chains.py), never added directly
+        chains.defer(QuotaEntry(mou_id=mou.id, kind="commit", amount_krw=committed, balance_after=committed,
+                                reason="MOU"))
         db.session.commit()
         return mou
 
@@ -155,9 +157,9 @@ class ReportBuilders:
         mou.balance_krw -= amount
         db.session.add(order)
         db.session.flush()
-        db.session.add(
+        chains.defer(
             QuotaEntry(
-                mou=mou,
+                mou_id=mou.id,
                 kind="charge",
                 amount_krw=-amount,
                 balance_after=mou.balance_krw,
@@ -169,9 +171,9 @@ class ReportBuilders:
             mou.balance_krw += amount
             order.cancelled_at = order.cancelled_at or datetime(2018, 11, 1, 3, 0, tzinfo=UTC)
             order.cancel_reason = order.cancel_reason or "납품 불가"
-            db.session.add(
+            chains.defer(
                 QuotaEntry(
-                    mou=mou,
+                    mou_id=mou.id,
                     kind="release",
                     amount_krw=amount,
                     balance_after=mou.balance_krw,

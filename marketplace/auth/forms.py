@@ -34,4 +34,12 @@ class SetPasswordForm(OneTimeForm):
 
 
 class CodeForm(FlaskForm):
+    """The second step of sign-in; like LoginForm it carries no one-time key (a repeat signs in once more)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
+
+
+class EnrolForm(OneTimeForm):
+    """Confirms an authenticator during enrolment: a repeat answers with the first outcome."""
+
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])

@@ -12,7 +12,7 @@ from ..forms import attach_error, rerender
 from ..rate_limits import per_client
 from ..services import sign_in, two_factor
 from . import sessions
-from .forms import CodeForm
+from .forms import CodeForm, EnrolForm
 from .views import bp, home_url
 
 ENROL_SECRET = "totp_enrol_secret"  # noqa: S105 - a session key name, not a secret
@@ -72,7 +72,7 @@ def enrol_two_factor():
     except sign_in.SignInExpired:
         return _restart(400)
     secret = session.setdefault(ENROL_SECRET, two_factor.new_secret())
-    form = CodeForm()
+    form = EnrolForm()
     if form.validate_on_submit():
         try:
             codes = two_factor.enrol(user_id, version, secret, form.code.data,

@@ -74,11 +74,24 @@ def _chain_pending(session: Session) -> None:
             heads[name] = session.scalars(
                 select(ChainHead).where(ChainHead.name == name).with_for_update()).one()
         head = heads[name]
+        _fill_defaults(row)
         row.seq, row.prev_hash = head.seq + 1, head.hash
         row.hash = link_hash(head.hash, CHAINS[name][1](row))
         head.seq, head.hash = row.seq, row.hash
         session.add(row)
     session.flush()
+
+
+def _fill_defaults(row) -> None:
+    """Apply the columns' Python defaults now: the hash covers the values the insert will write."""
+    for column in type(row).__table__.columns:
+        default = column.default
+        if default is None or getattr(row, column.key) is not None or column.key in ("id", "seq"):
+            continue
+        if default.is_scalar:
+            setattr(row, column.key, default.arg)
+        elif default.is_callable:
+            setattr(row, column.key, default.arg(None))
 
 
 @event.listens_for(Session, "after_rollback")
