@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import AuditReliefCertificate, Order, Product, ReportDocument, User
+from tests import clock
 from tests.builders_orders import OrderBuilders
 from tests.builders_supplier import product_form
 from tests.conftest import IsolatedClient, base_config
@@ -106,7 +106,7 @@ def test_eight_processes_writing_different_things_at_once_all_succeed(app, make,
     suppliers = [make.user("supplier") for _ in range(2)]
     products = [make.product(user.company) for user in suppliers]
     report_buyer, logout_user = make.user("buyer"), make.user("buyer")
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     jobs = [
         *({"kind": "orders", "email": b.email, "mou_id": m.id, "allocation_id": a.id, "today": today}
           for b, m, a in buyers),

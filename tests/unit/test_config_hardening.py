@@ -63,7 +63,11 @@ def test_a_looser_existing_key_file_is_restricted_and_kept(tmp_path, caplog):
     key_file = tmp_path / "secret_key"
     key_file.write_text("an-old-key\n")
     key_file.chmod(0o644)
-    assert config._dev_secret(False, tmp_path) == "an-old-key"
+    config.log.addHandler(caplog.handler)  # the app's logging set-up may stop propagation to the root logger
+    try:
+        assert config._dev_secret(False, tmp_path) == "an-old-key"
+    finally:
+        config.log.removeHandler(caplog.handler)
     assert _mode(key_file) == 0o600
     assert "readable by others" in caplog.text
 
