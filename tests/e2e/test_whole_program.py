@@ -87,8 +87,8 @@ def server(tmp_path, monkeypatch):
         ReportBuilders(make).mou(
             water,
             5_000_000_000,
-            starts_on=clock.now().date() - timedelta(days=30),
-            ends_on=clock.now().date() + timedelta(days=365),
+            starts_on=clock().date() - timedelta(days=30),
+            ends_on=clock().date() + timedelta(days=365),
         )
         make.user("ministry", email="staff@mss.example", name="중기부 담당자")
         make.user("buyer", email="buyer@kwater.example", name="김구매", institution=water)

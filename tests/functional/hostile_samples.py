@@ -60,6 +60,8 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
     return {
         "auth.login": {"email": "nobody@example.com", "password": "wrong password"},
         "auth.logout": {},
+        "auth.second_factor": {"code": "123456"},
+        "auth.enrol_two_factor": {"code": "123456"},
         "auth.change_password": dict(password, current="not the password"),
         "auth.register": dict(company, brn="1234567891", user_name="홍길동", email="new@example.com",
                               password="a long passphrase 42", confirm="a long passphrase 42"),
