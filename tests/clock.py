@@ -1,6 +1,6 @@
 """The tests' one source of "now": the instant the app's own clock reads, and that instant's Seoul date.
 
-Tests never call date.today() or datetime.now(): the machine's date and zone are not Seoul's
+Tests never read the machine's date or clock directly: its date and zone are not Seoul's
 (between 15:00 and 24:00 UTC Seoul is already a day ahead). CI also runs the date-sensitive tests
 under faketime at a month end, at 31 December 23:50 KST and on 29 February.
 """
