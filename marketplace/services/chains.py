@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.chain import ChainCheck, Link, check_links, link_hash
 from ..extensions import db
+from ..i18n import SEOUL
 from ..models import AuditEvent, ChainHead, QuotaEntry
 
 _PENDING = "links_to_chain"
-SEOUL_OFFSET = timedelta(hours=9)  # Korea has kept UTC+9 without daylight saving since 1988
 
 
 def plain(value):
@@ -128,7 +128,7 @@ def daily_heads(limit: int = 90) -> list[tuple[date, int, str, datetime]]:
     stmt = (select(AuditEvent.seq, AuditEvent.hash, AuditEvent.created_at)
             .order_by(AuditEvent.seq.desc()).execution_options(yield_per=2000))
     for seq, digest, created_at in db.session.execute(stmt):
-        day = (created_at.astimezone(UTC) + SEOUL_OFFSET).date()
+        day = created_at.astimezone(SEOUL).date()
         if day not in last_per_day:
             if len(last_per_day) == limit:
                 break

@@ -115,3 +115,11 @@ def test_wrong_codes_are_throttled_like_wrong_passwords(client, make, sign_in_cl
     sign_in_clock.advance(seconds=30)
     assert client.post("/login/code", data={"code": totp_code(sign_in_clock)}).status_code == 302
     assert db.session.get(User, user.id).totp_secret == TOTP_SECRET
+
+
+def test_the_account_page_offers_two_step_sign_in_once_and_keeps_its_title_plain(auth, client, make):
+    auth.login(make.user("supplier"))
+    page = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "My account" in title
+    assert page.count("Set up two-step sign-in") == 1
