@@ -151,10 +151,13 @@ class ReportBuilders:
             status=status,
             no_private_interest=True,
             quota_before_krw=mou.balance_krw,
+            allocation_before_krw=allocation.amount_krw - (allocation.ordered_krw or 0),
         )
         values.update(kw)
         order = Order(**values)
         mou.balance_krw -= amount
+        if status != "cancelled":
+            allocation.ordered_krw = (allocation.ordered_krw or 0) + amount
         db.session.add(order)
         db.session.flush()
         chains.defer(

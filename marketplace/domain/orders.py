@@ -83,6 +83,8 @@ class PlacementFacts:
     round_published: bool
     selection_active: bool  # allocation active and the application still selected
     selection_valid_until: date | None
+    allocation_institution_id: int
+    allocation_remaining_krw: int
     certificate_valid: bool  # some certificate of the product is valid on ordered_on
     mou_starts_on: date
     mou_ends_on: date
@@ -109,8 +111,17 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
         fail(N_("The product's selection has not been published."))
     elif not f.selection_active:
         fail(N_("The product's selection has been withdrawn."))
-    elif f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
-        fail(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
+    elif f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:
+        fail(N_("This product was selected for another institution: you can only buy what was selected "
+                "for yours."))
+    else:
+        if f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
+            fail(N_("The product's selection was valid until %(day)s."),
+                 day=f.selection_valid_until.isoformat())
+        if f.amount_krw > f.allocation_remaining_krw:
+            fail(N_("The amount of %(amount)s won is more than what is left of the allocation "
+                    "(%(remaining)s won)."),
+                 amount=f"{f.amount_krw:,}", remaining=f"{f.allocation_remaining_krw:,}")
     if not f.certificate_valid:
         fail(
             N_("No certificate of the product is valid on the order date %(day)s."),

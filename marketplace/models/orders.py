@@ -46,6 +46,11 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="placed")
     no_private_interest: Mapped[bool] = mapped_column(default=False)
     quota_before_krw: Mapped[int] = mapped_column(Money)
+    # What was left of the allocation when the order was recorded (before its amount).
+    allocation_before_krw: Mapped[int] = mapped_column(Money)
+    # The buyer's reason when the contract date is more than LATE_REGISTRATION_DAYS before the recording
+    # (created_at); empty otherwise. A late registration shows on the certificate and in the reports.
+    late_reason: Mapped[str] = mapped_column(Text, default="")
     delivered_on: Mapped[date | None]
     inspected_on: Mapped[date | None]
     inspection_result: Mapped[str | None] = mapped_column(String(20))

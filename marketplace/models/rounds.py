@@ -61,6 +61,10 @@ class RoundInstitution(db.Model):
     round: Mapped[Round] = relationship(back_populates="budgets")
     institution: Mapped[Institution] = relationship()  # noqa: F821
 
+    @property
+    def remaining_krw(self) -> int:
+        return self.amount_krw - (self.ordered_krw or 0)
+
 
 class Application(db.Model):
     __tablename__ = "applications"
@@ -134,6 +138,7 @@ class Allocation(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('active', 'withdrawn')", name="status"),
         CheckConstraint("amount_krw > 0", name="amount_positive"),
+        CheckConstraint("ordered_krw >= 0 AND ordered_krw <= amount_krw", name="ordered_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -141,6 +146,9 @@ class Allocation(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
     amount_krw: Mapped[int] = mapped_column(Money)
+    # What the institution's orders on it (not cancelled) add up to: changed with each order and
+    # cancellation in the same transaction, never more than amount_krw.
+    ordered_krw: Mapped[int] = mapped_column(Money, default=0)
     rank: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="active")
     via_waitlist: Mapped[bool] = mapped_column(default=False)
@@ -150,3 +158,7 @@ class Allocation(db.Model):
     round: Mapped[Round] = relationship()
     application: Mapped[Application] = relationship()
     institution: Mapped[Institution] = relationship()  # noqa: F821
+
+    @property
+    def remaining_krw(self) -> int:
+        return self.amount_krw - (self.ordered_krw or 0)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import begin_write
@@ -90,7 +90,7 @@ def record_pilot_purchase(
         select(Allocation)
         .options(joinedload(Allocation.round), joinedload(Allocation.application))
         .where(Allocation.id == data.allocation_id)
-        .with_for_update(read=True, of=Allocation).execution_options(populate_existing=True)
+        .with_for_update(of=Allocation).execution_options(populate_existing=True)
     )
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
@@ -105,6 +105,8 @@ def record_pilot_purchase(
         round_published=allocation.round.status == "published",
         selection_active=allocation.status == "active" and allocation.application.status == "selected",
         selection_valid_until=allocation.valid_until,
+        allocation_institution_id=allocation.institution_id,
+        allocation_remaining_krw=allocation.remaining_krw,
         certificate_valid=certificate is not None,
         mou_starts_on=mou.starts_on,
         mou_ends_on=mou.ends_on,
@@ -126,6 +128,7 @@ def record_pilot_purchase(
     )
 
     entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
+    allocation_before = charge_allocation(allocation.id, amount)
     order = Order(
         number=f"TMP-{uuid4().hex[:24]}",
         buyer_id=buyer_id,
@@ -137,6 +140,7 @@ def record_pilot_purchase(
         status="placed",
         no_private_interest=True,
         quota_before_krw=entry.balance_after + amount,
+        allocation_before_krw=allocation_before,
         created_at=now or utcnow(),
         **{k: v for k, v in ids.items() if k != "company_id"},
     )
@@ -157,10 +161,41 @@ def record_pilot_purchase(
             "quota_before_krw": order.quota_before_krw,
             "certificate_id": ids["certificate_id"],
             "allocation_id": ids["allocation_id"],
+            "allocation_before_krw": allocation_before,
         },
     )
     db.session.commit()
     return order
+
+
+def charge_allocation(allocation_id: int, amount: int) -> int:
+    """Add `amount` to what was ordered on the allocation, only if it still fits; returns what was left
+    before. A conditional update, so two orders at once on PostgreSQL cannot both take the last room
+    (the CHECK on allocations is the backstop); raises PlacementRefused after rolling back otherwise."""
+    row = db.session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id, Allocation.ordered_krw + amount <= Allocation.amount_krw)
+        .values(ordered_krw=Allocation.ordered_krw + amount)
+        .returning(Allocation.amount_krw, Allocation.ordered_krw),
+        execution_options={"synchronize_session": False},
+    ).first()
+    if row is None:
+        db.session.rollback()
+        left = db.session.scalar(select(Allocation.amount_krw - Allocation.ordered_krw)
+                                 .where(Allocation.id == allocation_id))
+        raise rules.PlacementRefused([rules.OrderError(
+            N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
+            amount=f"{amount:,}", remaining=f"{left or 0:,}")])
+    return row.amount_krw - row.ordered_krw + amount
+
+
+def release_allocation(allocation_id: int, amount: int) -> None:
+    """Give a cancelled order's amount back to its allocation, in the cancellation's transaction."""
+    db.session.execute(
+        update(Allocation).where(Allocation.id == allocation_id)
+        .values(ordered_krw=Allocation.ordered_krw - amount),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _locked_order(buyer: User, order_id: int) -> Order:
@@ -233,6 +268,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     balance = quota.release(
         order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id, now=now
     )
+    release_allocation(order.allocation_id, order.amount_krw)
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
     # The audit-relief certificate (issue 5) is revoked in the same transaction; imported here so that

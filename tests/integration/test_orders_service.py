@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from marketplace.domain.orders import InvalidOrderInput, InvalidTransition, PlacementRefused
 from marketplace.domain.quota import AmendmentRefused, QuotaExceeded
 from marketplace.extensions import db
-from marketplace.models import AuditEvent, Mou, QuotaEntry
+from marketplace.models import Allocation, AuditEvent, Mou, Order, QuotaEntry
 from marketplace.services import orders, quota
 from marketplace.services.orders import OrderNotFound
 from tests import clock
@@ -224,11 +224,46 @@ def test_selected_products_list_own_allocations_first_then_other_products(app, o
     assert elsewhere.id in [a.id for a in others] and withdrawn.id not in [a.id for a in others]
 
 
-def test_a_buyer_may_buy_another_institutions_selected_product_while_quota_remains(app, ob, make):
+def test_a_buyer_cannot_buy_what_was_selected_for_another_institution(app, ob, make):
     buyer, mou, _ = ob.setup()
     elsewhere = ob.allocation(make.institution())
-    order = ob.order(buyer, elsewhere, mou)
-    assert order.institution_id == buyer.institution_id and order.allocation_id == elsewhere.id
+    with pytest.raises(PlacementRefused, match="selected for another institution"):
+        ob.order(buyer, elsewhere, mou)
+    assert db.session.query(Order).count() == 0
+    assert db.session.get(Mou, mou.id).balance_krw == mou.committed_krw
+
+
+def test_orders_on_an_allocation_never_exceed_its_amount(app, ob, make):
+    """98,000,000 KRW bought against a 58,000,000 KRW allocation was accepted before."""
+    buyer = make.user("buyer")
+    mou = ob.mou(buyer.institution, committed=200_000_000)
+    allocation = ob.allocation(buyer.institution, amount=58_000_000)
+    first = ob.order(buyer, allocation, mou, quantity=40)
+    assert first.allocation_before_krw == 58_000_000
+    with pytest.raises(PlacementRefused, match="left of the allocation"):
+        ob.order(buyer, allocation, mou, quantity=58)
+    second = ob.order(buyer, allocation, mou, quantity=18)
+    assert second.allocation_before_krw == 18_000_000
+    assert db.session.get(Allocation, allocation.id).ordered_krw == 58_000_000
+    with pytest.raises(PlacementRefused, match="left of the allocation"):
+        ob.order(buyer, allocation, mou, quantity=1)
+    orders.cancel(buyer, first.id, "Supplier could not deliver")
+    db.session.expire_all()
+    assert db.session.get(Allocation, allocation.id).ordered_krw == 18_000_000
+    third = ob.order(buyer, allocation, mou, quantity=40)
+    assert third.allocation_before_krw == 40_000_000
+
+
+def test_the_database_refuses_an_allocation_ordered_beyond_its_amount(app, ob, make):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    buyer, mou, allocation = ob.setup()
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(Allocation).where(Allocation.id == allocation.id)
+                           .values(ordered_krw=Allocation.amount_krw + 1))
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_cancelling_revokes_the_orders_audit_relief_certificate(app, ob):
