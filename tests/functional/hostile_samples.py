@@ -96,9 +96,9 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "ministry.score_application": {"innovation": "30", "capability": "20", "need": "20"},
         "ministry.freeze_pool": {},
         "ministry.run_draw": {"seed": "seed"},
-        "ministry.announce_seed_event": {"seed_event_ko": "로또 6/45 제900회 추첨", "seed_event_en": "Lotto 6/45 no. 900",
-                                         "seed_event_on": "2030-01-05", "seed_event_time": "20:45",
-                                         "reason": "the pool could not be frozen in time"},
+        "ministry.announce_seed_event": {
+            "seed_event_ko": "로또 6/45 제900회 추첨", "seed_event_en": "Lotto 6/45 no. 900",
+            "seed_event_on": "2030-01-05", "seed_event_time": "20:45", "reason": "the pool was not frozen in time"},
         "ministry.publish_round": {},
         "ministry.new_institution": dict(institution),
         "ministry.edit_institution": dict(institution),
