@@ -155,6 +155,7 @@ def timeline(
 ) -> dict:
     """The publication facts the result states beside the draw, times in Seoul ISO 8601 (None: unknown)."""
     return {
+        "zone": "Asia/Seoul",
         "rule_published_at": seoul_iso(rule_published_at),
         "manifest_frozen_at": seoul_iso(manifest_frozen_at),
         "seed_event": None if event is None else {

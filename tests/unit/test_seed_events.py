@@ -110,6 +110,7 @@ def test_the_timeline_states_each_moment_in_seoul_time_to_the_second():
     frozen = datetime(2018, 9, 21, 1, 0, 30, tzinfo=UTC)
     stated = timeline(announced, frozen, LOTTO, announced, EVENT_AT + timedelta(days=2))
     assert stated == {
+        "zone": "Asia/Seoul",
         "rule_published_at": "2018-08-16T09:00:00+09:00",
         "manifest_frozen_at": "2018-09-21T10:00:30+09:00",
         "seed_event": {"description_ko": "로또 6/45 제825회", "description_en": "Lotto 6/45 draw no. 825",
