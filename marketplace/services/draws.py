@@ -77,8 +77,8 @@ def pool_of(round_: Round) -> list[Application]:
 
 
 def build_manifest(round_: Round) -> selection.Manifest:
-    """The pool's manifest; raises MalformedManifestError rather than emit one an application of which
-    prefers an institution outside the round."""
+    """The pool's manifest. Raises MalformedManifestError when an application prefers an institution
+    outside the round: such a manifest is never emitted."""
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
     applications = tuple(
         selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
