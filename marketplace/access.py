@@ -69,6 +69,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.close_round": MINISTRY,
     "ministry.score_application": MINISTRY,
     "ministry.freeze_pool": MINISTRY,
+    "ministry.announce_seed_event": MINISTRY,
     "ministry.run_draw": MINISTRY,
     "ministry.publish_round": MINISTRY,
     "supplier.applications": SUPPLIER,

@@ -16,6 +16,10 @@ def kst(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return kst_minute(day, time(hour, minute)) + timedelta(seconds=second)
 
 
+EVENT_KO = "시험 추첨: 로또 6/45 당첨번호 6개를 오름차순으로, 한 칸씩 띄워서"
+EVENT_EN = "Test draw: the six Lotto 6/45 numbers ascending, a space between"
+
+
 class Clock:
     """Replaces the services' clock; set `.now` to move time."""
 
@@ -40,16 +44,25 @@ class RoundBuilders:
         pass_mark: int = 70,
         **kw,
     ) -> Round:
-        """A round (open by default, window around now) with two institutions unless `budgets` is given."""
+        """A round (open by default, window around now) with two institutions unless `budgets` is given.
+
+        Its seed event happens a day after it closes unless `seed_event_at` is given (None: no event, as
+        rounds drawn before they named one).
+        """
         self.n += 1
         now = clock.now()
         budgets = budgets or [(self.make.institution(), 300_000_000), (self.make.institution(), 200_000_000)]
+        closes_at = closes_at or now + timedelta(days=5)
+        event_at = kw.pop("seed_event_at", closes_at + timedelta(days=1))
         round_ = Round(
             code=kw.pop("code", f"T{self.n:03d}-{now.microsecond:06d}")[:20],
             title_ko="테스트 공모",
             title_en="Test round",
             opens_at=opens_at or now - timedelta(days=5),
-            closes_at=closes_at or now + timedelta(days=5),
+            closes_at=closes_at,
+            seed_event_ko=EVENT_KO if event_at else None,
+            seed_event_en=EVENT_EN if event_at else None,
+            seed_event_at=event_at,
             cap_krw=cap,
             pass_mark=pass_mark,
             status=status,

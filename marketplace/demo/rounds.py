@@ -3,23 +3,33 @@
 Uses the institutions and listed products of demo/base.py. The 2018 applications are written as they
 stood after the close (the sample certificates are dated relative to today, so the normal close check
 against 14 Sep 2018 would find them all expired); the pool freeze, the draw and publication then run
-through the ordinary services with a fixed seed, so `flask draw verify 2018-H2` says MATCH.
+through the ordinary services with a fixed seed, so `flask draw verify 2018-H2` says MATCH. The freeze
+and the draw run at their 2018 moments (before and after the round's seed event), so the published
+timeline is consistent; publication runs today, so the sample selections are valid for orders now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from ..domain import rounds as rules
+from ..domain.seed_events import SeedEvent
 from ..domain.selection import tier_name, weight_for
 from ..extensions import db
-from ..models import Application, Company, Institution, Product, Round, RoundInstitution, User
+from ..models import Application, Company, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..services import draws
+from ..services import rounds as round_service
 from ..services.rounds import tiers_of
 
-SEED_2018 = "2018-H2 sample: Lotto 6/45 draw 824, 2018-09-15: 05 11 12 29 33 44 + 38"
+# The sample numbers are made up: the descriptions say "sample", the format is the one they describe.
+SEED_2018 = "05 11 12 29 33 44 + 38"
+LOTTO_FIRST_DRAW = date(2002, 12, 7)  # a Saturday; Lotto 6/45 draws weekly at 20:45 KST since then
+FROZEN_2018 = datetime(2018, 9, 21, 1, 0, tzinfo=UTC)  # 10:00 KST, before the seed event
+DRAWN_2018 = datetime(2018, 9, 27, 1, 0, tzinfo=UTC)  # 10:00 KST, after it
 # Smaller than the pool asks for, so that the draw decides (about two in three are selected).
 BUDGETS_2018 = {
     "KEPCO": 800_000_000,
@@ -53,7 +63,31 @@ def seed() -> list[str]:
     return [line for line in lines if line]
 
 
-def _round(code, title_ko, title_en, opens_at, closes_at, institutions, budgets, status) -> Round:
+def lotto_event(day: date) -> SeedEvent:
+    """A sample seed event: the Lotto 6/45 draw of the first Saturday on or after `day`, at 20:45 KST."""
+    day += timedelta(days=(5 - day.weekday()) % 7)
+    number = (day - LOTTO_FIRST_DRAW).days // 7 + 1
+    return SeedEvent(
+        f"(예시) 로또 6/45 제{number}회 추첨({day} 20:45 KST): 당첨번호 6개를 작은 수부터 한 칸씩 띄워 쓰고, "
+        "이어서 ' + '와 보너스 번호",
+        f"(Sample) Lotto 6/45 draw no. {number} on {day} 20:45 KST; the six numbers ascending, a space between, "
+        "then ' + ' and the bonus number",
+        rules.kst_minute(day, time(20, 45)),
+    )
+
+
+@contextmanager
+def services_clock(moment: datetime) -> Iterator[None]:
+    """Run the round services as at `moment`: the sample round's freeze and draw at their 2018 times."""
+    real = round_service.now
+    round_service.now = lambda: moment
+    try:
+        yield
+    finally:
+        round_service.now = real
+
+
+def _round(code, title_ko, title_en, opens_at, closes_at, institutions, budgets, status, event) -> Round:
     round_ = Round(
         code=code,
         title_ko=title_ko,
@@ -68,7 +102,12 @@ def _round(code, title_ko, title_en, opens_at, closes_at, institutions, budgets,
         weight_startup=2,
         weight_general=1,
         small_record_limit_krw=500_000_000,
+        rule_published_at=opens_at,
+        seed_event_ko=event.description_ko,
+        seed_event_en=event.description_en,
+        seed_event_at=event.at,
     )
+    round_.seed_event_announcements = [SeedEventAnnouncement.of(round_, event, "", opens_at, None)]
     round_.budgets = [
         RoundInstitution(institution=institutions[c], budget_krw=b)
         for c, b in budgets.items()
@@ -96,6 +135,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
         institutions,
         _budgets_2018(institutions),
         "closed",
+        lotto_event(date(2018, 9, 22)),
     )
     round_.closed_at = closes_at + timedelta(minutes=1)
     tiers, day = tiers_of(round_), rules.closing_day(closes_at)
@@ -133,15 +173,12 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
         application.preferred = [institutions[codes[(n * 5) % len(codes)]]] if n % 4 == 0 else []
         db.session.add(application)
     db.session.commit()
-    draws.freeze_pool(staff, "2018-H2")
-    draws.run_round_draw(
-        staff, "2018-H2", SEED_2018, "Lotto 6/45 draw 824 (2018-09-15), announced in the call"
-    )
+    with services_clock(FROZEN_2018):
+        draws.freeze_pool(staff, "2018-H2")
+    with services_clock(DRAWN_2018):
+        draws.run_round_draw(staff, "2018-H2", SEED_2018)
     draws.publish_round(staff, "2018-H2")
-    draw = round_.draw
-    draw.frozen_at = datetime(2018, 9, 21, 1, 0, tzinfo=UTC)
-    draw.drawn_at = datetime(2018, 9, 21, 2, 0, tzinfo=UTC)
-    draw.published_at = datetime(2018, 9, 21, 5, 0, tzinfo=UTC)
+    round_.draw.published_at = DRAWN_2018 + timedelta(hours=4)
     db.session.commit()
     selected = sum(1 for a in round_.applications if a.status == "selected")
     count = len(round_.applications)
@@ -163,6 +200,7 @@ def _open_round(institutions, products: list[Product]) -> str:
         institutions,
         {c: b for c, b in BUDGETS_2018.items()},
         "open",
+        lotto_event(today + timedelta(days=21)),
     )
     for n, product in enumerate(products[60:66]):
         db.session.add(

@@ -81,6 +81,7 @@ AUDIT_ACTIONS = {
     "buyer.invited": N_("Buyer invited"), "mou.created": N_("MOU added"), "mou.amended": N_("MOU amended"),
     "round.created": N_("Round created"), "round.updated": N_("Draft round changed"),
     "round.opened": N_("Round opened"), "round.closed": N_("Round closed"),
+    "round.seed_event_announced": N_("Seed event announced"),
     "round.pool_frozen": N_("Pool frozen"), "round.drawn": N_("Draw run"), "round.published": N_("Results published"),
     "application.submitted": N_("Application submitted"), "application.resubmitted": N_("Application resubmitted"),
     "application.edited": N_("Application changed"), "application.withdrawn": N_("Application withdrawn"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -139,7 +140,7 @@ def check_seed(seed: str) -> str:
     """Return the seed stripped of outer spaces; raises SeedError when empty or too long."""
     seed = (seed or "").strip()
     if not seed:
-        raise SeedError(N_("Enter the seed, or press Generate to have one made."))
+        raise SeedError(N_("Enter the seed: the seed event's outcome, written as its description says."))
     if len(seed) > MAX_SEED_LENGTH:
         raise SeedError(N_("The seed may be at most %(max)s characters."), max=MAX_SEED_LENGTH)
     return seed
@@ -191,3 +192,14 @@ def parse_budget_lines(text: str) -> list[tuple[str, int]]:
     if not budgets:
         raise InvalidRoundError(N_("List at least one participating institution with its budget."))
     return list(budgets.items())
+
+
+def largest_candidate_budget(preferred: Iterable[str], budgets: Mapping[str, int]) -> int:
+    """The largest round budget among an application's candidate institutions (DESIGN.md 4.5).
+
+    The candidates are its preferred institutions among `budgets`, or all of them when it names none.
+    An application asking more than this can never be selected, whatever the draw: the supplier is
+    warned, not refused (the cap is the round's only published limit on the amount).
+    """
+    candidates = [budgets[code] for code in preferred if code in budgets] or list(budgets.values())
+    return max(candidates, default=0)

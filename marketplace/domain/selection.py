@@ -184,6 +184,7 @@ class Manifest:
             raise MalformedManifestError(N_("The manifest lists no institutions."))
         _refuse_duplicates([inst.code for inst in institutions], "Institution")
         _refuse_duplicates([app.id for app in applications], "Application")
+        _refuse_unknown_preferences(institutions, applications)
         object.__setattr__(self, "institutions", institutions)
         object.__setattr__(self, "applications", applications)
 
@@ -193,6 +194,21 @@ def _refuse_duplicates(sorted_keys: Sequence[object], noun: str) -> None:
         if before == after:
             raise MalformedManifestError(
                 N_("%(noun)s %(key)s appears twice in the manifest."), noun=noun, key=after
+            )
+
+
+def _refuse_unknown_preferences(
+    institutions: Sequence[PoolInstitution], applications: Sequence[PoolApplication]
+) -> None:
+    """A preferred institution must be one of the manifest's (DESIGN.md section 4, step 5)."""
+    codes = {inst.code for inst in institutions}
+    for app in applications:
+        if unknown := [code for code in app.preferred if code not in codes]:
+            raise MalformedManifestError(
+                N_("Application %(id)s prefers institution %(code)s, which is not among the manifest's "
+                   "institutions."),
+                id=app.id,
+                code=unknown[0],
             )
 
 
@@ -245,8 +261,8 @@ def _array(value: object, where: str) -> list:
 def manifest_from_json(text: str | bytes) -> Manifest:
     """Parse a published manifest, checking its shape and values.
 
-    Raises MalformedManifestError with a readable message for anything that is not a manifest.
-    Preferred codes that name no institution of the manifest are kept (the draw ignores them).
+    Raises MalformedManifestError with a readable message for anything that is not a manifest,
+    including an application preferring an institution the manifest does not list.
     """
     try:
         data = json.loads(text)
@@ -356,7 +372,7 @@ def _pool(manifest: Manifest) -> _Pool:
         tuple(str(app.id).encode() for app in apps),
         tuple(app.weight for app in apps),
         tuple(app.amount for app in apps),
-        tuple(tuple(sorted(index[c] for c in app.preferred if c in index)) or None for app in apps),
+        tuple(tuple(index[c] for c in app.preferred) or None for app in apps),  # preferred is sorted
     )
 
 
@@ -467,8 +483,8 @@ def run_draw(manifest: Manifest, seed: str) -> DrawResult:
 
     Order: key descending; equal keys by application id ascending. Under pp-draw-2 the order is decided
     with integers (exact_before), under pp-draw-1 by the floating-point keys. Allocation walks that order; the
-    candidates are the preferred institutions present in the manifest, or all of them when the
-    application names none of those. It goes to the candidate with the most round budget left that
+    candidates are the application's preferred institutions (the manifest lists each one), or all of
+    them when it names none. It goes to the candidate with the most round budget left that
     still covers its amount; equal budgets go to the lowest institution code (Unicode code-point
     order). One that fits nowhere joins the waitlist, which keeps the draw order. `rank` is the
     application's 1-based place in the draw order. Raises UnsupportedRuleError for another rule.
@@ -492,10 +508,15 @@ def run_draw(manifest: Manifest, seed: str) -> DrawResult:
     )
 
 
-def result_json(result: DrawResult) -> str:
-    """Return the canonical JSON of a draw result for publication beside the manifest and seed."""
+def result_json(result: DrawResult, timeline: Mapping | None = None) -> str:
+    """Return the canonical JSON of a draw result for publication beside the manifest and seed.
+
+    `timeline` (when the rule was published, the manifest frozen, the seed event and the draw run) is
+    published under "timeline"; results drawn before rounds named their seed event have none.
+    """
     return _canonical(
-        {
+        ({"timeline": dict(timeline)} if timeline is not None else {})
+        | {
             "round": result.round_code,
             "rule": result.rule,
             "seed": result.seed,

@@ -8,11 +8,29 @@ from ..forms import KRW, OneTimeForm, WholeNumberField
 
 _WEIGHT = [
     InputRequired(_l("Enter a weight.")),
-    NumberRange(1, 100, _l("A weight is a whole number from 1 to 100.")),
+    NumberRange(1, 10, _l("A weight is a whole number from 1 to 10.")),
 ]
+_EVENT_TEXT = Length(max=500, message=_l("A seed event description may be at most 500 characters."))
 
 
-class RoundForm(OneTimeForm):
+class SeedEventFields:
+    """The public event whose outcome will be the seed: described in Korean and English, at a KST minute."""
+
+    seed_event_ko = TextAreaField(_l("Seed event (Korean)"), validators=[Optional(), _EVENT_TEXT])
+    seed_event_en = TextAreaField(_l("Seed event (English)"), validators=[Optional(), _EVENT_TEXT])
+    seed_event_on = DateField(_l("Seed event date (KST)"), validators=[Optional()])
+    seed_event_time = TimeField(_l("Seed event time (KST)"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        day, moment = self.seed_event_on, self.seed_event_time
+        if (day.data is None) != (moment.data is None) and not (day.errors or moment.errors):
+            moment.errors = [str(_l("Enter both the date and the time of the seed event."))]
+            return False
+        return valid
+
+
+class RoundForm(SeedEventFields, OneTimeForm):
     code = StringField(
         _l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)]
     )
@@ -64,6 +82,24 @@ class ScoreForm(OneTimeForm):
     need = WholeNumberField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
 
 
+class AnnounceSeedEventForm(SeedEventFields, OneTimeForm):
+    """A later seed event, when the pool could not be frozen before the one announced."""
+
+    seed_event_ko = TextAreaField(
+        _l("Seed event (Korean)"), validators=[DataRequired(_l("Describe the seed event in Korean.")), _EVENT_TEXT]
+    )
+    seed_event_en = TextAreaField(
+        _l("Seed event (English)"), validators=[DataRequired(_l("Describe the seed event in English.")), _EVENT_TEXT]
+    )
+    seed_event_on = DateField(_l("Seed event date (KST)"), validators=[DataRequired(_l("Enter the event's date."))])
+    seed_event_time = TimeField(
+        _l("Seed event time (KST)"), validators=[DataRequired(_l("Enter the event's time."))]
+    )
+    reason = TextAreaField(
+        _l("Reason (published)"),
+        validators=[DataRequired(_l("Give the reason for announcing another seed event.")), Length(max=1000)],
+    )
+
+
 class DrawForm(OneTimeForm):
-    seed = StringField(_l("Seed"), validators=[Optional(), Length(max=200)])
-    seed_source = TextAreaField(_l("Public source of the seed"), validators=[Optional(), Length(max=500)])
+    seed = StringField(_l("Seed: the seed event's outcome"), validators=[Optional(), Length(max=200)])

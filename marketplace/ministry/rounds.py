@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import DomainError
+from ..domain.seed_events import SeedEventError
 from ..forms import attach_error, rerender
 from ..i18n import SEOUL, domain_message
-from ..services import draws
+from ..services import draws, seed_events
 from ..services import rounds as round_service
-from .round_forms import DrawForm, RoundForm, ScoreForm
+from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm
 from .views import bp
 
 
@@ -63,7 +64,11 @@ def edit_round(round_code):
 def _form_data(round_) -> dict:
     """A round's settings as the form shows them: Seoul dates and times, amounts with separators."""
     opens, closes = round_.opens_at.astimezone(SEOUL), round_.closes_at.astimezone(SEOUL)
+    event = round_.seed_event_at.astimezone(SEOUL) if round_.seed_event_at else None
     return {
+        "seed_event_ko": round_.seed_event_ko, "seed_event_en": round_.seed_event_en,
+        "seed_event_on": event.date() if event else None,
+        "seed_event_time": event.time().replace(second=0, microsecond=0) if event else None,
         "code": round_.code, "title_ko": round_.title_ko, "title_en": round_.title_en,
         "opens_on": opens.date(), "opens_time": opens.time().replace(second=0, microsecond=0),
         "closes_on": closes.date(), "closes_time": closes.time().replace(second=0, microsecond=0),
@@ -89,7 +94,15 @@ def _settings(form: RoundForm) -> round_service.RoundSettings:
         weight_startup=form.weight_startup.data,
         weight_general=form.weight_general.data,
         small_record_limit_krw=form.small_record.krw,
+        seed_event_ko=form.seed_event_ko.data or "",
+        seed_event_en=form.seed_event_en.data or "",
+        seed_event_at=_event_moment(form),
     )
+
+
+def _event_moment(form):
+    day, moment = form.seed_event_on.data, form.seed_event_time.data
+    return rules.kst_minute(day, moment) if day and moment else None
 
 
 def _load(code: str):
@@ -107,13 +120,16 @@ def round(round_code):
     return _page(_load(round_code))
 
 
-def _page(round_, error: str | None = None, draw_form: DrawForm | None = None):
+def _page(round_, error: str | None = None, draw_form: DrawForm | None = None,
+          event_form: AnnounceSeedEventForm | None = None):
     return rerender(
         "ministry/rounds/round.html",
-        400 if error else 200,
+        400 if error or (event_form and event_form.errors) else 200,
         round=round_,
         error=error,
         draw_form=draw_form or DrawForm(),
+        event_form=event_form or AnnounceSeedEventForm(formdata=None),
+        event_passed=round_.seed_event_at is not None and round_service.now() >= round_.seed_event_at,
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
@@ -183,20 +199,35 @@ def freeze_pool(round_code):
     )
 
 
+@bp.post("/rounds/<round_code>/seed-event")
+def announce_seed_event(round_code):
+    """Announce a later public event as the seed event, with a published reason."""
+    form = AnnounceSeedEventForm()
+    if not form.validate_on_submit():
+        return _page(_load(round_code), event_form=form)
+    try:
+        seed_events.announce_seed_event(
+            current_user, round_code, form.seed_event_ko.data, form.seed_event_en.data, _event_moment(form),
+            form.reason.data,
+        )
+    except rules.RoundError as error:
+        return _page(_load(round_code), error=domain_message(error), event_form=form)
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(_("The new seed event is announced and published on the round page."), "success")
+    return redirect(url_for("ministry.round", round_code=round_code))
+
+
 @bp.post("/rounds/<round_code>/draw")
 def run_draw(round_code):
-    """Fix the seed (typed with its source, or generated) and run the draw."""
+    """Run the draw with the seed typed from the seed event's outcome."""
     form = DrawForm()
     if not form.validate_on_submit():
-        return _page(
-            _load(round_code),
-            error=_("The seed may be at most 200 characters and its source at most 500."),
-            draw_form=form,
-        )
-    seed = None if "generate" in request.form else (form.seed.data or "")
+        return _page(_load(round_code), error=_("The seed may be at most 200 characters."), draw_form=form)
     try:
-        draws.run_round_draw(current_user, round_code, seed, form.seed_source.data or "")
-    except rules.SeedError as error:
+        draws.run_round_draw(current_user, round_code, form.seed.data or "")
+    except (rules.SeedError, SeedEventError) as error:
         return _page(_load(round_code), error=domain_message(error), draw_form=form)
     except DomainError as error:
         flash(domain_message(error), "error")

@@ -5,7 +5,15 @@ from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
-from .rounds import Allocation, Application, Draw, Round, RoundInstitution, application_preferences
+from .rounds import (
+    Allocation,
+    Application,
+    Draw,
+    Round,
+    RoundInstitution,
+    SeedEventAnnouncement,
+    application_preferences,
+)
 from .search import SearchGram
 from .submissions import FormSubmission
 
@@ -13,7 +21,7 @@ __all__ = [
     "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "FormSubmission", "Institution",
     "LoginFailure", "Mou", "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument",
-    "Round", "RoundInstitution",
+    "Round", "RoundInstitution", "SeedEventAnnouncement",
     "SearchGram", "StoredFile", "User", "application_preferences", "product_certificates",
 ]
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.seed_events import SeedEvent
 from ..extensions import db
 from .types import BigId, Money, UTCDateTime, utcnow
 
@@ -24,6 +25,12 @@ class Round(db.Model):
         CheckConstraint("status IN ('draft', 'open', 'closed', 'drawn', 'published')", name="status"),
         CheckConstraint("opens_at < closes_at", name="window"),
         CheckConstraint("cap_krw > 0", name="cap_positive"),
+        CheckConstraint("seed_event_at IS NULL OR seed_event_at > closes_at", name="seed_event_after_close"),
+        CheckConstraint(
+            "(seed_event_at IS NULL AND seed_event_ko IS NULL AND seed_event_en IS NULL) OR "
+            "(seed_event_at IS NOT NULL AND seed_event_ko IS NOT NULL AND seed_event_en IS NOT NULL)",
+            name="seed_event_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -40,12 +47,53 @@ class Round(db.Model):
     small_record_limit_krw: Mapped[int] = mapped_column(Money, default=500_000_000)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the rules went public (the round opened), and the public event whose outcome is the seed:
+    # named in the rules, announced again (with a reason) only when the freeze could not precede it.
+    # Empty for rounds drawn before rounds named their seed event.
+    rule_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seed_event_ko: Mapped[str | None] = mapped_column(Text)
+    seed_event_en: Mapped[str | None] = mapped_column(Text)
+    seed_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budgets: Mapped[list[RoundInstitution]] = relationship(back_populates="round", cascade="all, delete-orphan")
     applications: Mapped[list[Application]] = relationship(back_populates="round")
     draw: Mapped[Draw | None] = relationship(back_populates="round", uselist=False)
+    seed_event_announcements: Mapped[list[SeedEventAnnouncement]] = relationship(
+        back_populates="round", order_by="SeedEventAnnouncement.id"
+    )
+
+    @property
+    def seed_event(self) -> SeedEvent | None:
+        """The seed event the rules name now; None for a draft without one, or a round drawn before."""
+        if self.seed_event_at is None:
+            return None
+        return SeedEvent(self.seed_event_ko, self.seed_event_en, self.seed_event_at)
+
+
+class SeedEventAnnouncement(db.Model):
+    """A seed event as published: with the rules when the round opened, or later in place of another."""
+
+    __tablename__ = "seed_event_announcements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    description_ko: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+    event_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")  # empty for the event published with the rules
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    announced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    round: Mapped[Round] = relationship(back_populates="seed_event_announcements")
+
+    @classmethod
+    def of(cls, round_: Round, event: SeedEvent, reason: str, moment: datetime, actor) -> SeedEventAnnouncement:
+        """The published record of `event` for `round_`, announced at `moment` by `actor`."""
+        return cls(round=round_, description_ko=event.description_ko, description_en=event.description_en,
+                   event_at=event.at, reason=reason, announced_at=moment,
+                   announced_by_id=actor.id if actor else None)
 
 
 class RoundInstitution(db.Model):

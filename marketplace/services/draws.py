@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,12 +10,14 @@ from sqlalchemy import select
 
 from ..database import begin_write
 from ..domain import rounds as rules
-from ..domain import selection
+from ..domain import seed_events, selection
 from ..domain.errors import N_
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Institution, Round, User
 from . import rounds as round_service
 from .audit import record_event
+from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
+from .seed_events import result_timeline
 
 # Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
 ALLOCATION_VALID_DAYS = 365
@@ -76,6 +77,8 @@ def pool_of(round_: Round) -> list[Application]:
 
 
 def build_manifest(round_: Round) -> selection.Manifest:
+    """The pool's manifest. Raises MalformedManifestError when an application prefers an institution
+    outside the round: such a manifest is never emitted."""
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
     applications = tuple(
         selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
@@ -85,7 +88,8 @@ def build_manifest(round_: Round) -> selection.Manifest:
 
 
 def freeze_pool(actor: User, code: str) -> Draw:
-    """Freeze the pool and publish its manifest and SHA-256; refused twice, or while a score is missing."""
+    """Freeze the pool and publish its manifest and SHA-256; refused twice, while a score is missing, and
+    once the seed event has happened (SeedEventError: announce a later one first)."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
     rules.require_status(
@@ -96,13 +100,15 @@ def freeze_pool(actor: User, code: str) -> Draw:
     unscored = [a for a in round_.applications if a.status == "eligible" and a.total_score is None]
     if unscored:
         raise rules.RoundError(N_("%(count)s eligible applications have no scores yet."), count=len(unscored))
+    moment = round_service.now()
+    seed_events.require_freeze_before_event(round_.seed_event, moment)
     manifest = build_manifest(round_)
     draw = Draw(
         round=round_,
         rule_version=manifest.rule,
         manifest_json=selection.manifest_json(manifest),
         manifest_sha256=selection.manifest_sha256(manifest),
-        frozen_at=round_service.now(),
+        frozen_at=moment,
         frozen_by_id=actor.id,
     )
     db.session.add(draw)
@@ -116,19 +122,19 @@ def freeze_pool(actor: User, code: str) -> Draw:
     return draw
 
 
-def run_round_draw(actor: User, code: str, seed: str | None, seed_source: str) -> Draw:
-    """Fix the seed (typed with its public source, or generated when `seed` is None) and run the draw.
+def run_round_draw(actor: User, code: str, seed: str) -> Draw:
+    """Run the draw with the seed staff type: the outcome of the round's seed event.
 
     The draw commits first; the 1,000-seed rate estimate (minutes for a large pool) is computed after,
     outside any write transaction, and stored by a short second one. Raises RoundError before the
-    freeze and for a second draw; SeedError for a bad seed.
+    freeze and for a second draw, SeedEventError before the seed event, SeedError for a bad seed.
     """
-    draw_id, manifest, seed, tier_of = _draw(actor, code, seed, seed_source)
+    draw_id, manifest, seed, tier_of = _draw(actor, code, seed)
     rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
     return _store_expected_rates(draw_id, seed, rates)
 
 
-def _draw(actor: User, code: str, seed: str | None, seed_source: str):
+def _draw(actor: User, code: str, seed: str):
     """The draw itself, in one write transaction: returns what the estimate needs."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
@@ -137,16 +143,16 @@ def _draw(actor: User, code: str, seed: str | None, seed_source: str):
         raise rules.RoundError(N_("Freeze the pool before the draw: the manifest must be public first."))
     if draw.seed is not None or round_.status != "closed":
         raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
-    if seed is None:
-        seed, seed_source = secrets.token_hex(16), "generated"
+    moment = round_service.now()
+    seed_events.require_draw_after_event(round_.seed_event, moment)
     seed = rules.check_seed(seed)
     manifest = selection.manifest_from_json(draw.manifest_json)
     result = selection.run_draw(manifest, seed)
     tier_of = {a.id: a.snapshot["tier"] for a in pool_of(round_)}
-    draw.seed, draw.seed_source = seed, (seed_source or "").strip()[:500]
-    draw.result_json = selection.result_json(result)
+    draw.seed, draw.seed_source = seed, ""  # the source is the seed event, which the round names
     draw.expected_rates = None  # stored by _store_expected_rates once computed
-    draw.drawn_at, draw.drawn_by_id = round_service.now(), actor.id
+    draw.drawn_at, draw.drawn_by_id = moment, actor.id
+    draw.result_json = selection.result_json(result, result_timeline(round_, draw))
     _apply_result(round_, result)
     round_.status = "drawn"
     record_event(
@@ -157,7 +163,7 @@ def _draw(actor: User, code: str, seed: str | None, seed_source: str):
         after={
             "status": "drawn",
             "seed": seed,
-            "seed_source": draw.seed_source,
+            "seed_event": seed_events.facts(round_.seed_event),
             "manifest_sha256": draw.manifest_sha256,
             "selected": len(result.selected),
             "waitlisted": len(result.waitlist),
@@ -223,40 +229,6 @@ def publish_round(actor: User, code: str) -> Round:
 
 def allocation_valid_until(published_on: date) -> date:
     return published_on + timedelta(days=ALLOCATION_VALID_DAYS)
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The outcome of re-running a draw from its stored manifest and seed."""
-
-    matches: bool
-    details: list[str]
-
-
-def verify_draw(code: str) -> Verification:
-    """Re-run the draw of a round from the stored manifest and seed and compare with the stored result."""
-    draw = round_service.get_round(code).draw
-    if draw is None or draw.seed is None or draw.result_json is None:
-        raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=code)
-    details = []
-    manifest = selection.manifest_from_json(draw.manifest_json)
-    digest = selection.manifest_sha256(manifest)
-    if digest != draw.manifest_sha256 or selection.manifest_json(manifest) != draw.manifest_json:
-        details.append(f"manifest SHA-256 {digest} differs from the published {draw.manifest_sha256}")
-    rerun = selection.run_draw(manifest, draw.seed)
-    expected, stored = json.loads(selection.result_json(rerun)), _load(draw.result_json)
-    for key in ("round", "rule", "seed", "manifest_sha256", "order", "selected", "waitlist", "remaining"):
-        if expected.get(key) != stored.get(key):
-            details.append(f"{key}: the stored result differs from the re-run")
-    return Verification(
-        not details,
-        details
-        or [
-            f"manifest SHA-256 {digest}",
-            f"seed {draw.seed!r}",
-            f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: same as the stored result",
-        ],
-    )
 
 
 def _load(text: str) -> dict:

@@ -10,10 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
 from ..domain import rounds as rules
+from ..domain import seed_events
 from ..domain.errors import N_, DomainError
 from ..domain.selection import WeightTiers, tier_name, weight_for
 from ..extensions import db
-from ..models import Application, Institution, Product, Round, RoundInstitution, User
+from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
 from .audit import record_event
 
@@ -43,6 +44,10 @@ class RoundSettings:
     weight_startup: int = 2
     weight_general: int = 1
     small_record_limit_krw: int = 500_000_000
+    # The public event whose outcome will be the seed: optional in a draft, required to open it.
+    seed_event_ko: str = ""
+    seed_event_en: str = ""
+    seed_event_at: datetime | None = None
 
 
 def get_round(code: str, *, lock: bool = False) -> Round:
@@ -63,10 +68,17 @@ def tiers_of(round_: Round) -> WeightTiers:
     )
 
 
+def _checked_event(settings: RoundSettings) -> seed_events.SeedEvent | None:
+    return seed_events.optional_seed_event(
+        settings.seed_event_ko, settings.seed_event_en, settings.seed_event_at, settings.closes_at
+    )
+
+
 def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Institution]]:
-    """The round code, weight tiers and named institutions of valid settings; raises InvalidRoundError."""
+    """The code, weight tiers and named institutions of valid settings; raises InvalidRoundError, SeedEventError."""
     code = rules.check_round_code(settings.code)
     rules.check_window(settings.opens_at, settings.closes_at)
+    _checked_event(settings)
     tiers = WeightTiers(
         settings.weight_first_timer,
         settings.weight_startup,
@@ -91,6 +103,10 @@ def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, instituti
     round_.cap_krw, round_.pass_mark = settings.cap_krw, settings.pass_mark
     round_.weight_first_timer, round_.weight_startup = tiers.first_timer, tiers.startup_or_small_record
     round_.weight_general, round_.small_record_limit_krw = tiers.general, tiers.small_record_limit_krw
+    event = _checked_event(settings)
+    round_.seed_event_ko, round_.seed_event_en, round_.seed_event_at = (
+        (event.description_ko, event.description_en, event.at) if event else (None, None, None)
+    )
     wanted = dict(settings.budgets)
     for row in [b for b in round_.budgets if b.institution.code not in wanted]:
         round_.budgets.remove(row)
@@ -145,6 +161,7 @@ def _rules_of(round_: Round) -> dict:
         "weights": [round_.weight_first_timer, round_.weight_startup, round_.weight_general],
         "small_record_limit_krw": round_.small_record_limit_krw,
         "budgets": {b.institution.code: b.budget_krw for b in round_.budgets},
+        "seed_event": seed_events.facts(round_.seed_event),
     }
 
 
@@ -153,10 +170,15 @@ def open_round(actor: User, code: str) -> Round:
     begin_write()
     round_ = get_round(code, lock=True)
     rules.require_status(round_.status, ("draft",), N_("Only a draft round can be opened."))
-    if rules.window_state(round_.opens_at, round_.closes_at, now()) == "after":
+    moment = now()
+    if rules.window_state(round_.opens_at, round_.closes_at, moment) == "after":
         raise rules.RoundError(N_("This round's window has already passed; it cannot be opened."))
-    round_.status = "open"
-    record_event(actor, "round.opened", round_, before={"status": "draft"}, after={"status": "open"})
+    seed_events.require_event_to_open(round_.seed_event)
+    round_.status, round_.rule_published_at = "open", moment
+    db.session.add(SeedEventAnnouncement.of(round_, round_.seed_event, "", moment, actor))
+    record_event(actor, "round.opened", round_, before={"status": "draft"},
+                 after={"status": "open", "rule_published_at": moment.isoformat(),
+                        "seed_event": seed_events.facts(round_.seed_event)})
     db.session.commit()
     return round_
 

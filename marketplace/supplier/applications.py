@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import rounds as rules
-from ..domain.errors import DomainError
+from ..domain.errors import N_, DomainError
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message, localized
 from ..services import applications as service
@@ -43,6 +43,31 @@ def _choices(form, round_, products=None):
     form.preferred.choices = choices((b.institution.code, localized(b.institution)) for b in round_.budgets)
 
 
+CANNOT_WIN = N_("Saved, but this application cannot be selected: its amount is more than any institution it can go "
+                "to puts into the round. Lower the amount or choose other institutions to have a chance.")
+
+
+def _reach(round_, amount: int | None, codes) -> dict | None:
+    """What the page warns about when `amount` is more than every candidate institution's round budget."""
+    budgets = {b.institution.code: b.budget_krw for b in round_.budgets}
+    largest = rules.largest_candidate_budget(codes or (), budgets)
+    if amount is None or amount <= largest:
+        return None
+    return {"amount": amount, "largest": largest, "preferred": any(code in budgets for code in codes or ())}
+
+
+def _form_reach(form, round_) -> dict | None:
+    return _reach(round_, getattr(form.amount, "krw", None), form.preferred.data)
+
+
+def _saved(application, message: str):
+    """Flash the success (and the warning when it cannot be selected); show the application."""
+    flash(message, "success")
+    if _reach(application.round, application.amount_krw, [i.code for i in application.preferred]):
+        flash(_(CANNOT_WIN), "warning")
+    return redirect(url_for("supplier.application", application_id=application.id))
+
+
 def _input(form) -> service.ApplicationInput:
     return service.ApplicationInput(
         form.amount.krw, list(form.preferred.data or []), form.statement.data or ""
@@ -66,20 +91,17 @@ def apply(round_code):
             round=round_,
             closed=True,
         )
-    if not form.validate_on_submit():
-        return rerender(
-            "supplier/applications/apply.html", 400 if form.is_submitted() else 200, form=form, round=round_
-        )
+    valid = form.validate_on_submit()
+    page = {"form": form, "round": round_, "reach": _form_reach(form, round_)}
+    if not valid:
+        return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200, **page)
     try:
         application = service.apply(current_user, round_code, form.product_id.data, _input(form))
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender("supplier/applications/apply.html", form=form, round=round_)
-    flash(
-        _("Application received. Your receipt number is %(receipt)s.", receipt=application.receipt_no),
-        "success",
-    )
-    return redirect(url_for("supplier.application", application_id=application.id))
+        return rerender("supplier/applications/apply.html", **page)
+    return _saved(application, _("Application received. Your receipt number is %(receipt)s.",
+                                 receipt=application.receipt_no))
 
 
 def _own(application_id: int):
@@ -95,10 +117,13 @@ def _own(application_id: int):
 def application(application_id):
     """One application: receipt, what was asked, and the outcome with its reasons."""
     application = _own(application_id)
+    undecided = application.status in ("submitted", "eligible") and application.round.draw is None
     return render_template(
         "supplier/applications/detail.html",
         application=application,
         allocation=service.allocation_of(application),
+        reach=_reach(application.round, application.amount_krw, [i.code for i in application.preferred])
+        if undecided else None,
     )
 
 
@@ -123,20 +148,18 @@ def edit_application(application_id):
         form.amount.data = f"{application.amount_krw:,}"
         form.preferred.data = [i.code for i in application.preferred]
         form.statement.data = application.statement
+    if not form.is_submitted():
+        form.amount.krw = application.amount_krw
+    page = {"form": form, "application": application}
     if not form.validate_on_submit():
-        return rerender(
-            "supplier/applications/edit.html",
-            400 if form.is_submitted() else 200,
-            form=form,
-            application=application,
-        )
+        page["reach"] = _form_reach(form, application.round)
+        return rerender("supplier/applications/edit.html", 400 if form.is_submitted() else 200, **page)
     try:
         service.edit(current_user, application_id, _input(form))
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender("supplier/applications/edit.html", form=form, application=application)
-    flash(_("Your application was updated."), "success")
-    return redirect(url_for("supplier.application", application_id=application_id))
+        return rerender("supplier/applications/edit.html", reach=_form_reach(form, application.round), **page)
+    return _saved(application, _("Your application was updated."))
 
 
 @bp.post("/applications/<int:application_id>/withdraw")

@@ -7,7 +7,13 @@ Download both files from the round's public page. The script needs Python 3.8 or
 It recomputes the manifest's SHA-256 (and compares it with the fingerprint you pass, copied from the
 round page), re-runs the draw with the seed published in the result, and compares the order, keys,
 selections, waitlist and budgets left. It prints MATCH and exits 0, or MISMATCH with the differences
-and exits 1.
+and exits 1. A manifest in which an application prefers an institution the manifest does not list is
+malformed: the checker refuses it (MISMATCH).
+
+The seed is the outcome of a public event the round named before it opened. Results that state their
+timeline (rounds drawn since rounds name their seed event) are checked for its order: the event was
+announced and the manifest frozen before the event happened, and the draw ran after it. The checker
+prints the event, so that you can compare the seed with the event's published outcome yourself.
 
 The draw (the marketplace's "How the draw works" page says the same in words):
   key = ln(u) / weight, u = (SHA-256("seed:round:id") read as a whole number + 1) / (2^256 + 1);
@@ -29,6 +35,7 @@ import hashlib
 import json
 import math
 import sys
+from datetime import datetime
 
 RULES = ("pp-draw-1", "pp-draw-2")
 D = 2**256 + 1
@@ -104,6 +111,10 @@ def differences(manifest_bytes, result, fingerprint=None):
     if manifest.get("rule") not in RULES:
         found.append(f"this checker knows rules {', '.join(RULES)}, the manifest says {manifest.get('rule')}")
         return found
+    malformed = unknown_preferences(manifest)
+    if malformed:
+        return found + malformed
+    found += timeline_problems(result.get("timeline"))
     for part in ("round", "rule"):
         if result.get(part) != manifest.get(part):
             found.append(f"the result is for {part} {result.get(part)}, the manifest for {manifest.get(part)}")
@@ -113,6 +124,49 @@ def differences(manifest_bytes, result, fingerprint=None):
     for part in ("selected", "waitlist", "remaining"):
         if ours[part] != result.get(part):
             found.append(f"{part} differs: {first_difference(ours[part], result.get(part))}")
+    return found
+
+
+def unknown_preferences(manifest):
+    """The manifest is malformed when an application prefers an institution the manifest does not list."""
+    codes = {inst["code"] for inst in manifest["institutions"]}
+    for app in manifest["applications"]:
+        for code in app["preferred"]:
+            if code not in codes:
+                return [f"malformed manifest: application {app['id']} prefers institution {code}, "
+                        f"which is not among the manifest's institutions"]
+    return []
+
+
+def moment(text):
+    """An ISO 8601 time with its offset as published ('2018-09-22T20:45:00+09:00'), or None."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def timeline_problems(timeline):
+    """The order the seed's fairness rests on: announced and frozen before the event, drawn after it."""
+    if timeline is None:
+        return []  # drawn before rounds named their seed event: nothing stated to check
+    event = timeline.get("seed_event") if isinstance(timeline, dict) else None
+    if not isinstance(event, dict):
+        return ["the result's timeline names no seed event"]
+    at, frozen, drawn = moment(event.get("at")), moment(timeline.get("manifest_frozen_at")), moment(
+        timeline.get("drawn_at"))
+    if at is None or frozen is None or drawn is None:
+        return ["the result's timeline lacks the seed event's, the freeze's or the draw's time"]
+    found = []
+    announced = moment(event.get("announced_at"))
+    if announced is not None and announced >= at:
+        found.append(f"the seed event ({event.get('at')}) was announced at {event.get('announced_at')}, not before it")
+    if frozen >= at:
+        found.append(f"the manifest was frozen at {timeline.get('manifest_frozen_at')}, not before the seed event "
+                     f"({event.get('at')})")
+    if drawn < at:
+        found.append(f"the draw ran at {timeline.get('drawn_at')}, before the seed event ({event.get('at')})")
     return found
 
 
@@ -139,6 +193,13 @@ def main(argv):
         return 1
     print(f"MATCH: round {result['round']}, seed {result['seed']!r}: {len(result['selected'])} selected, "
           f"{len(result['waitlist'])} on the waitlist, manifest SHA-256 {result['manifest_sha256']}")
+    event = (result.get("timeline") or {}).get("seed_event")
+    if event:
+        print(f"  the seed must be the outcome of: {event['description_en']} / {event['description_ko']} "
+              f"({event['at']}); manifest frozen {result['timeline']['manifest_frozen_at']}, "
+              f"draw run {result['timeline']['drawn_at']}")
+    else:
+        print("  this result names no seed event (drawn before rounds named theirs in advance)")
     return 0
 
 

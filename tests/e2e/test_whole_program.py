@@ -238,6 +238,10 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
         "#closes_time": "23:59",
         "#cap": "300,000,000",
         "#budgets": "KWATER 1,000,000,000",
+        "#seed_event_ko": "시험 추첨: 당첨번호 6개를 작은 수부터 한 칸씩 띄워서",
+        "#seed_event_en": "Test draw: the six numbers ascending, a space between",
+        "#seed_event_on": (today + timedelta(days=1)).isoformat(),  # after the close, before the freeze's day ends
+        "#seed_event_time": "23:59",
     }.items():
         staff.page.fill(selector, value)
     staff.submit("main form:has(#budgets)")
@@ -260,8 +264,11 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     staff.page.fill("form.app-score-form [name=capability]", "25")
     staff.page.fill("form.app-score-form [name=need]", "25")
     staff.submit("form.app-score-form")
-    staff.submit("form[action$='/freeze']")
-    staff.submit("form[action$='/draw']", "button[name=generate]")
+    staff.submit("form[action$='/freeze']")  # before the seed event
+    server["clock"].offset = timedelta(days=2)  # after it: its outcome is the seed
+    staff.go("/ministry/rounds/2026-E2E")
+    staff.page.fill("#seed", "3 11 19 25 33 41")
+    staff.submit("form[action$='/draw']", "button[name=draw]")
     staff.submit("form[action$='/publish']")
     staff.shot("07-published")
 

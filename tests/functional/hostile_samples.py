@@ -47,6 +47,8 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "opens_time": "09:00", "closes_on": "2019-01-31", "closes_time": "18:00", "cap": "50,000,000",
         "pass_mark": "70", "weight_first_timer": "3", "weight_startup": "2", "weight_general": "1",
         "small_record": "500,000,000", "budgets": f"{values['institution_code']} 1,000,000,000",
+        "seed_event_ko": "로또 6/45 제838회 추첨", "seed_event_en": "Lotto 6/45 draw no. 838",
+        "seed_event_on": "2019-02-02", "seed_event_time": "20:45",
     }
     company = {
         "name_ko": "가나다", "name_en": "Ganada", "representative": "홍길동", "region": "seoul",
@@ -93,7 +95,10 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "ministry.close_round": {},
         "ministry.score_application": {"innovation": "30", "capability": "20", "need": "20"},
         "ministry.freeze_pool": {},
-        "ministry.run_draw": {"seed": "seed", "seed_source": "lotto"},
+        "ministry.run_draw": {"seed": "seed"},
+        "ministry.announce_seed_event": {
+            "seed_event_ko": "로또 6/45 제900회 추첨", "seed_event_en": "Lotto 6/45 no. 900",
+            "seed_event_on": "2030-01-05", "seed_event_time": "20:45", "reason": "the pool was not frozen in time"},
         "ministry.publish_round": {},
         "ministry.new_institution": dict(institution),
         "ministry.edit_institution": dict(institution),

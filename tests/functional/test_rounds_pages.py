@@ -227,11 +227,10 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     assert manifest.status_code == 200 and manifest.mimetype == "application/json"
     assert json.loads(manifest.data)["round"] == "2018-H2"
     assert auth.client.get("/rounds/2018-H2/result.json").status_code == 404
-    _post(
-        auth.client,
-        "/ministry/rounds/2018-H2/draw",
-        data={"seed": "07 12 19 28 33 41", "seed_source": "Lotto 6/45, draw 820"},
-    )
+    early = _post(auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, data={"seed": "07 12 19 28 33 41"})
+    assert early.status_code == 400 and b"the draw can run only after that event" in early.data
+    clock.now = round_.seed_event_at
+    _post(auth.client, "/ministry/rounds/2018-H2/draw", data={"seed": "07 12 19 28 33 41"})
     second = _post(
         auth.client,
         "/ministry/rounds/2018-H2/draw",
@@ -298,7 +297,8 @@ def test_cli_verify_says_match_and_fails_on_a_tampered_result(app, make, rounds,
     for application in round_.applications:
         draws.score_application(staff, "2018-H2", application.id, 30, 30, 30)
     draws.freeze_pool(staff, "2018-H2")
-    draws.run_round_draw(staff, "2018-H2", "seed-1", "test")
+    clock.now = round_.seed_event_at
+    draws.run_round_draw(staff, "2018-H2", "seed-1")
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["draw", "verify", "2018-H2"])
     assert ok.exit_code == 0 and ok.output.startswith("MATCH")
@@ -317,6 +317,8 @@ ROUND_FORM = {
     "opens_on": "2018-08-16", "opens_time": "09:00", "closes_on": "2018-09-14", "closes_time": "18:00",
     "cap": "300,000,000", "pass_mark": "70", "weight_first_timer": "3", "weight_startup": "2",
     "weight_general": "1", "small_record": "500,000,000", "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+    "seed_event_ko": "로또 6/45 제825회 추첨 당첨번호", "seed_event_en": "Lotto 6/45 draw no. 825 numbers",
+    "seed_event_on": "2018-09-22", "seed_event_time": "20:45",
 }
 
 

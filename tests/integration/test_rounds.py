@@ -16,6 +16,7 @@ from marketplace.models import Allocation, Application, AuditEvent
 from marketplace.services import applications as apps
 from marketplace.services import draws
 from marketplace.services import rounds as round_service
+from marketplace.services.seed_events import result_timeline
 from tests.builders_rounds import Clock, RoundBuilders, kst
 
 OPENS, CLOSES = kst(date(2018, 8, 16), 9), kst(date(2018, 9, 14), 18)
@@ -243,7 +244,7 @@ def test_the_pool_cannot_freeze_while_a_score_is_missing(app, make, rounds, cloc
 def test_there_is_no_draw_before_the_freeze(app, make, rounds, clock):
     round_, staff, _ = _closed_round(make, rounds, clock, count=1)
     with pytest.raises(RoundError, match="Freeze the pool before the draw"):
-        draws.run_round_draw(staff, round_.code, "12 19 28", "lottery")
+        draws.run_round_draw(staff, round_.code, "12 19 28")
 
 
 def test_freeze_publishes_the_manifest_of_the_pool_at_or_above_the_pass_mark(app, make, rounds, clock):
@@ -267,9 +268,10 @@ def test_the_draw_follows_the_domain_and_allocates_and_waitlists(app, make, roun
     round_, staff, _ = _closed_round(make, rounds, clock, count=4)
     _score_all(staff, round_)
     draws.freeze_pool(staff, round_.code)
-    draw = draws.run_round_draw(staff, round_.code, "07 12 19 28 33 41", "Lotto 6/45 draw 820")
+    clock.now = round_.seed_event_at
+    draw = draws.run_round_draw(staff, round_.code, "07 12 19 28 33 41")
     expected = selection.run_draw(selection.manifest_from_json(draw.manifest_json), "07 12 19 28 33 41")
-    assert draw.result_json == selection.result_json(expected)
+    assert draw.result_json == selection.result_json(expected, result_timeline(round_, draw))
     assert round_.status == "drawn" and set(draw.expected_rates) == {"first_timer"}
     allocations = db.session.scalars(select(Allocation).order_by(Allocation.rank)).all()
     assert len(allocations) == 3  # 150,000,000 of budget, 50,000,000 each
@@ -279,24 +281,20 @@ def test_the_draw_follows_the_domain_and_allocates_and_waitlists(app, make, roun
     waitlisted = [a for a in round_.applications if a.status == "waitlisted"]
     assert [a.id for a in waitlisted] == list(expected.waitlist) and waitlisted[0].waitlist_position == 1
     with pytest.raises(RoundError, match="no second draw"):
-        draws.run_round_draw(staff, round_.code, "another", "")
+        draws.run_round_draw(staff, round_.code, "another")
     assert len(_events("round.drawn")) == 1
 
 
-def test_a_generated_seed_is_recorded_as_generated(app, make, rounds, clock):
+def test_the_seed_is_stored_as_typed_there_is_no_generated_seed(app, make, rounds, clock):
     round_, staff, _ = _closed_round(make, rounds, clock, count=1)
     _score_all(staff, round_)
     draws.freeze_pool(staff, round_.code)
-    draw = draws.run_round_draw(staff, round_.code, None, "ignored")
-    assert len(draw.seed) == 32 and draw.seed_source == "generated"
-
-
-def test_an_empty_seed_is_refused(app, make, rounds, clock):
-    round_, staff, _ = _closed_round(make, rounds, clock, count=1)
-    _score_all(staff, round_)
-    draws.freeze_pool(staff, round_.code)
-    with pytest.raises(SeedError):
-        draws.run_round_draw(staff, round_.code, "   ", "")
+    clock.now = round_.seed_event_at
+    with pytest.raises(SeedError, match="seed event's outcome"):
+        draws.run_round_draw(staff, round_.code, "   ")
+    assert round_.draw.seed is None
+    draw = draws.run_round_draw(staff, round_.code, " 3 11 19 25 33 41 + 7 ")
+    assert draw.seed == "3 11 19 25 33 41 + 7" and draw.seed_source == ""
 
 
 def _published(make, rounds, clock, count=4, seed="07 12 19 28 33 41"):
@@ -305,7 +303,8 @@ def _published(make, rounds, clock, count=4, seed="07 12 19 28 33 41"):
     draws.freeze_pool(staff, round_.code)
     with pytest.raises(RoundError, match="Only a drawn round"):
         draws.publish_round(staff, round_.code)
-    draws.run_round_draw(staff, round_.code, seed, "test")
+    clock.now = round_.seed_event_at
+    draws.run_round_draw(staff, round_.code, seed)
     draws.publish_round(staff, round_.code)
     return round_, staff, users
 
@@ -392,9 +391,9 @@ def test_creating_a_round_checks_code_window_and_institutions(app, make):
     assert _events("round.created")
 
 
-def test_opening_is_guarded(app, make, rounds, monkeypatch):
+def test_opening_is_guarded(app, make, rounds, clock):
     staff = make.user("ministry")
-    round_ = rounds.round(status="draft")
+    round_ = rounds.round(status="draft", opens_at=OPENS, closes_at=CLOSES)
     round_service.open_round(staff, round_.code)
     assert round_.status == "open" and _events("round.opened")
     with pytest.raises(RoundError, match="Only a draft round"):

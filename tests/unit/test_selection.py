@@ -43,7 +43,7 @@ APPLICATIONS = [  # id, weight, amount, preferred
     (4, 1, 400_000_000, ()),  # larger than any budget: fits nowhere
     (5, 3, 90_000_000, ("INST-B",)),
     (6, 2, 200_000_000, ()),
-    (7, 1, 80_000_000, ("INST-X",)),  # names no participating institution: all are candidates
+    (7, 1, 80_000_000, ("INST-C", "INST-B", "INST-A")),  # prefers every institution: as if it named none
     (8, 2, 60_000_000, ("INST-C",)),
 ]
 
@@ -55,7 +55,7 @@ GOLDEN_MANIFEST_JSON = (
     '{"amount":400000000,"id":4,"preferred":[],"weight":1},'
     '{"amount":90000000,"id":5,"preferred":["INST-B"],"weight":3},'
     '{"amount":200000000,"id":6,"preferred":[],"weight":2},'
-    '{"amount":80000000,"id":7,"preferred":["INST-X"],"weight":1},'
+    '{"amount":80000000,"id":7,"preferred":["INST-A","INST-B","INST-C"],"weight":1},'
     '{"amount":60000000,"id":8,"preferred":["INST-C"],"weight":2}],'
     '"institutions":['
     '{"budget":300000000,"code":"INST-A"},'
@@ -63,7 +63,9 @@ GOLDEN_MANIFEST_JSON = (
     '{"budget":200000000,"code":"INST-C"}],'
     '"round":"2018-H2","rule":"pp-draw-1"}'
 )
-GOLDEN_MANIFEST_SHA256 = "ed52a282016463e66d94aa5e7a1d298c7ba020e9134dbf6311565b12fa81b7ef"
+# Application 7 preferred "INST-X" until a manifest naming an institution it does not list became
+# malformed (DESIGN.md 4.5): it now prefers all three, which gives the same candidates, keys and result.
+GOLDEN_MANIFEST_SHA256 = "a4faa47d7b3ebfd6337f2a47368f158d17c8b8073be82dc15a66fc75cab0241e"
 GOLDEN_ORDER = [8, 4, 3, 5, 6, 1, 7, 2]
 GOLDEN_KEYS = {  # printed with repr(); compared to within a few ulps in case another libm rounds log()
     8: -0.02327288888716733,
@@ -302,12 +304,20 @@ def replaced(path: str, value: object) -> str:
         (replaced("applications.2.preferred", "INST-A"), "application #3 preferred must be a JSON list"),
         (replaced("applications.2.preferred", [1]), "preferred must be a list of institution codes"),
         (replaced("applications.2.preferred", ["INST-A", "INST-A"]), "same preferred institution twice"),
+        (replaced("applications.6.preferred", ["INST-X"]), "Application 7 prefers institution INST-X, which is not"),
+        (replaced("applications.2.preferred", ["INST-A", "inst-c"]), "prefers institution inst-c"),
     ],
 )
 def test_a_malformed_manifest_is_refused_with_a_readable_message(text, message):
     with pytest.raises(MalformedManifestError, match=message) as caught:
         manifest_from_json(text)
     assert isinstance(caught.value, DomainError)
+
+
+def test_a_manifest_preferring_an_institution_it_does_not_list_cannot_be_made():
+    institutions = tuple(PoolInstitution(code, budget) for code, budget in INSTITUTIONS)
+    with pytest.raises(MalformedManifestError, match="Application 9 prefers institution KEPCO"):
+        Manifest(ROUND, FLOAT_RULE, institutions, (PoolApplication(9, 1, 1, ("INST-A", "KEPCO")),))
 
 
 def test_a_manifest_for_another_rule_is_not_drawn():
@@ -322,12 +332,22 @@ def test_a_manifest_for_another_rule_is_not_drawn():
 def test_the_published_result_is_canonical_json_naming_its_inputs():
     text = result_json(run_draw(golden_manifest(), SEED))
     data = json.loads(text)
+    assert "timeline" not in data  # as results were published before rounds named their seed event
     assert json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) == text
     assert (data["round"], data["rule"], data["seed"]) == (ROUND, FLOAT_RULE, SEED)
     assert data["manifest_sha256"] == GOLDEN_MANIFEST_SHA256
     assert [entry["id"] for entry in data["order"]] == GOLDEN_ORDER
     assert [(s["id"], s["institution"], s["amount"], s["rank"]) for s in data["selected"]] == GOLDEN_SELECTED
     assert (data["waitlist"], data["remaining"]) == (GOLDEN_WAITLIST, GOLDEN_REMAINING)
+
+
+def test_a_result_with_a_timeline_states_it_and_is_otherwise_the_same():
+    result = run_draw(golden_manifest(), SEED)
+    stated = {"manifest_frozen_at": "2018-09-21T10:00:00+09:00", "drawn_at": "2018-09-24T10:00:00+09:00"}
+    text = result_json(result, stated)
+    data = json.loads(text)
+    assert json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) == text
+    assert data.pop("timeline") == stated and data == json.loads(result_json(result))
 
 
 # Withdrawals

@@ -29,7 +29,7 @@ def manifests(draw, max_applications: int = 15) -> Manifest:
     codes = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=len(CODES), unique=True))
     institutions = tuple(PoolInstitution(code, draw(st.integers(0, 1000))) for code in codes)
     ids = draw(st.lists(st.integers(1, 60), max_size=max_applications, unique=True))
-    preferred = st.lists(st.sampled_from([*CODES, "ZZ"]), max_size=3, unique=True).map(tuple)
+    preferred = st.lists(st.sampled_from(codes), max_size=3, unique=True).map(tuple)
     applications = tuple(
         PoolApplication(app_id, draw(st.integers(1, 4)), draw(st.integers(1, 400)), draw(preferred))
         for app_id in ids
@@ -145,9 +145,10 @@ def mutations(manifest: Manifest) -> list[Manifest]:
     changed = []
     applications = list(manifest.applications)
     free_id = max((app.id for app in applications), default=0) + 1
+    first = manifest.institutions[0].code
     for n, app in enumerate(applications):
         toggled = (
-            tuple(c for c in app.preferred if c != "A") if "A" in app.preferred else (*app.preferred, "A")
+            tuple(c for c in app.preferred if c != first) if first in app.preferred else (*app.preferred, first)
         )
         for variant in (
             dataclasses.replace(app, id=free_id),
