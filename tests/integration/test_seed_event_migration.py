@@ -28,7 +28,7 @@ def test_the_seed_event_migration_carries_existing_rounds_forward(tmp_path):
         opened_id, drawn_id = opened.id, drawn.id
         opened_at = db.session.scalar(select(AuditEvent.created_at).where(AuditEvent.action == "round.opened"))
         db.session.remove()
-        downgrade(revision="0011_seed_event-1")
+        downgrade(revision="0009_seed_event-1")
         upgrade()
         opened, drawn = db.session.get(Round, opened_id), db.session.get(Round, drawn_id)
         assert opened.rule_published_at == opened_at and opened.seed_event is None

@@ -9,7 +9,7 @@ Existing data is carried forward: a round that has opened gets its rule_publishe
 event: those already drawn keep their seed as it was and their pages say so; an open or closed round not yet
 drawn needs staff to announce its seed event (audited and published) before the pool can be frozen or drawn.
 
-Revision ID: 0011_seed_event
+Revision ID: 0009_seed_event
 Revises: 0008_allocation_ledger
 """
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from alembic import op
 
 import marketplace.models.types
 
-revision = "0011_seed_event"
+revision = "0009_seed_event"
 down_revision = "0008_allocation_ledger"
 branch_labels = None
 depends_on = None
