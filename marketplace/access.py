@@ -71,6 +71,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.freeze_pool": MINISTRY,
     "ministry.run_draw": MINISTRY,
     "ministry.publish_round": MINISTRY,
+    "ministry.move_allocation": MINISTRY,
+    "ministry.refill_allocation": MINISTRY,
     "supplier.applications": SUPPLIER,
     "supplier.apply": SUPPLIER,
     "supplier.application": SUPPLIER,  # own company's only (service)

@@ -10,6 +10,7 @@ from ..domain import rounds as rules
 from ..domain.errors import DomainError
 from ..forms import attach_error, rerender
 from ..i18n import SEOUL, domain_message
+from ..services import allocations as allocation_service
 from ..services import draws
 from ..services import rounds as round_service
 from .round_forms import DrawForm, RoundForm, ScoreForm
@@ -108,6 +109,7 @@ def round(round_code):
 
 
 def _page(round_, error: str | None = None, draw_form: DrawForm | None = None):
+    published = round_.status == "published"
     return rerender(
         "ministry/rounds/round.html",
         400 if error else 200,
@@ -117,6 +119,9 @@ def _page(round_, error: str | None = None, draw_form: DrawForm | None = None):
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
+        allocations=allocation_service.allocations_of(round_.id) if published else [],
+        changes=allocation_service.changes_of(round_.id) if published else [],
+        changed=allocation_service.changed_from(round_.id) if published else set(),
     )
 
 

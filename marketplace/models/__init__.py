@@ -5,12 +5,13 @@ from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
-from .rounds import Allocation, Application, Draw, Round, RoundInstitution, application_preferences
+from .rounds import Allocation, AllocationChange, Application, Draw, Round, RoundInstitution, application_preferences
 from .search import SearchGram
 from .submissions import FormSubmission
 
 __all__ = [
-    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
+    "ROLES", "INSTITUTION_KINDS", "Allocation", "AllocationChange", "Application", "AuditEvent",
+    "AuditReliefCertificate", "ChainHead",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "FormSubmission", "Institution",
     "LoginFailure", "Mou", "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument",
     "Round", "RoundInstitution",
