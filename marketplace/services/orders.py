@@ -99,7 +99,7 @@ def record_pilot_purchase(
     moment = now or utcnow()
     recorded_on = today or moment.astimezone(SEOUL).date()
     limit = late_registration_days()
-    buyer_id = buyer.id
+    buyer_id, buyer_institution_id = buyer.id, buyer.institution_id
     begin_write()  # every check below is made under the lock (on PostgreSQL: the rows locked below)
     mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id)
                             .with_for_update(of=Mou).execution_options(populate_existing=True))
@@ -112,22 +112,20 @@ def record_pilot_purchase(
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
     certificate = valid_certificate(allocation.application.product_id, data.ordered_on, lock=True)
-    facts = _placement_facts(buyer, data, amount, recorded_on, limit, mou, allocation, certificate)
+    facts = _placement_facts(buyer_institution_id, data, amount, recorded_on, limit, mou, allocation, certificate)
     failures = rules.placement_failures(facts)
     if failures:
         raise rules.PlacementRefused(failures)
     late = rules.is_late_registration(data.ordered_on, recorded_on, limit)
+    ids = dict(institution_id=mou.institution_id, mou_id=mou.id, product_id=allocation.application.product_id,
+               allocation_id=allocation.id, certificate_id=certificate.id)
     company_id = allocation.application.company_id
-    entry = quota.charge(mou.id, amount, buyer, "order", now=now)
-    allocation_before = charge_allocation(allocation.id, amount)
+    entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
+    allocation_before = charge_allocation(ids["allocation_id"], amount)
     order = Order(
         number=f"TMP-{uuid4().hex[:24]}",
         buyer_id=buyer_id,
-        institution_id=mou.institution_id,
-        mou_id=mou.id,
-        product_id=allocation.application.product_id,
-        allocation_id=allocation.id,
-        certificate_id=certificate.id,
+        **ids,
         quantity=data.quantity,
         unit_price_krw=data.unit_price_krw,
         amount_krw=amount,
@@ -151,13 +149,14 @@ def record_pilot_purchase(
     return order
 
 
-def _placement_facts(buyer, data: PurchaseInput, amount: int, recorded_on: date, limit: int, mou: Mou,
-                     allocation: Allocation, certificate: Certificate | None) -> rules.PlacementFacts:
+def _placement_facts(buyer_institution_id: int | None, data: PurchaseInput, amount: int, recorded_on: date,
+                     limit: int, mou: Mou, allocation: Allocation,
+                     certificate: Certificate | None) -> rules.PlacementFacts:
     """What the rules of domain.orders need, read from the rows locked for the placement."""
     return rules.PlacementFacts(
         ordered_on=data.ordered_on,
         today=recorded_on,
-        buyer_institution_id=buyer.institution_id,
+        buyer_institution_id=buyer_institution_id,
         mou_institution_id=mou.institution_id,
         institution_active=mou.institution.status == "active",
         round_published=allocation.round.status == "published",
