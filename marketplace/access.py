@@ -72,6 +72,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.announce_seed_event": MINISTRY,
     "ministry.run_draw": MINISTRY,
     "ministry.publish_round": MINISTRY,
+    "ministry.move_allocation": MINISTRY,
+    "ministry.refill_allocation": MINISTRY,
     "supplier.applications": SUPPLIER,
     "supplier.apply": SUPPLIER,
     "supplier.application": SUPPLIER,  # own company's only (service)

@@ -81,6 +81,9 @@ def from_environment() -> dict:
         # many days claimed keys are kept before `flask purge-form-keys` deletes them
         "FORM_KEY_WAIT_SECONDS": float(os.environ.get("FORM_KEY_WAIT_SECONDS", 5)),
         "FORM_KEY_DAYS": int(os.environ.get("FORM_KEY_DAYS", 7)),
+        # a contract date more days than this before the day an order is recorded (Seoul) is a late
+        # registration: the buyer gives a reason, and the order page, reports and certificate show it
+        "LATE_REGISTRATION_DAYS": int(os.environ.get("LATE_REGISTRATION_DAYS", 30)),
     }
 
 

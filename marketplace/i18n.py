@@ -110,11 +110,12 @@ def krw(amount: int | None, unit: bool = True) -> str:
     return f"{figure}원" if current_language() == "ko" else f"KRW {figure}"
 
 
-def kst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A UTC timestamp shown in Seoul time with the zone, e.g. '2018-09-14 18:00 KST'."""
+def kst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True) -> str:
+    """A UTC timestamp shown in Seoul time with the zone, e.g. '2018-09-14 18:00 KST' (zone=False where a
+    column heading names the zone)."""
     if moment is None:
         return "-"
-    return moment.astimezone(SEOUL).strftime(fmt) + " KST"
+    return moment.astimezone(SEOUL).strftime(fmt) + (" KST" if zone else "")
 
 
 def isodate(day: date | None) -> str:

@@ -10,7 +10,7 @@ import itertools
 from datetime import date, timedelta
 
 from marketplace.extensions import db
-from marketplace.models import Allocation, Application, Mou, Round
+from marketplace.models import Allocation, Application, Draw, Mou, Round, RoundInstitution
 from marketplace.services import orders as order_service
 from marketplace.services import quota as quota_service
 from marketplace.services.orders import PurchaseInput
@@ -46,7 +46,9 @@ class OrderBuilders:
         )
         return quota_service.create_mou(actor, institution, terms)
 
-    def published_round(self, **kw) -> Round:
+    def published_round(self, *, published_days_ago: int | None = None, budgets=(), **kw) -> Round:
+        """A round row (published unless `status` says otherwise); with published_days_ago, a draw row whose
+        result was published that many days ago; budgets: (institution, amount) pairs taking part."""
         n = next(_seq)
         now = clock.now()
         values = dict(
@@ -60,6 +62,12 @@ class OrderBuilders:
         )
         values.update(kw)
         round_ = Round(**values)
+        round_.budgets = [RoundInstitution(institution=i, budget_krw=b) for i, b in budgets]
+        if published_days_ago is not None:
+            published = now - timedelta(days=published_days_ago)
+            round_.draw = Draw(rule_version="pp-draw-2", manifest_json="{}", manifest_sha256="ab" * 32,
+                               seed="07 12 19 28 33 41", result_json="{}", drawn_at=published,
+                               published_at=published)
         db.session.add(round_)
         db.session.commit()
         return round_

@@ -61,7 +61,8 @@ class PurchaseForm(OneTimeForm):
     contract_method = SelectField(
         _l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))]
     )
-    ordered_on = Date(_l("Order date"))
+    ordered_on = Date(_l("Contract date"))
+    late_reason = TextAreaField(_l("Reason for late registration"), validators=[Optional(), Length(max=MAX_TEXT)])
     no_private_interest = BooleanField(
         _l("I declare that I have no private interest in this purchase or in the supplier."),
         validators=[DataRequired(_l("Confirm that you have no private interest in this purchase."))],

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError
-from ..domain.orders import SCORE_FIELDS, InvalidTransition, PlacementRefused, check_transition
+from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
-from ..services import orders, quota
+from ..services import orders, purchases, quota
 from ..services.orders import OrderNotFound, PurchaseInput
+from ..services.purchases import PurchaseUnavailable
 from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
@@ -45,8 +46,8 @@ def dashboard():
 
 @bp.get("/selected-products")
 def selected_products():
-    """Products selected in published rounds: own institution's allocations first."""
-    own, others = orders.selected_products(current_user)
+    """Products selected in published rounds: own institution's allocations (to buy), then the others."""
+    own, others = purchases.selected_products(current_user)
     remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 
@@ -65,11 +66,12 @@ def _purchase_form(allocation, mous) -> PurchaseForm:
 def record_purchase(allocation_id: int):
     """Record a pilot purchase of a selected product against one of the institution's MOUs."""
     try:
-        allocation, mous = orders.purchase_context(current_user, allocation_id)
-    except OrderNotFound:
-        abort(404)
+        allocation, mous = purchases.purchase_context(current_user, allocation_id)
+    except PurchaseUnavailable as refused:
+        return rerender("buyer/purchase_unavailable.html", 404, message=domain_message(refused))
     form = _purchase_form(allocation, mous)
-    page = dict(form=form, allocation=allocation, product=allocation.application.product, failures=[])
+    page = dict(form=form, allocation=allocation, product=allocation.application.product, failures=[],
+                late_days=orders.late_registration_days(), published_on=orders.published_on(allocation.round))
     if not form.validate_on_submit():
         return rerender("buyer/purchase.html", 400 if form.is_submitted() else 200, **page)
     data = PurchaseInput(
@@ -81,15 +83,12 @@ def record_purchase(allocation_id: int):
         contract_method=form.contract_method.data,
         ordered_on=form.ordered_on.data,
         no_private_interest=form.no_private_interest.data,
+        late_reason=form.late_reason.data or "",
     )
     try:
         order = orders.record_pilot_purchase(current_user, data)
-    except PlacementRefused as refused:
-        page["failures"] = [domain_message(f) for f in refused.failures]
-        return rerender("buyer/purchase.html", **page)
     except DomainError as error:
-        page["failures"] = [domain_message(error)]
-        return rerender("buyer/purchase.html", **page)
+        return _purchase_refused(page, getattr(error, "failures", [error]))
     flash(
         _(
             "Order %(number)s placed; %(amount)s charged to the quota.",
@@ -99,6 +98,15 @@ def record_purchase(allocation_id: int):
         "success",
     )
     return redirect(url_for("buyer.order_detail", order_id=order.id))
+
+
+def _purchase_refused(page: dict, failures: list[DomainError]):
+    """The form again (400) with every reason; the one about a late registration also at its field."""
+    page["failures"] = [domain_message(f) for f in failures]
+    for failure in failures:
+        if isinstance(failure, LateReasonNeeded):
+            attach_error(page["form"], "late_reason", failure)
+    return rerender("buyer/purchase.html", **page)
 
 
 @bp.get("/orders", endpoint="orders")

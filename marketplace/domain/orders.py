@@ -92,6 +92,21 @@ class PlacementFacts:
     amount_krw: int
     contract_method: str
     no_private_interest: bool
+    published_on: date | None = None  # the round's publication, as a Seoul date
+    selection_valid_from: date | None = None  # set when the allocation came later (moved, refilled)
+    selection_moved: bool = False  # moved to another institution: closed to new orders
+    late_limit_days: int | None = None  # LATE_REGISTRATION_DAYS; None: no limit
+    late_reason: str = ""
+
+
+def days_back(ordered_on: date, recorded_on: date) -> int:
+    """How many days the contract date lies before the day the order is recorded (Seoul dates)."""
+    return (recorded_on - ordered_on).days
+
+
+def is_late_registration(ordered_on: date, recorded_on: date, limit_days: int | None) -> bool:
+    """A contract date more than `limit_days` before the recording day is a late registration."""
+    return limit_days is not None and days_back(ordered_on, recorded_on) > limit_days
 
 
 def placement_failures(f: PlacementFacts) -> list[DomainError]:
@@ -107,8 +122,13 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
         fail(N_("Your institution is not active in the program."))
     if f.ordered_on > f.today:
         fail(N_("The order date cannot be in the future."))
+    if f.published_on is not None and f.ordered_on < f.published_on:
+        fail(N_("The contract date cannot be before the round's publication on %(day)s."),
+             day=f.published_on.isoformat())
     if not f.round_published:
         fail(N_("The product's selection has not been published."))
+    elif f.selection_moved:
+        fail(N_("The product's selection was moved to another institution."))
     elif not f.selection_active:
         fail(N_("The product's selection has been withdrawn."))
     elif f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:
@@ -118,6 +138,9 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
         if f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
             fail(N_("The product's selection was valid until %(day)s."),
                  day=f.selection_valid_until.isoformat())
+        if f.selection_valid_from is not None and f.ordered_on < f.selection_valid_from:
+            fail(N_("The product was allocated to your institution on %(day)s: the contract date cannot be "
+                    "before that."), day=f.selection_valid_from.isoformat())
         if f.amount_krw > f.allocation_remaining_krw:
             fail(N_("The amount of %(amount)s won is more than what is left of the allocation "
                     "(%(remaining)s won)."),
@@ -144,7 +167,25 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
         fail(N_("Choose a contract method from the list."))
     if not f.no_private_interest:
         fail(N_("Confirm that you have no private interest in this purchase."))
+    failures.extend(_late_failures(f))
     return failures
+
+
+class LateReasonNeeded(OrderError):
+    """The contract date is so far back that the buyer must say why it is registered late."""
+
+
+def _late_failures(f: PlacementFacts) -> list[DomainError]:
+    if len(f.late_reason or "") > MAX_TEXT:
+        return [InvalidOrderInput(N_("Keep the text under %(limit)s characters."), limit=f"{MAX_TEXT:,}")]
+    if f.ordered_on > f.today or not is_late_registration(f.ordered_on, f.today, f.late_limit_days):
+        return []
+    if (f.late_reason or "").strip():
+        return []
+    return [LateReasonNeeded(
+        N_("The contract date is %(days)s days back, more than %(limit)s days before today: give the reason "
+           "for the late registration."),
+        days=days_back(f.ordered_on, f.today), limit=f.late_limit_days)]
 
 
 def check_transition(action: str, status: str) -> None:

@@ -58,6 +58,7 @@ STATUS_LABELS = {
     "not_selected": N_("Not selected"), "placed": N_("Placed"), "delivered": N_("Delivered"),
     "inspected": N_("Inspected"), "evaluated": N_("Evaluated"), "cancelled": N_("Cancelled"),
     "accepted": N_("Accepted"), "valid": N_("Valid"), "active": N_("Active"), "expired": N_("Expired"),
+    "moved": N_("Moved"),
 }
 
 # What each audit action means, for the ministry's audit trail (codes without a label are shown as codes).
@@ -88,6 +89,7 @@ AUDIT_ACTIONS = {
     "application.checked": N_("Application checked at close"), "application.scored": N_("Application scored"),
     "allocation.withdrawn": N_("Selection withdrawn"),
     "allocation.refilled_from_waitlist": N_("Freed budget given to the waitlist"),
+    "allocation.moved": N_("Allocation moved to another institution"),
     "order.placed": N_("Purchase recorded"), "order.delivered": N_("Delivery confirmed"),
     "order.inspected": N_("Inspection recorded"), "order.evaluated": N_("Product evaluated"),
     "order.cancelled": N_("Purchase cancelled"),
@@ -101,4 +103,5 @@ AUDIT_OBJECTS = {
     "Institution": N_("Institution"), "Mou": N_("MOU"), "Round": N_("Round"), "Application": N_("Application"),
     "Draw": N_("Draw"), "Allocation": N_("Selection"), "Order": N_("Purchase"),
     "AuditReliefCertificate": N_("Audit-relief certificate"), "ReportDocument": N_("Report"),
+    "AllocationChange": N_("Allocation change"),
 }

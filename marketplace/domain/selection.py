@@ -563,6 +563,27 @@ def refill_after_withdrawal(
     ), promoted
 
 
+def promote_from_waitlist(manifest: Manifest, result: DrawResult) -> tuple[DrawResult, Allocation | None]:
+    """Return the result after the first waitlisted application that fits the budget left is allocated
+    (by the rule of `run_draw`), and that allocation; None when none fits. The ministry's refill after a
+    withdrawal that promoted nobody at the time. Raises SelectionError for a result of another manifest.
+    """
+    if result.manifest_sha256 != manifest_sha256(manifest):
+        raise SelectionError(N_("This draw result was not drawn from this manifest."))
+    pool = _pool(manifest)
+    remaining = [result.remaining[code] for code in pool.codes]
+    rank = {entry.app_id: n for n, entry in enumerate(result.order, start=1)}
+    promoted = _promote_first_that_fits(pool, result.waitlist, remaining, rank)
+    if promoted is None:
+        return result, None
+    return replace(
+        result,
+        selected=result.selected + (promoted,),
+        waitlist=tuple(a for a in result.waitlist if a != promoted.app_id),
+        remaining=dict(zip(pool.codes, remaining, strict=True)),
+    ), promoted
+
+
 def _promote_first_that_fits(
     pool: _Pool, waitlist: Iterable[int], remaining: list[int], rank: Mapping[int, int]
 ) -> Allocation | None:

@@ -1,7 +1,7 @@
 """Forms for ministry staff running a round: rules, scores, the seed."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField, TextAreaField, TimeField
+from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import KRW, OneTimeForm, WholeNumberField
@@ -103,3 +103,16 @@ class AnnounceSeedEventForm(SeedEventFields, OneTimeForm):
 
 class DrawForm(OneTimeForm):
     seed = StringField(_l("Seed: the seed event's outcome"), validators=[Optional(), Length(max=200)])
+
+
+_REASON = [DataRequired(_l("Give the reason for the change.")), Length(max=2000)]
+
+
+class MoveAllocationForm(OneTimeForm):
+    institution_id = SelectField(_l("Move to"), coerce=int, validate_choice=True,
+                                 validators=[InputRequired(_l("Choose the institution to move the allocation to."))])
+    reason = TextAreaField(_l("Reason (shown on the public round page)"), validators=_REASON)
+
+
+class RefillAllocationForm(OneTimeForm):
+    reason = TextAreaField(_l("Reason (shown on the public round page)"), validators=_REASON)

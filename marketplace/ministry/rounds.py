@@ -11,6 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
 from ..forms import attach_error, rerender
 from ..i18n import SEOUL, domain_message
+from ..services import allocations as allocation_service
 from ..services import draws, seed_events
 from ..services import rounds as round_service
 from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm
@@ -122,6 +123,7 @@ def round(round_code):
 
 def _page(round_, error: str | None = None, draw_form: DrawForm | None = None,
           event_form: AnnounceSeedEventForm | None = None):
+    published = round_.status == "published"
     return rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,
@@ -133,6 +135,9 @@ def _page(round_, error: str | None = None, draw_form: DrawForm | None = None,
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
+        allocations=allocation_service.allocations_of(round_.id) if published else [],
+        changes=allocation_service.changes_of(round_.id) if published else [],
+        changed=allocation_service.changed_from(round_.id) if published else set(),
     )
 
 

@@ -7,6 +7,7 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .orders import AuditReliefCertificate, Evaluation, Order, ReportDocument
 from .rounds import (
     Allocation,
+    AllocationChange,
     Application,
     Draw,
     Round,
@@ -18,7 +19,8 @@ from .search import SearchGram
 from .submissions import FormSubmission
 
 __all__ = [
-    "ROLES", "INSTITUTION_KINDS", "Allocation", "Application", "AuditEvent", "AuditReliefCertificate", "ChainHead",
+    "ROLES", "INSTITUTION_KINDS", "Allocation", "AllocationChange", "Application", "AuditEvent",
+    "AuditReliefCertificate", "ChainHead",
     "Certificate", "CertificateType", "Company", "Draw", "Evaluation", "FormSubmission", "Institution",
     "LoginFailure", "Mou", "OneTimeToken", "Order", "Product", "QuotaEntry", "RecoveryCode", "ReportDocument",
     "Round", "RoundInstitution", "SeedEventAnnouncement",

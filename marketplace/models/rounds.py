@@ -109,10 +109,6 @@ class RoundInstitution(db.Model):
     round: Mapped[Round] = relationship(back_populates="budgets")
     institution: Mapped[Institution] = relationship()  # noqa: F821
 
-    @property
-    def remaining_krw(self) -> int:
-        return self.amount_krw - (self.ordered_krw or 0)
-
 
 class Application(db.Model):
     __tablename__ = "applications"
@@ -184,7 +180,7 @@ class Allocation(db.Model):
 
     __tablename__ = "allocations"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'withdrawn')", name="status"),
+        CheckConstraint("status IN ('active', 'withdrawn', 'moved')", name="status"),
         CheckConstraint("amount_krw > 0", name="amount_positive"),
         CheckConstraint("ordered_krw >= 0 AND ordered_krw <= amount_krw", name="ordered_within_amount"),
     )
@@ -200,6 +196,9 @@ class Allocation(db.Model):
     rank: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="active")
     via_waitlist: Mapped[bool] = mapped_column(default=False)
+    # The first contract date an order may rest on it: empty for the draw's allocations (the round's
+    # publication day), the day of the move or the refill for an allocation that came later.
+    valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -210,3 +209,28 @@ class Allocation(db.Model):
     @property
     def remaining_krw(self) -> int:
         return self.amount_krw - (self.ordered_krw or 0)
+
+
+class AllocationChange(db.Model):
+    """A ministry move of an allocation to another institution, or a refill from the waitlist.
+
+    `from_allocation` is the allocation moved away (now 'moved') or the withdrawn one whose budget was
+    refilled; `to_allocation` is the new one. Each allocation is the start of at most one change.
+    Orders keep pointing at the allocation they rested on. No actor: refilled at a supplier's withdrawal.
+    """
+
+    __tablename__ = "allocation_changes"
+    __table_args__ = (CheckConstraint("kind IN ('moved', 'refilled')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_allocation_id: Mapped[int] = mapped_column(ForeignKey("allocations.id"), unique=True)
+    to_allocation_id: Mapped[int] = mapped_column(ForeignKey("allocations.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    from_allocation: Mapped[Allocation] = relationship(foreign_keys=[from_allocation_id])
+    to_allocation: Mapped[Allocation] = relationship(foreign_keys=[to_allocation_id])
+    actor: Mapped[User | None] = relationship()  # noqa: F821

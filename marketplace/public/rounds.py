@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ..domain import rounds as rules
 from ..domain.errors import DomainError
+from ..services import allocations as allocation_service
 from ..services import draws
 from ..services import rounds as round_service
 from .views import bp
@@ -48,25 +49,13 @@ def round(round_code):
         countdown=rules.countdown(moment, round_.closes_at),
         until_open=rules.countdown(moment, round_.opens_at - rules.CLOSING_GRACE),
         tiers=draws.tier_table(round_) if published else [],
-        selected=_selected(round_) if published else [],
+        selected=allocation_service.allocations_of(round_.id) if published else [],
+        changes=allocation_service.changes_of(round_.id) if published else [],
         waitlisted=sorted(
             (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
         )
         if published
         else [],
-    )
-
-
-def _selected(round_):
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import Allocation
-
-    return list(
-        db.session.scalars(
-            select(Allocation).where(Allocation.round_id == round_.id).order_by(Allocation.rank)
-        )
     )
 
 

@@ -100,6 +100,8 @@ class Line:
     first_timer: bool
     cancel_reason: str = ""
     cancelled_at: datetime | None = None
+    recorded_at: datetime | None = None  # when the order was recorded (the contract date is ordered_on)
+    late_reason: str = ""  # a late registration's reason; empty when it was not late
 
 
 @dataclass
@@ -142,6 +144,7 @@ class PurchaseReport:
     cancellations: list[Line]
     not_evaluated: list[Line]
     expiring: list[Line]
+    late: list[Line] = field(default_factory=list)
     mou_numbers: list[str] = field(default_factory=list)
     series: list = field(default_factory=list)
 
@@ -224,6 +227,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         not_evaluated=[line for line in live if line.evaluation is None],
         expiring=[line for line in live
                   if today <= line.certificate_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS)],
+        late=[line for line in lines if line.late_reason],
         mou_numbers=[m.number for m in mous], series=series)
 
 
@@ -238,7 +242,8 @@ def _line(order: Order) -> Line:
         certificate_expires_on=certificate.expires_on, quantity=order.quantity,
         unit_price_krw=order.unit_price_krw, amount_krw=order.amount_krw, status=order.status,
         evaluation=order.evaluation.overall if order.evaluation else None, startup=startup,
-        first_timer=first_timer, cancel_reason=order.cancel_reason or "", cancelled_at=order.cancelled_at)
+        first_timer=first_timer, cancel_reason=order.cancel_reason or "", cancelled_at=order.cancelled_at,
+        recorded_at=order.created_at, late_reason=order.late_reason or "")
 
 
 def _share(subset: list[Line], total_count: int, total_amount: int) -> Share:

@@ -13,7 +13,7 @@ from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_, DomainError
 from ..extensions import db
-from ..models import Allocation, Application, Institution, Order, Product, Round, User
+from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
 from .audit import record_event
 from .draws import allocation_valid_until
@@ -213,7 +213,7 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
     manifest = selection.manifest_from_json(round_.draw.manifest_json)
-    current = _current_result(round_, manifest)
+    current = current_result(round_, manifest)
     _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
     allocation.status = "withdrawn"
     record_event(
@@ -225,12 +225,12 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
         after={"status": "withdrawn", "amount_krw": allocation.amount_krw},
     )
     _mark_withdrawn(user, application, commit=False)
-    new = _promote(round_, promoted, allocation) if promoted else None
+    new = promote(round_, promoted, allocation) if promoted else None
     db.session.commit()
     return new
 
 
-def _current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:
+def current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:
     """The draw result as it stands now: active allocations, remaining waitlist, budgets left."""
     original = selection.run_draw(manifest, round_.draw.seed)
     active = db.session.scalars(
@@ -254,12 +254,16 @@ def _current_result(round_: Round, manifest: selection.Manifest) -> selection.Dr
     )
 
 
-def _promote(round_: Round, promoted: selection.Allocation, freed: Allocation) -> Allocation:
+def promote(round_: Round, promoted: selection.Allocation, freed: Allocation, actor: User | None = None,
+            reason: str = "") -> Allocation:
+    """Allocate the promoted waitlisted application, valid from today, and record the refill of `freed`
+    (by the ministry with its reason, or with no actor at the supplier's withdrawal)."""
     application = db.session.get(Application, promoted.app_id)
     institution = next(
         b.institution for b in round_.budgets if b.institution.code == promoted.institution_code
     )
     application.status, application.waitlist_position = "selected", None
+    moment = round_service.now()
     published_on = round_.draw.published_at.astimezone(rules.SEOUL).date()
     allocation = Allocation(
         round_id=round_.id,
@@ -268,11 +272,16 @@ def _promote(round_: Round, promoted: selection.Allocation, freed: Allocation) -
         amount_krw=promoted.amount,
         rank=promoted.rank,
         via_waitlist=True,
+        valid_from=moment.astimezone(rules.SEOUL).date(),
         valid_until=allocation_valid_until(published_on),
     )
     db.session.add(allocation)
+    db.session.flush()
+    db.session.add(AllocationChange(round_id=round_.id, kind="refilled", from_allocation_id=freed.id,
+                                    to_allocation_id=allocation.id, reason=reason,
+                                    actor_id=actor.id if actor else None, created_at=moment))
     record_event(
-        None,
+        actor,
         "allocation.refilled_from_waitlist",
         allocation,
         company_id=application.company_id,
@@ -282,6 +291,7 @@ def _promote(round_: Round, promoted: selection.Allocation, freed: Allocation) -
             "amount_krw": promoted.amount,
             "freed_allocation_id": freed.id,
         },
+        reason=reason,
     )
     return allocation
 

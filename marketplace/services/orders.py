@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import uuid4
 
+from flask import current_app
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,7 +17,6 @@ from ..extensions import db
 from ..i18n import SEOUL
 from ..models import (
     Allocation,
-    Application,
     Certificate,
     Evaluation,
     Institution,
@@ -45,10 +45,22 @@ class PurchaseInput:
     ordered_on: date
     no_private_interest: bool
     amount_krw: int | None = None  # as posted by the form; recomputed and compared
+    late_reason: str = ""  # needed when the contract date is more than LATE_REGISTRATION_DAYS back
 
 
 def today_in_seoul() -> date:
     return utcnow().astimezone(SEOUL).date()
+
+
+def late_registration_days() -> int:
+    """LATE_REGISTRATION_DAYS: how far back a contract date may lie before it needs a reason."""
+    return int(current_app.config.get("LATE_REGISTRATION_DAYS", 30))
+
+
+def published_on(round_: Round) -> date | None:
+    """The Seoul date the round's result was published; None before."""
+    draw = round_.draw
+    return draw.published_at.astimezone(SEOUL).date() if draw and draw.published_at else None
 
 
 def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Certificate | None:
@@ -78,27 +90,72 @@ def record_pilot_purchase(
 ) -> Order:
     """Place an order: check everything, charge the quota, save the order; one transaction.
 
+    `now` is the recording time (kept as created_at) and its Seoul date the recording day, which the
+    contract date may not follow and may precede by LATE_REGISTRATION_DAYS without a reason.
     Raises InvalidOrderInput (quantity, price, amount), PlacementRefused (every failed check) or
     QuotaExceeded (the quota ran out between the check and the charge).
     """
     amount = rules.order_amount(data.quantity, data.unit_price_krw, data.amount_krw)
+    moment = now or utcnow()
+    recorded_on = today or moment.astimezone(SEOUL).date()
+    limit = late_registration_days()
     buyer_id, buyer_institution_id = buyer.id, buyer.institution_id
     begin_write()  # every check below is made under the lock (on PostgreSQL: the rows locked below)
     mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id)
                             .with_for_update(of=Mou).execution_options(populate_existing=True))
     allocation = db.session.scalar(
         select(Allocation)
-        .options(joinedload(Allocation.round), joinedload(Allocation.application))
+        .options(joinedload(Allocation.round).joinedload(Round.draw), joinedload(Allocation.application))
         .where(Allocation.id == data.allocation_id)
         .with_for_update(of=Allocation).execution_options(populate_existing=True)
     )
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
-    product_id = allocation.application.product_id
-    certificate = valid_certificate(product_id, data.ordered_on, lock=True)
-    facts = rules.PlacementFacts(
+    certificate = valid_certificate(allocation.application.product_id, data.ordered_on, lock=True)
+    facts = _placement_facts(buyer_institution_id, data, amount, recorded_on, limit, mou, allocation, certificate)
+    failures = rules.placement_failures(facts)
+    if failures:
+        raise rules.PlacementRefused(failures)
+    late = rules.is_late_registration(data.ordered_on, recorded_on, limit)
+    ids = dict(institution_id=mou.institution_id, mou_id=mou.id, product_id=allocation.application.product_id,
+               allocation_id=allocation.id, certificate_id=certificate.id)
+    company_id = allocation.application.company_id
+    entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
+    allocation_before = charge_allocation(ids["allocation_id"], amount)
+    order = Order(
+        number=f"TMP-{uuid4().hex[:24]}",
+        buyer_id=buyer_id,
+        **ids,
+        quantity=data.quantity,
+        unit_price_krw=data.unit_price_krw,
+        amount_krw=amount,
+        contract_method=data.contract_method,
         ordered_on=data.ordered_on,
-        today=today or today_in_seoul(),
+        status="placed",
+        no_private_interest=True,
+        quota_before_krw=entry.balance_after + amount,
+        allocation_before_krw=allocation_before,
+        late_reason=data.late_reason.strip() if late else "",
+        created_at=moment,
+    )
+    db.session.add(order)
+    db.session.flush()
+    # The id is unique across workers and hosts, so it makes the sequence part of the number.
+    order.number = rules.order_number(data.ordered_on.year, order.id)
+    entry.order_id = order.id
+    entry.reason = order.number
+    _placed_event(buyer, order, company_id)
+    db.session.commit()
+    return order
+
+
+def _placement_facts(buyer_institution_id: int | None, data: PurchaseInput, amount: int, recorded_on: date,
+                     limit: int, mou: Mou, allocation: Allocation,
+                     certificate: Certificate | None) -> rules.PlacementFacts:
+    """What the rules of domain.orders need, read from the rows locked for the placement."""
+    return rules.PlacementFacts(
+        ordered_on=data.ordered_on,
+        today=recorded_on,
         buyer_institution_id=buyer_institution_id,
         mou_institution_id=mou.institution_id,
         institution_active=mou.institution.status == "active",
@@ -114,58 +171,28 @@ def record_pilot_purchase(
         amount_krw=amount,
         contract_method=data.contract_method,
         no_private_interest=data.no_private_interest,
-    )
-    failures = rules.placement_failures(facts)
-    if failures:
-        raise rules.PlacementRefused(failures)
-    ids = dict(
-        institution_id=mou.institution_id,
-        mou_id=mou.id,
-        product_id=product_id,
-        allocation_id=allocation.id,
-        certificate_id=certificate.id,
-        company_id=allocation.application.company_id,
+        published_on=published_on(allocation.round),
+        selection_valid_from=allocation.valid_from,
+        selection_moved=allocation.status == "moved",
+        late_limit_days=limit,
+        late_reason=data.late_reason,
     )
 
-    entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
-    allocation_before = charge_allocation(allocation.id, amount)
-    order = Order(
-        number=f"TMP-{uuid4().hex[:24]}",
-        buyer_id=buyer_id,
-        quantity=data.quantity,
-        unit_price_krw=data.unit_price_krw,
-        amount_krw=amount,
-        contract_method=data.contract_method,
-        ordered_on=data.ordered_on,
-        status="placed",
-        no_private_interest=True,
-        quota_before_krw=entry.balance_after + amount,
-        allocation_before_krw=allocation_before,
-        created_at=now or utcnow(),
-        **{k: v for k, v in ids.items() if k != "company_id"},
-    )
-    db.session.add(order)
-    db.session.flush()
-    # The id is unique across workers and hosts, so it makes the sequence part of the number.
-    order.number = rules.order_number(data.ordered_on.year, order.id)
-    entry.order_id = order.id
-    entry.reason = order.number
-    record_event(
-        buyer,
-        "order.placed",
-        order,
-        company_id=ids["company_id"],
-        after={
-            "number": order.number,
-            "amount_krw": amount,
-            "quota_before_krw": order.quota_before_krw,
-            "certificate_id": ids["certificate_id"],
-            "allocation_id": ids["allocation_id"],
-            "allocation_before_krw": allocation_before,
-        },
-    )
-    db.session.commit()
-    return order
+
+def _placed_event(buyer: User, order: Order, company_id: int) -> None:
+    after = {
+        "number": order.number,
+        "amount_krw": order.amount_krw,
+        "ordered_on": order.ordered_on.isoformat(),
+        "quota_before_krw": order.quota_before_krw,
+        "certificate_id": order.certificate_id,
+        "allocation_id": order.allocation_id,
+        "allocation_before_krw": order.allocation_before_krw,
+    }
+    if order.late_reason:
+        after["late_reason"] = order.late_reason
+    record_event(buyer, "order.placed", order, company_id=company_id, after=after,
+                 reason=order.late_reason)
 
 
 def charge_allocation(allocation_id: int, amount: int) -> int:
@@ -377,54 +404,6 @@ def evaluation_summary(product_id: int) -> dict | None:
         return None
     averages = {name: round(float(value), 1) for name, value in zip(rules.SCORE_FIELDS, row[2:], strict=True)}
     return {"count": row[0], "would_buy_again": int(row[1] or 0), "averages": averages}
-
-
-def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
-    """Active allocations of published rounds: the buyer's institution's, then one per other product."""
-    rows = (
-        db.session.scalars(
-            select(Allocation)
-            .join(Allocation.round)
-            .join(Allocation.application)
-            .options(
-                joinedload(Allocation.round),
-                joinedload(Allocation.institution),
-                joinedload(Allocation.application)
-                .joinedload(Application.product)
-                .joinedload(Product.company),
-            )
-            .where(
-                Round.status == "published", Allocation.status == "active", Application.status == "selected"
-            )
-            .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
-        )
-        .unique()
-        .all()
-    )
-    own = [a for a in rows if a.institution_id == buyer.institution_id]
-    own_products = {a.application.product_id for a in own}
-    others, seen = [], set(own_products)
-    for allocation in rows:
-        if allocation.application.product_id not in seen:
-            seen.add(allocation.application.product_id)
-            others.append(allocation)
-    return own, others
-
-
-def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[Mou]]:
-    """The allocation a purchase form is for and the buyer's institution's MOUs."""
-    allocation = db.session.scalar(
-        select(Allocation)
-        .options(
-            joinedload(Allocation.round),
-            joinedload(Allocation.institution),
-            joinedload(Allocation.application).joinedload(Application.product),
-        )
-        .where(Allocation.id == allocation_id)
-    )
-    if allocation is None:
-        raise OrderNotFound(N_("There is no such selected product."))
-    return allocation, institution_mous(buyer.institution_id)
 
 
 def institution_mous(institution_id: int | None) -> list[Mou]:

@@ -61,7 +61,7 @@ def server(tmp_path, monkeypatch):
 
     from marketplace import create_app
     from marketplace.extensions import db
-    from marketplace.services import rounds
+    from marketplace.services import orders, rounds
     from marketplace.services.reference import ensure_certificate_types
     from tests.builders_reports import ReportBuilders
     from tests.conftest import base_config
@@ -79,6 +79,7 @@ def server(tmp_path, monkeypatch):
     )
     clock = Clock()
     monkeypatch.setattr(rounds, "now", clock)
+    monkeypatch.setattr(orders, "utcnow", clock)  # orders are recorded on the round's day, not before it
     with app.app_context():
         db.create_all()
         ensure_certificate_types()
@@ -282,7 +283,7 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     buyer.go(f"/buyer/purchase/{allocation_id}")
     buyer.page.fill("#quantity", "3")
     buyer.page.fill("#unit_price", "411,522")
-    buyer.page.fill("#ordered_on", today.isoformat())
+    buyer.page.fill("#ordered_on", (today + timedelta(days=1)).isoformat())  # the round clock's day
     buyer.page.select_option("#contract_method", "private_contract")
     buyer.page.click("label[for=no_private_interest]")  # KRDS styles the label; the input is hidden
     buyer.submit("main form:has(#quantity)")

@@ -11,7 +11,7 @@ from marketplace.domain.orders import InvalidOrderInput, InvalidTransition, Plac
 from marketplace.domain.quota import AmendmentRefused, QuotaExceeded
 from marketplace.extensions import db
 from marketplace.models import Allocation, AuditEvent, Mou, Order, QuotaEntry
-from marketplace.services import orders, quota
+from marketplace.services import orders, purchases, quota
 from marketplace.services.orders import OrderNotFound
 from tests import clock
 from tests.builders_orders import OrderBuilders
@@ -219,7 +219,7 @@ def test_selected_products_list_own_allocations_first_then_other_products(app, o
     buyer, mou, allocation = ob.setup()
     elsewhere = ob.allocation(make.institution())
     withdrawn = ob.allocation(make.institution(), status="withdrawn")
-    own, others = orders.selected_products(buyer)
+    own, others = purchases.selected_products(buyer)
     assert [a.id for a in own] == [allocation.id]
     assert elsewhere.id in [a.id for a in others] and withdrawn.id not in [a.id for a in others]
 

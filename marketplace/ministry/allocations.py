@@ -1,0 +1,71 @@
+"""Ministry pages that change a published round's allocations: move one, refill a withdrawn one."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain.errors import DomainError
+from ..forms import attach_error, choices, rerender
+from ..i18n import domain_message, krw, localized
+from ..services import allocations as service
+from .round_forms import MoveAllocationForm, RefillAllocationForm
+from .views import bp
+
+
+def _allocation_or_404(allocation_id: int):
+    try:
+        return service.get_allocation(allocation_id)
+    except service.AllocationNotFound:
+        abort(404)
+
+
+def _done(allocation, message: str):
+    flash(message, "success")
+    return redirect(url_for("ministry.round", round_code=allocation.round.code))
+
+
+@bp.route("/allocations/<int:allocation_id>/move", methods=["GET", "POST"])
+def move_allocation(allocation_id: int):
+    """Move an allocation on which no order rests to another institution of its round, with a reason."""
+    allocation = _allocation_or_404(allocation_id)
+    targets = service.move_targets(allocation)
+    form = MoveAllocationForm()
+    form.institution_id.choices = choices(
+        (t.institution.id, _("%(code)s %(name)s (round budget left: %(left)s)", code=t.institution.code,
+                             name=localized(t.institution), left=krw(t.budget_left_krw)))
+        for t in targets)
+    page = {"form": form, "allocation": allocation, "targets": targets}
+    if not form.validate_on_submit():
+        return rerender("ministry/rounds/move_allocation.html", 400 if form.is_submitted() else 200, **page)
+    try:
+        moved = service.move(current_user, allocation_id, form.institution_id.data, form.reason.data)
+    except service.AllocationNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/rounds/move_allocation.html", **page)
+    return _done(allocation, _("The allocation was moved to %(institution)s.",
+                               institution=localized(moved.institution)))
+
+
+@bp.route("/allocations/<int:allocation_id>/refill", methods=["GET", "POST"])
+def refill_allocation(allocation_id: int):
+    """Give a withdrawn allocation's budget to the first waitlisted application that fits, with a reason."""
+    allocation = _allocation_or_404(allocation_id)
+    refusal, candidate, institution = service.refill_preview(allocation)
+    form = RefillAllocationForm()
+    page = {"form": form, "allocation": allocation, "candidate": candidate, "institution": institution,
+            "refusal": domain_message(refusal) if refusal else None}
+    if not form.validate_on_submit():
+        return rerender("ministry/rounds/refill_allocation.html", 400 if form.is_submitted() else 200, **page)
+    try:
+        new = service.refill(current_user, allocation_id, form.reason.data)
+    except service.AllocationNotFound:
+        abort(404)
+    except DomainError as error:
+        attach_error(form, None, error)
+        return rerender("ministry/rounds/refill_allocation.html", **page)
+    return _done(allocation, _("Application %(receipt)s takes the budget at %(institution)s.",
+                               receipt=new.application.receipt_no, institution=localized(new.institution)))
