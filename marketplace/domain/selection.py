@@ -584,6 +584,26 @@ def promote_from_waitlist(manifest: Manifest, result: DrawResult) -> tuple[DrawR
     ), promoted
 
 
+def move_allocation(manifest: Manifest, result: DrawResult, app_id: int, institution_code: str) -> DrawResult:
+    """Return the result after the ministry moved an application's allocation to another institution of the
+    manifest: its amount returns to the old institution's budget and is taken from the new one's.
+    Raises NotSelectedError when the application holds no allocation, SelectionError for a result of
+    another manifest or an institution not in it."""
+    if result.manifest_sha256 != manifest_sha256(manifest):
+        raise SelectionError(N_("This draw result was not drawn from this manifest."))
+    held = next((a for a in result.selected if a.app_id == app_id), None)
+    if held is None:
+        raise NotSelectedError(N_("Application %(id)s holds no allocation to move."), id=app_id)
+    if institution_code not in result.remaining:
+        raise SelectionError(N_("This draw result was not drawn from this manifest."))
+    remaining = dict(result.remaining)
+    remaining[held.institution_code] += held.amount
+    remaining[institution_code] -= held.amount
+    moved = replace(held, institution_code=institution_code)
+    return replace(result, selected=tuple(moved if a.app_id == app_id else a for a in result.selected),
+                   remaining=remaining)
+
+
 def _promote_first_that_fits(
     pool: _Pool, waitlist: Iterable[int], remaining: list[int], rank: Mapping[int, int]
 ) -> Allocation | None:

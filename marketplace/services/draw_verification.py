@@ -70,56 +70,87 @@ def _load(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _withdrawals(round_: Round, ids: set[int]) -> list[int]:
-    """Pool applications withdrawn after the draw (selected or waitlisted then), in the audit trail's order."""
+_REPLAYED = ("application.withdrawn", "allocation.moved", "allocation.refilled_from_waitlist")
+
+
+def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]:
+    """What changed the result after the draw, in the audit trail's order: withdrawals of pool
+    applications that were selected or waitlisted then, the ministry's moves (application id and new
+    institution) and the ministry's refills (those with an actor: a supplier's withdrawal refills by itself)."""
+    allocation_ids = select(Allocation.id).where(Allocation.round_id == round_.id)
     events = db.session.execute(
-        select(AuditEvent.object_id, AuditEvent.before)
-        .where(AuditEvent.action == "application.withdrawn", AuditEvent.object_type == "Application",
-               AuditEvent.object_id.in_(ids))
+        select(AuditEvent.action, AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.actor_id)
+        .where(AuditEvent.action.in_(_REPLAYED),
+               ((AuditEvent.object_type == "Application") & AuditEvent.object_id.in_(ids))
+               | ((AuditEvent.object_type == "Allocation") & AuditEvent.object_id.in_(allocation_ids)))
         .order_by(AuditEvent.seq)
     ).all()
-    return [app_id for app_id, before in events if (before or {}).get("status") in ("selected", "waitlisted")]
+    moved_apps = dict(db.session.execute(
+        select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)).all())
+    found = []
+    for action, object_id, before, after, actor_id in events:
+        if action == "application.withdrawn" and (before or {}).get("status") in ("selected", "waitlisted"):
+            found.append(("withdrawn", object_id, {}))
+        elif action == "allocation.moved":
+            found.append(("moved", moved_apps.get(object_id), after or {}))
+        elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
+            found.append(("refilled", None, {}))
+    return found
 
 
 def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
-    """What the database must hold: per application, its allocation (institution, amount, rank, status,
-    from the waitlist) or None, and its status with its waitlist position.
+    """What the database must hold: per application, its allocation rows in the order they were made
+    (institution, amount, rank, status, from the waitlist), and its status with its waitlist position.
 
-    Withdrawals after publication are replayed in order: each frees its budget for the first waitlisted
-    application that fits (selection.refill_after_withdrawal), as the withdrawal itself did.
+    The changes after publication are replayed in order with the draw's own rules: a withdrawal frees its
+    budget for the first waitlisted application that fits (selection.refill_after_withdrawal), a move
+    leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
+    ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist).
     """
-    state, promoted, allocations = rerun, set(), {}
-    for app_id in _withdrawals(round_, {a.id for a in manifest.applications}):
+    state, promoted, rows = rerun, set(), {}
+    for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
         held = next((a for a in state.selected if a.app_id == app_id), None)
-        if held is not None:
-            allocations[app_id] = (held.institution_code, held.amount, held.rank, "withdrawn", app_id in promoted)
+        if kind == "withdrawn" and held is not None:
+            rows.setdefault(app_id, []).append(_expected(held, "withdrawn", promoted))
             state, new = selection.refill_after_withdrawal(manifest, state, app_id)
             promoted |= {new.app_id} if new else set()
-        elif app_id in state.waitlist:
+        elif kind == "withdrawn" and app_id in state.waitlist:
             state = replace(state, waitlist=tuple(a for a in state.waitlist if a != app_id))
+        elif kind == "moved" and held is not None and after.get("institution") in state.remaining:
+            rows.setdefault(app_id, []).append(_expected(held, "moved", promoted))
+            state = selection.move_allocation(manifest, state, app_id, after["institution"])
+        elif kind == "refilled":
+            state, new = selection.promote_from_waitlist(manifest, state)
+            promoted |= {new.app_id} if new else set()
     for a in state.selected:
-        allocations[a.app_id] = (a.institution_code, a.amount, a.rank, "active", a.app_id in promoted)
+        rows.setdefault(a.app_id, []).append(_expected(a, "active", promoted))
     position = {app_id: n for n, app_id in enumerate(rerun.waitlist, start=1)}
     statuses = {a.id: ("withdrawn", None) for a in manifest.applications}
     statuses |= {app_id: ("waitlisted", position[app_id]) for app_id in state.waitlist}
     statuses |= {a.app_id: ("selected", None) for a in state.selected}
-    return allocations, statuses
+    return rows, statuses
+
+
+def _expected(held: selection.Allocation, status: str, promoted: set[int]) -> tuple:
+    return (held.institution_code, held.amount, held.rank, status, held.app_id in promoted)
 
 
 def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) -> list[str]:
     """The first difference between the database's allocations and statuses and the re-run, if any."""
     allocations, statuses = _expected_rows(round_, manifest, rerun)
     codes = {b.institution_id: b.institution.code for b in round_.budgets}
-    stored = {}
+    stored: dict[int, list[tuple]] = {}
     for row in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id).order_by(Allocation.id)):
-        if row.application_id in stored:
-            return [f"application {row.application_id} has more than one allocation in the database"]
-        stored[row.application_id] = (codes.get(row.institution_id, f"#{row.institution_id}"), row.amount_krw,
-                                      row.rank, row.status, row.via_waitlist)
+        stored.setdefault(row.application_id, []).append(
+            (codes.get(row.institution_id, f"#{row.institution_id}"), row.amount_krw, row.rank, row.status,
+             row.via_waitlist))
     for app_id in sorted(allocations.keys() | stored.keys()):
-        if allocations.get(app_id) != stored.get(app_id):
-            return [f"allocation of application {app_id}: the database has {_row(stored.get(app_id))}, "
-                    f"the re-run gives {_row(allocations.get(app_id))}"]
+        mine, theirs = stored.get(app_id, []), allocations.get(app_id, [])
+        for n in range(max(len(mine), len(theirs))):
+            have, want = _nth(mine, n), _nth(theirs, n)
+            if have != want:
+                return [f"allocation of application {app_id}: the database has {_row(have)}, "
+                        f"the re-run gives {_row(want)}"]
     for application in sorted(round_.applications, key=lambda a: a.id):
         expected = statuses.get(application.id)
         actual = (application.status, application.waitlist_position)
@@ -129,6 +160,10 @@ def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) 
             return [f"application {application.id}: the database says {_status(actual)}, "
                     f"the re-run gives {_status(expected)}"]
     return []
+
+
+def _nth(rows: list[tuple], n: int) -> tuple | None:
+    return rows[n] if n < len(rows) else None
 
 
 def _row(row) -> str:

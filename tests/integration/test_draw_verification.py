@@ -12,7 +12,7 @@ from marketplace.models import Allocation, Application
 from marketplace.services import applications as apps
 from marketplace.services import draws
 from tests.builders_rounds import Clock, RoundBuilders, kst
-from tests.integration.test_rounds import _published
+from tests.integration.test_rounds import _closed_round, _published, _score_all
 
 
 @pytest.fixture
@@ -109,3 +109,36 @@ def test_flask_draw_verify_exits_non_zero_naming_the_first_difference(app, make,
     bad = runner.invoke(args=["draw", "verify", round_.code])
     assert bad.exit_code == 1 and bad.output.startswith(f"MISMATCH: round {round_.code}")
     assert f"allocation of application {allocation.application_id}: the database has" in bad.output
+
+
+def _movable(round_):
+    """An active allocation and an institution of the round it may move to (room, active, preferred)."""
+    from marketplace.services import allocations
+
+    for allocation in db.session.scalars(select(Allocation).where(Allocation.status == "active")
+                                         .order_by(Allocation.rank)):
+        targets = [t for t in allocations.move_targets(allocation) if t.allowed]
+        if targets:
+            return allocation, targets[0].institution
+    raise AssertionError("no allocation of this round can move")
+
+
+def test_verify_replays_the_ministrys_moves_and_names_a_moved_row_that_was_changed(app, make, rounds, clock):
+    from marketplace.services import allocations
+
+    budgets = [(make.institution(code=code), amount)
+               for code, amount in (("AAA", 100_000_000), ("BBB", 50_000_000), ("CCC", 120_000_000))]
+    round_, staff, _users = _closed_round(make, rounds, clock, budgets=budgets)
+    _score_all(staff, round_)
+    draws.freeze_pool(staff, round_.code)
+    clock.now = round_.seed_event_at
+    draws.run_round_draw(staff, round_.code, "07 12 19 28 33 41")
+    draws.publish_round(staff, round_.code)
+    allocation, target = _movable(round_)
+    new = allocations.move(staff, allocation.id, target.id, "The institution's need changed")
+    assert draws.verify_draw(round_.code).matches, draws.verify_draw(round_.code).details
+    new.institution_id = allocation.institution_id  # quietly moved back in the database
+    db.session.commit()
+    outcome = draws.verify_draw(round_.code)
+    assert not outcome.matches and f"allocation of application {allocation.application_id}" in outcome.details[0]
+    assert f"the re-run gives institution {target.code}" in outcome.details[0]
