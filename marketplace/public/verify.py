@@ -22,7 +22,9 @@ def verify_lookup():
     form = LookupForm(request.args)
     serial = relief_verification.normalized_serial(form.serial.data or "")
     if serial:
-        if form.validate() and relief_verification.exists(serial):
+        if not form.validate():
+            return rerender("public/verify_lookup.html", 400, form=form, upload=UploadForm())
+        if relief_verification.exists(serial):
             return redirect(url_for("public.verify", serial=serial, code=(form.code.data or "").strip() or None))
         return _unknown(serial, form)
     return render_template("public/verify_lookup.html", form=form, upload=UploadForm())
@@ -38,13 +40,12 @@ def _unknown(serial: str, form: LookupForm | None = None):
 @verification_attempts
 def verify(serial: str):
     """The certificate's status, issue date and institution; its facts with the right ?code=."""
-    code_form = CodeForm(request.args)
-    code = code_form.code.data if code_form.validate() else None
+    code = request.args.get("code", "")[:100]  # any text: what is not the code is refused as a wrong one
     result = relief_verification.verify(serial, code=code)
     if result is None:
         return _unknown(relief_verification.normalized_serial(serial))
     g.verification_refused = result.code_refused
-    return _page(result, code_form=code_form)
+    return _page(result, code_form=CodeForm(data={"code": code[:40]}) if result.code_refused else None)
 
 
 def _page(result, *, code_form=None, upload=None, upload_matches=None, status=200):

@@ -24,7 +24,7 @@ from ..reports.relief_facts import Stamp, certificate_facts, load_order
 from .audit import record_event
 from .orders import OrderNotFound
 
-ISSUE_ATTEMPTS = 3
+ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
 Certificate = AuditReliefCertificate
 
 

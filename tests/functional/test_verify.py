@@ -195,3 +195,9 @@ def test_wrong_codes_count_against_the_verification_allowance_and_right_ones_do_
         assert client.get(page).status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_code_no_one_would_type_is_refused_as_wrong_without_an_error(client, issued):
+    for code in ("x" * 5000, "２２２２", "<script>"):
+        response = client.get(f"/verify/{issued.serial}", query_string={"code": code}, headers=EN)
+        assert response.status_code == 200 and b"does not match this certificate" in response.data

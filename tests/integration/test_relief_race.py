@@ -32,8 +32,9 @@ def slow_render(monkeypatch):
 
     def render_pdf(*_args, **_kwargs):
         time.sleep(RENDER_SECONDS)
-        if state["during"] is not None:
-            state.pop("during")()
+        during = state.pop("during", None)  # once: a render it starts runs nothing more
+        if during is not None:
+            during()
         return FAKE_PDF
 
     monkeypatch.setattr(certificates, "render_pdf", render_pdf)
@@ -122,3 +123,24 @@ def test_cancel_and_issue_at_once_never_leave_a_valid_certificate_for_a_cancelle
         assert all(c.revoked_at == cancelled_at for c in stored if c.status == "revoked")
         assert [c.status for c in stored][-1:] in ([], ["revoked"])
     assert outcomes["stored"] + outcomes["refused"] == ROUNDS
+
+
+def test_a_serial_taken_while_the_pdf_was_rendered_is_numbered_and_rendered_again(app, make, slow_render):
+    import json
+
+    ob = OrderBuilders(make)
+    buyer, mou, allocation = ob.setup()
+    first, second = ob.order(buyer, allocation, mou), ob.order(buyer, allocation, mou)
+    db.session.commit()
+
+    def another_issue_meanwhile():
+        job = in_thread(app, issue_action(buyer.id, second.id))
+        job["thread"].join()
+        assert "value" in job["outcome"], job["outcome"]
+
+    slow_render["during"] = another_issue_meanwhile
+    certificate = relief_certificates.issue(db.session.get(User, buyer.id), first.id)
+    other = relief_certificates.versions_of(second.id)[0]
+    year = first.ordered_on.year
+    assert (other.serial, certificate.serial) == (f"PP-{year}-000001", f"PP-{year}-000002")
+    assert json.loads(certificate.facts_json)["serial"] == certificate.serial
