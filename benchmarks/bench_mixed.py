@@ -8,8 +8,8 @@ through the login form with CSRF on, and doing one thing over and over:
 
 - order (3 in 8 clients): a buyer places a pilot purchase against the allocation and the MOU;
 - product_edit (2 in 8): a supplier edits their own product through the product edit form;
-- certificate (1 in 8): a buyer downloads the audit-relief certificate of one of their orders that has
-  none yet, so every download issues one (a pool of orders per buyer is placed beforehand);
+- certificate (1 in 8): a buyer presses the issue button on the page of one of their orders that has
+  no certificate yet, then downloads the PDF (a pool of orders per buyer is placed beforehand);
 - report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders;
 - sign_in / sign_out (1 in 8): a buyer signs in through the form, then signs out, in a loop.
 

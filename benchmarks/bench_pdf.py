@@ -1,12 +1,14 @@
 """Time the PDF documents against bare WeasyPrint baselines, and the memory of 20 reports in a row.
 
 Run as `.venv/bin/python benchmarks/bench_pdf.py`; figures are printed and written to
-benchmarks/results/pdf.json (`--certificate-only` times just the certificate against the bare page, and
-writes nothing). Targets (issue 5), measured in the same run:
-- an audit-relief certificate renders in at most 2x a bare one-page WeasyPrint document, same font
-  (NanumGothic, regular and bold in both). Both are warmed up, then timed in 21 interleaved pairs in this
-  process; the ratio is of the fastest runs (min: the least disturbed by other load), and the ratio of
-  medians is reported beside it. The certificate's order carries a realistic audit trail (10 events);
+benchmarks/results/pdf.json (`--certificate-only` times just the certificate, writes nothing, and exits 1
+when it misses its targets). Targets, measured in the same run:
+- an audit-relief certificate renders through the app's path in at most 1.1x the time the same HTML and
+  CSS take through bare WeasyPrint, and in at most 0.2 s. Both are warmed up, then timed in 21
+  interleaved pairs in this process; the ratio is of the fastest runs (min: the least disturbed by other
+  load). The certificate's order carries a realistic audit trail (10 events) and its chain positions.
+  Also reported: the certificate against a bare one-page document of Korean text in the same font
+  (NanumGothic), and against the certificate's own words as plain paragraphs (the floor);
 - a purchase report with 1,000 order lines in at most 1.3x a bare table with the same rows and columns;
 - the peak RSS of the rendering process after 20 reports, with and without recycling the process.
 It also compares rendering in the web process with rendering in the pool (spawned process + IPC).
@@ -35,7 +37,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "pdf.json"
 LINES = 1_000
 RUNS = 5
 CERTIFICATE_RUNS = 21  # certificate vs bare page: interleaved pairs, so machine noise hits both alike
-TARGET_CERTIFICATE_RATIO = 2.0
+TARGET_PIPELINE_RATIO = 1.1  # the app's certificate path over the same HTML through bare WeasyPrint
+TARGET_CERTIFICATE_S = 0.2
 TARGET_REPORT_RATIO = 1.3
 FONT = "html { font-family: 'NanumGothic'; font-size: 9pt; } @page { size: A4; margin: 18mm 14mm; }"
 
@@ -228,16 +231,16 @@ def main() -> dict:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from marketplace.reports import certificates
+    from marketplace.domain.relief import new_code
+    from marketplace.reports import certificates, relief_facts
     from marketplace.reports.render import CERTIFICATE_CSS, RenderPool, render_in_process
 
     with tempfile.TemporaryDirectory() as tmp:
         app, ctx, buyer, institution, first = build_database(f"sqlite:///{tmp}/bench.sqlite3")
-        order = certificates.load_order(first.id)
-        facts = certificates.certificate_facts(
-            order, "PP-2018-000123", datetime.now(UTC).replace(microsecond=0)
-        )
-        certificate_html = certificates.certificate_html(facts, "0" * 64, "ko")
+        order = relief_facts.load_order(first.id)
+        stamp = relief_facts.Stamp("PP-2018-000123", 1, datetime.now(UTC).replace(microsecond=0))
+        facts = relief_facts.certificate_facts(order, stamp)
+        certificate_html = certificates.certificate_html(facts, "0" * 64, new_code(), "ko")
         purchase_html, rows = report_html(buyer, institution) if not CERTIFICATE_ONLY else ("", [])
         ctx.pop()
 
@@ -262,7 +265,7 @@ def main() -> dict:
     # renderer): what the app's rendering path adds over WeasyPrint itself, as opposed to what the
     # certificate's content costs over a page of plain text.
     plain_css = CSS(filename=str(CERTIFICATE_CSS), font_config=font_config)
-    plain = interleaved(CERTIFICATE_RUNS // 2,
+    plain = interleaved(CERTIFICATE_RUNS,
                         lambda: HTML(string=certificate_html).write_pdf(stylesheets=[plain_css],
                                                                         font_config=font_config),
                         lambda: render_in_process(certificate_html, CERTIFICATE_CSS))
@@ -275,6 +278,8 @@ def main() -> dict:
                         lambda: HTML(string=text_only).write_pdf(font_config=font_config))
     figures["certificate_text_only_s"] = min(floor[1])
     figures["certificate_text_only_ratio"] = min(floor[1]) / min(floor[0])
+    figures["certificate_ok"] = (figures["certificate_pipeline_overhead_ratio"] <= TARGET_PIPELINE_RATIO
+                                 and figures["certificate_s"] <= TARGET_CERTIFICATE_S)
     if CERTIFICATE_ONLY:
         return figures
     figures["bare_table_1000_s"] = best_of(
@@ -292,10 +297,7 @@ def main() -> dict:
 
     figures["memory_no_recycling"] = twenty_in_a_row(purchase_html, None)
     figures["memory_recycled_every_5"] = twenty_in_a_row(purchase_html, 5)
-    figures["ok"] = (
-        figures["certificate_ratio"] <= TARGET_CERTIFICATE_RATIO
-        and figures["report_ratio"] <= TARGET_REPORT_RATIO
-    )
+    figures["ok"] = figures["certificate_ok"] and figures["report_ratio"] <= TARGET_REPORT_RATIO
     return figures
 
 
@@ -314,13 +316,14 @@ if __name__ == "__main__":
     if CERTIFICATE_ONLY:
         for key, value in result.items():
             print(f"{key}: {round(value, 4) if isinstance(value, float) else value}")
-        sys.exit(0)
+        sys.exit(0 if result["certificate_ok"] else 1)
     result.update(
         measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
         python=platform.python_version(),
         machine=platform.machine(),
         cpus=os.cpu_count(),
-        targets={"certificate_ratio": TARGET_CERTIFICATE_RATIO, "report_ratio": TARGET_REPORT_RATIO},
+        targets={"certificate_pipeline_overhead_ratio": TARGET_PIPELINE_RATIO,
+                 "certificate_s": TARGET_CERTIFICATE_S, "report_ratio": TARGET_REPORT_RATIO},
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False))

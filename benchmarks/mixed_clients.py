@@ -145,15 +145,24 @@ def edit_products(browser: Browser, n: int, ids: dict, stats: Stats, deadline: f
 
 
 def issue_certificates(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
+    """Press the order page's issue button, then download the PDF, for each order of the pool."""
     for order_id in ids["certificate_pools"][n]:
         if time.monotonic() >= deadline:
             return
-        response = browser.request("GET", f"/buyer/orders/{order_id}/certificate.pdf")
-        issued = response.status == 200 and response.headers.get("content-type", "").startswith("application/pdf")
+        target = f"/buyer/orders/{order_id}/certificate"
+        shown, form = browser.form(f"/buyer/orders/{order_id}", target)
+        stats.record("form_page", shown)
+        if form is None:
+            pause(shown, deadline)
+            continue
+        response = browser.request("POST", target, form.values())
+        issued = response.status == 302
         stats.record("certificate", response, write=issued)
         if issued:
-            with stats.lock:
-                stats.certificates[order_id] = hashlib.sha256(response.body).hexdigest()
+            pdf = browser.request("GET", f"{target}.pdf")
+            if pdf.status == 200 and pdf.headers.get("content-type", "").startswith("application/pdf"):
+                with stats.lock:
+                    stats.certificates[order_id] = hashlib.sha256(pdf.body).hexdigest()
         elif response.status >= 500:
             pause(response, deadline)
     stats.add("pool_exhausted")

@@ -103,7 +103,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.decline_join": MINISTRY,
     "auth.set_password": ANYONE,  # the one-time token is the credential
     "public.join_institution": ANYONE,
-    # --- reports and verification (issue 5)
+    # --- reports and verification
     "public.verify_lookup": ANYONE,
     "public.verify": ANYONE,
     "public.verify_upload": ANYONE,
@@ -111,6 +111,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "buyer.purchase_report": BUYER,
     "buyer.relief_register": BUYER,
     "buyer.certificate_pdf": BUYER,
+    "buyer.issue_certificate": BUYER,  # own institution's orders only (service)
     "ministry.reports": MINISTRY,
     "ministry.purchase_report": MINISTRY,
     "ministry.relief_register": MINISTRY,

@@ -223,19 +223,24 @@ class ReportBuilders:
         return self.order(buyer, mou, allocation, **kw)
 
     def relief_certificate(self, order: Order, pdf: bytes = b"%PDF-1.7 sample\n", **kw):
-        """A certificate row without rendering (for access and listing tests)."""
+        """A certificate row without rendering (for access and listing tests), with its issue event."""
         import hashlib
 
+        from marketplace.domain.relief import new_code
         from marketplace.models import AuditReliefCertificate
-        from marketplace.reports.certificates import certificate_facts, load_order
         from marketplace.reports.data import canonical_json, sha256_hex
+        from marketplace.reports.relief_facts import Stamp, certificate_facts, load_order
+        from marketplace.services.audit import record_event
 
         n = next(_seq)
         serial = kw.pop("serial", f"PP-{order.ordered_on.year}-{900000 + n:06d}")
-        facts_json = canonical_json(certificate_facts(load_order(order.id), serial, clock.now()))
+        version = kw.get("version", 1)
+        facts_json = canonical_json(certificate_facts(load_order(order.id), Stamp(serial, version, clock.now())))
         values = dict(
             order_id=order.id,
             serial=serial,
+            verification_code=new_code(),
+            order_status=order.status,
             facts_json=facts_json,
             facts_sha256=sha256_hex(facts_json),
             pdf=pdf,
@@ -245,5 +250,9 @@ class ReportBuilders:
         values.update(kw)
         certificate = AuditReliefCertificate(**values)
         db.session.add(certificate)
+        db.session.flush()
+        record_event(None, "relief_certificate.issued", certificate, institution_id=order.institution_id,
+                     after={"serial": serial, "facts_sha256": values["facts_sha256"],
+                            "pdf_sha256": values["pdf_sha256"]})
         db.session.commit()
         return certificate

@@ -29,7 +29,13 @@ def relief_register():
     return web.relief_register(PAGE, current_user, request.args)
 
 
+@bp.post("/orders/<int:order_id>/certificate")
+def issue_certificate(order_id: int):
+    """Issue the order's audit-relief certificate, or a new version once the order has moved on."""
+    return web.issue_certificate(current_user, order_id)
+
+
 @bp.get("/orders/<int:order_id>/certificate.pdf")
 def certificate_pdf(order_id: int):
-    """The order's audit-relief certificate, issued on the first download and identical afterwards."""
-    return web.certificate_pdf(current_user, order_id)
+    """The order's issued audit-relief certificate (latest version, or ?version=N); viewing never issues."""
+    return web.certificate_pdf(current_user, order_id, request.args)

@@ -11,7 +11,8 @@ from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, c
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
-from ..services import orders, purchases, quota
+from ..reports.forms import IssueCertificateForm
+from ..services import orders, purchases, quota, relief_certificates
 from ..services.orders import OrderNotFound, PurchaseInput
 from ..services.purchases import PurchaseUnavailable
 from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
@@ -133,7 +134,8 @@ def _detail(order_id: int, status: int = 200, **forms):
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=orders.today_in_seoul()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
     return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS,
-                    refusal=refusal, **forms)
+                    refusal=refusal, relief=relief_certificates.relief_of(order),
+                    issue_form=IssueCertificateForm(formdata=None), **forms)
 
 
 def _refusal(order_status: str, submitted: dict) -> str | None:

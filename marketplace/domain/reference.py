@@ -59,6 +59,7 @@ STATUS_LABELS = {
     "inspected": N_("Inspected"), "evaluated": N_("Evaluated"), "cancelled": N_("Cancelled"),
     "accepted": N_("Accepted"), "valid": N_("Valid"), "active": N_("Active"), "expired": N_("Expired"),
     "moved": N_("Moved"),
+    "superseded": N_("Superseded"), "mismatch": N_("Does not match its record"),
 }
 
 # What each audit action means, for the ministry's audit trail (codes without a label are shown as codes).
@@ -94,7 +95,9 @@ AUDIT_ACTIONS = {
     "order.inspected": N_("Inspection recorded"), "order.evaluated": N_("Product evaluated"),
     "order.cancelled": N_("Purchase cancelled"),
     "relief_certificate.issued": N_("Audit-relief certificate issued"),
-    "relief_certificate.revoked": N_("Audit-relief certificate revoked"), "report.generated": N_("Report generated"),
+    "relief_certificate.revoked": N_("Audit-relief certificate revoked"),
+    "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
+    "report.generated": N_("Report generated"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).

@@ -14,7 +14,7 @@ from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..forms import attach_error, rerender
 from ..services import institutions as service
-from ..services import orders, quota
+from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData, InstitutionNotFound
 from ..services.quota import MouNotFound, MouTerms
 from .institution_forms import (
@@ -97,12 +97,14 @@ def edit_institution(institution_id: int):
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = _institution_or_404(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
+    recent = orders.orders_for_institution(institution_id)[:20]
     return rerender(
         "ministry/institution.html",
         status,
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
-        orders=orders.orders_for_institution(institution_id)[:20],
+        orders=recent,
+        certified=relief_certificates.certified_order_ids([o.id for o in recent]),
         **VOCABULARIES,
         **extra,
     )

@@ -31,5 +31,5 @@ def relief_register():
 
 @bp.get("/orders/<int:order_id>/certificate.pdf")
 def certificate_pdf(order_id: int):
-    """Any order's audit-relief certificate."""
-    return web.certificate_pdf(current_user, order_id)
+    """Any order's issued audit-relief certificate (latest version, or ?version=N); staff never issue one."""
+    return web.certificate_pdf(current_user, order_id, request.args)

@@ -13,6 +13,8 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -67,8 +69,8 @@ class Order(db.Model):
     allocation: Mapped[Allocation] = relationship()  # noqa: F821
     certificate: Mapped[Certificate] = relationship()  # noqa: F821
     evaluation: Mapped[Evaluation | None] = relationship(back_populates="order", uselist=False)
-    relief_certificate: Mapped[AuditReliefCertificate | None] = relationship(
-        back_populates="order", uselist=False)
+    relief_certificates: Mapped[list[AuditReliefCertificate]] = relationship(
+        back_populates="order", order_by="AuditReliefCertificate.version")
 
 
 class Evaluation(db.Model):
@@ -97,14 +99,29 @@ class Evaluation(db.Model):
 
 
 class AuditReliefCertificate(db.Model):
-    """The audit-relief certificate of one order: issued once, reproduced byte for byte."""
+    """One version of an order's audit-relief certificate: its facts and PDF are fixed when it is issued.
+
+    valid -> superseded (a newer version was issued; superseded_by names it) | revoked (order cancelled).
+    At most one version of an order is valid (a partial unique index backs the issuing use case).
+    """
 
     __tablename__ = "audit_relief_certificates"
-    __table_args__ = (CheckConstraint("status IN ('valid', 'revoked')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('valid', 'superseded', 'revoked')", name="status"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        UniqueConstraint("order_id", "version", name="uq_audit_relief_certificates_order_version"),
+        Index("uq_audit_relief_certificates_one_valid", "order_id", unique=True,
+              sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
     serial: Mapped[str] = mapped_column(String(30), unique=True)
+    # printed beside the serial and in the QR code; /verify shows the facts only to who has it (or the PDF)
+    verification_code: Mapped[str] = mapped_column(String(20))
+    # the order's status this version states: a new version needs the order to have moved on
+    order_status: Mapped[str] = mapped_column(String(20))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     language: Mapped[str] = mapped_column(String(5), default="ko")
     facts_json: Mapped[str] = mapped_column(Text)
@@ -113,8 +130,11 @@ class AuditReliefCertificate(db.Model):
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), default="valid")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("audit_relief_certificates.id", name="fk_relief_certificates_superseded_by"))
 
-    order: Mapped[Order] = relationship(back_populates="relief_certificate")
+    order: Mapped[Order] = relationship(back_populates="relief_certificates")
 
 
 class ReportDocument(db.Model):

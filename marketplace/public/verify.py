@@ -1,16 +1,16 @@
-"""Certificate verification for anyone: by serial number, and by uploading the PDF to compare its bytes."""
+"""Certificate verification for anyone: status by serial; the facts with the code or the PDF's exact bytes."""
 
 from __future__ import annotations
 
-import json
-
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..domain.reference import AUDIT_ACTIONS
 from ..forms import attach_error, rerender
-from ..rate_limits import per_client
-from ..reports import certificates
-from ..reports.forms import LookupForm, UploadForm
+from ..rate_limits import verification_attempts
+from ..reports.certificates import at_kst
+from ..reports.forms import CodeForm, LookupForm, UploadForm
+from ..services import relief_verification
 from .views import bp
 
 PDF_MAGIC = b"%PDF-"
@@ -18,55 +18,65 @@ PDF_MAGIC = b"%PDF-"
 
 @bp.get("/verify")
 def verify_lookup():
-    """A box to type a serial number (and one to upload a PDF); a typed serial goes to its page."""
+    """A box for the serial (and code), one to upload a PDF; a typed serial goes to its page."""
     form = LookupForm(request.args)
-    serial = (form.serial.data or "").strip().upper()
+    serial = relief_verification.normalized_serial(form.serial.data or "")
     if serial:
-        if certificates.find_by_serial(serial) is not None:
-            return redirect(url_for("public.verify", serial=serial))
-        attach_error(form, "serial", _("No certificate has the serial number %(serial)s.", serial=serial))
-        return rerender("public/verify_lookup.html", 404, form=form, upload=UploadForm())
+        if not form.validate():
+            return rerender("public/verify_lookup.html", 400, form=form, upload=UploadForm())
+        if relief_verification.exists(serial):
+            return redirect(url_for("public.verify", serial=serial, code=(form.code.data or "").strip() or None))
+        return _unknown(serial, form)
     return render_template("public/verify_lookup.html", form=form, upload=UploadForm())
 
 
+def _unknown(serial: str, form: LookupForm | None = None):
+    form = form or LookupForm(data={"serial": serial[:30]})
+    attach_error(form, "serial", _("No certificate has the serial number %(serial)s.", serial=serial[:30]))
+    return rerender("public/verify_lookup.html", 404, form=form, upload=UploadForm())
+
+
 @bp.get("/verify/<serial>")
+@verification_attempts
 def verify(serial: str):
-    """The certificate's facts and status (valid, or revoked with the date), with the upload box."""
-    certificate = certificates.find_by_serial(serial)
-    if certificate is None:
-        form = LookupForm(data={"serial": serial[:30]})
-        attach_error(form, "serial",
-                     _("No certificate has the serial number %(serial)s.", serial=serial[:30]))
-        return rerender("public/verify_lookup.html", 404, form=form, upload=UploadForm())
-    return _page(certificate, UploadForm(data={"serial": certificate.serial}))
+    """The certificate's status, issue date and institution; its facts with the right ?code=."""
+    code = request.args.get("code", "")[:100]  # any text: what is not the code is refused as a wrong one
+    result = relief_verification.verify(serial, code=code)
+    if result is None:
+        return _unknown(relief_verification.normalized_serial(serial))
+    g.verification_refused = result.code_refused
+    return _page(result, code_form=CodeForm(data={"code": code[:40]}) if result.code_refused else None)
 
 
-def _page(certificate, upload, result=None, status=200):
-    facts = json.loads(certificate.facts_json)
-    return render_template("public/verify.html", c=certificate, f=facts, upload=upload, result=result), status
+def _page(result, *, code_form=None, upload=None, upload_matches=None, status=200):
+    upload = upload or UploadForm(data={"serial": result.certificate.serial})
+    return render_template("public/verify.html", v=result, f=result.facts, upload=upload, at_kst=at_kst,
+                           audit_actions=AUDIT_ACTIONS, code_form=code_form or CodeForm(formdata=None),
+                           upload_matches=upload_matches), status
 
 
 @bp.post("/verify/upload")
-@per_client("RATELIMIT_UPLOADS")
+@verification_attempts
 def verify_upload():
     """Compare an uploaded PDF's SHA-256 with the issued one (for the given serial, or any certificate)."""
     form = UploadForm()
     data, error = _read_pdf(form)
-    serial = (form.serial.data or "").strip().upper()
-    certificate = certificates.find_by_serial(serial) if serial else None
+    serial = relief_verification.normalized_serial(form.serial.data or "")
     if error:
         attach_error(form, "pdf", error)
-        if certificate is not None:
-            return _page(certificate, form, status=400)
+        result = relief_verification.verify(serial) if serial else None
+        if result is not None:
+            return _page(result, upload=form, status=400)
         return rerender("public/verify_lookup.html", 400, form=LookupForm(), upload=form)
-    if certificate is None:
-        certificate = certificates.find_by_pdf(data)
-        if certificate is None:
+    result = relief_verification.verify(serial, pdf=data) if serial else None
+    if result is None:  # no serial given, or not ours: the bytes may still be an issued certificate
+        found = relief_verification.serial_of_pdf(data)
+        if found is None:
             attach_error(form, "pdf", _("This file is not an audit-relief certificate issued here, "
                                         "or it was changed after it was issued."))
             return rerender("public/verify_lookup.html", 200, form=LookupForm(), upload=form)
-    matches = certificates.pdf_matches(certificate, data)
-    return _page(certificate, UploadForm(data={"serial": certificate.serial}), result=matches)
+        result = relief_verification.verify(found, pdf=data)
+    return _page(result, upload_matches=result.proof == "pdf")
 
 
 def _read_pdf(form) -> tuple[bytes, str | None]:

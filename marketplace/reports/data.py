@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..domain import quota as quota_rules
 from ..domain.errors import N_, DomainError
@@ -288,6 +288,7 @@ def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou
 @dataclass
 class RegisterEntry:
     serial: str
+    version: int
     issued_at: datetime
     order_number: str
     ordered_on: date
@@ -296,6 +297,8 @@ class RegisterEntry:
     amount_krw: int
     status: str
     revoked_at: datetime | None
+    superseded_at: datetime | None
+    superseded_by: str | None
     pdf_sha256: str
 
 
@@ -321,24 +324,27 @@ class ReliefRegister:
 
 
 def load_relief_register(institution_id: int, start: date, end: date, language: str = "ko") -> ReliefRegister:
-    """Every audit-relief certificate of the institution issued between start and end (KST days)."""
+    """Every audit-relief certificate of the institution issued between start and end (KST days), every
+    version and status (valid, superseded with its successor, revoked), in the order they were issued."""
     check_scope(Scope(institution_id, start, end))
     institution = db.session.get(Institution, institution_id)
     if institution is None:
         raise ReportRefused(N_("Choose an institution."))
     begin, stop = kst_bounds(start, end)
-    query = (select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko)
+    newer = aliased(AuditReliefCertificate)
+    query = (select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko, newer.serial)
              .join(AuditReliefCertificate.order).join(Order.product).join(Product.company)
+             .outerjoin(newer, newer.id == AuditReliefCertificate.superseded_by_id)
              .where(Order.institution_id == institution_id, AuditReliefCertificate.issued_at >= begin,
                     AuditReliefCertificate.issued_at < stop)
-             .order_by(AuditReliefCertificate.serial))
+             .order_by(AuditReliefCertificate.issued_at, AuditReliefCertificate.id))
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     if count > MAX_LINES:
         raise ReportRefused(N_("The register would have %(count)s lines; the limit is %(limit)s. "
                                "Choose a shorter period."), count=f"{count:,}", limit=f"{MAX_LINES:,}")
-    entries = [RegisterEntry(serial=c.serial, issued_at=c.issued_at, order_number=o.number,
+    entries = [RegisterEntry(serial=c.serial, version=c.version, issued_at=c.issued_at, order_number=o.number,
                              ordered_on=o.ordered_on, supplier_ko=supplier, product_ko=product,
                              amount_krw=o.amount_krw, status=c.status, revoked_at=c.revoked_at,
-                             pdf_sha256=c.pdf_sha256)
-               for c, o, supplier, product in db.session.execute(query)]
+                             superseded_at=c.superseded_at, superseded_by=newer_serial, pdf_sha256=c.pdf_sha256)
+               for c, o, supplier, product, newer_serial in db.session.execute(query)]
     return ReliefRegister(institution, start, end, entries, language)

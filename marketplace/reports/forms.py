@@ -1,4 +1,4 @@
-"""Report request forms (GET, no state change: no CSRF) and the verification upload form (POST, CSRF)."""
+"""Report request forms (GET, no state change: no CSRF), the verification forms and the certificate button."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import choices
+from ..forms import OneTimeForm, choices
 
 LANGUAGES = choices([("ko", "한국어"), ("en", "English")])
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
@@ -55,6 +55,17 @@ class RegisterForm(_GetForm):
 
 class LookupForm(_GetForm):
     serial = StringField(_l("Serial number"), validators=[Length(max=30)])
+    code = StringField(_l("Verification code"), validators=[Length(max=40)])
+
+
+class CodeForm(_GetForm):
+    """The verification code printed beside the serial: sent by GET, as the QR code's link does."""
+
+    code = StringField(_l("Verification code"), validators=[Length(max=40)])
+
+
+class IssueCertificateForm(OneTimeForm):
+    """The buyer's button that issues an order's audit-relief certificate (or its next version)."""
 
 
 class UploadForm(FlaskForm):

@@ -1,8 +1,8 @@
-"""View helpers shared by the buyer and ministry report pages: fill the forms, send a PDF."""
+"""View helpers shared by the buyer and ministry report pages: fill the forms, send a PDF, the certificate."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,10 +11,14 @@ from ..extensions import db
 from ..forms import attach_error, choices, rerender
 from ..i18n import current_language, domain_message, localized
 from ..models import Institution, Round, User
+from ..routing import page_argument
 from ..security import private_download
-from . import certificates, documents
+from ..services import relief_certificates
+from ..services.orders import OrderNotFound
+from ..services.relief_certificates import CertificateNotFound
+from . import documents
 from .data import Scope
-from .forms import PurchaseReportForm, RegisterForm
+from .forms import IssueCertificateForm, PurchaseReportForm, RegisterForm
 from .render import RenderTimeout
 
 
@@ -91,14 +95,44 @@ def relief_register(template: str, user: User, args):
     return send_pdf(document.pdf, document.filename)
 
 
-def certificate_pdf(user: User, order_id: int):
-    """The order's audit-relief certificate (issued on first request); 404 for an order not theirs to see."""
-    order = certificates.load_order(order_id)
-    if order is None or not certificates.can_see(user, order):
+def certificate_pdf(user: User, order_id: int, args):
+    """The order's issued certificate (its latest version, or ?version=N); never issues one.
+
+    Without a certificate: a 404 page saying so, with the issue button for the order's buyers.
+    """
+    raw = args.get("version")
+    try:
+        version = page_argument(raw) if raw is not None else None
+    except ValueError:
         abort(404)
     try:
-        certificate = certificates.certificate_for(order, user, current_language())
-    except DomainError as error:
-        return rerender("reports/certificate_refused.html", 400, message=domain_message(error), order=order)
-    pdf = db.session.scalar(select(type(certificate).pdf).where(type(certificate).id == certificate.id))
+        certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
+    except OrderNotFound:
+        abort(404)
+    except CertificateNotFound as error:
+        order, relief = relief_certificates.order_relief(user, order_id)
+        can_issue = user.role == "buyer" and relief.can_issue and version is None
+        return rerender("reports/certificate_missing.html", 404, message=domain_message(error), order=order,
+                        form=IssueCertificateForm() if can_issue else None)
     return send_pdf(pdf, f"{certificate.serial}.pdf")
+
+
+def issue_certificate(user: User, order_id: int):
+    """The buyer's button: issue the certificate (or a new version), then back to the order page."""
+    form = IssueCertificateForm()
+    if not form.validate_on_submit():
+        return _certificate_refused(order_id, _("The form expired. Reload the page and try again."))
+    try:
+        certificate = relief_certificates.issue(user, order_id, current_language())
+    except OrderNotFound:
+        abort(404)
+    except DomainError as error:
+        return _certificate_refused(order_id, domain_message(error))
+    flash(_("Audit-relief certificate %(serial)s issued (version %(version)s).", serial=certificate.serial,
+            version=certificate.version), "success")
+    return redirect(url_for("buyer.order_detail", order_id=order_id))
+
+
+def _certificate_refused(order_id: int, message: str):
+    return rerender("reports/certificate_refused.html", 400, message=message,
+                    back=url_for("buyer.order_detail", order_id=order_id))

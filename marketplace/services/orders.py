@@ -298,9 +298,9 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     release_allocation(order.allocation_id, order.amount_krw)
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
-    # The audit-relief certificate (issue 5) is revoked in the same transaction; imported here so that
-    # placing orders never loads the PDF machinery.
-    from ..reports.certificates import revoke_for_order
+    # Every valid version of the audit-relief certificate is revoked in the same transaction; imported
+    # here so that placing orders never loads the PDF machinery.
+    from .relief_certificates import revoke_for_order
 
     revoke_for_order(order, order.cancelled_at, buyer)
     _event(

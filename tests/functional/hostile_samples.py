@@ -116,6 +116,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "buyer.deliver_order": {"delivered_on": date},
         "buyer.inspect_order": {"result": "accepted", "note": "", "inspected_on": date},
         "buyer.cancel_order": {"reason": "changed our mind"},
+        "buyer.issue_certificate": {},
         "buyer.evaluate_order": {"conformance": "5", "quality": "4", "delivery": "4", "support": "3",
                                  "overall": "4", "would_buy_again": "yes", "comment": "good"},
     }

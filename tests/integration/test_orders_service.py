@@ -272,7 +272,8 @@ def test_cancelling_revokes_the_orders_audit_relief_certificate(app, ob):
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
     certificate = AuditReliefCertificate(order_id=order.id, serial="PP-TEST-000001", facts_json="{}",
-                                         facts_sha256="0" * 64, pdf=b"%PDF", pdf_sha256="1" * 64)
+                                         facts_sha256="0" * 64, pdf=b"%PDF", pdf_sha256="1" * 64,
+                                         verification_code="TEST-CODE-0001", order_status="placed")
     db.session.add(certificate)
     db.session.commit()
     orders.cancel(buyer, order.id, "Supplier went out of business")

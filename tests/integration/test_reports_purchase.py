@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from marketplace.reports import certificates, data
+from marketplace.reports import data
+from marketplace.services import relief_certificates
 from tests import clock
 from tests.builders_reports import ReportBuilders
 from tests.pdf_checks import pdf_fonts, pdf_text, watch_weasyprint
@@ -156,8 +157,8 @@ def test_a_report_with_many_lines_runs_over_pages_numbered_n_of_m(app, make, pro
 def test_the_register_lists_every_certificate_with_its_status(app, program, glyphs):
     from marketplace.reports import documents
 
-    order = certificates.load_order(program["orders"][0].id)
-    issued = certificates.issue_certificate(order, order.buyer, "ko")
+    order = program["orders"][0]
+    issued = relief_certificates.issue(order.buyer, order.id, "ko")
     today = clock.today()  # the certificate was issued today in Seoul: a four-week period ending today holds it
     document = documents.relief_register(
         program["buyer_w"], program["water"].id, today - timedelta(days=27), today, "ko"
@@ -273,13 +274,15 @@ def test_a_buyer_cannot_download_another_institutions_certificate(app, client, a
     auth.login(program["buyer_r"])
     own_cancelled, other = program["orders"][2], program["orders"][0]
     assert client.get(f"/buyer/orders/{other.id}/certificate.pdf").status_code == 404
-    assert client.get(f"/buyer/orders/{own_cancelled.id}/certificate.pdf").status_code == 400
+    assert client.post(f"/buyer/orders/{other.id}/certificate").status_code == 404
+    assert client.post(f"/buyer/orders/{own_cancelled.id}/certificate").status_code == 400
 
 
 def test_buyer_and_ministry_download_the_same_certificate_bytes(app, client, auth, make, program):
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     order = program["orders"][0]
     auth.login(program["buyer_w"])
+    assert client.post(f"/buyer/orders/{order.id}/certificate").status_code == 302
     first = client.get(f"/buyer/orders/{order.id}/certificate.pdf")
     assert first.status_code == 200 and first.data.startswith(b"%PDF")
     assert first.headers["Content-Disposition"] == "attachment; filename=PP-2018-000001.pdf"

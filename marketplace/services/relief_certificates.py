@@ -1,0 +1,222 @@
+"""Audit-relief certificates as use cases: the buyer issues one (and later versions); cancelling revokes them.
+
+Viewing never issues. Rendering happens outside the write transaction; the store re-checks under the
+order's row lock, which the cancellation takes as well, so a certificate is either stored before the
+cancellation (which then revokes it in its own transaction) or refused after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+
+from ..database import begin_write
+from ..domain.errors import N_, DomainError
+from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
+from ..extensions import db
+from ..models import AuditReliefCertificate, Order, User
+from ..models.types import utcnow
+from ..reports.certificates import Rendered, render
+from ..reports.data import canonical_json, sha256_hex
+from ..reports.relief_facts import Stamp, certificate_facts, load_order
+from .audit import record_event
+from .orders import OrderNotFound
+
+ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
+Certificate = AuditReliefCertificate
+
+
+class CertificateNotFound(DomainError):
+    """No audit-relief certificate has been issued for this order (or not that version)."""
+
+
+@dataclass(frozen=True)
+class _Draft:
+    order_id: int
+    institution_id: int
+    stamp: Stamp
+    previous_id: int | None
+    order_status: str
+    code: str
+    language: str
+    rendered: Rendered
+
+
+def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | None = None) -> Certificate:
+    """Issue the order's audit-relief certificate, or its next version, for the buyer's institution.
+
+    The PDF is rendered first, outside the write transaction. Then the order row is locked, and the
+    order is checked again (not cancelled, its state not already stated) with its facts and serial
+    recomputed: when anything moved meanwhile the draft is rendered again, the last attempt under the
+    lock, so that contention cannot starve the buyer. A new version supersedes the valid one.
+    Raises OrderNotFound (another institution's order) or CertificateRefused.
+    """
+    institution_id, buyer_id = buyer.institution_id, buyer.id
+    issued_at = (now or utcnow()).replace(microsecond=0)
+    for attempt in range(ISSUE_ATTEMPTS):
+        locked = attempt == ISSUE_ATTEMPTS - 1
+        try:
+            if locked:
+                _lock(order_id)
+            draft = _draft(order_id, institution_id, language, issued_at)
+            if not locked:
+                _lock(order_id)
+                if not _still_true(draft):
+                    db.session.rollback()  # the facts moved while the PDF was rendered: render them again
+                    continue
+        except DomainError:
+            db.session.rollback()
+            raise
+        return _store(draft, buyer_id)
+    raise AssertionError("the last attempt stores or raises")  # pragma: no cover
+
+
+def _lock(order_id: int) -> None:
+    """Open the write transaction: one issuer numbers at a time (PostgreSQL), then the order row."""
+    begin_write()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('audit_relief_certificate_serial'))"))
+    db.session.scalar(select(Order.id).where(Order.id == order_id).with_for_update())
+
+
+def _plan(order_id: int, institution_id: int | None, issued_at: datetime):
+    """The order read afresh, checked, and the stamp its next version gets: (order, stamp, current)."""
+    order = load_order(order_id)
+    if order is None or institution_id is None or order.institution_id != institution_id:
+        raise OrderNotFound(N_("There is no such order among yours."))
+    versions = versions_of(order_id)
+    current = next((v for v in versions if v.status == "valid"), None)
+    check_issuable(order.status, bool(order.no_private_interest), current.order_status if current else None)
+    version = versions[-1].version + 1 if versions else 1
+    base = versions[0].serial if versions else _next_serial(order)
+    stamp = Stamp(versioned_serial(base, version), version, issued_at, current.serial if current else None)
+    return order, stamp, current
+
+
+def _draft(order_id: int, institution_id: int | None, language: str, issued_at: datetime) -> _Draft:
+    order, stamp, current = _plan(order_id, institution_id, issued_at)
+    code = new_code()
+    rendered = render(certificate_facts(order, stamp), code, language)
+    return _Draft(order_id, order.institution_id, stamp, current.id if current else None, order.status, code,
+                  language, rendered)
+
+
+def _still_true(draft: _Draft) -> bool:
+    """Under the lock: the same version, serial and facts as rendered (CertificateRefused if no longer)."""
+    order, stamp, current = _plan(draft.order_id, draft.institution_id, draft.stamp.issued_at)
+    return (stamp == draft.stamp and (current.id if current else None) == draft.previous_id
+            and order.status == draft.order_status
+            and canonical_json(certificate_facts(order, stamp)) == draft.rendered.facts_json)
+
+
+def _store(draft: _Draft, buyer_id: int) -> Certificate:
+    actor = db.session.get(User, buyer_id)
+    previous = db.session.get(Certificate, draft.previous_id) if draft.previous_id else None
+    if previous is not None:
+        previous.status, previous.superseded_at = "superseded", draft.stamp.issued_at
+        db.session.flush()  # before the new valid version: at most one valid per order (partial unique index)
+    rendered = draft.rendered
+    certificate = Certificate(
+        order_id=draft.order_id, version=draft.stamp.version, serial=draft.stamp.serial,
+        verification_code=draft.code, order_status=draft.order_status, issued_at=draft.stamp.issued_at,
+        language=draft.language, facts_json=rendered.facts_json, facts_sha256=rendered.facts_sha256,
+        pdf=rendered.pdf, pdf_sha256=sha256_hex(rendered.pdf), status="valid")
+    db.session.add(certificate)
+    db.session.flush()
+    if previous is not None:
+        previous.superseded_by_id = certificate.id
+        record_event(actor, "relief_certificate.superseded", previous, institution_id=draft.institution_id,
+                     before={"status": "valid"}, after={"status": "superseded", "superseded_by": certificate.serial})
+    record_event(actor, "relief_certificate.issued", certificate, institution_id=draft.institution_id,
+                 after={"serial": certificate.serial, "version": certificate.version,
+                        "order_status": certificate.order_status, "supersedes": draft.stamp.supersedes,
+                        "facts_sha256": certificate.facts_sha256, "pdf_sha256": certificate.pdf_sha256})
+    db.session.commit()
+    return certificate
+
+
+def _next_serial(order: Order) -> str:
+    """PP-<contract year>-<6-digit sequence> for a first version; numbered under the issuing lock."""
+    prefix = f"PP-{order.ordered_on.year}-"
+    last = db.session.scalar(select(func.max(Certificate.serial))
+                             .where(Certificate.version == 1, Certificate.serial.like(prefix + "%")))
+    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:06d}"
+
+
+def revoke_for_order(order: Order, when: datetime, actor: User | None = None) -> list[Certificate]:
+    """Revoke every valid version of the order's certificate at `when`, in the caller's transaction.
+
+    Called by the order's cancellation, which holds the order's row lock and commits.
+    """
+    valid = db.session.scalars(
+        select(Certificate).where(Certificate.order_id == order.id, Certificate.status == "valid")
+        .with_for_update().execution_options(populate_existing=True)).all()
+    for certificate in valid:
+        certificate.status, certificate.revoked_at = "revoked", when
+        record_event(actor, "relief_certificate.revoked", certificate, institution_id=order.institution_id,
+                     before={"status": "valid"}, after={"status": "revoked", "revoked_at": when.isoformat()},
+                     reason=order.cancel_reason or "")
+    return list(valid)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def versions_of(order_id: int) -> list[Certificate]:
+    """Every version of the order's certificate, oldest first (without their PDFs)."""
+    return list(db.session.scalars(select(Certificate).where(Certificate.order_id == order_id)
+                                   .order_by(Certificate.version).execution_options(populate_existing=True)))
+
+
+@dataclass(frozen=True)
+class OrderRelief:
+    """The certificate section of an order page: its versions and whether the buyer may issue one now."""
+
+    versions: list[Certificate]
+    can_issue: bool
+
+    @property
+    def current(self) -> Certificate | None:
+        return self.versions[-1] if self.versions else None
+
+
+def relief_of(order: Order) -> OrderRelief:
+    versions = versions_of(order.id)
+    valid = next((v for v in versions if v.status == "valid"), None)
+    return OrderRelief(versions, may_issue(order.status, bool(order.no_private_interest),
+                                           valid.order_status if valid else None))
+
+
+def order_relief(user: User, order_id: int) -> tuple[Order, OrderRelief]:
+    """The order and its certificate section; OrderNotFound for an order the user may not see."""
+    order = db.session.get(Order, order_id)
+    if order is None or not can_see(user, order):
+        raise OrderNotFound(N_("There is no such order among yours."))
+    return order, relief_of(order)
+
+
+def can_see(user: User, order: Order) -> bool:
+    """Ministry staff see every order's certificates; a buyer only their institution's."""
+    return user.role == "ministry" or (user.role == "buyer" and user.institution_id == order.institution_id)
+
+
+def certificate_file(user: User, order_id: int, version: int | None = None) -> tuple[Certificate, bytes]:
+    """The stored PDF of the order's latest (or given) version; OrderNotFound for an order the user may
+    not see, CertificateNotFound when none was issued."""
+    order = db.session.get(Order, order_id)
+    if order is None or not can_see(user, order):
+        raise OrderNotFound(N_("There is no such order among yours."))
+    query = select(Certificate, Certificate.pdf).where(Certificate.order_id == order_id)
+    query = query.where(Certificate.version == version) if version else query.order_by(Certificate.version.desc())
+    row = db.session.execute(query.limit(1)).first()
+    if row is None:
+        raise CertificateNotFound(N_("No audit-relief certificate has been issued for this order yet."))
+    return row[0], row[1]
+
+
+def certified_order_ids(order_ids: list[int]) -> set[int]:
+    """Which of these orders have at least one certificate (for order lists)."""
+    if not order_ids:
+        return set()
+    return set(db.session.scalars(select(Certificate.order_id).where(Certificate.order_id.in_(order_ids))))

@@ -1,0 +1,118 @@
+"""Verifying an audit-relief certificate: its status for anyone, its facts for whoever proves they hold it.
+
+A serial alone tells whether the certificate exists, its status (valid, superseded by a newer version,
+or revoked, with the date), when it was issued and for which institution. The facts need the
+verification code printed beside the serial (or in the QR code), or the PDF itself, byte for byte.
+Every look also checks the stored record against its fingerprints: the SHA-256 of the facts and of
+the PDF, and the hashes and statuses the hash-chained audit trail recorded when it was issued,
+superseded or revoked. A record that does not match is never reported as valid.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, undefer
+
+from ..domain.relief import code_matches
+from ..extensions import db
+from ..models import AuditEvent, AuditReliefCertificate, Institution, Order
+from ..reports.data import sha256_hex
+
+Certificate = AuditReliefCertificate
+STATUS_EVENTS = {"relief_certificate.superseded": "superseded", "relief_certificate.revoked": "revoked"}
+
+
+@dataclass
+class Verification:
+    """What the verification page may show about one certificate."""
+
+    certificate: Certificate
+    institution: Institution
+    superseded_by: Certificate | None = None
+    problems: list[str] = field(default_factory=list)  # 'facts', 'pdf', 'trail': what does not match
+    proof: str | None = None  # 'code' or 'pdf' when the facts may be shown
+    code_refused: bool = False
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    @property
+    def facts(self) -> dict | None:
+        """The attested facts: only with a proof, and only from a record that matches its fingerprint."""
+        if self.proof is None or not self.intact:
+            return None
+        return json.loads(self.certificate.facts_json)
+
+
+def normalized_serial(serial: str) -> str:
+    return (serial or "").strip().upper()[:40]
+
+
+def exists(serial: str) -> bool:
+    return db.session.scalar(select(Certificate.id).where(Certificate.serial == normalized_serial(serial))) is not None
+
+
+def verify(serial: str, *, code: str | None = None, pdf: bytes | None = None) -> Verification | None:
+    """The certificate with this serial, checked; the facts unlocked by the right code or matching PDF."""
+    newer = aliased(Certificate)
+    row = db.session.execute(
+        select(Certificate, Institution, newer).options(undefer(Certificate.pdf))
+        .join(Order, Order.id == Certificate.order_id).join(Institution, Institution.id == Order.institution_id)
+        .outerjoin(newer, newer.id == Certificate.superseded_by_id)
+        .where(Certificate.serial == normalized_serial(serial))).first()
+    if row is None:
+        return None
+    certificate, institution, superseded_by = row
+    result = Verification(certificate, institution, superseded_by, problems=integrity_problems(certificate))
+    if pdf is not None:
+        result.proof = "pdf" if pdf_matches(certificate, pdf) else None
+    elif code:
+        result.proof = "code" if code_matches(certificate.verification_code, code) else None
+        result.code_refused = result.proof is None
+    return result
+
+
+def pdf_matches(certificate: Certificate, data: bytes) -> bool:
+    """True when the uploaded bytes are exactly the issued PDF (compared by SHA-256)."""
+    return hmac.compare_digest(sha256_hex(data), certificate.pdf_sha256)
+
+
+def serial_of_pdf(data: bytes) -> str | None:
+    """The serial of the certificate whose issued PDF has exactly these bytes, if any."""
+    return db.session.scalar(select(Certificate.serial).where(Certificate.pdf_sha256 == sha256_hex(data)))
+
+
+def integrity_problems(certificate: Certificate) -> list[str]:
+    """What of the stored record does not match its fingerprints (an empty list when all match)."""
+    problems = []
+    if not hmac.compare_digest(sha256_hex(certificate.facts_json), certificate.facts_sha256):
+        problems.append("facts")
+    if not hmac.compare_digest(sha256_hex(certificate.pdf or b""), certificate.pdf_sha256):
+        problems.append("pdf")
+    if not _matches_trail(certificate):
+        problems.append("trail")
+    return problems
+
+
+def _matches_trail(certificate: Certificate) -> bool:
+    """The chained audit events recorded this certificate's hashes when it was issued, and its status since."""
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.after)
+        .where(AuditEvent.object_type == "AuditReliefCertificate", AuditEvent.object_id == certificate.id)
+        .order_by(AuditEvent.seq)).all()
+    issued = [after or {} for action, after in events if action == "relief_certificate.issued"]
+    if len(issued) != 1:
+        return False
+    recorded = issued[0]
+    for key in ("pdf_sha256", "facts_sha256", "serial"):
+        if key in recorded and recorded[key] != getattr(certificate, key):
+            return False
+    status = "valid"
+    for action, _after in events:
+        status = STATUS_EVENTS.get(action, status)
+    return status == certificate.status
