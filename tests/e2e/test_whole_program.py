@@ -283,7 +283,7 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     buyer.go(f"/buyer/purchase/{allocation_id}")
     buyer.page.fill("#quantity", "3")
     buyer.page.fill("#unit_price", "411,522")
-    buyer.page.fill("#ordered_on", (today + timedelta(days=1)).isoformat())  # the round clock's day
+    buyer.page.fill("#ordered_on", (today + timedelta(days=2)).isoformat())  # the round clock's day: publication
     buyer.page.select_option("#contract_method", "private_contract")
     buyer.page.click("label[for=no_private_interest]")  # KRDS styles the label; the input is hidden
     buyer.submit("main form:has(#quantity)")
