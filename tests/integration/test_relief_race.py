@@ -97,7 +97,7 @@ def test_cancelling_while_the_first_certificate_is_rendered_leaves_none(app, mak
 
 @pytest.mark.parametrize("second_version", [False, True], ids=["first", "new version"])
 def test_cancel_and_issue_at_once_never_leave_a_valid_certificate_for_a_cancelled_order(
-        app, make, slow_render, today, second_version):
+        app, make, slow_render, second_version):
     ob = OrderBuilders(make)
     outcomes = {"stored": 0, "refused": 0}
     for n in range(ROUNDS):
@@ -105,7 +105,7 @@ def test_cancel_and_issue_at_once_never_leave_a_valid_certificate_for_a_cancelle
         order = ob.order(buyer, allocation, mou)
         if second_version:
             relief_certificates.issue(buyer, order.id)
-            orders.deliver(buyer, order.id, today)
+            orders.deliver(buyer, order.id, order.ordered_on)  # delivered on its contract day
         buyer_id, order_id = buyer.id, order.id
         db.session.commit()
         delay = (n * 7 % ROUNDS) / ROUNDS * 2.5 * RENDER_SECONDS  # from at once to after the render
