@@ -13,6 +13,7 @@ from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
 from ..reports.forms import IssueCertificateForm
 from ..services import orders, purchases, quota, relief_certificates
+from ..services.clock import seoul_today
 from ..services.orders import OrderNotFound, PurchaseInput
 from ..services.purchases import PurchaseUnavailable
 from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
@@ -59,7 +60,7 @@ def _purchase_form(allocation, mous) -> PurchaseForm:
     form.contract_method.choices = choices([("", _("Choose..."))] + [(k, _(v)) for k, v in CONTRACT_METHODS.items()])
     if not form.is_submitted():
         form.unit_price.data = f"{allocation.application.product.unit_price_krw:,}"
-        form.ordered_on.data = orders.today_in_seoul()
+        form.ordered_on.data = seoul_today()
     return form
 
 
@@ -130,8 +131,8 @@ def _detail(order_id: int, status: int = 200, **forms):
     except OrderNotFound:
         abort(404)
     refusal = _refusal(order.status, forms)
-    forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=orders.today_in_seoul()))
-    forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=orders.today_in_seoul()))
+    forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
+    forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
     return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS,
                     refusal=refusal, relief=relief_certificates.relief_of(order),

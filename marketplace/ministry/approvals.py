@@ -13,8 +13,8 @@ from ..errors import render_error
 from ..forms import attach_error, rerender
 from ..routing import id_argument, page_argument
 from ..services import approvals
+from ..services.clock import seoul_today
 from ..services.ownership import NotFound
-from ..services.products import seoul_today
 from .forms import DecisionForm
 from .views import bp
 

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import rounds as rules
+from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
 from ..forms import attach_error, rerender
-from ..i18n import SEOUL, domain_message
+from ..i18n import domain_message
 from ..services import allocations as allocation_service
 from ..services import draws, seed_events
 from ..services import rounds as round_service

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import seed_events, selection
+from ..domain.clock import seoul_date
 from ..domain.errors import N_
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Institution, Round, User
@@ -212,7 +213,7 @@ def publish_round(actor: User, code: str) -> Round:
     rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
     moment = round_service.now()
     round_.draw.published_at = moment
-    valid_until = allocation_valid_until(moment.astimezone(rules.SEOUL).date())
+    valid_until = allocation_valid_until(seoul_date(moment))
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until
     round_.status = "published"

@@ -10,8 +10,8 @@ from ..domain.errors import DomainError
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..services import products
+from ..services.clock import seoul_today
 from ..services.ownership import NotFound
-from ..services.products import seoul_today
 from .forms import ProductForm
 from .views import bp
 

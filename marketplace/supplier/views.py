@@ -14,9 +14,9 @@ from ..errors import render_error
 from ..forms import attach_error, rerender
 from ..security import private_download
 from ..services import certificates, companies
+from ..services.clock import seoul_today
 from ..services.files import download_name
 from ..services.ownership import NotFound
-from ..services.products import seoul_today
 from .forms import CertificateForm, CompanyForm
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from marketplace.domain import selection
+from marketplace.domain.eligibility import WeightTiers, tier_name, weight_for
 from marketplace.domain.errors import DomainError
 from marketplace.domain.selection import (
     FLOAT_RULE,
@@ -18,7 +19,6 @@ from marketplace.domain.selection import (
     PoolInstitution,
     SelectionError,
     UnsupportedRuleError,
-    WeightTiers,
     draw_key,
     estimated_selection_rate,
     expected_rates,
@@ -29,8 +29,6 @@ from marketplace.domain.selection import (
     refill_after_withdrawal,
     result_json,
     run_draw,
-    tier_name,
-    weight_for,
 )
 
 ROUND = "2018-H2"
