@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -108,10 +108,7 @@ def _event_moment(form):
 
 
 def _load(code: str):
-    try:
-        round_ = round_service.get_round(code)
-    except DomainError:
-        abort(404)
+    round_ = round_service.get_round(code)
     round_service.close_if_due(round_)
     return round_
 

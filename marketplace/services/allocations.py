@@ -12,7 +12,7 @@ from ..database import begin_write
 from ..domain import allocations as rules
 from ..domain import selection
 from ..domain.clock import seoul_date
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Round, User
 from . import applications
@@ -20,7 +20,7 @@ from . import rounds as round_service
 from .audit import record_event
 
 
-class AllocationNotFound(DomainError):
+class AllocationNotFound(NotFound):
     """There is no such allocation."""
 
 

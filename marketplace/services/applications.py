@@ -12,7 +12,7 @@ from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.clock import kst_text, seoul_date
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
@@ -20,7 +20,7 @@ from .audit import record_event
 from .draws import allocation_valid_until
 
 
-class ApplicationNotFound(DomainError):
+class ApplicationNotFound(NotFound):
     """The application does not exist or belongs to another company."""
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..database import begin_write
 from ..domain import orders as rules
 from ..domain.clock import seoul_date
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..extensions import db
 from ..models import (
     Allocation,
@@ -31,7 +31,7 @@ from . import quota
 from .audit import record_event
 
 
-class OrderNotFound(DomainError):
+class OrderNotFound(NotFound):
     """There is no such order among yours."""
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import begin_write
 from ..domain import quota as rules
 from ..domain.clock import seoul_date
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.money import MAX_KRW
 from ..extensions import db
 from ..models import Institution, Mou, QuotaEntry, User
@@ -26,7 +26,7 @@ from .audit import record_event
 from .chains import defer
 
 
-class MouNotFound(DomainError):
+class MouNotFound(NotFound):
     """There is no such MOU."""
 
 

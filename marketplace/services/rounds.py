@@ -13,14 +13,14 @@ from ..domain import rounds as rules
 from ..domain import seed_events
 from ..domain.clock import kst_text
 from ..domain.eligibility import WeightTiers, is_first_timer, is_startup, tier_name, weight_for
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
 from .audit import record_event
 
 
-class RoundNotFound(DomainError):
+class RoundNotFound(NotFound):
     """There is no round with this code."""
 
 
