@@ -1,6 +1,6 @@
 """Ministry pages for institutions, their MOUs and amendments, buyer invitations and join requests.
 
-Routes are added to the ministry blueprint of ministry/views.py (issue 4).
+Routes are added to the ministry blueprint of ministry/views.py.
 """
 
 from __future__ import annotations

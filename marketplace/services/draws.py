@@ -20,7 +20,7 @@ from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
 from .seed_events import result_timeline
 
-# Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
+# Orders may rest on an allocation for a year after publication (DESIGN does not set a period).
 ALLOCATION_VALID_DAYS = 365
 SAMPLE_RATE_SEEDS = 1000
 
