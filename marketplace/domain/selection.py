@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cmp_to_key
 from heapq import heapify, heappop, heappush, heapreplace
@@ -31,8 +29,8 @@ _DENOMINATOR_POWERS = tuple(_KEY_DENOMINATOR**w for w in range(MAX_WEIGHT + 1))
 # this margin (about a thousand times that) only sends true near-ties to the integer comparison.
 _KEY_RELATIVE_MARGIN = 1e-12
 _KEY_ABSOLUTE_MARGIN = 1e-15
-# Below this many (seed, application) pairs a process pool costs more than it saves.
-_PARALLEL_THRESHOLD = 500_000
+# How the rate estimate runs its parts: the built-in map, or a process pool's map passed by the caller.
+Mapper = Callable[..., Iterable[list[int]]]
 
 
 class SelectionError(DomainError):
@@ -570,46 +568,33 @@ def _count_selected(pool: _Pool, seed: str, start: int, stop: int) -> list[int]:
     return counts
 
 
-def _available_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _selection_counts(
-    manifest: Manifest, seed: str, n: int, processes: int | None
-) -> tuple[_Pool, list[int]]:
+def _selection_counts(manifest: Manifest, seed: str, n: int, map_: Mapper, parts: int) -> tuple[_Pool, list[int]]:
     if not is_whole(n, 1):
         raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(n))
     pool = _pool(manifest)
-    if processes is None:
-        processes = _available_cpus() if n * len(pool.ids) >= _PARALLEL_THRESHOLD else 1
-    processes = max(1, min(processes, n))
-    if processes == 1:
-        return pool, _count_selected(pool, seed, 0, n)
-    bounds = [n * k // processes for k in range(processes + 1)]
-    # Integer counts summed over disjoint seed ranges: identical to the in-process path.
-    with ProcessPoolExecutor(max_workers=processes) as executor:
-        chunks = executor.map(
-            _count_selected, [pool] * processes, [seed] * processes, bounds[:-1], bounds[1:]
-        )
-        return pool, [sum(column) for column in zip(*chunks, strict=True)]
+    parts = max(1, min(parts, n))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    # Integer counts summed over disjoint seed ranges: the same whatever the parts and wherever they run.
+    chunks = map_(_count_selected, [pool] * parts, [seed] * parts, bounds[:-1], bounds[1:])
+    return pool, [sum(column) for column in zip(*chunks, strict=True)]
 
 
 def estimated_selection_rate(
-    manifest: Manifest, seed: str, n: int = 1000, *, processes: int | None = None
+    manifest: Manifest, seed: str, n: int = 1000, *, map_: Mapper = map, parts: int = 1
 ) -> dict[int, float]:
     """Return, per application id, the fraction of the derived seeds f"{seed}#{i}" (i < n) that select it.
 
-    `processes` > 1 spreads the seeds over a process pool; None picks the CPU count for large pools.
+    The seeds are counted in `parts` disjoint ranges through `map_` (the built-in map by default; the
+    caller may pass a process pool's map): the result does not depend on either.
     Raises SelectionError for n < 1 and UnsupportedRuleError for another rule.
     """
-    pool, counts = _selection_counts(manifest, seed, n, processes)
+    pool, counts = _selection_counts(manifest, seed, n, map_, parts)
     return {app_id: count / n for app_id, count in zip(pool.ids, counts, strict=True)}
 
 
 def expected_rates(
-    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, processes: int | None = None
+    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, map_: Mapper = map,
+    parts: int = 1,
 ) -> dict[str, float]:
     """Return, per tier, the mean fraction of that tier's pool applications selected over n derived seeds.
 
@@ -619,7 +604,7 @@ def expected_rates(
     """
     if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
         raise SelectionError(N_("Application %(id)s has no weight tier."), id=missing[0])
-    pool, counts = _selection_counts(manifest, seed, n, processes)
+    pool, counts = _selection_counts(manifest, seed, n, map_, parts)
     selections: dict[str, int] = {}
     sizes: dict[str, int] = {}
     for app_id, count in zip(pool.ids, counts, strict=True):

@@ -15,6 +15,7 @@ from ..domain.clock import seoul_date
 from ..domain.errors import N_
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Institution, Round, User
+from . import estimates
 from . import rounds as round_service
 from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
@@ -131,7 +132,7 @@ def run_round_draw(actor: User, code: str, seed: str) -> Draw:
     freeze and for a second draw, SeedEventError before the seed event, SeedError for a bad seed.
     """
     draw_id, manifest, seed, tier_of = _draw(actor, code, seed)
-    rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    rates = estimates.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
     return _store_expected_rates(draw_id, seed, rates)
 
 
