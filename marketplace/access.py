@@ -135,7 +135,7 @@ def enforce_access():
     if role in allowed:
         return None
     if role == "anonymous":
-        if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+        if request.accept_mimetypes.best == "application/json":
             return jsonify(error="login required"), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(403)

@@ -27,7 +27,7 @@ MESSAGES = {
 
 
 def _wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/") or (
+    return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json")
 
 

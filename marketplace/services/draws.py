@@ -14,7 +14,7 @@ from ..domain import seed_events, selection
 from ..domain.clock import seoul_date
 from ..domain.errors import N_
 from ..extensions import db
-from ..models import Allocation, Application, Draw, Institution, Round, User
+from ..models import Allocation, Application, Draw, Round, User
 from . import estimates
 from . import rounds as round_service
 from .audit import record_event
@@ -263,7 +263,3 @@ def tier_table(round_: Round) -> list[TierRow]:
         rate = (draw.expected_rates or {}).get(tier)
         rows.append(TierRow(tier, len(ids), sum(1 for i in ids if i in chosen), rate))
     return rows
-
-
-def institution_names(round_: Round) -> dict[str, Institution]:
-    return {b.institution.code: b.institution for b in round_.budgets}
