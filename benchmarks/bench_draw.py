@@ -32,6 +32,7 @@ from marketplace.domain.selection import (  # noqa: E402
     manifest_sha256,
     run_draw,
 )
+from marketplace.services import estimates  # noqa: E402
 
 APPLICATIONS = 10_000
 INSTITUTIONS = 500
@@ -87,10 +88,10 @@ def main() -> None:
         e.app_id for e in run_draw(rules[EXACT_RULE], SEED).order
     ]
     start = time.perf_counter()
-    rates = expected_rates(manifest, SEED, tier_of, n=SEEDS)
+    rates = estimates.expected_rates(manifest, SEED, tier_of, SEEDS)
     estimate_s = time.perf_counter() - start
     start = time.perf_counter()
-    serial = expected_rates(manifest, SEED, tier_of, n=100, processes=1)
+    serial = expected_rates(manifest, SEED, tier_of, n=100)
     serial_per_seed_ms = (time.perf_counter() - start) * 1000 / 100
     figures = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -91,7 +91,7 @@ def prepare(url: str, mix: dict[str, int], certificate_pool: int) -> dict:
     from marketplace.extensions import db
     from marketplace.models import Institution, Mou, User
     from marketplace.services import quota
-    from marketplace.services.orders import today_in_seoul
+    from marketplace.services.clock import seoul_today
     from marketplace.services.reference import ensure_certificate_types
 
     app = app_for(url)
@@ -99,7 +99,7 @@ def prepare(url: str, mix: dict[str, int], certificate_pool: int) -> dict:
         db.create_all()
         enable_wal(db.engine)
         ensure_certificate_types()
-        today, now = today_in_seoul(), datetime.now(UTC)
+        today, now = seoul_today(), datetime.now(UTC)
         staff = User(email="staff@bench.example", name="Staff", role="ministry", password_hash="!")  # noqa: S106 - cannot sign in
         a, b = (Institution(code=f"BENCH-{x}", name_ko=f"벤치기관{x}", name_en=f"Bench {x}", kind="public_enterprise",
                             region="seoul") for x in "AB")

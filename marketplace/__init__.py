@@ -69,7 +69,8 @@ def warn_without_harfbuzz_subset() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    # The _-prefixed modules add issue 4 pages to other audiences' blueprints before registration.
+    # The _-prefixed modules add their routes (set password, institutions, chain, joining, supplier
+    # orders) to other audiences' blueprints, so they are imported before the blueprints are registered.
     from .auth import set_password as _set_password  # noqa: F401
     from .auth.views import bp as auth_bp
     from .buyer.views import bp as buyer_bp

@@ -55,7 +55,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.certificates": MINISTRY,
     "ministry.decide_certificate": MINISTRY,
     "ministry.audit_log": MINISTRY,
-    # --- rounds (issue 3)
+    # --- rounds
     "public.rounds": ANYONE,
     "public.round": ANYONE,
     "public.round_manifest": ANYONE,
@@ -79,7 +79,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.application": SUPPLIER,  # own company's only (service)
     "supplier.edit_application": SUPPLIER,
     "supplier.withdraw_application": SUPPLIER,
-    # --- quotas and orders (issue 4)
+    # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,
     "buyer.record_purchase": BUYER,
@@ -135,7 +135,7 @@ def enforce_access():
     if role in allowed:
         return None
     if role == "anonymous":
-        if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+        if request.accept_mimetypes.best == "application/json":
             return jsonify(error="login required"), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(403)

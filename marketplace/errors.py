@@ -6,9 +6,10 @@ from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from .context import request_id
-from .domain.errors import N_
+from .domain.errors import N_, NotFound
 from .extensions import db
 from .routing import NUL_REFUSED
 
@@ -26,7 +27,7 @@ MESSAGES = {
 
 
 def _wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/") or (
+    return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json")
 
 
@@ -43,6 +44,11 @@ def render_error(error: HTTPException):
         return jsonify(error=_(title), message=_(text)), code, headers
     return render_template("errors/error.html", code=code, title=_(title), text=_(text),
                            request_id=request_id.get()), code, headers
+
+
+def not_found(error: NotFound):
+    """A row that does not exist or is not the user's: the same 404 page (or JSON) as an unknown address."""
+    return render_error(HTTPNotFound())
 
 
 def too_many_requests(error: HTTPException):
@@ -87,6 +93,7 @@ def handle_operational(error: OperationalError):
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(429, too_many_requests)
+    app.register_error_handler(NotFound, not_found)
     app.register_error_handler(OperationalError, handle_operational)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

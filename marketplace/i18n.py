@@ -6,7 +6,6 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
 from flask.globals import _cv_app
@@ -14,7 +13,8 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from .domain.clock import SEOUL
+
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 

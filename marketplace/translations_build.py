@@ -70,11 +70,3 @@ def build() -> None:
         (target / "messages.po").write_bytes(buffer.getvalue())
         with (target / "messages.mo").open("wb") as handle:
             write_mo(handle, catalog)
-
-
-def write_template(path: Path) -> int:
-    """Write the extracted msgids (a .pot), for translators; returns how many there are."""
-    catalog = extract()
-    with path.open("wb") as handle:
-        write_po(handle, catalog, omit_header=False, sort_output=True)
-    return len(catalog)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from marketplace.domain import selection
+from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.i18n import SEOUL
 from marketplace.models import Allocation, Application, Draw, Institution, Mou, Round, User
 from tests import clock
 from tests.builders_orders import OrderBuilders

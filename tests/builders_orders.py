@@ -1,7 +1,7 @@
-"""Builders for MOUs, published selections and orders (tests of issue 4).
+"""Builders for MOUs, published selections and orders.
 
 Rounds, applications and allocations are created directly as rows, so these tests do not depend on
-the round services of issue 3.
+the round services.
 """
 
 from __future__ import annotations

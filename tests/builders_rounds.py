@@ -1,4 +1,4 @@
-"""Builders for rounds, applications and draws (tests of issue 3)."""
+"""Builders for rounds, applications and draws."""
 
 from __future__ import annotations
 

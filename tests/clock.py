@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from marketplace.i18n import SEOUL
+from marketplace.domain.clock import seoul_date
 from marketplace.models.types import utcnow
 
 
@@ -20,4 +20,4 @@ def now() -> datetime:
 
 def today() -> date:
     """Today's date in Seoul, the date every rule of the program uses."""
-    return now().astimezone(SEOUL).date()
+    return seoul_date(now())

@@ -15,7 +15,7 @@ from ..forms import attach_error, rerender
 from ..rate_limits import per_client
 from ..services import companies
 from ..services.accounts import EmailTaken
-from ..services.products import seoul_today
+from ..services.clock import seoul_today
 from ..supplier.forms import RegistrationForm
 from ..supplier.views import company_input
 from .views import bp, home_url

@@ -1,4 +1,4 @@
-"""An invited buyer sets a password through a one-time link (issue 4); routes on the auth blueprint."""
+"""An invited buyer sets a password through a one-time link; routes on the auth blueprint."""
 
 from __future__ import annotations
 

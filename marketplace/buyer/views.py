@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
 from ..reports.forms import IssueCertificateForm
 from ..services import orders, purchases, quota, relief_certificates
-from ..services.orders import OrderNotFound, PurchaseInput
+from ..services.clock import seoul_today
+from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
 from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
 
@@ -59,7 +60,7 @@ def _purchase_form(allocation, mous) -> PurchaseForm:
     form.contract_method.choices = choices([("", _("Choose..."))] + [(k, _(v)) for k, v in CONTRACT_METHODS.items()])
     if not form.is_submitted():
         form.unit_price.data = f"{allocation.application.product.unit_price_krw:,}"
-        form.ordered_on.data = orders.today_in_seoul()
+        form.ordered_on.data = seoul_today()
     return form
 
 
@@ -125,13 +126,10 @@ STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_fo
 
 
 def _detail(order_id: int, status: int = 200, **forms):
-    try:
-        order = orders.order_for_buyer(current_user, order_id)
-    except OrderNotFound:
-        abort(404)
+    order = orders.order_for_buyer(current_user, order_id)
     refusal = _refusal(order.status, forms)
-    forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=orders.today_in_seoul()))
-    forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=orders.today_in_seoul()))
+    forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
+    forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
     return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS,
                     refusal=refusal, relief=relief_certificates.relief_of(order),
@@ -160,8 +158,8 @@ def _transition(order_id: int, form, form_name: str, action, done: str):
         return _detail(order_id, 400, **{form_name: form})
     try:
         action()
-    except OrderNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return _detail(order_id, 400, **{form_name: form})
@@ -213,10 +211,7 @@ def cancel_order(order_id: int):
 @bp.route("/orders/<int:order_id>/evaluate", methods=["GET", "POST"])
 def evaluate_order(order_id: int):
     """The post-use evaluation of an accepted order."""
-    try:
-        order = orders.order_for_buyer(current_user, order_id)
-    except OrderNotFound:
-        abort(404)
+    order = orders.order_for_buyer(current_user, order_id)
     form = EvaluationForm()
     if not form.validate_on_submit():
         return rerender("buyer/evaluate.html", 400 if form.is_submitted() else 200, form=form, order=order)

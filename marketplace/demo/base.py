@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from ..domain.catalogue import STARTUP_YEARS
+from ..domain.eligibility import STARTUP_YEARS
 from ..domain.reference import REGIONS
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Institution, Product, User
 from ..services.accounts import new_user
-from ..services.products import build_search_text, seoul_today
+from ..services.clock import seoul_today
+from ..services.products import build_search_text
 from ..services.reference import ensure_certificate_types
 from . import DEMO_PASSWORD
 

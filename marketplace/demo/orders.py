@@ -10,15 +10,16 @@ data are dated relative to today, and an order is only accepted on a day when al
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..domain.clock import seoul_instant
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import Allocation, Institution, Mou, Order, Round, User
 from ..services import orders, quota
+from ..services.clock import seoul_today
 
 # KRW committed by the six institutions of the 2018 MOU: 43,000,000,000 in total.
 FIRST_SIX = {
@@ -35,7 +36,7 @@ STORIES = ("placed", "delivered", "accepted", "evaluated", "rejected", "cancelle
 
 
 def at_kst(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=SEOUL).astimezone(UTC)
+    return seoul_instant(day, time(hour))
 
 
 def seed() -> list[str]:
@@ -48,7 +49,7 @@ def seed() -> list[str]:
 
 def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
     existing = set(db.session.scalars(select(Mou.number)))
-    ends = date(orders.today_in_seoul().year + 1, 12, 31)
+    ends = date(seoul_today().year + 1, 12, 31)
     wanted = [(code, amount, date(2018, 3, 2)) for code, amount in FIRST_SIX.items()]
     wanted += [
         (f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)
@@ -83,7 +84,7 @@ def _orders() -> str:
     )
     if not allocations:
         return "orders: no allocations of a published 2018-H2 round yet, so no sample orders were created"
-    today = orders.today_in_seoul()
+    today = seoul_today()
     made, skipped = 0, []
     for n, allocation in enumerate(allocations[: len(STORIES) * 3]):
         try:

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from ..domain import rounds as rules
+from ..domain.clock import kst_text, seoul_date
+from ..domain.eligibility import is_first_timer, tier_name, weight_for
 from ..domain.seed_events import SeedEvent
-from ..domain.selection import tier_name, weight_for
 from ..extensions import db
 from ..models import Application, Company, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..services import draws
@@ -143,7 +144,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
     for n, product in enumerate(products[:60]):
         company = product.company
         facts = dict(
-            first_timer=company.public_supply_count == 0,
+            first_timer=is_first_timer(company.public_supply_count),
             startup=(n % 3 == 0),
             public_supply_krw=company.public_supply_krw,
         )
@@ -187,7 +188,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
 
 def _open_round(institutions, products: list[Product]) -> str:
     now = datetime.now(UTC)
-    today = now.astimezone(rules.SEOUL).date()
+    today = seoul_date(now)
     code = f"{today.year}-H{1 if today.month <= 6 else 2}"
     if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
         return ""
@@ -215,4 +216,4 @@ def _open_round(institutions, products: list[Product]) -> str:
             )
         )
     db.session.commit()
-    return f"rounds: {code} open until {round_.closes_at.astimezone(rules.SEOUL):%Y-%m-%d %H:%M} KST"
+    return f"rounds: {code} open until {kst_text(round_.closes_at)}"

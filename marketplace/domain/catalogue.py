@@ -1,4 +1,4 @@
-"""Catalogue rules without a database: search words and bigrams, startup age, query parsing."""
+"""Catalogue rules without a database: search words and bigrams, query parsing, listing windows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import date
 from .errors import N_
 
 WORD = re.compile(r"\w+")
-STARTUP_YEARS = 7
 MAX_QUERY_WORDS = 8
 MAX_QUERY_CHARS = 100
 
@@ -36,23 +35,6 @@ def text_bigrams(text: str) -> set[str]:
     for word in words(text):
         grams |= bigrams(word)
     return grams
-
-
-def startup_founded_after(today: date) -> date:
-    """A company founded on or after this date is a startup (founded at most 7 years before today)."""
-    try:
-        return today.replace(year=today.year - STARTUP_YEARS)
-    except ValueError:  # 29 February in a year that has none
-        return today.replace(year=today.year - STARTUP_YEARS, day=28)
-
-
-def is_startup(founded_on: date, today: date) -> bool:
-    return founded_on >= startup_founded_after(today)
-
-
-def is_first_timer(public_supply_count: int) -> bool:
-    """No public supply contract yet (DESIGN.md section 3)."""
-    return public_supply_count == 0
 
 
 @dataclass(frozen=True)

@@ -17,3 +17,7 @@ class DomainError(Exception):
         self.message = message or (self.__doc__ or "").strip()
         self.params = params
         super().__init__(self.message % params if params else self.message)
+
+
+class NotFound(DomainError):
+    """There is no such thing, or it is not yours to see (we do not say which): the web answers 404."""

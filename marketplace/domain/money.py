@@ -30,8 +30,3 @@ def parse_krw(raw: str | int, *, minimum: int = 1, maximum: int = MAX_KRW) -> in
     if value > maximum:
         raise InvalidAmount(N_("Enter an amount of at most %(maximum)s won."), maximum=f"{maximum:,}")
     return value
-
-
-def format_krw(amount: int) -> str:
-    """1234567 -> '1,234,567'."""
-    return f"{amount:,}"

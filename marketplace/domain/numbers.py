@@ -20,3 +20,8 @@ def read_whole_number(text: str) -> int | None:
     significant = digits.lstrip("0")
     value = BEYOND if len(significant) > MAX_DIGITS else int(significant or "0")
     return -value if negative else value
+
+
+def is_whole(value: object, minimum: int) -> bool:
+    """An int (not a bool) of at least `minimum`: what a count, an id or an amount given in code must be."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
+from .clock import seoul_date, seoul_instant
 from .errors import N_, DomainError
 from .money import MAX_KRW, InvalidAmount, parse_krw
 
-SEOUL = ZoneInfo("Asia/Seoul")
 # A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
 CLOSING_GRACE = timedelta(minutes=1)
-STARTUP_YEARS = 7
 ROUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")
 SCORE_MAXIMA = {"innovation": 40, "capability": 30, "need": 30}
 MAX_SEED_LENGTH = 200
@@ -56,7 +54,7 @@ class SeedError(DomainError):
 
 def kst_minute(day: date, at: time) -> datetime:
     """The UTC instant at which a minute stated in Seoul time begins."""
-    return datetime.combine(day, time(at.hour, at.minute), tzinfo=SEOUL).astimezone(UTC)
+    return seoul_instant(day, time(at.hour, at.minute))
 
 
 def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
@@ -70,7 +68,7 @@ def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
 
 def closing_day(closes_at: datetime) -> date:
     """The calendar day in Seoul on which the window closes: the day certificates must be valid."""
-    return closes_at.astimezone(SEOUL).date()
+    return seoul_date(closes_at)
 
 
 def countdown(now: datetime, closes_at: datetime) -> tuple[int, int, int] | None:
@@ -80,15 +78,6 @@ def countdown(now: datetime, closes_at: datetime) -> tuple[int, int, int] | None
         return None
     minutes = int(left.total_seconds() // 60)
     return minutes // 1440, minutes % 1440 // 60, minutes % 60
-
-
-def is_startup(founded_on: date, close_day: date) -> bool:
-    """Founded at most seven years before the round closes (29 February counts as 28 February)."""
-    try:
-        limit = close_day.replace(year=close_day.year - STARTUP_YEARS)
-    except ValueError:
-        limit = close_day.replace(year=close_day.year - STARTUP_YEARS, day=28)
-    return founded_on >= limit
 
 
 @dataclass(frozen=True)

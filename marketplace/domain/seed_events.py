@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .clock import SEOUL, kst_text, seoul_iso
 from .errors import N_
-from .rounds import CLOSING_GRACE, SEOUL, RoundError
+from .rounds import CLOSING_GRACE, RoundError
 
 MAX_DESCRIPTION_LENGTH = 500
 MAX_REASON_LENGTH = 1000
@@ -19,16 +20,6 @@ MAX_REASON_LENGTH = 1000
 
 class SeedEventError(RoundError):
     """The seed event, or what is asked of the round given its event, is not acceptable."""
-
-
-def kst_text(moment: datetime) -> str:
-    """A moment as people read it on the pages: '2018-09-22 20:45 KST'."""
-    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
-
-
-def seoul_iso(moment: datetime | None) -> str | None:
-    """A moment in ISO 8601 with Seoul's offset, to the second ('2018-09-22T20:45:00+09:00'), or None."""
-    return None if moment is None else moment.astimezone(SEOUL).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -155,7 +146,7 @@ def timeline(
 ) -> dict:
     """The publication facts the result states beside the draw, times in Seoul ISO 8601 (None: unknown)."""
     return {
-        "zone": "Asia/Seoul",
+        "zone": SEOUL.key,
         "rule_published_at": seoul_iso(rule_published_at),
         "manifest_frozen_at": seoul_iso(manifest_frozen_at),
         "seed_event": None if event is None else {

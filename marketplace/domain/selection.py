@@ -1,4 +1,4 @@
-"""The weighted round draw: weight tiers, pool manifest, keys, allocation, refills and rate estimates.
+"""The weighted round draw: pool manifest, keys, allocation, refills and rate estimates.
 
 Implements DESIGN.md section 4 to the letter so that anyone holding the published manifest and seed can
 re-run the draw and get the same result. Stdlib only; Python's `random` module is deliberately not used.
@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cmp_to_key
 from heapq import heapify, heappop, heappush, heapreplace
 
 from .errors import N_, DomainError
+from .numbers import is_whole
 
 FLOAT_RULE = "pp-draw-1"  # order by the floating-point key (rounds drawn before the exact rule)
 EXACT_RULE = "pp-draw-2"  # order decided with integers; the float key is published for reading only
@@ -30,8 +29,8 @@ _DENOMINATOR_POWERS = tuple(_KEY_DENOMINATOR**w for w in range(MAX_WEIGHT + 1))
 # this margin (about a thousand times that) only sends true near-ties to the integer comparison.
 _KEY_RELATIVE_MARGIN = 1e-12
 _KEY_ABSOLUTE_MARGIN = 1e-15
-# Below this many (seed, application) pairs a process pool costs more than it saves.
-_PARALLEL_THRESHOLD = 500_000
+# How the rate estimate runs its parts: the built-in map, or a process pool's map passed by the caller.
+Mapper = Callable[..., Iterable[list[int]]]
 
 
 class SelectionError(DomainError):
@@ -50,66 +49,6 @@ class NotSelectedError(SelectionError):
     """A withdrawal was requested for an application that holds no allocation."""
 
 
-def _whole(value: object, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-@dataclass(frozen=True)
-class WeightTiers:
-    """The published weight per tier; an applicant in several tiers gets the highest."""
-
-    first_timer: int = 3
-    startup_or_small_record: int = 2
-    general: int = 1
-    small_record_limit_krw: int = 500_000_000
-
-    def __post_init__(self) -> None:
-        for weight in (self.first_timer, self.startup_or_small_record, self.general):
-            if not _whole(weight, 1) or weight > MAX_WEIGHT:
-                raise SelectionError(
-                    N_("A draw weight must be a whole number from 1 to 10, not %(weight)s."),
-                    weight=repr(weight),
-                )
-        if not self.first_timer >= self.startup_or_small_record >= self.general:
-            raise SelectionError(
-                N_("Weights must favour first-timers and startups: first-timer %(first)s, startup %(startup)s "
-                   "and everyone else %(general)s must not increase in that order."),
-                first=self.first_timer, startup=self.startup_or_small_record, general=self.general,
-            )
-        if not _whole(self.small_record_limit_krw, 0):
-            raise SelectionError(N_("The small-record limit must be a whole number of won, 0 or more."))
-
-
-def _best_tier(
-    tiers: WeightTiers, first_timer: bool, startup: bool, public_supply_krw: int
-) -> tuple[int, str]:
-    if not _whole(public_supply_krw, 0):
-        raise SelectionError(N_("A public-supply record must be a whole number of won, 0 or more."))
-    applicable = []  # most specific first, so equal custom weights report the more specific tier
-    if first_timer:
-        applicable.append((tiers.first_timer, "first_timer"))
-    if startup or public_supply_krw <= tiers.small_record_limit_krw:
-        applicable.append((tiers.startup_or_small_record, "startup"))
-    applicable.append((tiers.general, "general"))
-    return max(applicable, key=lambda tier: tier[0])
-
-
-def weight_for(tiers: WeightTiers, *, first_timer: bool, startup: bool, public_supply_krw: int) -> int:
-    """Return the draw weight of an applicant: the highest weight among the tiers it qualifies for.
-
-    Raises SelectionError for a negative or non-integer public-supply record.
-    """
-    return _best_tier(tiers, first_timer, startup, public_supply_krw)[0]
-
-
-def tier_name(tiers: WeightTiers, *, first_timer: bool, startup: bool, public_supply_krw: int) -> str:
-    """Return "first_timer", "startup" or "general": the tier whose weight `weight_for` gives.
-
-    "startup" also covers a small public-supply record. Raises SelectionError like `weight_for`.
-    """
-    return _best_tier(tiers, first_timer, startup, public_supply_krw)[1]
-
-
 @dataclass(frozen=True)
 class PoolInstitution:
     """An institution taking part in the round, with the budget it puts into it (KRW)."""
@@ -122,7 +61,7 @@ class PoolInstitution:
             raise MalformedManifestError(
                 N_("An institution code must be a non-empty text, not %(code)s."), code=repr(self.code)
             )
-        if not _whole(self.budget, 0):
+        if not is_whole(self.budget, 0):
             raise MalformedManifestError(
                 N_("Institution %(code)s has budget %(budget)s; it must be a whole number, 0 or more."),
                 code=self.code,
@@ -140,12 +79,12 @@ class PoolApplication:
     preferred: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _whole(self.id, 1):
+        if not is_whole(self.id, 1):
             raise MalformedManifestError(
                 N_("An application id must be a whole number of 1 or more, not %(id)s."), id=repr(self.id)
             )
         for name in ("weight", "amount"):
-            if not _whole(getattr(self, name), 1):
+            if not is_whole(getattr(self, name), 1):
                 raise MalformedManifestError(
                     N_("Application %(id)s has %(name)s %(value)s; it must be a whole number of 1 or more."),
                     id=self.id,
@@ -629,46 +568,33 @@ def _count_selected(pool: _Pool, seed: str, start: int, stop: int) -> list[int]:
     return counts
 
 
-def _available_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _selection_counts(
-    manifest: Manifest, seed: str, n: int, processes: int | None
-) -> tuple[_Pool, list[int]]:
-    if not _whole(n, 1):
+def _selection_counts(manifest: Manifest, seed: str, n: int, map_: Mapper, parts: int) -> tuple[_Pool, list[int]]:
+    if not is_whole(n, 1):
         raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(n))
     pool = _pool(manifest)
-    if processes is None:
-        processes = _available_cpus() if n * len(pool.ids) >= _PARALLEL_THRESHOLD else 1
-    processes = max(1, min(processes, n))
-    if processes == 1:
-        return pool, _count_selected(pool, seed, 0, n)
-    bounds = [n * k // processes for k in range(processes + 1)]
-    # Integer counts summed over disjoint seed ranges: identical to the in-process path.
-    with ProcessPoolExecutor(max_workers=processes) as executor:
-        chunks = executor.map(
-            _count_selected, [pool] * processes, [seed] * processes, bounds[:-1], bounds[1:]
-        )
-        return pool, [sum(column) for column in zip(*chunks, strict=True)]
+    parts = max(1, min(parts, n))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    # Integer counts summed over disjoint seed ranges: the same whatever the parts and wherever they run.
+    chunks = map_(_count_selected, [pool] * parts, [seed] * parts, bounds[:-1], bounds[1:])
+    return pool, [sum(column) for column in zip(*chunks, strict=True)]
 
 
 def estimated_selection_rate(
-    manifest: Manifest, seed: str, n: int = 1000, *, processes: int | None = None
+    manifest: Manifest, seed: str, n: int = 1000, *, map_: Mapper = map, parts: int = 1
 ) -> dict[int, float]:
     """Return, per application id, the fraction of the derived seeds f"{seed}#{i}" (i < n) that select it.
 
-    `processes` > 1 spreads the seeds over a process pool; None picks the CPU count for large pools.
+    The seeds are counted in `parts` disjoint ranges through `map_` (the built-in map by default; the
+    caller may pass a process pool's map): the result does not depend on either.
     Raises SelectionError for n < 1 and UnsupportedRuleError for another rule.
     """
-    pool, counts = _selection_counts(manifest, seed, n, processes)
+    pool, counts = _selection_counts(manifest, seed, n, map_, parts)
     return {app_id: count / n for app_id, count in zip(pool.ids, counts, strict=True)}
 
 
 def expected_rates(
-    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, processes: int | None = None
+    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, map_: Mapper = map,
+    parts: int = 1,
 ) -> dict[str, float]:
     """Return, per tier, the mean fraction of that tier's pool applications selected over n derived seeds.
 
@@ -678,7 +604,7 @@ def expected_rates(
     """
     if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
         raise SelectionError(N_("Application %(id)s has no weight tier."), id=missing[0])
-    pool, counts = _selection_counts(manifest, seed, n, processes)
+    pool, counts = _selection_counts(manifest, seed, n, map_, parts)
     selections: dict[str, int] = {}
     sizes: dict[str, int] = {}
     for app_id, count in zip(pool.ids, counts, strict=True):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message, krw, localized
 from ..services import allocations as service
@@ -15,10 +15,7 @@ from .views import bp
 
 
 def _allocation_or_404(allocation_id: int):
-    try:
-        return service.get_allocation(allocation_id)
-    except service.AllocationNotFound:
-        abort(404)
+    return service.get_allocation(allocation_id)
 
 
 def _done(allocation, message: str):
@@ -41,8 +38,8 @@ def move_allocation(allocation_id: int):
         return rerender("ministry/rounds/move_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
         moved = service.move(current_user, allocation_id, form.institution_id.data, form.reason.data)
-    except service.AllocationNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("ministry/rounds/move_allocation.html", **page)
@@ -62,8 +59,8 @@ def refill_allocation(allocation_id: int):
         return rerender("ministry/rounds/refill_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
         new = service.refill(current_user, allocation_id, form.reason.data)
-    except service.AllocationNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("ministry/rounds/refill_allocation.html", **page)

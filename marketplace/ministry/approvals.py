@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
-from ..errors import render_error
 from ..forms import attach_error, rerender
 from ..routing import id_argument, page_argument
 from ..services import approvals
-from ..services.ownership import NotFound
-from ..services.products import seoul_today
+from ..services.clock import seoul_today
 from .forms import DecisionForm
 from .views import bp
 
@@ -28,11 +25,6 @@ DONE = {
 @bp.context_processor
 def _vocabularies():
     return {"regions": REGIONS, "size_classes": SIZE_CLASSES}
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error):
-    return render_error(HTTPNotFound())
 
 
 @bp.get("/companies")

@@ -1,22 +1,22 @@
 """Ministry pages for institutions, their MOUs and amendments, buyer invitations and join requests.
 
-Routes are added to the ministry blueprint of ministry/views.py (issue 4).
+Routes are added to the ministry blueprint of ministry/views.py.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..forms import attach_error, rerender
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
-from ..services.institutions import InstitutionData, InstitutionNotFound
-from ..services.quota import MouNotFound, MouTerms
+from ..services.institutions import InstitutionData
+from ..services.quota import MouTerms
 from .institution_forms import (
     AmendmentForm,
     ApproveJoinForm,
@@ -31,10 +31,7 @@ VOCABULARIES = {"kinds": INSTITUTION_KIND_LABELS, "regions": REGIONS}
 
 
 def _institution_or_404(institution_id: int):
-    try:
-        return service.get_institution(institution_id)
-    except InstitutionNotFound:
-        abort(404)
+    return service.get_institution(institution_id)
 
 
 def _data(form) -> InstitutionData:
@@ -124,8 +121,8 @@ def invite_buyer(institution_id: int):
         return _detail(institution_id, 400, invite_form=form)
     try:
         user, token = service.invite_buyer(current_user, institution_id, form.email.data, form.name.data)
-    except InstitutionNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return _detail(institution_id, 400, invite_form=form)
@@ -155,10 +152,7 @@ def new_mou(institution_id: int):
 
 
 def _mou_page(mou_id: int, status: int = 200, form=None):
-    try:
-        mou = quota.get_mou(mou_id)
-    except MouNotFound:
-        abort(404)
+    mou = quota.get_mou(mou_id)
     return rerender(
         "ministry/mou.html",
         status,
@@ -184,8 +178,8 @@ def amend_mou(mou_id: int):
         return _mou_page(mou_id, 400, form)
     try:
         quota.amend_mou(current_user, mou_id, form.delta.krw, form.reason.data)
-    except MouNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, "delta", error)
         return _mou_page(mou_id, 400, form)
@@ -225,8 +219,8 @@ def approve_join(institution_id: int):
         return _join_page(400, approve_form=form)
     try:
         institution, contact, token = service.approve_join(current_user, institution_id, form.code.data)
-    except InstitutionNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return _join_page(400, approve_form=form)
@@ -242,8 +236,8 @@ def decline_join(institution_id: int):
         return _join_page(400, decline_form=form)
     try:
         service.decline_join(current_user, institution_id, form.reason.data)
-    except InstitutionNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         attach_error(form, None, error)
         return _join_page(400, decline_form=form)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import rounds as rules
+from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
 from ..forms import attach_error, rerender
-from ..i18n import SEOUL, domain_message
+from ..i18n import domain_message
 from ..services import allocations as allocation_service
 from ..services import draws, seed_events
 from ..services import rounds as round_service
@@ -107,10 +108,7 @@ def _event_moment(form):
 
 
 def _load(code: str):
-    try:
-        round_ = round_service.get_round(code)
-    except DomainError:
-        abort(404)
+    round_ = round_service.get_round(code)
     round_service.close_if_due(round_)
     return round_
 

@@ -61,10 +61,6 @@ class Company(db.Model):
     certificates: Mapped[list[Certificate]] = relationship(back_populates="company")
     products: Mapped[list[Product]] = relationship(back_populates="company")
 
-    @property
-    def display_name(self) -> str:
-        return self.name_ko
-
 
 class CertificateType(db.Model):
     """A certificate type that qualifies for the program; the list is editable by the ministry."""

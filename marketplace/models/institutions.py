@@ -60,9 +60,6 @@ class Mou(db.Model):
     institution: Mapped[Institution] = relationship(back_populates="mous")
     entries: Mapped[list[QuotaEntry]] = relationship(back_populates="mou", order_by="QuotaEntry.id")
 
-    def is_active_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
 
 class QuotaEntry(db.Model):
     """One append-only line of an MOU's quota ledger; amount is signed (charges are negative)."""

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, attributes, mapped_column
 
 from ..domain.catalogue import ALL_PRODUCTS_GRAM, ListingCertificate, listing_window, text_bigrams
+from ..domain.eligibility import is_first_timer
 from ..extensions import db
 from .companies import Certificate, CertificateType, Company, Product, product_certificates
 
@@ -114,7 +115,7 @@ def posting_rows(product_id: int, *, search_text: str, name_ko: str, name_en: st
     in_name = text_bigrams(f"{name_ko} {name_en}")
     shared = {"product_id": product_id, "listed_from": window.listed_from, "listed_until": window.listed_until,
               "window_exact": window.exact, "cert_codes": window.cert_codes, "category": category,
-              "region": region, "founded_on": founded_on, "first_timer": public_supply_count == 0}
+              "region": region, "founded_on": founded_on, "first_timer": is_first_timer(public_supply_count)}
     grams = sorted(text_bigrams(search_text or "")) + [ALL_PRODUCTS_GRAM]
     return [{**shared, "gram": g, "in_name": g in in_name} for g in grams]
 

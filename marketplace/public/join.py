@@ -1,4 +1,4 @@
-"""A public institution asks to join the program (issue 4); a route on the public blueprint."""
+"""A public institution asks to join the program; a route on the public blueprint."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from flask import Response, abort, jsonify, render_template
 from flask_babel import gettext as _
 
 from ..domain import rounds as rules
-from ..domain.errors import DomainError
+from ..domain.errors import NotFound
 from ..services import allocations as allocation_service
 from ..services import draws
 from ..services import rounds as round_service
@@ -19,10 +19,7 @@ def _round_vocabularies() -> dict:
 
 
 def _round_or_404(code: str):
-    try:
-        round_ = round_service.get_round(code)
-    except DomainError:
-        abort(404)
+    round_ = round_service.get_round(code)
     if round_.status == "draft":
         abort(404)
     round_service.close_if_due(round_)
@@ -72,7 +69,7 @@ def round_manifest(round_code):
     """The frozen pool manifest, exactly as hashed (canonical JSON)."""
     try:
         draw = round_service.get_round(round_code).draw
-    except DomainError:
+    except NotFound:
         draw = None
     if draw is None:
         return jsonify(error="not found", message=_("This round's pool has not been frozen yet.")), 404
@@ -84,7 +81,7 @@ def round_result(round_code):
     """The published draw result (order, keys, allocation, waitlist) with its seed."""
     try:
         round_ = round_service.get_round(round_code)
-    except DomainError:
+    except NotFound:
         round_ = None
     if round_ is None or round_.status != "published":
         return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404

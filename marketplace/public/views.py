@@ -7,11 +7,12 @@ from functools import lru_cache
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..auth.views import _safe_next
-from ..domain.catalogue import SORTS, is_first_timer, is_startup, parse_catalogue_query
+from ..domain.catalogue import SORTS, parse_catalogue_query
+from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
 from ..services import catalogue, catalogue_cache
-from ..services.products import seoul_today
+from ..services.clock import seoul_today
 
 bp = Blueprint("public", __name__)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..domain import quota as quota_rules
+from ..domain.clock import seoul_date, seoul_day_bounds
 from ..domain.errors import N_, DomainError
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import (
     Allocation,
     Application,
@@ -163,13 +163,6 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def kst_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The UTC instants of start 00:00 KST and the day after end 00:00 KST."""
-    begin = datetime.combine(start, time.min, SEOUL).astimezone(UTC)
-    stop = datetime.combine(end + timedelta(days=1), time.min, SEOUL).astimezone(UTC)
-    return begin, stop
-
-
 def _order_query(scope: Scope, round_: Round | None):
     query = (select(Order).join(Order.product).join(Product.company).join(Order.certificate)
              .join(Order.allocation).join(Allocation.application).join(Order.institution))
@@ -209,7 +202,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         joinedload(Order.evaluation)).order_by(Order.ordered_on, Order.number)).unique().all()
     lines = [_line(order) for order in orders]
     if round_ is not None:
-        start = round_.opens_at.astimezone(SEOUL).date()
+        start = seoul_date(round_.opens_at)
         end = max([today, *(line.ordered_on for line in lines)])
     else:
         start, end = scope.start, scope.end
@@ -271,7 +264,7 @@ def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou
             select(QuotaEntry.mou_id, QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at)
             .where(QuotaEntry.mou_id.in_(list(entries))).order_by(QuotaEntry.id))
         for mou_id, kind, amount, created_at in rows:
-            entries[mou_id].append(quota_rules.Entry(kind, amount, created_at.astimezone(SEOUL).date()))
+            entries[mou_id].append(quota_rules.Entry(kind, amount, seoul_date(created_at)))
     bars: dict[int, QuotaBar] = {}
     for mou in mous:
         summary = quota_rules.summarize(entries[mou.id])
@@ -330,7 +323,7 @@ def load_relief_register(institution_id: int, start: date, end: date, language: 
     institution = db.session.get(Institution, institution_id)
     if institution is None:
         raise ReportRefused(N_("Choose an institution."))
-    begin, stop = kst_bounds(start, end)
+    begin, stop = seoul_day_bounds(start, end)
     newer = aliased(AuditReliefCertificate)
     query = (select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko, newer.serial)
              .join(AuditReliefCertificate.order).join(Order.product).join(Product.company)

@@ -11,9 +11,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from ..database import begin_write
+from ..domain.clock import seoul_date
 from ..domain.reference import STATUS_LABELS
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import ReportDocument, User
 from ..services.audit import record_event
 from .data import (
@@ -34,7 +34,7 @@ class Document:
 
 
 def _document_id(now: datetime) -> str:
-    return f"RPT-{now.astimezone(SEOUL):%Y%m%d}-{secrets.token_hex(4).upper()}"
+    return f"RPT-{seoul_date(now):%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
 def safe_name(text: str) -> str:
@@ -69,7 +69,7 @@ def _period_label(scope: Scope) -> str:
 def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -> Document:
     """The purchase report PDF for `scope`; raises ReportRefused (from data) for a scope beyond the limits."""
     now = now or datetime.now(UTC)
-    report = load_purchase_report(scope, now.astimezone(SEOUL).date())
+    report = load_purchase_report(scope, seoul_date(now))
     data_sha256 = sha256_hex(canonical_json(report.canonical()))
     if scope.language == "ko":
         who = report.institution.name_ko if report.institution else "사업전체"

@@ -9,15 +9,15 @@ where its audit events and ledger charge sit in the hash chains, so an auditor c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.clock import seoul_day_bounds, seoul_iso
 from ..domain.relief import LedgerLine, commitment_on
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import (
     Allocation,
     Application,
@@ -71,11 +71,6 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def in_seoul(moment: datetime) -> str:
-    """A stored UTC time as ISO 8601 in Seoul time with its offset, e.g. 2018-10-05T14:30:00+09:00."""
-    return moment.astimezone(SEOUL).replace(microsecond=0).isoformat()
-
-
 def _trail(order: Order) -> list[dict]:
     """The newest audit events about the order, its application and its round, oldest first."""
     application = order.allocation.application
@@ -105,7 +100,7 @@ def chain_positions(order: Order) -> dict:
 
 def committed_on_contract_date(order: Order, charge_seq: int | None) -> int:
     """The MOU's commitment on the order's contract date, from the ledger (domain.relief.commitment_on)."""
-    day_ends = datetime.combine(order.ordered_on + timedelta(days=1), time(0), tzinfo=SEOUL)
+    day_ends = seoul_day_bounds(order.ordered_on)[1]
     rows = db.session.execute(
         select(QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at, QuotaEntry.seq)
         .where(QuotaEntry.mou_id == order.mou_id, QuotaEntry.kind.in_(("commit", "amendment"))))
@@ -192,7 +187,7 @@ def _supplier_facts(order: Order) -> dict:
 def _order_facts(order: Order) -> dict:
     product = order.product
     return {"number": order.number, "ordered_on": order.ordered_on.isoformat(),
-            "recorded_at": in_seoul(order.created_at),
+            "recorded_at": seoul_iso(order.created_at),
             "institution_code": order.institution.code, "institution_ko": order.institution.name_ko,
             "institution_en": order.institution.name_en, "buyer": order.buyer.name,
             "product_ko": product.name_ko, "product_en": product.name_en, "model": product.model,

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..extensions import db
 from ..forms import attach_error, choices, rerender
 from ..i18n import current_language, domain_message, localized
@@ -14,7 +14,6 @@ from ..models import Institution, Round, User
 from ..routing import page_argument
 from ..security import private_download
 from ..services import relief_certificates
-from ..services.orders import OrderNotFound
 from ..services.relief_certificates import CertificateNotFound
 from . import documents
 from .data import Scope
@@ -107,8 +106,6 @@ def certificate_pdf(user: User, order_id: int, args):
         abort(404)
     try:
         certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
-    except OrderNotFound:
-        abort(404)
     except CertificateNotFound as error:
         order, relief = relief_certificates.order_relief(user, order_id)
         can_issue = user.role == "buyer" and relief.can_issue and version is None
@@ -124,8 +121,8 @@ def issue_certificate(user: User, order_id: int):
         return _certificate_refused(order_id, _("The form expired. Reload the page and try again."))
     try:
         certificate = relief_certificates.issue(user, order_id, current_language())
-    except OrderNotFound:
-        abort(404)
+    except NotFound:
+        raise
     except DomainError as error:
         return _certificate_refused(order_id, domain_message(error))
     flash(_("Audit-relief certificate %(serial)s issued (version %(version)s).", serial=certificate.serial,

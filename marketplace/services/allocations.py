@@ -11,16 +11,16 @@ from sqlalchemy.orm import joinedload
 from ..database import begin_write
 from ..domain import allocations as rules
 from ..domain import selection
-from ..domain.errors import N_, DomainError
+from ..domain.clock import seoul_date
+from ..domain.errors import N_, DomainError, NotFound
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Round, User
 from . import applications
 from . import rounds as round_service
 from .audit import record_event
 
 
-class AllocationNotFound(DomainError):
+class AllocationNotFound(NotFound):
     """There is no such allocation."""
 
 
@@ -119,7 +119,7 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
     allocation.status = "moved"
     new = Allocation(round_id=round_.id, application_id=allocation.application_id, institution_id=target.id,
                      amount_krw=allocation.amount_krw, rank=allocation.rank, via_waitlist=allocation.via_waitlist,
-                     valid_from=moment.astimezone(SEOUL).date(), valid_until=allocation.valid_until)
+                     valid_from=seoul_date(moment), valid_until=allocation.valid_until)
     db.session.add(new)
     db.session.flush()
     db.session.add(AllocationChange(round_id=round_.id, kind="moved", from_allocation_id=allocation.id,

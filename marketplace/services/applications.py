@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
-from ..domain.errors import N_, DomainError
+from ..domain.clock import kst_text, seoul_date
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
@@ -19,7 +20,7 @@ from .audit import record_event
 from .draws import allocation_valid_until
 
 
-class ApplicationNotFound(DomainError):
+class ApplicationNotFound(NotFound):
     """The application does not exist or belongs to another company."""
 
 
@@ -45,20 +46,16 @@ def require_window_open(round_: Round) -> None:
         raise rules.WindowClosedError(N_("This round is not open for applications yet."))
     state = rules.window_state(round_.opens_at, round_.closes_at, round_service.now())
     if state == "before":
-        raise rules.WindowClosedError(N_("Applications open at %(opens)s."), opens=_kst(round_.opens_at))
+        raise rules.WindowClosedError(N_("Applications open at %(opens)s."), opens=kst_text(round_.opens_at))
     if state == "after" or round_.status != "open":
-        raise rules.WindowClosedError(N_("Applications closed at %(closes)s."), closes=_kst(round_.closes_at))
-
-
-def _kst(moment) -> str:
-    return moment.astimezone(rules.SEOUL).strftime("%Y-%m-%d %H:%M KST")
+        raise rules.WindowClosedError(N_("Applications closed at %(closes)s."), closes=kst_text(round_.closes_at))
 
 
 def eligible_products(user: User, round_: Round) -> list[Product]:
     """The company's listed products with a verified certificate valid from today through the closing day."""
     if user.company_id is None:
         return []
-    today = round_service.now().astimezone(rules.SEOUL).date()
+    today = seoul_date(round_service.now())
     close_day = rules.closing_day(round_.closes_at)
     products = db.session.scalars(
         select(Product)
@@ -264,7 +261,7 @@ def promote(round_: Round, promoted: selection.Allocation, freed: Allocation, ac
     )
     application.status, application.waitlist_position = "selected", None
     moment = round_service.now()
-    published_on = round_.draw.published_at.astimezone(rules.SEOUL).date()
+    published_on = seoul_date(round_.draw.published_at)
     allocation = Allocation(
         round_id=round_.id,
         application_id=application.id,
@@ -272,7 +269,7 @@ def promote(round_: Round, promoted: selection.Allocation, freed: Allocation, ac
         amount_krw=promoted.amount,
         rank=promoted.rank,
         via_waitlist=True,
-        valid_from=moment.astimezone(rules.SEOUL).date(),
+        valid_from=seoul_date(moment),
         valid_until=allocation_valid_until(published_on),
     )
     db.session.add(allocation)

@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, decide
 from ..extensions import db
 from ..models import AuditEvent, Certificate, Company, User
 from ..models.types import utcnow
 from .audit import record_event
-from .ownership import NotFound
 
 COMPANY_STATUSES = ("pending", "approved", "rejected", "suspended")
 CERTIFICATE_STATUSES = ("pending", "verified", "rejected", "revoked")

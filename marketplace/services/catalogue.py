@@ -23,10 +23,8 @@ from ..domain.catalogue import (
     CatalogueQuery,
     bigrams,
     cert_code_token,
-    is_first_timer,
-    is_startup,
-    startup_founded_after,
 )
+from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .products import listed_condition

@@ -10,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.suppliers import check_certificate_dates
 from ..domain.uploads import UnapprovedAllowance
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, StoredFile, User
 from .audit import record_event
 from .files import new_stored_file
-from .ownership import NotFound, own_company, own_row
+from .ownership import own_company, own_row
 
 
 class DuplicateCertificate(DomainError):

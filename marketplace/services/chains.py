@@ -15,8 +15,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.chain import ChainCheck, Link, check_links, link_hash
+from ..domain.clock import seoul_date
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import AuditEvent, ChainHead, QuotaEntry
 
 _PENDING = "links_to_chain"
@@ -128,7 +128,7 @@ def daily_heads(limit: int = 90) -> list[tuple[date, int, str, datetime]]:
     stmt = (select(AuditEvent.seq, AuditEvent.hash, AuditEvent.created_at)
             .order_by(AuditEvent.seq.desc()).execution_options(yield_per=2000))
     for seq, digest, created_at in db.session.execute(stmt):
-        day = created_at.astimezone(SEOUL).date()
+        day = seoul_date(created_at)
         if day not in last_per_day:
             if len(last_per_day) == limit:
                 break

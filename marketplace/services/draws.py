@@ -11,15 +11,17 @@ from sqlalchemy import select
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import seed_events, selection
+from ..domain.clock import seoul_date
 from ..domain.errors import N_
 from ..extensions import db
-from ..models import Allocation, Application, Draw, Institution, Round, User
+from ..models import Allocation, Application, Draw, Round, User
+from . import estimates
 from . import rounds as round_service
 from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
 from .seed_events import result_timeline
 
-# Orders may rest on an allocation for a year after publication (DESIGN is silent; issue 4 reads it).
+# Orders may rest on an allocation for a year after publication (DESIGN does not set a period).
 ALLOCATION_VALID_DAYS = 365
 SAMPLE_RATE_SEEDS = 1000
 
@@ -130,7 +132,7 @@ def run_round_draw(actor: User, code: str, seed: str) -> Draw:
     freeze and for a second draw, SeedEventError before the seed event, SeedError for a bad seed.
     """
     draw_id, manifest, seed, tier_of = _draw(actor, code, seed)
-    rates = selection.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
+    rates = estimates.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
     return _store_expected_rates(draw_id, seed, rates)
 
 
@@ -212,7 +214,7 @@ def publish_round(actor: User, code: str) -> Round:
     rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
     moment = round_service.now()
     round_.draw.published_at = moment
-    valid_until = allocation_valid_until(moment.astimezone(rules.SEOUL).date())
+    valid_until = allocation_valid_until(seoul_date(moment))
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until
     round_.status = "published"
@@ -261,7 +263,3 @@ def tier_table(round_: Round) -> list[TierRow]:
         rate = (draw.expected_rates or {}).get(tier)
         rows.append(TierRow(tier, len(ids), sum(1 for i in ids if i in chosen), rate))
     return rows
-
-
-def institution_names(round_: Round) -> dict[str, Institution]:
-    return {b.institution.code: b.institution for b in round_.budgets}

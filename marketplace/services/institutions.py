@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from ..database import begin_write
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..extensions import db
 from ..models import Institution, OneTimeToken, User
@@ -27,7 +27,7 @@ TOKEN_HOURS = 72
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 
 
-class InstitutionNotFound(DomainError):
+class InstitutionNotFound(NotFound):
     """There is no such institution."""
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import begin_write
 from ..domain import orders as rules
-from ..domain.errors import N_, DomainError
+from ..domain.clock import seoul_date
+from ..domain.errors import N_, DomainError, NotFound
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import (
     Allocation,
     Certificate,
@@ -31,7 +31,7 @@ from . import quota
 from .audit import record_event
 
 
-class OrderNotFound(DomainError):
+class OrderNotFound(NotFound):
     """There is no such order among yours."""
 
 
@@ -48,10 +48,6 @@ class PurchaseInput:
     late_reason: str = ""  # needed when the contract date is more than LATE_REGISTRATION_DAYS back
 
 
-def today_in_seoul() -> date:
-    return utcnow().astimezone(SEOUL).date()
-
-
 def late_registration_days() -> int:
     """LATE_REGISTRATION_DAYS: how far back a contract date may lie before it needs a reason."""
     return int(current_app.config.get("LATE_REGISTRATION_DAYS", 30))
@@ -60,7 +56,7 @@ def late_registration_days() -> int:
 def published_on(round_: Round) -> date | None:
     """The Seoul date the round's result was published; None before."""
     draw = round_.draw
-    return draw.published_at.astimezone(SEOUL).date() if draw and draw.published_at else None
+    return seoul_date(draw.published_at) if draw and draw.published_at else None
 
 
 def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Certificate | None:
@@ -97,7 +93,7 @@ def record_pilot_purchase(
     """
     amount = rules.order_amount(data.quantity, data.unit_price_krw, data.amount_krw)
     moment = now or utcnow()
-    recorded_on = today or moment.astimezone(SEOUL).date()
+    recorded_on = today or seoul_date(moment)
     limit = late_registration_days()
     buyer_id, buyer_institution_id = buyer.id, buyer.institution_id
     begin_write()  # every check below is made under the lock (on PostgreSQL: the rows locked below)
@@ -255,7 +251,7 @@ def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | Non
     order = _locked_order(buyer, order_id)
     try:
         rules.check_transition("deliver", order.status)
-        rules.check_delivery(delivered_on, order.ordered_on, today or today_in_seoul())
+        rules.check_delivery(delivered_on, order.ordered_on, today or seoul_date(utcnow()))
     except DomainError:
         db.session.rollback()
         raise

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Company, User
-
-
-class NotFound(DomainError):
-    """The object does not exist, or it belongs to another company (we do not say which)."""
 
 
 def own_company(user: User) -> Company:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import selectinload
@@ -21,12 +20,6 @@ from .ownership import own_company, own_row
 EDITABLE_FIELDS = ("name_ko", "name_en", "model", "description", "specification", "category",
                    "unit_price_krw", "unit")
 LINKABLE_STATUSES = ("pending", "verified")
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def seoul_today() -> date:
-    """Today's date in Korea: certificate validity and listing are judged by the Korean calendar."""
-    return datetime.now(SEOUL).date()
 
 
 @dataclass

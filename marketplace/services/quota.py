@@ -16,17 +16,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write
 from ..domain import quota as rules
-from ..domain.errors import N_, DomainError
+from ..domain.clock import seoul_date
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.money import MAX_KRW
 from ..extensions import db
-from ..i18n import SEOUL
 from ..models import Institution, Mou, QuotaEntry, User
 from ..models.types import utcnow
 from .audit import record_event
 from .chains import defer
 
 
-class MouNotFound(DomainError):
+class MouNotFound(NotFound):
     """There is no such MOU."""
 
 
@@ -219,7 +219,7 @@ def figures_for(mous: list[Mou]) -> list[MouFigures]:
     ).all()
     by_mou: dict[int, list[rules.Entry]] = {m.id: [] for m in mous}
     for mou_id, kind, amount, created_at in rows:
-        by_mou[mou_id].append(rules.Entry(kind, amount, created_at.astimezone(SEOUL).date()))
+        by_mou[mou_id].append(rules.Entry(kind, amount, seoul_date(created_at)))
     return [MouFigures(m, rules.summarize(by_mou[m.id]), rules.usage_series(by_mou[m.id])) for m in mous]
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 
 from ..database import begin_write
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
 from ..extensions import db
 from ..models import AuditReliefCertificate, Order, User
@@ -28,7 +28,7 @@ ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
 Certificate = AuditReliefCertificate
 
 
-class CertificateNotFound(DomainError):
+class CertificateNotFound(NotFound):
     """No audit-relief certificate has been issued for this order (or not that version)."""
 
 

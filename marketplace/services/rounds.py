@@ -11,15 +11,16 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import seed_events
-from ..domain.errors import N_, DomainError
-from ..domain.selection import WeightTiers, tier_name, weight_for
+from ..domain.clock import kst_text
+from ..domain.eligibility import WeightTiers, is_first_timer, is_startup, tier_name, weight_for
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
 from .audit import record_event
 
 
-class RoundNotFound(DomainError):
+class RoundNotFound(NotFound):
     """There is no round with this code."""
 
 
@@ -192,7 +193,7 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
     if rules.window_state(round_.opens_at, round_.closes_at, moment) != "after":
         raise rules.RoundError(
             N_("The window is still open until %(closes)s; the round cannot close yet."),
-            closes=_kst(round_.closes_at),
+            closes=kst_text(round_.closes_at),
         )
     _close(actor, round_, moment)
     db.session.commit()
@@ -213,10 +214,6 @@ def close_if_due(round_: Round) -> bool:
     _close(None, locked, now())
     db.session.commit()
     return True
-
-
-def _kst(moment: datetime) -> str:
-    return moment.astimezone(rules.SEOUL).strftime("%Y-%m-%d %H:%M KST")
 
 
 def _close(actor: User | None, round_: Round, moment: datetime) -> None:
@@ -253,8 +250,8 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
             cap=round_.cap_krw,
         )
     )
-    startup = rules.is_startup(company.founded_on, day)
-    first_timer = company.public_supply_count == 0
+    startup = is_startup(company.founded_on, day)
+    first_timer = is_first_timer(company.public_supply_count)
     facts = dict(first_timer=first_timer, startup=startup, public_supply_krw=company.public_supply_krw)
     application.snapshot = {
         "as_of": day.isoformat(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,10 +29,7 @@ def applications():
 
 
 def _round(code: str):
-    try:
-        round_ = round_service.get_round(code)
-    except DomainError:
-        abort(404)
+    round_ = round_service.get_round(code)
     round_service.close_if_due(round_)
     return round_
 
@@ -105,10 +102,7 @@ def apply(round_code):
 
 
 def _own(application_id: int):
-    try:
-        application = service.own_application(current_user, application_id)
-    except DomainError:
-        abort(404)
+    application = service.own_application(current_user, application_id)
     round_service.close_if_due(application.round)
     return application
 

@@ -1,4 +1,4 @@
-"""The supplier sees the orders of their products and the buyers' evaluations (issue 4)."""
+"""The supplier sees the orders of their products and the buyers' evaluations."""
 
 from __future__ import annotations
 

@@ -6,12 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..services import products
-from ..services.ownership import NotFound
-from ..services.products import seoul_today
+from ..services.clock import seoul_today
 from .forms import ProductForm
 from .views import bp
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from ..domain.errors import DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
 from ..domain.uploads import UnapprovedAllowance, UploadRefused
-from ..errors import render_error
 from ..forms import attach_error, rerender
 from ..security import private_download
 from ..services import certificates, companies
+from ..services.clock import seoul_today
 from ..services.files import download_name
-from ..services.ownership import NotFound
-from ..services.products import seoul_today
 from .forms import CertificateForm, CompanyForm
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
@@ -25,12 +22,6 @@ bp = Blueprint("supplier", __name__, url_prefix="/supplier")
 @bp.context_processor
 def _vocabularies():
     return {"regions": REGIONS, "size_classes": SIZE_CLASSES}
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error):
-    """Another company's object answers 404, exactly like one that does not exist."""
-    return render_error(HTTPNotFound())
 
 
 @bp.get("/")

@@ -13,7 +13,6 @@ import socket
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,7 +21,6 @@ from tests import clock
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-SEOUL = ZoneInfo("Asia/Seoul")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

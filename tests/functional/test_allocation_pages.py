@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.i18n import SEOUL
 from marketplace.models import Allocation, AllocationChange
 from tests.builders_allocations import build
 from tests.builders_orders import OrderBuilders

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.i18n import SEOUL
 from marketplace.models import Order
 from tests import clock
 from tests.builders_orders import OrderBuilders

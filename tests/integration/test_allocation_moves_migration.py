@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 
 from marketplace import create_app
+from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.i18n import SEOUL
 from marketplace.models import Allocation, AllocationChange
 from marketplace.services import allocations
 from marketplace.services import applications as apps

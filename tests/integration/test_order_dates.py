@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.domain.clock import kst_text
 from marketplace.domain.orders import LateReasonNeeded, PlacementRefused
 from marketplace.extensions import db
 from marketplace.models import AuditEvent
@@ -112,4 +113,4 @@ def test_the_purchase_report_prints_recording_times_and_lists_late_registrations
         logger.removeHandler(handler)
     assert handler.missing_glyphs() == []
     assert "지연 등록" in text and "현장 사무소 계약서 전달 지연" in text
-    assert late.created_at.astimezone(data.SEOUL).strftime("%Y-%m-%d %H:%M KST") in text
+    assert kst_text(late.created_at) in text

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.domain import selection
+from marketplace.domain.clock import seoul_date
 from marketplace.domain.errors import DomainError
 from marketplace.domain.rounds import RoundError, ScoreError, SeedError, WindowClosedError
 from marketplace.extensions import db
@@ -312,7 +313,7 @@ def _published(make, rounds, clock, count=4, seed="07 12 19 28 33 41"):
 def test_publication_sets_allocations_valid_for_a_year(app, make, rounds, clock):
     round_, staff, _ = _published(make, rounds, clock)
     assert round_.status == "published" and round_.draw.published_at == clock.now
-    day = clock.now.astimezone(draws.rules.SEOUL).date()
+    day = seoul_date(clock.now)
     assert {a.valid_until for a in db.session.scalars(select(Allocation))} == {day + timedelta(days=365)}
     assert _events("round.published")
 

@@ -2,15 +2,8 @@
 
 from datetime import date
 
-from marketplace.domain.catalogue import (
-    bigrams,
-    is_first_timer,
-    is_startup,
-    parse_catalogue_query,
-    startup_founded_after,
-    text_bigrams,
-    words,
-)
+from marketplace.domain.catalogue import bigrams, parse_catalogue_query, text_bigrams, words
+from marketplace.domain.eligibility import is_first_timer, is_startup, startup_founded_after
 
 VOCAB = dict(categories={"electronics", "water"}, regions={"seoul"}, cert_types={"EPC"}, max_page=50)
 

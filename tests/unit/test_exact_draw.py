@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace.domain import selection
+from marketplace.domain.eligibility import WeightTiers
 from marketplace.domain.selection import (
     EXACT_RULE,
     FLOAT_RULE,
@@ -19,7 +20,6 @@ from marketplace.domain.selection import (
     PoolApplication,
     PoolInstitution,
     SelectionError,
-    WeightTiers,
     exact_before,
     manifest_json,
     result_json,

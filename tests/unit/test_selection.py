@@ -7,6 +7,7 @@ import math
 import pytest
 
 from marketplace.domain import selection
+from marketplace.domain.eligibility import WeightTiers, tier_name, weight_for
 from marketplace.domain.errors import DomainError
 from marketplace.domain.selection import (
     FLOAT_RULE,
@@ -18,7 +19,6 @@ from marketplace.domain.selection import (
     PoolInstitution,
     SelectionError,
     UnsupportedRuleError,
-    WeightTiers,
     draw_key,
     estimated_selection_rate,
     expected_rates,
@@ -29,9 +29,8 @@ from marketplace.domain.selection import (
     refill_after_withdrawal,
     result_json,
     run_draw,
-    tier_name,
-    weight_for,
 )
+from marketplace.services import estimates
 
 ROUND = "2018-H2"
 SEED = "2018-H2 lotto 3 11 19 25 33 41"
@@ -392,7 +391,7 @@ def test_a_withdrawal_is_refused_against_a_result_from_another_manifest():
 def test_expected_rates_average_the_selections_of_each_tier_over_derived_seeds():
     tier_of = {1: "first_timer", 5: "first_timer", 3: "startup", 6: "startup", 8: "startup"}
     tier_of |= {2: "general", 4: "general", 7: "general"}
-    rates = expected_rates(golden_manifest(), SEED, tier_of, n=6, processes=1)
+    rates = expected_rates(golden_manifest(), SEED, tier_of, n=6)
     drawn = [reference_draw(f"{SEED}#{i}")[1] for i in range(6)]
     for tier in ("first_timer", "startup", "general"):
         members = [app_id for app_id, name in tier_of.items() if name == tier]
@@ -408,9 +407,14 @@ def test_an_application_that_fits_nowhere_has_an_estimated_rate_of_zero():
 
 def test_the_estimate_is_the_same_in_a_process_pool_and_in_process():
     manifest = golden_manifest()
-    assert estimated_selection_rate(manifest, SEED, n=40, processes=2) == estimated_selection_rate(
-        manifest, SEED, n=40, processes=1
+    assert estimates.estimated_selection_rate(manifest, SEED, n=40, processes=2) == estimated_selection_rate(
+        manifest, SEED, n=40
     )
+
+
+def test_the_estimate_is_the_same_whatever_the_parts_it_is_counted_in():
+    manifest = golden_manifest()
+    assert estimated_selection_rate(manifest, SEED, n=40, parts=3) == estimated_selection_rate(manifest, SEED, n=40)
 
 
 def test_expected_rates_need_a_tier_for_every_application():

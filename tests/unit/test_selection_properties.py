@@ -131,8 +131,8 @@ def test_raising_an_applications_weight_never_lowers_its_estimated_rate(manifest
     heavier = dataclasses.replace(
         manifest, applications=tuple(raised if a.id == app.id else a for a in manifest.applications)
     )
-    before = estimated_selection_rate(manifest, seed, n=200, processes=1)
-    after = estimated_selection_rate(heavier, seed, n=200, processes=1)
+    before = estimated_selection_rate(manifest, seed, n=200)
+    after = estimated_selection_rate(heavier, seed, n=200)
     assert after[app.id] >= before[app.id]
     for i in range(0, 200, 10):
         derived = f"{seed}#{i}"
