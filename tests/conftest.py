@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import make_url, text
 
 from marketplace import create_app
@@ -161,9 +162,27 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process and shared by every test's app (the source is checksummed)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def _app_for(url: str):
     app = create_app(base_config(url))
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     ctx = app.app_context()
     ctx.push()
     yield app
