@@ -86,15 +86,20 @@ run: setup
 # 23:50 KST, and 29 February in a zone west of UTC. SQLite only: the app, not the database, reads the clock.
 CLOCK_RUNS := "UTC|2027-01-31 14:40:00" "Asia/Seoul|2026-12-31 23:50:00" "America/Los_Angeles|2028-02-29 06:30:00"
 
+# The tests run in one worker process per core (pytest-xdist): each worker copies its own SQLite template and
+# creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+
 test: setup-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-dates
 
 test-dates: setup-test
 	@set -e; for run in $(CLOCK_RUNS); do zone=$${run%%|*}; start=$${run#*|}; \
 	  echo "== date-sensitive tests at $$start ($$zone)"; \
 	  env -u TEST_DATABASE_URL -u REQUIRE_POSTGRES TZ=$$zone FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    faketime "$$start" $(BIN)/python -m pytest -q -m "clock and not e2e" -p no:cacheprovider $(PYTEST_ARGS); \
+	    faketime "$$start" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "clock and not e2e" -p no:cacheprovider \
+	      $(PYTEST_ARGS); \
 	done
 
 bench: debs-bench $(STAMP)/venv assets translations

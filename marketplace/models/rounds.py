@@ -58,7 +58,7 @@ class Round(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budgets: Mapped[list[RoundInstitution]] = relationship(back_populates="round", cascade="all, delete-orphan")
-    applications: Mapped[list[Application]] = relationship(back_populates="round")
+    applications: Mapped[list[Application]] = relationship(back_populates="round", order_by="Application.id")
     draw: Mapped[Draw | None] = relationship(back_populates="round", uselist=False)
     seed_event_announcements: Mapped[list[SeedEventAnnouncement]] = relationship(
         back_populates="round", order_by="SeedEventAnnouncement.id"

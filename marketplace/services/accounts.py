@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import ROLES, User
 from .audit import record_event
-from .passwords import check_password
+from .passwords import check_password, hash_password
 from .sign_in import Attempt, SignInPolicy, check_not_throttled, now, record_failure
 
 
@@ -35,7 +35,7 @@ def new_user(*, email: str, name: str, role: str, password: str | None, **links)
     user = User(email=normalise_email(email), name=name.strip(), role=role, **links)
     if password is not None:
         check_password(password, email=user.email)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
     db.session.add(user)
     return user
 
@@ -71,7 +71,7 @@ def change_password(user: User, current: str, new: str, attempt: Attempt, policy
     new_hash = None
     if correct:
         check_password(new, email=email)
-        new_hash = generate_password_hash(new)
+        new_hash = hash_password(new)
     begin_write()
     at = now()
     locked = db.session.scalar(select(User).where(User.id == user_id).with_for_update()

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import generate_password_hash
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
@@ -20,7 +19,7 @@ from ..models import Institution, OneTimeToken, User
 from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
-from .passwords import check_password
+from .passwords import check_password, hash_password
 
 TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
 TOKEN_HOURS = 72
@@ -189,7 +188,7 @@ def set_password_with_token(token: str, name: str, password: str, *, now: dateti
     row = db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token)))
     row.used_at = now
     user.name = (name or user.name).strip()[:100]
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_version += 1
     record_event(user, "user.password_set", user, institution_id=user.institution_id)
     db.session.commit()

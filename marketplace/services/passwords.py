@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import current_app
+from werkzeug.security import generate_password_hash
+
 from ..domain.passwords import check_password_policy
 
 
@@ -18,3 +21,8 @@ def common_passwords() -> frozenset[str]:
 def check_password(password: str, *, email: str = "") -> None:
     """Raise WeakPassword for a short, long or common password, or one equal to the e-mail address."""
     check_password_policy(password, email=email, common=common_passwords())
+
+
+def hash_password(password: str) -> str:
+    """The stored hash: scrypt (config PASSWORD_HASH_METHOD; only the tests choose a faster one)."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))

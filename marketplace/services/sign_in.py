@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import delete, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError
@@ -27,6 +27,7 @@ from ..extensions import db
 from ..models import LoginFailure, RecoveryCode, User
 from ..models.types import utcnow
 from .audit import record_event
+from .passwords import hash_password
 
 STEP_SECONDS = 30  # TOTP time step (RFC 6238 default, what authenticator apps use)
 FORGET_FAILURES_AFTER = timedelta(days=1)
@@ -141,7 +142,7 @@ def authenticate(email: str, password: str, attempt: Attempt, policy: SignInPoli
     at = at or now()
     user = find_user_by_email(email)
     if user is None or not user.active or user.password_hash is None:
-        generate_password_hash(password)  # spend the same time as a real check
+        hash_password(password)  # spend the same time as a real check
         raise LoginRefused(N_("The e-mail address or password is not correct."))
     check_not_throttled(user, attempt, at)
     if not check_password_hash(user.password_hash, password):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from marketplace import create_app
 from marketplace.access import ACCESS
-from tests.conftest import base_config
+from marketplace.extensions import db
+from tests.conftest import AuthActions, _app_for, base_config
 
 ROLES = ("anonymous", "supplier", "buyer", "ministry")
 
@@ -64,16 +66,44 @@ class World:
         return url
 
 
+class SavedWorld(World):
+    """The world as plain data (the users' e-mails, the URL values), saved with its database file."""
+
+    def __init__(self, world: World):
+        self.supplier, self.buyer, self.ministry = world.supplier.email, world.buyer.email, world.ministry.email
+        self.values = dict(world.values)
+
+
+@pytest.fixture(scope="session")
+def world_template(sqlite_template, tmp_path_factory):
+    """One world built once: each case starts from a copy of its database file, so none sees another's writes."""
+    from tests import factories
+
+    path = tmp_path_factory.mktemp("access") / "world.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = _app_for(f"sqlite:///{path}")
+    next(app)
+    saved = SavedWorld(World(factories.Builders()))
+    db.session.commit()
+    next(app, None)  # the last connection closed checkpoints the WAL: everything is in the file copied
+    return path, saved
+
+
+@pytest.fixture
+def world_app(world_template, tmp_path):
+    target = tmp_path / "test.sqlite3"
+    shutil.copy(world_template[0], target)
+    yield from _app_for(f"sqlite:///{target}")
+
+
 CASES = [(rule.endpoint, rule, role) for rule in RULES if rule.endpoint in ACCESS for role in ROLES]
 
 
 @pytest.mark.parametrize("endpoint,rule,role", CASES, ids=[f"{e}-{r}" for e, _, r in CASES])
-def test_each_role_is_let_in_or_refused_as_declared(sqlite_app, make, sign_in_clock, endpoint, rule, role):
-    world = World(make)
-    client = sqlite_app.test_client()
+def test_each_role_is_let_in_or_refused_as_declared(world_app, world_template, sign_in_clock, endpoint, rule, role):
+    world = world_template[1]
+    client = world_app.test_client()
     if role != "anonymous":
-        from tests.conftest import AuthActions
-
         assert AuthActions(client, sign_in_clock).login(getattr(world, role)).status_code == 302
     method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
     response = client.open(world.url_for(rule), method=method)

@@ -7,8 +7,8 @@ stand-in that takes RENDER_SECONDS, like a real render: the storage use cases ar
 
 from __future__ import annotations
 
+import select as io_select
 import threading
-import time
 
 import pytest
 from sqlalchemy import select
@@ -25,13 +25,18 @@ ROUNDS = 12
 FAKE_PDF = b"%PDF-1.7 race test\n"
 
 
+def pause(seconds: float) -> None:
+    """time.sleep, but under faketime (CI's date runs) time.sleep in a thread fails with EINVAL; select waits."""
+    io_select.select([], [], [], seconds)
+
+
 @pytest.fixture
 def slow_render(monkeypatch):
     """The PDF takes RENDER_SECONDS, then runs `during` (if set): what happens while it is rendered."""
     state = {"during": None}
 
     def render_pdf(*_args, **_kwargs):
-        time.sleep(RENDER_SECONDS)
+        pause(RENDER_SECONDS)
         during = state.pop("during", None)  # once: a render it starts runs nothing more
         if during is not None:
             during()
@@ -68,7 +73,7 @@ def valid_certificates(order_id: int) -> list[AuditReliefCertificate]:
 
 def cancel_action(buyer_id: int, order_id: int, delay: float = 0.0):
     def cancel():
-        time.sleep(delay)
+        pause(delay)
         return orders.cancel(db.session.get(User, buyer_id), order_id, "Supplier could not deliver").status
     return cancel
 

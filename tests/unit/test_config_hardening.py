@@ -39,6 +39,22 @@ def test_development_keeps_the_local_default(monkeypatch):
     assert config.from_environment()["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
 
 
+def test_passwords_are_stored_as_scrypt_hashes_unless_the_tests_ask_for_a_faster_one(production):
+    from werkzeug.security import check_password_hash
+
+    from marketplace import create_app
+    from marketplace.services.passwords import hash_password
+
+    production.setenv("PUBLIC_BASE_URL", "https://pilot.example.go.kr")
+    assert config.from_environment()["PASSWORD_HASH_METHOD"] == "scrypt"
+    with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
+        stored = hash_password("correct-horse-battery")
+    assert stored.startswith("scrypt:32768:8:1$") and check_password_hash(stored, "correct-horse-battery")
+    fast = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    with create_app(fast).app_context():
+        assert hash_password("correct-horse-battery").startswith("pbkdf2:sha256:1000$")
+
+
 @pytest.fixture
 def open_umask():
     """A umask that would leave a file readable by all: the key must be private regardless."""
