@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -100,11 +101,18 @@ def render_in_process(html: str, stylesheet: Path = PRINT_CSS) -> bytes:
     return _local.pdf(html, stylesheet)
 
 
+def _lower_priority(nice: int) -> None:
+    """Pool process start: yield the CPU to the web processes (os.nice), so long renders cannot starve
+    the requests that hold the database's write lock; idle CPU still goes to rendering."""
+    if nice > 0:
+        os.nice(nice)
+
+
 class RenderPool:
     """A lazily started process pool, one per web process, recycled and restarted as needed."""
 
-    def __init__(self, workers: int, tasks_per_child: int, timeout: float):
-        self.workers, self.tasks_per_child, self.timeout = workers, tasks_per_child, timeout
+    def __init__(self, workers: int, tasks_per_child: int, timeout: float, nice: int = 0):
+        self.workers, self.tasks_per_child, self.timeout, self.nice = workers, tasks_per_child, timeout, nice
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -114,7 +122,7 @@ class RenderPool:
                 # spawn: never fork a threaded gunicorn worker holding database connections
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    max_tasks_per_child=self.tasks_per_child)
+                    max_tasks_per_child=self.tasks_per_child, initializer=_lower_priority, initargs=(self.nice,))
             return self._executor
 
     def render(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:
@@ -160,5 +168,6 @@ def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True,
     if _pool is None:
         _pool = RenderPool(workers=int(config.get("REPORTS_RENDER_WORKERS", 1)),
                            tasks_per_child=int(config.get("REPORTS_TASKS_PER_CHILD", 20)),
-                           timeout=float(config.get("REPORTS_RENDER_TIMEOUT", 90)))
+                           timeout=float(config.get("REPORTS_RENDER_TIMEOUT", 90)),
+                           nice=int(config.get("REPORTS_RENDER_NICE", 10)))
     return _pool.render(html, stylesheet)
