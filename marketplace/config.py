@@ -81,6 +81,9 @@ def from_environment() -> dict:
         # many days claimed keys are kept before `flask purge-form-keys` deletes them
         "FORM_KEY_WAIT_SECONDS": float(os.environ.get("FORM_KEY_WAIT_SECONDS", 5)),
         "FORM_KEY_DAYS": int(os.environ.get("FORM_KEY_DAYS", 7)),
+        # how long a thread may run Python before another thread of the process gets a turn (Python's
+        # default is 5 ms); see marketplace/__init__.py; 0 leaves the interpreter's setting alone
+        "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),
     }
 
 

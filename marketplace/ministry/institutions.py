@@ -102,7 +102,7 @@ def _detail(institution_id: int, status: int = 200, **extra):
         status,
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
-        orders=orders.orders_for_institution(institution_id)[:20],
+        orders=orders.orders_for_institution(institution_id, limit=20),
         **VOCABULARIES,
         **extra,
     )

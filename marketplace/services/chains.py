@@ -67,18 +67,20 @@ def _chain_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    heads: dict[str, ChainHead] = {}
+    names = {_CHAIN_OF[type(row)] for row in pending}
+    # one query for the heads, locked on PostgreSQL; no flush between here and the single flush below,
+    # so the transaction sends one SELECT, one UPDATE of the heads and one INSERT per table
+    heads = {head.name: head for head in session.scalars(
+        select(ChainHead).where(ChainHead.name.in_(sorted(names))).with_for_update()
+        .execution_options(autoflush=False, populate_existing=True))}
     for row in pending:  # in the order the use case made them
         name = _CHAIN_OF[type(row)]
-        if name not in heads:
-            heads[name] = session.scalars(
-                select(ChainHead).where(ChainHead.name == name).with_for_update()).one()
         head = heads[name]
         _fill_defaults(row)
         row.seq, row.prev_hash = head.seq + 1, head.hash
         row.hash = link_hash(head.hash, CHAINS[name][1](row))
         head.seq, head.hash = row.seq, row.hash
-        session.add(row)
+    session.add_all(pending)
     session.flush()
 
 
