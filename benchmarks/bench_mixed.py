@@ -65,6 +65,7 @@ from mixed_clients import KINDS, Slices, Stats, run_client  # noqa: E402
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
 SLICES = max(1, int(os.environ.get("BENCH_SLICES", 4)))
+WARMUP = float(os.environ.get("BENCH_WARMUP", 10))  # per side, before the measured slices
 RESULTS = ROOT / "benchmarks" / "results" / "mixed.json"
 MIN_RATIO = 0.5
 # every kind from 5 clients on; in 8 clients: 3 order, 2 product_edit, 1 each of the others
@@ -164,6 +165,12 @@ class Side:
         self.seconds += seconds
         self.slice_writes.append(round((sum(self.stats.writes_in_window.values()) - before) / seconds, 1))
 
+    def warm_up(self, seconds: float) -> None:
+        """All clients for `seconds`, not measured: the server's processes start their render pools,
+        fill their caches and compile their templates, as a server that has been up a while has."""
+        self.slices.start(time.monotonic() + seconds, measuring=False)
+        self.slices.finish()
+
     def close(self) -> dict:
         """Stop the clients and the server; the figures, with the database's own counts."""
         try:
@@ -182,6 +189,9 @@ class Side:
 def run_interleaved(sides: list[Side]) -> None:
     """SLICES slices of SECONDS / SLICES per side, in the order A B B A A B ... (drift hits both alike)."""
     length = SECONDS / SLICES
+    for side in sides:
+        print(f"  {side.name}: warming up {WARMUP:.0f} s", flush=True)
+        side.warm_up(WARMUP)
     for n in range(SLICES):
         for side in sides if n % 2 == 0 else sides[::-1]:
             print(f"  {side.name}: slice {n + 1} of {SLICES}, {length:.0f} s", flush=True)

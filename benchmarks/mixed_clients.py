@@ -46,13 +46,14 @@ class Stats:
         self.in_window: Counter = Counter()
         self.writes_in_window: Counter = Counter()
         self.deadline = float("inf")
+        self.measuring = True  # False while warming up: statuses still count (a 5xx is a 5xx), rates do not
 
     def record(self, kind: str, response: Response, write: bool = False) -> None:
         in_window = time.monotonic() <= self.deadline
         with self.lock:
             self.statuses[kind][response.status] += 1
             self.in_window[kind] += in_window
-            if response.status not in (CONNECTION_FAILED, 429):
+            if response.status not in (CONNECTION_FAILED, 429) and self.measuring:
                 self.latencies[kind].append(response.seconds)
             if write:
                 self.writes[kind] += 1
@@ -240,9 +241,10 @@ class Slices:
         self.begin = threading.Barrier(clients + 1, timeout=900)
         self.end = threading.Barrier(clients + 1, timeout=900)
 
-    def start(self, deadline: float | None) -> None:
+    def start(self, deadline: float | None, measuring: bool = True) -> None:
         self.deadline = deadline
-        self.stats.deadline = deadline or float("inf")
+        self.stats.deadline = (deadline or float("inf")) if measuring else float("-inf")
+        self.stats.measuring = measuring
         self.begin.wait()
 
     def finish(self) -> None:

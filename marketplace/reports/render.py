@@ -103,9 +103,13 @@ def render_in_process(html: str, stylesheet: Path = PRINT_CSS) -> bytes:
     return _local.pdf(html, stylesheet)
 
 
-def _lower_priority(nice: int) -> None:
-    """Pool process start: yield the CPU to the web processes (os.nice), so long renders cannot starve
-    the requests that hold the database's write lock; idle CPU still goes to rendering."""
+def _start_renderer(nice: int) -> None:
+    """Pool process start: load WeasyPrint and the fonts (at the web processes' priority, so that the first
+    render does not wait long), then yield the CPU to the web processes (os.nice), so renders cannot
+    starve the requests that hold the database's write lock; idle CPU still goes to rendering."""
+    global _local
+    if _local is None:
+        _local = _Renderer()
     if nice > 0:
         os.nice(nice)
 
@@ -124,7 +128,7 @@ class RenderPool:
                 # spawn: never fork a threaded gunicorn worker holding database connections
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    max_tasks_per_child=self.tasks_per_child, initializer=_lower_priority, initargs=(self.nice,))
+                    max_tasks_per_child=self.tasks_per_child, initializer=_start_renderer, initargs=(self.nice,))
             return self._executor
 
     def render(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:

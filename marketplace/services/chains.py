@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.chain import ChainCheck, Link, check_links, link_hash
@@ -62,24 +62,31 @@ def defer(row) -> None:
     db.session.info.setdefault(_PENDING, []).append(row)
 
 
+_HEADS = ChainHead.__table__
+_READ_HEADS = (select(_HEADS.c.name, _HEADS.c.seq, _HEADS.c.hash)
+               .where(_HEADS.c.name.in_(bindparam("names", expanding=True))).with_for_update())
+_MOVE_HEAD = (update(_HEADS).where(_HEADS.c.name == bindparam("chain"))
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    names = {_CHAIN_OF[type(row)] for row in pending}
-    # one query for the heads, locked on PostgreSQL; no flush between here and the single flush below,
-    # so the transaction sends one SELECT, one UPDATE of the heads and one INSERT per table
-    heads = {head.name: head for head in session.scalars(
-        select(ChainHead).where(ChainHead.name.in_(sorted(names))).with_for_update()
-        .execution_options(autoflush=False, populate_existing=True))}
+    # Core statements, not ORM objects, for the heads: they are the part of every write transaction that
+    # holds the lock longest for the least work (one SELECT, locked on PostgreSQL, and one UPDATE)
+    names = sorted({_CHAIN_OF[type(row)] for row in pending})
+    heads = {name: [seq, digest] for name, seq, digest in session.execute(_READ_HEADS, {"names": names})}
     for row in pending:  # in the order the use case made them
         name = _CHAIN_OF[type(row)]
         head = heads[name]
         _fill_defaults(row)
-        row.seq, row.prev_hash = head.seq + 1, head.hash
-        row.hash = link_hash(head.hash, CHAINS[name][1](row))
-        head.seq, head.hash = row.seq, row.hash
+        row.seq, row.prev_hash = head[0] + 1, head[1]
+        row.hash = link_hash(head[1], CHAINS[name][1](row))
+        head[0], head[1] = row.seq, row.hash
+    session.execute(_MOVE_HEAD, [{"chain": name, "new_seq": seq, "new_hash": digest}
+                                 for name, (seq, digest) in heads.items()])
     session.add_all(pending)
     session.flush()
 
