@@ -10,7 +10,8 @@ through the login form with CSRF on, and doing one thing over and over:
 - product_edit (2 in 8): a supplier edits their own product through the product edit form;
 - certificate (1 in 8): a buyer downloads the audit-relief certificate of one of their orders that has
   none yet, so every download issues one (a pool of orders per buyer is placed beforehand);
-- report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders;
+- report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders, again and
+  again (nothing in it changes, so the server sends the document it made first: reports/served.py);
 - sign_in / sign_out (1 in 8): a buyer signs in through the form, then signs out, in a loop.
 
 Every form is posted from its page: the client GETs it (counted as form_page) and sends back the form's
@@ -25,13 +26,16 @@ it, the sign-in POST is answered 429, counted apart (not as a 5xx, not in the la
 waits the Retry-After the server gives before signing in again, as a person would. Nobody signs in as
 ministry staff (they will need a second factor).
 
-Reported per kind: requests, requests per second, p50 and p95 latency (429s and failed connections
-left out), statuses. Overall: 5xx responses (must be 0), failed connections, 429s, duplicated orders
-(orders in the database beyond the distinct orders the clients were sent to: must be 0), orders lost,
-overspend and the ledger of each MOU (must be 0 and consistent), certificates whose downloaded bytes
-differ from the stored ones, and the writes per second (requests that committed: accepted orders,
-saved edits, issued certificates, generated reports, which are stored, sign-ins and sign-outs). On
-SQLite an order-only run (every client ordering, same clients and duration) is measured as well: mixed
+Reported per kind: requests, requests and writes per second, p50 and p95 latency (429s and failed
+connections left out), statuses. Overall: 5xx responses (must be 0), failed connections, 429s, duplicated
+orders (orders in the database beyond the distinct orders the clients were sent to: must be 0), orders
+lost, overspend and the ledger of each MOU (must be 0 and consistent), certificates whose downloaded
+bytes differ from the stored ones, and the writes per second (requests that committed: accepted orders,
+saved edits, issued certificates, newly generated reports (a report sent again with the same ETag stored
+nothing), sign-ins and sign-outs). On SQLite an order-only run (every client ordering) is measured beside
+the mixed one, each on its own server and database: after BENCH_WARMUP seconds each (not measured), the
+two take turns in BENCH_SLICES slices (4) of BENCH_SECONDS / BENCH_SLICES each, in the order A B B A ...,
+so that the machine's other load falls on both alike; a slice counts what finished inside it. Mixed
 writes/s divided by order-only writes/s must be at least 0.5.
 
 Run as `.venv/bin/python benchmarks/bench_mixed.py`; figures go to benchmarks/results/mixed.json; exits 1
@@ -65,7 +69,7 @@ from mixed_clients import KINDS, Slices, Stats, run_client  # noqa: E402
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
 SLICES = max(1, int(os.environ.get("BENCH_SLICES", 4)))
-WARMUP = float(os.environ.get("BENCH_WARMUP", 10))  # per side, before the measured slices
+WARMUP = float(os.environ.get("BENCH_WARMUP", 5))  # per side, before the measured slices
 RESULTS = ROOT / "benchmarks" / "results" / "mixed.json"
 MIN_RATIO = 0.5
 # every kind from 5 clients on; in 8 clients: 3 order, 2 product_edit, 1 each of the others
@@ -143,7 +147,7 @@ class Side:
         self.name, self.url, self.kinds, self.workdir = name, url, kinds, workdir
         mix = Counter(kinds)
         print(f"  preparing {name} ({dict(mix)}) ...", flush=True)
-        pool = int(SECONDS * 4) + 20  # more certificates than a client can fetch in SECONDS
+        pool = int((SECONDS + WARMUP) * 2) + 20  # more certificates than a client can fetch (~1 a second)
         self.ids = mixed_data.prepare(url, {k: mix.get(k, 0) for k in KINDS}, pool)
         self.server, self.port = start_server(url, workdir / f"server-{name}.log", env)
         self.stats, self.seconds, self.slice_writes = Stats(), 0.0, []

@@ -19,7 +19,7 @@ from datetime import date
 import bench_orders as orders
 
 SLICES = max(1, int(os.environ.get("BENCH_CHAIN_SLICES", 4)))
-SLICE_SECONDS = float(os.environ.get("BENCH_CHAIN_SLICE_SECONDS", 8))
+SLICE_SECONDS = float(os.environ.get("BENCH_CHAIN_SLICE_SECONDS", 6))
 WARMUP_SECONDS = 3.0  # per side, before the measured slices
 COMMITTED = 10**12  # never runs out: throughput is measured here, not the quota's end
 TARGET = 0.8
