@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 RESULTS = ROOT / "benchmarks" / "results"
 SQLITE_PATH = RESULTS / "catalogue-bench.sqlite3"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "mp_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_PREFIX", "mp_bench")  # as benchmarks/pg.py names its databases
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 REUSE = os.environ.get("BENCH_REUSE") == "1"

@@ -2,7 +2,7 @@
 
 32 browser-like clients (BENCH_CLIENTS) for 60 s (BENCH_SECONDS) against gunicorn run as `make run` runs
 it (2 workers, 4 threads, gthread, max-requests 1000), on a fresh SQLite database in WAL mode and, when
-PostgreSQL answers on BENCH_PG_URL, on a fresh database mp_bench_mixed. Data is made through the models
+PostgreSQL answers on BENCH_PG_URL, on a fresh database (benchmarks/pg.py). Data is made through the models
 and services (benchmarks/mixed_data.py). Each client is one person with an account of their own, signed in
 through the login form with CSRF on, and doing one thing over and over:
 
@@ -10,7 +10,8 @@ through the login form with CSRF on, and doing one thing over and over:
 - product_edit (2 in 8): a supplier edits their own product through the product edit form;
 - certificate (1 in 8): a buyer presses the issue button on the page of one of their orders that has
   no certificate yet, then downloads the PDF (a pool of orders per buyer is placed beforehand);
-- report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders;
+- report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders, again and
+  again (nothing in it changes, so the server sends the document it made first: reports/served.py);
 - sign_in / sign_out (1 in 8): a buyer signs in through the form, then signs out, in a loop.
 
 Every form is posted from its page: the client GETs it (counted as form_page) and sends back the form's
@@ -25,13 +26,16 @@ it, the sign-in POST is answered 429, counted apart (not as a 5xx, not in the la
 waits the Retry-After the server gives before signing in again, as a person would. Nobody signs in as
 ministry staff (they will need a second factor).
 
-Reported per kind: requests, requests per second, p50 and p95 latency (429s and failed connections
-left out), statuses. Overall: 5xx responses (must be 0), failed connections, 429s, duplicated orders
-(orders in the database beyond the distinct orders the clients were sent to: must be 0), orders lost,
-overspend and the ledger of each MOU (must be 0 and consistent), certificates whose downloaded bytes
-differ from the stored ones, and the writes per second (requests that committed: accepted orders,
-saved edits, issued certificates, generated reports, which are stored, sign-ins and sign-outs). On
-SQLite an order-only run (every client ordering, same clients and duration) is measured as well: mixed
+Reported per kind: requests, requests and writes per second, p50 and p95 latency (429s and failed
+connections left out), statuses. Overall: 5xx responses (must be 0), failed connections, 429s, duplicated
+orders (orders in the database beyond the distinct orders the clients were sent to: must be 0), orders
+lost, overspend and the ledger of each MOU (must be 0 and consistent), certificates whose downloaded
+bytes differ from the stored ones, and the writes per second (requests that committed: accepted orders,
+saved edits, issued certificates, newly generated reports (a report sent again with the same ETag stored
+nothing), sign-ins and sign-outs). On SQLite an order-only run (every client ordering) is measured beside
+the mixed one, each on its own server and database: after BENCH_WARMUP seconds each (not measured), the
+two take turns in BENCH_SLICES slices (4) of BENCH_SECONDS / BENCH_SLICES each, in the order A B B A ...,
+so that the machine's other load falls on both alike; a slice counts what finished inside it. Mixed
 writes/s divided by order-only writes/s must be at least 0.5.
 
 Run as `.venv/bin/python benchmarks/bench_mixed.py`; figures go to benchmarks/results/mixed.json; exits 1
@@ -59,16 +63,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import mixed_data  # noqa: E402
-from mixed_clients import KINDS, Stats, run_client  # noqa: E402
+import pg  # noqa: E402
+from mixed_clients import KINDS, Slices, Stats, run_client  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SLICES = max(1, int(os.environ.get("BENCH_SLICES", 4)))
+WARMUP = float(os.environ.get("BENCH_WARMUP", 5))  # per side, before the measured slices
 RESULTS = ROOT / "benchmarks" / "results" / "mixed.json"
 MIN_RATIO = 0.5
 # every kind from 5 clients on; in 8 clients: 3 order, 2 product_edit, 1 each of the others
 PATTERN = ["order", "product_edit", "certificate", "report", "sign_in", "order", "product_edit", "order"]
 # as `make run` serves, plus a quieter log
+# the WSGI app gunicorn serves (BENCH_APP: a bench-only wrapper, e.g. for profiling)
+APP = os.environ.get("BENCH_APP", "marketplace:create_app()")
 SERVER = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--timeout", "120",
           "--max-requests", "1000", "--max-requests-jitter", "100", "--log-level", "warning"]
 
@@ -94,13 +102,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, log: Path) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, log: Path, extra_env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn as `make run` starts it, on a free port; `extra_env` for bench-only variants (see Side)."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MARKETPLACE_ENV": "development",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
     server = subprocess.Popen([str(gunicorn if gunicorn.exists() else "gunicorn"), *SERVER, "--bind",
-                               f"127.0.0.1:{port}", "marketplace:create_app()"],
+                               f"127.0.0.1:{port}", env.get("BENCH_APP", APP)],
                               cwd=str(ROOT), env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     from browser import Browser
 
@@ -119,44 +128,78 @@ def summarize(kind: str, stats: Stats, seconds: float) -> dict:
     count = sum(stats.statuses[kind].values())
     return {
         "requests": count,
-        "requests_per_s": round(count / seconds, 1),
+        "requests_per_s": round(stats.in_window[kind] / seconds, 1),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[18] * 1000, 1)
         if len(latencies) > 1 else (round(latencies[0] * 1000, 1) if latencies else None),
         "writes": stats.writes[kind],
+        "writes_per_s": round(stats.writes_in_window[kind] / seconds, 1),
         "statuses": {str(k): v for k, v in sorted(stats.statuses[kind].items())},
     }
 
 
-def run(name: str, url: str, kinds: list[str], workdir: Path) -> dict:
-    """Prepare the data, serve it, run the clients for SECONDS, then check the database."""
-    pool = int(SECONDS * 4) + 20  # more certificates than a client can fetch in SECONDS
-    mix = Counter(kinds)
-    print(f"  preparing {name} ({dict(mix)}) ...", flush=True)
-    ids = mixed_data.prepare(url, {k: mix.get(k, 0) for k in KINDS}, pool)
-    server, port = start_server(url, workdir / f"server-{name}.log")
-    stats, box = Stats(), []
-    barrier = threading.Barrier(len(kinds) + 1, timeout=600,
-                                action=lambda: box.append(time.monotonic() + SECONDS))
-    seen: Counter = Counter()
-    threads = []
-    for kind, address in zip(kinds, addresses(len(kinds)), strict=True):
-        threads.append(threading.Thread(target=run_client, daemon=True,
-                                        args=(kind, seen[kind], port, address, ids, stats, barrier, box)))
-        seen[kind] += 1
-    try:
-        for thread in threads:
+class Side:
+    """One server with its database and its clients, run slice by slice (see Slices).
+
+    `env` adds to the server's environment (BENCH_APP and what it reads: compare variants side by side)."""
+
+    def __init__(self, name: str, url: str, kinds: list[str], workdir: Path, env: dict | None = None):
+        self.name, self.url, self.kinds, self.workdir = name, url, kinds, workdir
+        mix = Counter(kinds)
+        print(f"  preparing {name} ({dict(mix)}) ...", flush=True)
+        pool = int((SECONDS + WARMUP) * 2) + 20  # more certificates than a client can fetch (~1 a second)
+        self.ids = mixed_data.prepare(url, {k: mix.get(k, 0) for k in KINDS}, pool)
+        self.server, self.port = start_server(url, workdir / f"server-{name}.log", env)
+        self.stats, self.seconds, self.slice_writes = Stats(), 0.0, []
+        self.slices = Slices(len(kinds), self.stats)
+        seen: Counter = Counter()
+        self.threads = []
+        for kind, address in zip(kinds, addresses(len(kinds)), strict=True):
+            self.threads.append(threading.Thread(target=run_client, daemon=True, args=(
+                kind, seen[kind], self.port, address, self.ids, self.stats, self.slices)))
+            seen[kind] += 1
+        for thread in self.threads:
             thread.start()
-        barrier.wait()
-        began = time.monotonic()
-        print(f"  running {SECONDS:.0f} s ...", flush=True)
-        for thread in threads:
-            thread.join()
-        seconds = time.monotonic() - began
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-    return report(name, kinds, ids, stats, seconds, mixed_data.final_figures(url, ids), workdir)
+
+    def run_slice(self, seconds: float) -> None:
+        """All clients for `seconds`: what they finish in that time counts; then their last answers come."""
+        before = sum(self.stats.writes_in_window.values())
+        self.slices.start(time.monotonic() + seconds)
+        self.slices.finish()
+        self.seconds += seconds
+        self.slice_writes.append(round((sum(self.stats.writes_in_window.values()) - before) / seconds, 1))
+
+    def warm_up(self, seconds: float) -> None:
+        """All clients for `seconds`, not measured: the server's processes start their render pools,
+        fill their caches and compile their templates, as a server that has been up a while has."""
+        self.slices.start(time.monotonic() + seconds, measuring=False)
+        self.slices.finish()
+
+    def close(self) -> dict:
+        """Stop the clients and the server; the figures, with the database's own counts."""
+        try:
+            self.slices.start(None)
+            for thread in self.threads:
+                thread.join()
+        finally:
+            self.server.terminate()
+            self.server.wait(timeout=60)
+        figures = mixed_data.final_figures(self.url, self.ids)
+        result = report(self.name, self.kinds, self.ids, self.stats, self.seconds, figures, self.workdir)
+        result["writes_per_s_by_slice"] = self.slice_writes
+        return result
+
+
+def run_interleaved(sides: list[Side]) -> None:
+    """SLICES slices of SECONDS / SLICES per side, in the order A B B A A B ... (drift hits both alike)."""
+    length = SECONDS / SLICES
+    for side in sides:
+        print(f"  {side.name}: warming up {WARMUP:.0f} s", flush=True)
+        side.warm_up(WARMUP)
+    for n in range(SLICES):
+        for side in sides if n % 2 == 0 else sides[::-1]:
+            print(f"  {side.name}: slice {n + 1} of {SLICES}, {length:.0f} s", flush=True)
+            side.run_slice(length)
 
 
 def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float, db: dict,
@@ -168,6 +211,7 @@ def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float,
     duplicates = max(0, len(db["order_ids"] - accepted) - stats.unknown_orders)
     issued = {order_id: sha for order_id, sha in stats.certificates.items()}
     writes = sum(stats.writes.values())
+    writes_in_window = sum(stats.writes_in_window.values())
     result = {
         "backend": name,
         "clients": len(kinds),
@@ -175,7 +219,7 @@ def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float,
         "seconds": round(seconds, 2),
         "kinds": {kind: summarize(kind, stats, seconds) for kind in sorted(stats.statuses)},
         "writes": writes,
-        "writes_per_s": round(writes / seconds, 1),
+        "writes_per_s": round(writes_in_window / seconds, 1),
         "server_errors_5xx": sum(v for k, v in statuses.items() if 500 <= k < 599),
         "connection_failures": statuses.get(599, 0),
         "rate_limited_429": statuses.get(429, 0),
@@ -219,35 +263,51 @@ def problems(result: dict) -> list[str]:
     return [f"{result['backend']}: {p}" for p in found]
 
 
-def postgres_database() -> str | None:
-    """Recreate mp_bench_mixed on the server of BENCH_PG_URL; None when no server answers."""
+def run_sqlite(workdir: Path, results: dict) -> None:
+    print(f"sqlite: order-only and mixed, {CLIENTS} clients each, {SECONDS:.0f} s each in {SLICES} "
+          "interleaved slices", flush=True)
+    sides = []
     try:
-        import psycopg
-        from sqlalchemy import make_url
+        sides.append(Side("sqlite-orders-only", f"sqlite:///{workdir / 'orders.sqlite3'}",
+                          plan(CLIENTS, "order"), workdir))
+        sides.append(Side("sqlite", f"sqlite:///{workdir / 'mixed.sqlite3'}", plan(CLIENTS), workdir))
+        run_interleaved(sides)
+    finally:
+        for side in sides:
+            results[side.name] = side.close()
 
-        base = make_url(PG_URL)
-        with psycopg.connect(host=base.host, port=base.port or 5432, user=base.username, password=base.password,
-                             dbname=base.database, autocommit=True, connect_timeout=3) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "mp_bench_mixed" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "mp_bench_mixed"')
-        return base.set(database="mp_bench_mixed").render_as_string(hide_password=False)
-    except Exception as error:  # noqa: BLE001 - no PostgreSQL: report and go on with SQLite
-        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only", flush=True)
-        return None
+
+def run_postgresql(workdir: Path, results: dict) -> None:
+    url = pg.fresh_database("mixed")
+    if url:
+        print(f"postgresql: mixed, {CLIENTS} clients, {SECONDS:.0f} s", flush=True)
+        side = Side("postgresql", url, plan(CLIENTS), workdir)
+        try:
+            run_interleaved([side])
+        finally:
+            results[side.name] = side.close()
+            pg.drop_database(url)
+
+
+def print_summary(results: dict, ratio: float | None) -> None:
+    only, mixed = results["sqlite-orders-only"]["writes_per_s"], results["sqlite"]["writes_per_s"]
+    print(f"\nsqlite writes/s: mixed {mixed}, order-only {only}, ratio {ratio} (at least {MIN_RATIO})")
+    for r in results.values():
+        print(f"{r['backend']}: 5xx {r['server_errors_5xx']}, connection failures {r['connection_failures']}, "
+              f"429 {r['rate_limited_429']}, duplicated orders {r['orders']['duplicated']}, "
+              f"overspend {r['overspend_krw']}, writes/s {r['writes_per_s']} (slices {r['writes_per_s_by_slice']})")
+        for kind, k in r["kinds"].items():
+            print(f"  {kind:<13} {k['requests']:>6} req {k['requests_per_s']:>6} /s  writes {k['writes_per_s']:>5} /s"
+                  f"  p50 {k['latency_ms_p50']} ms  p95 {k['latency_ms_p95']} ms")
 
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="mp_bench_mixed_"))
-    runs = [("sqlite-orders-only", f"sqlite:///{workdir / 'orders.sqlite3'}", plan(CLIENTS, "order")),
-            ("sqlite", f"sqlite:///{workdir / 'mixed.sqlite3'}", plan(CLIENTS))]
-    pg = postgres_database()
-    if pg:
-        runs.append(("postgresql", pg, plan(CLIENTS)))
-    results = {}
-    for name, url, kinds in runs:
-        print(f"{name}: {len(kinds)} clients, {SECONDS:.0f} s", flush=True)
-        results[name] = run(name, url, kinds, workdir)
-        print(json.dumps(results[name], indent=2), flush=True)
+    results: dict = {}
+    run_sqlite(workdir, results)
+    run_postgresql(workdir, results)
+    for result in results.values():
+        print(json.dumps(result, indent=2), flush=True)
     only, mixed = results["sqlite-orders-only"]["writes_per_s"], results["sqlite"]["writes_per_s"]
     ratio = round(mixed / only, 2) if only else None
     found = [p for r in results.values() for p in problems(r)]
@@ -261,18 +321,12 @@ def main() -> int:
         "server": "gunicorn " + " ".join(SERVER),
         "clients": CLIENTS,
         "seconds": SECONDS,
+        "slices": SLICES,
         "sqlite_mixed_over_orders_only_writes": ratio,
         "problems": found,
         "results": list(results.values()),
     }, indent=2) + "\n")
-    print(f"\nsqlite writes/s: mixed {mixed}, order-only {only}, ratio {ratio} (at least {MIN_RATIO})")
-    for r in results.values():
-        print(f"{r['backend']}: 5xx {r['server_errors_5xx']}, connection failures {r['connection_failures']}, "
-              f"429 {r['rate_limited_429']}, duplicated orders {r['orders']['duplicated']}, "
-              f"overspend {r['overspend_krw']}, writes/s {r['writes_per_s']}")
-        for kind, k in r["kinds"].items():
-            print(f"  {kind:<13} {k['requests']:>6} req {k['requests_per_s']:>7} /s  "
-                  f"p50 {k['latency_ms_p50']} ms  p95 {k['latency_ms_p95']} ms")
+    print_summary(results, ratio)
     if found:
         print("FAILED: " + "; ".join(found) + f" (server logs kept in {workdir})")
     else:

@@ -1,12 +1,13 @@
 """16 concurrent buyers place orders over HTTP against one MOU until its quota runs out.
 
 Runs gunicorn (2 workers, gthread, as `make run` does) on 127.0.0.1 against a fresh SQLite database in
-WAL mode and, when PostgreSQL answers on BENCH_PG_URL, against a fresh database mp_bench_orders. CSRF
+WAL mode and, when PostgreSQL answers on BENCH_PG_URL, against a fresh database (benchmarks/pg.py). CSRF
 protection stays on: each client signs in through the login form and reads the token from the purchase
 form, as a browser would. Reports orders per second, the error rate (a 5xx, a connection failure or a
 "database is locked" shown to a user; refusals because the quota ran out are not errors) and the final
-overspend, which must be 0. Run as `.venv/bin/python benchmarks/bench_orders.py`; figures go to
-benchmarks/results/orders.json.
+overspend, which must be 0. Then, per database, what the hash chain costs (benchmarks/chain_cost.py:
+orders per second with the chain at least 80% of those without it, measured side by side).
+Run as `.venv/bin/python benchmarks/bench_orders.py`; figures go to benchmarks/results/orders.json.
 """
 
 from __future__ import annotations
@@ -17,30 +18,34 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+import chain_cost  # noqa: E402
+import pg  # noqa: E402
 
 CLIENTS = 16
 UNIT_PRICE = 1_000
 COMMITTED = 4_000_000  # about 1,300 orders of 1-5 units
 PASSWORD = "bench-password-2018"  # noqa: S105 - throw-away benchmark accounts
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 RESULTS = ROOT / "benchmarks" / "results" / "orders.json"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-def prepare(url: str) -> dict:
+def prepare(url: str, committed: int = COMMITTED) -> dict:
     """Create the schema and one buyer institution with an MOU, a selected product and 16 buyers."""
     from werkzeug.security import generate_password_hash
 
@@ -149,7 +154,7 @@ def prepare(url: str) -> dict:
                 today - timedelta(days=30),
                 today - timedelta(days=30),
                 today + timedelta(days=300),
-                COMMITTED,
+                committed,
             ),
         )
         ids = {"allocation_id": allocation.id, "mou_id": mou.id}
@@ -283,37 +288,32 @@ def buyer_loop(
         quantity = 1 + (n + i) % 5 if status == 302 else quantity
 
 
-def run_backend(name: str, url: str) -> dict:
-    ids = prepare(url)
-    port = 5600 + (0 if name == "sqlite" else 1)
+def start_server(url: str, app: str = "marketplace:create_app()") -> tuple[subprocess.Popen, int]:
+    """gunicorn with 2 workers of 4 threads (as `make run`) on a free port, serving `app`; waits for /healthz."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MARKETPLACE_ENV": "development"}
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "marketplace:create_app()",
-        ],
-        cwd=str(ROOT),
-        env=env,
-    )
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=str(ROOT), env=env)
+    for _ in range(150):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"the server for {app} did not start")
+
+
+def run_backend(name: str, url: str) -> dict:
+    ids = prepare(url)
+    server, port = start_server(url)
     try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         stats = {
             "accepted": 0,
             "accepted_krw": 0,
@@ -363,60 +363,53 @@ def run_backend(name: str, url: str) -> dict:
     }
 
 
-def postgres_database() -> str | None:
-    """Recreate mp_bench_orders on the server of BENCH_PG_URL; None when no server answers."""
-    try:
-        import psycopg
-        from sqlalchemy import make_url
-
-        base = make_url(PG_URL)
-        with psycopg.connect(
-            host=base.host,
-            port=base.port or 5432,
-            user=base.username,
-            password=base.password,
-            dbname=base.database,
-            autocommit=True,
-            connect_timeout=3,
-        ) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "mp_bench_orders" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "mp_bench_orders"')
-        return base.set(database="mp_bench_orders").render_as_string(hide_password=False)
-    except Exception as error:  # noqa: BLE001 - no PostgreSQL: report and go on with SQLite
-        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only", flush=True)
-        return None
+def backends(workdir: Path) -> list[tuple[str, Callable[[str], str | None]]]:
+    """Each backend with a maker of fresh databases by name: SQLite files in `workdir`, and PostgreSQL
+    when BENCH_PG_URL's server answers (benchmarks/pg.py)."""
+    found = [("sqlite", lambda name: f"sqlite:///{workdir / (name + '.sqlite3')}")]
+    if pg.fresh_database("orders"):
+        found.append(("postgresql", pg.fresh_database))
+    return found
 
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="mp_bench_orders_"))
-    backends = [("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}")]
-    pg = postgres_database()
-    if pg:
-        backends.append(("postgresql", pg))
-    results = []
-    for name, url in backends:
+    results, chain = [], []
+    for name, fresh in backends(workdir):
         print(f"orders over HTTP, {CLIENTS} clients, {name} ...", flush=True)
-        result = run_backend(name, url)
-        results.append(result)
-        print(json.dumps(result, indent=2), flush=True)
+        results.append(run_backend(name, fresh("orders")))
+        print(json.dumps(results[-1], indent=2), flush=True)
+        chain.append(chain_cost.measure(name, fresh("orders_chained"), fresh("orders_plain")))
+        print(json.dumps(chain[-1], indent=2), flush=True)
+        if name == "postgresql":
+            for database in ("orders", "orders_chained", "orders_plain"):
+                pg.drop_database(fresh_url(database))
     shutil.rmtree(workdir, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": platform.python_version(),
-                "cpus": os.cpu_count(),
-                "server": "gunicorn --workers 2 --threads 4 --worker-class gthread",
-                "results": results,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    RESULTS.write_text(json.dumps({
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "server": "gunicorn --workers 2 --threads 4 --worker-class gthread",
+        "results": results,
+        "chain_cost": chain,
+    }, indent=2) + "\n")
+    for c in chain:
+        print(f"{c['backend']}: orders/s with the chain {c['chained']['orders_per_s']}, without "
+              f"{c['without_chain']['orders_per_s']}, ratio {c['chained_over_without']} (at least {c['target']}); "
+              f"slices {c['chained']['orders_per_s_by_slice']} / {c['without_chain']['orders_per_s_by_slice']}")
     ok = all(r["overspend_krw"] == 0 and r["errors"] == 0 and r["ledger_consistent"] for r in results)
-    print(f"written to {RESULTS.relative_to(ROOT)}; {'OK' if ok else 'FAILED: overspend or errors'}")
-    return 0 if ok else 1
+    chain_ok = all(c["target_met"] and not c["chained"]["errors"] and not c["without_chain"]["errors"]
+                   for c in chain)
+    verdict = "OK" if ok and chain_ok else ("FAILED: overspend or errors" if not ok else "FAILED: chain cost")
+    print(f"written to {RESULTS.relative_to(ROOT)}; {verdict}")
+    return 0 if ok and chain_ok else 1
+
+
+def fresh_url(name: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(pg.PG_URL).set(database=f"{pg.PREFIX}_{name}").render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":

@@ -41,14 +41,23 @@ class Stats:
         self.order_ids: set[int] = set()
         self.certificates: dict[int, str] = {}
         self.resent_orders = self.unknown_orders = self.pool_exhausted = self.crashed = 0
+        # what finished inside the measured slices (rates); a request still running at a slice's end is
+        # answered before the next slice starts, counted in statuses and latencies but not in the rates
+        self.in_window: Counter = Counter()
+        self.writes_in_window: Counter = Counter()
+        self.deadline = float("inf")
+        self.measuring = True  # False while warming up: statuses still count (a 5xx is a 5xx), rates do not
 
     def record(self, kind: str, response: Response, write: bool = False) -> None:
+        in_window = time.monotonic() <= self.deadline
         with self.lock:
             self.statuses[kind][response.status] += 1
-            if response.status not in (CONNECTION_FAILED, 429):
+            self.in_window[kind] += in_window
+            if response.status not in (CONNECTION_FAILED, 429) and self.measuring:
                 self.latencies[kind].append(response.seconds)
             if write:
                 self.writes[kind] += 1
+                self.writes_in_window[kind] += in_window
             elif response.status >= 400 and response.status != 429 and len(self.samples) < 50:
                 self.samples.append(f"{kind} {response.status} {gist(response) if response.body else ''}")
 
@@ -107,10 +116,25 @@ def _post_form(browser: Browser, stats: Stats, kind: str, page: str, own: dict, 
     return form.values(own), browser.request("POST", page, form.values(own))
 
 
-def place_orders(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
-    path, i = f"/buyer/purchase/{ids['allocation_id']}", 0
+class Client:
+    """One person: a browser, a number within their kind, a counter of what they did, their own orders."""
+
+    def __init__(self, kind: str, n: int, port: int, address: str, ids: dict):
+        self.kind, self.n, self.ids, self.i = kind, n, ids, 0
+        self.browser = Browser(port, address)
+        self.pool = list(ids["certificate_pools"][n]) if kind == "certificate" else []
+        self.reports_seen: set[str] = set()
+
+    def next(self) -> int:
+        self.i += 1
+        return self.i
+
+
+def place_orders(client: Client, stats: Stats, deadline: float) -> None:
+    browser, n, ids = client.browser, client.n, client.ids
+    path = f"/buyer/purchase/{ids['allocation_id']}"
     while time.monotonic() < deadline:
-        i += 1
+        i = client.next()
         own = {"mou_id": ids["mou_ids"][0], "quantity": 1 + (n + i) % 5, "unit_price": UNIT_PRICE,
                "contract_method": "private_contract", "no_private_interest": "y"}
         body, response = _post_form(browser, stats, "order", path, own, deadline)
@@ -131,24 +155,26 @@ def place_orders(browser: Browser, n: int, ids: dict, stats: Stats, deadline: fl
             pause(response, deadline)
 
 
-def edit_products(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
-    path, i = f"/supplier/products/{ids['products'][n]}/edit", 0
+def edit_products(client: Client, stats: Stats, deadline: float) -> None:
+    n, path = client.n, f"/supplier/products/{client.ids['products'][client.n]}/edit"
     while time.monotonic() < deadline:
-        i += 1
+        i = client.next()
         own = {"description": f"벤치 편집 {n}-{i}", "specification": f"IP67 rev {i}",
                "unit_price_krw": str(UNIT_PRICE + i % 2 * 100)}
-        _body, response = _post_form(browser, stats, "product_edit", path, own, deadline)
+        _body, response = _post_form(client.browser, stats, "product_edit", path, own, deadline)
         if response is not None:
             stats.record("product_edit", response, write=response.status == 302)
             if response.status >= 500:
                 pause(response, deadline)
 
 
-def issue_certificates(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
-    """Press the order page's issue button, then download the PDF, for each order of the pool."""
-    for order_id in ids["certificate_pools"][n]:
+def issue_certificates(client: Client, stats: Stats, deadline: float) -> None:
+    """Press the order page's issue button, then download the PDF, for each order of the client's pool."""
+    browser = client.browser
+    while client.pool:
         if time.monotonic() >= deadline:
             return
+        order_id = client.pool.pop(0)
         target = f"/buyer/orders/{order_id}/certificate"
         shown, form = browser.form(f"/buyer/orders/{order_id}", target)
         stats.record("form_page", shown)
@@ -168,24 +194,30 @@ def issue_certificates(browser: Browser, n: int, ids: dict, stats: Stats, deadli
     stats.add("pool_exhausted")
 
 
-def download_reports(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
+def download_reports(client: Client, stats: Stats, deadline: float) -> None:
+    """The same report again and again: a write when the server made (and stored) a new document, told by
+    its ETag (the PDF's SHA-256); one served again unchanged, because nothing it covers changed, is a read
+    (each server process keeps the documents it served: a client may get one from each)."""
     target = "/buyer/reports/purchase-report.pdf"
-    page, form = browser.form("/buyer/reports", target)  # a GET form: read once, sent many times
+    page, form = client.browser.form("/buyer/reports", target)
     stats.record("form_page", page)
     if form is None:
-        raise RuntimeError(f"no purchase report form for report{n} (status {page.status})")
-    query = urlencode(form.values({"round": "", "start": ids["report_start"], "end": ids["report_end"],
-                                   "language": "en"}), doseq=True)
+        raise RuntimeError(f"no purchase report form for report{client.n} (status {page.status})")
+    query = urlencode(form.values({"round": "", "start": client.ids["report_start"],
+                                   "end": client.ids["report_end"], "language": "en"}), doseq=True)
     while time.monotonic() < deadline:
-        response = browser.request("GET", f"{target}?{query}")
+        response = client.browser.request("GET", f"{target}?{query}")
         ok = response.status == 200 and response.headers.get("content-type", "").startswith("application/pdf")
-        stats.record("report", response, write=ok)
+        etag = response.headers.get("etag") or hashlib.sha256(response.body).hexdigest()
+        stats.record("report", response, write=ok and etag not in client.reports_seen)
+        if ok:
+            client.reports_seen.add(etag)
         if response.status >= 500:
             pause(response, deadline)
 
 
-def sign_in_and_out(browser: Browser, n: int, ids: dict, stats: Stats, deadline: float) -> None:
-    email = ids["signers"][n]
+def sign_in_and_out(client: Client, stats: Stats, deadline: float) -> None:
+    browser, email = client.browser, client.ids["signers"][client.n]
     while time.monotonic() < deadline:
         signed_in = sign_in(browser, email, deadline, stats)
         if signed_in is None:
@@ -205,21 +237,49 @@ LOOPS = {"order": place_orders, "product_edit": edit_products, "certificate": is
 ACCOUNTS = {"order": "orderers", "product_edit": "suppliers", "certificate": "certifiers", "report": "reporters"}
 
 
-def run_client(kind: str, n: int, port: int, address: str, ids: dict, stats: Stats,
-               barrier: threading.Barrier, box: list) -> None:
-    """Sign in (except the sign-in kind), wait for the others, then do `kind` until the deadline."""
-    browser = Browser(port, address)
+class Slices:
+    """Runs one side's clients slice by slice: each slice starts them together and ends when all are back.
+
+    start() opens a slice until `deadline` (None: the clients stop for good); finish() waits for the
+    slice's last answers. A client that cannot sign in aborts the barriers, so start() raises.
+    """
+
+    def __init__(self, clients: int, stats: Stats):
+        self.stats, self.deadline = stats, None
+        self.begin = threading.Barrier(clients + 1, timeout=900)
+        self.end = threading.Barrier(clients + 1, timeout=900)
+
+    def start(self, deadline: float | None, measuring: bool = True) -> None:
+        self.deadline = deadline
+        self.stats.deadline = (deadline or float("inf")) if measuring else float("-inf")
+        self.stats.measuring = measuring
+        self.begin.wait()
+
+    def finish(self) -> None:
+        self.end.wait()
+
+
+def run_client(kind: str, n: int, port: int, address: str, ids: dict, stats: Stats, slices: Slices) -> None:
+    """Sign in (except the sign-in kind), then do `kind` in every slice until told to stop."""
+    client = Client(kind, n, port, address, ids)
     try:
         if kind in ACCOUNTS:
             with SETUP_LOCK:
-                if sign_in(browser, ids[ACCOUNTS[kind]][n], time.monotonic() + SETUP_SECONDS) is None:
+                if sign_in(client.browser, ids[ACCOUNTS[kind]][n], time.monotonic() + SETUP_SECONDS) is None:
                     raise RuntimeError(f"{kind} client {n} could not sign in")
     except Exception:
-        barrier.abort()
+        slices.begin.abort()
         raise
-    barrier.wait()
-    try:
-        LOOPS[kind](browser, n, ids, stats, box[0])
-    except Exception as error:  # noqa: BLE001 - counted and reported; the other clients go on
-        stats.add("crashed")
-        stats.note(f"{kind} client {n} stopped: {error!r}")
+    crashed = False
+    while True:
+        slices.begin.wait()
+        if slices.deadline is None:
+            return
+        try:
+            if not crashed:
+                LOOPS[kind](client, stats, slices.deadline)
+        except Exception as error:  # noqa: BLE001 - counted and reported; the other clients go on
+            crashed = True
+            stats.add("crashed")
+            stats.note(f"{kind} client {n} stopped: {error!r}")
+        slices.end.wait()

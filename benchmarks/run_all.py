@@ -1,25 +1,72 @@
-"""Run every benchmarks/bench_*.py in turn (make bench) and print a summary of what passed."""
+"""Run every benchmarks/bench_*.py in turn (make bench), then print and save a summary of the headline figures.
+
+Each script writes its own figures to benchmarks/results/<name>.json; this one adds
+benchmarks/results/summary.json (status and time of each script, and the figures the targets are about).
+So that the whole run stays near 15 minutes on two cores, `make bench` reuses the catalogue's generated
+databases from the previous run (BENCH_REUSE=1, rebuilt when the schema changed) and renders 10 rather
+than 20 reports in a row for the PDF memory figures (BENCH_PDF_IN_A_ROW); set either to override.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+DEFAULTS = {"BENCH_REUSE": "1", "BENCH_PDF_IN_A_ROW": "10"}
+
+
+def _load(name: str) -> dict:
+    try:
+        return json.loads((RESULTS / f"{name}.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def headlines() -> dict:
+    """The figures the targets are about, read back from the scripts' own results."""
+    mixed, orders, audit, draw = _load("mixed"), _load("orders"), _load("audit"), _load("draw")
+    return {
+        "mixed_sqlite_writes_ratio": mixed.get("sqlite_mixed_over_orders_only_writes"),
+        "mixed_p95_ms": {r["backend"]: {k: v["latency_ms_p95"] for k, v in r["kinds"].items()}
+                         for r in mixed.get("results", [])},
+        "mixed_5xx": {r["backend"]: r["server_errors_5xx"] for r in mixed.get("results", [])},
+        "chain_cost_ratio": {c["backend"]: c["chained_over_without"] for c in orders.get("chain_cost", [])},
+        "audit_verify": [{k: r[k] for k in ("backend", "events", "seconds", "peak_rss_mib")}
+                         for r in audit.get("results", [])],
+        "draw_pp2_over_pp1": draw.get("exact_over_float"),
+    }
 
 
 def main() -> int:
+    env = {**DEFAULTS, **os.environ}
     summary = []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {script.name}", flush=True)
         started = time.perf_counter()
-        code = subprocess.run([sys.executable, str(script)], cwd=str(HERE.parent), check=False).returncode
+        code = subprocess.run([sys.executable, str(script)], cwd=str(HERE.parent), env=env, check=False).returncode
         summary.append((script.name, code, time.perf_counter() - started))
+    figures = headlines()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "summary.json").write_text(json.dumps({
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scripts": [{"script": name, "exit_code": code, "seconds": round(seconds, 1)}
+                    for name, code, seconds in summary],
+        "total_seconds": round(sum(seconds for _n, _c, seconds in summary), 1),
+        "headlines": figures,
+    }, indent=2) + "\n")
     print("\n=== summary (figures in benchmarks/results/*.json)")
     for name, code, seconds in summary:
         print(f"  {name:<28} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.1f} s")
+    print(f"  total {sum(seconds for _n, _c, seconds in summary) / 60:.1f} min")
+    for key, value in figures.items():
+        print(f"  {key}: {value}")
     return 1 if any(code for _name, code, _s in summary) else 0
 
 

@@ -2,10 +2,12 @@
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
 DEFAULT_LOCK_TIMEOUT_MS = 5000
+_WRITING = "write_transaction"
 
 
 def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
@@ -74,6 +76,18 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+    session.info[_WRITING] = True
     from .form_keys import claim  # imported here: form_keys needs the models, which need extensions
 
     claim()
+
+
+def in_write_transaction() -> bool:
+    """Whether this thread's session holds a write transaction begun by begin_write()."""
+    return bool(db.session().info.get(_WRITING))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _write_transaction_ended(session: Session) -> None:
+    session.info.pop(_WRITING, None)

@@ -80,7 +80,7 @@ def claim(*, rollback: bool = True) -> None:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(FormSubmission.__table__).values(
-        key=key, user_id=_user_id(), endpoint=(request.endpoint or "")[:80], created_at=utcnow()
+        key=key, user_id=g.get("form_key_user_id"), endpoint=(request.endpoint or "")[:80], created_at=utcnow()
     ).on_conflict_do_nothing(index_elements=["key"]).returning(FormSubmission.__table__.c.key)
     g.form_key_claim = "pending"
     if db.session.execute(statement).first() is None:  # rowcount: -1 on psycopg
@@ -146,6 +146,9 @@ def _read_key():
     if not _VALID.fullmatch(key):
         return _refusal(400, _("The form expired or was sent from another page. Reload the page and try again."))
     g.form_key = key
+    # noted now: under the write lock, reading current_user would load the row again (the lock's
+    # transaction starts by committing the request's reads, which expires it)
+    g.form_key_user_id = _user_id()
     return answer_repeat()
 
 

@@ -37,7 +37,7 @@ def quota_overview():
 def dashboard():
     """Per MOU: committed, charged, remaining, and use over time."""
     figures = quota.figures_for(orders.institution_mous(current_user.institution_id))
-    recent = orders.orders_for_institution(current_user.institution_id)[:10]
+    recent = orders.orders_for_institution(current_user.institution_id, limit=10)
     return render_template(
         "buyer/dashboard.html",
         figures=figures,

@@ -94,7 +94,7 @@ def edit_institution(institution_id: int):
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = _institution_or_404(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
-    recent = orders.orders_for_institution(institution_id)[:20]
+    recent = orders.orders_for_institution(institution_id, limit=20)
     return rerender(
         "ministry/institution.html",
         status,

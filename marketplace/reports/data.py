@@ -158,6 +158,13 @@ class PurchaseReport:
                 "quota": [self.committed_krw, self.charged_krw, self.remaining_krw], "mous": self.mou_numbers,
                 "bars": [asdict(b) for b in self.bars], "lines": [asdict(line) for line in self.lines]}
 
+    def shown(self, today: date) -> dict:
+        """What the PDF shows beyond canonical(): names, the usage series, the day its lists were drawn up on."""
+        institution, round_ = self.institution, self.round
+        return {"today": _iso(today), "series": [asdict(point) for point in self.series],
+                "institution": (institution.code, institution.name_ko, institution.name_en) if institution else None,
+                "round": (round_.code, round_.title_ko, round_.title_en) if round_ else None}
+
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
@@ -314,6 +321,10 @@ class ReliefRegister:
     def canonical(self) -> dict:
         return {"institution": self.institution.code, "period": [_iso(self.start), _iso(self.end)],
                 "entries": [asdict(e) for e in self.entries]}
+
+    def shown(self) -> dict:
+        """What the PDF shows beyond canonical(): the institution's names."""
+        return {"institution": [self.institution.name_ko, self.institution.name_en]}
 
 
 def load_relief_register(institution_id: int, start: date, end: date, language: str = "ko") -> ReliefRegister:

@@ -24,6 +24,7 @@ from .data import (
     sha256_hex,
 )
 from .render import render_pdf
+from .served import served_reports
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,19 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "report"
 
 
-def _finish(actor: User, kind: str, params: dict, data_sha256: str, template: str, filename: str,
+def _finish(actor: User, kind: str, params: dict, data_sha256: str, shown: dict, template: str, filename: str,
             language: str, now: datetime, **context) -> Document:
-    """Render, then store the ReportDocument row and the audit event in one short write transaction."""
+    """The document served before for the same content (reports/served.py), or render one, then store the
+    ReportDocument row and the audit event in one short write transaction.
+
+    `shown` is everything the PDF shows beyond the data hashed in data_sha256 (names, date-dependent lists).
+    """
+    key = (kind, actor.id, actor.name, language, sha256_hex(canonical_json(
+        {"params": params, "data": data_sha256, "shown": shown})))
+    served = served_reports()
+    document = served.get(key)
+    if document is not None:
+        return Document(filename, document.pdf, document.document_id)
     document_id = _document_id(now)
     with force_locale(language):
         html = render_template(template, document_id=document_id, data_sha256=data_sha256, generated_at=now,
@@ -59,7 +70,9 @@ def _finish(actor: User, kind: str, params: dict, data_sha256: str, template: st
     record_event(actor, "report.generated", row, institution_id=params.get("institution_id"),
                  after={"kind": kind, "document_id": document_id, "sha256": row.sha256})
     db.session.commit()
-    return Document(filename, pdf, document_id)
+    document = Document(filename, pdf, document_id)
+    served.put(key, document)
+    return document
 
 
 def _period_label(scope: Scope) -> str:
@@ -69,7 +82,8 @@ def _period_label(scope: Scope) -> str:
 def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -> Document:
     """The purchase report PDF for `scope`; raises ReportRefused (from data) for a scope beyond the limits."""
     now = now or datetime.now(UTC)
-    report = load_purchase_report(scope, seoul_date(now))
+    today = seoul_date(now)
+    report = load_purchase_report(scope, today)
     data_sha256 = sha256_hex(canonical_json(report.canonical()))
     if scope.language == "ko":
         who = report.institution.name_ko if report.institution else "사업전체"
@@ -77,8 +91,8 @@ def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -
     else:
         who = report.institution.code if report.institution else "program"
         filename = f"purchase-report_{safe_name(who)}_{_period_label(scope)}.pdf"
-    return _finish(actor, "purchase_report", scope.params(), data_sha256, "reports/purchase_report.html",
-                   filename, scope.language, now, r=report)
+    return _finish(actor, "purchase_report", scope.params(), data_sha256, report.shown(today),
+                   "reports/purchase_report.html", filename, scope.language, now, r=report)
 
 
 def relief_register(actor: User, institution_id: int, start: date, end: date, language: str, *,
@@ -92,5 +106,5 @@ def relief_register(actor: User, institution_id: int, start: date, end: date, la
     filename = f"{stem}_{safe_name(who)}_{start:%Y%m%d}-{end:%Y%m%d}.pdf"
     params = {"institution_id": institution_id, "start": start.isoformat(), "end": end.isoformat(),
               "language": language}
-    return _finish(actor, "relief_register", params, data_sha256, "reports/relief_register.html", filename,
-                   language, now, reg=register)
+    return _finish(actor, "relief_register", params, data_sha256, register.shown(),
+                   "reports/relief_register.html", filename, language, now, reg=register)

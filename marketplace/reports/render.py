@@ -1,12 +1,14 @@
 """HTML to PDF with WeasyPrint: a fetcher confined to static/, one font configuration per process, a pool.
 
 This module is the only one that imports WeasyPrint (lazily, so the web process pays its 0.5 s import
-only when it renders in-process). Rendering runs in a small process pool by default: WeasyPrint does
-not give its peak memory back to the OS, so a process that rendered a 5,000-line report stays large;
-pool processes are recycled after REPORTS_TASKS_PER_CHILD renders (max_tasks_per_child) and a render
-that runs past REPORTS_RENDER_TIMEOUT (90 s) is abandoned and its process killed, before gunicorn's
---timeout (120 s) would kill the whole worker. Certificates are small and render in-process.
-The measured trade-off is in benchmarks/bench_pdf.py.
+only when it renders in-process). Rendering runs in small process pools by default (see render_pdf):
+WeasyPrint holds the web process's interpreter while it works, and does not give its peak memory back
+to the OS, so a process that rendered a 5,000-line report stays large. Pool processes run at a lower
+CPU priority (REPORTS_RENDER_NICE, 10), are recycled after REPORTS_TASKS_PER_CHILD renders
+(max_tasks_per_child), and a render that runs past REPORTS_RENDER_TIMEOUT (90 s) is abandoned and its
+process killed, before gunicorn's --timeout (120 s) would kill the whole worker. Certificates have a
+pool of their own (REPORTS_SMALL_*). The measured trade-offs are in benchmarks/bench_pdf.py and
+benchmarks/bench_mixed.py.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -100,11 +103,22 @@ def render_in_process(html: str, stylesheet: Path = PRINT_CSS) -> bytes:
     return _local.pdf(html, stylesheet)
 
 
+def _start_renderer(nice: int) -> None:
+    """Pool process start: load WeasyPrint and the fonts (at the web processes' priority, so that the first
+    render does not wait long), then yield the CPU to the web processes (os.nice), so renders cannot
+    starve the requests that hold the database's write lock; idle CPU still goes to rendering."""
+    global _local
+    if _local is None:
+        _local = _Renderer()
+    if nice > 0:
+        os.nice(nice)
+
+
 class RenderPool:
     """A lazily started process pool, one per web process, recycled and restarted as needed."""
 
-    def __init__(self, workers: int, tasks_per_child: int, timeout: float):
-        self.workers, self.tasks_per_child, self.timeout = workers, tasks_per_child, timeout
+    def __init__(self, workers: int, tasks_per_child: int, timeout: float, nice: int = 0):
+        self.workers, self.tasks_per_child, self.timeout, self.nice = workers, tasks_per_child, timeout, nice
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -114,7 +128,7 @@ class RenderPool:
                 # spawn: never fork a threaded gunicorn worker holding database connections
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    max_tasks_per_child=self.tasks_per_child)
+                    max_tasks_per_child=self.tasks_per_child, initializer=_start_renderer, initargs=(self.nice,))
             return self._executor
 
     def render(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:
@@ -139,26 +153,49 @@ class RenderPool:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-_pool: RenderPool | None = None
+_pools: dict[str, RenderPool] = {}
+_pools_lock = threading.Lock()
+# (workers, renders before a process is replaced, timeout in s) by default: reports, and small documents
+_POOL_DEFAULTS = {"reports": (1, 20, 90), "small": (1, 200, 30)}
+
+
+def _pool(kind: str, config: dict) -> RenderPool:
+    """The process's pool for `kind` ('reports' or 'small'), made on first use from REPORTS_* settings."""
+    with _pools_lock:
+        if kind not in _pools:
+            workers, tasks, timeout = _POOL_DEFAULTS[kind]
+            prefix = "REPORTS_" if kind == "reports" else "REPORTS_SMALL_"
+            _pools[kind] = RenderPool(workers=int(config.get(prefix + "RENDER_WORKERS", workers)),
+                                      tasks_per_child=int(config.get(prefix + "TASKS_PER_CHILD", tasks)),
+                                      timeout=float(config.get(prefix + "RENDER_TIMEOUT", timeout)),
+                                      nice=int(config.get("REPORTS_RENDER_NICE", 10)))
+        return _pools[kind]
 
 
 def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True,
                stylesheet: Path = PRINT_CSS) -> bytes:
-    """Render a complete HTML document to PDF.
+    """Render a complete HTML document to PDF, in a pool process at a lower CPU priority.
 
-    pooled=True (reports: up to a minute, ~300 MB resident) renders in the pool, whose timeout answers
-    before gunicorn's and whose recycling bounds memory; pooled=False (certificates: ~0.1 s, small)
-    renders here: the pool's hand-off was within the noise of a 0.1 s render in one run and doubled it
-    in another (benchmarks/results/pdf.json), and a certificate needs no timeout.
+    A web process runs Python one thread at a time: a render there (~0.1 s for a certificate, up to a
+    minute for a report) slows every other request of that process, those holding the write lock too.
+    pooled=True (reports: ~300 MB resident) uses the report pool, whose timeout answers before
+    gunicorn's and whose recycling bounds memory. pooled=False (certificates: one page, small) uses a
+    pool of its own, so a long report never queues it; it renders here instead when the caller holds
+    the write lock (the lock must not wait for a hand-off to a low-priority process) or when its pool
+    fails or overruns (a certificate is never refused for that). On the mixed-load bench the small pool
+    raised the writes per second by about half (benchmarks/bench_mixed.py).
     REPORTS_RENDER_IN_PROCESS=True renders everything here (tests, single-process tools).
     `stylesheet` is the print CSS (report.css, or certificate.css for the one-page certificate).
     """
-    global _pool
+    from ..database import in_write_transaction
+
     config = config or {}
-    if not pooled or config.get("REPORTS_RENDER_IN_PROCESS", False):
+    if config.get("REPORTS_RENDER_IN_PROCESS", False) or (not pooled and in_write_transaction()):
         return render_in_process(html, stylesheet)
-    if _pool is None:
-        _pool = RenderPool(workers=int(config.get("REPORTS_RENDER_WORKERS", 1)),
-                           tasks_per_child=int(config.get("REPORTS_TASKS_PER_CHILD", 20)),
-                           timeout=float(config.get("REPORTS_RENDER_TIMEOUT", 90)))
-    return _pool.render(html, stylesheet)
+    if pooled:
+        return _pool("reports", config).render(html, stylesheet)
+    try:
+        return _pool("small", config).render(html, stylesheet)
+    except (RenderTimeout, BrokenProcessPool) as error:
+        log.warning("small document rendered in the web process: the render pool %s", error)
+        return render_in_process(html, stylesheet)

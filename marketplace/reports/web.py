@@ -16,14 +16,18 @@ from ..security import private_download
 from ..services import relief_certificates
 from ..services.relief_certificates import CertificateNotFound
 from . import documents
-from .data import Scope
+from .data import Scope, sha256_hex
 from .forms import IssueCertificateForm, PurchaseReportForm, RegisterForm
 from .render import RenderTimeout
 
 
 def send_pdf(pdf: bytes, filename: str):
-    """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names), kept by no cache."""
-    return private_download(pdf, "application/pdf", filename)
+    """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names), kept by no cache.
+
+    Its ETag is the PDF's SHA-256: a report served again unchanged (reports/served.py) carries the same one."""
+    response = private_download(pdf, "application/pdf", filename)
+    response.set_etag(sha256_hex(pdf))
+    return response
 
 
 def report_forms(user: User, formdata=None):

@@ -367,11 +367,13 @@ def order_for_buyer(buyer: User, order_id: int) -> Order:
     return order
 
 
-def orders_for_institution(institution_id: int, status: str | None = None) -> list[Order]:
+def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int | None = None) -> list[Order]:
+    """The institution's orders, newest first; the newest `limit` only when given (dashboards)."""
     query = select(Order).options(*_ORDER_LOAD).where(Order.institution_id == institution_id)
     if status in rules.STATUSES:
         query = query.where(Order.status == status)
-    return list(db.session.scalars(query.order_by(Order.ordered_on.desc(), Order.id.desc())).unique())
+    query = query.order_by(Order.ordered_on.desc(), Order.id.desc())
+    return list(db.session.scalars(query if limit is None else query.limit(limit)).unique())
 
 
 def orders_for_company(company_id: int | None) -> list[Order]:

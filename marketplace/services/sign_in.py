@@ -134,18 +134,28 @@ def authenticate(email: str, password: str, attempt: Attempt, policy: SignInPoli
                  at: datetime | None = None) -> User:
     """Check the password; return the user, signed in unless needs_second_factor(user).
 
+    The password hash is checked before the write lock is taken: it costs tens of milliseconds of CPU
+    by design, and every other writer would wait that long. Under the lock the throttle is checked
+    again and the stored hash must still be the one checked (else it counts as a failure).
     Raises LoginRefused (the message does not tell whether the e-mail exists) or TryLater.
     """
     from .accounts import find_user_by_email
 
-    begin_write()  # a sign-in always writes (counters or last_login_at): take SQLite's lock up front
     at = at or now()
     user = find_user_by_email(email)
     if user is None or not user.active or user.password_hash is None:
         hash_password(password)  # spend the same time as a real check
         raise LoginRefused(N_("The e-mail address or password is not correct."))
+    check_not_throttled(user, attempt, at)  # a client that must wait costs no hashing
+    user_id, checked_hash = user.id, user.password_hash
+    correct = check_password_hash(checked_hash, password)
+    begin_write()  # a sign-in always writes (counters or last_login_at)
+    user = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if user is None or not user.active:
+        raise LoginRefused(N_("The e-mail address or password is not correct."))
     check_not_throttled(user, attempt, at)
-    if not check_password_hash(user.password_hash, password):
+    if not correct or user.password_hash != checked_hash:  # wrong, or changed by a concurrent request
         record_failure(user, attempt, policy, at)
         db.session.commit()
         raise LoginRefused(N_("The e-mail address or password is not correct."))

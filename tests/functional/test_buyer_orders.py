@@ -183,3 +183,21 @@ def test_an_order_date_outside_the_mou_is_refused_plainly(client, auth, ob):
     day = (mou.starts_on - timedelta(days=3)).isoformat()
     response = client.post(f"/buyer/purchase/{allocation.id}", data=form(mou, ordered_on=day), headers=EN)
     assert response.status_code == 400 and "MOU is not active" in response.get_data(as_text=True)
+
+
+def test_the_dashboard_lists_the_ten_newest_orders_without_loading_the_others(client, auth, ob, monkeypatch):
+    from marketplace.services import orders as order_service
+
+    buyer, mou, allocation = ob.setup()
+    placed = [ob.order(buyer, allocation, mou, quantity=1).number for _ in range(12)]
+    real, limits = order_service.orders_for_institution, []
+
+    def counted(institution_id, status=None, *, limit=None):
+        limits.append(limit)
+        return real(institution_id, status, limit=limit)
+
+    monkeypatch.setattr(order_service, "orders_for_institution", counted)
+    auth.login(buyer)
+    page = client.get("/buyer/", headers=EN).get_data(as_text=True)
+    assert limits == [10]
+    assert all(number in page for number in placed[2:]) and not any(number in page for number in placed[:2])

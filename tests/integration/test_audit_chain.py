@@ -163,3 +163,16 @@ def test_ledger_entries_are_chained_and_a_rewritten_amount_is_found(app, make):
     db.session.commit()
     check = chains.verify_chain("ledger")
     assert check.broken_at == 1 and "changed" in check.problem
+
+
+@pytest.mark.parametrize("stored", ["2018-09-15 11:45:00.123456", "2018-09-15 11:45:00", "2018-09-15T11:45:00.5"])
+def test_the_chain_check_reads_a_time_as_sqlite_stores_it_as_the_commit_hashed_it(stored):
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    assert chains._moment(stored) == chains._moment(moment) == moment.isoformat(timespec="microseconds")
+
+
+def test_the_chain_check_streams_without_leaving_the_session_streaming(app, make):
+    _some_events(make, 3)
+    assert chains.verify_chain(batch=1).links == 3
+    db.session.execute(text("UPDATE chain_heads SET seq = seq WHERE name = 'audit'"))  # a plain statement still
+    db.session.rollback()
