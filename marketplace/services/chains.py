@@ -91,8 +91,9 @@ def _chain_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    # Core statements, not ORM objects, for the heads: they are the part of every write transaction that
-    # holds the lock longest for the least work (one SELECT, locked on PostgreSQL, and one UPDATE)
+    # the heads through two Core statements (one SELECT, locked on PostgreSQL, and one UPDATE), not ORM
+    # objects: under the write lock the ORM's bookkeeping for them cost more than the hashing
+    # (benchmarks/chain_cost.py)
     names = sorted({_CHAIN_OF[type(row)] for row in pending})
     heads = {name: [seq, digest] for name, seq, digest in session.execute(_READ_HEADS, {"names": names})}
     for row in pending:  # in the order the use case made them
