@@ -27,12 +27,13 @@ def upgrade():
         "SELECT id, allocation_id, amount_krw, status, created_at, cancelled_at FROM orders ORDER BY id")).all()
     ordered = dict.fromkeys(allocations, 0)
     before: dict[int, int] = {}
-    for order in orders:
-        earlier = sum(
-            other.amount_krw for other in orders
-            if other.allocation_id == order.allocation_id and other.id < order.id
-            and (other.cancelled_at is None or other.cancelled_at > order.created_at))
-        before[order.id] = allocations[order.allocation_id] - earlier
+    by_allocation: dict[int, list] = {}
+    for order in orders:  # compared only with earlier orders on the same allocation (a few each)
+        earlier = by_allocation.setdefault(order.allocation_id, [])
+        held = sum(other.amount_krw for other in earlier
+                   if other.cancelled_at is None or other.cancelled_at > order.created_at)
+        before[order.id] = allocations[order.allocation_id] - held
+        earlier.append(order)
         if order.status != "cancelled":
             ordered[order.allocation_id] += order.amount_krw
     over = [f"allocation {a}: ordered {ordered[a]:,} of {allocations[a]:,} KRW"
