@@ -35,20 +35,33 @@ BATCH = 20_000
 TARGET_S = 30.0
 FLAT_RATIO, FLAT_MIB = 1.10, 16.0
 RESULTS = ROOT / "benchmarks" / "results" / "audit.json"
-ACTIONS = [("order.placed", "Order", "buyer"), ("product.updated", "Product", "supplier"),
-           ("report.generated", "ReportDocument", "buyer"), ("user.login", "User", "buyer"),
-           ("relief_certificate.issued", "AuditReliefCertificate", "buyer")]
+ACTIONS = [
+    ("order.placed", "Order", "buyer"),
+    ("product.updated", "Product", "supplier"),
+    ("report.generated", "ReportDocument", "buyer"),
+    ("user.login", "User", "buyer"),
+    ("relief_certificate.issued", "AuditReliefCertificate", "buyer"),
+]
 
 
 def _event(n: int, start: datetime) -> dict:
     """The n-th event's columns: a mix of actions, with before/after JSON as use cases record them."""
     action, object_type, role = ACTIONS[n % len(ACTIONS)]
     after = {"number": f"PP-2018-{n:06d}", "amount_krw": 1_000 * (n % 997 + 1), "label": f"벤치 이벤트 {n}"}
-    return {"actor_id": None, "actor_role": role, "action": action, "object_type": object_type,
-            "object_id": n, "company_id": None, "institution_id": None,
-            "before": {"status": "placed"} if n % 3 == 0 else None, "after": after,
-            "reason": "계약 해지" if n % 50 == 0 else "", "request_id": f"{n:016x}",
-            "created_at": start + timedelta(milliseconds=37 * n)}
+    return {
+        "actor_id": None,
+        "actor_role": role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": n,
+        "company_id": None,
+        "institution_id": None,
+        "before": {"status": "placed"} if n % 3 == 0 else None,
+        "after": after,
+        "reason": "계약 해지" if n % 50 == 0 else "",
+        "request_id": f"{n:016x}",
+        "created_at": start + timedelta(milliseconds=37 * n),
+    }
 
 
 def fill(url: str, count: int) -> float:
@@ -89,13 +102,22 @@ def verify(url: str, workdir: Path) -> dict:
     out = workdir / "verify.out"
     began = time.perf_counter()
     with out.open("wb") as sink:
-        child = subprocess.Popen([str(flask if flask.exists() else "flask"), "--app", "marketplace", "audit",
-                                  "verify"], cwd=str(ROOT), env=env, stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            [str(flask if flask.exists() else "flask"), "--app", "marketplace", "audit", "verify"],
+            cwd=str(ROOT),
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
         _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped above: keep Popen from waiting again
-    return {"seconds": round(seconds, 2), "exit_code": child.returncode,
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "output": out.read_text()[-600:].strip()}
+    return {
+        "seconds": round(seconds, 2),
+        "exit_code": child.returncode,
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "output": out.read_text()[-600:].strip(),
+    }
 
 
 def run(backend: str, fresh) -> list[dict]:
@@ -106,8 +128,9 @@ def run(backend: str, fresh) -> list[dict]:
         filled = fill(url, size)
         print(f"  {backend}: verifying {size:,} events ...", flush=True)
         result = {"backend": backend, "events": size, "fill_s": round(filled, 1), **verify(url, WORKDIR)}
-        print(f"    {result['seconds']} s, peak RSS {result['peak_rss_mib']} MiB, exit {result['exit_code']}",
-              flush=True)
+        print(
+            f"    {result['seconds']} s, peak RSS {result['peak_rss_mib']} MiB, exit {result['exit_code']}", flush=True
+        )
         rows.append(result)
         if backend == "postgresql":
             pg.drop_database(url)
@@ -125,12 +148,15 @@ def checks(rows: list[dict]) -> list[str]:
                 problems.append(f"{backend}: verify of {r['events']:,} events did not say intact: {r['output']}")
         largest, smallest = mine[max(mine)], mine[min(mine)]
         if largest["events"] >= 1_000_000 and largest["seconds"] >= TARGET_S:
-            problems.append(f"{backend}: {largest['events']:,} events took {largest['seconds']} s "
-                            f"(target < {TARGET_S} s)")
+            problems.append(
+                f"{backend}: {largest['events']:,} events took {largest['seconds']} s (target < {TARGET_S} s)"
+            )
         allowed = max(smallest["peak_rss_mib"] * FLAT_RATIO, smallest["peak_rss_mib"] + FLAT_MIB)
         if len(mine) > 1 and largest["peak_rss_mib"] > allowed:
-            problems.append(f"{backend}: peak RSS {largest['peak_rss_mib']} MiB at {largest['events']:,} events, "
-                            f"{smallest['peak_rss_mib']} MiB at {smallest['events']:,}: not flat")
+            problems.append(
+                f"{backend}: peak RSS {largest['peak_rss_mib']} MiB at {largest['events']:,} events, "
+                f"{smallest['peak_rss_mib']} MiB at {smallest['events']:,}: not flat"
+            )
     return problems
 
 
@@ -145,12 +171,25 @@ def main() -> int:
     shutil.rmtree(WORKDIR, ignore_errors=True)
     problems = checks(rows)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
-        "cpus": os.cpu_count(), "target_s": TARGET_S, "results": rows, "problems": problems}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "target_s": TARGET_S,
+                "results": rows,
+                "problems": problems,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     for r in rows:
-        print(f"{r['backend']:<11} {r['events']:>9,} events  verify {r['seconds']:>6} s  peak RSS "
-              f"{r['peak_rss_mib']:>6} MiB  (filled in {r['fill_s']} s)")
+        print(
+            f"{r['backend']:<11} {r['events']:>9,} events  verify {r['seconds']:>6} s  peak RSS "
+            f"{r['peak_rss_mib']:>6} MiB  (filled in {r['fill_s']} s)"
+        )
     print(f"written to {RESULTS.relative_to(ROOT)}; " + ("FAILED: " + "; ".join(problems) if problems else "OK"))
     return 1 if problems else 0
 

@@ -39,11 +39,18 @@ PG_DATABASE = os.environ.get("BENCH_PG_PREFIX", "mp_bench")  # as benchmarks/pg.
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-WORKER_CLASSES = {"sync": ["--worker-class", "sync"],
-                  "gthread": ["--worker-class", "gthread", "--threads", "4"]}
+WORKER_CLASSES = {"sync": ["--worker-class", "sync"], "gthread": ["--worker-class", "gthread", "--threads", "4"]}
 QUERIES = ["센서", "펌프", "조명", "드론", "배터리", "필터", "로봇", "밸브", "카메라", "충전기"]
-FILTERS = ["region=seoul", "category=energy", "first_timer=1", "startup=1", "cert_type=EPC",
-           "region=gyeonggi", "category=water", "region=busan"]
+FILTERS = [
+    "region=seoul",
+    "category=energy",
+    "first_timer=1",
+    "startup=1",
+    "cert_type=EPC",
+    "region=gyeonggi",
+    "category=water",
+    "region=busan",
+]
 TARGET_RATIO, TARGET_P95_MS = 0.30, 50.0
 
 LUA = """
@@ -67,8 +74,9 @@ end
 
 def catalogue_paths() -> list[str]:
     """Every Korean query with one filter each, so consecutive requests differ."""
-    return [f"/products?q={quote(q)}&{FILTERS[(i + j) % len(FILTERS)]}"
-            for i, q in enumerate(QUERIES) for j in range(2)]
+    return [
+        f"/products?q={quote(q)}&{FILTERS[(i + j) % len(FILTERS)]}" for i, q in enumerate(QUERIES) for j in range(2)
+    ]
 
 
 def free_port() -> int:
@@ -80,9 +88,22 @@ def free_port() -> int:
 def serve(target: str, worker_class: str, env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [GUNICORN, "--workers", "2", *WORKER_CLASSES[worker_class], "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", target],
-        cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            GUNICORN,
+            "--workers",
+            "2",
+            *WORKER_CLASSES[worker_class],
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=str(ROOT),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -102,12 +123,21 @@ def load(base: str, paths: list[str]) -> dict:
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)}, encoding="utf-8")
     for path in paths:
         urllib.request.urlopen(base + path, timeout=10).read()
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{DURATION}", "--latency", "-s", str(script), base],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{DURATION}", "--latency", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     figures = json.loads(re.search(r"^BENCH (\{.*\})$", out, re.M).group(1))
-    return {"rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
-            "p50_ms": figures["p50_us"] / 1000, "p95_ms": figures["p95_us"] / 1000,
-            "p99_ms": figures["p99_us"] / 1000, "errors": figures["errors"], "non_2xx": figures["non_2xx"]}
+    return {
+        "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "errors": figures["errors"],
+        "non_2xx": figures["non_2xx"],
+    }
 
 
 def measure(database_url: str) -> dict:
@@ -117,9 +147,10 @@ def measure(database_url: str) -> dict:
     for worker_class in WORKER_CLASSES:
         run = {}
         for name, target, urls, extra in (
-                ("hello", "benchmarks.hello_app:app", ["/"], {}),
-                ("catalogue", "marketplace:create_app()", paths, {}),
-                ("catalogue_uncached", "marketplace:create_app()", paths, {"CATALOGUE_CACHE_PAGES": "0"})):
+            ("hello", "benchmarks.hello_app:app", ["/"], {}),
+            ("catalogue", "marketplace:create_app()", paths, {}),
+            ("catalogue_uncached", "marketplace:create_app()", paths, {"CATALOGUE_CACHE_PAGES": "0"}),
+        ):
             process, base = serve(target, worker_class, {**env, **extra})
             try:
                 run[name] = load(base, urls)
@@ -162,9 +193,12 @@ def _schema_matches(url: str) -> bool:
     try:
         found = inspect(engine)
         tables = set(found.get_table_names())
-        if not all(name in tables and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
-                   and {i.name for i in table.indexes} <= {i["name"] for i in found.get_indexes(name)}
-                   for name, table in db.metadata.tables.items()):
+        if not all(
+            name in tables
+            and {c.name for c in table.columns} <= {c["name"] for c in found.get_columns(name)}
+            and {i.name for i in table.indexes} <= {i["name"] for i in found.get_indexes(name)}
+            for name, table in db.metadata.tables.items()
+        ):
             return False
         with engine.connect() as conn:  # a load that failed half-way is not reused
             browsable = conn.execute(text("SELECT count(*) FROM search_grams WHERE gram = '*'")).scalar()
@@ -178,8 +212,15 @@ def pg_admin():
     from sqlalchemy import make_url
 
     url = make_url(PG_ADMIN_URL)
-    return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                           dbname=url.database, autocommit=True, connect_timeout=3)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+        connect_timeout=3,
+    )
 
 
 def prepare_postgres() -> tuple[str, dict]:
@@ -209,14 +250,22 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it)")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    figures = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-               "python": platform.python_version(), "cpus": os.cpu_count(), "wrk": f"-t2 -c16 -d{DURATION}",
-               "gunicorn_workers": 2,
-               "paths": catalogue_paths(), "databases": {}}
+    figures = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "wrk": f"-t2 -c16 -d{DURATION}",
+        "gunicorn_workers": 2,
+        "paths": catalogue_paths(),
+        "databases": {},
+    }
     started = time.perf_counter()
     url, counts = prepare_sqlite()
-    figures["databases"]["sqlite"] = {"rows": counts, "load_s": round(time.perf_counter() - started, 1),
-                                      "runs": measure(url)}
+    figures["databases"]["sqlite"] = {
+        "rows": counts,
+        "load_s": round(time.perf_counter() - started, 1),
+        "runs": measure(url),
+    }
     if not REUSE:
         SQLITE_PATH.unlink(missing_ok=True)
     try:
@@ -232,28 +281,35 @@ def main() -> None:
         finally:
             if not REUSE:
                 drop_postgres()
-    (RESULTS / "catalogue.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+    (RESULTS / "catalogue.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report(figures)
 
 
 def report(figures: dict) -> None:
-    print(f"Catalogue benchmark: 100,000 products, 20,000 companies; gunicorn -w 2; wrk {figures['wrk']}; "
-          f"{figures['cpus']} CPUs")
-    print(f"  {'database':<11}{'workers':<9}{'hello req/s':>12}{'catalogue req/s':>17}{'ratio':>8}"
-          f"{'p50 ms':>9}{'p95 ms':>9}  target (>=30%, p95<50ms)")
+    print(
+        f"Catalogue benchmark: 100,000 products, 20,000 companies; gunicorn -w 2; wrk {figures['wrk']}; "
+        f"{figures['cpus']} CPUs"
+    )
+    print(
+        f"  {'database':<11}{'workers':<9}{'hello req/s':>12}{'catalogue req/s':>17}{'ratio':>8}"
+        f"{'p50 ms':>9}{'p95 ms':>9}  target (>=30%, p95<50ms)"
+    )
     for database, data in figures["databases"].items():
         if "skipped" in data:
             print(f"  {database:<11}{data['skipped']}")
             continue
         for worker_class, run in data["runs"].items():
             cat = run["catalogue"]
-            print(f"  {database:<11}{worker_class:<9}{run['hello']['rps']:>12,.0f}{cat['rps']:>17,.0f}"
-                  f"{run['ratio']:>8.1%}{cat['p50_ms']:>9.1f}{cat['p95_ms']:>9.1f}  "
-                  f"{'met' if run['target_met'] else 'NOT met'}")
+            print(
+                f"  {database:<11}{worker_class:<9}{run['hello']['rps']:>12,.0f}{cat['rps']:>17,.0f}"
+                f"{run['ratio']:>8.1%}{cat['p50_ms']:>9.1f}{cat['p95_ms']:>9.1f}  "
+                f"{'met' if run['target_met'] else 'NOT met'}"
+            )
             cold = run["catalogue_uncached"]
-            print(f"  {'':<11}{'  no cache':<21}{cold['rps']:>17,.0f}{run['ratio_uncached']:>8.1%}"
-                  f"{cold['p50_ms']:>9.1f}{cold['p95_ms']:>9.1f}  (every request searches and renders)")
+            print(
+                f"  {'':<11}{'  no cache':<21}{cold['rps']:>17,.0f}{run['ratio_uncached']:>8.1%}"
+                f"{cold['p50_ms']:>9.1f}{cold['p95_ms']:>9.1f}  (every request searches and renders)"
+            )
 
 
 if __name__ == "__main__":

@@ -77,8 +77,22 @@ PATTERN = ["order", "product_edit", "certificate", "report", "sign_in", "order",
 # as `make run` serves, plus a quieter log
 # the WSGI app gunicorn serves (BENCH_APP: a bench-only wrapper, e.g. for profiling)
 APP = os.environ.get("BENCH_APP", "marketplace:create_app()")
-SERVER = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--timeout", "120",
-          "--max-requests", "1000", "--max-requests-jitter", "100", "--log-level", "warning"]
+SERVER = [
+    "--workers",
+    "2",
+    "--threads",
+    "4",
+    "--worker-class",
+    "gthread",
+    "--timeout",
+    "120",
+    "--max-requests",
+    "1000",
+    "--max-requests-jitter",
+    "100",
+    "--log-level",
+    "warning",
+]
 
 
 def plan(clients: int, only: str | None = None) -> list[str]:
@@ -106,11 +120,27 @@ def start_server(url: str, log: Path, extra_env: dict | None = None) -> tuple[su
     """gunicorn as `make run` starts it, on a free port; `extra_env` for bench-only variants (see Side)."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MARKETPLACE_ENV": "development",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
-    server = subprocess.Popen([str(gunicorn if gunicorn.exists() else "gunicorn"), *SERVER, "--bind",
-                               f"127.0.0.1:{port}", env.get("BENCH_APP", APP)],
-                              cwd=str(ROOT), env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "MARKETPLACE_ENV": "development",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
+    }
+    server = subprocess.Popen(
+        [
+            str(gunicorn if gunicorn.exists() else "gunicorn"),
+            *SERVER,
+            "--bind",
+            f"127.0.0.1:{port}",
+            env.get("BENCH_APP", APP),
+        ],
+        cwd=str(ROOT),
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     from browser import Browser
 
     for _ in range(300):
@@ -131,7 +161,8 @@ def summarize(kind: str, stats: Stats, seconds: float) -> dict:
         "requests_per_s": round(stats.in_window[kind] / seconds, 1),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[18] * 1000, 1)
-        if len(latencies) > 1 else (round(latencies[0] * 1000, 1) if latencies else None),
+        if len(latencies) > 1
+        else (round(latencies[0] * 1000, 1) if latencies else None),
         "writes": stats.writes[kind],
         "writes_per_s": round(stats.writes_in_window[kind] / seconds, 1),
         "statuses": {str(k): v for k, v in sorted(stats.statuses[kind].items())},
@@ -155,8 +186,13 @@ class Side:
         seen: Counter = Counter()
         self.threads = []
         for kind, address in zip(kinds, addresses(len(kinds)), strict=True):
-            self.threads.append(threading.Thread(target=run_client, daemon=True, args=(
-                kind, seen[kind], self.port, address, self.ids, self.stats, self.slices)))
+            self.threads.append(
+                threading.Thread(
+                    target=run_client,
+                    daemon=True,
+                    args=(kind, seen[kind], self.port, address, self.ids, self.stats, self.slices),
+                )
+            )
             seen[kind] += 1
         for thread in self.threads:
             thread.start()
@@ -202,8 +238,7 @@ def run_interleaved(sides: list[Side]) -> None:
             side.run_slice(length)
 
 
-def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float, db: dict,
-           workdir: Path) -> dict:
+def report(name: str, kinds: list[str], ids: dict, stats: Stats, seconds: float, db: dict, workdir: Path) -> dict:
     statuses = Counter()
     for counts in stats.statuses.values():
         statuses.update(counts)
@@ -264,12 +299,15 @@ def problems(result: dict) -> list[str]:
 
 
 def run_sqlite(workdir: Path, results: dict) -> None:
-    print(f"sqlite: order-only and mixed, {CLIENTS} clients each, {SECONDS:.0f} s each in {SLICES} "
-          "interleaved slices", flush=True)
+    print(
+        f"sqlite: order-only and mixed, {CLIENTS} clients each, {SECONDS:.0f} s each in {SLICES} interleaved slices",
+        flush=True,
+    )
     sides = []
     try:
-        sides.append(Side("sqlite-orders-only", f"sqlite:///{workdir / 'orders.sqlite3'}",
-                          plan(CLIENTS, "order"), workdir))
+        sides.append(
+            Side("sqlite-orders-only", f"sqlite:///{workdir / 'orders.sqlite3'}", plan(CLIENTS, "order"), workdir)
+        )
         sides.append(Side("sqlite", f"sqlite:///{workdir / 'mixed.sqlite3'}", plan(CLIENTS), workdir))
         run_interleaved(sides)
     finally:
@@ -293,12 +331,16 @@ def print_summary(results: dict, ratio: float | None) -> None:
     only, mixed = results["sqlite-orders-only"]["writes_per_s"], results["sqlite"]["writes_per_s"]
     print(f"\nsqlite writes/s: mixed {mixed}, order-only {only}, ratio {ratio} (at least {MIN_RATIO})")
     for r in results.values():
-        print(f"{r['backend']}: 5xx {r['server_errors_5xx']}, connection failures {r['connection_failures']}, "
-              f"429 {r['rate_limited_429']}, duplicated orders {r['orders']['duplicated']}, "
-              f"overspend {r['overspend_krw']}, writes/s {r['writes_per_s']} (slices {r['writes_per_s_by_slice']})")
+        print(
+            f"{r['backend']}: 5xx {r['server_errors_5xx']}, connection failures {r['connection_failures']}, "
+            f"429 {r['rate_limited_429']}, duplicated orders {r['orders']['duplicated']}, "
+            f"overspend {r['overspend_krw']}, writes/s {r['writes_per_s']} (slices {r['writes_per_s_by_slice']})"
+        )
         for kind, k in r["kinds"].items():
-            print(f"  {kind:<13} {k['requests']:>6} req {k['requests_per_s']:>6} /s  writes {k['writes_per_s']:>5} /s"
-                  f"  p50 {k['latency_ms_p50']} ms  p95 {k['latency_ms_p95']} ms")
+            print(
+                f"  {kind:<13} {k['requests']:>6} req {k['requests_per_s']:>6} /s  writes {k['writes_per_s']:>5} /s"
+                f"  p50 {k['latency_ms_p50']} ms  p95 {k['latency_ms_p95']} ms"
+            )
 
 
 def main() -> int:
@@ -314,18 +356,24 @@ def main() -> int:
     if ratio is None or ratio < MIN_RATIO:
         found.append(f"sqlite: mixed writes/s {mixed} / order-only writes/s {only} = {ratio} < {MIN_RATIO}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "server": "gunicorn " + " ".join(SERVER),
-        "clients": CLIENTS,
-        "seconds": SECONDS,
-        "slices": SLICES,
-        "sqlite_mixed_over_orders_only_writes": ratio,
-        "problems": found,
-        "results": list(results.values()),
-    }, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "server": "gunicorn " + " ".join(SERVER),
+                "clients": CLIENTS,
+                "seconds": SECONDS,
+                "slices": SLICES,
+                "sqlite_mixed_over_orders_only_writes": ratio,
+                "problems": found,
+                "results": list(results.values()),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print_summary(results, ratio)
     if found:
         print("FAILED: " + "; ".join(found) + f" (server logs kept in {workdir})")

@@ -234,9 +234,7 @@ class Client:
 LOGIN_LOCK = threading.Lock()
 
 
-def buyer_loop(
-    port: int, n: int, ids: dict, stats: dict, lock: threading.Lock, start: threading.Barrier
-) -> None:
+def buyer_loop(port: int, n: int, ids: dict, stats: dict, lock: threading.Lock, start: threading.Barrier) -> None:
     client = Client(port)
     path = f"/buyer/purchase/{ids['allocation_id']}"
     try:
@@ -295,9 +293,23 @@ def start_server(url: str, app: str = "marketplace:create_app()") -> tuple[subpr
         port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MARKETPLACE_ENV": "development"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
-        cwd=str(ROOT), env=env)
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=str(ROOT),
+        env=env,
+    )
     for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -323,10 +335,7 @@ def run_backend(name: str, url: str) -> dict:
             "latencies": [],
         }
         lock, start = threading.Lock(), threading.Barrier(CLIENTS + 1, timeout=300)
-        threads = [
-            threading.Thread(target=buyer_loop, args=(port, n, ids, stats, lock, start))
-            for n in range(CLIENTS)
-        ]
+        threads = [threading.Thread(target=buyer_loop, args=(port, n, ids, stats, lock, start)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
         start.wait()
@@ -357,9 +366,7 @@ def run_backend(name: str, url: str) -> dict:
         "latency_ms_p95": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
         "accepted_krw_by_clients": stats["accepted_krw"],
         **figures,
-        "ledger_consistent": figures["ledger_sum_krw"]
-        == figures["balance_krw"]
-        == COMMITTED - figures["charged_krw"],
+        "ledger_consistent": figures["ledger_sum_krw"] == figures["balance_krw"] == COMMITTED - figures["charged_krw"],
     }
 
 
@@ -386,21 +393,28 @@ def main() -> int:
                 pg.drop_database(fresh_url(database))
     shutil.rmtree(workdir, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "server": "gunicorn --workers 2 --threads 4 --worker-class gthread",
-        "results": results,
-        "chain_cost": chain,
-    }, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "server": "gunicorn --workers 2 --threads 4 --worker-class gthread",
+                "results": results,
+                "chain_cost": chain,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     for c in chain:
-        print(f"{c['backend']}: orders/s with the chain {c['chained']['orders_per_s']}, without "
-              f"{c['without_chain']['orders_per_s']}, ratio {c['chained_over_without']} (at least {c['target']}); "
-              f"slices {c['chained']['orders_per_s_by_slice']} / {c['without_chain']['orders_per_s_by_slice']}")
+        print(
+            f"{c['backend']}: orders/s with the chain {c['chained']['orders_per_s']}, without "
+            f"{c['without_chain']['orders_per_s']}, ratio {c['chained_over_without']} (at least {c['target']}); "
+            f"slices {c['chained']['orders_per_s_by_slice']} / {c['without_chain']['orders_per_s_by_slice']}"
+        )
     ok = all(r["overspend_krw"] == 0 and r["errors"] == 0 and r["ledger_consistent"] for r in results)
-    chain_ok = all(c["target_met"] and not c["chained"]["errors"] and not c["without_chain"]["errors"]
-                   for c in chain)
+    chain_ok = all(c["target_met"] and not c["chained"]["errors"] and not c["without_chain"]["errors"] for c in chain)
     verdict = "OK" if ok and chain_ok else ("FAILED: overspend or errors" if not ok else "FAILED: chain cost")
     print(f"written to {RESULTS.relative_to(ROOT)}; {verdict}")
     return 0 if ok and chain_ok else 1

@@ -69,9 +69,7 @@ def interleaved(runs: int, first, second) -> tuple[list[float], list[float]]:
 
 def bare_page_html() -> str:
     """One A4 page of Korean text: a title, a lead and paragraphs, in the same font, no app machinery."""
-    sentence = (
-        "중소벤처기업부 기술개발제품 시범구매 사업에 따라 공공기관이 구매한 제품의 감사 면책 확인서입니다. "
-    )
+    sentence = "중소벤처기업부 기술개발제품 시범구매 사업에 따라 공공기관이 구매한 제품의 감사 면책 확인서입니다. "
     body = "".join(f"<h2>{n}. 확인 사항</h2><p>{sentence * 4}</p>" for n in range(1, 7))
     return f"<html><head><style>{FONT}</style></head><body><h1>감사 면책 확인서</h1>{body}</body></html>"
 
@@ -100,8 +98,7 @@ def text_only_html(certificate_html: str) -> str:
 
 def bare_table_html(rows: list[list[str]]) -> str:
     head = "".join(
-        f"<th>{h}</th>"
-        for h in ("번호", "일자", "공급기업", "제품", "인증", "수량", "단가", "금액", "상태", "평가")
+        f"<th>{h}</th>" for h in ("번호", "일자", "공급기업", "제품", "인증", "수량", "단가", "금액", "상태", "평가")
     )
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return (
@@ -153,11 +150,18 @@ def record_trail(buyer, order) -> None:
     from marketplace.services.audit import record_event
 
     application = order.allocation.application
-    for action, obj in (("application.submitted", application), ("application.checked", application),
-                        ("round.closed", application.round), ("round.pool_frozen", application.round),
-                        ("round.drawn", application.round), ("round.published", application.round),
-                        ("order.placed", order), ("order.delivered", order), ("order.inspected", order),
-                        ("order.evaluated", order)):
+    for action, obj in (
+        ("application.submitted", application),
+        ("application.checked", application),
+        ("round.closed", application.round),
+        ("round.pool_frozen", application.round),
+        ("round.drawn", application.round),
+        ("round.published", application.round),
+        ("order.placed", order),
+        ("order.delivered", order),
+        ("order.inspected", order),
+        ("order.evaluated", order),
+    ):
         record_event(buyer, action, obj, institution_id=order.institution_id)
     db.session.commit()
 
@@ -169,9 +173,7 @@ def report_html(buyer, institution) -> tuple[str, list[list[str]]]:
     from marketplace.domain.reference import STATUS_LABELS
     from marketplace.reports.data import Scope, canonical_json, load_purchase_report, sha256_hex
 
-    report = load_purchase_report(
-        Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1)
-    )
+    report = load_purchase_report(Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1))
     assert len(report.lines) == LINES
     with force_locale("ko"):
         html = render_template(
@@ -270,26 +272,29 @@ def main() -> dict:
     # renderer): what the app's rendering path adds over WeasyPrint itself, as opposed to what the
     # certificate's content costs over a page of plain text.
     plain_css = CSS(filename=str(CERTIFICATE_CSS), font_config=font_config)
-    plain = interleaved(CERTIFICATE_RUNS,
-                        lambda: HTML(string=certificate_html).write_pdf(stylesheets=[plain_css],
-                                                                        font_config=font_config),
-                        lambda: render_in_process(certificate_html, CERTIFICATE_CSS))
+    plain = interleaved(
+        CERTIFICATE_RUNS,
+        lambda: HTML(string=certificate_html).write_pdf(stylesheets=[plain_css], font_config=font_config),
+        lambda: render_in_process(certificate_html, CERTIFICATE_CSS),
+    )
     figures["certificate_plain_weasyprint_s"] = min(plain[0])
     figures["certificate_pipeline_overhead_ratio"] = min(plain[1]) / min(plain[0])
     text_only = text_only_html(certificate_html)
     assert len(HTML(string=text_only).render(font_config=font_config).pages) == 1
-    floor = interleaved(CERTIFICATE_RUNS // 2,
-                        lambda: HTML(string=bare_page).write_pdf(font_config=font_config),
-                        lambda: HTML(string=text_only).write_pdf(font_config=font_config))
+    floor = interleaved(
+        CERTIFICATE_RUNS // 2,
+        lambda: HTML(string=bare_page).write_pdf(font_config=font_config),
+        lambda: HTML(string=text_only).write_pdf(font_config=font_config),
+    )
     figures["certificate_text_only_s"] = min(floor[1])
     figures["certificate_text_only_ratio"] = min(floor[1]) / min(floor[0])
-    figures["certificate_ok"] = (figures["certificate_pipeline_overhead_ratio"] <= TARGET_PIPELINE_RATIO
-                                 and figures["certificate_s"] <= TARGET_CERTIFICATE_S)
+    figures["certificate_ok"] = (
+        figures["certificate_pipeline_overhead_ratio"] <= TARGET_PIPELINE_RATIO
+        and figures["certificate_s"] <= TARGET_CERTIFICATE_S
+    )
     if CERTIFICATE_ONLY:
         return figures
-    figures["bare_table_1000_s"] = best_of(
-        2, lambda: HTML(string=bare_table).write_pdf(font_config=font_config)
-    )
+    figures["bare_table_1000_s"] = best_of(2, lambda: HTML(string=bare_table).write_pdf(font_config=font_config))
     figures["report_1000_s"] = best_of(2, lambda: render_in_process(purchase_html))
     figures["report_ratio"] = figures["report_1000_s"] / figures["bare_table_1000_s"]
     figures["report_pages"] = len(render_pdf_pages(purchase_html))
@@ -327,8 +332,11 @@ if __name__ == "__main__":
         python=platform.python_version(),
         machine=platform.machine(),
         cpus=os.cpu_count(),
-        targets={"certificate_pipeline_overhead_ratio": TARGET_PIPELINE_RATIO,
-                 "certificate_s": TARGET_CERTIFICATE_S, "report_ratio": TARGET_REPORT_RATIO},
+        targets={
+            "certificate_pipeline_overhead_ratio": TARGET_PIPELINE_RATIO,
+            "certificate_s": TARGET_CERTIFICATE_S,
+            "report_ratio": TARGET_REPORT_RATIO,
+        },
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False))

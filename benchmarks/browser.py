@@ -137,8 +137,7 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         # A new connection per request: gunicorn closes idle keep-alive connections after 2 s, and a
         # request sent on a connection the server just closed would count as a failure it is not.
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120,
-                                          source_address=(self.address, 0))
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120, source_address=(self.address, 0))
         began = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=headers)

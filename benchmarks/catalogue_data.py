@@ -20,8 +20,28 @@ COMPANIES = 20_000
 PRODUCTS_PER_COMPANY = 5
 TODAY = date.today()
 
-PREFIXES = ["한빛", "누리", "가온", "미래", "새롬", "다온", "해솔", "온누리", "푸른", "대한", "세종", "한울",
-            "나래", "초록", "하람", "빛가람", "이음", "도담", "라온", "아라"]
+PREFIXES = [
+    "한빛",
+    "누리",
+    "가온",
+    "미래",
+    "새롬",
+    "다온",
+    "해솔",
+    "온누리",
+    "푸른",
+    "대한",
+    "세종",
+    "한울",
+    "나래",
+    "초록",
+    "하람",
+    "빛가람",
+    "이음",
+    "도담",
+    "라온",
+    "아라",
+]
 SUFFIXES = ["테크", "시스템", "이앤씨", "솔루션", "에너지", "로보틱스", "바이오", "전자", "산업", "랩스"]
 ROMAN = {
     "한빛": "Hanbit",
@@ -118,24 +138,37 @@ USES = [
 
 def generate(rng: random.Random):
     """Yield (table name, list of row dicts) batches in insertion order."""
-    types = [SimpleNamespace(id=i + 1, code=code, name_ko=ko, name_en=en)
-             for i, (code, ko, en) in enumerate(CERTIFICATE_TYPES)]
+    types = [
+        SimpleNamespace(id=i + 1, code=code, name_ko=ko, name_en=en)
+        for i, (code, ko, en) in enumerate(CERTIFICATE_TYPES)
+    ]
     regions = list(REGIONS)
     companies, certificates, products, links, grams = [], [], [], [], []
     product_id = certificate_id = 0
     for company_id in range(1, COMPANIES + 1):
         prefix, suffix = rng.choice(PREFIXES), rng.choice(SUFFIXES)
         company = SimpleNamespace(
-            id=company_id, name_ko=f"{prefix}{suffix} {company_id}",
+            id=company_id,
+            name_ko=f"{prefix}{suffix} {company_id}",
             name_en=f"{ROMAN[prefix]} {ROMAN[suffix]} {company_id}",
-            brn=f"{company_id:010d}", representative="김대표", region=rng.choice(regions),
+            brn=f"{company_id:010d}",
+            representative="김대표",
+            region=rng.choice(regions),
             founded_on=date(rng.randint(1985, TODAY.year - 1), rng.randint(1, 12), rng.randint(1, 28)),
             size_class=rng.choice(["micro", "small", "medium"]),
             public_supply_count=0 if rng.random() < 0.4 else rng.randint(1, 30),
-            status="approved" if rng.random() < 0.95 else rng.choice(["pending", "rejected", "suspended"]))
-        companies.append({**vars(company), "public_supply_krw": company.public_supply_count * 40_000_000,
-                          "public_supply_as_of": date(TODAY.year, 1, 1), "status_reason": "",
-                          "is_sample": True, "created_at": _now()})
+            status="approved" if rng.random() < 0.95 else rng.choice(["pending", "rejected", "suspended"]),
+        )
+        companies.append(
+            {
+                **vars(company),
+                "public_supply_krw": company.public_supply_count * 40_000_000,
+                "public_supply_as_of": date(TODAY.year, 1, 1),
+                "status_reason": "",
+                "is_sample": True,
+                "created_at": _now(),
+            }
+        )
         own, facts = [], []
         for _ in range(1 if rng.random() < 0.7 else 2):
             certificate_id += 1
@@ -143,10 +176,20 @@ def generate(rng: random.Random):
             issued = TODAY - timedelta(days=rng.randint(30, 1500))
             expires = issued + timedelta(days=rng.choice([730, 1095, 1825]))
             status = "verified" if rng.random() < 0.9 else rng.choice(["pending", "rejected", "revoked"])
-            certificates.append({"id": certificate_id, "company_id": company_id, "type_id": kind.id,
-                                 "number": f"{kind.code}-{certificate_id:07d}", "issuer": "국가기술표준원",
-                                 "issued_on": issued, "expires_on": expires, "status": status,
-                                 "status_reason": "", "created_at": _now()})
+            certificates.append(
+                {
+                    "id": certificate_id,
+                    "company_id": company_id,
+                    "type_id": kind.id,
+                    "number": f"{kind.code}-{certificate_id:07d}",
+                    "issuer": "국가기술표준원",
+                    "issued_on": issued,
+                    "expires_on": expires,
+                    "status": status,
+                    "status_reason": "",
+                    "created_at": _now(),
+                }
+            )
             own.append((certificate_id, kind))
             facts.append(ListingCertificate(status, issued, expires, kind.code))
         for _ in range(PRODUCTS_PER_COMPANY):
@@ -154,14 +197,29 @@ def generate(rng: random.Random):
             row, search_text = _product(rng, product_id, company, own)
             products.append(row)
             links.extend({"product_id": product_id, "certificate_id": cid} for cid, _kind in own)
-            grams.extend(posting_rows(
-                product_id, search_text=search_text, name_ko=row["name_ko"], name_en=row["name_en"],
-                status=row["status"], category=row["category"], company_status=company.status,
-                region=company.region, founded_on=company.founded_on,
-                public_supply_count=company.public_supply_count, certificates=facts))
+            grams.extend(
+                posting_rows(
+                    product_id,
+                    search_text=search_text,
+                    name_ko=row["name_ko"],
+                    name_en=row["name_en"],
+                    status=row["status"],
+                    category=row["category"],
+                    company_status=company.status,
+                    region=company.region,
+                    founded_on=company.founded_on,
+                    public_supply_count=company.public_supply_count,
+                    certificates=facts,
+                )
+            )
         if company_id % 2000 == 0:
-            yield from (("companies", companies), ("certificates", certificates), ("products", products),
-                        ("product_certificates", links), ("search_grams", grams))
+            yield from (
+                ("companies", companies),
+                ("certificates", certificates),
+                ("products", products),
+                ("product_certificates", links),
+                ("search_grams", grams),
+            )
             companies, certificates, products, links, grams = [], [], [], [], []
 
 
@@ -171,14 +229,21 @@ def _product(rng: random.Random, product_id: int, company, certificates) -> tupl
     series = f"{chr(65 + product_id % 26)}{product_id % 97}"
     watts, rating, weight = rng.randint(1, 48) * 5, rng.choice([54, 65, 67]), rng.randint(1, 90)
     values = dict(
-        id=product_id, company_id=company.id, name_ko=f"{adj_ko} {noun_ko} {series}",
-        name_en=f"{adj_en.capitalize()} {noun_en} {series}", model=f"M-{product_id:06d}",
+        id=product_id,
+        company_id=company.id,
+        name_ko=f"{adj_ko} {noun_ko} {series}",
+        name_en=f"{adj_en.capitalize()} {noun_en} {series}",
+        model=f"M-{product_id:06d}",
         description=f"{use}을 위한 {adj_ko} {noun_ko}입니다. 공공기관 현장 실증을 마쳤습니다.",
         specification=f"정격 {watts}W, 보호등급 IP{rating}, 무게 {weight}kg",
-        category=category, unit_price_krw=rng.randint(10, 5000) * 10_000, unit="EA",
-        status="listed" if rng.random() < 0.9 else rng.choice(["draft", "delisted"]))
-    shape = SimpleNamespace(**values, company=company,
-                            certificates=[SimpleNamespace(type=kind) for _cid, kind in certificates])
+        category=category,
+        unit_price_krw=rng.randint(10, 5000) * 10_000,
+        unit="EA",
+        status="listed" if rng.random() < 0.9 else rng.choice(["draft", "delisted"]),
+    )
+    shape = SimpleNamespace(
+        **values, company=company, certificates=[SimpleNamespace(type=kind) for _cid, kind in certificates]
+    )
     search_text = build_search_text(shape)
     now = _now()
     return {**values, "search_text": search_text, "created_at": now, "updated_at": now}, search_text
@@ -198,9 +263,13 @@ def load(engine) -> dict:
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         for i, (code, ko, en) in enumerate(CERTIFICATE_TYPES):
-            conn.execute(text("INSERT INTO certificate_types (id, code, name_ko, name_en, active, sort_order)"
-                              " VALUES (:i, :c, :k, :e, true, :i)"),
-                         {"i": i + 1, "c": code, "k": ko, "e": en})
+            conn.execute(
+                text(
+                    "INSERT INTO certificate_types (id, code, name_ko, name_en, active, sort_order)"
+                    " VALUES (:i, :c, :k, :e, true, :i)"
+                ),
+                {"i": i + 1, "c": code, "k": ko, "e": en},
+            )
     for table_name, rows in generate(random.Random(2018)):
         counts[table_name] = counts.get(table_name, 0) + len(rows)
         if not rows:
@@ -213,8 +282,12 @@ def load(engine) -> dict:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             for table_name in ("companies", "certificates", "products"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "  # noqa: S608
-                                  f"(SELECT max(id) FROM {table_name}))"))  # fixed table names
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "  # noqa: S608
+                        f"(SELECT max(id) FROM {table_name}))"
+                    )
+                )  # fixed table names
         else:
             conn.execute(text("ANALYZE"))
     if engine.dialect.name == "postgresql":
@@ -230,10 +303,8 @@ def _copy(conn, table_name: str, rows: list[dict]) -> None:
 
     columns = list(rows[0])
     raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(
-            f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
         # COPY bypasses column types: store the postings' DayNumber dates as the integers they are.
         days = {c.name for c in db.metadata.tables[table_name].columns if isinstance(c.type, DayNumber)}
         for row in rows:
-            copy.write_row([row[c].toordinal() if c in days and row[c] is not None else row[c]
-                            for c in columns])
+            copy.write_row([row[c].toordinal() if c in days and row[c] is not None else row[c] for c in columns])

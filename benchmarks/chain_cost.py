@@ -45,15 +45,24 @@ class Side:
         try:
             with orders.LOGIN_LOCK:
                 token = client.token("/login")
-                client.request("POST", "/login", {"csrf_token": token, "email": f"buyer{n}@bench.example",
-                                                  "password": orders.PASSWORD})
+                client.request(
+                    "POST",
+                    "/login",
+                    {"csrf_token": token, "email": f"buyer{n}@bench.example", "password": orders.PASSWORD},
+                )
             token = client.token(path)
         except Exception:
             self.begin.abort()
             raise
-        form = {"csrf_token": token, "mou_id": self.ids["mou_id"], "quantity": 1 + n % 5,
-                "unit_price": orders.UNIT_PRICE, "contract_method": "private_contract",
-                "ordered_on": date.today().isoformat(), "no_private_interest": "y"}
+        form = {
+            "csrf_token": token,
+            "mou_id": self.ids["mou_id"],
+            "quantity": 1 + n % 5,
+            "unit_price": orders.UNIT_PRICE,
+            "contract_method": "private_contract",
+            "ordered_on": date.today().isoformat(),
+            "no_private_interest": "y",
+        }
         while True:
             self.begin.wait()
             if self.deadline is None:
@@ -89,8 +98,12 @@ class Side:
         finally:
             self.server.terminate()
             self.server.wait(timeout=30)
-        return {"orders_per_s": round(self.accepted / self.seconds, 1), "orders": self.accepted,
-                "errors": self.errors, "orders_per_s_by_slice": self.by_slice}
+        return {
+            "orders_per_s": round(self.accepted / self.seconds, 1),
+            "orders": self.accepted,
+            "errors": self.errors,
+            "orders_per_s_by_slice": self.by_slice,
+        }
 
 
 def measure(backend: str, url_chained: str, url_plain: str) -> dict:
@@ -109,5 +122,11 @@ def measure(backend: str, url_chained: str, url_plain: str) -> dict:
         results = {side.name: side.close() for side in sides}
     chained, plain = results["chained"]["orders_per_s"], results["plain"]["orders_per_s"]
     ratio = round(chained / plain, 2) if plain else None
-    return {"backend": backend, "chained": results["chained"], "without_chain": results["plain"],
-            "chained_over_without": ratio, "target": TARGET, "target_met": ratio is not None and ratio >= TARGET}
+    return {
+        "backend": backend,
+        "chained": results["chained"],
+        "without_chain": results["plain"],
+        "chained_over_without": ratio,
+        "target": TARGET,
+        "target_met": ratio is not None and ratio >= TARGET,
+    }

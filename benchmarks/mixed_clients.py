@@ -135,8 +135,13 @@ def place_orders(client: Client, stats: Stats, deadline: float) -> None:
     path = f"/buyer/purchase/{ids['allocation_id']}"
     while time.monotonic() < deadline:
         i = client.next()
-        own = {"mou_id": ids["mou_ids"][0], "quantity": 1 + (n + i) % 5, "unit_price": UNIT_PRICE,
-               "contract_method": "private_contract", "no_private_interest": "y"}
+        own = {
+            "mou_id": ids["mou_ids"][0],
+            "quantity": 1 + (n + i) % 5,
+            "unit_price": UNIT_PRICE,
+            "contract_method": "private_contract",
+            "no_private_interest": "y",
+        }
         body, response = _post_form(browser, stats, "order", path, own, deadline)
         if response is None:
             continue
@@ -159,8 +164,11 @@ def edit_products(client: Client, stats: Stats, deadline: float) -> None:
     n, path = client.n, f"/supplier/products/{client.ids['products'][client.n]}/edit"
     while time.monotonic() < deadline:
         i = client.next()
-        own = {"description": f"벤치 편집 {n}-{i}", "specification": f"IP67 rev {i}",
-               "unit_price_krw": str(UNIT_PRICE + i % 2 * 100)}
+        own = {
+            "description": f"벤치 편집 {n}-{i}",
+            "specification": f"IP67 rev {i}",
+            "unit_price_krw": str(UNIT_PRICE + i % 2 * 100),
+        }
         _body, response = _post_form(client.browser, stats, "product_edit", path, own, deadline)
         if response is not None:
             stats.record("product_edit", response, write=response.status == 302)
@@ -203,8 +211,12 @@ def download_reports(client: Client, stats: Stats, deadline: float) -> None:
     stats.record("form_page", page)
     if form is None:
         raise RuntimeError(f"no purchase report form for report{client.n} (status {page.status})")
-    query = urlencode(form.values({"round": "", "start": client.ids["report_start"],
-                                   "end": client.ids["report_end"], "language": "en"}), doseq=True)
+    query = urlencode(
+        form.values(
+            {"round": "", "start": client.ids["report_start"], "end": client.ids["report_end"], "language": "en"}
+        ),
+        doseq=True,
+    )
     while time.monotonic() < deadline:
         response = client.browser.request("GET", f"{target}?{query}")
         ok = response.status == 200 and response.headers.get("content-type", "").startswith("application/pdf")
@@ -232,8 +244,13 @@ def sign_in_and_out(client: Client, stats: Stats, deadline: float) -> None:
         stats.record("sign_out", response, write=response.status == 302)
 
 
-LOOPS = {"order": place_orders, "product_edit": edit_products, "certificate": issue_certificates,
-         "report": download_reports, "sign_in": sign_in_and_out}
+LOOPS = {
+    "order": place_orders,
+    "product_edit": edit_products,
+    "certificate": issue_certificates,
+    "report": download_reports,
+    "sign_in": sign_in_and_out,
+}
 ACCOUNTS = {"order": "orderers", "product_edit": "suppliers", "certificate": "certifiers", "report": "reporters"}
 
 

@@ -35,16 +35,40 @@ def _company(n: int, today: date, name: str):
     from marketplace.extensions import db
     from marketplace.models import Certificate, CertificateType, Company, Product
 
-    company = Company(name_ko=f"{name} {n}", name_en=f"{name} {n}", brn=valid_brn(300000000 + n),
-                      representative="홍길동", region="seoul", founded_on=date(2020, 1, 1), size_class="small",
-                      public_supply_as_of=today, status="approved")
+    company = Company(
+        name_ko=f"{name} {n}",
+        name_en=f"{name} {n}",
+        brn=valid_brn(300000000 + n),
+        representative="홍길동",
+        region="seoul",
+        founded_on=date(2020, 1, 1),
+        size_class="small",
+        public_supply_as_of=today,
+        status="approved",
+    )
     epc = db.session.query(CertificateType).filter_by(code="EPC").one()
-    certificate = Certificate(company=company, type=epc, number=f"B-{n}", issuer="국가기술표준원",
-                              status="verified", issued_on=today - timedelta(days=60),
-                              expires_on=today + timedelta(days=900))
-    product = Product(company=company, name_ko=f"벤치 센서 {n}", name_en=f"Bench sensor {n}", model=f"BS-{n}",
-                      description="벤치", specification="IP67", category="electronics", unit_price_krw=UNIT_PRICE,
-                      unit="EA", status="listed", certificates=[certificate])
+    certificate = Certificate(
+        company=company,
+        type=epc,
+        number=f"B-{n}",
+        issuer="국가기술표준원",
+        status="verified",
+        issued_on=today - timedelta(days=60),
+        expires_on=today + timedelta(days=900),
+    )
+    product = Product(
+        company=company,
+        name_ko=f"벤치 센서 {n}",
+        name_en=f"Bench sensor {n}",
+        model=f"BS-{n}",
+        description="벤치",
+        specification="IP67",
+        category="electronics",
+        unit_price_krw=UNIT_PRICE,
+        unit="EA",
+        status="listed",
+        certificates=[certificate],
+    )
     db.session.add_all([company, certificate, product])
     return product
 
@@ -54,16 +78,33 @@ def _selection(product, institutions, now: datetime) -> list:
     from marketplace.extensions import db
     from marketplace.models import Allocation, Application, Round
 
-    round_ = Round(code="BENCH-R", title_ko="벤치", title_en="Bench", opens_at=now - timedelta(days=90),
-                   closes_at=now - timedelta(days=60), cap_krw=10**13, status="published")
+    round_ = Round(
+        code="BENCH-R",
+        title_ko="벤치",
+        title_en="Bench",
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=60),
+        cap_krw=10**13,
+        status="published",
+    )
     db.session.add(round_)
     db.session.flush()
-    application = Application(round_id=round_.id, company_id=product.company_id, product_id=product.id,
-                              receipt_no="BENCH-1", amount_krw=10**13, status="selected")
+    application = Application(
+        round_id=round_.id,
+        company_id=product.company_id,
+        product_id=product.id,
+        receipt_no="BENCH-1",
+        amount_krw=10**13,
+        status="selected",
+    )
     db.session.add(application)
     db.session.flush()
-    allocations = [Allocation(round_id=round_.id, application_id=application.id, institution_id=i.id,
-                              amount_krw=COMMITTED, rank=rank) for rank, i in enumerate(institutions, 1)]
+    allocations = [
+        Allocation(
+            round_id=round_.id, application_id=application.id, institution_id=i.id, amount_krw=COMMITTED, rank=rank
+        )
+        for rank, i in enumerate(institutions, 1)
+    ]
     db.session.add_all(allocations)
     return allocations
 
@@ -71,15 +112,30 @@ def _selection(product, institutions, now: datetime) -> list:
 def _buyers(prefix: str, count: int, institution, hashed: str) -> list:
     from marketplace.models import User
 
-    return [User(email=f"{prefix}{n}@bench.example", name=f"{prefix} {n}", role="buyer", password_hash=hashed,
-                 institution_id=institution.id) for n in range(count)]
+    return [
+        User(
+            email=f"{prefix}{n}@bench.example",
+            name=f"{prefix} {n}",
+            role="buyer",
+            password_hash=hashed,
+            institution_id=institution.id,
+        )
+        for n in range(count)
+    ]
 
 
 def _place(buyer, allocation, mou, ordered_on: date, count: int) -> list[int]:
     from marketplace.services.orders import PurchaseInput, record_pilot_purchase
 
-    data = PurchaseInput(allocation_id=allocation.id, mou_id=mou.id, quantity=1, unit_price_krw=UNIT_PRICE,
-                         contract_method="private_contract", ordered_on=ordered_on, no_private_interest=True)
+    data = PurchaseInput(
+        allocation_id=allocation.id,
+        mou_id=mou.id,
+        quantity=1,
+        unit_price_krw=UNIT_PRICE,
+        contract_method="private_contract",
+        ordered_on=ordered_on,
+        no_private_interest=True,
+    )
     return [record_pilot_purchase(buyer, data).id for _ in range(count)]
 
 
@@ -101,16 +157,32 @@ def prepare(url: str, mix: dict[str, int], certificate_pool: int) -> dict:
         ensure_certificate_types()
         today, now = seoul_today(), datetime.now(UTC)
         staff = User(email="staff@bench.example", name="Staff", role="ministry", password_hash="!")  # noqa: S106 - cannot sign in
-        a, b = (Institution(code=f"BENCH-{x}", name_ko=f"벤치기관{x}", name_en=f"Bench {x}", kind="public_enterprise",
-                            region="seoul") for x in "AB")
+        a, b = (
+            Institution(
+                code=f"BENCH-{x}",
+                name_ko=f"벤치기관{x}",
+                name_en=f"Bench {x}",
+                kind="public_enterprise",
+                region="seoul",
+            )
+            for x in "AB"
+        )
         db.session.add_all([staff, a, b])
         selected = _company(0, today, "벤치기업")
         supplier_products = [_company(n, today, "편집기업") for n in range(1, mix["product_edit"] + 1)]
         db.session.flush()
         allocation_a, allocation_b = _selection(selected, [a, b], now)
         hashed = generate_password_hash(PASSWORD)
-        suppliers = [User(email=f"supplier{n}@bench.example", name=f"Supplier {n}", role="supplier",
-                          password_hash=hashed, company_id=p.company_id) for n, p in enumerate(supplier_products)]
+        suppliers = [
+            User(
+                email=f"supplier{n}@bench.example",
+                name=f"Supplier {n}",
+                role="supplier",
+                password_hash=hashed,
+                company_id=p.company_id,
+            )
+            for n, p in enumerate(supplier_products)
+        ]
         orderers = _buyers("order", mix["order"], a, hashed)
         certifiers = _buyers("certificate", mix["certificate"], b, hashed)
         reporters = _buyers("report", max(1, mix["report"]), b, hashed)
@@ -119,8 +191,13 @@ def prepare(url: str, mix: dict[str, int], certificate_pool: int) -> dict:
         db.session.commit()
         mous = {}
         for institution in (a, b):
-            terms = quota.MouTerms(f"MOU-{institution.code}", today - timedelta(days=30), today - timedelta(days=30),
-                                   today + timedelta(days=300), COMMITTED)
+            terms = quota.MouTerms(
+                f"MOU-{institution.code}",
+                today - timedelta(days=30),
+                today - timedelta(days=30),
+                today + timedelta(days=300),
+                COMMITTED,
+            )
             mous[institution.code] = quota.create_mou(staff, institution, terms).id
         mou_b = db.session.get(Mou, mous["BENCH-B"])
         pools = [_place(c, allocation_b, mou_b, today - timedelta(days=1), certificate_pool) for c in certifiers]
@@ -156,19 +233,39 @@ def final_figures(url: str, ids: dict) -> dict:
     with app.app_context():
         order_ids = set(db.session.scalars(select(Order.id).where(Order.buyer_id.in_(ids["orderer_ids"]))))
         pool = [order_id for p in ids["certificate_pools"] for order_id in p]
-        certificates = dict(db.session.execute(
-            select(AuditReliefCertificate.order_id, AuditReliefCertificate.pdf_sha256)
-            .where(AuditReliefCertificate.order_id.in_(pool))).all()) if pool else {}
+        certificates = (
+            dict(
+                db.session.execute(
+                    select(AuditReliefCertificate.order_id, AuditReliefCertificate.pdf_sha256).where(
+                        AuditReliefCertificate.order_id.in_(pool)
+                    )
+                ).all()
+            )
+            if pool
+            else {}
+        )
         mous = []
         for mou_id in ids["mou_ids"]:
             mou = db.session.get(Mou, mou_id)
-            charged = int(db.session.scalar(select(func.coalesce(func.sum(Order.amount_krw), 0))
-                                            .where(Order.mou_id == mou_id, Order.status != "cancelled")))
+            charged = int(
+                db.session.scalar(
+                    select(func.coalesce(func.sum(Order.amount_krw), 0)).where(
+                        Order.mou_id == mou_id, Order.status != "cancelled"
+                    )
+                )
+            )
             ledger = int(quota.ledger_sum(mou_id))
-            mous.append({"mou": mou.number, "committed_krw": mou.committed_krw, "charged_krw": charged,
-                         "balance_krw": mou.balance_krw, "ledger_sum_krw": ledger,
-                         "overspend_krw": max(0, charged - mou.committed_krw),
-                         "ledger_consistent": ledger == mou.balance_krw == mou.committed_krw - charged})
+            mous.append(
+                {
+                    "mou": mou.number,
+                    "committed_krw": mou.committed_krw,
+                    "charged_krw": charged,
+                    "balance_krw": mou.balance_krw,
+                    "ledger_sum_krw": ledger,
+                    "overspend_krw": max(0, charged - mou.committed_krw),
+                    "ledger_consistent": ledger == mou.balance_krw == mou.committed_krw - charged,
+                }
+            )
         db.session.remove()
         db.engine.dispose()
     return {"order_ids": order_ids, "certificates": certificates, "mous": mous}

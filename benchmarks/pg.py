@@ -15,8 +15,15 @@ PREFIX = os.environ.get("BENCH_PG_PREFIX", "mp_bench")
 def _connect(base):
     import psycopg
 
-    return psycopg.connect(host=base.host, port=base.port or 5432, user=base.username, password=base.password,
-                           dbname=base.database, autocommit=True, connect_timeout=3)
+    return psycopg.connect(
+        host=base.host,
+        port=base.port or 5432,
+        user=base.username,
+        password=base.password,
+        dbname=base.database,
+        autocommit=True,
+        connect_timeout=3,
+    )
 
 
 def fresh_database(name: str) -> str | None:

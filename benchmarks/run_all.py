@@ -34,12 +34,14 @@ def headlines() -> dict:
     mixed, orders, audit, draw = _load("mixed"), _load("orders"), _load("audit"), _load("draw")
     return {
         "mixed_sqlite_writes_ratio": mixed.get("sqlite_mixed_over_orders_only_writes"),
-        "mixed_p95_ms": {r["backend"]: {k: v["latency_ms_p95"] for k, v in r["kinds"].items()}
-                         for r in mixed.get("results", [])},
+        "mixed_p95_ms": {
+            r["backend"]: {k: v["latency_ms_p95"] for k, v in r["kinds"].items()} for r in mixed.get("results", [])
+        },
         "mixed_5xx": {r["backend"]: r["server_errors_5xx"] for r in mixed.get("results", [])},
         "chain_cost_ratio": {c["backend"]: c["chained_over_without"] for c in orders.get("chain_cost", [])},
-        "audit_verify": [{k: r[k] for k in ("backend", "events", "seconds", "peak_rss_mib")}
-                         for r in audit.get("results", [])],
+        "audit_verify": [
+            {k: r[k] for k in ("backend", "events", "seconds", "peak_rss_mib")} for r in audit.get("results", [])
+        ],
         "draw_pp2_over_pp1": draw.get("exact_over_float"),
     }
 
@@ -54,13 +56,20 @@ def main() -> int:
         summary.append((script.name, code, time.perf_counter() - started))
     figures = headlines()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "summary.json").write_text(json.dumps({
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scripts": [{"script": name, "exit_code": code, "seconds": round(seconds, 1)}
-                    for name, code, seconds in summary],
-        "total_seconds": round(sum(seconds for _n, _c, seconds in summary), 1),
-        "headlines": figures,
-    }, indent=2) + "\n")
+    (RESULTS / "summary.json").write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "scripts": [
+                    {"script": name, "exit_code": code, "seconds": round(seconds, 1)} for name, code, seconds in summary
+                ],
+                "total_seconds": round(sum(seconds for _n, _c, seconds in summary), 1),
+                "headlines": figures,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print("\n=== summary (figures in benchmarks/results/*.json)")
     for name, code, seconds in summary:
         print(f"  {name:<28} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.1f} s")

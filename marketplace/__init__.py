@@ -19,8 +19,12 @@ log = logging.getLogger(__name__)
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app from the environment, overridden by `config` (tests pass theirs)."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
     app.config.update(from_environment())
     if config:
         app.config.update(config)
@@ -41,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     i18n.init_app(app)
@@ -56,6 +61,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_routes(app)
 
     from . import cli
+
     cli.init_app(app)
     warn_without_harfbuzz_subset()
     return app
@@ -79,8 +85,10 @@ def warn_without_harfbuzz_subset() -> None:
     import ctypes.util
 
     if ctypes.util.find_library("harfbuzz-subset") is None:
-        log.warning("libharfbuzz-subset0 is not installed: PDF font subsetting will use fontTools and "
-                    "Korean reports will render 10-100x slower. Install it: apt-get install libharfbuzz-subset0")
+        log.warning(
+            "libharfbuzz-subset0 is not installed: PDF font subsetting will use fontTools and "
+            "Korean reports will render 10-100x slower. Install it: apt-get install libharfbuzz-subset0"
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,8 +9,12 @@ from . import form_keys
 
 
 @click.command("purge-form-keys")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Keep keys claimed in the last DAYS days (default: FORM_KEY_DAYS, 7).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep keys claimed in the last DAYS days (default: FORM_KEY_DAYS, 7).",
+)
 def purge_form_keys_command(days: int | None) -> None:
     """Delete claimed form keys older than DAYS days; a form older than that counts as new."""
     kept = days or current_app.config["FORM_KEY_DAYS"]

@@ -24,7 +24,7 @@ def _database_url() -> str:
     # Accept the common postgres:// spellings and route them through psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -105,7 +105,8 @@ def _public_base_url(production: bool) -> str:
         raise RuntimeError(
             "PUBLIC_BASE_URL must be set to the site's absolute https address (for example "
             "https://pilot.example.go.kr) when MARKETPLACE_ENV=production: issued certificates print it "
-            f"in their QR codes and verification links for ever. Got: {url or '(unset)'}")
+            f"in their QR codes and verification links for ever. Got: {url or '(unset)'}"
+        )
     return url.rstrip("/")
 
 
@@ -145,8 +146,6 @@ def _owner_only(key_file: Path) -> None:
     if mode & 0o077:
         try:
             key_file.chmod(0o600)
-            log.warning("%s was readable by others (mode %o); it is now readable by its owner only",
-                        key_file, mode)
+            log.warning("%s was readable by others (mode %o); it is now readable by its owner only", key_file, mode)
         except OSError as error:
-            log.warning("%s is readable by others (mode %o) and could not be restricted: %s",
-                        key_file, mode, error)
+            log.warning("%s is readable by others (mode %o) and could not be restricted: %s", key_file, mode, error)

@@ -21,11 +21,13 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT
     """
     timeout = max(int(lock_timeout_ms), 1)
     if engine.dialect.name == "postgresql":
+
         @event.listens_for(engine, "connect")
         def _pg_connect(dbapi_conn, _record):
             # lock_timeout bounds row-lock waits (FOR UPDATE, conditional UPDATEs) as busy_timeout does on SQLite
             dbapi_conn.execute(f"SET lock_timeout = {timeout}")
             dbapi_conn.commit()
+
         return
     if engine.dialect.name != "sqlite":
         return

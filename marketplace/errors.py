@@ -21,14 +21,12 @@ MESSAGES = {
     413: (N_("File too large"), N_("The file is larger than allowed. Upload a file of at most 10 MB.")),
     429: (N_("Too many requests"), N_("Too many attempts. Wait a little and try again.")),
     503: (N_("The service is busy"), N_("Nothing was saved. The service is busy; try again.")),
-    500: (N_("Something went wrong"),
-          N_("An unexpected error occurred. It has been logged; please try again later.")),
+    500: (N_("Something went wrong"), N_("An unexpected error occurred. It has been logged; please try again later.")),
 }
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json")
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(error: HTTPException):
@@ -42,8 +40,11 @@ def render_error(error: HTTPException):
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
         return jsonify(error=_(title), message=_(text)), code, headers
-    return render_template("errors/error.html", code=code, title=_(title), text=_(text),
-                           request_id=request_id.get()), code, headers
+    return (
+        render_template("errors/error.html", code=code, title=_(title), text=_(text), request_id=request_id.get()),
+        code,
+        headers,
+    )
 
 
 def not_found(error: NotFound):

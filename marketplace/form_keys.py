@@ -79,9 +79,12 @@ def claim(*, rollback: bool = True) -> None:
     if key is None:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(FormSubmission.__table__).values(
-        key=key, user_id=g.get("form_key_user_id"), endpoint=(request.endpoint or "")[:80], created_at=utcnow()
-    ).on_conflict_do_nothing(index_elements=["key"]).returning(FormSubmission.__table__.c.key)
+    statement = (
+        dialect.insert(FormSubmission.__table__)
+        .values(key=key, user_id=g.get("form_key_user_id"), endpoint=(request.endpoint or "")[:80], created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(FormSubmission.__table__.c.key)
+    )
     g.form_key_claim = "pending"
     if db.session.execute(statement).first() is None:  # rowcount: -1 on psycopg
         g.form_key_claim = None
@@ -128,8 +131,13 @@ def answer_repeat():
             flash(_("This form was already submitted; here is the result."), "info")
             return redirect(row.outcome, 303)
         if time.monotonic() >= deadline:
-            return _refusal(409, _("This form was already submitted and is still being processed; nothing "
-                                   "was done twice. Check the result in a moment before sending it again."))
+            return _refusal(
+                409,
+                _(
+                    "This form was already submitted and is still being processed; nothing "
+                    "was done twice. Check the result in a moment before sending it again."
+                ),
+            )
         time.sleep(_POLL_SECONDS)
 
 
@@ -155,8 +163,8 @@ def _read_key():
 def _already_submitted(_error: FormAlreadySubmitted):
     db.session.rollback()
     return answer_repeat() or _refusal(
-        409, _("This form was sent twice at once; the first one was not accepted. Check the page and "
-               "send it again."))
+        409, _("This form was sent twice at once; the first one was not accepted. Check the page and send it again.")
+    )
 
 
 def _settle(response):

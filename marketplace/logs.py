@@ -46,6 +46,12 @@ def log_access(response):
     """One line per request: method, path (no query string: it may hold tokens), status, duration."""
     started = g.get("request_started")
     duration_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    access_log.info("%s %s %s %.1fms client_request_id=%s", request.method, request.path,
-                    response.status_code, duration_ms, g.get("client_request_id") or "-")
+    access_log.info(
+        "%s %s %s %.1fms client_request_id=%s",
+        request.method,
+        request.path,
+        response.status_code,
+        duration_ms,
+        g.get("client_request_id") or "-",
+    )
     return response

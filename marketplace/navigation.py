@@ -12,23 +12,33 @@ from .i18n import gettext
 
 MENU: dict[str, list[tuple[str, str]]] = {
     "anonymous": [
-        ("public.catalogue", N_("Product catalogue")), ("public.rounds", N_("Rounds and results")),
-        ("public.verify_lookup", N_("Verify a certificate")), ("auth.register", N_("Register a company")),
+        ("public.catalogue", N_("Product catalogue")),
+        ("public.rounds", N_("Rounds and results")),
+        ("public.verify_lookup", N_("Verify a certificate")),
+        ("auth.register", N_("Register a company")),
     ],
     "supplier": [
-        ("supplier.dashboard", N_("My company")), ("supplier.certificates", N_("Certificates")),
-        ("supplier.products", N_("Products")), ("supplier.applications", N_("Applications")),
-        ("supplier.orders", N_("Orders")), ("public.catalogue", N_("Product catalogue")),
+        ("supplier.dashboard", N_("My company")),
+        ("supplier.certificates", N_("Certificates")),
+        ("supplier.products", N_("Products")),
+        ("supplier.applications", N_("Applications")),
+        ("supplier.orders", N_("Orders")),
+        ("public.catalogue", N_("Product catalogue")),
     ],
     "buyer": [
-        ("buyer.dashboard", N_("Quota")), ("buyer.selected_products", N_("Selected products")),
-        ("buyer.orders", N_("Purchases")), ("buyer.reports", N_("Reports")),
+        ("buyer.dashboard", N_("Quota")),
+        ("buyer.selected_products", N_("Selected products")),
+        ("buyer.orders", N_("Purchases")),
+        ("buyer.reports", N_("Reports")),
         ("public.catalogue", N_("Product catalogue")),
     ],
     "ministry": [
-        ("ministry.dashboard", N_("Overview")), ("ministry.companies", N_("Companies")),
-        ("ministry.certificates", N_("Certificates")), ("ministry.institutions", N_("Institutions")),
-        ("ministry.rounds", N_("Rounds")), ("ministry.reports", N_("Reports")),
+        ("ministry.dashboard", N_("Overview")),
+        ("ministry.companies", N_("Companies")),
+        ("ministry.certificates", N_("Certificates")),
+        ("ministry.institutions", N_("Institutions")),
+        ("ministry.rounds", N_("Rounds")),
+        ("ministry.reports", N_("Reports")),
         ("ministry.audit_log", N_("Audit trail")),
     ],
 }
@@ -36,8 +46,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
 
 def main_menu() -> list[tuple[str, str]]:
     registered = current_app.view_functions
-    return [(endpoint, gettext(text)) for endpoint, text in MENU[role_of(current_user)]
-            if endpoint in registered]
+    return [(endpoint, gettext(text)) for endpoint, text in MENU[role_of(current_user)] if endpoint in registered]
 
 
 def role_label(role: str) -> str:
@@ -53,5 +62,6 @@ def registered_endpoints():
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(main_menu=main_menu, role_label=role_label, status_label=status_label,
-                                 registered_endpoints=registered_endpoints)
+    app.jinja_env.globals.update(
+        main_menu=main_menu, role_label=role_label, status_label=status_label, registered_endpoints=registered_endpoints
+    )

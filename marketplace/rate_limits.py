@@ -26,8 +26,13 @@ def verification_attempts(view):
     """One allowance per client (RATELIMIT_UPLOADS) shared by every way to unlock a certificate's facts:
     each PDF upload, and each verification code that was wrong (a right one, or a look without a
     code, is not counted; past the limit every attempt waits, the right code too)."""
-    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_UPLOADS"], scope="verification",
-                                methods=["GET", "POST"], exempt_when=_no_proof_offered, deduct_when=_counts)(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_UPLOADS"],
+        scope="verification",
+        methods=["GET", "POST"],
+        exempt_when=_no_proof_offered,
+        deduct_when=_counts,
+    )(view)
 
 
 def retry_after() -> str:

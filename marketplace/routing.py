@@ -21,8 +21,9 @@ class IdConverter(IntegerConverter):
 
     regex = r"[0-9]{1,19}"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
         low = 1 if min is None else min
         high = MAX_ID if max is None else builtins.min(max, MAX_ID)
         super().__init__(map, fixed_digits, low, high, signed)

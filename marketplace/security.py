@@ -28,7 +28,8 @@ def start_request() -> None:
     g.request_id = secrets.token_hex(8)
     request_id.set(g.request_id)
     g.client_request_id = CLIENT_REQUEST_ID_KEEP.sub("", request.headers.get("X-Request-Id", ""))[
-        :CLIENT_REQUEST_ID_MAX]
+        :CLIENT_REQUEST_ID_MAX
+    ]
     user_id.set("")
     _enforce_absolute_timeout()
     if current_user.is_authenticated:

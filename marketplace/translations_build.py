@@ -27,7 +27,8 @@ def extract() -> Catalog:
     catalog = Catalog(project="marketplace", locale=None)
     for directory in (PACKAGE, ROOT / "templates"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-                str(directory), METHODS, keywords=KEYWORDS, options_map={"**.html": {"encoding": "utf-8"}}):
+            str(directory), METHODS, keywords=KEYWORDS, options_map={"**.html": {"encoding": "utf-8"}}
+        ):
             catalog.add(message, locations=[(filename, lineno)])
     return catalog
 

@@ -38,20 +38,38 @@ class AllocationWorld:
 def build(make, *, published_days_ago: int = 10) -> AllocationWorld:
     aaa, bbb = make.institution(code="AAA", name_ko="가기관"), make.institution(code="BBB", name_ko="나기관")
     now = clock.now()
-    round_ = RoundBuilders(make).round(status="published", opens_at=now - timedelta(days=60),
-                                       closes_at=now - timedelta(days=30),
-                                       budgets=[(aaa, 100 * MILLION), (bbb, 50 * MILLION)])
-    apps = [_application(make, round_, amount, status)
-            for amount, status in ((50, "selected"), (50, "withdrawn"), (60, "waitlisted"))]
+    round_ = RoundBuilders(make).round(
+        status="published",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=30),
+        budgets=[(aaa, 100 * MILLION), (bbb, 50 * MILLION)],
+    )
+    apps = [
+        _application(make, round_, amount, status)
+        for amount, status in ((50, "selected"), (50, "withdrawn"), (60, "waitlisted"))
+    ]
     s1_app, s2_app, w = apps
     w.waitlist_position = 1
     published = now - timedelta(days=published_days_ago)
     _draw(round_, aaa, bbb, apps, published)
     valid_until = published.astimezone(SEOUL).date() + timedelta(days=365)
-    s1 = Allocation(round_id=round_.id, application_id=s1_app.id, institution_id=aaa.id, amount_krw=50 * MILLION,
-                    rank=1, valid_until=valid_until)
-    s2 = Allocation(round_id=round_.id, application_id=s2_app.id, institution_id=bbb.id, amount_krw=50 * MILLION,
-                    rank=2, valid_until=valid_until, status="withdrawn")
+    s1 = Allocation(
+        round_id=round_.id,
+        application_id=s1_app.id,
+        institution_id=aaa.id,
+        amount_krw=50 * MILLION,
+        rank=1,
+        valid_until=valid_until,
+    )
+    s2 = Allocation(
+        round_id=round_.id,
+        application_id=s2_app.id,
+        institution_id=bbb.id,
+        amount_krw=50 * MILLION,
+        rank=2,
+        valid_until=valid_until,
+        status="withdrawn",
+    )
     db.session.add_all([s1, s2])
     db.session.commit()
     ob = OrderBuilders(make)
@@ -69,11 +87,21 @@ def _application(make, round_: Round, millions: int, status: str) -> Application
 
 def _draw(round_: Round, aaa: Institution, bbb: Institution, apps: list[Application], published) -> None:
     manifest = selection.Manifest(
-        round_.code, selection.RULE_VERSION,
+        round_.code,
+        selection.RULE_VERSION,
         (selection.PoolInstitution(aaa.code, 100 * MILLION), selection.PoolInstitution(bbb.code, 50 * MILLION)),
-        tuple(selection.PoolApplication(a.id, 1, a.amount_krw) for a in apps))
-    db.session.add(Draw(round_id=round_.id, rule_version=selection.RULE_VERSION,
-                        manifest_json=selection.manifest_json(manifest),
-                        manifest_sha256=selection.manifest_sha256(manifest), seed="07 12 19 28 33 41",
-                        result_json="{}", drawn_at=published, published_at=published))
+        tuple(selection.PoolApplication(a.id, 1, a.amount_krw) for a in apps),
+    )
+    db.session.add(
+        Draw(
+            round_id=round_.id,
+            rule_version=selection.RULE_VERSION,
+            manifest_json=selection.manifest_json(manifest),
+            manifest_sha256=selection.manifest_sha256(manifest),
+            seed="07 12 19 28 33 41",
+            result_json="{}",
+            drawn_at=published,
+            published_at=published,
+        )
+    )
     db.session.commit()

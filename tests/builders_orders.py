@@ -65,9 +65,15 @@ class OrderBuilders:
         round_.budgets = [RoundInstitution(institution=i, budget_krw=b) for i, b in budgets]
         if published_days_ago is not None:
             published = now - timedelta(days=published_days_ago)
-            round_.draw = Draw(rule_version="pp-draw-2", manifest_json="{}", manifest_sha256="ab" * 32,
-                               seed="07 12 19 28 33 41", result_json="{}", drawn_at=published,
-                               published_at=published)
+            round_.draw = Draw(
+                rule_version="pp-draw-2",
+                manifest_json="{}",
+                manifest_sha256="ab" * 32,
+                seed="07 12 19 28 33 41",
+                result_json="{}",
+                drawn_at=published,
+                published_at=published,
+            )
         db.session.add(round_)
         db.session.commit()
         return round_

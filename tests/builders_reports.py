@@ -114,8 +114,9 @@ class ReportBuilders:
         db.session.add(mou)
         db.session.flush()
         # ledger entries are hash-chained at commit (services/chains.py), never added directly
-        chains.defer(QuotaEntry(mou_id=mou.id, kind="commit", amount_krw=committed, balance_after=committed,
-                                reason="MOU"))
+        chains.defer(
+            QuotaEntry(mou_id=mou.id, kind="commit", amount_krw=committed, balance_after=committed, reason="MOU")
+        )
         db.session.commit()
         return mou
 
@@ -207,9 +208,7 @@ class ReportBuilders:
         institution = buyer.institution
         if product is None:
             company = self.make.company()
-            certificate = self.make.certificate(
-                company, issued_on=date(2017, 1, 2), expires_on=date(2020, 12, 31)
-            )
+            certificate = self.make.certificate(company, issued_on=date(2017, 1, 2), expires_on=date(2020, 12, 31))
             product = self.make.product(company, certificates=[certificate])
         round_ = round_ or self.round([institution])
         mou = mou or self.mou(institution)
@@ -251,8 +250,12 @@ class ReportBuilders:
         certificate = AuditReliefCertificate(**values)
         db.session.add(certificate)
         db.session.flush()
-        record_event(None, "relief_certificate.issued", certificate, institution_id=order.institution_id,
-                     after={"serial": serial, "facts_sha256": values["facts_sha256"],
-                            "pdf_sha256": values["pdf_sha256"]})
+        record_event(
+            None,
+            "relief_certificate.issued",
+            certificate,
+            institution_id=order.institution_id,
+            after={"serial": serial, "facts_sha256": values["facts_sha256"], "pdf_sha256": values["pdf_sha256"]},
+        )
         db.session.commit()
         return certificate

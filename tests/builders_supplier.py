@@ -16,10 +16,19 @@ UPLOADS = {"pdf": (PDF, "application/pdf"), "png": (PNG, "image/png"), "jpeg": (
 
 def registration_form(**overrides) -> dict:
     values = {
-        "brn": valid_brn(220812345), "name_ko": "주식회사 새싹테크", "name_en": "Saessak Tech Co., Ltd.",
-        "representative": "김새싹", "region": "daejeon", "founded_on": "2021-03-02", "size_class": "small",
-        "public_supply_krw": "0", "public_supply_count": "0", "public_supply_as_of": "2024-06-30",
-        "user_name": "김새싹", "email": "owner@saessak.example", "password": "a-long-enough-phrase",
+        "brn": valid_brn(220812345),
+        "name_ko": "주식회사 새싹테크",
+        "name_en": "Saessak Tech Co., Ltd.",
+        "representative": "김새싹",
+        "region": "daejeon",
+        "founded_on": "2021-03-02",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2024-06-30",
+        "user_name": "김새싹",
+        "email": "owner@saessak.example",
+        "password": "a-long-enough-phrase",
         "confirm": "a-long-enough-phrase",
     }
     values.update(overrides)
@@ -28,7 +37,9 @@ def registration_form(**overrides) -> dict:
 
 def certificate_form(type_id: int, content: bytes = PDF, filename: str = "epc.pdf", **overrides) -> dict:
     values = {
-        "type_id": str(type_id), "number": "EPC-2024-0001", "issuer": "중소벤처기업부",
+        "type_id": str(type_id),
+        "number": "EPC-2024-0001",
+        "issuer": "중소벤처기업부",
         "issued_on": (clock.today() - timedelta(days=30)).isoformat(),
         "expires_on": (clock.today() + timedelta(days=700)).isoformat(),
         "scan": (BytesIO(content), filename),
@@ -39,9 +50,15 @@ def certificate_form(type_id: int, content: bytes = PDF, filename: str = "epc.pd
 
 def product_form(certificate_ids=(), **overrides) -> dict:
     values = {
-        "name_ko": "스마트 누수 감지기", "name_en": "Smart leak detector", "model": "SLD-100",
-        "description": "상수도관 누수를 감지합니다", "specification": "IP68, LoRa", "category": "water",
-        "unit_price_krw": "1,200,000", "unit": "EA", "certificate_ids": [str(i) for i in certificate_ids],
+        "name_ko": "스마트 누수 감지기",
+        "name_en": "Smart leak detector",
+        "model": "SLD-100",
+        "description": "상수도관 누수를 감지합니다",
+        "specification": "IP68, LoRa",
+        "category": "water",
+        "unit_price_krw": "1,200,000",
+        "unit": "EA",
+        "certificate_ids": [str(i) for i in certificate_ids],
     }
     values.update(overrides)
     return values

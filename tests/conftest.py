@@ -44,7 +44,7 @@ def base_config(url: str) -> dict:
 def psycopg_url(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -58,8 +58,13 @@ class PostgresServer:
         import psycopg
 
         return psycopg.connect(
-            host=self.url.host, port=self.url.port or 5432, user=self.url.username,
-            password=self.url.password, dbname=self.url.database, autocommit=True)
+            host=self.url.host,
+            port=self.url.port or 5432,
+            user=self.url.username,
+            password=self.url.password,
+            dbname=self.url.database,
+            autocommit=True,
+        )
 
     def create(self) -> str:
         name = f"mp_test_{uuid.uuid4().hex[:12]}"
@@ -134,9 +139,14 @@ def _empty_postgres(url: str) -> None:
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
                 for table in tables:
                     conn.execute(db.metadata.tables[table].delete())
-                conn.execute(text("SELECT setval(s.oid, 1, false) FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
-                                  "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' "
-                                  "AND d.deptype IN ('a', 'i') AND t.relname = ANY(:tables)"), {"tables": tables})
+                conn.execute(
+                    text(
+                        "SELECT setval(s.oid, 1, false) FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
+                        "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' "
+                        "AND d.deptype IN ('a', 'i') AND t.relname = ANY(:tables)"
+                    ),
+                    {"tables": tables},
+                )
             else:
                 names = ", ".join(f'"{t}"' for t in tables)
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -39,16 +39,30 @@ class Builders:
             kw["institution"] = self.institution()
         if role == "ministry":
             kw.setdefault("totp_secret", TOTP_SECRET)
-        user = User(email=kw.pop("email", f"user{n}@example.com"), name=kw.pop("name", f"User {n}"),
-                    role=role, password_hash=DEFAULT_HASH, **kw)
+        user = User(
+            email=kw.pop("email", f"user{n}@example.com"),
+            name=kw.pop("name", f"User {n}"),
+            role=role,
+            password_hash=DEFAULT_HASH,
+            **kw,
+        )
         return self._save(user)
 
     def company(self, **kw) -> Company:
         n = next(_seq)
-        values = dict(name_ko=f"테스트기업 {n}", name_en=f"Test Company {n}", brn=valid_brn(100000000 + n),
-                      representative="홍길동", region="seoul", founded_on=date(2020, 1, 1), size_class="small",
-                      public_supply_krw=0, public_supply_count=0, public_supply_as_of=date(2024, 1, 1),
-                      status="approved")
+        values = dict(
+            name_ko=f"테스트기업 {n}",
+            name_en=f"Test Company {n}",
+            brn=valid_brn(100000000 + n),
+            representative="홍길동",
+            region="seoul",
+            founded_on=date(2020, 1, 1),
+            size_class="small",
+            public_supply_krw=0,
+            public_supply_count=0,
+            public_supply_as_of=date(2024, 1, 1),
+            status="approved",
+        )
         values.update(kw)
         return self._save(Company(**values))
 
@@ -57,9 +71,15 @@ class Builders:
 
     def certificate(self, company: Company | None = None, **kw) -> Certificate:
         n = next(_seq)
-        values = dict(company=company or self.company(), type=self.certificate_type(kw.pop("type_code", "EPC")),
-                      number=f"CERT-{n:05d}", issuer="국가기술표준원", issued_on=clock.today() - timedelta(days=365),
-                      expires_on=clock.today() + timedelta(days=3 * 365), status="verified")
+        values = dict(
+            company=company or self.company(),
+            type=self.certificate_type(kw.pop("type_code", "EPC")),
+            number=f"CERT-{n:05d}",
+            issuer="국가기술표준원",
+            issued_on=clock.today() - timedelta(days=365),
+            expires_on=clock.today() + timedelta(days=3 * 365),
+            status="verified",
+        )
         values.update(kw)
         return self._save(Certificate(**values))
 
@@ -69,17 +89,33 @@ class Builders:
         certificates = kw.pop("certificates", None)
         if certificates is None:
             certificates = [self.certificate(company)]
-        values = dict(company=company, name_ko=f"스마트 센서 {n}", name_en=f"Smart sensor {n}", model=f"SS-{n}",
-                      description="누수 감지 센서", specification="IP67", category="electronics",
-                      unit_price_krw=1_500_000, unit="EA", status="listed", certificates=certificates)
+        values = dict(
+            company=company,
+            name_ko=f"스마트 센서 {n}",
+            name_en=f"Smart sensor {n}",
+            model=f"SS-{n}",
+            description="누수 감지 센서",
+            specification="IP67",
+            category="electronics",
+            unit_price_krw=1_500_000,
+            unit="EA",
+            status="listed",
+            certificates=certificates,
+        )
         values.update(kw)
         product = Product(**values)
         return self._save(product)
 
     def institution(self, **kw) -> Institution:
         n = next(_seq)
-        values = dict(code=f"INST{n:03d}", name_ko=f"테스트공사 {n}", name_en=f"Test Corporation {n}",
-                      kind="public_enterprise", region="daejeon", status="active")
+        values = dict(
+            code=f"INST{n:03d}",
+            name_ko=f"테스트공사 {n}",
+            name_en=f"Test Corporation {n}",
+            kind="public_enterprise",
+            region="daejeon",
+            status="active",
+        )
         values.update(kw)
         return self._save(Institution(**values))
 

@@ -20,8 +20,12 @@ from ..supplier.forms import RegistrationForm
 from ..supplier.views import company_input
 from .views import bp, home_url
 
-FIELD_OF_ERROR = {InvalidBusinessNumber: "brn", companies.DuplicateCompany: "brn", EmailTaken: "email",
-                  WeakPassword: "password"}
+FIELD_OF_ERROR = {
+    InvalidBusinessNumber: "brn",
+    companies.DuplicateCompany: "brn",
+    EmailTaken: "email",
+    WeakPassword: "password",
+}
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -35,9 +39,11 @@ def register():
         return rerender("auth/register.html", 400 if form.is_submitted() else 200, form=form)
     try:
         user = companies.register_company(
-            company_input(form), form.brn.data,
-            companies.FirstUserInput(name=form.user_name.data, email=form.email.data,
-                                     password=form.password.data), seoul_today())
+            company_input(form),
+            form.brn.data,
+            companies.FirstUserInput(name=form.user_name.data, email=form.email.data, password=form.password.data),
+            seoul_today(),
+        )
     except DomainError as error:
         attach_error(form, FIELD_OF_ERROR.get(type(error)), error)
         return rerender("auth/register.html", form=form)
@@ -48,6 +54,7 @@ def register():
     login_user(user)
     session["login_at"] = time.time()
     session.permanent = True
-    flash(_("Your company is registered. The ministry will review it; "
-            "you can upload certificates meanwhile."), "success")
+    flash(
+        _("Your company is registered. The ministry will review it; you can upload certificates meanwhile."), "success"
+    )
     return redirect(url_for("supplier.dashboard"))

@@ -54,8 +54,12 @@ def _fresh_session() -> None:
 def begin_second_factor(user, next_url: str | None) -> None:
     """The password was right: remember that, and nothing more, until the code is checked."""
     _fresh_session()
-    session[PENDING_KEY] = {"user": user.id, "version": user.session_version, "next": next_url,
-                            "at": sign_in.now().timestamp()}
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "version": user.session_version,
+        "next": next_url,
+        "at": sign_in.now().timestamp(),
+    }
 
 
 def pending() -> Pending | None:
@@ -76,8 +80,14 @@ def start_session(user) -> None:
 def remember_client(response, user):
     """Mark this browser as one that signed in to the account: the account-wide wait does not apply to it."""
     config = current_app.config
-    response.set_cookie(KNOWN_COOKIE, _known_serializer().dumps(user.id), max_age=KNOWN_DAYS * 86400,
-                        httponly=True, samesite="Lax", secure=config.get("SESSION_COOKIE_SECURE", False))
+    response.set_cookie(
+        KNOWN_COOKIE,
+        _known_serializer().dumps(user.id),
+        max_age=KNOWN_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=config.get("SESSION_COOKIE_SECURE", False),
+    )
     return response
 
 

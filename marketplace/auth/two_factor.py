@@ -37,8 +37,9 @@ def second_factor():
     if not form.validate_on_submit():
         return rerender("auth/second_factor.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        user = sign_in.verify_second_factor(pending.user_id, pending.version, form.code.data,
-                                            sessions.attempt(), sessions.policy())
+        user = sign_in.verify_second_factor(
+            pending.user_id, pending.version, form.code.data, sessions.attempt(), sessions.policy()
+        )
     except sign_in.SignInExpired:
         return _restart(400)
     except sign_in.TryLater as error:
@@ -75,22 +76,33 @@ def enrol_two_factor():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.enrol(user_id, version, secret, form.code.data,
-                                     completes=sessions.attempt() if pending else None)
+            codes = two_factor.enrol(
+                user_id, version, secret, form.code.data, completes=sessions.attempt() if pending else None
+            )
         except sign_in.SignInExpired:
             return _restart(400)
         except DomainError as error:
             attach_error(form, "code", error)
         else:
             session.pop(ENROL_SECRET, None)
-            page = make_response(render_template("auth/recovery_codes.html", codes=codes,
-                                   next_url=(pending.next_url if pending else None) or home_url(user)))
+            page = make_response(
+                render_template(
+                    "auth/recovery_codes.html",
+                    codes=codes,
+                    next_url=(pending.next_url if pending else None) or home_url(user),
+                )
+            )
             if pending is None:
                 return page
             sessions.start_session(user)
             return sessions.remember_client(page, user)
     uri = two_factor.provisioning_uri(secret, user.email)
-    return render_template("auth/two_factor_setup.html", form=form, user=user, required=pending is not None,
-                           qr=segno.make(uri, error="m").svg_data_uri(scale=4), uri=uri,
-                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-                           ), 400 if form.errors else 200
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        user=user,
+        required=pending is not None,
+        qr=segno.make(uri, error="m").svg_data_uri(scale=4),
+        uri=uri,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    ), 400 if form.errors else 200

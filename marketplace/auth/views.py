@@ -97,8 +97,7 @@ def change_password():
     if not form.validate_on_submit():
         return rerender("auth/account.html", form=form)
     try:
-        accounts.change_password(current_user, form.current.data, form.new.data, sessions.attempt(),
-                                 sessions.policy())
+        accounts.change_password(current_user, form.current.data, form.new.data, sessions.attempt(), sessions.policy())
     except sign_in.TryLater as error:
         attach_error(form, "current", error)
         return sessions.too_many("auth/account.html", error.seconds, form=form)

@@ -58,9 +58,7 @@ class PurchaseForm(OneTimeForm):
         _l("Unit price (won)"), validators=[DataRequired(_l("Enter the unit price.")), KRW(1, MAX_KRW)]
     )
     amount = StringField(_l("Amount (won)"), validators=[Optional(), KRW(1, MAX_KRW)])
-    contract_method = SelectField(
-        _l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))]
-    )
+    contract_method = SelectField(_l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))])
     ordered_on = Date(_l("Contract date"))
     late_reason = TextAreaField(_l("Reason for late registration"), validators=[Optional(), Length(max=MAX_TEXT)])
     no_private_interest = BooleanField(
@@ -94,9 +92,7 @@ SCORE_CHOICES = choices((str(n), str(n)) for n in range(5, 0, -1))
 
 
 def _score(label):
-    return RadioField(
-        label, choices=SCORE_CHOICES, validators=[InputRequired(_l("Give every score from 1 to 5."))]
-    )
+    return RadioField(label, choices=SCORE_CHOICES, validators=[InputRequired(_l("Give every score from 1 to 5."))])
 
 
 class EvaluationForm(OneTimeForm):

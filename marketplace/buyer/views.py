@@ -72,8 +72,14 @@ def record_purchase(allocation_id: int):
     except PurchaseUnavailable as refused:
         return rerender("buyer/purchase_unavailable.html", 404, message=domain_message(refused))
     form = _purchase_form(allocation, mous)
-    page = dict(form=form, allocation=allocation, product=allocation.application.product, failures=[],
-                late_days=orders.late_registration_days(), published_on=orders.published_on(allocation.round))
+    page = dict(
+        form=form,
+        allocation=allocation,
+        product=allocation.application.product,
+        failures=[],
+        late_days=orders.late_registration_days(),
+        published_on=orders.published_on(allocation.round),
+    )
     if not form.validate_on_submit():
         return rerender("buyer/purchase.html", 400 if form.is_submitted() else 200, **page)
     data = PurchaseInput(
@@ -131,9 +137,16 @@ def _detail(order_id: int, status: int = 200, **forms):
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
-    return rerender("buyer/order.html", status, order=order, contract_methods=CONTRACT_METHODS,
-                    refusal=refusal, relief=relief_certificates.relief_of(order),
-                    issue_form=IssueCertificateForm(formdata=None), **forms)
+    return rerender(
+        "buyer/order.html",
+        status,
+        order=order,
+        contract_methods=CONTRACT_METHODS,
+        refusal=refusal,
+        relief=relief_certificates.relief_of(order),
+        issue_form=IssueCertificateForm(formdata=None),
+        **forms,
+    )
 
 
 def _refusal(order_status: str, submitted: dict) -> str | None:
@@ -188,9 +201,7 @@ def inspect_order(order_id: int):
         order_id,
         form,
         "inspect_form",
-        lambda: orders.inspect(
-            current_user, order_id, form.result.data, form.note.data or "", form.inspected_on.data
-        ),
+        lambda: orders.inspect(current_user, order_id, form.result.data, form.note.data or "", form.inspected_on.data),
         _("Inspection recorded."),
     )
 
@@ -217,9 +228,7 @@ def evaluate_order(order_id: int):
         return rerender("buyer/evaluate.html", 400 if form.is_submitted() else 200, form=form, order=order)
     scores = {name: int(getattr(form, name).data) for name in SCORE_FIELDS}
     try:
-        orders.evaluate(
-            current_user, order_id, scores, form.would_buy_again.data == "yes", form.comment.data or ""
-        )
+        orders.evaluate(current_user, order_id, scores, form.would_buy_again.data == "yes", form.comment.data or "")
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("buyer/evaluate.html", form=form, order=order)

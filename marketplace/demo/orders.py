@@ -51,9 +51,7 @@ def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
     existing = set(db.session.scalars(select(Mou.number)))
     ends = date(seoul_today().year + 1, 12, 31)
     wanted = [(code, amount, date(2018, 3, 2)) for code, amount in FIRST_SIX.items()]
-    wanted += [
-        (f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)
-    ]
+    wanted += [(f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)]
     added = missing = 0
     for code, amount, signed in wanted:
         number = f"MOU-2018-{code}"
@@ -63,9 +61,7 @@ def _mous(staff: User | None, institutions: dict[str, Institution]) -> str:
         if institution is None:
             missing += 1
             continue
-        quota.create_mou(
-            staff, institution, quota.MouTerms(number, signed, signed, ends, amount), now=at_kst(signed)
-        )
+        quota.create_mou(staff, institution, quota.MouTerms(number, signed, signed, ends, amount), now=at_kst(signed))
         added += 1
     note = f", {missing} institutions missing (run demo/base first)" if missing else ""
     return f"orders: {added} MOUs added (first six total KRW {sum(FIRST_SIX.values()):,}){note}"
@@ -141,6 +137,4 @@ def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
     orders.inspect(buyer, order.id, result, note, day + timedelta(days=1))
     if story == "evaluated":
         scores = {"conformance": 4 + n % 2, "quality": 4, "delivery": 3 + n % 3, "support": 4, "overall": 4}
-        orders.evaluate(
-            buyer, order.id, scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)"
-        )
+        orders.evaluate(buyer, order.id, scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)")

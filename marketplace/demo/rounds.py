@@ -110,9 +110,7 @@ def _round(code, title_ko, title_en, opens_at, closes_at, institutions, budgets,
     )
     round_.seed_event_announcements = [SeedEventAnnouncement.of(round_, event, "", opens_at, None)]
     round_.budgets = [
-        RoundInstitution(institution=institutions[c], budget_krw=b)
-        for c, b in budgets.items()
-        if c in institutions
+        RoundInstitution(institution=institutions[c], budget_krw=b) for c, b in budgets.items() if c in institutions
     ]
     db.session.add(round_)
     return round_

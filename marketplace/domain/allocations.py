@@ -45,6 +45,7 @@ class MoveFacts:
 
 def move_failures(f: MoveFacts) -> list[DomainError]:
     """Every reason the allocation cannot move to the target; [] when it can."""
+
     def refused(message: str, **params) -> AllocationChangeRefused:
         return AllocationChangeRefused(message, **params)
 
@@ -54,8 +55,15 @@ def move_failures(f: MoveFacts) -> list[DomainError]:
         return [refused(N_("Only an active allocation can be moved."))]
     failures: list[DomainError] = []
     if f.open_orders:
-        failures.append(refused(N_("%(count)s orders rest on this allocation: it can be moved only when none does "
-                                   "(the buyer cancels them first)."), count=f.open_orders))
+        failures.append(
+            refused(
+                N_(
+                    "%(count)s orders rest on this allocation: it can be moved only when none does "
+                    "(the buyer cancels them first)."
+                ),
+                count=f.open_orders,
+            )
+        )
     if not f.target_found:
         failures.append(refused(N_("Choose the institution to move the allocation to.")))
         return failures
@@ -68,9 +76,16 @@ def move_failures(f: MoveFacts) -> list[DomainError]:
     elif not f.target_preferred:
         failures.append(refused(N_("The supplier asked for other institutions only: choose one of them.")))
     elif f.target_budget_left_krw < f.amount_krw:
-        failures.append(refused(N_("The institution has %(left)s won of its round budget left, less than the "
-                                   "allocation's %(amount)s won."),
-                                left=f"{f.target_budget_left_krw:,}", amount=f"{f.amount_krw:,}"))
+        failures.append(
+            refused(
+                N_(
+                    "The institution has %(left)s won of its round budget left, less than the "
+                    "allocation's %(amount)s won."
+                ),
+                left=f"{f.target_budget_left_krw:,}",
+                amount=f"{f.amount_krw:,}",
+            )
+        )
     return failures
 
 

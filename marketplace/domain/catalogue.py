@@ -14,8 +14,11 @@ MAX_QUERY_WORDS = 8
 MAX_QUERY_CHARS = 100
 
 SORTS = {
-    "relevance": N_("Relevance"), "newest": N_("Newest"), "price_asc": N_("Price, low to high"),
-    "price_desc": N_("Price, high to low"), "name": N_("Name, A to Z"),
+    "relevance": N_("Relevance"),
+    "newest": N_("Newest"),
+    "price_asc": N_("Price, low to high"),
+    "price_desc": N_("Price, high to low"),
+    "name": N_("Name, A to Z"),
 }
 
 
@@ -26,7 +29,7 @@ def words(text: str) -> list[str]:
 
 def bigrams(word: str) -> set[str]:
     """The two-character substrings of one word ("온도센서" -> 온도, 도센, 센서)."""
-    return {word[i:i + 2] for i in range(len(word) - 1)}
+    return {word[i : i + 2] for i in range(len(word) - 1)}
 
 
 def text_bigrams(text: str) -> set[str]:
@@ -55,16 +58,22 @@ class CatalogueQuery:
         return words(self.q)[:MAX_QUERY_WORDS]
 
     def is_filtered(self) -> bool:
-        return bool(self.q or self.category or self.cert_type or self.region or self.startup
-                    or self.first_timer)
+        return bool(self.q or self.category or self.cert_type or self.region or self.startup or self.first_timer)
 
 
-def parse_catalogue_query(args: Mapping[str, str], *, categories: Collection[str], regions: Collection[str],
-                          cert_types: Collection[str], max_page: int) -> CatalogueQuery:
+def parse_catalogue_query(
+    args: Mapping[str, str],
+    *,
+    categories: Collection[str],
+    regions: Collection[str],
+    cert_types: Collection[str],
+    max_page: int,
+) -> CatalogueQuery:
     """Read query-string arguments; unknown values are ignored rather than refused (links get shared).
 
     Without search words "relevance" means newest first. The page is clamped to 1..max_page.
     """
+
     def pick(name: str, allowed: Collection[str]) -> str:
         value = (args.get(name) or "").strip()
         return value if value in allowed else ""
@@ -75,9 +84,13 @@ def parse_catalogue_query(args: Mapping[str, str], *, categories: Collection[str
     except ValueError:
         page = 1
     return CatalogueQuery(
-        q=q, category=pick("category", categories), cert_type=pick("cert_type", cert_types),
-        region=pick("region", regions), startup=_flag(args.get("startup")),
-        first_timer=_flag(args.get("first_timer")), sort=pick("sort", SORTS) or "relevance",
+        q=q,
+        category=pick("category", categories),
+        cert_type=pick("cert_type", cert_types),
+        region=pick("region", regions),
+        startup=_flag(args.get("startup")),
+        first_timer=_flag(args.get("first_timer")),
+        sort=pick("sort", SORTS) or "relevance",
         page=min(max(page, 1), max_page),
     )
 
@@ -115,8 +128,9 @@ class ListingWindow:
     cert_codes: str
 
 
-def listing_window(product_status: str, company_status: str,
-                   certificates: Collection[ListingCertificate]) -> ListingWindow:
+def listing_window(
+    product_status: str, company_status: str, certificates: Collection[ListingCertificate]
+) -> ListingWindow:
     verified = sorted((c for c in certificates if c.status == "verified"), key=lambda c: c.issued_on)
     if product_status != "listed" or company_status != "approved" or not verified:
         return ListingWindow(None, None, True, "")

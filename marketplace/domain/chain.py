@@ -54,13 +54,20 @@ def check_links(links: Iterable[Link]) -> ChainCheck:
     expected_seq, previous, count = 1, GENESIS, 0
     for link in links:
         if link.seq != expected_seq:
-            return ChainCheck(count, expected_seq - 1, previous, expected_seq,
-                              f"link {expected_seq} is missing (next stored is {link.seq})")
+            return ChainCheck(
+                count,
+                expected_seq - 1,
+                previous,
+                expected_seq,
+                f"link {expected_seq} is missing (next stored is {link.seq})",
+            )
         if link.prev_hash != previous:
-            return ChainCheck(count, link.seq - 1, previous, link.seq,
-                              f"link {link.seq} does not point to link {link.seq - 1}")
+            return ChainCheck(
+                count, link.seq - 1, previous, link.seq, f"link {link.seq} does not point to link {link.seq - 1}"
+            )
         if link_hash(previous, link.content) != link.hash:
-            return ChainCheck(count, link.seq - 1, previous, link.seq,
-                              f"link {link.seq} was changed after it was written")
+            return ChainCheck(
+                count, link.seq - 1, previous, link.seq, f"link {link.seq} was changed after it was written"
+            )
         previous, expected_seq, count = link.hash, expected_seq + 1, count + 1
     return ChainCheck(count, expected_seq - 1, previous)

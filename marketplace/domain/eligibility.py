@@ -57,17 +57,19 @@ class WeightTiers:
                 )
         if not self.first_timer >= self.startup_or_small_record >= self.general:
             raise SelectionError(
-                N_("Weights must favour first-timers and startups: first-timer %(first)s, startup %(startup)s "
-                   "and everyone else %(general)s must not increase in that order."),
-                first=self.first_timer, startup=self.startup_or_small_record, general=self.general,
+                N_(
+                    "Weights must favour first-timers and startups: first-timer %(first)s, startup %(startup)s "
+                    "and everyone else %(general)s must not increase in that order."
+                ),
+                first=self.first_timer,
+                startup=self.startup_or_small_record,
+                general=self.general,
             )
         if not is_whole(self.small_record_limit_krw, 0):
             raise SelectionError(N_("The small-record limit must be a whole number of won, 0 or more."))
 
 
-def _best_tier(
-    tiers: WeightTiers, first_timer: bool, startup: bool, public_supply_krw: int
-) -> tuple[int, str]:
+def _best_tier(tiers: WeightTiers, first_timer: bool, startup: bool, public_supply_krw: int) -> tuple[int, str]:
     if not is_whole(public_supply_krw, 0):
         raise SelectionError(N_("A public-supply record must be a whole number of won, 0 or more."))
     applicable = []  # most specific first, so equal custom weights report the more specific tier
@@ -93,4 +95,3 @@ def tier_name(tiers: WeightTiers, *, first_timer: bool, startup: bool, public_su
     "startup" also covers a small public-supply record. Raises SelectionError like `weight_for`.
     """
     return _best_tier(tiers, first_timer, startup, public_supply_krw)[1]
-

@@ -123,8 +123,9 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
     if f.ordered_on > f.today:
         fail(N_("The order date cannot be in the future."))
     if f.published_on is not None and f.ordered_on < f.published_on:
-        fail(N_("The contract date cannot be before the round's publication on %(day)s."),
-             day=f.published_on.isoformat())
+        fail(
+            N_("The contract date cannot be before the round's publication on %(day)s."), day=f.published_on.isoformat()
+        )
     if not f.round_published:
         fail(N_("The product's selection has not been published."))
     elif f.selection_moved:
@@ -132,19 +133,23 @@ def placement_failures(f: PlacementFacts) -> list[DomainError]:
     elif not f.selection_active:
         fail(N_("The product's selection has been withdrawn."))
     elif f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:
-        fail(N_("This product was selected for another institution: you can only buy what was selected "
-                "for yours."))
+        fail(N_("This product was selected for another institution: you can only buy what was selected for yours."))
     else:
         if f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
-            fail(N_("The product's selection was valid until %(day)s."),
-                 day=f.selection_valid_until.isoformat())
+            fail(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
         if f.selection_valid_from is not None and f.ordered_on < f.selection_valid_from:
-            fail(N_("The product was allocated to your institution on %(day)s: the contract date cannot be "
-                    "before that."), day=f.selection_valid_from.isoformat())
+            fail(
+                N_(
+                    "The product was allocated to your institution on %(day)s: the contract date cannot be before that."
+                ),
+                day=f.selection_valid_from.isoformat(),
+            )
         if f.amount_krw > f.allocation_remaining_krw:
-            fail(N_("The amount of %(amount)s won is more than what is left of the allocation "
-                    "(%(remaining)s won)."),
-                 amount=f"{f.amount_krw:,}", remaining=f"{f.allocation_remaining_krw:,}")
+            fail(
+                N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
+                amount=f"{f.amount_krw:,}",
+                remaining=f"{f.allocation_remaining_krw:,}",
+            )
     if not f.certificate_valid:
         fail(
             N_("No certificate of the product is valid on the order date %(day)s."),
@@ -182,10 +187,16 @@ def _late_failures(f: PlacementFacts) -> list[DomainError]:
         return []
     if (f.late_reason or "").strip():
         return []
-    return [LateReasonNeeded(
-        N_("The contract date is %(days)s days back, more than %(limit)s days before today: give the reason "
-           "for the late registration."),
-        days=days_back(f.ordered_on, f.today), limit=f.late_limit_days)]
+    return [
+        LateReasonNeeded(
+            N_(
+                "The contract date is %(days)s days back, more than %(limit)s days before today: give the reason "
+                "for the late registration."
+            ),
+            days=days_back(f.ordered_on, f.today),
+            limit=f.late_limit_days,
+        )
+    ]
 
 
 def check_transition(action: str, status: str) -> None:

@@ -8,14 +8,16 @@ MIN_LENGTH = 10
 MAX_LENGTH = 128
 
 # The most common passwords of ten or more characters in public breach lists, plus local favourites.
-COMMON = frozenset("""
+COMMON = frozenset(
+    """
 1234567890 0123456789 1q2w3e4r5t qwertyuiop 1qaz2wsx3edc password123 password12 password1!
 qwerty1234 qwerty12345 iloveyou12 abcd123456 a123456789 1234qwerty asdfghjkl1 zxcvbnm123
 football12 baseball12 princess12 sunshine12 welcome123 admin12345 administrator passw0rd12
 123456789a 1234567890a 11111111111 0000000000 1111111111 9876543210 qwer1234!! p@ssw0rd123
 dkssudgktpdy gkswjdgk12 letmein123 changeme12 trustno1234 starwars12 master1234 dragon1234
 superman12 michael123 q1w2e3r4t5 1q2w3e4r!! asdf1234!! korea12345 seoul12345 samsung123
-""".split())
+""".split()
+)
 
 
 class WeakPassword(DomainError):

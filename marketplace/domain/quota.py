@@ -61,9 +61,7 @@ def check_entry(kind: str, amount: int) -> None:
         raise InvalidEntry(N_("The amount is too large."))
     ok = {"commit": amount >= 0, "amendment": amount != 0, "charge": amount < 0, "release": amount > 0}[kind]
     if not ok:
-        raise InvalidEntry(
-            N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind, amount=f"{amount:,}"
-        )
+        raise InvalidEntry(N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind, amount=f"{amount:,}")
 
 
 def remaining(entries: Iterable[Entry]) -> int:
@@ -78,10 +76,7 @@ def balance_after(balance: int, kind: str, amount: int) -> int:
     if after < 0:
         if kind == "amendment":
             raise AmendmentRefused(
-                N_(
-                    "A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) "
-                    "below zero."
-                ),
+                N_("A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) below zero."),
                 decrease=f"{-amount:,}",
                 remaining=f"{balance:,}",
             )

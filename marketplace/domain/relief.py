@@ -33,11 +33,14 @@ def check_issuable(order_status: str, declared: bool, attested: str | None) -> N
     if order_status == "cancelled":
         raise CertificateRefused(N_("The order was cancelled; no audit-relief certificate is issued for it."))
     if not declared:
-        raise CertificateRefused(
-            N_("The buyer has not declared the absence of private interest for this order."))
+        raise CertificateRefused(N_("The buyer has not declared the absence of private interest for this order."))
     if attested is not None and attested == order_status:
-        raise CertificateRefused(N_("The current certificate already states the order as it is now. A new "
-                                    "version can be issued after delivery, inspection or evaluation."))
+        raise CertificateRefused(
+            N_(
+                "The current certificate already states the order as it is now. A new "
+                "version can be issued after delivery, inspection or evaluation."
+            )
+        )
 
 
 def may_issue(order_status: str, declared: bool, attested: str | None) -> bool:
@@ -56,12 +59,12 @@ def versioned_serial(base: str, version: int) -> str:
 def new_code(choice=secrets.choice) -> str:
     """A random verification code, e.g. 'K7QM-2XHD-9RTB'."""
     symbols = "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(symbols[i:i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+    return "-".join(symbols[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
 def normalize_code(text: str | None) -> str:
     """What a person typed, as the code's symbols: capitals, no spaces or dashes ('' when too long)."""
-    text = (text or "")[:MAX_CODE_INPUT + 1]
+    text = (text or "")[: MAX_CODE_INPUT + 1]
     if len(text) > MAX_CODE_INPUT:
         return ""
     return "".join(c for c in text.upper() if c.isascii() and c.isalnum())
@@ -94,7 +97,11 @@ def commitment_on(lines: Iterable[LedgerLine], day_ends: datetime, order_seq: in
     """
     total = 0
     for line in lines:
-        if line.kind == "commit" or line.kind == "amendment" and line.recorded_at < day_ends and (
-                order_seq is None or line.seq < order_seq):
+        if (
+            line.kind == "commit"
+            or line.kind == "amendment"
+            and line.recorded_at < day_ends
+            and (order_seq is None or line.seq < order_seq)
+        ):
             total += line.amount
     return total

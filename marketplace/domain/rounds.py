@@ -139,9 +139,7 @@ def check_round_code(code: str) -> str:
     """Return the code if it is 3-20 letters, digits or hyphens (e.g. 2018-H2); raises InvalidRoundError."""
     code = (code or "").strip()
     if not ROUND_CODE.match(code):
-        raise InvalidRoundError(
-            N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2.")
-        )
+        raise InvalidRoundError(N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2."))
     return code
 
 
@@ -174,9 +172,7 @@ def parse_budget_lines(text: str) -> list[tuple[str, int]]:
                 N_("Line %(line)s: the budget is not a whole amount of 1 won or more."), line=number
             ) from error
         if code in budgets:
-            raise InvalidRoundError(
-                N_("Line %(line)s: institution %(code)s is listed twice."), line=number, code=code
-            )
+            raise InvalidRoundError(N_("Line %(line)s: institution %(code)s is listed twice."), line=number, code=code)
         budgets[code] = value
     if not budgets:
         raise InvalidRoundError(N_("List at least one participating institution with its budget."))

@@ -49,8 +49,10 @@ def check_seed_event(description_ko: str, description_en: str, at: datetime, clo
         )
     if at <= closes_at + CLOSING_GRACE:
         raise SeedEventError(
-            N_("The seed event must happen after the round closes (%(closes)s), so that the pool can be "
-               "frozen before it."),
+            N_(
+                "The seed event must happen after the round closes (%(closes)s), so that the pool can be "
+                "frozen before it."
+            ),
             closes=kst_text(closes_at),
         )
     return SeedEvent(description_ko, description_en, at)
@@ -71,16 +73,17 @@ def facts(event: SeedEvent | None) -> dict | None:
     """The event as the audit trail records it."""
     if event is None:
         return None
-    return {"description_ko": event.description_ko, "description_en": event.description_en,
-            "at": event.at.isoformat()}
+    return {"description_ko": event.description_ko, "description_en": event.description_en, "at": event.at.isoformat()}
 
 
 def require_event_to_open(event: SeedEvent | None) -> None:
     """Raise SeedEventError unless the round names its seed event: its rules are published with it."""
     if event is None:
         raise SeedEventError(
-            N_("Name the public event whose outcome will be the seed before opening the round: it is "
-               "published with the rules.")
+            N_(
+                "Name the public event whose outcome will be the seed before opening the round: it is "
+                "published with the rules."
+            )
         )
 
 
@@ -115,13 +118,13 @@ def check_announcement(
 def require_freeze_before_event(event: SeedEvent | None, now: datetime) -> None:
     """Raise SeedEventError unless the pool can be frozen now: before its seed event happens."""
     if event is None:
-        raise SeedEventError(
-            N_("Announce the public event whose outcome will be the seed before freezing the pool.")
-        )
+        raise SeedEventError(N_("Announce the public event whose outcome will be the seed before freezing the pool."))
     if now >= event.at:
         raise SeedEventError(
-            N_("The seed event (%(event)s) has already happened, so the pool can no longer be frozen before "
-               "its outcome is known. Announce a later public event first."),
+            N_(
+                "The seed event (%(event)s) has already happened, so the pool can no longer be frozen before "
+                "its outcome is known. Announce a later public event first."
+            ),
             event=event.describe(),
         )
 
@@ -149,7 +152,9 @@ def timeline(
         "zone": SEOUL.key,
         "rule_published_at": seoul_iso(rule_published_at),
         "manifest_frozen_at": seoul_iso(manifest_frozen_at),
-        "seed_event": None if event is None else {
+        "seed_event": None
+        if event is None
+        else {
             "description_ko": event.description_ko,
             "description_en": event.description_en,
             "at": seoul_iso(event.at),

@@ -131,9 +131,7 @@ class Manifest:
 def _refuse_duplicates(sorted_keys: Sequence[object], noun: str) -> None:
     for before, after in zip(sorted_keys, sorted_keys[1:], strict=False):
         if before == after:
-            raise MalformedManifestError(
-                N_("%(noun)s %(key)s appears twice in the manifest."), noun=noun, key=after
-            )
+            raise MalformedManifestError(N_("%(noun)s %(key)s appears twice in the manifest."), noun=noun, key=after)
 
 
 def _refuse_unknown_preferences(
@@ -144,8 +142,7 @@ def _refuse_unknown_preferences(
     for app in applications:
         if unknown := [code for code in app.preferred if code not in codes]:
             raise MalformedManifestError(
-                N_("Application %(id)s prefers institution %(code)s, which is not among the manifest's "
-                   "institutions."),
+                N_("Application %(id)s prefers institution %(code)s, which is not among the manifest's institutions."),
                 id=app.id,
                 code=unknown[0],
             )
@@ -206,9 +203,7 @@ def manifest_from_json(text: str | bytes) -> Manifest:
     try:
         data = json.loads(text)
     except (ValueError, TypeError) as exc:
-        raise MalformedManifestError(
-            N_("The manifest is not valid JSON: %(error)s."), error=str(exc)
-        ) from exc
+        raise MalformedManifestError(N_("The manifest is not valid JSON: %(error)s."), error=str(exc)) from exc
     top = _object(data, {"round", "rule", "institutions", "applications"}, "top level")
     institutions = []
     for n, item in enumerate(_array(top["institutions"], "institutions"), start=1):
@@ -485,9 +480,7 @@ def refill_after_withdrawal(
         raise SelectionError(N_("This draw result was not drawn from this manifest."))
     withdrawn = next((a for a in result.selected if a.app_id == withdrawn_app_id), None)
     if withdrawn is None:
-        raise NotSelectedError(
-            N_("Application %(id)s is not selected, so it cannot withdraw."), id=withdrawn_app_id
-        )
+        raise NotSelectedError(N_("Application %(id)s is not selected, so it cannot withdraw."), id=withdrawn_app_id)
     pool = _pool(manifest)
     remaining = [result.remaining[code] for code in pool.codes]
     remaining[pool.codes.index(withdrawn.institution_code)] += withdrawn.amount
@@ -539,8 +532,9 @@ def move_allocation(manifest: Manifest, result: DrawResult, app_id: int, institu
     remaining[held.institution_code] += held.amount
     remaining[institution_code] -= held.amount
     moved = replace(held, institution_code=institution_code)
-    return replace(result, selected=tuple(moved if a.app_id == app_id else a for a in result.selected),
-                   remaining=remaining)
+    return replace(
+        result, selected=tuple(moved if a.app_id == app_id else a for a in result.selected), remaining=remaining
+    )
 
 
 def _promote_first_that_fits(
@@ -593,7 +587,12 @@ def estimated_selection_rate(
 
 
 def expected_rates(
-    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int = 1000, *, map_: Mapper = map,
+    manifest: Manifest,
+    seed: str,
+    tier_of: Mapping[int, str],
+    n: int = 1000,
+    *,
+    map_: Mapper = map,
     parts: int = 1,
 ) -> dict[str, float]:
     """Return, per tier, the mean fraction of that tier's pool applications selected over n derived seeds.

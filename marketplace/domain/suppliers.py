@@ -80,8 +80,11 @@ def check_listable(company_status: str, certificates: list[CertificateFacts], to
         raise ListingRefused(N_("Link a certificate to the product before listing it."))
     if not any(certificate_valid_on(c, today) for c in certificates):
         raise ListingRefused(
-            N_("None of the linked certificates is verified and valid today. Upload a valid certificate "
-               "and wait for the ministry to verify it."))
+            N_(
+                "None of the linked certificates is verified and valid today. Upload a valid certificate "
+                "and wait for the ministry to verify it."
+            )
+        )
 
 
 def check_certificate_dates(issued_on: date, expires_on: date) -> None:

@@ -30,8 +30,9 @@ def check_upload(data: bytes, max_bytes: int) -> str:
     if not data:
         raise UploadRefused(N_("The file is empty. Choose the scanned certificate."))
     if len(data) > max_bytes:
-        raise UploadRefused(N_("The file is larger than %(limit)s. Upload a smaller scan."),
-                            limit=size_label(max_bytes))
+        raise UploadRefused(
+            N_("The file is larger than %(limit)s. Upload a smaller scan."), limit=size_label(max_bytes)
+        )
     return sniff_content_type(data[:16])
 
 
@@ -50,13 +51,21 @@ class UnapprovedAllowance:
     def check(self, held_files: int, held_bytes: int, new_bytes: int) -> None:
         """Raise UploadRefused if one more file of new_bytes would pass either cap."""
         if held_files + 1 > self.max_files:
-            raise UploadRefused(N_("Until your company is approved, the number of certificates it can upload "
-                                   "is limited to %(count)s. Wait for the ministry's approval to add more."),
-                                count=self.max_files)
+            raise UploadRefused(
+                N_(
+                    "Until your company is approved, the number of certificates it can upload "
+                    "is limited to %(count)s. Wait for the ministry's approval to add more."
+                ),
+                count=self.max_files,
+            )
         if held_bytes + new_bytes > self.max_total_bytes:
-            raise UploadRefused(N_("Until your company is approved its certificate scans may total at most "
-                                   "%(limit)s. Upload a smaller scan or wait for the ministry's approval."),
-                                limit=size_label(self.max_total_bytes))
+            raise UploadRefused(
+                N_(
+                    "Until your company is approved its certificate scans may total at most "
+                    "%(limit)s. Upload a smaller scan or wait for the ministry's approval."
+                ),
+                limit=size_label(self.max_total_bytes),
+            )
 
 
 def safe_download_name(original: str, content_type: str, fallback: str) -> str:

@@ -30,9 +30,17 @@ def move_allocation(allocation_id: int):
     targets = service.move_targets(allocation)
     form = MoveAllocationForm()
     form.institution_id.choices = choices(
-        (t.institution.id, _("%(code)s %(name)s (round budget left: %(left)s)", code=t.institution.code,
-                             name=localized(t.institution), left=krw(t.budget_left_krw)))
-        for t in targets)
+        (
+            t.institution.id,
+            _(
+                "%(code)s %(name)s (round budget left: %(left)s)",
+                code=t.institution.code,
+                name=localized(t.institution),
+                left=krw(t.budget_left_krw),
+            ),
+        )
+        for t in targets
+    )
     page = {"form": form, "allocation": allocation, "targets": targets}
     if not form.validate_on_submit():
         return rerender("ministry/rounds/move_allocation.html", 400 if form.is_submitted() else 200, **page)
@@ -43,8 +51,9 @@ def move_allocation(allocation_id: int):
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("ministry/rounds/move_allocation.html", **page)
-    return _done(allocation, _("The allocation was moved to %(institution)s.",
-                               institution=localized(moved.institution)))
+    return _done(
+        allocation, _("The allocation was moved to %(institution)s.", institution=localized(moved.institution))
+    )
 
 
 @bp.route("/allocations/<int:allocation_id>/refill", methods=["GET", "POST"])
@@ -53,8 +62,13 @@ def refill_allocation(allocation_id: int):
     allocation = _allocation_or_404(allocation_id)
     refusal, candidate, institution = service.refill_preview(allocation)
     form = RefillAllocationForm()
-    page = {"form": form, "allocation": allocation, "candidate": candidate, "institution": institution,
-            "refusal": domain_message(refusal) if refusal else None}
+    page = {
+        "form": form,
+        "allocation": allocation,
+        "candidate": candidate,
+        "institution": institution,
+        "refusal": domain_message(refusal) if refusal else None,
+    }
     if not form.validate_on_submit():
         return rerender("ministry/rounds/refill_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
@@ -64,5 +78,11 @@ def refill_allocation(allocation_id: int):
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("ministry/rounds/refill_allocation.html", **page)
-    return _done(allocation, _("Application %(receipt)s takes the budget at %(institution)s.",
-                               receipt=new.application.receipt_no, institution=localized(new.institution)))
+    return _done(
+        allocation,
+        _(
+            "Application %(receipt)s takes the budget at %(institution)s.",
+            receipt=new.application.receipt_no,
+            institution=localized(new.institution),
+        ),
+    )

@@ -16,8 +16,10 @@ from .forms import DecisionForm
 from .views import bp
 
 DONE = {
-    "approve": N_("The company was approved."), "reject": N_("The decision was recorded."),
-    "suspend": N_("The company was suspended."), "verify": N_("The certificate was verified."),
+    "approve": N_("The company was approved."),
+    "reject": N_("The decision was recorded."),
+    "suspend": N_("The company was suspended."),
+    "verify": N_("The certificate was verified."),
     "revoke": N_("The certificate was revoked."),
 }
 
@@ -31,8 +33,12 @@ def _vocabularies():
 def companies():
     """Companies, filtered by status (pending first by default)."""
     status = request.args.get("status", "pending")
-    return render_template("ministry/companies.html", companies=approvals.companies(status or None),
-                           filter_status=status, statuses=approvals.COMPANY_STATUSES)
+    return render_template(
+        "ministry/companies.html",
+        companies=approvals.companies(status or None),
+        filter_status=status,
+        statuses=approvals.COMPANY_STATUSES,
+    )
 
 
 def _company_page(company_id: int, form: DecisionForm, status: int = 200):
@@ -75,9 +81,14 @@ def confirm_supply_record(company_id: int):
 def certificates():
     """The certificate queue, pending first by default."""
     status = request.args.get("status", "pending")
-    return render_template("ministry/certificates.html", certificates=approvals.certificates(status or None),
-                           filter_status=status, statuses=approvals.CERTIFICATE_STATUSES,
-                           form=DecisionForm(formdata=None), today=seoul_today())
+    return render_template(
+        "ministry/certificates.html",
+        certificates=approvals.certificates(status or None),
+        filter_status=status,
+        statuses=approvals.CERTIFICATE_STATUSES,
+        form=DecisionForm(formdata=None),
+        today=seoul_today(),
+    )
 
 
 @bp.post("/certificates/<int:certificate_id>/decision")
@@ -86,16 +97,21 @@ def decide_certificate(certificate_id: int):
     form = DecisionForm()
     try:
         if form.validate():
-            approvals.decide_certificate(current_user, certificate_id, form.action.data,
-                                         form.reason.data or "")
+            approvals.decide_certificate(current_user, certificate_id, form.action.data, form.reason.data or "")
     except NotFound:
         raise
     except DomainError as error:
         attach_error(form, None, error)
     if form.errors or form.form_errors:
-        return rerender("ministry/certificates.html", certificates=approvals.certificates("pending"),
-                        filter_status="pending", statuses=approvals.CERTIFICATE_STATUSES, form=form,
-                        failed_id=certificate_id, today=seoul_today())
+        return rerender(
+            "ministry/certificates.html",
+            certificates=approvals.certificates("pending"),
+            filter_status="pending",
+            statuses=approvals.CERTIFICATE_STATUSES,
+            form=form,
+            failed_id=certificate_id,
+            today=seoul_today(),
+        )
     flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
     return redirect(url_for("ministry.certificates"))
 
@@ -105,9 +121,18 @@ def audit_log():
     """The audit trail, newest first, filtered by action and company."""
     action = request.args.get("action", "").strip()
     company_id = request.args.get("company", type=id_argument)
-    page = approvals.audit_page(action=action or None, company_id=company_id,
-                                page=request.args.get("page", 1, type=page_argument))
+    page = approvals.audit_page(
+        action=action or None, company_id=company_id, page=request.args.get("page", 1, type=page_argument)
+    )
     actions, company_names = approvals.audit_filters()
-    return render_template("ministry/audit_log.html", page=page, action=action, company_id=company_id,
-                           actions=actions, audit_actions=AUDIT_ACTIONS, audit_objects=AUDIT_OBJECTS,
-                           company_names=company_names, actors=approvals.actor_names(page.items))
+    return render_template(
+        "ministry/audit_log.html",
+        page=page,
+        action=action,
+        company_id=company_id,
+        actions=actions,
+        audit_actions=AUDIT_ACTIONS,
+        audit_objects=AUDIT_OBJECTS,
+        company_names=company_names,
+        actors=approvals.actor_names(page.items),
+    )

@@ -22,24 +22,18 @@ def _choices(vocabulary):
 
 class InstitutionForm(OneTimeForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
-    name_ko = StringField(
-        _l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")), Length(max=200)]
-    )
+    name_ko = StringField(_l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
     kind = SelectField(
         _l("Type"),
         choices=_choices(INSTITUTION_KIND_LABELS),
         validators=[DataRequired(_l("Choose the type."))],
     )
-    region = SelectField(
-        _l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))]
-    )
+    region = SelectField(_l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))])
 
 
 class MouForm(OneTimeForm):
-    number = StringField(
-        _l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)]
-    )
+    number = StringField(_l("MOU number"), validators=[DataRequired(_l("Enter the MOU number.")), Length(max=50)])
     signed_on = Date(_l("Signing date"))
     starts_on = Date(_l("Period start"))
     ends_on = Date(_l("Period end"))
@@ -70,9 +64,7 @@ class AmendmentForm(OneTimeForm):
 
 
 class InviteBuyerForm(OneTimeForm):
-    name = StringField(
-        _l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)]
-    )
+    name = StringField(_l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)])
     email = EmailField(
         _l("E-mail"),
         validators=[

@@ -139,9 +139,7 @@ def new_mou(institution_id: int):
         return rerender(
             "ministry/mou_form.html", 400 if form.is_submitted() else 200, form=form, institution=institution
         )
-    terms = MouTerms(
-        form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data, form.committed.krw
-    )
+    terms = MouTerms(form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data, form.committed.krw)
     try:
         mou = quota.create_mou(current_user, institution, terms)
     except DomainError as error:

@@ -31,9 +31,7 @@ class SeedEventFields:
 
 
 class RoundForm(SeedEventFields, OneTimeForm):
-    code = StringField(
-        _l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)]
-    )
+    code = StringField(_l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)])
     title_ko = StringField(
         _l("Title (Korean)"), validators=[DataRequired(_l("Enter the Korean title.")), Length(max=200)]
     )
@@ -41,9 +39,7 @@ class RoundForm(SeedEventFields, OneTimeForm):
     opens_on = DateField(_l("Opens on (KST)"), validators=[DataRequired(_l("Enter the opening date."))])
     opens_time = TimeField(_l("Opening time (KST)"), validators=[DataRequired(_l("Enter the opening time."))])
     closes_on = DateField(_l("Closes on (KST)"), validators=[DataRequired(_l("Enter the closing date."))])
-    closes_time = TimeField(
-        _l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))]
-    )
+    closes_time = TimeField(_l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))])
     cap = StringField(_l("Cap per application (won)"), validators=[DataRequired(_l("Enter the cap.")), KRW()])
     pass_mark = WholeNumberField(
         _l("Evaluation pass mark (out of 100)"),
@@ -92,9 +88,7 @@ class AnnounceSeedEventForm(SeedEventFields, OneTimeForm):
         _l("Seed event (English)"), validators=[DataRequired(_l("Describe the seed event in English.")), _EVENT_TEXT]
     )
     seed_event_on = DateField(_l("Seed event date (KST)"), validators=[DataRequired(_l("Enter the event's date."))])
-    seed_event_time = TimeField(
-        _l("Seed event time (KST)"), validators=[DataRequired(_l("Enter the event's time."))]
-    )
+    seed_event_time = TimeField(_l("Seed event time (KST)"), validators=[DataRequired(_l("Enter the event's time."))])
     reason = TextAreaField(
         _l("Reason (published)"),
         validators=[DataRequired(_l("Give the reason for announcing another seed event.")), Length(max=1000)],
@@ -109,8 +103,12 @@ _REASON = [DataRequired(_l("Give the reason for the change.")), Length(max=2000)
 
 
 class MoveAllocationForm(OneTimeForm):
-    institution_id = SelectField(_l("Move to"), coerce=int, validate_choice=True,
-                                 validators=[InputRequired(_l("Choose the institution to move the allocation to."))])
+    institution_id = SelectField(
+        _l("Move to"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(_l("Choose the institution to move the allocation to."))],
+    )
     reason = TextAreaField(_l("Reason (shown on the public round page)"), validators=_REASON)
 
 

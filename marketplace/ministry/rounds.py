@@ -68,17 +68,26 @@ def _form_data(round_) -> dict:
     opens, closes = round_.opens_at.astimezone(SEOUL), round_.closes_at.astimezone(SEOUL)
     event = round_.seed_event_at.astimezone(SEOUL) if round_.seed_event_at else None
     return {
-        "seed_event_ko": round_.seed_event_ko, "seed_event_en": round_.seed_event_en,
+        "seed_event_ko": round_.seed_event_ko,
+        "seed_event_en": round_.seed_event_en,
         "seed_event_on": event.date() if event else None,
         "seed_event_time": event.time().replace(second=0, microsecond=0) if event else None,
-        "code": round_.code, "title_ko": round_.title_ko, "title_en": round_.title_en,
-        "opens_on": opens.date(), "opens_time": opens.time().replace(second=0, microsecond=0),
-        "closes_on": closes.date(), "closes_time": closes.time().replace(second=0, microsecond=0),
-        "cap": f"{round_.cap_krw:,}", "pass_mark": round_.pass_mark,
-        "weight_first_timer": round_.weight_first_timer, "weight_startup": round_.weight_startup,
-        "weight_general": round_.weight_general, "small_record": f"{round_.small_record_limit_krw:,}",
-        "budgets": "\n".join(f"{b.institution.code} {b.budget_krw:,}"
-                             for b in sorted(round_.budgets, key=lambda b: b.institution.code)),
+        "code": round_.code,
+        "title_ko": round_.title_ko,
+        "title_en": round_.title_en,
+        "opens_on": opens.date(),
+        "opens_time": opens.time().replace(second=0, microsecond=0),
+        "closes_on": closes.date(),
+        "closes_time": closes.time().replace(second=0, microsecond=0),
+        "cap": f"{round_.cap_krw:,}",
+        "pass_mark": round_.pass_mark,
+        "weight_first_timer": round_.weight_first_timer,
+        "weight_startup": round_.weight_startup,
+        "weight_general": round_.weight_general,
+        "small_record": f"{round_.small_record_limit_krw:,}",
+        "budgets": "\n".join(
+            f"{b.institution.code} {b.budget_krw:,}" for b in sorted(round_.budgets, key=lambda b: b.institution.code)
+        ),
     }
 
 
@@ -119,8 +128,9 @@ def round(round_code):
     return _page(_load(round_code))
 
 
-def _page(round_, error: str | None = None, draw_form: DrawForm | None = None,
-          event_form: AnnounceSeedEventForm | None = None):
+def _page(
+    round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
+):
     published = round_.status == "published"
     return rerender(
         "ministry/rounds/round.html",
@@ -153,9 +163,7 @@ def _step(round_code: str, action, done: str):
 @bp.post("/rounds/<round_code>/open")
 def open_round(round_code):
     """Open a draft round: its rules become public."""
-    return _step(
-        round_code, lambda: round_service.open_round(current_user, round_code), _("The round is open.")
-    )
+    return _step(round_code, lambda: round_service.open_round(current_user, round_code), _("The round is open."))
 
 
 @bp.post("/rounds/<round_code>/close")
@@ -210,7 +218,11 @@ def announce_seed_event(round_code):
         return _page(_load(round_code), event_form=form)
     try:
         seed_events.announce_seed_event(
-            current_user, round_code, form.seed_event_ko.data, form.seed_event_en.data, _event_moment(form),
+            current_user,
+            round_code,
+            form.seed_event_ko.data,
+            form.seed_event_en.data,
+            _event_moment(form),
             form.reason.data,
         )
     except rules.RoundError as error:
@@ -242,6 +254,4 @@ def run_draw(round_code):
 @bp.post("/rounds/<round_code>/publish")
 def publish_round(round_code):
     """Publish the seed and result beside the manifest; applicants see their outcome."""
-    return _step(
-        round_code, lambda: draws.publish_round(current_user, round_code), _("The result is published.")
-    )
+    return _step(round_code, lambda: draws.publish_round(current_user, round_code), _("The result is published."))

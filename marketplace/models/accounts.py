@@ -37,7 +37,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     company: Mapped[Company | None] = relationship(  # noqa: F821
-        back_populates="users", foreign_keys=[company_id])
+        back_populates="users", foreign_keys=[company_id]
+    )
     institution: Mapped[Institution | None] = relationship(back_populates="buyers")  # noqa: F821
 
     @property

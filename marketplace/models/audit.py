@@ -49,7 +49,9 @@ class ChainHead(db.Model):
 
 
 _GENESIS = "0" * 64
-GENESIS_ROWS = f"INSERT INTO chain_heads (name, seq, hash) VALUES ('audit', 0, '{_GENESIS}'), ('ledger', 0, '{_GENESIS}')"  # noqa: S608,E501 - constants only
+GENESIS_ROWS = (
+    f"INSERT INTO chain_heads (name, seq, hash) VALUES ('audit', 0, '{_GENESIS}'), ('ledger', 0, '{_GENESIS}')"  # noqa: S608,E501 - constants only
+)
 
 # Append-only tables: the database itself refuses UPDATE and DELETE (the migration creates the same).
 APPEND_ONLY = ("audit_events", "quota_entries")

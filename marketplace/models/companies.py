@@ -25,8 +25,7 @@ product_certificates = Table(
     "product_certificates",
     db.metadata,
     Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
-    Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
+    Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -57,7 +56,8 @@ class Company(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(  # noqa: F821
-        back_populates="company", foreign_keys="User.company_id")
+        back_populates="company", foreign_keys="User.company_id"
+    )
     certificates: Mapped[list[Certificate]] = relationship(back_populates="company")
     products: Mapped[list[Product]] = relationship(back_populates="company")
 
@@ -117,8 +117,7 @@ class Certificate(db.Model):
     company: Mapped[Company] = relationship(back_populates="certificates")
     type: Mapped[CertificateType] = relationship()
     file: Mapped[StoredFile | None] = relationship()
-    products: Mapped[list[Product]] = relationship(
-        secondary=product_certificates, back_populates="certificates")
+    products: Mapped[list[Product]] = relationship(secondary=product_certificates, back_populates="certificates")
 
     def is_valid_on(self, day: date) -> bool:
         """Verified, not revoked, and issued_on <= day <= expires_on (DESIGN.md section 3)."""
@@ -151,6 +150,5 @@ class Product(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     company: Mapped[Company] = relationship(back_populates="products")
-    certificates: Mapped[list[Certificate]] = relationship(
-        secondary=product_certificates, back_populates="products")
+    certificates: Mapped[list[Certificate]] = relationship(secondary=product_certificates, back_populates="products")
     image: Mapped[StoredFile | None] = relationship()

@@ -11,8 +11,12 @@ from ..extensions import db
 from .types import BigId, Money, UTCDateTime, utcnow
 
 INSTITUTION_KINDS = (
-    "central_agency", "public_enterprise", "quasi_governmental",
-    "local_government", "education_office", "other",
+    "central_agency",
+    "public_enterprise",
+    "quasi_governmental",
+    "local_government",
+    "education_office",
+    "other",
 )
 
 

@@ -27,8 +27,7 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("amount_krw > 0", name="amount_positive"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint(
-            "status IN ('placed', 'delivered', 'inspected', 'evaluated', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('placed', 'delivered', 'inspected', 'evaluated', 'cancelled')", name="status"),
         Index("ix_orders_institution_status", "institution_id", "status"),
     )
 
@@ -70,7 +69,8 @@ class Order(db.Model):
     certificate: Mapped[Certificate] = relationship()  # noqa: F821
     evaluation: Mapped[Evaluation | None] = relationship(back_populates="order", uselist=False)
     relief_certificates: Mapped[list[AuditReliefCertificate]] = relationship(
-        back_populates="order", order_by="AuditReliefCertificate.version")
+        back_populates="order", order_by="AuditReliefCertificate.version"
+    )
 
 
 class Evaluation(db.Model):
@@ -110,8 +110,13 @@ class AuditReliefCertificate(db.Model):
         CheckConstraint("status IN ('valid', 'superseded', 'revoked')", name="status"),
         CheckConstraint("version >= 1", name="version_positive"),
         UniqueConstraint("order_id", "version", name="uq_audit_relief_certificates_order_version"),
-        Index("uq_audit_relief_certificates_one_valid", "order_id", unique=True,
-              sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
+        Index(
+            "uq_audit_relief_certificates_one_valid",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'valid'"),
+            postgresql_where=text("status = 'valid'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -132,7 +137,8 @@ class AuditReliefCertificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("audit_relief_certificates.id", name="fk_relief_certificates_superseded_by"))
+        ForeignKey("audit_relief_certificates.id", name="fk_relief_certificates_superseded_by")
+    )
 
     order: Mapped[Order] = relationship(back_populates="relief_certificates")
 

@@ -91,9 +91,15 @@ class SeedEventAnnouncement(db.Model):
     @classmethod
     def of(cls, round_: Round, event: SeedEvent, reason: str, moment: datetime, actor) -> SeedEventAnnouncement:
         """The published record of `event` for `round_`, announced at `moment` by `actor`."""
-        return cls(round=round_, description_ko=event.description_ko, description_en=event.description_en,
-                   event_at=event.at, reason=reason, announced_at=moment,
-                   announced_by_id=actor.id if actor else None)
+        return cls(
+            round=round_,
+            description_ko=event.description_ko,
+            description_en=event.description_en,
+            event_at=event.at,
+            reason=reason,
+            announced_at=moment,
+            announced_by_id=actor.id if actor else None,
+        )
 
 
 class RoundInstitution(db.Model):
@@ -116,8 +122,9 @@ class Application(db.Model):
         UniqueConstraint("round_id", "product_id", name="uq_applications_round_product"),
         CheckConstraint("amount_krw > 0", name="amount_positive"),
         CheckConstraint(
-            "status IN ('submitted', 'withdrawn', 'eligible', 'ineligible', 'selected', 'waitlisted', "
-            "'not_selected')", name="status"),
+            "status IN ('submitted', 'withdrawn', 'eligible', 'ineligible', 'selected', 'waitlisted', 'not_selected')",
+            name="status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

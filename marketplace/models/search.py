@@ -71,9 +71,23 @@ class SearchGram(db.Model):
         # key's b-tree (WITHOUT ROWID); PostgreSQL gets this index with them INCLUDEd, so that the walk is
         # an index-only scan. On SQLite the index is declared empty (WHERE 0): it would only duplicate
         # the primary key, and autogenerate renders this faithfully, unlike ddl_if().
-        Index("ix_search_grams_walk", "gram", "product_id", sqlite_where=text("0"), postgresql_include=[
-            "in_name", "listed_from", "listed_until", "window_exact", "cert_codes", "category", "region",
-            "founded_on", "first_timer"]),
+        Index(
+            "ix_search_grams_walk",
+            "gram",
+            "product_id",
+            sqlite_where=text("0"),
+            postgresql_include=[
+                "in_name",
+                "listed_from",
+                "listed_until",
+                "window_exact",
+                "cert_codes",
+                "category",
+                "region",
+                "founded_on",
+                "first_timer",
+            ],
+        ),
         Index("ix_search_grams_product_id", "product_id"),
         {"sqlite_with_rowid": False},
     )
@@ -103,19 +117,39 @@ class CatalogueVersion(db.Model):
 
 
 # create_all() (tests, tools) gets the row as the migration inserts it
-event.listen(CatalogueVersion.__table__, "after_create",
-             DDL("INSERT INTO catalogue_version (id, version) VALUES (1, 0)"))
+event.listen(
+    CatalogueVersion.__table__, "after_create", DDL("INSERT INTO catalogue_version (id, version) VALUES (1, 0)")
+)
 
 
-def posting_rows(product_id: int, *, search_text: str, name_ko: str, name_en: str, status: str, category: str,
-                 company_status: str, region: str, founded_on: date, public_supply_count: int,
-                 certificates: Iterable[ListingCertificate]) -> list[dict]:
+def posting_rows(
+    product_id: int,
+    *,
+    search_text: str,
+    name_ko: str,
+    name_en: str,
+    status: str,
+    category: str,
+    company_status: str,
+    region: str,
+    founded_on: date,
+    public_supply_count: int,
+    certificates: Iterable[ListingCertificate],
+) -> list[dict]:
     """The postings of one product (also used by the benchmark's bulk loader)."""
     window = listing_window(status, company_status, list(certificates))
     in_name = text_bigrams(f"{name_ko} {name_en}")
-    shared = {"product_id": product_id, "listed_from": window.listed_from, "listed_until": window.listed_until,
-              "window_exact": window.exact, "cert_codes": window.cert_codes, "category": category,
-              "region": region, "founded_on": founded_on, "first_timer": is_first_timer(public_supply_count)}
+    shared = {
+        "product_id": product_id,
+        "listed_from": window.listed_from,
+        "listed_until": window.listed_until,
+        "window_exact": window.exact,
+        "cert_codes": window.cert_codes,
+        "category": category,
+        "region": region,
+        "founded_on": founded_on,
+        "first_timer": is_first_timer(public_supply_count),
+    }
     grams = sorted(text_bigrams(search_text or "")) + [ALL_PRODUCTS_GRAM]
     return [{**shared, "gram": g, "in_name": g in in_name} for g in grams]
 
@@ -125,25 +159,51 @@ def reindex(connection, product_ids: Iterable[int]) -> None:
     ids = sorted(set(product_ids))
     table = SearchGram.__table__
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         certificates: dict[int, list[ListingCertificate]] = {i: [] for i in chunk}
         for row in connection.execute(
-                select(product_certificates.c.product_id, Certificate.status, Certificate.issued_on,
-                       Certificate.expires_on, CertificateType.code)
-                .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-                .join(CertificateType, CertificateType.id == Certificate.type_id)
-                .where(product_certificates.c.product_id.in_(chunk))):
+            select(
+                product_certificates.c.product_id,
+                Certificate.status,
+                Certificate.issued_on,
+                Certificate.expires_on,
+                CertificateType.code,
+            )
+            .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
+            .join(CertificateType, CertificateType.id == Certificate.type_id)
+            .where(product_certificates.c.product_id.in_(chunk))
+        ):
             certificates[row[0]].append(ListingCertificate(*row[1:]))
         rows = []
         for p in connection.execute(
-                select(Product.id, Product.search_text, Product.name_ko, Product.name_en, Product.status,
-                       Product.category, Company.status.label("company_status"), Company.region,
-                       Company.founded_on, Company.public_supply_count)
-                .join(Company, Company.id == Product.company_id).where(Product.id.in_(chunk))):
-            rows += posting_rows(p.id, search_text=p.search_text, name_ko=p.name_ko, name_en=p.name_en or "",
-                                 status=p.status, category=p.category, company_status=p.company_status,
-                                 region=p.region, founded_on=p.founded_on,
-                                 public_supply_count=p.public_supply_count, certificates=certificates[p.id])
+            select(
+                Product.id,
+                Product.search_text,
+                Product.name_ko,
+                Product.name_en,
+                Product.status,
+                Product.category,
+                Company.status.label("company_status"),
+                Company.region,
+                Company.founded_on,
+                Company.public_supply_count,
+            )
+            .join(Company, Company.id == Product.company_id)
+            .where(Product.id.in_(chunk))
+        ):
+            rows += posting_rows(
+                p.id,
+                search_text=p.search_text,
+                name_ko=p.name_ko,
+                name_en=p.name_en or "",
+                status=p.status,
+                category=p.category,
+                company_status=p.company_status,
+                region=p.region,
+                founded_on=p.founded_on,
+                public_supply_count=p.public_supply_count,
+                certificates=certificates[p.id],
+            )
         connection.execute(table.delete().where(table.c.product_id.in_(chunk)))
         if rows:
             connection.execute(table.insert(), rows)
@@ -176,12 +236,15 @@ def _collect_changes(session, _context, _instances) -> None:
                 pending.append(obj)
     for obj in session.deleted:
         if isinstance(obj, Certificate) and obj.id is not None:  # its links go with it: note the products now
-            removed.update(session.connection().scalars(
-                select(product_certificates.c.product_id)
-                .where(product_certificates.c.certificate_id == obj.id)))
+            removed.update(
+                session.connection().scalars(
+                    select(product_certificates.c.product_id).where(product_certificates.c.certificate_id == obj.id)
+                )
+            )
     session.info[_PENDING] = (pending, removed)
     if not session.info.get(_CHANGED) and any(
-            isinstance(obj, _SHOWN) for objects in (session.new, session.dirty, session.deleted) for obj in objects):
+        isinstance(obj, _SHOWN) for objects in (session.new, session.dirty, session.deleted) for obj in objects
+    ):
         session.info[_CHANGED] = True
 
 
@@ -199,9 +262,11 @@ def _rebuild_postings(session, _context) -> None:
         elif isinstance(obj, Company):
             product_ids.update(connection.scalars(select(Product.id).where(Product.company_id == obj.id)))
         else:
-            product_ids.update(connection.scalars(
-                select(product_certificates.c.product_id)
-                .where(product_certificates.c.certificate_id == obj.id)))
+            product_ids.update(
+                connection.scalars(
+                    select(product_certificates.c.product_id).where(product_certificates.c.certificate_id == obj.id)
+                )
+            )
     if product_ids:
         reindex(connection, product_ids)
 
@@ -218,7 +283,8 @@ def _raise_catalogue_version(session) -> None:
         session.flush()
     if session.info.pop(_CHANGED, False):
         session.connection().execute(
-            update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1))
+            update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1)
+        )
 
 
 @event.listens_for(Session, "after_rollback")

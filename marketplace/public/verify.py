@@ -50,9 +50,16 @@ def verify(serial: str):
 
 def _page(result, *, code_form=None, upload=None, upload_matches=None, status=200):
     upload = upload or UploadForm(data={"serial": result.certificate.serial})
-    return render_template("public/verify.html", v=result, f=result.facts, upload=upload, at_kst=at_kst,
-                           audit_actions=AUDIT_ACTIONS, code_form=code_form or CodeForm(formdata=None),
-                           upload_matches=upload_matches), status
+    return render_template(
+        "public/verify.html",
+        v=result,
+        f=result.facts,
+        upload=upload,
+        at_kst=at_kst,
+        audit_actions=AUDIT_ACTIONS,
+        code_form=code_form or CodeForm(formdata=None),
+        upload_matches=upload_matches,
+    ), status
 
 
 @bp.post("/verify/upload")
@@ -72,8 +79,11 @@ def verify_upload():
     if result is None:  # no serial given, or not ours: the bytes may still be an issued certificate
         found = relief_verification.serial_of_pdf(data)
         if found is None:
-            attach_error(form, "pdf", _("This file is not an audit-relief certificate issued here, "
-                                        "or it was changed after it was issued."))
+            attach_error(
+                form,
+                "pdf",
+                _("This file is not an audit-relief certificate issued here, or it was changed after it was issued."),
+            )
             return rerender("public/verify_lookup.html", 200, form=LookupForm(), upload=form)
         result = relief_verification.verify(found, pdf=data)
     return _page(result, upload_matches=result.proof == "pdf")
@@ -90,8 +100,9 @@ def _read_pdf(form) -> tuple[bytes, str | None]:
     limit = current_app.config.get("VERIFY_MAX_BYTES", 5 * 1024 * 1024)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        return b"", _("The file is larger than %(size)s MB; an issued certificate is much smaller.",
-                      size=limit // (1024 * 1024))
+        return b"", _(
+            "The file is larger than %(size)s MB; an issued certificate is much smaller.", size=limit // (1024 * 1024)
+        )
     if not data.startswith(PDF_MAGIC):
         return b"", _("The file is not a PDF.")
     return data, None

@@ -54,21 +54,32 @@ def catalogue_page():
 def _render_catalogue() -> str:
     page_size = current_app.config["CATALOGUE_PAGE_SIZE"]
     cert_types = catalogue.certificate_type_choices()
-    query = parse_catalogue_query(request.args, categories=CATEGORIES, regions=REGIONS,
-                                  cert_types={code for code, _ko, _en in cert_types},
-                                  max_page=catalogue.max_page(page_size))
+    query = parse_catalogue_query(
+        request.args,
+        categories=CATEGORIES,
+        regions=REGIONS,
+        cert_types={code for code, _ko, _en in cert_types},
+        max_page=catalogue.max_page(page_size),
+    )
     result = catalogue.search(query, today=seoul_today(), page_size=page_size)
     language = current_language()
-    return render_template("public/catalogue.html", result=result, query=query, options=_options(language),
-                           cert_types=[(code, en if language == "en" and en else ko) for code, ko, en in cert_types])
+    return render_template(
+        "public/catalogue.html",
+        result=result,
+        query=query,
+        options=_options(language),
+        cert_types=[(code, en if language == "en" and en else ko) for code, ko, en in cert_types],
+    )
 
 
 @lru_cache(maxsize=8)
 def _options(language: str) -> dict[str, list[tuple[str, str]]]:
     """(code, label) of the fixed filter vocabularies, translated once per language per process: the
     catalogue is the busiest page, and translating fifty option labels cost more than its queries."""
-    return {name: [(code, label(vocabulary, code)) for code in vocabulary]
-            for name, vocabulary in (("categories", CATEGORIES), ("regions", REGIONS), ("sorts", SORTS))}
+    return {
+        name: [(code, label(vocabulary, code)) for code in vocabulary]
+        for name, vocabulary in (("categories", CATEGORIES), ("regions", REGIONS), ("sorts", SORTS))
+    }
 
 
 @bp.get("/products/<int:product_id>")
@@ -88,7 +99,12 @@ def supplier(company_id: int):
     if found is None:
         abort(404)
     company, cards = found
-    return render_template("public/supplier.html", company=company, cards=cards, regions=REGIONS,
-                           size_classes=SIZE_CLASSES,
-                           startup=is_startup(company.founded_on, today),
-                           first_timer=is_first_timer(company.public_supply_count))
+    return render_template(
+        "public/supplier.html",
+        company=company,
+        cards=cards,
+        regions=REGIONS,
+        size_classes=SIZE_CLASSES,
+        startup=is_startup(company.founded_on, today),
+        first_timer=is_first_timer(company.public_supply_count),
+    )

@@ -48,16 +48,28 @@ def at_kst(iso: str | None) -> str:
 
 def certificate_html(facts: dict, facts_sha256: str, code: str, language: str) -> str:
     with force_locale(language):
-        return render_template("reports/certificate.html", f=facts, facts_sha256=facts_sha256, code=code,
-                               qr=qr_svg(code_url(facts["serial"], code)), language=language, at=at_kst,
-                               contract_methods=CONTRACT_METHODS, audit_actions=AUDIT_ACTIONS,
-                               audit_objects=AUDIT_OBJECTS)
+        return render_template(
+            "reports/certificate.html",
+            f=facts,
+            facts_sha256=facts_sha256,
+            code=code,
+            qr=qr_svg(code_url(facts["serial"], code)),
+            language=language,
+            at=at_kst,
+            contract_methods=CONTRACT_METHODS,
+            audit_actions=AUDIT_ACTIONS,
+            audit_objects=AUDIT_OBJECTS,
+        )
 
 
 def render(facts: dict, code: str, language: str) -> Rendered:
     """The canonical facts, their hash and the PDF that prints them (rendered in this process: ~0.1 s)."""
     facts_json = canonical_json(facts)
     facts_sha256 = sha256_hex(facts_json)
-    pdf = render_pdf(certificate_html(facts, facts_sha256, code, language), current_app.config, pooled=False,
-                     stylesheet=CERTIFICATE_CSS)
+    pdf = render_pdf(
+        certificate_html(facts, facts_sha256, code, language),
+        current_app.config,
+        pooled=False,
+        stylesheet=CERTIFICATE_CSS,
+    )
     return Rendered(facts_json, facts_sha256, pdf)

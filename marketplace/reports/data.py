@@ -48,8 +48,13 @@ class Scope:
     language: str = "ko"
 
     def params(self) -> dict:
-        return {"institution_id": self.institution_id, "start": _iso(self.start), "end": _iso(self.end),
-                "round": self.round_code, "language": self.language}
+        return {
+            "institution_id": self.institution_id,
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+            "round": self.round_code,
+            "language": self.language,
+        }
 
 
 def check_scope(scope: Scope) -> None:
@@ -154,16 +159,24 @@ class PurchaseReport:
 
     def canonical(self) -> dict:
         """The data the report is built from, as plain values, for the document hash."""
-        return {"scope": self.scope.params(), "period": [_iso(self.period_start), _iso(self.period_end)],
-                "quota": [self.committed_krw, self.charged_krw, self.remaining_krw], "mous": self.mou_numbers,
-                "bars": [asdict(b) for b in self.bars], "lines": [asdict(line) for line in self.lines]}
+        return {
+            "scope": self.scope.params(),
+            "period": [_iso(self.period_start), _iso(self.period_end)],
+            "quota": [self.committed_krw, self.charged_krw, self.remaining_krw],
+            "mous": self.mou_numbers,
+            "bars": [asdict(b) for b in self.bars],
+            "lines": [asdict(line) for line in self.lines],
+        }
 
     def shown(self, today: date) -> dict:
         """What the PDF shows beyond canonical(): names, the usage series, the day its lists were drawn up on."""
         institution, round_ = self.institution, self.round
-        return {"today": _iso(today), "series": [asdict(point) for point in self.series],
-                "institution": (institution.code, institution.name_ko, institution.name_en) if institution else None,
-                "round": (round_.code, round_.title_ko, round_.title_en) if round_ else None}
+        return {
+            "today": _iso(today),
+            "series": [asdict(point) for point in self.series],
+            "institution": (institution.code, institution.name_ko, institution.name_en) if institution else None,
+            "round": (round_.code, round_.title_ko, round_.title_en) if round_ else None,
+        }
 
 
 def _iso(day: date | None) -> str | None:
@@ -171,8 +184,15 @@ def _iso(day: date | None) -> str | None:
 
 
 def _order_query(scope: Scope, round_: Round | None):
-    query = (select(Order).join(Order.product).join(Product.company).join(Order.certificate)
-             .join(Order.allocation).join(Allocation.application).join(Order.institution))
+    query = (
+        select(Order)
+        .join(Order.product)
+        .join(Product.company)
+        .join(Order.certificate)
+        .join(Order.allocation)
+        .join(Allocation.application)
+        .join(Order.institution)
+    )
     if scope.institution_id is not None:
         query = query.where(Order.institution_id == scope.institution_id)
     if round_ is not None:
@@ -199,14 +219,27 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     query = _order_query(scope, round_)
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     if count > MAX_LINES:
-        raise ReportRefused(N_("The report would have %(count)s order lines; the limit is %(limit)s. "
-                               "Choose a shorter period or one institution."),
-                            count=f"{count:,}", limit=f"{MAX_LINES:,}")
-    orders = db.session.scalars(query.options(
-        contains_eager(Order.product).contains_eager(Product.company), contains_eager(Order.institution),
-        contains_eager(Order.certificate).joinedload(Certificate.type),
-        contains_eager(Order.allocation).contains_eager(Allocation.application),
-        joinedload(Order.evaluation)).order_by(Order.ordered_on, Order.number)).unique().all()
+        raise ReportRefused(
+            N_(
+                "The report would have %(count)s order lines; the limit is %(limit)s. "
+                "Choose a shorter period or one institution."
+            ),
+            count=f"{count:,}",
+            limit=f"{MAX_LINES:,}",
+        )
+    orders = (
+        db.session.scalars(
+            query.options(
+                contains_eager(Order.product).contains_eager(Product.company),
+                contains_eager(Order.institution),
+                contains_eager(Order.certificate).joinedload(Certificate.type),
+                contains_eager(Order.allocation).contains_eager(Allocation.application),
+                joinedload(Order.evaluation),
+            ).order_by(Order.ordered_on, Order.number)
+        )
+        .unique()
+        .all()
+    )
     lines = [_line(order) for order in orders]
     if round_ is not None:
         start = seoul_date(round_.opens_at)
@@ -217,40 +250,68 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     live = [line for line in lines if line.status != "cancelled"]
     ordered = sum(line.amount_krw for line in live)
     return PurchaseReport(
-        scope=scope, institution=institution, round=round_, period_start=start, period_end=end,
-        committed_krw=sum(b.committed_krw for b in bars), charged_krw=sum(b.charged_krw for b in bars),
-        remaining_krw=sum(b.remaining_krw for b in bars), order_count=len(live), ordered_krw=ordered,
+        scope=scope,
+        institution=institution,
+        round=round_,
+        period_start=start,
+        period_end=end,
+        committed_krw=sum(b.committed_krw for b in bars),
+        charged_krw=sum(b.charged_krw for b in bars),
+        remaining_krw=sum(b.remaining_krw for b in bars),
+        order_count=len(live),
+        ordered_krw=ordered,
         supplier_count=len({(line.supplier_ko, line.supplier_en) for line in live}),
         startups=_share([line for line in live if line.startup], len(live), ordered),
         first_timers=_share([line for line in live if line.first_timer], len(live), ordered),
-        bars=bars, lines=lines, cancellations=[line for line in lines if line.status == "cancelled"],
+        bars=bars,
+        lines=lines,
+        cancellations=[line for line in lines if line.status == "cancelled"],
         not_evaluated=[line for line in live if line.evaluation is None],
-        expiring=[line for line in live
-                  if today <= line.certificate_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS)],
+        expiring=[
+            line for line in live if today <= line.certificate_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS)
+        ],
         late=[line for line in lines if line.late_reason],
-        mou_numbers=[m.number for m in mous], series=series)
+        mou_numbers=[m.number for m in mous],
+        series=series,
+    )
 
 
 def _line(order: Order) -> Line:
     startup, first_timer = supplier_tier(order.allocation.application)
     company, product, certificate = order.product.company, order.product, order.certificate
     return Line(
-        number=order.number, ordered_on=order.ordered_on, institution_code=order.institution.code,
-        supplier_ko=company.name_ko, supplier_en=company.name_en, product_ko=product.name_ko,
-        product_en=product.name_en, certificate_type=certificate.type.code,
+        number=order.number,
+        ordered_on=order.ordered_on,
+        institution_code=order.institution.code,
+        supplier_ko=company.name_ko,
+        supplier_en=company.name_en,
+        product_ko=product.name_ko,
+        product_en=product.name_en,
+        certificate_type=certificate.type.code,
         certificate_number=certificate.number,
-        certificate_expires_on=certificate.expires_on, quantity=order.quantity,
-        unit_price_krw=order.unit_price_krw, amount_krw=order.amount_krw, status=order.status,
-        evaluation=order.evaluation.overall if order.evaluation else None, startup=startup,
-        first_timer=first_timer, cancel_reason=order.cancel_reason or "", cancelled_at=order.cancelled_at,
-        recorded_at=order.created_at, late_reason=order.late_reason or "")
+        certificate_expires_on=certificate.expires_on,
+        quantity=order.quantity,
+        unit_price_krw=order.unit_price_krw,
+        amount_krw=order.amount_krw,
+        status=order.status,
+        evaluation=order.evaluation.overall if order.evaluation else None,
+        startup=startup,
+        first_timer=first_timer,
+        cancel_reason=order.cancel_reason or "",
+        cancelled_at=order.cancelled_at,
+        recorded_at=order.created_at,
+        late_reason=order.late_reason or "",
+    )
 
 
 def _share(subset: list[Line], total_count: int, total_amount: int) -> Share:
     amount = sum(line.amount_krw for line in subset)
-    return Share(count=len(subset), amount_krw=amount,
-                 count_pct=100.0 * len(subset) / total_count if total_count else 0.0,
-                 amount_pct=100.0 * amount / total_amount if total_amount else 0.0)
+    return Share(
+        count=len(subset),
+        amount_krw=amount,
+        count_pct=100.0 * len(subset) / total_count if total_count else 0.0,
+        amount_pct=100.0 * amount / total_amount if total_amount else 0.0,
+    )
 
 
 def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou], list[QuotaBar], list]:
@@ -260,8 +321,13 @@ def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou
     (domain.quota.summarize / usage_series), as of now, so the report and the dashboards agree to the won.
     One bar per MOU for an institution, per institution for the program.
     """
-    query = (select(Mou).join(Mou.institution).options(contains_eager(Mou.institution))
-             .where(Mou.starts_on <= end, Mou.ends_on >= start).order_by(Institution.code, Mou.number))
+    query = (
+        select(Mou)
+        .join(Mou.institution)
+        .options(contains_eager(Mou.institution))
+        .where(Mou.starts_on <= end, Mou.ends_on >= start)
+        .order_by(Institution.code, Mou.number)
+    )
     if institution_id is not None:
         query = query.where(Mou.institution_id == institution_id)
     mous = db.session.scalars(query).all()
@@ -269,15 +335,20 @@ def _quota(institution_id: int | None, start: date, end: date) -> tuple[list[Mou
     if mous:
         rows = db.session.execute(
             select(QuotaEntry.mou_id, QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at)
-            .where(QuotaEntry.mou_id.in_(list(entries))).order_by(QuotaEntry.id))
+            .where(QuotaEntry.mou_id.in_(list(entries)))
+            .order_by(QuotaEntry.id)
+        )
         for mou_id, kind, amount, created_at in rows:
             entries[mou_id].append(quota_rules.Entry(kind, amount, seoul_date(created_at)))
     bars: dict[int, QuotaBar] = {}
     for mou in mous:
         summary = quota_rules.summarize(entries[mou.id])
         key = mou.id if institution_id is not None else mou.institution_id
-        label = (mou.number, mou.number) if institution_id is not None else (
-            mou.institution.name_ko, mou.institution.name_en or mou.institution.name_ko)
+        label = (
+            (mou.number, mou.number)
+            if institution_id is not None
+            else (mou.institution.name_ko, mou.institution.name_en or mou.institution.name_ko)
+        )
         bar = bars.setdefault(key, QuotaBar(label[0], label[1], 0, 0))
         bar.committed_krw += summary.committed
         bar.charged_krw += summary.charged
@@ -319,8 +390,11 @@ class ReliefRegister:
         return sum(e.amount_krw for e in self.entries if e.status == "valid")
 
     def canonical(self) -> dict:
-        return {"institution": self.institution.code, "period": [_iso(self.start), _iso(self.end)],
-                "entries": [asdict(e) for e in self.entries]}
+        return {
+            "institution": self.institution.code,
+            "period": [_iso(self.start), _iso(self.end)],
+            "entries": [asdict(e) for e in self.entries],
+        }
 
     def shown(self) -> dict:
         """What the PDF shows beyond canonical(): the institution's names."""
@@ -336,19 +410,42 @@ def load_relief_register(institution_id: int, start: date, end: date, language: 
         raise ReportRefused(N_("Choose an institution."))
     begin, stop = seoul_day_bounds(start, end)
     newer = aliased(AuditReliefCertificate)
-    query = (select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko, newer.serial)
-             .join(AuditReliefCertificate.order).join(Order.product).join(Product.company)
-             .outerjoin(newer, newer.id == AuditReliefCertificate.superseded_by_id)
-             .where(Order.institution_id == institution_id, AuditReliefCertificate.issued_at >= begin,
-                    AuditReliefCertificate.issued_at < stop)
-             .order_by(AuditReliefCertificate.issued_at, AuditReliefCertificate.id))
+    query = (
+        select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko, newer.serial)
+        .join(AuditReliefCertificate.order)
+        .join(Order.product)
+        .join(Product.company)
+        .outerjoin(newer, newer.id == AuditReliefCertificate.superseded_by_id)
+        .where(
+            Order.institution_id == institution_id,
+            AuditReliefCertificate.issued_at >= begin,
+            AuditReliefCertificate.issued_at < stop,
+        )
+        .order_by(AuditReliefCertificate.issued_at, AuditReliefCertificate.id)
+    )
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     if count > MAX_LINES:
-        raise ReportRefused(N_("The register would have %(count)s lines; the limit is %(limit)s. "
-                               "Choose a shorter period."), count=f"{count:,}", limit=f"{MAX_LINES:,}")
-    entries = [RegisterEntry(serial=c.serial, version=c.version, issued_at=c.issued_at, order_number=o.number,
-                             ordered_on=o.ordered_on, supplier_ko=supplier, product_ko=product,
-                             amount_krw=o.amount_krw, status=c.status, revoked_at=c.revoked_at,
-                             superseded_at=c.superseded_at, superseded_by=newer_serial, pdf_sha256=c.pdf_sha256)
-               for c, o, supplier, product, newer_serial in db.session.execute(query)]
+        raise ReportRefused(
+            N_("The register would have %(count)s lines; the limit is %(limit)s. Choose a shorter period."),
+            count=f"{count:,}",
+            limit=f"{MAX_LINES:,}",
+        )
+    entries = [
+        RegisterEntry(
+            serial=c.serial,
+            version=c.version,
+            issued_at=c.issued_at,
+            order_number=o.number,
+            ordered_on=o.ordered_on,
+            supplier_ko=supplier,
+            product_ko=product,
+            amount_krw=o.amount_krw,
+            status=c.status,
+            revoked_at=c.revoked_at,
+            superseded_at=c.superseded_at,
+            superseded_by=newer_serial,
+            pdf_sha256=c.pdf_sha256,
+        )
+        for c, o, supplier, product, newer_serial in db.session.execute(query)
+    ]
     return ReliefRegister(institution, start, end, entries, language)

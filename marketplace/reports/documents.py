@@ -43,32 +43,66 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "report"
 
 
-def _finish(actor: User, kind: str, params: dict, data_sha256: str, shown: dict, template: str, filename: str,
-            language: str, now: datetime, **context) -> Document:
+def _finish(
+    actor: User,
+    kind: str,
+    params: dict,
+    data_sha256: str,
+    shown: dict,
+    template: str,
+    filename: str,
+    language: str,
+    now: datetime,
+    **context,
+) -> Document:
     """The document served before for the same content (reports/served.py), or render one, then store the
     ReportDocument row and the audit event in one short write transaction.
 
     `shown` is everything the PDF shows beyond the data hashed in data_sha256 (names, date-dependent lists).
     """
-    key = (kind, actor.id, actor.name, language, sha256_hex(canonical_json(
-        {"params": params, "data": data_sha256, "shown": shown})))
+    key = (
+        kind,
+        actor.id,
+        actor.name,
+        language,
+        sha256_hex(canonical_json({"params": params, "data": data_sha256, "shown": shown})),
+    )
     served = served_reports()
     document = served.get(key)
     if document is not None:
         return Document(filename, document.pdf, document.document_id)
     document_id = _document_id(now)
     with force_locale(language):
-        html = render_template(template, document_id=document_id, data_sha256=data_sha256, generated_at=now,
-                               generated_by=actor, language=language, status_labels=STATUS_LABELS, **context)
+        html = render_template(
+            template,
+            document_id=document_id,
+            data_sha256=data_sha256,
+            generated_at=now,
+            generated_by=actor,
+            language=language,
+            status_labels=STATUS_LABELS,
+            **context,
+        )
     pdf = render_pdf(html, current_app.config)
     actor_id = actor.id
     begin_write()  # only after rendering: the lock is held for the two inserts, not for the PDF
     actor = db.session.get(User, actor_id)
-    row = ReportDocument(document_id=document_id, kind=kind, params={**params, "data_sha256": data_sha256},
-                         sha256=sha256_hex(pdf), generated_by_id=actor_id, generated_at=now)
+    row = ReportDocument(
+        document_id=document_id,
+        kind=kind,
+        params={**params, "data_sha256": data_sha256},
+        sha256=sha256_hex(pdf),
+        generated_by_id=actor_id,
+        generated_at=now,
+    )
     db.session.add(row)
-    record_event(actor, "report.generated", row, institution_id=params.get("institution_id"),
-                 after={"kind": kind, "document_id": document_id, "sha256": row.sha256})
+    record_event(
+        actor,
+        "report.generated",
+        row,
+        institution_id=params.get("institution_id"),
+        after={"kind": kind, "document_id": document_id, "sha256": row.sha256},
+    )
     db.session.commit()
     document = Document(filename, pdf, document_id)
     served.put(key, document)
@@ -91,12 +125,23 @@ def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -
     else:
         who = report.institution.code if report.institution else "program"
         filename = f"purchase-report_{safe_name(who)}_{_period_label(scope)}.pdf"
-    return _finish(actor, "purchase_report", scope.params(), data_sha256, report.shown(today),
-                   "reports/purchase_report.html", filename, scope.language, now, r=report)
+    return _finish(
+        actor,
+        "purchase_report",
+        scope.params(),
+        data_sha256,
+        report.shown(today),
+        "reports/purchase_report.html",
+        filename,
+        scope.language,
+        now,
+        r=report,
+    )
 
 
-def relief_register(actor: User, institution_id: int, start: date, end: date, language: str, *,
-                    now: datetime | None = None) -> Document:
+def relief_register(
+    actor: User, institution_id: int, start: date, end: date, language: str, *, now: datetime | None = None
+) -> Document:
     """The audit-relief register PDF of one institution; raises ReportRefused beyond the limits."""
     now = now or datetime.now(UTC)
     register = load_relief_register(institution_id, start, end, language)
@@ -104,7 +149,21 @@ def relief_register(actor: User, institution_id: int, start: date, end: date, la
     stem = "감사면책확인서대장" if language == "ko" else "audit-relief-register"
     who = register.institution.name_ko if language == "ko" else register.institution.code
     filename = f"{stem}_{safe_name(who)}_{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-    params = {"institution_id": institution_id, "start": start.isoformat(), "end": end.isoformat(),
-              "language": language}
-    return _finish(actor, "relief_register", params, data_sha256, register.shown(),
-                   "reports/relief_register.html", filename, language, now, reg=register)
+    params = {
+        "institution_id": institution_id,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "language": language,
+    }
+    return _finish(
+        actor,
+        "relief_register",
+        params,
+        data_sha256,
+        register.shown(),
+        "reports/relief_register.html",
+        filename,
+        language,
+        now,
+        reg=register,
+    )

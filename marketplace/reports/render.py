@@ -127,8 +127,12 @@ class RenderPool:
             if self._executor is None:
                 # spawn: never fork a threaded gunicorn worker holding database connections
                 self._executor = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    max_tasks_per_child=self.tasks_per_child, initializer=_start_renderer, initargs=(self.nice,))
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    max_tasks_per_child=self.tasks_per_child,
+                    initializer=_start_renderer,
+                    initargs=(self.nice,),
+                )
             return self._executor
 
     def render(self, html: str, stylesheet: Path = PRINT_CSS) -> bytes:
@@ -165,15 +169,16 @@ def _pool(kind: str, config: dict) -> RenderPool:
         if kind not in _pools:
             workers, tasks, timeout = _POOL_DEFAULTS[kind]
             prefix = "REPORTS_" if kind == "reports" else "REPORTS_SMALL_"
-            _pools[kind] = RenderPool(workers=int(config.get(prefix + "RENDER_WORKERS", workers)),
-                                      tasks_per_child=int(config.get(prefix + "TASKS_PER_CHILD", tasks)),
-                                      timeout=float(config.get(prefix + "RENDER_TIMEOUT", timeout)),
-                                      nice=int(config.get("REPORTS_RENDER_NICE", 10)))
+            _pools[kind] = RenderPool(
+                workers=int(config.get(prefix + "RENDER_WORKERS", workers)),
+                tasks_per_child=int(config.get(prefix + "TASKS_PER_CHILD", tasks)),
+                timeout=float(config.get(prefix + "RENDER_TIMEOUT", timeout)),
+                nice=int(config.get("REPORTS_RENDER_NICE", 10)),
+            )
         return _pools[kind]
 
 
-def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True,
-               stylesheet: Path = PRINT_CSS) -> bytes:
+def render_pdf(html: str, config: dict | None = None, *, pooled: bool = True, stylesheet: Path = PRINT_CSS) -> bytes:
     """Render a complete HTML document to PDF, in a pool process at a lower CPU priority.
 
     A web process runs Python one thread at a time: a render there (~0.1 s for a certificate, up to a

@@ -59,5 +59,6 @@ def served_reports(app: Flask | None = None) -> ServedReports:
     cache = app.extensions.get("served_reports")
     if cache is None:
         cache = app.extensions.setdefault(
-            "served_reports", ServedReports(app.config.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024)))
+            "served_reports", ServedReports(app.config.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024))
+        )
     return cache

@@ -33,13 +33,20 @@ def send_pdf(pdf: bytes, filename: str):
 def report_forms(user: User, formdata=None):
     """The two report forms, with the choices this user may pick."""
     purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
-    rounds = db.session.execute(select(Round.code, Round.title_ko, Round.title_en)
-                                .where(Round.status == "published").order_by(Round.opens_at.desc())).all()
-    purchase.round.choices = choices([("", _("Date range below"))] + [
-        (r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds])
+    rounds = db.session.execute(
+        select(Round.code, Round.title_ko, Round.title_en)
+        .where(Round.status == "published")
+        .order_by(Round.opens_at.desc())
+    ).all()
+    purchase.round.choices = choices(
+        [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
+    )
     if user.role == "ministry":
-        institutions = db.session.execute(select(Institution.id, Institution.code, Institution.name_ko,
-                                                 Institution.name_en).order_by(Institution.code)).all()
+        institutions = db.session.execute(
+            select(Institution.id, Institution.code, Institution.name_ko, Institution.name_en).order_by(
+                Institution.code
+            )
+        ).all()
         options = choices((str(i.id), f"{i.code} · {localized(i)}") for i in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
         register.institution.choices = options
@@ -71,13 +78,23 @@ def purchase_report(template: str, user: User, args):
         purchase.institution.data = str(user.institution_id)
     if not purchase.validate():
         return reports_page(template, user, 400, purchase=purchase)
-    scope = Scope(_institution_id(user, purchase.institution.data), purchase.start.data, purchase.end.data,
-                  purchase.round.data or None, purchase.language.data)
+    scope = Scope(
+        _institution_id(user, purchase.institution.data),
+        purchase.start.data,
+        purchase.end.data,
+        purchase.round.data or None,
+        purchase.language.data,
+    )
     try:
         document = documents.purchase_report(user, scope)
     except (DomainError, RenderTimeout) as error:
-        attach_error(purchase, None, error if isinstance(error, DomainError) else _(
-            "The report took too long to produce. Choose a shorter period or one institution."))
+        attach_error(
+            purchase,
+            None,
+            error
+            if isinstance(error, DomainError)
+            else _("The report took too long to produce. Choose a shorter period or one institution."),
+        )
         return reports_page(template, user, 400, purchase=purchase)
     return send_pdf(document.pdf, document.filename)
 
@@ -89,11 +106,21 @@ def relief_register(template: str, user: User, args):
     if not register.validate():
         return reports_page(template, user, 400, register=register)
     try:
-        document = documents.relief_register(user, _institution_id(user, register.institution.data),
-                                             register.start.data, register.end.data, register.language.data)
+        document = documents.relief_register(
+            user,
+            _institution_id(user, register.institution.data),
+            register.start.data,
+            register.end.data,
+            register.language.data,
+        )
     except (DomainError, RenderTimeout) as error:
-        attach_error(register, None, error if isinstance(error, DomainError) else _(
-            "The report took too long to produce. Choose a shorter period."))
+        attach_error(
+            register,
+            None,
+            error
+            if isinstance(error, DomainError)
+            else _("The report took too long to produce. Choose a shorter period."),
+        )
         return reports_page(template, user, 400, register=register)
     return send_pdf(document.pdf, document.filename)
 
@@ -113,8 +140,13 @@ def certificate_pdf(user: User, order_id: int, args):
     except CertificateNotFound as error:
         order, relief = relief_certificates.order_relief(user, order_id)
         can_issue = user.role == "buyer" and relief.can_issue and version is None
-        return rerender("reports/certificate_missing.html", 404, message=domain_message(error), order=order,
-                        form=IssueCertificateForm() if can_issue else None)
+        return rerender(
+            "reports/certificate_missing.html",
+            404,
+            message=domain_message(error),
+            order=order,
+            form=IssueCertificateForm() if can_issue else None,
+        )
     return send_pdf(pdf, f"{certificate.serial}.pdf")
 
 
@@ -129,11 +161,18 @@ def issue_certificate(user: User, order_id: int):
         raise
     except DomainError as error:
         return _certificate_refused(order_id, domain_message(error))
-    flash(_("Audit-relief certificate %(serial)s issued (version %(version)s).", serial=certificate.serial,
-            version=certificate.version), "success")
+    flash(
+        _(
+            "Audit-relief certificate %(serial)s issued (version %(version)s).",
+            serial=certificate.serial,
+            version=certificate.version,
+        ),
+        "success",
+    )
     return redirect(url_for("buyer.order_detail", order_id=order_id))
 
 
 def _certificate_refused(order_id: int, message: str):
-    return rerender("reports/certificate_refused.html", 400, message=message,
-                    back=url_for("buyer.order_detail", order_id=order_id))
+    return rerender(
+        "reports/certificate_refused.html", 400, message=message, back=url_for("buyer.order_detail", order_id=order_id)
+    )

@@ -40,8 +40,7 @@ def new_user(*, email: str, name: str, role: str, password: str | None, **links)
     return user
 
 
-def create_user(*, email: str, name: str, role: str, password: str, actor: User | None = None,
-                **links) -> User:
+def create_user(*, email: str, name: str, role: str, password: str, actor: User | None = None, **links) -> User:
     """Create and commit a user (CLI and staff use)."""
     begin_write()
     user = new_user(email=email, name=name, role=role, password=password, **links)
@@ -54,9 +53,12 @@ def end_all_sessions(user: User) -> None:
     """Invalidate every session cookie of this user (logout, password change)."""
     user_id = user.id
     begin_write()
-    db.session.execute(update(User).where(User.id == user_id)
-                       .values(session_version=User.session_version + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -74,8 +76,9 @@ def change_password(user: User, current: str, new: str, attempt: Attempt, policy
         new_hash = hash_password(new)
     begin_write()
     at = now()
-    locked = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
-                               .execution_options(populate_existing=True))
+    locked = db.session.scalar(
+        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    )
     check_not_throttled(locked, attempt, at)
     if not correct or locked.password_hash != checked_hash:  # wrong, or changed by a concurrent request
         record_failure(locked, attempt, policy, at)

@@ -54,17 +54,21 @@ def get_allocation(allocation_id: int, *, lock: bool = False) -> Allocation:
 
 def budgets_left(round_: Round) -> dict[int, int]:
     """Each participating institution's round budget less its active allocations, by institution id."""
-    used = dict(db.session.execute(
-        select(Allocation.institution_id, func.sum(Allocation.amount_krw))
-        .where(Allocation.round_id == round_.id, Allocation.status == "active")
-        .group_by(Allocation.institution_id)).all())
+    used = dict(
+        db.session.execute(
+            select(Allocation.institution_id, func.sum(Allocation.amount_krw))
+            .where(Allocation.round_id == round_.id, Allocation.status == "active")
+            .group_by(Allocation.institution_id)
+        ).all()
+    )
     return {b.institution_id: b.budget_krw - int(used.get(b.institution_id) or 0) for b in round_.budgets}
 
 
 def _locked(allocation_id: int) -> tuple[Round, Allocation]:
     """The round, then the allocation, locked in the order a supplier's withdrawal takes them."""
-    round_code = db.session.scalar(select(Round.code).join(Allocation, Allocation.round_id == Round.id)
-                                   .where(Allocation.id == allocation_id))
+    round_code = db.session.scalar(
+        select(Round.code).join(Allocation, Allocation.round_id == Round.id).where(Allocation.id == allocation_id)
+    )
     if round_code is None:
         db.session.rollback()
         raise AllocationNotFound(N_("There is no such allocation."))
@@ -73,8 +77,9 @@ def _locked(allocation_id: int) -> tuple[Round, Allocation]:
 
 
 def _open_orders(allocation_id: int) -> int:
-    return db.session.scalar(select(func.count(Order.id)).where(
-        Order.allocation_id == allocation_id, Order.status != "cancelled"))
+    return db.session.scalar(
+        select(func.count(Order.id)).where(Order.allocation_id == allocation_id, Order.status != "cancelled")
+    )
 
 
 def _move_facts(allocation: Allocation, target: Institution | None, left: dict[int, int]) -> rules.MoveFacts:
@@ -98,9 +103,15 @@ def move_targets(allocation: Allocation) -> list[Target]:
     left = budgets_left(allocation.round)
     institutions = sorted((b.institution for b in allocation.round.budgets), key=lambda i: i.code)
     preferred = {i.id for i in allocation.application.preferred}
-    return [Target(i, left[i.id], i.status == "active" and left[i.id] >= allocation.amount_krw
-                   and (not preferred or i.id in preferred))
-            for i in institutions if i.id != allocation.institution_id]
+    return [
+        Target(
+            i,
+            left[i.id],
+            i.status == "active" and left[i.id] >= allocation.amount_krw and (not preferred or i.id in preferred),
+        )
+        for i in institutions
+        if i.id != allocation.institution_id
+    ]
 
 
 def move(actor: User, allocation_id: int, institution_id: int | None, reason: str) -> Allocation:
@@ -117,25 +128,47 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
         raise failures[0]
     moment = round_service.now()
     allocation.status = "moved"
-    new = Allocation(round_id=round_.id, application_id=allocation.application_id, institution_id=target.id,
-                     amount_krw=allocation.amount_krw, rank=allocation.rank, via_waitlist=allocation.via_waitlist,
-                     valid_from=seoul_date(moment), valid_until=allocation.valid_until)
+    new = Allocation(
+        round_id=round_.id,
+        application_id=allocation.application_id,
+        institution_id=target.id,
+        amount_krw=allocation.amount_krw,
+        rank=allocation.rank,
+        via_waitlist=allocation.via_waitlist,
+        valid_from=seoul_date(moment),
+        valid_until=allocation.valid_until,
+    )
     db.session.add(new)
     db.session.flush()
-    db.session.add(AllocationChange(round_id=round_.id, kind="moved", from_allocation_id=allocation.id,
-                                    to_allocation_id=new.id, reason=reason.strip(), actor_id=actor.id,
-                                    created_at=moment))
-    record_event(actor, "allocation.moved", new, company_id=allocation.application.company_id,
-                 before={"allocation_id": allocation.id, "institution": allocation.institution.code},
-                 after={"allocation_id": new.id, "institution": target.code, "amount_krw": new.amount_krw},
-                 reason=reason.strip())
+    db.session.add(
+        AllocationChange(
+            round_id=round_.id,
+            kind="moved",
+            from_allocation_id=allocation.id,
+            to_allocation_id=new.id,
+            reason=reason.strip(),
+            actor_id=actor.id,
+            created_at=moment,
+        )
+    )
+    record_event(
+        actor,
+        "allocation.moved",
+        new,
+        company_id=allocation.application.company_id,
+        before={"allocation_id": allocation.id, "institution": allocation.institution.code},
+        after={"allocation_id": new.id, "institution": target.code, "amount_krw": new.amount_krw},
+        reason=reason.strip(),
+    )
     db.session.commit()
     return new
 
 
 def _refilled(allocation_id: int) -> bool:
-    return db.session.scalar(select(AllocationChange.id)
-                             .where(AllocationChange.from_allocation_id == allocation_id)) is not None
+    return (
+        db.session.scalar(select(AllocationChange.id).where(AllocationChange.from_allocation_id == allocation_id))
+        is not None
+    )
 
 
 def _first_that_fits(round_: Round) -> selection.Allocation | None:
@@ -147,16 +180,19 @@ def _first_that_fits(round_: Round) -> selection.Allocation | None:
 
 def refill_preview(allocation: Allocation) -> tuple[DomainError | None, Application | None, Institution | None]:
     """Why a refill cannot happen, or which waitlisted application would take which institution's budget."""
-    refusal = rules.refill_failure(round_published=allocation.round.status == "published",
-                                   allocation_withdrawn=allocation.status == "withdrawn",
-                                   already_refilled=_refilled(allocation.id))
+    refusal = rules.refill_failure(
+        round_published=allocation.round.status == "published",
+        allocation_withdrawn=allocation.status == "withdrawn",
+        already_refilled=_refilled(allocation.id),
+    )
     if refusal is not None:
         return refusal, None, None
     promoted = _first_that_fits(allocation.round)
     if promoted is None:
         return _none_fits(), None, None
-    institution = next(b.institution for b in allocation.round.budgets
-                       if b.institution.code == promoted.institution_code)
+    institution = next(
+        b.institution for b in allocation.round.budgets if b.institution.code == promoted.institution_code
+    )
     return None, db.session.get(Application, promoted.app_id), institution
 
 
@@ -171,9 +207,11 @@ def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
     rules.check_reason(reason)
     begin_write()
     round_, allocation = _locked(allocation_id)
-    refusal = rules.refill_failure(round_published=round_.status == "published",
-                                   allocation_withdrawn=allocation.status == "withdrawn",
-                                   already_refilled=_refilled(allocation.id))
+    refusal = rules.refill_failure(
+        round_published=round_.status == "published",
+        allocation_withdrawn=allocation.status == "withdrawn",
+        already_refilled=_refilled(allocation.id),
+    )
     promoted = _first_that_fits(round_) if refusal is None else None
     if refusal is None and promoted is None:
         refusal = _none_fits()
@@ -187,26 +225,41 @@ def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
 
 def changes_of(round_id: int) -> list[AllocationChange]:
     """The round's allocation changes, oldest first, with what the pages print: one query."""
-    sides = [joinedload(side).joinedload(Allocation.institution)
-             for side in (AllocationChange.from_allocation, AllocationChange.to_allocation)]
-    product = joinedload(AllocationChange.to_allocation).joinedload(Allocation.application) \
-        .joinedload(Application.product)
-    return list(db.session.scalars(
-        select(AllocationChange).options(*sides, product, joinedload(AllocationChange.actor))
-        .where(AllocationChange.round_id == round_id)
-        .order_by(AllocationChange.created_at, AllocationChange.id)).unique())
+    sides = [
+        joinedload(side).joinedload(Allocation.institution)
+        for side in (AllocationChange.from_allocation, AllocationChange.to_allocation)
+    ]
+    product = (
+        joinedload(AllocationChange.to_allocation).joinedload(Allocation.application).joinedload(Application.product)
+    )
+    return list(
+        db.session.scalars(
+            select(AllocationChange)
+            .options(*sides, product, joinedload(AllocationChange.actor))
+            .where(AllocationChange.round_id == round_id)
+            .order_by(AllocationChange.created_at, AllocationChange.id)
+        ).unique()
+    )
 
 
 def allocations_of(round_id: int) -> list[Allocation]:
     """Every allocation of the round (active, withdrawn, moved) by rank, with institution and product."""
-    return list(db.session.scalars(
-        select(Allocation).options(joinedload(Allocation.institution),
-                                   joinedload(Allocation.application).joinedload(Application.product),
-                                   joinedload(Allocation.application).joinedload(Application.company))
-        .where(Allocation.round_id == round_id).order_by(Allocation.rank, Allocation.id)).unique())
+    return list(
+        db.session.scalars(
+            select(Allocation)
+            .options(
+                joinedload(Allocation.institution),
+                joinedload(Allocation.application).joinedload(Application.product),
+                joinedload(Allocation.application).joinedload(Application.company),
+            )
+            .where(Allocation.round_id == round_id)
+            .order_by(Allocation.rank, Allocation.id)
+        ).unique()
+    )
 
 
 def changed_from(round_id: int) -> set[int]:
     """Ids of the round's allocations that started a change (moved away, or refilled)."""
-    return set(db.session.scalars(select(AllocationChange.from_allocation_id)
-                                  .where(AllocationChange.round_id == round_id)))
+    return set(
+        db.session.scalars(select(AllocationChange.from_allocation_id).where(AllocationChange.round_id == round_id))
+    )

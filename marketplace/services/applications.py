@@ -33,8 +33,7 @@ class ApplicationInput:
 
 def own_application(user: User, application_id: int, *, lock: bool = False) -> Application:
     """The application if it belongs to the user's company; raises ApplicationNotFound otherwise."""
-    application = db.session.get(Application, application_id, with_for_update=lock or None,
-                                 populate_existing=lock)
+    application = db.session.get(Application, application_id, with_for_update=lock or None, populate_existing=lock)
     if application is None or user.company_id is None or application.company_id != user.company_id:
         raise ApplicationNotFound(N_("This application does not exist or belongs to another company."))
     return application
@@ -58,9 +57,7 @@ def eligible_products(user: User, round_: Round) -> list[Product]:
     today = seoul_date(round_service.now())
     close_day = rules.closing_day(round_.closes_at)
     products = db.session.scalars(
-        select(Product)
-        .where(Product.company_id == user.company_id, Product.status == "listed")
-        .order_by(Product.id)
+        select(Product).where(Product.company_id == user.company_id, Product.status == "listed").order_by(Product.id)
     )
     return [
         p
@@ -94,9 +91,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     require_window_open(round_)
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
-        raise rules.RoundError(
-            N_("Choose one of your listed products with a certificate valid through the round.")
-        )
+        raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))
     preferred = _check_input(round_, data)
     application = db.session.scalar(
         select(Application).where(Application.round_id == round_.id, Application.product_id == product.id)
@@ -191,9 +186,7 @@ def withdraw(user: User, application_id: int) -> Allocation | None:
 def _mark_withdrawn(user: User, application: Application, commit: bool = True) -> None:
     before = application.status
     application.status, application.withdrawn_at = "withdrawn", round_service.now()
-    record_event(
-        user, "application.withdrawn", application, before={"status": before}, after={"status": "withdrawn"}
-    )
+    record_event(user, "application.withdrawn", application, before={"status": before}, after={"status": "withdrawn"})
     if commit:
         db.session.commit()
 
@@ -237,28 +230,24 @@ def current_result(round_: Round, manifest: selection.Manifest) -> selection.Dra
     remaining = {b.institution.code: b.budget_krw for b in round_.budgets}
     for a in active:
         remaining[codes[a.institution_id]] -= a.amount_krw
-    waitlist = sorted(
-        (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
-    )
+    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position)
     return replace(
         original,
         remaining=remaining,
         waitlist=tuple(a.id for a in waitlist),
         selected=tuple(
-            selection.Allocation(a.application_id, codes[a.institution_id], a.amount_krw, a.rank)
-            for a in active
+            selection.Allocation(a.application_id, codes[a.institution_id], a.amount_krw, a.rank) for a in active
         ),
     )
 
 
-def promote(round_: Round, promoted: selection.Allocation, freed: Allocation, actor: User | None = None,
-            reason: str = "") -> Allocation:
+def promote(
+    round_: Round, promoted: selection.Allocation, freed: Allocation, actor: User | None = None, reason: str = ""
+) -> Allocation:
     """Allocate the promoted waitlisted application, valid from today, and record the refill of `freed`
     (by the ministry with its reason, or with no actor at the supplier's withdrawal)."""
     application = db.session.get(Application, promoted.app_id)
-    institution = next(
-        b.institution for b in round_.budgets if b.institution.code == promoted.institution_code
-    )
+    institution = next(b.institution for b in round_.budgets if b.institution.code == promoted.institution_code)
     application.status, application.waitlist_position = "selected", None
     moment = round_service.now()
     published_on = seoul_date(round_.draw.published_at)
@@ -274,9 +263,17 @@ def promote(round_: Round, promoted: selection.Allocation, freed: Allocation, ac
     )
     db.session.add(allocation)
     db.session.flush()
-    db.session.add(AllocationChange(round_id=round_.id, kind="refilled", from_allocation_id=freed.id,
-                                    to_allocation_id=allocation.id, reason=reason,
-                                    actor_id=actor.id if actor else None, created_at=moment))
+    db.session.add(
+        AllocationChange(
+            round_id=round_.id,
+            kind="refilled",
+            from_allocation_id=freed.id,
+            to_allocation_id=allocation.id,
+            reason=reason,
+            actor_id=actor.id if actor else None,
+            created_at=moment,
+        )
+    )
     record_event(
         actor,
         "allocation.refilled_from_waitlist",

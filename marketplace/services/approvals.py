@@ -32,10 +32,10 @@ def _require_ministry(actor: User) -> None:
 
 def pending_counts() -> dict:
     return {
-        "companies": db.session.scalar(
-            select(func.count()).select_from(Company).where(Company.status == "pending")),
+        "companies": db.session.scalar(select(func.count()).select_from(Company).where(Company.status == "pending")),
         "certificates": db.session.scalar(
-            select(func.count()).select_from(Certificate).where(Certificate.status == "pending")),
+            select(func.count()).select_from(Certificate).where(Certificate.status == "pending")
+        ),
     }
 
 
@@ -49,19 +49,25 @@ def companies(status: str | None) -> list[Company]:
 def company_detail(company_id: int) -> Company:
     """A company with its certificates (type, file metadata) and products, loaded in a few queries."""
     company = db.session.scalar(
-        select(Company).where(Company.id == company_id).options(
+        select(Company)
+        .where(Company.id == company_id)
+        .options(
             selectinload(Company.certificates).selectinload(Certificate.type),
             selectinload(Company.certificates).selectinload(Certificate.file),
-            selectinload(Company.products)))
+            selectinload(Company.products),
+        )
+    )
     if company is None:
         raise NotFound(N_("This item does not exist or belongs to another company."))
     return company
 
 
 def certificates(status: str | None) -> list[Certificate]:
-    query = (select(Certificate).options(selectinload(Certificate.company), selectinload(Certificate.type),
-                                         selectinload(Certificate.file))
-             .order_by(Certificate.created_at, Certificate.id))
+    query = (
+        select(Certificate)
+        .options(selectinload(Certificate.company), selectinload(Certificate.type), selectinload(Certificate.file))
+        .order_by(Certificate.created_at, Certificate.id)
+    )
     if status in CERTIFICATE_STATUSES:
         query = query.where(Certificate.status == status)
     return list(db.session.scalars(query))
@@ -79,9 +85,15 @@ def decide_company(actor: User, company_id: int, action: str, reason: str) -> Co
     before = {"status": company.status, "reason": company.status_reason}
     company.status, company.status_reason = target, reason.strip()
     company.decided_at, company.decided_by_id = utcnow(), actor.id
-    record_event(actor, f"company.{target}", company, before=before,
-                 after={"status": target, "reason": company.status_reason}, reason=company.status_reason,
-                 company_id=company.id)
+    record_event(
+        actor,
+        f"company.{target}",
+        company,
+        before=before,
+        after={"status": target, "reason": company.status_reason},
+        reason=company.status_reason,
+        company_id=company.id,
+    )
     db.session.commit()
     return company
 
@@ -98,9 +110,14 @@ def decide_certificate(actor: User, certificate_id: int, action: str, reason: st
     before = {"status": certificate.status, "reason": certificate.status_reason}
     certificate.status, certificate.status_reason = target, reason.strip()
     certificate.decided_at, certificate.decided_by_id = utcnow(), actor.id
-    record_event(actor, f"certificate.{target}", certificate, before=before,
-                 after={"status": target, "reason": certificate.status_reason},
-                 reason=certificate.status_reason)
+    record_event(
+        actor,
+        f"certificate.{target}",
+        certificate,
+        before=before,
+        after={"status": target, "reason": certificate.status_reason},
+        reason=certificate.status_reason,
+    )
     db.session.commit()
     return certificate
 
@@ -111,8 +128,11 @@ def confirm_supply_record(actor: User, company_id: int) -> Company:
     _require_ministry(actor)
     company = _get(Company, company_id)
     company.public_supply_confirmed_at = utcnow()
-    record = {"krw": company.public_supply_krw, "count": company.public_supply_count,
-              "as_of": company.public_supply_as_of.isoformat()}
+    record = {
+        "krw": company.public_supply_krw,
+        "count": company.public_supply_count,
+        "as_of": company.public_supply_as_of.isoformat(),
+    }
     record_event(actor, "company.supply_record_confirmed", company, after=record, company_id=company.id)
     db.session.commit()
     return company

@@ -9,9 +9,17 @@ from ..models.types import utcnow
 from .chains import defer, plain
 
 
-def record_event(actor: User | None, action: str, obj, *, before: dict | None = None,
-                 after: dict | None = None, reason: str = "", company_id: int | None = None,
-                 institution_id: int | None = None) -> AuditEvent:
+def record_event(
+    actor: User | None,
+    action: str,
+    obj,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    company_id: int | None = None,
+    institution_id: int | None = None,
+) -> AuditEvent:
     """Prepare an audit event; the calling service's commit chains and writes it with its own change."""
     if getattr(obj, "id", 0) is None:
         db.session.flush()  # the object needs its id before the event can name it

@@ -126,8 +126,9 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     total = offset + len(ids) if not has_next else None
-    return CataloguePage(query=query, cards=_cards(ids, today), page=query.page, page_size=page_size,
-                         has_next=has_next, total=total)
+    return CataloguePage(
+        query=query, cards=_cards(ids, today), page=query.page, page_size=page_size, has_next=has_next, total=total
+    )
 
 
 def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
@@ -145,26 +146,42 @@ def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> li
     drive = _driving_gram(words)
     others = sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []
     likes = [w for w in words if len(w) != 2]  # a two-character word is its own bigram: the index is exact
-    params = {"today": today, "day": today, "gram": drive, "limit": limit, "offset": offset,
-              **{f"g{i}": g for i, g in enumerate(others)},
-              **{f"w{i}": _contains(w) for i, w in enumerate(likes)},
-              **{f"r{i}": _contains(w) for i, w in enumerate(words)},
-              "category": query.category, "region": query.region,
-              "founded_after": startup_founded_after(today),
-              "cert_codes": _contains(cert_code_token(query.cert_type)), "cert_type": query.cert_type}
-    shape = dict(browse=drive == ALL_PRODUCTS_GRAM, others=len(others), likes=len(likes),
-                 category=bool(query.category), region=bool(query.region), startup=query.startup,
-                 first_timer=query.first_timer, cert_type=bool(query.cert_type))
+    params = {
+        "today": today,
+        "day": today,
+        "gram": drive,
+        "limit": limit,
+        "offset": offset,
+        **{f"g{i}": g for i, g in enumerate(others)},
+        **{f"w{i}": _contains(w) for i, w in enumerate(likes)},
+        **{f"r{i}": _contains(w) for i, w in enumerate(words)},
+        "category": query.category,
+        "region": query.region,
+        "founded_after": startup_founded_after(today),
+        "cert_codes": _contains(cert_code_token(query.cert_type)),
+        "cert_type": query.cert_type,
+    }
+    shape = dict(
+        browse=drive == ALL_PRODUCTS_GRAM,
+        others=len(others),
+        likes=len(likes),
+        category=bool(query.category),
+        region=bool(query.region),
+        startup=query.startup,
+        first_timer=query.first_timer,
+        cert_type=bool(query.cert_type),
+    )
     if query.sort == "relevance" and len(words) == 1:
         # Name matches first, then the rest, each newest first: two walks that stop after the page.
         in_name = "gram" if len(words[0]) == 2 else "like"
         wanted = offset + limit
-        first = _ids(_statement(**shape, order="newest", in_name=in_name),
-                     {**params, "limit": wanted, "offset": 0})
+        first = _ids(_statement(**shape, order="newest", in_name=in_name), {**params, "limit": wanted, "offset": 0})
         if len(first) >= wanted:
             return first[offset:wanted]
-        rest = _ids(_statement(**shape, order="newest", in_name="not_" + in_name),
-                    {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))})
+        rest = _ids(
+            _statement(**shape, order="newest", in_name="not_" + in_name),
+            {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))},
+        )
         return first[offset:] + rest
     order = query.sort if query.sort != "relevance" or words else "newest"
     return _ids(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)
@@ -187,16 +204,32 @@ def _contains(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _statement(*, browse: bool, others: int, likes: int, category: bool, region: bool, startup: bool,
-               first_timer: bool, cert_type: bool, order: str, in_name: str = "", words: int = 0):
+def _statement(
+    *,
+    browse: bool,
+    others: int,
+    likes: int,
+    category: bool,
+    region: bool,
+    startup: bool,
+    first_timer: bool,
+    cert_type: bool,
+    order: str,
+    in_name: str = "",
+    words: int = 0,
+):
     """The SELECT for one shape of query, built once per process; values come as bound parameters.
 
     Walks the postings of :gram in the (gram, product_id) key; every filter reads the posting row, except
     the certificate checks that the row cannot decide (a gap between certificates, a certificate type).
     """
     today = bindparam("day", type_=Posting.c.listed_from.type)  # "today" is the certificates' (a Date)
-    conditions = [Posting.c.gram == bindparam("gram"), Posting.c.listed_from <= today,
-                  Posting.c.listed_until >= today, or_(Posting.c.window_exact, _has_valid_certificate())]
+    conditions = [
+        Posting.c.gram == bindparam("gram"),
+        Posting.c.listed_from <= today,
+        Posting.c.listed_until >= today,
+        or_(Posting.c.window_exact, _has_valid_certificate()),
+    ]
     if category:
         conditions.append(Posting.c.category == bindparam("category"))
     if region:
@@ -209,13 +242,24 @@ def _statement(*, browse: bool, others: int, likes: int, category: bool, region:
         conditions.append(Posting.c.cert_codes.like(bindparam("cert_codes"), escape="\\"))
         conditions.append(_has_valid_certificate(bindparam("cert_type")))
     for i in range(others):  # every other bigram of the words is posted for the product too
-        conditions.append(_probe(select(1).select_from(OtherPosting).where(
-            OtherPosting.c.gram == bindparam(f"g{i}"), OtherPosting.c.product_id == Posting.c.product_id)))
+        conditions.append(
+            _probe(
+                select(1)
+                .select_from(OtherPosting)
+                .where(OtherPosting.c.gram == bindparam(f"g{i}"), OtherPosting.c.product_id == Posting.c.product_id)
+            )
+        )
     if likes:  # LIKE confirms the words longer than one bigram, on the rows reached only
-        conditions.append(_probe(select(1).where(
-            Product.id == Posting.c.product_id,
-            *(Product.search_text.like(bindparam(f"w{i}"), escape="\\") for i in range(likes)))
-            .correlate(Posting)))
+        conditions.append(
+            _probe(
+                select(1)
+                .where(
+                    Product.id == Posting.c.product_id,
+                    *(Product.search_text.like(bindparam(f"w{i}"), escape="\\") for i in range(likes)),
+                )
+                .correlate(Posting)
+            )
+        )
     if in_name:
         conditions.append(_in_name(in_name.removeprefix("not_"), browse, negate=in_name.startswith("not_")))
     statement = select(Posting.c.product_id).where(*conditions)
@@ -236,13 +280,19 @@ def _probe(statement):
 def _has_valid_certificate(type_code=None):
     """The posting's product has a certificate valid today (of this type): checked row by row, so it is
     only used where the posting's own columns cannot decide."""
-    statement = (select(1).select_from(product_certificates)
-                 .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-                 .where(product_certificates.c.product_id == Posting.c.product_id,
-                        _valid_on(bindparam("today", type_=Certificate.issued_on.type))))
+    statement = (
+        select(1)
+        .select_from(product_certificates)
+        .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
+        .where(
+            product_certificates.c.product_id == Posting.c.product_id,
+            _valid_on(bindparam("today", type_=Certificate.issued_on.type)),
+        )
+    )
     if type_code is not None:
         statement = statement.join(CertificateType, CertificateType.id == Certificate.type_id).where(
-            CertificateType.code == type_code)
+            CertificateType.code == type_code
+        )
     return _probe(statement)
 
 
@@ -253,9 +303,14 @@ def _in_name(kind: str, browse: bool, *, negate: bool):
         condition = Posting.c.in_name
     else:
         pattern = bindparam("r0")
-        condition = _probe(select(1).where(Product.id == Posting.c.product_id, or_(
-            Product.name_ko.like(pattern, escape="\\"), func.lower(Product.name_en).like(pattern, escape="\\")))
-            .correlate(Posting))
+        condition = _probe(
+            select(1)
+            .where(
+                Product.id == Posting.c.product_id,
+                or_(Product.name_ko.like(pattern, escape="\\"), func.lower(Product.name_en).like(pattern, escape="\\")),
+            )
+            .correlate(Posting)
+        )
         if not browse:
             condition = and_(Posting.c.in_name, condition)
     return ~condition if negate else condition
@@ -263,17 +318,36 @@ def _in_name(kind: str, browse: bool, *, negate: bool):
 
 _valid_certificate = aliased(Certificate, name="valid_certificate")
 _CARDS = (
-    select(Product.id, Product.name_ko, Product.name_en, Product.unit_price_krw, Product.unit,
-           Company.id, Company.name_ko, Company.name_en, Company.founded_on, Company.public_supply_count,
-           CertificateType.id, CertificateType.name_ko, CertificateType.name_en)
+    select(
+        Product.id,
+        Product.name_ko,
+        Product.name_en,
+        Product.unit_price_krw,
+        Product.unit,
+        Company.id,
+        Company.name_ko,
+        Company.name_en,
+        Company.founded_on,
+        Company.public_supply_count,
+        CertificateType.id,
+        CertificateType.name_ko,
+        CertificateType.name_en,
+    )
     .join(Company, Company.id == Product.company_id)
     .outerjoin(product_certificates, product_certificates.c.product_id == Product.id)
-    .outerjoin(_valid_certificate, and_(
-        _valid_certificate.id == product_certificates.c.certificate_id, _valid_certificate.status == "verified",
-        _valid_certificate.issued_on <= bindparam("today"), _valid_certificate.expires_on >= bindparam("today")))
+    .outerjoin(
+        _valid_certificate,
+        and_(
+            _valid_certificate.id == product_certificates.c.certificate_id,
+            _valid_certificate.status == "verified",
+            _valid_certificate.issued_on <= bindparam("today"),
+            _valid_certificate.expires_on >= bindparam("today"),
+        ),
+    )
     .outerjoin(CertificateType, CertificateType.id == _valid_certificate.type_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Product.id, _valid_certificate.expires_on.desc(), _valid_certificate.id))
+    .order_by(Product.id, _valid_certificate.expires_on.desc(), _valid_certificate.id)
+)
 
 
 def _cards(ids: list[int], today: date) -> list[ProductCard]:
@@ -281,13 +355,25 @@ def _cards(ids: list[int], today: date) -> list[ProductCard]:
     if not ids:
         return []
     cards: dict[int, ProductCard] = {}
-    for (pid, name_ko, name_en, price, unit, cid, c_ko, c_en, founded_on, supply_count,
-         tid, t_ko, t_en) in db.session.execute(_CARDS, {"ids": ids, "today": today}):
+    for (
+        pid,
+        name_ko,
+        name_en,
+        price,
+        unit,
+        cid,
+        c_ko,
+        c_en,
+        founded_on,
+        supply_count,
+        tid,
+        t_ko,
+        t_en,
+    ) in db.session.execute(_CARDS, {"ids": ids, "today": today}):
         card = cards.get(pid)
         if card is None:
             product = CardProduct(pid, name_ko, name_en, price, unit, Named(cid, c_ko, c_en))
-            card = cards[pid] = ProductCard(product, [], is_startup(founded_on, today),
-                                            is_first_timer(supply_count))
+            card = cards[pid] = ProductCard(product, [], is_startup(founded_on, today), is_first_timer(supply_count))
         if tid is not None:
             card.certificates.append(CardCertificate(Named(tid, t_ko, t_en)))
     return [cards[i] for i in ids if i in cards]
@@ -303,21 +389,24 @@ def cards_for(products: list[Product], today: date) -> list[ProductCard]:
         .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
         .options(selectinload(Certificate.type))
         .where(product_certificates.c.product_id.in_(by_product), _valid_on(today))
-        .order_by(Certificate.expires_on.desc(), Certificate.id))
+        .order_by(Certificate.expires_on.desc(), Certificate.id)
+    )
     for product_id, certificate in rows:
         by_product[product_id].append(certificate)
-    return [ProductCard(p, by_product[p.id], is_startup(p.company.founded_on, today),
-                        is_first_timer(p.company.public_supply_count)) for p in products]
+    return [
+        ProductCard(
+            p, by_product[p.id], is_startup(p.company.founded_on, today), is_first_timer(p.company.public_supply_count)
+        )
+        for p in products
+    ]
 
 
 def _with_supplier(statement):
-    return statement.join(Product.company.of_type(Supplier)).options(
-        contains_eager(Product.company.of_type(Supplier)))
+    return statement.join(Product.company.of_type(Supplier)).options(contains_eager(Product.company.of_type(Supplier)))
 
 
 def _valid_on(today: date):
-    return and_(Certificate.status == "verified", Certificate.issued_on <= today,
-                Certificate.expires_on >= today)
+    return and_(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
 
 
 def _order(sort: str, words: int) -> list:
@@ -329,9 +418,19 @@ def _order(sort: str, words: int) -> list:
     if sort == "name":
         return [Product.name_ko.asc(), Product.id.asc()]
     # relevance with several words: words found in the product's own name rank it higher.
-    in_name = [case((or_(Product.name_ko.like(bindparam(f"r{i}"), escape="\\"),
-                         func.lower(Product.name_en).like(bindparam(f"r{i}"), escape="\\")), 1), else_=0)
-               for i in range(words)]
+    in_name = [
+        case(
+            (
+                or_(
+                    Product.name_ko.like(bindparam(f"r{i}"), escape="\\"),
+                    func.lower(Product.name_en).like(bindparam(f"r{i}"), escape="\\"),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+        for i in range(words)
+    ]
     return [sum(in_name[1:], in_name[0]).desc(), Product.id.desc()]
 
 
@@ -342,8 +441,8 @@ def _escape_like(word: str) -> str:
 def public_product(product_id: int, today: date) -> ProductCard | None:
     """A publicly listed product with its supplier and certificates valid today, or None."""
     product = db.session.scalar(
-        _with_supplier(select(Product))
-        .where(Product.id == product_id, listed_condition(today)))
+        _with_supplier(select(Product)).where(Product.id == product_id, listed_condition(today))
+    )
     return cards_for([product], today)[0] if product else None
 
 
@@ -354,7 +453,9 @@ def public_supplier(company_id: int, today: date) -> tuple[Company, list[Product
         return None
     products = db.session.scalars(
         _with_supplier(select(Product))
-        .where(Product.company_id == company.id, listed_condition(today)).order_by(Product.id.desc())).all()
+        .where(Product.company_id == company.id, listed_condition(today))
+        .order_by(Product.id.desc())
+    ).all()
     return company, cards_for(list(products), today)
 
 
@@ -371,8 +472,13 @@ def certificate_type_choices() -> list[tuple[str, str, str]]:
     cached = _vocabulary_cache.get(key)
     if cached and time.monotonic() - cached[0] < VOCABULARY_SECONDS:
         return cached[1]
-    rows = [tuple(r) for r in db.session.execute(
-        select(CertificateType.code, CertificateType.name_ko, CertificateType.name_en)
-        .where(CertificateType.active).order_by(CertificateType.sort_order, CertificateType.id))]
+    rows = [
+        tuple(r)
+        for r in db.session.execute(
+            select(CertificateType.code, CertificateType.name_ko, CertificateType.name_en)
+            .where(CertificateType.active)
+            .order_by(CertificateType.sort_order, CertificateType.id)
+        )
+    ]
     _vocabulary_cache[key] = (time.monotonic(), rows)
     return rows

@@ -63,8 +63,9 @@ class PageCache:
         with self._lock:
             if self._engine is None:
                 main = db.engine
-                self._engine = create_engine(main.url, poolclass=SingletonThreadPool, pool_size=64,
-                                             isolation_level="AUTOCOMMIT")
+                self._engine = create_engine(
+                    main.url, poolclass=SingletonThreadPool, pool_size=64, isolation_level="AUTOCOMMIT"
+                )
                 event.listen(main, "engine_disposed", lambda _engine: self._engine.dispose())
             return self._engine
 

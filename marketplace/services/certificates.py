@@ -34,20 +34,28 @@ class CertificateInput:
 
 
 def certificate_types() -> list[CertificateType]:
-    return list(db.session.scalars(
-        select(CertificateType).where(CertificateType.active.is_(True)).order_by(CertificateType.sort_order)))
+    return list(
+        db.session.scalars(
+            select(CertificateType).where(CertificateType.active.is_(True)).order_by(CertificateType.sort_order)
+        )
+    )
 
 
 def supplier_certificates(user: User) -> list[Certificate]:
     company = own_company(user)
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.company_id == company.id).order_by(Certificate.id.desc())
-        .options(selectinload(Certificate.type), selectinload(Certificate.file),
-                 selectinload(Certificate.products))))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.company_id == company.id)
+            .order_by(Certificate.id.desc())
+            .options(selectinload(Certificate.type), selectinload(Certificate.file), selectinload(Certificate.products))
+        )
+    )
 
 
-def add_certificate(user: User, data: CertificateInput, upload: bytes, filename: str, *,
-                    max_bytes: int, allowance: UnapprovedAllowance) -> Certificate:
+def add_certificate(
+    user: User, data: CertificateInput, upload: bytes, filename: str, *, max_bytes: int, allowance: UnapprovedAllowance
+) -> Certificate:
     """Add a pending certificate with its scan; both are saved together or not at all.
 
     A company not yet approved may hold only `allowance` (a number of scans and their total size).
@@ -60,27 +68,48 @@ def add_certificate(user: User, data: CertificateInput, upload: bytes, filename:
     if kind is None or not kind.active:
         raise DomainError(N_("Choose a certificate type from the list."))
     number = data.number.strip()
-    if db.session.scalar(select(Certificate.id).where(Certificate.company_id == company.id,
-                                                      Certificate.type_id == kind.id,
-                                                      Certificate.number == number)):
-        raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
-                                   type=kind.code, number=number)
+    if db.session.scalar(
+        select(Certificate.id).where(
+            Certificate.company_id == company.id, Certificate.type_id == kind.id, Certificate.number == number
+        )
+    ):
+        raise DuplicateCertificate(
+            N_("Your company already has a %(type)s certificate numbered %(number)s."), type=kind.code, number=number
+        )
     if company.status != "approved":
         allowance.check(*_held_scans(company), len(upload))
     stored = new_stored_file(user, upload, filename, max_bytes=max_bytes)
-    certificate = Certificate(company=company, type=kind, number=number, issuer=data.issuer.strip(),
-                              issued_on=data.issued_on, expires_on=data.expires_on, status="pending",
-                              file=stored)
+    certificate = Certificate(
+        company=company,
+        type=kind,
+        number=number,
+        issuer=data.issuer.strip(),
+        issued_on=data.issued_on,
+        expires_on=data.expires_on,
+        status="pending",
+        file=stored,
+    )
     db.session.add(certificate)
     try:
-        record_event(user, "certificate.uploaded", certificate, after={
-            "type": kind.code, "number": number, "issued_on": data.issued_on.isoformat(),
-            "expires_on": data.expires_on.isoformat(), "sha256": stored.sha256, "file": stored.storage_name})
+        record_event(
+            user,
+            "certificate.uploaded",
+            certificate,
+            after={
+                "type": kind.code,
+                "number": number,
+                "issued_on": data.issued_on.isoformat(),
+                "expires_on": data.expires_on.isoformat(),
+                "sha256": stored.sha256,
+                "file": stored.storage_name,
+            },
+        )
         db.session.commit()
     except IntegrityError as error:  # a concurrent upload of the same number
         db.session.rollback()
-        raise DuplicateCertificate(N_("Your company already has a %(type)s certificate numbered %(number)s."),
-                                   type=kind.code, number=number) from error
+        raise DuplicateCertificate(
+            N_("Your company already has a %(type)s certificate numbered %(number)s."), type=kind.code, number=number
+        ) from error
     return certificate
 
 
@@ -93,8 +122,10 @@ def _held_scans(company: Company) -> tuple[int, int]:
     db.session.execute(select(Company.id).where(Company.id == company.id).with_for_update())
     count, total = db.session.execute(
         select(func.count(Certificate.id), func.coalesce(func.sum(StoredFile.size), 0))
-        .select_from(Certificate).outerjoin(StoredFile, StoredFile.id == Certificate.file_id)
-        .where(Certificate.company_id == company.id)).one()
+        .select_from(Certificate)
+        .outerjoin(StoredFile, StoredFile.id == Certificate.file_id)
+        .where(Certificate.company_id == company.id)
+    ).one()
     return count, total
 
 

@@ -40,10 +40,22 @@ def _moment(value: datetime | str) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-EVENT_FIELDS = ("seq", "actor_id", "actor_role", "action", "object_type", "object_id", "company_id",
-                "institution_id", "before", "after", "reason", "request_id", "created_at")
-ENTRY_FIELDS = ("seq", "mou_id", "kind", "amount_krw", "balance_after", "order_id", "actor_id", "reason",
-                "created_at")
+EVENT_FIELDS = (
+    "seq",
+    "actor_id",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "company_id",
+    "institution_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "created_at",
+)
+ENTRY_FIELDS = ("seq", "mou_id", "kind", "amount_krw", "balance_after", "order_id", "actor_id", "reason", "created_at")
 _TEXTS = ("reason", "request_id")  # absent text is hashed as ""
 
 
@@ -80,10 +92,16 @@ def defer(row) -> None:
 
 
 _HEADS = ChainHead.__table__
-_READ_HEADS = (select(_HEADS.c.name, _HEADS.c.seq, _HEADS.c.hash)
-               .where(_HEADS.c.name.in_(bindparam("names", expanding=True))).with_for_update())
-_MOVE_HEAD = (update(_HEADS).where(_HEADS.c.name == bindparam("chain"))
-              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_READ_HEADS = (
+    select(_HEADS.c.name, _HEADS.c.seq, _HEADS.c.hash)
+    .where(_HEADS.c.name.in_(bindparam("names", expanding=True)))
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.name == bindparam("chain"))
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
 @event.listens_for(Session, "before_commit")
@@ -103,8 +121,9 @@ def _chain_pending(session: Session) -> None:
         row.seq, row.prev_hash = head[0] + 1, head[1]
         row.hash = link_hash(head[1], CHAINS[name][1](row))
         head[0], head[1] = row.seq, row.hash
-    session.execute(_MOVE_HEAD, [{"chain": name, "new_seq": seq, "new_hash": digest}
-                                 for name, (seq, digest) in heads.items()])
+    session.execute(
+        _MOVE_HEAD, [{"chain": name, "new_seq": seq, "new_hash": digest} for name, (seq, digest) in heads.items()]
+    )
     session.add_all(pending)
     session.flush()
 
@@ -156,16 +175,24 @@ def verify_chain(name: str = "audit", batch: int = 5000) -> ChainCheck:
         return check
     head = db.session.get(ChainHead, name)
     if head is not None and (head.seq, head.hash) != (check.head_seq, check.head_hash):
-        return ChainCheck(check.links, check.head_seq, check.head_hash, check.head_seq + 1,
-                          f"the chain ends at link {check.head_seq}, but link {head.seq} was written")
+        return ChainCheck(
+            check.links,
+            check.head_seq,
+            check.head_hash,
+            check.head_seq + 1,
+            f"the chain ends at link {check.head_seq}, but link {head.seq} was written",
+        )
     return check
 
 
 def daily_heads(limit: int = 90) -> list[tuple[date, int, str, datetime]]:
     """Per Seoul day, newest first: the day's last audit event (seq, hash, time), for the public page."""
     last_per_day: dict[date, tuple] = {}
-    stmt = (select(AuditEvent.seq, AuditEvent.hash, AuditEvent.created_at)
-            .order_by(AuditEvent.seq.desc()).execution_options(yield_per=2000))
+    stmt = (
+        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.created_at)
+        .order_by(AuditEvent.seq.desc())
+        .execution_options(yield_per=2000)
+    )
     for seq, digest, created_at in db.session.execute(stmt):
         day = seoul_date(created_at)
         if day not in last_per_day:

@@ -45,8 +45,17 @@ class FirstUserInput:
     password: str
 
 
-FIELDS = ("name_ko", "name_en", "representative", "region", "founded_on", "size_class",
-          "public_supply_krw", "public_supply_count", "public_supply_as_of")
+FIELDS = (
+    "name_ko",
+    "name_en",
+    "representative",
+    "region",
+    "founded_on",
+    "size_class",
+    "public_supply_krw",
+    "public_supply_count",
+    "public_supply_as_of",
+)
 
 
 def _check(data: CompanyInput, today: date) -> None:
@@ -70,8 +79,10 @@ def _values(data: CompanyInput) -> dict:
 
 
 def _snapshot(company: Company) -> dict:
-    return {name: (value.isoformat() if isinstance(value := getattr(company, name), date) else value)
-            for name in (*FIELDS, "brn", "status")}
+    return {
+        name: (value.isoformat() if isinstance(value := getattr(company, name), date) else value)
+        for name in (*FIELDS, "brn", "status")
+    }
 
 
 def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, today: date) -> User:
@@ -83,13 +94,18 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
     digits = normalise_brn(brn)
     _check(data, today)
     if db.session.scalar(select(Company.id).where(Company.brn == digits)):
-        raise DuplicateCompany(N_("A company with this business registration number is already registered. "
-                                  "Ask a colleague who has an account, or contact the ministry."))
+        raise DuplicateCompany(
+            N_(
+                "A company with this business registration number is already registered. "
+                "Ask a colleague who has an account, or contact the ministry."
+            )
+        )
     company = Company(brn=digits, status="pending", **_values(data))
     db.session.add(company)
     try:
-        user = new_user(email=first_user.email, name=first_user.name, role="supplier",
-                        password=first_user.password, company=company)
+        user = new_user(
+            email=first_user.email, name=first_user.name, role="supplier", password=first_user.password, company=company
+        )
         db.session.flush()
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
         record_event(user, "user.created", user, after={"email": user.email, "role": "supplier"})
@@ -99,8 +115,12 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
         raise
     except IntegrityError as error:  # the same number or e-mail registered at the same moment
         db.session.rollback()
-        raise DuplicateCompany(N_("A company with this business registration number or an account with "
-                                  "this e-mail address is already registered.")) from error
+        raise DuplicateCompany(
+            N_(
+                "A company with this business registration number or an account with "
+                "this e-mail address is already registered."
+            )
+        ) from error
     return user
 
 
@@ -112,8 +132,9 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
     begin_write()
     company = own_company(user)
     if company.status not in COMPANY_EDITABLE:
-        raise TransitionRefused(N_("An approved company's details are changed by the ministry. "
-                                   "Contact the ministry to correct them."))
+        raise TransitionRefused(
+            N_("An approved company's details are changed by the ministry. Contact the ministry to correct them.")
+        )
     _check(data, today)
     before = _snapshot(company)
     for name, value in _values(data).items():
@@ -122,9 +143,15 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
     if resubmitted:
         company.status = "pending"
     refresh_search_text(company.products)
-    record_event(user, "company.resubmitted" if resubmitted else "company.updated", company,
-                 before=before, after=_snapshot(company), reason=company.status_reason if resubmitted else "",
-                 company_id=company.id)
+    record_event(
+        user,
+        "company.resubmitted" if resubmitted else "company.updated",
+        company,
+        before=before,
+        after=_snapshot(company),
+        reason=company.status_reason if resubmitted else "",
+        company_id=company.id,
+    )
     db.session.commit()
     return company
 
@@ -132,16 +159,28 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
 def dashboard(user: User, today: date) -> dict:
     """The supplier's overview: company, counts by status, public products, and what to do next."""
     company = own_company(user)
-    certificates = dict(db.session.execute(
-        select(Certificate.status, func.count()).where(Certificate.company_id == company.id)
-        .group_by(Certificate.status)).all())
-    products = dict(db.session.execute(
-        select(Product.status, func.count()).where(Product.company_id == company.id)
-        .group_by(Product.status)).all())
-    public = db.session.scalar(select(func.count()).select_from(Product).where(
-        Product.company_id == company.id, listed_condition(today)))
-    return {"company": company, "certificates": certificates, "products": products, "public": public,
-            "next_steps": _next_steps(company.status, certificates, products, public)}
+    certificates = dict(
+        db.session.execute(
+            select(Certificate.status, func.count())
+            .where(Certificate.company_id == company.id)
+            .group_by(Certificate.status)
+        ).all()
+    )
+    products = dict(
+        db.session.execute(
+            select(Product.status, func.count()).where(Product.company_id == company.id).group_by(Product.status)
+        ).all()
+    )
+    public = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.company_id == company.id, listed_condition(today))
+    )
+    return {
+        "company": company,
+        "certificates": certificates,
+        "products": products,
+        "public": public,
+        "next_steps": _next_steps(company.status, certificates, products, public),
+    }
 
 
 def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:

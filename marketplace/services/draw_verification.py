@@ -40,12 +40,15 @@ def verify_draw(code: str) -> Verification:
     details = _result_differences(round_, draw, manifest, rerun) + _database_differences(round_, manifest, rerun)
     if details:
         return Verification(False, details)
-    return Verification(True, [
-        f"manifest SHA-256 {rerun.manifest_sha256}",
-        f"seed {draw.seed!r}",
-        f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: same as the stored result",
-        "allocations, statuses and waitlist positions in the database: as the re-run gives them",
-    ])
+    return Verification(
+        True,
+        [
+            f"manifest SHA-256 {rerun.manifest_sha256}",
+            f"seed {draw.seed!r}",
+            f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: same as the stored result",
+            "allocations, statuses and waitlist positions in the database: as the re-run gives them",
+        ],
+    )
 
 
 def _result_differences(round_: Round, draw: Draw, manifest, rerun: selection.DrawResult) -> list[str]:
@@ -54,8 +57,11 @@ def _result_differences(round_: Round, draw: Draw, manifest, rerun: selection.Dr
     if digest != draw.manifest_sha256 or selection.manifest_json(manifest) != draw.manifest_json:
         found.append(f"manifest SHA-256 {digest} differs from the published {draw.manifest_sha256}")
     expected, stored = json.loads(selection.result_json(rerun)), _load(draw.result_json)
-    found += [f"{key}: the stored result differs from the re-run" for key in RESULT_PARTS
-              if expected.get(key) != stored.get(key)]
+    found += [
+        f"{key}: the stored result differs from the re-run"
+        for key in RESULT_PARTS
+        if expected.get(key) != stored.get(key)
+    ]
     # Results drawn before rounds named their seed event state no timeline.
     if "timeline" in stored and stored["timeline"] != result_timeline(round_, draw):
         found.append("timeline: the stored result differs from the round's rule, freeze, seed event and draw times")
@@ -80,13 +86,18 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
     allocation_ids = select(Allocation.id).where(Allocation.round_id == round_.id)
     events = db.session.execute(
         select(AuditEvent.action, AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.actor_id)
-        .where(AuditEvent.action.in_(_REPLAYED),
-               ((AuditEvent.object_type == "Application") & AuditEvent.object_id.in_(ids))
-               | ((AuditEvent.object_type == "Allocation") & AuditEvent.object_id.in_(allocation_ids)))
+        .where(
+            AuditEvent.action.in_(_REPLAYED),
+            ((AuditEvent.object_type == "Application") & AuditEvent.object_id.in_(ids))
+            | ((AuditEvent.object_type == "Allocation") & AuditEvent.object_id.in_(allocation_ids)),
+        )
         .order_by(AuditEvent.seq)
     ).all()
-    moved_apps = dict(db.session.execute(
-        select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)).all())
+    moved_apps = dict(
+        db.session.execute(
+            select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)
+        ).all()
+    )
     found = []
     for action, object_id, before, after, actor_id in events:
         if action == "application.withdrawn" and (before or {}).get("status") in ("selected", "waitlisted"):
@@ -142,23 +153,32 @@ def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) 
     stored: dict[int, list[tuple]] = {}
     for row in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id).order_by(Allocation.id)):
         stored.setdefault(row.application_id, []).append(
-            (codes.get(row.institution_id, f"#{row.institution_id}"), row.amount_krw, row.rank, row.status,
-             row.via_waitlist))
+            (
+                codes.get(row.institution_id, f"#{row.institution_id}"),
+                row.amount_krw,
+                row.rank,
+                row.status,
+                row.via_waitlist,
+            )
+        )
     for app_id in sorted(allocations.keys() | stored.keys()):
         mine, theirs = stored.get(app_id, []), allocations.get(app_id, [])
         for n in range(max(len(mine), len(theirs))):
             have, want = _nth(mine, n), _nth(theirs, n)
             if have != want:
-                return [f"allocation of application {app_id}: the database has {_row(have)}, "
-                        f"the re-run gives {_row(want)}"]
+                return [
+                    f"allocation of application {app_id}: the database has {_row(have)}, the re-run gives {_row(want)}"
+                ]
     for application in sorted(round_.applications, key=lambda a: a.id):
         expected = statuses.get(application.id)
         actual = (application.status, application.waitlist_position)
         if expected is None and application.status in ("selected", "waitlisted"):
             return [f"application {application.id} is {application.status} in the database but not in the pool"]
         if expected is not None and actual != expected:
-            return [f"application {application.id}: the database says {_status(actual)}, "
-                    f"the re-run gives {_status(expected)}"]
+            return [
+                f"application {application.id}: the database says {_status(actual)}, "
+                f"the re-run gives {_status(expected)}"
+            ]
     return []
 
 

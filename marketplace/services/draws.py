@@ -70,9 +70,7 @@ def pool_of(round_: Round) -> list[Application]:
         (
             a
             for a in round_.applications
-            if a.status == "eligible"
-            and (a.total_score or 0) >= round_.pass_mark
-            and a.total_score is not None
+            if a.status == "eligible" and (a.total_score or 0) >= round_.pass_mark and a.total_score is not None
         ),
         key=lambda a: a.id,
     )
@@ -94,9 +92,7 @@ def freeze_pool(actor: User, code: str) -> Draw:
     once the seed event has happened (SeedEventError: announce a later one first)."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
-    rules.require_status(
-        round_.status, ("closed",), N_("The pool can be frozen only after the round closes.")
-    )
+    rules.require_status(round_.status, ("closed",), N_("The pool can be frozen only after the round closes."))
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
     unscored = [a for a in round_.applications if a.status == "eligible" and a.total_score is None]

@@ -38,15 +38,15 @@ def seed_map(manifest: Manifest, n: int, processes: int | None = None) -> Iterat
         yield executor.map, processes
 
 
-def expected_rates(manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int,
-                   processes: int | None = None) -> dict[str, float]:
+def expected_rates(
+    manifest: Manifest, seed: str, tier_of: Mapping[int, str], n: int, processes: int | None = None
+) -> dict[str, float]:
     """selection.expected_rates, spread over processes for a large pool; the same figures either way."""
     with seed_map(manifest, n, processes) as (map_, parts):
         return selection.expected_rates(manifest, seed, tier_of, n, map_=map_, parts=parts)
 
 
-def estimated_selection_rate(manifest: Manifest, seed: str, n: int,
-                             processes: int | None = None) -> dict[int, float]:
+def estimated_selection_rate(manifest: Manifest, seed: str, n: int, processes: int | None = None) -> dict[int, float]:
     """selection.estimated_selection_rate, spread over processes like `expected_rates`."""
     with seed_map(manifest, n, processes) as (map_, parts):
         return selection.estimated_selection_rate(manifest, seed, n, map_=map_, parts=parts)

@@ -64,9 +64,7 @@ def create_institution(actor: User, data: InstitutionData) -> Institution:
     institution = Institution(**data.__dict__, status="active")
     db.session.add(institution)
     db.session.flush()
-    record_event(
-        actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id
-    )
+    record_event(actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id)
     db.session.commit()
     return institution
 
@@ -93,9 +91,11 @@ def update_institution(actor: User, institution_id: int, data: InstitutionData) 
 def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
     """The institution with its MOUs and buyers; with lock, its row is locked (PostgreSQL) for the checks
     of a write transaction. Raises InstitutionNotFound."""
-    query = (select(Institution)
-             .options(selectinload(Institution.mous), selectinload(Institution.buyers))
-             .where(Institution.id == institution_id))
+    query = (
+        select(Institution)
+        .options(selectinload(Institution.mous), selectinload(Institution.buyers))
+        .where(Institution.id == institution_id)
+    )
     if lock:
         query = query.with_for_update(of=Institution).execution_options(populate_existing=True)
     institution = db.session.scalar(query)
@@ -152,9 +152,7 @@ def invite_buyer(
         raise DomainError(N_("An account with this e-mail address already exists."))
     if not (name or "").strip():
         raise DomainError(N_("Enter the buyer's name."))
-    user = existing or new_user(
-        email=email, name=name, role="buyer", password=None, institution_id=institution.id
-    )
+    user = existing or new_user(email=email, name=name, role="buyer", password=None, institution_id=institution.id)
     user.active = True
     db.session.flush()
     token = _issue_token(user, now)
@@ -171,9 +169,7 @@ def user_for_token(token: str, *, now: datetime | None = None) -> User:
         )
     )
     if row is None or row.used_at is not None:
-        raise InvalidToken(
-            N_("This link is not valid or has already been used. Ask ministry staff for a new one.")
-        )
+        raise InvalidToken(N_("This link is not valid or has already been used. Ask ministry staff for a new one."))
     if row.expires_at <= (now or utcnow()):
         raise InvalidToken(N_("This link has expired. Ask ministry staff for a new one."))
     return row.user
@@ -214,8 +210,12 @@ def request_to_join(data: JoinRequest) -> Institution:
         raise DomainError(N_("Enter the contact person's name."))
     code = f"REQ-{secrets.token_hex(4).upper()}"
     checked = _check(InstitutionData(code, data.name_ko, data.name_en, data.kind, data.region))
-    institution = Institution(**checked.__dict__, status="pending", contact_name=data.contact_name.strip()[:100],
-                              contact_email=normalise_email(data.contact_email))
+    institution = Institution(
+        **checked.__dict__,
+        status="pending",
+        contact_name=data.contact_name.strip()[:100],
+        contact_email=normalise_email(data.contact_email),
+    )
     db.session.add(institution)
     db.session.flush()
     record_event(
@@ -236,8 +236,13 @@ def _join_contact(institution: Institution) -> User | None:
     existing = find_user_by_email(institution.contact_email)
     if existing is not None and existing.institution_id == institution.id and existing.password_hash is None:
         return existing
-    return new_user(email=institution.contact_email, name=institution.contact_name, role="buyer", password=None,
-                    institution_id=institution.id)
+    return new_user(
+        email=institution.contact_email,
+        name=institution.contact_name,
+        role="buyer",
+        password=None,
+        institution_id=institution.id,
+    )
 
 
 def approve_join(actor: User, institution_id: int, code: str) -> tuple[Institution, User | None, str | None]:
@@ -261,9 +266,7 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
         contact.active = True
         db.session.flush()
         token = _issue_token(contact, utcnow())
-    record_event(
-        actor, "institution.approved", institution, after={"code": data.code}, institution_id=institution.id
-    )
+    record_event(actor, "institution.approved", institution, after={"code": data.code}, institution_id=institution.id)
     db.session.commit()
     return institution, contact, token
 
@@ -277,9 +280,7 @@ def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
     if not (reason or "").strip():
         raise DomainError(N_("Give the reason for declining."))
     institution.status = "suspended"
-    record_event(
-        actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id
-    )
+    record_event(actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id)
     db.session.commit()
     return institution
 

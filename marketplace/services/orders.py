@@ -97,13 +97,19 @@ def record_pilot_purchase(
     limit = late_registration_days()
     buyer_id, buyer_institution_id = buyer.id, buyer.institution_id
     begin_write()  # every check below is made under the lock (on PostgreSQL: the rows locked below)
-    mou = db.session.scalar(select(Mou).options(joinedload(Mou.institution)).where(Mou.id == data.mou_id)
-                            .with_for_update(of=Mou).execution_options(populate_existing=True))
+    mou = db.session.scalar(
+        select(Mou)
+        .options(joinedload(Mou.institution))
+        .where(Mou.id == data.mou_id)
+        .with_for_update(of=Mou)
+        .execution_options(populate_existing=True)
+    )
     allocation = db.session.scalar(
         select(Allocation)
         .options(joinedload(Allocation.round).joinedload(Round.draw), joinedload(Allocation.application))
         .where(Allocation.id == data.allocation_id)
-        .with_for_update(of=Allocation).execution_options(populate_existing=True)
+        .with_for_update(of=Allocation)
+        .execution_options(populate_existing=True)
     )
     if allocation is None or mou is None:
         raise rules.PlacementRefused([DomainError(N_("Choose a selected product and one of your MOUs."))])
@@ -113,8 +119,13 @@ def record_pilot_purchase(
     if failures:
         raise rules.PlacementRefused(failures)
     late = rules.is_late_registration(data.ordered_on, recorded_on, limit)
-    ids = dict(institution_id=mou.institution_id, mou_id=mou.id, product_id=allocation.application.product_id,
-               allocation_id=allocation.id, certificate_id=certificate.id)
+    ids = dict(
+        institution_id=mou.institution_id,
+        mou_id=mou.id,
+        product_id=allocation.application.product_id,
+        allocation_id=allocation.id,
+        certificate_id=certificate.id,
+    )
     company_id = allocation.application.company_id
     entry = quota.charge(ids["mou_id"], amount, buyer, "order", now=now)
     allocation_before = charge_allocation(ids["allocation_id"], amount)
@@ -145,9 +156,16 @@ def record_pilot_purchase(
     return order
 
 
-def _placement_facts(buyer_institution_id: int | None, data: PurchaseInput, amount: int, recorded_on: date,
-                     limit: int, mou: Mou, allocation: Allocation,
-                     certificate: Certificate | None) -> rules.PlacementFacts:
+def _placement_facts(
+    buyer_institution_id: int | None,
+    data: PurchaseInput,
+    amount: int,
+    recorded_on: date,
+    limit: int,
+    mou: Mou,
+    allocation: Allocation,
+    certificate: Certificate | None,
+) -> rules.PlacementFacts:
     """What the rules of domain.orders need, read from the rows locked for the placement."""
     return rules.PlacementFacts(
         ordered_on=data.ordered_on,
@@ -187,8 +205,7 @@ def _placed_event(buyer: User, order: Order, company_id: int) -> None:
     }
     if order.late_reason:
         after["late_reason"] = order.late_reason
-    record_event(buyer, "order.placed", order, company_id=company_id, after=after,
-                 reason=order.late_reason)
+    record_event(buyer, "order.placed", order, company_id=company_id, after=after, reason=order.late_reason)
 
 
 def charge_allocation(allocation_id: int, amount: int) -> int:
@@ -204,19 +221,25 @@ def charge_allocation(allocation_id: int, amount: int) -> int:
     ).first()
     if row is None:
         db.session.rollback()
-        left = db.session.scalar(select(Allocation.amount_krw - Allocation.ordered_krw)
-                                 .where(Allocation.id == allocation_id))
-        raise rules.PlacementRefused([rules.OrderError(
-            N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
-            amount=f"{amount:,}", remaining=f"{left or 0:,}")])
+        left = db.session.scalar(
+            select(Allocation.amount_krw - Allocation.ordered_krw).where(Allocation.id == allocation_id)
+        )
+        raise rules.PlacementRefused(
+            [
+                rules.OrderError(
+                    N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
+                    amount=f"{amount:,}",
+                    remaining=f"{left or 0:,}",
+                )
+            ]
+        )
     return row.amount_krw - row.ordered_krw + amount
 
 
 def release_allocation(allocation_id: int, amount: int) -> None:
     """Give a cancelled order's amount back to its allocation, in the cancellation's transaction."""
     db.session.execute(
-        update(Allocation).where(Allocation.id == allocation_id)
-        .values(ordered_krw=Allocation.ordered_krw - amount),
+        update(Allocation).where(Allocation.id == allocation_id).values(ordered_krw=Allocation.ordered_krw - amount),
         execution_options={"synchronize_session": False},
     )
 
@@ -288,9 +311,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
         db.session.rollback()
         raise
     reason = reason.strip()
-    balance = quota.release(
-        order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id, now=now
-    )
+    balance = quota.release(order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id, now=now)
     release_allocation(order.allocation_id, order.amount_krw)
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
@@ -312,9 +333,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     return order
 
 
-def evaluate(
-    buyer: User, order_id: int, scores: dict[str, int], would_buy_again: bool, comment: str
-) -> Evaluation:
+def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again: bool, comment: str) -> Evaluation:
     """Record the post-use evaluation of an accepted order; the order becomes evaluated."""
     order = _locked_order(buyer, order_id)
     try:
@@ -409,9 +428,7 @@ def institution_mous(institution_id: int | None) -> list[Mou]:
         return []
     return list(
         db.session.scalars(
-            select(Mou)
-            .where(Mou.institution_id == institution_id)
-            .order_by(Mou.signed_on.desc(), Mou.id.desc())
+            select(Mou).where(Mou.institution_id == institution_id).order_by(Mou.signed_on.desc(), Mou.id.desc())
         )
     )
 
@@ -419,9 +436,7 @@ def institution_mous(institution_id: int | None) -> list[Mou]:
 def institution_of(buyer: User) -> Institution | None:
     return (
         db.session.scalar(
-            select(Institution)
-            .options(selectinload(Institution.mous))
-            .where(Institution.id == buyer.institution_id)
+            select(Institution).options(selectinload(Institution.mous)).where(Institution.id == buyer.institution_id)
         )
         if buyer.institution_id
         else None

@@ -17,8 +17,7 @@ from ..models import Certificate, Company, Product, User, product_certificates
 from .audit import record_event
 from .ownership import own_company, own_row
 
-EDITABLE_FIELDS = ("name_ko", "name_en", "model", "description", "specification", "category",
-                   "unit_price_krw", "unit")
+EDITABLE_FIELDS = ("name_ko", "name_en", "model", "description", "specification", "category", "unit_price_krw", "unit")
 LINKABLE_STATUSES = ("pending", "verified")
 
 
@@ -65,33 +64,45 @@ def listed_condition(today: date):
     with_valid_certificate = Product.id.in_(
         select(product_certificates.c.product_id)
         .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-        .where(Certificate.status == "verified", Certificate.issued_on <= today,
-               Certificate.expires_on >= today))
+        .where(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
+    )
     approved = exists().where(Company.id == Product.company_id, Company.status == "approved")
     return and_(Product.status == "listed", approved, with_valid_certificate)
 
 
 def is_public(product: Product, today: date) -> bool:
     """The same rule as listed_condition, for a product already loaded."""
-    return product.status == "listed" and product.company.status == "approved" and any(
-        c.is_valid_on(today) for c in product.certificates)
+    return (
+        product.status == "listed"
+        and product.company.status == "approved"
+        and any(c.is_valid_on(today) for c in product.certificates)
+    )
 
 
 def supplier_products(user: User) -> list[Product]:
     """The supplier's products, newest first, with certificates loaded (no N+1 in the list page)."""
     company = own_company(user)
-    return list(db.session.scalars(
-        select(Product).where(Product.company_id == company.id).order_by(Product.id.desc())
-        .options(selectinload(Product.certificates).selectinload(Certificate.type))))
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.company_id == company.id)
+            .order_by(Product.id.desc())
+            .options(selectinload(Product.certificates).selectinload(Certificate.type))
+        )
+    )
 
 
 def linkable_certificates(user: User) -> list[Certificate]:
     """Certificates of the supplier's company that a product may be linked to."""
     company = own_company(user)
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.company_id == company.id,
-                                  Certificate.status.in_(LINKABLE_STATUSES))
-        .options(selectinload(Certificate.type)).order_by(Certificate.id)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.company_id == company.id, Certificate.status.in_(LINKABLE_STATUSES))
+            .options(selectinload(Certificate.type))
+            .order_by(Certificate.id)
+        )
+    )
 
 
 def own_product(user: User, product_id: int, *, lock: bool = False) -> Product:
@@ -106,7 +117,8 @@ def _checked_certificates(data: ProductInput, company: Company) -> list[Certific
     wanted = set(data.certificate_ids)
     chosen = list(db.session.scalars(select(Certificate).where(Certificate.id.in_(wanted)))) if wanted else []
     if len(chosen) != len(wanted) or any(
-            c.company_id != company.id or c.status not in LINKABLE_STATUSES for c in chosen):
+        c.company_id != company.id or c.status not in LINKABLE_STATUSES for c in chosen
+    ):
         raise DomainError(N_("Choose certificates of your own company that are not rejected or revoked."))
     return chosen
 

@@ -25,13 +25,9 @@ def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
             .options(
                 joinedload(Allocation.round),
                 joinedload(Allocation.institution),
-                joinedload(Allocation.application)
-                .joinedload(Application.product)
-                .joinedload(Product.company),
+                joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
             )
-            .where(
-                Round.status == "published", Allocation.status == "active", Application.status == "selected"
-            )
+            .where(Round.status == "published", Allocation.status == "active", Application.status == "selected")
             .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
         )
         .unique()
@@ -65,8 +61,9 @@ def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[
     if allocation is None:
         raise PurchaseUnavailable(N_("There is no such selected product."))
     if buyer.institution_id is None or allocation.institution_id != buyer.institution_id:
-        raise PurchaseUnavailable(N_("This product was selected for another institution: you can only buy what "
-                                     "was selected for yours."))
+        raise PurchaseUnavailable(
+            N_("This product was selected for another institution: you can only buy what was selected for yours.")
+        )
     if allocation.round.status != "published":
         raise PurchaseUnavailable(N_("The product's selection has not been published."))
     if allocation.status == "moved":

@@ -146,16 +146,11 @@ def charge(mou_id: int, amount: int, actor: User, reason: str, *, now: datetime 
     return _add_entry(mou_id, "charge", -amount, row.balance_krw, actor, reason, now=now)
 
 
-def release(
-    mou_id: int, amount: int, actor: User, reason: str, order_id: int, *, now: datetime | None = None
-) -> int:
+def release(mou_id: int, amount: int, actor: User, reason: str, order_id: int, *, now: datetime | None = None) -> int:
     """Give `amount` back to the MOU inside the current write transaction; returns the new balance."""
     rules.check_entry("release", amount)
     row = db.session.execute(
-        update(Mou)
-        .where(Mou.id == mou_id)
-        .values(balance_krw=Mou.balance_krw + amount)
-        .returning(Mou.balance_krw),
+        update(Mou).where(Mou.id == mou_id).values(balance_krw=Mou.balance_krw + amount).returning(Mou.balance_krw),
         execution_options={"synchronize_session": False},
     ).first()
     entry = _add_entry(mou_id, "release", amount, row.balance_krw, actor, reason, now=now)

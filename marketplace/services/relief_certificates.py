@@ -99,16 +99,20 @@ def _draft(order_id: int, institution_id: int | None, language: str, issued_at: 
     order, stamp, current = _plan(order_id, institution_id, issued_at)
     code = new_code()
     rendered = render(certificate_facts(order, stamp), code, language)
-    return _Draft(order_id, order.institution_id, stamp, current.id if current else None, order.status, code,
-                  language, rendered)
+    return _Draft(
+        order_id, order.institution_id, stamp, current.id if current else None, order.status, code, language, rendered
+    )
 
 
 def _still_true(draft: _Draft) -> bool:
     """Under the lock: the same version, serial and facts as rendered (CertificateRefused if no longer)."""
     order, stamp, current = _plan(draft.order_id, draft.institution_id, draft.stamp.issued_at)
-    return (stamp == draft.stamp and (current.id if current else None) == draft.previous_id
-            and order.status == draft.order_status
-            and canonical_json(certificate_facts(order, stamp)) == draft.rendered.facts_json)
+    return (
+        stamp == draft.stamp
+        and (current.id if current else None) == draft.previous_id
+        and order.status == draft.order_status
+        and canonical_json(certificate_facts(order, stamp)) == draft.rendered.facts_json
+    )
 
 
 def _store(draft: _Draft, buyer_id: int) -> Certificate:
@@ -119,20 +123,45 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
         db.session.flush()  # before the new valid version: at most one valid per order (partial unique index)
     rendered = draft.rendered
     certificate = Certificate(
-        order_id=draft.order_id, version=draft.stamp.version, serial=draft.stamp.serial,
-        verification_code=draft.code, order_status=draft.order_status, issued_at=draft.stamp.issued_at,
-        language=draft.language, facts_json=rendered.facts_json, facts_sha256=rendered.facts_sha256,
-        pdf=rendered.pdf, pdf_sha256=sha256_hex(rendered.pdf), status="valid")
+        order_id=draft.order_id,
+        version=draft.stamp.version,
+        serial=draft.stamp.serial,
+        verification_code=draft.code,
+        order_status=draft.order_status,
+        issued_at=draft.stamp.issued_at,
+        language=draft.language,
+        facts_json=rendered.facts_json,
+        facts_sha256=rendered.facts_sha256,
+        pdf=rendered.pdf,
+        pdf_sha256=sha256_hex(rendered.pdf),
+        status="valid",
+    )
     db.session.add(certificate)
     db.session.flush()
     if previous is not None:
         previous.superseded_by_id = certificate.id
-        record_event(actor, "relief_certificate.superseded", previous, institution_id=draft.institution_id,
-                     before={"status": "valid"}, after={"status": "superseded", "superseded_by": certificate.serial})
-    record_event(actor, "relief_certificate.issued", certificate, institution_id=draft.institution_id,
-                 after={"serial": certificate.serial, "version": certificate.version,
-                        "order_status": certificate.order_status, "supersedes": draft.stamp.supersedes,
-                        "facts_sha256": certificate.facts_sha256, "pdf_sha256": certificate.pdf_sha256})
+        record_event(
+            actor,
+            "relief_certificate.superseded",
+            previous,
+            institution_id=draft.institution_id,
+            before={"status": "valid"},
+            after={"status": "superseded", "superseded_by": certificate.serial},
+        )
+    record_event(
+        actor,
+        "relief_certificate.issued",
+        certificate,
+        institution_id=draft.institution_id,
+        after={
+            "serial": certificate.serial,
+            "version": certificate.version,
+            "order_status": certificate.order_status,
+            "supersedes": draft.stamp.supersedes,
+            "facts_sha256": certificate.facts_sha256,
+            "pdf_sha256": certificate.pdf_sha256,
+        },
+    )
     db.session.commit()
     return certificate
 
@@ -140,9 +169,10 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
 def _next_serial(order: Order) -> str:
     """PP-<contract year>-<6-digit sequence> for a first version; numbered under the issuing lock."""
     prefix = f"PP-{order.ordered_on.year}-"
-    last = db.session.scalar(select(func.max(Certificate.serial))
-                             .where(Certificate.version == 1, Certificate.serial.like(prefix + "%")))
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:06d}"
+    last = db.session.scalar(
+        select(func.max(Certificate.serial)).where(Certificate.version == 1, Certificate.serial.like(prefix + "%"))
+    )
+    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:06d}"
 
 
 def revoke_for_order(order: Order, when: datetime, actor: User | None = None) -> list[Certificate]:
@@ -151,22 +181,38 @@ def revoke_for_order(order: Order, when: datetime, actor: User | None = None) ->
     Called by the order's cancellation, which holds the order's row lock and commits.
     """
     valid = db.session.scalars(
-        select(Certificate).where(Certificate.order_id == order.id, Certificate.status == "valid")
-        .with_for_update().execution_options(populate_existing=True)).all()
+        select(Certificate)
+        .where(Certificate.order_id == order.id, Certificate.status == "valid")
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     for certificate in valid:
         certificate.status, certificate.revoked_at = "revoked", when
-        record_event(actor, "relief_certificate.revoked", certificate, institution_id=order.institution_id,
-                     before={"status": "valid"}, after={"status": "revoked", "revoked_at": when.isoformat()},
-                     reason=order.cancel_reason or "")
+        record_event(
+            actor,
+            "relief_certificate.revoked",
+            certificate,
+            institution_id=order.institution_id,
+            before={"status": "valid"},
+            after={"status": "revoked", "revoked_at": when.isoformat()},
+            reason=order.cancel_reason or "",
+        )
     return list(valid)
 
 
 # --- reading -------------------------------------------------------------------------------------
 
+
 def versions_of(order_id: int) -> list[Certificate]:
     """Every version of the order's certificate, oldest first (without their PDFs)."""
-    return list(db.session.scalars(select(Certificate).where(Certificate.order_id == order_id)
-                                   .order_by(Certificate.version).execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.order_id == order_id)
+            .order_by(Certificate.version)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -184,8 +230,9 @@ class OrderRelief:
 def relief_of(order: Order) -> OrderRelief:
     versions = versions_of(order.id)
     valid = next((v for v in versions if v.status == "valid"), None)
-    return OrderRelief(versions, may_issue(order.status, bool(order.no_private_interest),
-                                           valid.order_status if valid else None))
+    return OrderRelief(
+        versions, may_issue(order.status, bool(order.no_private_interest), valid.order_status if valid else None)
+    )
 
 
 def order_relief(user: User, order_id: int) -> tuple[Order, OrderRelief]:

@@ -61,10 +61,13 @@ def verify(serial: str, *, code: str | None = None, pdf: bytes | None = None) ->
     """The certificate with this serial, checked; the facts unlocked by the right code or matching PDF."""
     newer = aliased(Certificate)
     row = db.session.execute(
-        select(Certificate, Institution, newer).options(undefer(Certificate.pdf))
-        .join(Order, Order.id == Certificate.order_id).join(Institution, Institution.id == Order.institution_id)
+        select(Certificate, Institution, newer)
+        .options(undefer(Certificate.pdf))
+        .join(Order, Order.id == Certificate.order_id)
+        .join(Institution, Institution.id == Order.institution_id)
         .outerjoin(newer, newer.id == Certificate.superseded_by_id)
-        .where(Certificate.serial == normalized_serial(serial))).first()
+        .where(Certificate.serial == normalized_serial(serial))
+    ).first()
     if row is None:
         return None
     certificate, institution, superseded_by = row
@@ -104,7 +107,8 @@ def _matches_trail(certificate: Certificate) -> bool:
     events = db.session.execute(
         select(AuditEvent.action, AuditEvent.after)
         .where(AuditEvent.object_type == "AuditReliefCertificate", AuditEvent.object_id == certificate.id)
-        .order_by(AuditEvent.seq)).all()
+        .order_by(AuditEvent.seq)
+    ).all()
     issued = [after or {} for action, after in events if action == "relief_certificate.issued"]
     if len(issued) != 1:
         return False

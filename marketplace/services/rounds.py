@@ -89,9 +89,7 @@ def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Insti
     if not 0 <= settings.pass_mark <= 100:
         raise rules.InvalidRoundError(N_("The pass mark is a score from 0 to 100."))
     codes = [c for c, _ in settings.budgets]
-    institutions = {
-        i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))
-    }
+    institutions = {i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))}
     if unknown := [c for c in codes if c not in institutions]:
         raise rules.InvalidRoundError(N_("Unknown institution code: %(codes)s."), codes=", ".join(unknown))
     return code, tiers, institutions
@@ -143,9 +141,13 @@ def update_draft_round(actor: User, code: str, settings: RoundSettings) -> Round
     _apply(round_, settings, tiers, institutions)
     after = _rules_of(round_)
     if after != before:
-        record_event(actor, "round.updated", round_,
-                     before={k: v for k, v in before.items() if after[k] != v},
-                     after={k: v for k, v in after.items() if before[k] != v})
+        record_event(
+            actor,
+            "round.updated",
+            round_,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
     db.session.commit()
     return round_
 
@@ -177,9 +179,17 @@ def open_round(actor: User, code: str) -> Round:
     seed_events.require_event_to_open(round_.seed_event)
     round_.status, round_.rule_published_at = "open", moment
     db.session.add(SeedEventAnnouncement.of(round_, round_.seed_event, "", moment, actor))
-    record_event(actor, "round.opened", round_, before={"status": "draft"},
-                 after={"status": "open", "rule_published_at": moment.isoformat(),
-                        "seed_event": seed_events.facts(round_.seed_event)})
+    record_event(
+        actor,
+        "round.opened",
+        round_,
+        before={"status": "draft"},
+        after={
+            "status": "open",
+            "rule_published_at": moment.isoformat(),
+            "seed_event": seed_events.facts(round_.seed_event),
+        },
+    )
     db.session.commit()
     return round_
 
@@ -233,9 +243,7 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
     round_.status, round_.closed_at = "closed", moment
-    record_event(
-        actor, "round.closed", round_, before={"status": "open"}, after={"status": "closed", **counts}
-    )
+    record_event(actor, "round.closed", round_, before={"status": "open"}, after={"status": "closed", **counts})
 
 
 def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers) -> None:
@@ -264,9 +272,7 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
         "product_status": product.status,
         "tier": tier_name(tiers, **facts),
         "weight": weight_for(tiers, **facts),
-        "certificates": [
-            {"id": c.id, "number": c.number, "expires_on": c.expires_on.isoformat()} for c in valid
-        ],
+        "certificates": [{"id": c.id, "number": c.number, "expires_on": c.expires_on.isoformat()} for c in valid],
     }
     application.weight = application.snapshot["weight"]
     application.eligibility_reasons = reasons

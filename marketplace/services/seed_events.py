@@ -31,16 +31,28 @@ def announce_seed_event(
     event = seed_events.check_seed_event(description_ko, description_en, at, round_.closes_at)
     draw = round_.draw
     reason = seed_events.check_announcement(
-        round_.seed_event, event, reason, now=moment, frozen=draw is not None,
+        round_.seed_event,
+        event,
+        reason,
+        now=moment,
+        frozen=draw is not None,
         drawn=round_.status in ("drawn", "published") or (draw is not None and draw.seed is not None),
     )
     before = seed_events.facts(round_.seed_event)
     round_.seed_event_ko, round_.seed_event_en, round_.seed_event_at = (
-        event.description_ko, event.description_en, event.at
+        event.description_ko,
+        event.description_en,
+        event.at,
     )
     db.session.add(SeedEventAnnouncement.of(round_, event, reason, moment, actor))
-    record_event(actor, "round.seed_event_announced", round_, before={"seed_event": before},
-                 after={"seed_event": seed_events.facts(event)}, reason=reason)
+    record_event(
+        actor,
+        "round.seed_event_announced",
+        round_,
+        before={"seed_event": before},
+        after={"seed_event": seed_events.facts(event)},
+        reason=reason,
+    )
     db.session.commit()
     return round_
 

@@ -62,11 +62,17 @@ class SignInPolicy:
     @classmethod
     def from_config(cls, config: Mapping) -> SignInPolicy:
         return cls(
-            ThrottlePolicy(config["LOGIN_CLIENT_FREE_FAILURES"], timedelta(seconds=config["LOGIN_CLIENT_FIRST_DELAY"]),
-                           timedelta(seconds=config["LOGIN_CLIENT_MAX_DELAY"])),
-            ThrottlePolicy(config["LOGIN_ACCOUNT_FREE_FAILURES"],
-                           timedelta(seconds=config["LOGIN_ACCOUNT_FIRST_DELAY"]),
-                           timedelta(seconds=config["LOGIN_ACCOUNT_MAX_DELAY"])))
+            ThrottlePolicy(
+                config["LOGIN_CLIENT_FREE_FAILURES"],
+                timedelta(seconds=config["LOGIN_CLIENT_FIRST_DELAY"]),
+                timedelta(seconds=config["LOGIN_CLIENT_MAX_DELAY"]),
+            ),
+            ThrottlePolicy(
+                config["LOGIN_ACCOUNT_FREE_FAILURES"],
+                timedelta(seconds=config["LOGIN_ACCOUNT_FIRST_DELAY"]),
+                timedelta(seconds=config["LOGIN_ACCOUNT_MAX_DELAY"]),
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -88,8 +94,9 @@ def needs_second_factor(user: User) -> bool:
 
 
 def _failures(user: User, attempt: Attempt) -> LoginFailure | None:
-    return db.session.scalar(select(LoginFailure).where(
-        LoginFailure.user_id == user.id, LoginFailure.client == attempt.key_for(user)))
+    return db.session.scalar(
+        select(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client == attempt.key_for(user))
+    )
 
 
 def check_not_throttled(user: User, attempt: Attempt, at: datetime) -> None:
@@ -121,17 +128,21 @@ def record_failure(user: User, attempt: Attempt, policy: SignInPolicy, at: datet
 
 def complete(user: User, attempt: Attempt, at: datetime) -> None:
     """The sign-in succeeded: forget this client's failures and old ones of others."""
-    db.session.execute(delete(LoginFailure).where(
-        LoginFailure.user_id == user.id,
-        (LoginFailure.client == attempt.key_for(user)) | (LoginFailure.updated_at < at - FORGET_FAILURES_AFTER)))
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.user_id == user.id,
+            (LoginFailure.client == attempt.key_for(user)) | (LoginFailure.updated_at < at - FORGET_FAILURES_AFTER),
+        )
+    )
     user.failed_logins = 0
     user.login_retry_at = None
     user.last_login_at = at
     record_event(user, "user.login", user)
 
 
-def authenticate(email: str, password: str, attempt: Attempt, policy: SignInPolicy, *,
-                 at: datetime | None = None) -> User:
+def authenticate(
+    email: str, password: str, attempt: Attempt, policy: SignInPolicy, *, at: datetime | None = None
+) -> User:
     """Check the password; return the user, signed in unless needs_second_factor(user).
 
     The password hash is checked before the write lock is taken: it costs tens of milliseconds of CPU
@@ -150,8 +161,9 @@ def authenticate(email: str, password: str, attempt: Attempt, policy: SignInPoli
     user_id, checked_hash = user.id, user.password_hash
     correct = check_password_hash(checked_hash, password)
     begin_write()  # a sign-in always writes (counters or last_login_at)
-    user = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    user = db.session.scalar(
+        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    )
     if user is None or not user.active:
         raise LoginRefused(N_("The e-mail address or password is not correct."))
     check_not_throttled(user, attempt, at)
@@ -197,9 +209,13 @@ def recovery_code_hash(code: str) -> str:
 
 
 def _use_recovery_code(user: User, code: str, at: datetime) -> bool:
-    row = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_sha256 == recovery_code_hash(code),
-        RecoveryCode.used_at.is_(None)))
+    row = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_sha256 == recovery_code_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
     if row is None:
         return False
     row.used_at = at
@@ -207,8 +223,9 @@ def _use_recovery_code(user: User, code: str, at: datetime) -> bool:
     return True
 
 
-def verify_second_factor(user_id: int, session_version: int, code: str, attempt: Attempt,
-                         policy: SignInPolicy, *, at: datetime | None = None) -> User:
+def verify_second_factor(
+    user_id: int, session_version: int, code: str, attempt: Attempt, policy: SignInPolicy, *, at: datetime | None = None
+) -> User:
     """Finish a sign-in with an authenticator code or an unused recovery code; returns the signed-in user.
 
     Raises LoginRefused for a wrong code (counted like a wrong password) and TryLater while throttled.

@@ -34,8 +34,15 @@ def _new_recovery_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def enrol(user_id: int, session_version: int, secret: str, code: str, *,
-          completes: sign_in.Attempt | None = None, at: datetime | None = None) -> list[str]:
+def enrol(
+    user_id: int,
+    session_version: int,
+    secret: str,
+    code: str,
+    *,
+    completes: sign_in.Attempt | None = None,
+    at: datetime | None = None,
+) -> list[str]:
     """Save the secret once a code from the app matches it; return new recovery codes (shown once).
 
     With `completes`, this also finishes the sign-in of a user who had to enrol after the password.
@@ -51,8 +58,9 @@ def enrol(user_id: int, session_version: int, secret: str, code: str, *,
     user.totp_last_step = step
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_sha256=sign_in.recovery_code_hash(c), created_at=at)
-                       for c in codes)
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_sha256=sign_in.recovery_code_hash(c), created_at=at) for c in codes
+    )
     record_event(user, "user.two_factor_enrolled", user)
     if completes is not None:
         sign_in.complete(user, completes, at)

@@ -40,8 +40,10 @@ def _choices(form, round_, products=None):
     form.preferred.choices = choices((b.institution.code, localized(b.institution)) for b in round_.budgets)
 
 
-CANNOT_WIN = N_("Saved, but this application cannot be selected: its amount is more than any institution it can go "
-                "to puts into the round. Lower the amount or choose other institutions to have a chance.")
+CANNOT_WIN = N_(
+    "Saved, but this application cannot be selected: its amount is more than any institution it can go "
+    "to puts into the round. Lower the amount or choose other institutions to have a chance."
+)
 
 
 def _reach(round_, amount: int | None, codes) -> dict | None:
@@ -66,9 +68,7 @@ def _saved(application, message: str):
 
 
 def _input(form) -> service.ApplicationInput:
-    return service.ApplicationInput(
-        form.amount.krw, list(form.preferred.data or []), form.statement.data or ""
-    )
+    return service.ApplicationInput(form.amount.krw, list(form.preferred.data or []), form.statement.data or "")
 
 
 @bp.route("/rounds/<round_code>/apply", methods=["GET", "POST"])
@@ -97,8 +97,9 @@ def apply(round_code):
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("supplier/applications/apply.html", **page)
-    return _saved(application, _("Application received. Your receipt number is %(receipt)s.",
-                                 receipt=application.receipt_no))
+    return _saved(
+        application, _("Application received. Your receipt number is %(receipt)s.", receipt=application.receipt_no)
+    )
 
 
 def _own(application_id: int):
@@ -117,7 +118,8 @@ def application(application_id):
         application=application,
         allocation=service.allocation_of(application),
         reach=_reach(application.round, application.amount_krw, [i.code for i in application.preferred])
-        if undecided else None,
+        if undecided
+        else None,
     )
 
 

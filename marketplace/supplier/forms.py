@@ -34,14 +34,20 @@ class CompanyForm(OneTimeForm):
     region = SelectField(_l("Region"), validators=[DataRequired(REQUIRED)])
     founded_on = DateField(_l("Founding date"), validators=[DataRequired(_l("Enter the founding date."))])
     size_class = SelectField(_l("Size"), validators=[DataRequired(REQUIRED)])
-    public_supply_krw = StringField(_l("Public supply so far (KRW)"),
-                                    validators=[InputRequired(REQUIRED), KRW(minimum=0)], default="0")
+    public_supply_krw = StringField(
+        _l("Public supply so far (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=0)], default="0"
+    )
     public_supply_count = WholeNumberField(
-        _l("Number of public contracts so far"), default=0,
-        validators=[InputRequired(_l("Enter a whole number, 0 or more.")),
-                    NumberRange(min=0, max=1_000_000, message=_l("Enter a whole number, 0 or more."))])
-    public_supply_as_of = DateField(_l("Supply record as of"),
-                                    validators=[DataRequired(_l("Enter the date the record refers to."))])
+        _l("Number of public contracts so far"),
+        default=0,
+        validators=[
+            InputRequired(_l("Enter a whole number, 0 or more.")),
+            NumberRange(min=0, max=1_000_000, message=_l("Enter a whole number, 0 or more.")),
+        ],
+    )
+    public_supply_as_of = DateField(
+        _l("Supply record as of"), validators=[DataRequired(_l("Enter the date the record refers to."))]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,23 +56,30 @@ class CompanyForm(OneTimeForm):
 
 
 class RegistrationForm(CompanyForm):
-    brn = StringField(_l("Business registration number"),
-                      validators=[DataRequired(REQUIRED), Length(max=20)])
-    user_name = StringField(_l("Your name"),
-                            validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(_l("Enter your e-mail address.")),
-        Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")), Length(max=254)])
-    password = PasswordField(_l("Password"),
-                             validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(_l("Repeat the password.")),
-                                        EqualTo("password", _l("The two passwords are not the same."))])
+    brn = StringField(_l("Business registration number"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    user_name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
 
 
 class CertificateForm(OneTimeForm):
-    type_id = SelectField(_l("Certificate type"), coerce=int,
-                          validators=[DataRequired(_l("Choose a certificate type."))])
+    type_id = SelectField(
+        _l("Certificate type"), coerce=int, validators=[DataRequired(_l("Choose a certificate type."))]
+    )
     number = StringField(_l("Certificate number"), validators=[DataRequired(REQUIRED), Length(max=100)])
     issuer = StringField(_l("Issued by"), validators=[DataRequired(REQUIRED), Length(max=200)])
     issued_on = DateField(_l("Issue date"), validators=[DataRequired(_l("Enter the issue date."))])
@@ -75,8 +88,9 @@ class CertificateForm(OneTimeForm):
 
     def __init__(self, types, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.type_id.choices = choices([(0, _l("Choose a type")),
-                                        *((t.id, f"{localized(t)} ({t.code})") for t in types)])
+        self.type_id.choices = choices(
+            [(0, _l("Choose a type")), *((t.id, f"{localized(t)} ({t.code})") for t in types)]
+        )
 
 
 class ProductForm(OneTimeForm):
@@ -88,11 +102,11 @@ class ProductForm(OneTimeForm):
     category = SelectField(_l("Category"), validators=[DataRequired(REQUIRED)])
     unit_price_krw = StringField(_l("Unit price (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=1)])
     unit = StringField(_l("Unit"), validators=[DataRequired(REQUIRED), Length(max=20)], default="EA")
-    certificate_ids = SelectMultipleField(_l("Certificates covering this product"), coerce=row_id,
-                                          validate_choice=False)
+    certificate_ids = SelectMultipleField(
+        _l("Certificates covering this product"), coerce=row_id, validate_choice=False
+    )
 
     def __init__(self, certificates, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = choices([("", _l("Choose a category")), *_pairs(CATEGORIES)])
         self.certificate_ids.choices = choices((c.id, f"{localized(c.type)} {c.number}") for c in certificates)
-

@@ -17,10 +17,16 @@ from .views import bp
 
 def _input(form: ProductForm) -> products.ProductInput:
     return products.ProductInput(
-        name_ko=form.name_ko.data, name_en=form.name_en.data or "", model=form.model.data or "",
-        description=form.description.data or "", specification=form.specification.data or "",
-        category=form.category.data, unit_price_krw=form.unit_price_krw.krw, unit=form.unit.data,
-        certificate_ids=list(form.certificate_ids.data or []))
+        name_ko=form.name_ko.data,
+        name_en=form.name_en.data or "",
+        model=form.model.data or "",
+        description=form.description.data or "",
+        specification=form.specification.data or "",
+        category=form.category.data,
+        unit_price_krw=form.unit_price_krw.krw,
+        unit=form.unit.data,
+        certificate_ids=list(form.certificate_ids.data or []),
+    )
 
 
 @bp.get("/products", endpoint="products")
@@ -28,8 +34,9 @@ def products_list():
     """The company's products, their status and whether the public sees them today."""
     today = seoul_today()
     rows = products.supplier_products(current_user)
-    return render_template("supplier/products.html", products=rows,
-                           public={p.id for p in rows if products.is_public(p, today)})
+    return render_template(
+        "supplier/products.html", products=rows, public={p.id for p in rows if products.is_public(p, today)}
+    )
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -37,8 +44,7 @@ def new_product():
     """Add a product as a draft."""
     form = ProductForm(products.linkable_certificates(current_user))
     if not form.validate_on_submit():
-        return rerender("supplier/product_form.html", 400 if form.is_submitted() else 200, form=form,
-                        product=None)
+        return rerender("supplier/product_form.html", 400 if form.is_submitted() else 200, form=form, product=None)
     try:
         product = products.create_product(current_user, _input(form))
     except DomainError as error:
@@ -72,16 +78,15 @@ def edit_product(product_id: int):
 def product_status(product_id: int):
     """List or delist a product; listing is refused with the reason when the rule is not met."""
     try:
-        product = products.change_product_status(current_user, product_id, request.form.get("action", ""),
-                                                 seoul_today())
+        product = products.change_product_status(
+            current_user, product_id, request.form.get("action", ""), seoul_today()
+        )
     except NotFound:
         raise
     except DomainError as error:
         product = products.own_product(current_user, product_id)
         form = ProductForm(products.linkable_certificates(current_user), obj=product, formdata=None)
         form.certificate_ids.data = [c.id for c in product.certificates]
-        return rerender("supplier/product_form.html", form=form, product=product,
-                        status_error=domain_message(error))
-    flash(_("The product is now listed.") if product.status == "listed" else _("The product was delisted."),
-          "success")
+        return rerender("supplier/product_form.html", form=form, product=product, status_error=domain_message(error))
+    flash(_("The product is now listed.") if product.status == "listed" else _("The product was delisted."), "success")
     return redirect(url_for("supplier.products"))

@@ -32,10 +32,16 @@ def dashboard():
 
 def company_input(form: CompanyForm) -> companies.CompanyInput:
     return companies.CompanyInput(
-        name_ko=form.name_ko.data, name_en=form.name_en.data or "", representative=form.representative.data,
-        region=form.region.data, founded_on=form.founded_on.data, size_class=form.size_class.data,
-        public_supply_krw=form.public_supply_krw.krw, public_supply_count=form.public_supply_count.data,
-        public_supply_as_of=form.public_supply_as_of.data)
+        name_ko=form.name_ko.data,
+        name_en=form.name_en.data or "",
+        representative=form.representative.data,
+        region=form.region.data,
+        founded_on=form.founded_on.data,
+        size_class=form.size_class.data,
+        public_supply_krw=form.public_supply_krw.krw,
+        public_supply_count=form.public_supply_count.data,
+        public_supply_as_of=form.public_supply_as_of.data,
+    )
 
 
 @bp.route("/company", methods=["GET", "POST"])
@@ -76,10 +82,20 @@ def new_certificate():
     data = upload.stream.read(cap + 1) if upload else b""
     allowance = UnapprovedAllowance(config["UNAPPROVED_MAX_CERTIFICATES"], config["UNAPPROVED_MAX_UPLOAD_BYTES"])
     try:
-        certificates.add_certificate(current_user, certificates.CertificateInput(
-            type_id=form.type_id.data, number=form.number.data, issuer=form.issuer.data,
-            issued_on=form.issued_on.data, expires_on=form.expires_on.data),
-            data, getattr(upload, "filename", "") or "", max_bytes=cap, allowance=allowance)
+        certificates.add_certificate(
+            current_user,
+            certificates.CertificateInput(
+                type_id=form.type_id.data,
+                number=form.number.data,
+                issuer=form.issuer.data,
+                issued_on=form.issued_on.data,
+                expires_on=form.expires_on.data,
+            ),
+            data,
+            getattr(upload, "filename", "") or "",
+            max_bytes=cap,
+            allowance=allowance,
+        )
     except DomainError as error:
         attach_error(form, "scan" if isinstance(error, UploadRefused) else None, error)
         return rerender("supplier/new_certificate.html", form=form)

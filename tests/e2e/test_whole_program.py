@@ -193,18 +193,14 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     supplier.page.fill("#issuer", "국가기술표준원")
     supplier.page.fill("#issued_on", (today - timedelta(days=200)).isoformat())
     supplier.page.fill("#expires_on", (today + timedelta(days=900)).isoformat())
-    supplier.page.set_input_files(
-        "#scan", files=[{"name": "epc.png", "mimeType": "image/png", "buffer": scan_png()}]
-    )
+    supplier.page.set_input_files("#scan", files=[{"name": "epc.png", "mimeType": "image/png", "buffer": scan_png()}])
     supplier.submit("main form:has(#scan)")
     supplier.shot("02-certificate-uploaded")
 
     # 3. Ministry staff approve the company and verify the certificate.
     with app.app_context():
         company_id = db.session.scalar(db.select(Company.id).where(Company.name_ko == "한빛센서 주식회사"))
-        certificate_id = db.session.scalar(
-            db.select(Certificate.id).where(Certificate.company_id == company_id)
-        )
+        certificate_id = db.session.scalar(db.select(Certificate.id).where(Certificate.company_id == company_id))
     staff = Person(browser, base, "ministry")
     staff.login("staff@mss.example")
     staff.go(f"/ministry/companies/{company_id}")
@@ -309,9 +305,7 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
         public.page.click("form[method=get] button[type=submit]")
     assert serial in public.page.inner_text("h1")
     public.shot("10-verify-page")
-    public.page.set_input_files(
-        "#pdf", files=[{"name": f"{serial}.pdf", "mimeType": "application/pdf", "buffer": pdf}]
-    )
+    public.page.set_input_files("#pdf", files=[{"name": f"{serial}.pdf", "mimeType": "application/pdf", "buffer": pdf}])
     with public.page.expect_navigation():
         public.page.click("form[action$='/verify/upload'] button[type=submit]")
     assert "똑같습니다" in public.page.inner_text("main")

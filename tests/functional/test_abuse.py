@@ -58,8 +58,7 @@ def test_the_real_users_own_failures_make_them_wait_a_little_then_the_password_w
     assert db.session.scalar(select(LoginFailure).where(LoginFailure.user_id == user.id)) is None
 
 
-def test_many_strangers_slow_the_account_briefly_but_not_the_browser_that_signed_in_before(app, make,
-                                                                                           sign_in_clock):
+def test_many_strangers_slow_the_account_briefly_but_not_the_browser_that_signed_in_before(app, make, sign_in_clock):
     user = make.user("supplier")
     usual = client_at(app, "198.51.100.7")
     assert sign_in(usual, user).status_code == 302
@@ -98,8 +97,11 @@ def test_passwords_from_the_common_list_are_refused(password):
 
 def test_a_common_password_is_refused_on_the_change_password_form(auth, client, make):
     auth.login(make.user("buyer"))
-    response = client.post("/account/password", data={
-        "current": DEFAULT_PASSWORD, "new": "iloveyou123", "confirm": "iloveyou123"}, headers=EN)
+    response = client.post(
+        "/account/password",
+        data={"current": DEFAULT_PASSWORD, "new": "iloveyou123", "confirm": "iloveyou123"},
+        headers=EN,
+    )
     assert response.status_code == 400 and "too common" in response.get_data(as_text=True)
 
 
@@ -107,8 +109,14 @@ def test_a_long_uncommon_passphrase_is_accepted():
     check_password("purple-river-stone-42")
 
 
-JOIN = {"name_ko": "새기관", "name_en": "New agency", "kind": "central_agency", "region": "sejong",
-        "contact_name": "Lee", "contact_email": "lee@new.example"}
+JOIN = {
+    "name_ko": "새기관",
+    "name_en": "New agency",
+    "kind": "central_agency",
+    "region": "sejong",
+    "contact_name": "Lee",
+    "contact_email": "lee@new.example",
+}
 
 
 def test_a_join_request_creates_no_account_and_does_not_block_the_address(client):

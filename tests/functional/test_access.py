@@ -44,8 +44,11 @@ class World:
         self.product = make.product(company)
         self.certificate = self.product.certificates[0]
         self.values = {
-            "company_id": company.id, "product_id": self.product.id, "certificate_id": self.certificate.id,
-            "institution_id": self.buyer.institution_id, "filename": "css/app.css",
+            "company_id": company.id,
+            "product_id": self.product.id,
+            "certificate_id": self.certificate.id,
+            "institution_id": self.buyer.institution_id,
+            "filename": "css/app.css",
         }
         self.extend_values(make)
 
@@ -108,8 +111,8 @@ def test_each_role_is_let_in_or_refused_as_declared(world_app, world_template, s
     method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
     response = client.open(world.url_for(rule), method=method)
     refused = response.status_code == 403 or (
-        response.status_code == 302 and "/login" in response.headers.get("Location", "")
-        and role == "anonymous")
+        response.status_code == 302 and "/login" in response.headers.get("Location", "") and role == "anonymous"
+    )
     if role in ACCESS[endpoint]:
         assert not refused, f"{role} should be allowed on {endpoint}, got {response.status_code}"
         assert response.status_code < 500

@@ -15,8 +15,9 @@ def test_a_supplier_signs_in_and_lands_on_the_dashboard(client, auth, make):
 
 def test_a_wrong_password_re_renders_the_form_with_400_and_a_plain_message(client, auth, make):
     user = make.user("supplier")
-    response = client.post("/login", data={"email": user.email, "password": "wrong-password-1"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login", data={"email": user.email, "password": "wrong-password-1"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert b"e-mail address or password is not correct" in response.data
 
@@ -31,8 +32,9 @@ def test_repeated_failures_make_the_client_wait_and_are_kept_in_the_database(app
         auth.login(user, "wrong-password-1")
     db.session.refresh(user)
     assert user.failed_logins == app.config["LOGIN_CLIENT_FREE_FAILURES"]
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login", data={"email": user.email, "password": DEFAULT_PASSWORD}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 429
     assert b"Too many failed attempts. Try again in 30 seconds." in response.data
     assert response.headers["Retry-After"] == "30"
@@ -61,8 +63,9 @@ def test_signing_in_starts_a_new_session(client, auth, make):
 
 def test_login_does_not_redirect_to_another_site(client, make):
     user = make.user("supplier")
-    response = client.post("/login?next=https://evil.example/", data={"email": user.email,
-                                                                     "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": user.email, "password": DEFAULT_PASSWORD}
+    )
     assert response.headers["Location"] == "/supplier/"
 
 
@@ -93,11 +96,14 @@ def test_password_change_enforces_the_policy_and_ends_other_sessions(app, client
     auth.login(user)
     other = app.test_client()
     other.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    weak = client.post("/account/password", data={"current": DEFAULT_PASSWORD, "new": "password123",
-                                                  "confirm": "password123"})
+    weak = client.post(
+        "/account/password", data={"current": DEFAULT_PASSWORD, "new": "password123", "confirm": "password123"}
+    )
     assert weak.status_code == 400
-    ok = client.post("/account/password", data={"current": DEFAULT_PASSWORD, "new": "a-brand-new-phrase",
-                                                "confirm": "a-brand-new-phrase"})
+    ok = client.post(
+        "/account/password",
+        data={"current": DEFAULT_PASSWORD, "new": "a-brand-new-phrase", "confirm": "a-brand-new-phrase"},
+    )
     assert ok.status_code == 302
     assert client.get("/account").status_code == 200
     assert other.get("/account").status_code == 302
@@ -106,6 +112,5 @@ def test_password_change_enforces_the_policy_and_ends_other_sessions(app, client
 
 def test_the_test_client_can_follow_redirects(client, auth, make):
     user = make.user("supplier")
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                           follow_redirects=True)
+    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD}, follow_redirects=True)
     assert response.status_code == 200 and response.request.path == "/supplier/"

@@ -36,21 +36,33 @@ def test_a_huge_product_id_is_a_404_for_anyone(client):
 
 def registration(**overrides):
     data = {
-        "name_ko": "가나다", "name_en": "Ganada", "representative": "홍길동", "region": "seoul",
-        "founded_on": "2015-03-01", "size_class": "small", "public_supply_krw": "0",
-        "public_supply_count": "0", "public_supply_as_of": "2018-01-01", "brn": "1234567891",
-        "user_name": "홍길동", "email": "new@example.com", "password": "a long passphrase 42",
+        "name_ko": "가나다",
+        "name_en": "Ganada",
+        "representative": "홍길동",
+        "region": "seoul",
+        "founded_on": "2015-03-01",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2018-01-01",
+        "brn": "1234567891",
+        "user_name": "홍길동",
+        "email": "new@example.com",
+        "password": "a long passphrase 42",
         "confirm": "a long passphrase 42",
     }
     return dict(data, **overrides)
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("public_supply_krw", HUGE, "Enter an amount of at most"),
-    ("public_supply_krw", "--5", "using digits only"),
-    ("public_supply_count", HUGE, "at most"),
-    ("public_supply_count", "1_000", "using digits only"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("public_supply_krw", HUGE, "Enter an amount of at most"),
+        ("public_supply_krw", "--5", "using digits only"),
+        ("public_supply_count", HUGE, "at most"),
+        ("public_supply_count", "1_000", "using digits only"),
+    ],
+)
 def test_registration_refuses_numbers_of_thousands_of_digits_with_a_message(client, field, value, message):
     response = client.post("/register", data=registration(**{field: value}), headers=EN)
     assert response.status_code == 400
@@ -58,20 +70,23 @@ def test_registration_refuses_numbers_of_thousands_of_digits_with_a_message(clie
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("quantity", "--5", "Enter a whole number, using digits only."),
-    ("quantity", HUGE, "Enter a quantity of at most"),
-    ("quantity", "-" + HUGE, "Enter a quantity of 1 or more."),
-    ("unit_price", "--5", "Enter an amount in whole won, using digits only."),
-    ("unit_price", HUGE, "Enter an amount of at most"),
-    ("amount", "--5", "Enter an amount in whole won, using digits only."),
-])
-def test_a_purchase_with_a_malformed_number_is_refused_and_nothing_is_charged(client, auth, make, field, value,
-                                                                              message):
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("quantity", "--5", "Enter a whole number, using digits only."),
+        ("quantity", HUGE, "Enter a quantity of at most"),
+        ("quantity", "-" + HUGE, "Enter a quantity of 1 or more."),
+        ("unit_price", "--5", "Enter an amount in whole won, using digits only."),
+        ("unit_price", HUGE, "Enter an amount of at most"),
+        ("amount", "--5", "Enter an amount in whole won, using digits only."),
+    ],
+)
+def test_a_purchase_with_a_malformed_number_is_refused_and_nothing_is_charged(
+    client, auth, make, field, value, message
+):
     buyer, mou, allocation = OrderBuilders(make).setup(committed=10_000_000)
     auth.login(buyer)
-    response = client.post(f"/buyer/purchase/{allocation.id}", data=purchase_form(mou, **{field: value}),
-                           headers=EN)
+    response = client.post(f"/buyer/purchase/{allocation.id}", data=purchase_form(mou, **{field: value}), headers=EN)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
@@ -90,15 +105,27 @@ def test_an_amendment_with_more_than_one_sign_is_refused(client, auth, make, del
     assert db.session.scalar(select(func.count()).select_from(QuotaEntry)) == entries
 
 
-@pytest.mark.parametrize("target", ["/buyer/\r\nSet-Cookie: x=1", "/\nx", "/a\x7fb", "/\\evil.example",
-                                    "\\\\evil.example", "//evil.example", "https://evil.example/",
-                                    "javascript:alert(1)", "/\t/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/buyer/\r\nSet-Cookie: x=1",
+        "/\nx",
+        "/a\x7fb",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\t/evil.example",
+    ],
+)
 def test_an_unsafe_next_after_login_goes_home(client, make, target):
     buyer = make.user("buyer")
     from tests.factories import DEFAULT_PASSWORD
 
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": buyer.email, "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": buyer.email, "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/buyer/"
 
@@ -109,7 +136,8 @@ def test_an_unsafe_return_address_of_the_language_switch_goes_home(client, targe
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert client.post("/language", data={"lang": "en", "next": "/products?q=a"}).headers["Location"] == (
-        "/products?q=a")
+        "/products?q=a"
+    )
 
 
 def test_cancelling_an_order_twice_says_it_is_already_cancelled(client, auth, make):
@@ -119,8 +147,10 @@ def test_cancelling_an_order_twice_says_it_is_already_cancelled(client, auth, ma
     auth.login(buyer)
     url = f"/buyer/orders/{order.id}/cancel"
     assert client.post(url, data={"reason": "wrong item"}).status_code == 302
-    for headers, message in ((EN, "This order is already cancelled."), ({"Accept-Language": "ko"},
-                                                                          "이 주문은 이미 취소되었습니다.")):
+    for headers, message in (
+        (EN, "This order is already cancelled."),
+        ({"Accept-Language": "ko"}, "이 주문은 이미 취소되었습니다."),
+    ):
         response = client.post(url, data={"reason": "again"}, headers=headers)
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
@@ -132,17 +162,31 @@ def test_an_mou_number_in_use_is_refused_on_the_form(client, auth, make):
     institution = make.institution()
     existing = OrderBuilders(make).mou(institution)
     auth.login(make.user("ministry"))
-    response = client.post(f"/ministry/institutions/{institution.id}/mous/new", headers=EN, data={
-        "number": existing.number, "signed_on": "2018-01-02", "starts_on": "2018-01-02",
-        "ends_on": "2019-12-31", "committed": "1,000"})
+    response = client.post(
+        f"/ministry/institutions/{institution.id}/mous/new",
+        headers=EN,
+        data={
+            "number": existing.number,
+            "signed_on": "2018-01-02",
+            "starts_on": "2018-01-02",
+            "ends_on": "2019-12-31",
+            "committed": "1,000",
+        },
+    )
     assert response.status_code == 400
     assert f"An MOU with the number {existing.number} already exists." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Mou)) == 1
 
 
 def test_a_nul_byte_in_a_form_is_refused_with_a_message(client):
-    data = {"name_ko": "기관\x00", "name_en": "", "kind": "other", "region": "seoul", "contact_name": "김민지",
-            "contact_email": "contact@example.com"}
+    data = {
+        "name_ko": "기관\x00",
+        "name_en": "",
+        "kind": "other",
+        "region": "seoul",
+        "contact_name": "김민지",
+        "contact_email": "contact@example.com",
+    }
     response = client.post("/join-institution", data=data, headers=EN)
     assert response.status_code == 400
     assert "cannot be saved (a NUL byte)" in response.get_data(as_text=True)

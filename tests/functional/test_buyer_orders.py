@@ -119,9 +119,7 @@ def test_the_order_moves_on_through_post_forms(client, auth, ob):
         "would_buy_again": "yes",
         "comment": "Works",
     }
-    assert (
-        client.post(f"/buyer/orders/{order.id}/evaluate", data={**scores, "quality": "9"}).status_code == 400
-    )
+    assert client.post(f"/buyer/orders/{order.id}/evaluate", data={**scores, "quality": "9"}).status_code == 400
     assert client.post(f"/buyer/orders/{order.id}/evaluate", data=scores).status_code == 302
     db.session.refresh(order)
     assert order.status == "evaluated" and order.evaluation.quality == 4

@@ -33,8 +33,9 @@ def test_english_words_match_in_any_case_and_all_words_must_match(client, make):
 
 def test_the_company_name_and_certificate_type_are_searchable(client, make):
     company = make.company(name_ko="한빛로보틱스", name_en="Hanbit Robotics")
-    searchable_product(make, company, name_ko="협동 로봇", name_en="Cobot",
-                       certificates=[make.certificate(company, type_code="GS")])
+    searchable_product(
+        make, company, name_ko="협동 로봇", name_en="Cobot", certificates=[make.certificate(company, type_code="GS")]
+    )
     searchable_product(make, name_ko="다른 제품", name_en="Other", description="")
     assert "협동 로봇" in names(client, "?q=한빛")
     assert "협동 로봇" in names(client, "?q=robotics")
@@ -54,8 +55,9 @@ def test_filters_by_category_region_certificate_type_startup_and_first_timer(cli
     young = make.company(region="busan", founded_on=today - timedelta(days=365), public_supply_count=3)
     old_first = make.company(region="seoul", founded_on=date(2001, 1, 1), public_supply_count=0)
     old_general = make.company(region="seoul", founded_on=date(2001, 1, 1), public_supply_count=5)
-    searchable_product(make, young, name_ko="젊은 제품", category="water",
-                       certificates=[make.certificate(young, type_code="NEP")])
+    searchable_product(
+        make, young, name_ko="젊은 제품", category="water", certificates=[make.certificate(young, type_code="NEP")]
+    )
     searchable_product(make, old_first, name_ko="첫진입 제품", category="electronics")
     searchable_product(make, old_general, name_ko="일반 제품", category="electronics")
 
@@ -116,35 +118,45 @@ def test_pages_walk_name_matches_then_other_matches_without_repeating_a_product(
     certificate = make.certificate(company)
     for n in range(3):
         searchable_product(make, company, name_ko=f"이름 로봇 {n}", certificates=[certificate])
-        searchable_product(make, company, name_ko=f"설명만 {n}", description="로봇 부품",
-                           certificates=[certificate])
+        searchable_product(make, company, name_ko=f"설명만 {n}", description="로봇 부품", certificates=[certificate])
     pages = [names(client, f"?q=로봇&page={n}") for n in (1, 2, 3)]
     candidates = [f"이름 로봇 {n}" for n in range(3)] + [f"설명만 {n}" for n in range(3)]
     shown = [sorted((name for name in candidates if name in page), key=page.index) for page in pages]
     assert shown == [["이름 로봇 2", "이름 로봇 1"], ["이름 로봇 0", "설명만 2"], ["설명만 1", "설명만 0"]]
 
 
-@pytest.mark.parametrize("case", ["draft", "delisted", "expired", "pending_certificate", "pending_company",
-                                  "rejected_company"])
+@pytest.mark.parametrize(
+    "case", ["draft", "delisted", "expired", "pending_certificate", "pending_company", "rejected_company"]
+)
 def test_products_not_publicly_listed_are_hidden_and_their_page_is_404(client, make, case):
-    company = make.company(status={"pending_company": "pending", "rejected_company": "rejected"}.get(
-        case, "approved"))
+    company = make.company(status={"pending_company": "pending", "rejected_company": "rejected"}.get(case, "approved"))
     today = clock.today()
-    certificate = make.certificate(company, **{
-        "expired": dict(issued_on=today - timedelta(days=800), expires_on=today - timedelta(days=1)),
-        "pending_certificate": dict(status="pending")}.get(case, {}))
-    product = searchable_product(make, company, name_ko="숨은 센서", certificates=[certificate],
-                                 status=case if case in ("draft", "delisted") else "listed")
+    certificate = make.certificate(
+        company,
+        **{
+            "expired": dict(issued_on=today - timedelta(days=800), expires_on=today - timedelta(days=1)),
+            "pending_certificate": dict(status="pending"),
+        }.get(case, {}),
+    )
+    product = searchable_product(
+        make,
+        company,
+        name_ko="숨은 센서",
+        certificates=[certificate],
+        status=case if case in ("draft", "delisted") else "listed",
+    )
     assert "숨은 센서" not in names(client, "?q=센서")
     assert client.get(f"/products/{product.id}").status_code == 404
 
 
 def test_the_product_page_shows_certificates_with_validity_supplier_and_price(client, make):
     company = make.company(name_ko="가온테크")
-    certificate = make.certificate(company, issued_on=date(2024, 3, 1), number="EPC-2024-77",
-                                   expires_on=clock.today() + timedelta(days=90))
-    product = searchable_product(make, company, name_ko="스마트 밸브", unit_price_krw=2_340_000,
-                                 certificates=[certificate])
+    certificate = make.certificate(
+        company, issued_on=date(2024, 3, 1), number="EPC-2024-77", expires_on=clock.today() + timedelta(days=90)
+    )
+    product = searchable_product(
+        make, company, name_ko="스마트 밸브", unit_price_krw=2_340_000, certificates=[certificate]
+    )
     page = client.get(f"/products/{product.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "스마트 밸브" in page and "가온테크" in page and "2,340,000원" in page
     assert "EPC-2024-77" in page and "2024-03-01" in page and certificate.expires_on.isoformat() in page
@@ -153,8 +165,9 @@ def test_the_product_page_shows_certificates_with_validity_supplier_and_price(cl
 
 
 def test_the_supplier_page_shows_badges_and_only_listed_products(client, make):
-    company = make.company(name_ko="새싹기업", founded_on=clock.today() - timedelta(days=400),
-                           public_supply_count=0, region="daejeon")
+    company = make.company(
+        name_ko="새싹기업", founded_on=clock.today() - timedelta(days=400), public_supply_count=0, region="daejeon"
+    )
     certificate = make.certificate(company)
     searchable_product(make, company, name_ko="공개 제품", certificates=[certificate])
     searchable_product(make, company, name_ko="초안 제품", certificates=[certificate], status="draft")

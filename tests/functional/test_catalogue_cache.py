@@ -59,17 +59,39 @@ def _certificate_type_renamed(make, product):
 
 
 def _new_product(make, product):
-    db.session.add(Product(company=product.company, name_ko="새 센서", name_en="", model="N-1", description="",
-                           specification="", category="electronics", unit_price_krw=1_000, unit="EA",
-                           status="listed", certificates=list(product.certificates)))
+    db.session.add(
+        Product(
+            company=product.company,
+            name_ko="새 센서",
+            name_en="",
+            model="N-1",
+            description="",
+            specification="",
+            category="electronics",
+            unit_price_krw=1_000,
+            unit="EA",
+            status="listed",
+            certificates=list(product.certificates),
+        )
+    )
 
 
 def _product_deleted(make, product):
     db.session.delete(product)
 
 
-@pytest.mark.parametrize("change", [_price, _company_name, _certificate_rejected, _certificate_unlinked,
-                                    _certificate_type_renamed, _new_product, _product_deleted])
+@pytest.mark.parametrize(
+    "change",
+    [
+        _price,
+        _company_name,
+        _certificate_rejected,
+        _certificate_unlinked,
+        _certificate_type_renamed,
+        _new_product,
+        _product_deleted,
+    ],
+)
 def test_every_change_a_page_shows_raises_the_version_at_commit(app, make, change):
     product = searchable_product(make, name_ko="센서")
     before = version()
@@ -114,8 +136,9 @@ def test_each_language_and_each_query_has_its_own_page(client, make):
 def test_a_certificate_that_expires_today_drops_the_product_tomorrow(client, make, monkeypatch):
     today = clock.today()
     company = make.company()
-    searchable_product(make, company, name_ko="오늘까지 센서",
-                       certificates=[make.certificate(company, expires_on=today)])
+    searchable_product(
+        make, company, name_ko="오늘까지 센서", certificates=[make.certificate(company, expires_on=today)]
+    )
     monkeypatch.setattr("marketplace.public.views.seoul_today", lambda: today)
     assert "오늘까지 센서" in page(client)
     monkeypatch.setattr("marketplace.public.views.seoul_today", lambda: today + timedelta(days=1))

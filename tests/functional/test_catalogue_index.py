@@ -76,10 +76,12 @@ def test_a_gap_between_certificates_hides_the_product_while_today_is_in_the_gap(
 def test_the_certificate_type_filter_needs_a_certificate_of_that_type_valid_today(client, make):
     today = clock.today()
     company = make.company()
-    expired_epc = make.certificate(company, type_code="EPC", issued_on=today - timedelta(days=900),
-                                   expires_on=today - timedelta(days=1))
-    searchable_product(make, company, name_ko="유형 펌프",
-                       certificates=[expired_epc, make.certificate(company, type_code="NEP")])
+    expired_epc = make.certificate(
+        company, type_code="EPC", issued_on=today - timedelta(days=900), expires_on=today - timedelta(days=1)
+    )
+    searchable_product(
+        make, company, name_ko="유형 펌프", certificates=[expired_epc, make.certificate(company, type_code="NEP")]
+    )
     assert shown(client, "?q=펌프&cert_type=NEP", "유형 펌프")
     assert not shown(client, "?q=펌프&cert_type=EPC", "유형 펌프")
     assert not shown(client, "?cert_type=EPC", "유형 펌프")
@@ -89,8 +91,14 @@ def test_every_product_has_one_posting_per_bigram_and_one_for_browsing(client, m
     product = searchable_product(make, name_ko="센서", name_en="", model="", description="", specification="")
     grams = set(db.session.scalars(select(SearchGram.gram).where(SearchGram.product_id == product.id)))
     assert {"센서", ALL_PRODUCTS_GRAM} <= grams
-    assert db.session.scalar(select(func.count()).select_from(SearchGram).where(
-        SearchGram.product_id == product.id, SearchGram.gram == "센서", SearchGram.in_name)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SearchGram)
+            .where(SearchGram.product_id == product.id, SearchGram.gram == "센서", SearchGram.in_name)
+        )
+        == 1
+    )
 
 
 def test_deleting_a_product_removes_its_postings(client, make):
@@ -98,14 +106,21 @@ def test_deleting_a_product_removes_its_postings(client, make):
     product_id = product.id
     db.session.delete(product)
     db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(SearchGram).where(
-        SearchGram.product_id == product_id)) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(SearchGram).where(SearchGram.product_id == product_id)) == 0
+    )
 
 
 def test_a_result_card_shows_names_price_and_badges_in_the_visitors_language(client, make):
     company = make.company(name_ko="카드기업", name_en="Card Co", public_supply_count=0)
-    product = searchable_product(make, company, name_ko="카드 센서", name_en="Card sensor", unit_price_krw=1_500_000,
-                                 certificates=[make.certificate(company, type_code="NEP")])
+    product = searchable_product(
+        make,
+        company,
+        name_ko="카드 센서",
+        name_en="Card sensor",
+        unit_price_krw=1_500_000,
+        certificates=[make.certificate(company, type_code="NEP")],
+    )
     korean = client.get("/products?q=센서", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     english = client.get("/products?q=sensor", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "카드 센서" in korean and "카드기업" in korean and "1,500,000원" in korean

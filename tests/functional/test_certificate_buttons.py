@@ -35,8 +35,7 @@ def test_the_buyer_issues_the_certificate_with_the_button_and_then_downloads_it(
     assert page.status_code == 200 and ISSUE in page.data
     assert f'action="/buyer/orders/{order.id}/certificate"'.encode() in page.data
 
-    issued = client.post(f"/buyer/orders/{order.id}/certificate", data={"form_key": form_key(page.data)},
-                         headers=EN)
+    issued = client.post(f"/buyer/orders/{order.id}/certificate", data={"form_key": form_key(page.data)}, headers=EN)
     assert issued.status_code == 302 and issued.headers["Location"].endswith(f"/buyer/orders/{order.id}")
     certificate = db.session.scalar(select(AuditReliefCertificate))
     page = client.get(f"/buyer/orders/{order.id}", headers=EN)

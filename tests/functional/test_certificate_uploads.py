@@ -26,9 +26,11 @@ def _epc(make):
 @pytest.mark.parametrize("kind", ["pdf", "png", "jpeg"])
 def test_pdf_png_and_jpeg_are_accepted_by_content_and_stored_with_their_hash(client, make, supplier, kind):
     content, content_type = UPLOADS[kind]
-    response = client.post("/supplier/certificates/new",
-                           data=certificate_form(_epc(make), content, filename="scan.bin"),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supplier/certificates/new",
+        data=certificate_form(_epc(make), content, filename="scan.bin"),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     certificate = db.session.query(Certificate).one()
     assert certificate.status == "pending" and certificate.company_id == supplier.company_id
@@ -40,9 +42,11 @@ def test_pdf_png_and_jpeg_are_accepted_by_content_and_stored_with_their_hash(cli
 
 
 def test_a_text_file_named_pdf_is_refused_and_nothing_is_saved(client, make, supplier):
-    response = client.post("/supplier/certificates/new",
-                           data=certificate_form(_epc(make), b"just some text", filename="cert.pdf"),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supplier/certificates/new",
+        data=certificate_form(_epc(make), b"just some text", filename="cert.pdf"),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert b"PDF, PNG or JPEG" in response.data
     assert db.session.query(Certificate).count() == 0 and db.session.query(StoredFile).count() == 0
@@ -50,16 +54,18 @@ def test_a_text_file_named_pdf_is_refused_and_nothing_is_saved(client, make, sup
 
 def test_a_file_over_ten_megabytes_is_refused_with_a_message_and_nothing_saved(app, client, make, supplier):
     too_big = PDF + b"0" * (app.config["MAX_UPLOAD_BYTES"] + 1 - len(PDF))
-    response = client.post("/supplier/certificates/new", data=certificate_form(_epc(make), too_big),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supplier/certificates/new", data=certificate_form(_epc(make), too_big), content_type="multipart/form-data"
+    )
     assert response.status_code == 400 and b"larger than 10 MB" in response.data
     assert db.session.query(Certificate).count() == 0 and db.session.query(StoredFile).count() == 0
 
 
 def test_a_request_far_over_the_limit_gets_the_413_page_and_nothing_is_saved(client, make, supplier):
     huge = PDF + b"0" * (11 * MB)
-    response = client.post("/supplier/certificates/new", data=certificate_form(_epc(make), huge),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supplier/certificates/new", data=certificate_form(_epc(make), huge), content_type="multipart/form-data"
+    )
     assert response.status_code == 413 and b"at most 10 MB" in response.data
     assert db.session.query(Certificate).count() == 0 and db.session.query(StoredFile).count() == 0
 
@@ -67,8 +73,9 @@ def test_a_request_far_over_the_limit_gets_the_413_page_and_nothing_is_saved(cli
 def test_a_missing_file_or_bad_dates_re_render_with_400(client, make, supplier):
     no_file = certificate_form(_epc(make))
     del no_file["scan"]
-    assert client.post("/supplier/certificates/new", data=no_file,
-                       content_type="multipart/form-data").status_code == 400
+    assert (
+        client.post("/supplier/certificates/new", data=no_file, content_type="multipart/form-data").status_code == 400
+    )
     backwards = certificate_form(_epc(make), issued_on="2025-01-01", expires_on="2024-01-01")
     response = client.post("/supplier/certificates/new", data=backwards, content_type="multipart/form-data")
     assert response.status_code == 400 and b"expiry date" in response.data
@@ -79,15 +86,22 @@ def test_the_same_certificate_number_twice_is_refused(client, make, supplier):
     form = certificate_form(_epc(make))
     first = client.post("/supplier/certificates/new", data=form, content_type="multipart/form-data")
     assert first.status_code == 302
-    again = client.post("/supplier/certificates/new", data=certificate_form(_epc(make)),
-                        content_type="multipart/form-data")
+    again = client.post(
+        "/supplier/certificates/new", data=certificate_form(_epc(make)), content_type="multipart/form-data"
+    )
     assert again.status_code == 400 and b"already has" in again.data
     assert db.session.query(StoredFile).count() == 1
 
 
 def _certificate_with_file(make, company, content=PDF):
-    stored = StoredFile(storage_name="f" * 32, original_name="성능인증서.pdf", content_type="application/pdf",
-                        size=len(content), sha256=hashlib.sha256(content).hexdigest(), data=content)
+    stored = StoredFile(
+        storage_name="f" * 32,
+        original_name="성능인증서.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        data=content,
+    )
     return make.certificate(company, file=stored, status="pending")
 
 
@@ -131,8 +145,10 @@ def test_the_upload_page_renders(client, supplier):
 def test_a_file_stream_is_not_read_past_the_cap(app, client, make, supplier):
     """The view reads at most cap + 1 bytes, so the service sees an oversize file without holding more."""
     app.config["MAX_UPLOAD_BYTES"] = 1000
-    response = client.post("/supplier/certificates/new",
-                           data=certificate_form(_epc(make), PDF + b"0" * 5000),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supplier/certificates/new",
+        data=certificate_form(_epc(make), PDF + b"0" * 5000),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert db.session.query(StoredFile).count() == 0

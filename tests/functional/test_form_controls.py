@@ -28,13 +28,13 @@ def _rendered(app) -> str:
         form = _Form(meta={"csrf": False})
         return render_template_string(
             '{% from "macros/forms.html" import choices, field %}{{ field(form.agree) }}{{ choices(form.score) }}',
-            form=form)
+            form=form,
+        )
 
 
 def test_a_boolean_field_is_an_input_followed_by_its_label_inside_krds_form_check(app):
     html = _rendered(app)
-    assert re.search(r'<div class="krds-form-check">\s*<input[^>]*id="agree"[^>]*>\s*<label for="agree">I agree',
-                     html)
+    assert re.search(r'<div class="krds-form-check">\s*<input[^>]*id="agree"[^>]*>\s*<label for="agree">I agree', html)
 
 
 def test_each_radio_option_has_its_own_label_after_the_input_and_the_group_a_visible_title(app):
@@ -49,8 +49,9 @@ def test_each_radio_option_has_its_own_label_after_the_input_and_the_group_a_vis
 def test_the_catalogue_filters_use_krds_check_boxes(client):
     html = client.get("/products").get_data(as_text=True)
     for name in ("startup", "first_timer"):
-        assert re.search(rf'<div class="krds-form-check"><input type="checkbox" id="{name}"[^>]*><label for="{name}">',
-                         html)
+        assert re.search(
+            rf'<div class="krds-form-check"><input type="checkbox" id="{name}"[^>]*><label for="{name}">', html
+        )
 
 
 def test_an_institution_finds_the_join_form_from_the_home_and_sign_in_pages(client):

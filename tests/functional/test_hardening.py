@@ -25,9 +25,14 @@ OUR_ID = re.compile(r"[0-9a-f]{16}")
 
 def _scan(content: bytes = PDF, size: int | None = None, name: str = "scan.pdf") -> StoredFile:
     """A stored scan; `size` may claim more bytes than `content` holds (only the recorded size counts)."""
-    return StoredFile(storage_name=uuid.uuid4().hex, original_name=name,
-                      content_type="application/pdf", size=len(content) if size is None else size,
-                      sha256=hashlib.sha256(content).hexdigest(), data=content)
+    return StoredFile(
+        storage_name=uuid.uuid4().hex,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(content) if size is None else size,
+        sha256=hashlib.sha256(content).hexdigest(),
+        data=content,
+    )
 
 
 def _supplier_of(client, make, status: str, language: str = "en"):
@@ -37,8 +42,9 @@ def _supplier_of(client, make, status: str, language: str = "en"):
 
 
 def _upload(client, make, number: str):
-    return client.post(NEW, data=certificate_form(make.certificate_type("EPC").id, number=number),
-                       content_type=MULTIPART)
+    return client.post(
+        NEW, data=certificate_form(make.certificate_type("EPC").id, number=number), content_type=MULTIPART
+    )
 
 
 # --- a company not yet approved may upload only a few scans ---------------------------------------------
@@ -117,12 +123,21 @@ def test_an_issued_audit_relief_certificate_is_sent_no_store(client, auth, make)
     assert response.headers["Content-Disposition"] == f"attachment; filename={certificate.serial}.pdf"
 
 
-@pytest.mark.parametrize("path, builder, query", [
-    ("/buyer/reports/purchase-report.pdf", "purchase_report",
-     {"start": "2018-01-01", "end": "2018-12-31", "language": "en"}),
-    ("/buyer/reports/relief-register.pdf", "relief_register",
-     {"start": "2018-01-01", "end": "2018-12-31", "language": "en"}),
-])
+@pytest.mark.parametrize(
+    "path, builder, query",
+    [
+        (
+            "/buyer/reports/purchase-report.pdf",
+            "purchase_report",
+            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+        ),
+        (
+            "/buyer/reports/relief-register.pdf",
+            "relief_register",
+            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+        ),
+    ],
+)
 def test_reports_are_sent_no_store_under_a_safe_name(client, auth, make, monkeypatch, path, builder, query):
     from marketplace.reports import documents
 
@@ -213,8 +228,11 @@ def test_a_500_is_logged_with_both_ids_and_its_page_shows_the_request_id(app, cl
 
 
 def test_the_apps_log_handler_prints_both_ids(client, make, caplog):
-    handlers = [h for h in logging.getLogger("marketplace").handlers
-                if any(isinstance(f, RequestContextFilter) for f in h.filters)]
+    handlers = [
+        h
+        for h in logging.getLogger("marketplace").handlers
+        if any(isinstance(f, RequestContextFilter) for f in h.filters)
+    ]
     assert len(handlers) == 1
     user = _supplier_of(client, make, "approved")
     caplog.set_level(logging.INFO, logger="marketplace")

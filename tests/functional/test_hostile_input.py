@@ -31,8 +31,13 @@ SCALE = int(os.environ.get("HOSTILE_FUZZ_SCALE", "1"))
 
 
 def fuzz(examples: int):
-    return settings(max_examples=examples * SCALE, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    return settings(
+        max_examples=examples * SCALE,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 def role_for(endpoint: str) -> str:
@@ -161,8 +166,9 @@ def test_hostile_query_arguments_never_give_a_500(fuzzer, rule):
 
 
 def test_every_post_endpoint_has_a_valid_submission_to_fuzz():
-    values = dict.fromkeys(("certificate_id", "product_id", "round_code", "mou_id", "ordered_on",
-                            "institution_code"), "1")
+    values = dict.fromkeys(
+        ("certificate_id", "product_id", "round_code", "mou_id", "ordered_on", "institution_code"), "1"
+    )
     missing = sorted({rule.endpoint for rule in POST_RULES} - samples.baseline(values).keys())
     assert not missing, f"add a valid submission to tests/functional/hostile_samples.py: {missing}"
 
@@ -190,9 +196,18 @@ def test_hostile_form_values_never_give_a_500_and_a_refusal_saves_nothing(fuzzer
 
 
 # PostgreSQL refuses what SQLite takes (NUL in text, integers past bigint): a few forms and routes there.
-POSTGRES_SUBSET = ("auth.register", "auth.login", "public.join_institution", "ministry.new_mou",
-                   "ministry.amend_mou", "ministry.new_institution", "buyer.record_purchase", "supplier.new_product",
-                   "supplier.edit_application", "ministry.new_round")
+POSTGRES_SUBSET = (
+    "auth.register",
+    "auth.login",
+    "public.join_institution",
+    "ministry.new_mou",
+    "ministry.amend_mou",
+    "ministry.new_institution",
+    "buyer.record_purchase",
+    "supplier.new_product",
+    "supplier.edit_application",
+    "ministry.new_round",
+)
 POSTGRES_VALUES = ["\x00", "a\x00b", "9" * 5000, "-" + "9" * 5000, "가" * 5000, str(2**63), "--5", "+-5", "\r\n"]
 
 

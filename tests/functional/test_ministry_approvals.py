@@ -32,8 +32,7 @@ def test_staff_approve_a_pending_company_and_the_decision_is_audited(client, mak
 def test_rejecting_needs_a_reason_and_the_supplier_sees_it(app, client, make, staff):
     company = make.company(status="pending")
     supplier = make.user("supplier", company=company)
-    refused = client.post(f"/ministry/companies/{company.id}/decision",
-                          data={"action": "reject", "reason": " "})
+    refused = client.post(f"/ministry/companies/{company.id}/decision", data={"action": "reject", "reason": " "})
     assert refused.status_code == 400 and b"Give a reason" in refused.data
     assert db.session.get(Company, company.id).status == "pending" and not _events("company.rejected")
     reason = "사업자등록증 사본이 흐립니다"
@@ -49,9 +48,17 @@ def test_a_rejected_company_corrects_its_details_and_goes_back_to_pending(client
     company = make.company(status="rejected", status_reason="wrong region")
     supplier = make.user("supplier", company=company)
     sign_in(client, supplier)
-    data = {"name_ko": company.name_ko, "name_en": "Renamed Co", "representative": "홍길동",
-            "region": "busan", "founded_on": "2020-01-01", "size_class": "small", "public_supply_krw": "0",
-            "public_supply_count": "0", "public_supply_as_of": "2024-01-01"}
+    data = {
+        "name_ko": company.name_ko,
+        "name_en": "Renamed Co",
+        "representative": "홍길동",
+        "region": "busan",
+        "founded_on": "2020-01-01",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2024-01-01",
+    }
     assert client.post("/supplier/company", data=data).status_code == 302
     company = db.session.get(Company, company.id)
     assert company.status == "pending" and company.region == "busan"
@@ -61,9 +68,16 @@ def test_a_rejected_company_corrects_its_details_and_goes_back_to_pending(client
 def test_an_approved_company_cannot_edit_its_details(client, make):
     supplier = make.user("supplier")
     sign_in(client, supplier)
-    data = {"name_ko": "바뀐 이름", "representative": "x", "region": "busan", "founded_on": "2020-01-01",
-            "size_class": "small", "public_supply_krw": "0", "public_supply_count": "0",
-            "public_supply_as_of": "2024-01-01"}
+    data = {
+        "name_ko": "바뀐 이름",
+        "representative": "x",
+        "region": "busan",
+        "founded_on": "2020-01-01",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2024-01-01",
+    }
     response = client.post("/supplier/company", data=data)
     assert response.status_code == 400 and b"Contact the ministry" in response.data
     assert db.session.get(Company, supplier.company_id).name_ko != "바뀐 이름"
@@ -74,9 +88,17 @@ def test_a_company_name_change_rebuilds_its_products_search_text(client, make):
     supplier = make.user("supplier", company=company)
     product = make.product(company, status="draft")
     sign_in(client, supplier)
-    data = {"name_ko": "파랑물산", "name_en": "Blue Goods", "representative": "x", "region": "busan",
-            "founded_on": "2020-01-01", "size_class": "small", "public_supply_krw": "0",
-            "public_supply_count": "0", "public_supply_as_of": "2024-01-01"}
+    data = {
+        "name_ko": "파랑물산",
+        "name_en": "Blue Goods",
+        "representative": "x",
+        "region": "busan",
+        "founded_on": "2020-01-01",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2024-01-01",
+    }
     assert client.post("/supplier/company", data=data).status_code == 302
     db.session.refresh(product)
     assert "파랑물산" in product.search_text and "blue goods" in product.search_text
@@ -86,26 +108,32 @@ def test_suspending_needs_a_reason_and_impossible_decisions_are_400(client, make
     company = make.company(status="approved")
     decide = f"/ministry/companies/{company.id}/decision"
     assert client.post(decide, data={"action": "suspend"}).status_code == 400
-    assert client.post(f"/ministry/companies/{company.id}/decision",
-                       data={"action": "reject", "reason": "x"}).status_code == 400
+    assert (
+        client.post(f"/ministry/companies/{company.id}/decision", data={"action": "reject", "reason": "x"}).status_code
+        == 400
+    )
     assert client.post(f"/ministry/companies/{company.id}/decision", data={}).status_code == 400
-    assert client.post(f"/ministry/companies/{company.id}/decision",
-                       data={"action": "suspend", "reason": "허위 서류"}).status_code == 302
+    assert (
+        client.post(
+            f"/ministry/companies/{company.id}/decision", data={"action": "suspend", "reason": "허위 서류"}
+        ).status_code
+        == 302
+    )
     assert db.session.get(Company, company.id).status == "suspended"
     assert client.post("/ministry/companies/999999/decision", data={"action": "approve"}).status_code == 404
 
 
-def test_certificates_are_verified_rejected_and_revoked_with_reasons_shown_to_the_supplier(app, client, make,
-                                                                                          staff):
+def test_certificates_are_verified_rejected_and_revoked_with_reasons_shown_to_the_supplier(app, client, make, staff):
     supplier = make.user("supplier")
     first = make.certificate(supplier.company, status="pending", number="C-1")
     second = make.certificate(supplier.company, status="pending", number="C-2")
     first_url = f"/ministry/certificates/{first.id}/decision"
     assert client.post(first_url, data={"action": "verify"}).status_code == 302
-    assert client.post(f"/ministry/certificates/{second.id}/decision",
-                       data={"action": "reject"}).status_code == 400
-    client.post(f"/ministry/certificates/{second.id}/decision",
-                data={"action": "reject", "reason": "유효기간이 인증서와 다릅니다"})
+    assert client.post(f"/ministry/certificates/{second.id}/decision", data={"action": "reject"}).status_code == 400
+    client.post(
+        f"/ministry/certificates/{second.id}/decision",
+        data={"action": "reject", "reason": "유효기간이 인증서와 다릅니다"},
+    )
     client.post(first_url, data={"action": "revoke", "reason": "인증 취소 통보"})
     assert db.session.get(Certificate, first.id).status == "revoked"
     assert db.session.get(Certificate, second.id).status == "rejected"
@@ -167,8 +195,13 @@ def test_the_audit_log_shows_objects_and_changed_values_readably(client, make, s
 
     company = make.company(status="pending")
     client.post(f"/ministry/companies/{company.id}/decision", data={"action": "approve"})
-    record_event(staff, "mou.created", company, after={"number": "MOU-X", "committed_krw": 12_000_000_000,
-                                                       "active": True, "note": None}, company_id=company.id)
+    record_event(
+        staff,
+        "mou.created",
+        company,
+        after={"number": "MOU-X", "committed_krw": 12_000_000_000, "active": True, "note": None},
+        company_id=company.id,
+    )
     db.session.commit()
     page = client.get(f"/ministry/audit?company={company.id}", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
@@ -184,5 +217,9 @@ def test_audit_fields_format_each_kind_of_value(app):
 
     with app.test_request_context("/?lang=ko"):
         assert audit_fields({"amount_krw": 5_760_000, "ok": False, "ids": [1, 2], "seed": "07 12"}) == [
-            ("amount_krw", "5,760,000원"), ("ok", "아니요"), ("ids", "[1, 2]"), ("seed", "07 12")]
+            ("amount_krw", "5,760,000원"),
+            ("ok", "아니요"),
+            ("ids", "[1, 2]"),
+            ("seed", "07 12"),
+        ]
         assert audit_fields(None) == [] and audit_fields(["a"]) == [("", '["a"]')]

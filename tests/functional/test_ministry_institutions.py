@@ -80,24 +80,15 @@ def test_an_amendment_that_would_take_the_remaining_quota_below_zero_is_refused(
     buyer, mou, allocation = builders.setup(committed=10_000_000)
     builders.order(buyer, allocation, mou, quantity=8)
     auth.login(make.user("ministry"))
-    response = client.post(
-        f"/ministry/mous/{mou.id}/amend", data={"delta": "-3,000,000", "reason": "cut"}, headers=EN
-    )
+    response = client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "-3,000,000", "reason": "cut"}, headers=EN)
     assert response.status_code == 400 and "below zero" in response.get_data(as_text=True)
-    response = client.post(
-        f"/ministry/mous/{mou.id}/amend", data={"delta": "abc", "reason": "cut"}, headers=EN
-    )
+    response = client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "abc", "reason": "cut"}, headers=EN)
     assert response.status_code == 400
     assert (
-        client.post(
-            f"/ministry/mous/{mou.id}/amend", data={"delta": "-2,000,000", "reason": "cut"}
-        ).status_code
-        == 302
+        client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "-2,000,000", "reason": "cut"}).status_code == 302
     )
     assert (
-        client.post(
-            f"/ministry/mous/{mou.id}/amend", data={"delta": "+5,000,000", "reason": "top-up"}
-        ).status_code
+        client.post(f"/ministry/mous/{mou.id}/amend", data={"delta": "+5,000,000", "reason": "top-up"}).status_code
         == 302
     )
     db.session.refresh(mou)
@@ -156,21 +147,20 @@ def test_an_institution_asks_to_join_and_staff_approve_it(client, auth, make):
     pending = db.session.scalar(select(Institution).where(Institution.status == "pending"))
     assert (pending.contact_name, pending.contact_email) == ("Lee", "lee@new.example")
     assert db.session.scalar(select(User).where(User.email == "lee@new.example")) is None  # no account yet
-    assert (
-        client.post("/login", data={"email": "lee@new.example", "password": DEFAULT_PASSWORD}).status_code
-        == 400
-    )
+    assert client.post("/login", data={"email": "lee@new.example", "password": DEFAULT_PASSWORD}).status_code == 400
     auth.login(make.user("ministry"))
     assert "새기관" in client.get("/ministry/join-requests").get_data(as_text=True)
-    response = client.post(
-        f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN
-    )
+    response = client.post(f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN)
     assert response.status_code == 200 and "/set-password/" in response.get_data(as_text=True)
     db.session.refresh(pending)
     assert (pending.status, pending.code) == ("active", "NEWAG")
     contact = db.session.scalar(select(User).where(User.email == "lee@new.example"))
     assert (contact.role, contact.institution_id, contact.active, contact.password_hash) == (
-        "buyer", pending.id, True, None)
+        "buyer",
+        pending.id,
+        True,
+        None,
+    )
     again = client.post(f"/ministry/join-requests/{pending.id}/approve", data={"code": "NEWAG"}, headers=EN)
     assert again.status_code == 400
 

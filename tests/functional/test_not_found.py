@@ -14,8 +14,18 @@ from marketplace.services.relief_certificates import CertificateNotFound
 from marketplace.services.rounds import RoundNotFound
 
 
-@pytest.mark.parametrize("kind", [AllocationNotFound, ApplicationNotFound, InstitutionNotFound, OrderNotFound,
-                                  MouNotFound, CertificateNotFound, RoundNotFound])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        AllocationNotFound,
+        ApplicationNotFound,
+        InstitutionNotFound,
+        OrderNotFound,
+        MouNotFound,
+        CertificateNotFound,
+        RoundNotFound,
+    ],
+)
 def test_every_not_found_of_the_services_is_the_one_domain_not_found(kind):
     assert issubclass(kind, NotFound) and issubclass(kind, DomainError)
 
@@ -31,8 +41,10 @@ def test_an_unknown_round_answers_the_404_page_in_the_users_language(client):
 def test_an_unknown_round_answers_json_to_a_client_that_asks_for_json(client):
     response = client.get("/rounds/NO-SUCH-ROUND?lang=en", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert response.get_json() == {"error": "Page not found",
-                                   "message": "The page you asked for does not exist or was moved."}
+    assert response.get_json() == {
+        "error": "Page not found",
+        "message": "The page you asked for does not exist or was moved.",
+    }
 
 
 def test_a_domain_error_that_is_not_a_not_found_is_not_turned_into_a_404(client, monkeypatch):

@@ -176,8 +176,16 @@ def test_a_buyer_invitation_shown_in_place_sent_twice_invites_once_and_the_repea
 
 def test_a_new_institution_form_sent_twice_creates_one(client, make):
     sign_in(client, make.user("ministry"))
-    data = rendered_form(client, "/ministry/institutions/new", "/institutions/new", code="KEPCO",
-                         name_ko="한국전력공사", name_en="KEPCO", kind="public_enterprise", region="jeonnam")
+    data = rendered_form(
+        client,
+        "/ministry/institutions/new",
+        "/institutions/new",
+        code="KEPCO",
+        name_ko="한국전력공사",
+        name_en="KEPCO",
+        kind="public_enterprise",
+        region="jeonnam",
+    )
 
     first = client.post("/ministry/institutions/new", data=data)
     second = client.post("/ministry/institutions/new", data=data)
@@ -258,8 +266,14 @@ def test_a_repeat_while_the_first_has_no_answer_yet_is_told_to_wait_and_does_not
     buyer, mou, allocation = ob.setup(committed=10_000_000)
     sign_in(client, buyer)
     data = purchase_form(client, allocation)
-    db.session.add(FormSubmission(key=data["form_key"], user_id=buyer.id, endpoint="buyer.record_purchase",
-                                  created_at=datetime(2030, 1, 1, tzinfo=UTC)))
+    db.session.add(
+        FormSubmission(
+            key=data["form_key"],
+            user_id=buyer.id,
+            endpoint="buyer.record_purchase",
+            created_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+    )
     db.session.commit()
     app.config["FORM_KEY_WAIT_SECONDS"] = 0.2
 
@@ -296,8 +310,12 @@ def test_a_malformed_key_is_refused_with_a_plain_message(client, ob):
 
 def test_purging_deletes_only_keys_claimed_before_the_cut(app):
     old, new = form_keys.new_key(), form_keys.new_key()
-    db.session.add_all([FormSubmission(key=old, endpoint="x", created_at=datetime(2030, 1, 1, tzinfo=UTC)),
-                        FormSubmission(key=new, endpoint="x", created_at=datetime(2030, 1, 9, tzinfo=UTC))])
+    db.session.add_all(
+        [
+            FormSubmission(key=old, endpoint="x", created_at=datetime(2030, 1, 1, tzinfo=UTC)),
+            FormSubmission(key=new, endpoint="x", created_at=datetime(2030, 1, 9, tzinfo=UTC)),
+        ]
+    )
     db.session.commit()
     assert form_keys.purge(datetime(2030, 1, 5, tzinfo=UTC)) == 1
     assert [row.key for row in db.session.query(FormSubmission)] == [new]

@@ -24,9 +24,16 @@ def ob(make):
 
 
 def form(mou, day, **overrides):
-    data = {"mou_id": str(mou.id), "quantity": "2", "unit_price": "1,000,000", "amount": "",
-            "contract_method": "private_contract", "ordered_on": day.isoformat(), "no_private_interest": "y",
-            "late_reason": ""}
+    data = {
+        "mou_id": str(mou.id),
+        "quantity": "2",
+        "unit_price": "1,000,000",
+        "amount": "",
+        "contract_method": "private_contract",
+        "ordered_on": day.isoformat(),
+        "no_private_interest": "y",
+        "late_reason": "",
+    }
     data.update(overrides)
     return data
 
@@ -41,8 +48,7 @@ def test_the_issue_scenario_through_the_pages(client, auth, ob, make, today):
     buyer = make.user("buyer")
     mou = ob.mou(buyer.institution, starts_on=today - timedelta(days=90))
     company = make.company()
-    certificate = make.certificate(company, issued_on=today - timedelta(days=400),
-                                   expires_on=today - timedelta(days=1))
+    certificate = make.certificate(company, issued_on=today - timedelta(days=400), expires_on=today - timedelta(days=1))
     product = make.product(company, certificates=[certificate], unit_price_krw=1_000_000)
     allocation = ob.allocation(buyer.institution, product, round_=ob.published_round(published_days_ago=60))
     supplier = make.user("supplier", company=company)
@@ -86,8 +92,7 @@ def test_the_purchase_form_says_how_much_of_the_allocation_is_left(client, auth,
     assert "KRW 48,000,000" in listing
 
 
-def test_another_institutions_selection_is_shown_without_a_buy_button_and_its_form_answers_404(
-        client, auth, ob, make):
+def test_another_institutions_selection_is_shown_without_a_buy_button_and_its_form_answers_404(client, auth, ob, make):
     buyer, mou, allocation = ob.setup()
     other = ob.allocation(make.institution())
     auth.login(buyer)
@@ -95,8 +100,7 @@ def test_another_institutions_selection_is_shown_without_a_buy_button_and_its_fo
     assert other.application.product.name_en in listing
     assert f"/buyer/purchase/{allocation.id}" in listing and f"/buyer/purchase/{other.id}" not in listing
     for method in ("GET", "POST"):
-        response = client.open(f"/buyer/purchase/{other.id}", method=method, data=form(mou, clock.today()),
-                               headers=EN)
+        response = client.open(f"/buyer/purchase/{other.id}", method=method, data=form(mou, clock.today()), headers=EN)
         assert response.status_code == 404
         assert "selected for another institution" in response.get_data(as_text=True)
     korean = client.get(f"/buyer/purchase/{other.id}", headers=KO).get_data(as_text=True)

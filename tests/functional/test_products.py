@@ -66,16 +66,25 @@ def test_a_product_without_certificates_cannot_list_and_an_unknown_action_is_a_4
 def test_an_expired_revoked_or_future_certificate_takes_a_listed_product_off_the_public_list(app, make):
     company = make.company()
     ok = make.product(company)
-    expired = make.product(company, certificates=[make.certificate(
-        company, issued_on=TODAY - timedelta(days=800), expires_on=TODAY - timedelta(days=1))])
+    expired = make.product(
+        company,
+        certificates=[
+            make.certificate(company, issued_on=TODAY - timedelta(days=800), expires_on=TODAY - timedelta(days=1))
+        ],
+    )
     revoked = make.product(company, certificates=[make.certificate(company, status="revoked")])
-    future = make.product(company, certificates=[make.certificate(
-        company, issued_on=TODAY + timedelta(days=1), expires_on=TODAY + timedelta(days=400))])
+    future = make.product(
+        company,
+        certificates=[
+            make.certificate(company, issued_on=TODAY + timedelta(days=1), expires_on=TODAY + timedelta(days=400))
+        ],
+    )
     draft = make.product(company, status="draft")
     suspended = make.company(status="suspended")
     of_suspended = make.product(suspended)
-    last_day = make.product(company, certificates=[make.certificate(
-        company, issued_on=TODAY - timedelta(days=10), expires_on=TODAY)])
+    last_day = make.product(
+        company, certificates=[make.certificate(company, issued_on=TODAY - timedelta(days=10), expires_on=TODAY)]
+    )
     public = _public_ids()
     assert ok.id in public and last_day.id in public
     for hidden in (expired, revoked, future, draft, of_suspended):
@@ -84,8 +93,9 @@ def test_an_expired_revoked_or_future_certificate_takes_a_listed_product_off_the
 
 def test_one_valid_certificate_among_several_is_enough(app, make):
     company = make.company()
-    product = make.product(company, certificates=[make.certificate(company, status="rejected"),
-                                                  make.certificate(company)])
+    product = make.product(
+        company, certificates=[make.certificate(company, status="rejected"), make.certificate(company)]
+    )
     assert product.id in _public_ids()
 
 
@@ -104,8 +114,9 @@ def test_editing_a_product_rebuilds_its_search_text(client, make):
     product = make.product(user.company)
     sign_in(client, user)
     cert_ids = [c.id for c in product.certificates]
-    response = client.post(f"/supplier/products/{product.id}/edit",
-                           data=product_form(cert_ids, name_en="Flood Sentinel", model="FS-9"))
+    response = client.post(
+        f"/supplier/products/{product.id}/edit", data=product_form(cert_ids, name_en="Flood Sentinel", model="FS-9")
+    )
     assert response.status_code == 302
     product = db.session.get(Product, product.id)
     assert "flood sentinel" in product.search_text and "fs-9" in product.search_text

@@ -14,8 +14,13 @@ from marketplace import create_app
 from marketplace.extensions import db
 from tests.conftest import AuthActions, IsolatedClient, base_config
 
-LIMITED = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_SIGN_IN": "2 per hour",
-           "RATELIMIT_FORMS": "2 per hour", "RATELIMIT_UPLOADS": "2 per hour"}
+LIMITED = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_SIGN_IN": "2 per hour",
+    "RATELIMIT_FORMS": "2 per hour",
+    "RATELIMIT_UPLOADS": "2 per hour",
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -98,8 +103,14 @@ INSTANCE = textwrap.dedent("""
 
 def run_instance(sqlite_url: str, prefix: str, posts: int) -> list[str]:
     """One app in its own process (a worker or another host), making `posts` join-form posts."""
-    done = subprocess.run([sys.executable, "-c", INSTANCE, sqlite_url, prefix, str(posts)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", INSTANCE, sqlite_url, prefix, str(posts)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return done.stdout.split()
 
 

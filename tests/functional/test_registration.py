@@ -62,16 +62,19 @@ def test_an_e_mail_already_in_use_is_refused_and_the_company_is_not_created(clie
     assert db.session.query(Company).filter_by(name_ko="주식회사 새싹테크").count() == 0
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"password": "short", "confirm": "short"}, b"at least 10 characters"),
-    ({"confirm": "something-else-entirely"}, b"not the same"),
-    ({"confirm": ""}, b"Repeat the password."),
-    ({"region": "atlantis"}, b"Not a valid choice"),
-    ({"public_supply_krw": "lots"}, b"digits only"),
-    ({"founded_on": "2999-01-01"}, b"cannot be in the future"),
-    ({"public_supply_krw": "300,000,000", "public_supply_count": "0"}, b"or 0 for both"),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"password": "short", "confirm": "short"}, b"at least 10 characters"),
+        ({"confirm": "something-else-entirely"}, b"not the same"),
+        ({"confirm": ""}, b"Repeat the password."),
+        ({"region": "atlantis"}, b"Not a valid choice"),
+        ({"public_supply_krw": "lots"}, b"digits only"),
+        ({"founded_on": "2999-01-01"}, b"cannot be in the future"),
+        ({"public_supply_krw": "300,000,000", "public_supply_count": "0"}, b"or 0 for both"),
+        ({}, None),
+    ],
+)
 def test_bad_input_re_renders_the_form_with_400_and_a_plain_message(client, overrides, message):
     if message is None:  # an empty form, not a 500
         response = client.post("/register", data={}, headers=EN)

@@ -171,9 +171,7 @@ def test_bad_amounts_rerender_with_400(app, make, rounds, clock, auth):
             data={"product_id": str(product.id), "amount": amount},
         )
         assert response.status_code == 400, amount
-    bad_product = _post(
-        auth.client, "/supplier/rounds/2018-H2/apply", data={"product_id": "x", "amount": "1"}
-    )
+    bad_product = _post(auth.client, "/supplier/rounds/2018-H2/apply", data={"product_id": "x", "amount": "1"})
     assert bad_product.status_code == 400
 
 
@@ -202,9 +200,7 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     db.session.commit()
     refused = _post(auth.client, "/ministry/rounds/2018-H2/close", headers=EN, follow_redirects=True)
     assert b"still open until" in refused.data
-    refused = _post(
-        auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, follow_redirects=True, data={"seed": "1"}
-    )
+    refused = _post(auth.client, "/ministry/rounds/2018-H2/draw", headers=EN, follow_redirects=True, data={"seed": "1"})
     assert b"Freeze the pool before the draw" in refused.data
     clock.now = CLOSES + timedelta(minutes=1)
     _post(auth.client, "/ministry/rounds/2018-H2/close")
@@ -313,12 +309,24 @@ def test_cli_verify_says_match_and_fails_on_a_tampered_result(app, make, rounds,
 
 
 ROUND_FORM = {
-    "code": "2018-H2", "title_ko": "2018년 하반기 시범구매", "title_en": "2018 H2 pilot purchase",
-    "opens_on": "2018-08-16", "opens_time": "09:00", "closes_on": "2018-09-14", "closes_time": "18:00",
-    "cap": "300,000,000", "pass_mark": "70", "weight_first_timer": "3", "weight_startup": "2",
-    "weight_general": "1", "small_record": "500,000,000", "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
-    "seed_event_ko": "로또 6/45 제825회 추첨 당첨번호", "seed_event_en": "Lotto 6/45 draw no. 825 numbers",
-    "seed_event_on": "2018-09-22", "seed_event_time": "20:45",
+    "code": "2018-H2",
+    "title_ko": "2018년 하반기 시범구매",
+    "title_en": "2018 H2 pilot purchase",
+    "opens_on": "2018-08-16",
+    "opens_time": "09:00",
+    "closes_on": "2018-09-14",
+    "closes_time": "18:00",
+    "cap": "300,000,000",
+    "pass_mark": "70",
+    "weight_first_timer": "3",
+    "weight_startup": "2",
+    "weight_general": "1",
+    "small_record": "500,000,000",
+    "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+    "seed_event_ko": "로또 6/45 제825회 추첨 당첨번호",
+    "seed_event_en": "Lotto 6/45 draw no. 825 numbers",
+    "seed_event_on": "2018-09-22",
+    "seed_event_time": "20:45",
 }
 
 
@@ -336,24 +344,30 @@ def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, c
     assert 'value="2018-09-14"' in page and 'value="18:00"' in page and "KEPCO 5,000,000,000\nLH 3,000,000,000" in page
     assert "Change draft round 2018-H2" in page and re.search(r'<input[^>]*id="code"[^>]*readonly', page)
     assert "/ministry/rounds/2018-H2/edit" in auth.client.get("/ministry/rounds/2018-H2").get_data(as_text=True)
-    changed = {**ROUND_FORM, "code": "OTHER", "closes_on": "2018-09-21", "pass_mark": "75",
-               "budgets": "KEPCO 6,000,000,000\nKRC 1,000,000,000"}
+    changed = {
+        **ROUND_FORM,
+        "code": "OTHER",
+        "closes_on": "2018-09-21",
+        "pass_mark": "75",
+        "budgets": "KEPCO 6,000,000,000\nKRC 1,000,000,000",
+    }
     response = _post(auth.client, "/ministry/rounds/2018-H2/edit", data=changed, headers=EN, follow_redirects=True)
     assert b"was saved" in response.data
     db.session.refresh(round_)
     assert round_.code == "2018-H2"  # the code is not changed by the form
     assert round_.closes_at == kst(date(2018, 9, 21), 18) and round_.pass_mark == 75
-    assert {b.institution.code: b.budget_krw for b in round_.budgets} == {"KEPCO": 6_000_000_000,
-                                                                         "KRC": 1_000_000_000}
+    assert {b.institution.code: b.budget_krw for b in round_.budgets} == {"KEPCO": 6_000_000_000, "KRC": 1_000_000_000}
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.updated")).one()
     assert set(event.after) == {"closes_at", "pass_mark", "budgets"} and event.before["pass_mark"] == 70
 
 
 def test_bad_input_to_the_draft_form_is_refused_with_400_and_changes_nothing(app, make, auth, clock):
     round_ = _draft(make, auth)
-    for bad, message in (({"budgets": "NOPE 1,000"}, b"Unknown institution code: NOPE"),
-                         ({"closes_on": "2018-08-01"}, b"must open before it closes"),
-                         ({"cap": "many"}, b"digits only")):
+    for bad, message in (
+        ({"budgets": "NOPE 1,000"}, b"Unknown institution code: NOPE"),
+        ({"closes_on": "2018-08-01"}, b"must open before it closes"),
+        ({"cap": "many"}, b"digits only"),
+    ):
         response = auth.client.post("/ministry/rounds/2018-H2/edit", data={**ROUND_FORM, **bad}, headers=EN)
         assert response.status_code == 400 and message in response.data, bad
         assert b"2018 H2 pilot purchase" in response.data  # what was typed stays in the form
@@ -365,8 +379,13 @@ def test_an_open_round_cannot_be_changed(app, make, auth, clock):
     round_ = _draft(make, auth)
     assert _post(auth.client, "/ministry/rounds/2018-H2/open").status_code == 302
     assert round_.status == "open"
-    response = _post(auth.client, "/ministry/rounds/2018-H2/edit", data={**ROUND_FORM, "pass_mark": "10"},
-                     headers=EN, follow_redirects=True)
+    response = _post(
+        auth.client,
+        "/ministry/rounds/2018-H2/edit",
+        data={**ROUND_FORM, "pass_mark": "10"},
+        headers=EN,
+        follow_redirects=True,
+    )
     assert b"Only a draft round can be changed" in response.data
     db.session.refresh(round_)
     assert round_.pass_mark == 70

@@ -13,8 +13,13 @@ from marketplace.services import draws
 from tests.builders_rounds import EVENT_EN, Clock, RoundBuilders, kst
 from tests.functional.test_rounds_pages import CLOSES, EN, OPENS, ROUND_FORM, _post, _product
 
-LATER = {"seed_event_ko": "로또 6/45 제826회 추첨", "seed_event_en": "Lotto 6/45 draw no. 826",
-         "seed_event_on": "2018-09-29", "seed_event_time": "20:45", "reason": "The committee needed another week"}
+LATER = {
+    "seed_event_ko": "로또 6/45 제826회 추첨",
+    "seed_event_en": "Lotto 6/45 draw no. 826",
+    "seed_event_on": "2018-09-29",
+    "seed_event_time": "20:45",
+    "reason": "The committee needed another week",
+}
 
 
 @pytest.fixture
@@ -91,17 +96,19 @@ def _closed_and_scored(make, rounds, clock, count=2):
 
 
 def test_after_the_event_the_freeze_is_refused_and_a_later_event_is_announced_and_published(
-        app, make, rounds, clock, auth, client):
+    app, make, rounds, clock, auth, client
+):
     round_, staff = _closed_and_scored(make, rounds, clock)
     auth.login(staff)
     clock.now = round_.seed_event_at + timedelta(hours=1)
     refused = _post(auth.client, "/ministry/rounds/2018-H2/freeze", headers=EN, follow_redirects=True)
     assert b"already happened" in refused.data and b"Announce a later public event" in refused.data
     assert b"The seed event has happened before the pool was frozen" in refused.data and round_.draw is None
-    for change, message in (({"reason": ""}, b"Give the reason for announcing another seed event."),
-                            ({"seed_event_on": "2018-09-15", "seed_event_time": "18:30"},
-                             b"Announce an event that has not happened yet."),
-                            ({"seed_event_time": "25:00"}, b"Enter the event")):
+    for change, message in (
+        ({"reason": ""}, b"Give the reason for announcing another seed event."),
+        ({"seed_event_on": "2018-09-15", "seed_event_time": "18:30"}, b"Announce an event that has not happened yet."),
+        ({"seed_event_time": "25:00"}, b"Enter the event"),
+    ):
         response = auth.client.post("/ministry/rounds/2018-H2/seed-event", data={**LATER, **change}, headers=EN)
         assert response.status_code == 400 and message in response.data, change
     assert round_.seed_event.description_en == EVENT_EN
@@ -139,17 +146,30 @@ def test_an_application_that_cannot_win_is_saved_with_a_visible_warning(app, mak
     _round, product = _supplier_round(make, rounds, auth)
     form = auth.client.get("/supplier/rounds/2018-H2/apply", headers=EN)
     assert b"the largest is KRW 100,000,000" in form.data and b"cannot be selected" not in form.data
-    saved = _post(auth.client, "/supplier/rounds/2018-H2/apply", headers=EN, follow_redirects=True,
-                  data={"product_id": str(product.id), "amount": "80,000,000", "preferred": ["BBB"]})
+    saved = _post(
+        auth.client,
+        "/supplier/rounds/2018-H2/apply",
+        headers=EN,
+        follow_redirects=True,
+        data={"product_id": str(product.id), "amount": "80,000,000", "preferred": ["BBB"]},
+    )
     application = db.session.scalar(select(Application))
     assert application.amount_krw == 80_000_000 and application.status == "submitted"  # not refused
     assert b"Saved, but this application cannot be selected" in saved.data
     assert b"more than any of its preferred institutions puts into the round (at most KRW 60,000,000)" in saved.data
     edit = auth.client.get(f"/supplier/applications/{application.id}/edit", headers=EN)
     assert b"This application cannot be selected" in edit.data
-    bad = auth.client.post(f"/supplier/applications/{application.id}/edit", headers=EN,
-                           data={"amount": "150,000,000", "statement": "x" * 2001})
+    bad = auth.client.post(
+        f"/supplier/applications/{application.id}/edit",
+        headers=EN,
+        data={"amount": "150,000,000", "statement": "x" * 2001},
+    )
     assert bad.status_code == 400 and b"more than any participating institution" in bad.data
-    fine = _post(auth.client, f"/supplier/applications/{application.id}/edit", headers=EN, follow_redirects=True,
-                 data={"amount": "80,000,000", "preferred": ["AAA"]})
+    fine = _post(
+        auth.client,
+        f"/supplier/applications/{application.id}/edit",
+        headers=EN,
+        follow_redirects=True,
+        data={"amount": "80,000,000", "preferred": ["AAA"]},
+    )
     assert b"was updated" in fine.data and b"cannot be selected" not in fine.data

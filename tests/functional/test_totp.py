@@ -33,8 +33,7 @@ def enrol(client, clock) -> tuple[str, list[str]]:
     return secret, codes
 
 
-def test_a_supplier_enrols_from_the_account_page_and_then_signs_in_with_a_code(auth, client, make,
-                                                                            sign_in_clock):
+def test_a_supplier_enrols_from_the_account_page_and_then_signs_in_with_a_code(auth, client, make, sign_in_clock):
     user = make.user("supplier")
     auth.login(user)
     assert "/two-factor/setup" in client.get("/account").get_data(as_text=True)
@@ -97,8 +96,19 @@ def test_ministry_staff_without_a_second_factor_must_enrol_before_anything_else(
 
 
 def test_staff_created_by_the_cli_enrol_at_their_first_sign_in(app, client, runner):
-    result = runner.invoke(args=["create-user", "--email", "new.staff@mss.example", "--name", "신규 담당자",
-                                 "--role", "ministry", "--password", "a-long-staff-phrase"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "new.staff@mss.example",
+            "--name",
+            "신규 담당자",
+            "--role",
+            "ministry",
+            "--password",
+            "a-long-staff-phrase",
+        ]
+    )
     assert result.exit_code == 0, result.output
     response = client.post("/login", data={"email": "new.staff@mss.example", "password": "a-long-staff-phrase"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/two-factor/setup")

@@ -70,7 +70,8 @@ def test_the_qr_code_address_carries_the_code(app, issued):
     from marketplace.reports.certificates import code_url
 
     assert code_url(issued.serial, issued.verification_code) == (
-        f"http://localhost/verify/{issued.serial}?code={issued.verification_code}")
+        f"http://localhost/verify/{issued.serial}?code={issued.verification_code}"
+    )
 
 
 def test_the_lookup_form_takes_a_typed_serial_and_code_to_its_page(client, issued):
@@ -135,20 +136,25 @@ def test_a_superseded_version_names_and_links_the_new_one(client, make, today):
 
 @pytest.mark.parametrize("column", ["pdf", "facts_json"])
 def test_one_changed_byte_in_the_stored_record_is_not_reported_valid(client, issued, column):
-    record = db.session.execute(text(f"SELECT {column} FROM audit_relief_certificates WHERE id = :id"),  # noqa: S608
-                                {"id": issued.id}).scalar()
+    record = db.session.execute(
+        text(f"SELECT {column} FROM audit_relief_certificates WHERE id = :id"),  # noqa: S608
+        {"id": issued.id},
+    ).scalar()
     if column == "pdf":
         changed = bytearray(record)
         changed[len(changed) // 2] ^= 0x01
         value = bytes(changed)
     else:
         value = record.replace('"amount_krw":', '"amount_krw":1', 1)
-    db.session.execute(text(f"UPDATE audit_relief_certificates SET {column} = :value WHERE id = :id"),  # noqa: S608
-                       {"value": value, "id": issued.id})
+    db.session.execute(
+        text(f"UPDATE audit_relief_certificates SET {column} = :value WHERE id = :id"),  # noqa: S608
+        {"value": value, "id": issued.id},
+    )
     db.session.commit()
-    for response in (client.get(f"/verify/{issued.serial}", headers=EN),
-                     client.get(f"/verify/{issued.serial}", query_string={"code": issued.verification_code},
-                                headers=EN)):
+    for response in (
+        client.get(f"/verify/{issued.serial}", headers=EN),
+        client.get(f"/verify/{issued.serial}", query_string={"code": issued.verification_code}, headers=EN),
+    ):
         assert b"does not match its fingerprint" in response.data
         assert b">Valid<" not in response.data and FACTS not in response.data
 

@@ -41,11 +41,20 @@ def test_an_allocation_on_which_an_order_rests_does_not_move_until_the_order_is_
     old = db.session.get(Allocation, world.s1.id)
     assert old.status == "moved" and old.institution_id == world.aaa.id
     assert (moved.institution_id, moved.amount_krw, moved.valid_from, moved.valid_until) == (
-        world.bbb.id, 50 * MILLION, today, old.valid_until)
+        world.bbb.id,
+        50 * MILLION,
+        today,
+        old.valid_until,
+    )
     assert db.session.get(Order, order.id).allocation_id == old.id  # the history keeps its allocation
     change = db.session.scalar(select(AllocationChange))
     assert (change.kind, change.from_allocation_id, change.to_allocation_id, change.reason, change.actor_id) == (
-        "moved", old.id, moved.id, "AAA cannot use it", world.staff.id)
+        "moved",
+        old.id,
+        moved.id,
+        "AAA cannot use it",
+        world.staff.id,
+    )
     event = events("allocation.moved")[0]
     assert event.reason == "AAA cannot use it" and event.before["institution"] == "AAA"
     assert event.after == {"allocation_id": moved.id, "institution": "BBB", "amount_krw": 50 * MILLION}
@@ -62,12 +71,15 @@ def test_after_a_move_only_the_new_institution_buys_and_not_before_the_move_day(
     assert place(make, world, "BBB", moved, quantity=3).allocation_id == moved.id
 
 
-@pytest.mark.parametrize("target,message", [
-    ("AAA", "already belongs to this institution"),
-    ("outsider", "takes part in the round"),
-    ("suspended", "not active in the program"),
-    (None, "Choose the institution"),
-])
+@pytest.mark.parametrize(
+    "target,message",
+    [
+        ("AAA", "already belongs to this institution"),
+        ("outsider", "takes part in the round"),
+        ("suspended", "not active in the program"),
+        (None, "Choose the institution"),
+    ],
+)
 def test_a_move_goes_only_to_another_active_institution_of_the_round(world, make, target, message):
     institutions = {"AAA": world.aaa, "outsider": make.institution()}
     if target == "suspended":
@@ -112,7 +124,12 @@ def test_a_withdrawn_budget_no_one_fitted_is_refilled_by_the_ministry_once_budge
     assert refusal is None and (candidate.id, institution.code) == (world.w.id, "AAA")
     new = allocations.refill(world.staff, world.s2.id, "W fits at AAA now")
     assert (new.application_id, new.institution_id, new.amount_krw, new.via_waitlist, new.valid_from) == (
-        world.w.id, world.aaa.id, 60 * MILLION, True, today)
+        world.w.id,
+        world.aaa.id,
+        60 * MILLION,
+        True,
+        today,
+    )
     assert world.w.status == "selected" and world.w.waitlist_position is None
     with pytest.raises(AllocationChangeRefused, match="already given to the waitlist"):
         allocations.refill(world.staff, world.s2.id, "again")
@@ -129,7 +146,12 @@ def test_a_suppliers_withdrawal_refill_is_listed_as_a_change_without_an_actor(wo
     assert promoted.application_id == world.w.id and promoted.valid_from is not None
     change = allocations.changes_of(world.round.id)[0]
     assert (change.kind, change.from_allocation_id, change.to_allocation_id, change.actor, change.reason) == (
-        "refilled", world.s1.id, promoted.id, None, "")
+        "refilled",
+        world.s1.id,
+        promoted.id,
+        None,
+        "",
+    )
     assert world.s1.id in allocations.changed_from(world.round.id)
 
 
@@ -145,8 +167,15 @@ def test_the_round_pages_read_the_changes_in_one_query(world, make):
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         changes = allocations.changes_of(round_id)
-        names = [(c.from_allocation.institution.code, c.to_allocation.institution.code,
-                  c.to_allocation.application.product.name_ko, c.actor.name if c.actor else "") for c in changes]
+        names = [
+            (
+                c.from_allocation.institution.code,
+                c.to_allocation.institution.code,
+                c.to_allocation.application.product.name_ko,
+                c.actor.name if c.actor else "",
+            )
+            for c in changes
+        ]
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(names) == 2 and len([s for s in statements if s.startswith("SELECT")]) == 1

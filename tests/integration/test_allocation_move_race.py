@@ -33,8 +33,12 @@ def race(url: str, role: str, user_id: int, allocation_id: int, mou_id: int, tar
             user = db.session.get(User, user_id)
             try:
                 if role == "buyer":
-                    orders.record_pilot_purchase(user, OrderBuilders.purchase(
-                        type("A", (), {"id": allocation_id}), type("M", (), {"id": mou_id}), unit_price=1_000_000))
+                    orders.record_pilot_purchase(
+                        user,
+                        OrderBuilders.purchase(
+                            type("A", (), {"id": allocation_id}), type("M", (), {"id": mou_id}), unit_price=1_000_000
+                        ),
+                    )
                 else:
                     allocations.move(user, allocation_id, target_id, "moved in the race")
                 result["accepted"] += 1

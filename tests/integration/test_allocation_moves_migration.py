@@ -32,7 +32,11 @@ def test_refills_recorded_before_the_migration_become_changes_and_moved_allocati
         db.session.remove()
         change = db.session.query(AllocationChange).one()  # the move is not in the audit's refill events
         assert (change.kind, change.from_allocation_id, change.to_allocation_id, change.actor_id) == (
-            "refilled", freed_id, promoted_id, None)
+            "refilled",
+            freed_id,
+            promoted_id,
+            None,
+        )
         promoted_row = db.session.get(Allocation, promoted_id)
         assert promoted_row.valid_from == created_on and promoted_row.status == "withdrawn"
         db.session.remove()

@@ -30,8 +30,9 @@ def make_machine(make):
             super().__init__()
             self.buyers = {side: make.user("buyer") for side in SIDES}
             self.institutions = {side: self.buyers[side].institution for side in SIDES}
-            self.mous = {side: builders.mou(self.institutions[side], committed=25 * UNIT, actor=staff).id
-                         for side in SIDES}
+            self.mous = {
+                side: builders.mou(self.institutions[side], committed=25 * UNIT, actor=staff).id for side in SIDES
+            }
             self.committed = {side: 25 * UNIT for side in SIDES}
             self.budgets = {"A": 24 * UNIT, "B": 18 * UNIT}
             round_ = builders.published_round(budgets=[(self.institutions[s], self.budgets[s]) for s in SIDES])
@@ -59,13 +60,21 @@ def make_machine(make):
             allocation_id = data.draw(st.sampled_from(own) | every if own else every)
             mou_side = data.draw(st.sampled_from((side, side, side, "B" if side == "A" else "A")))
             owner, amount, status = self.allocations[allocation_id]
-            expected = (status == "active" and owner == side and mou_side == side
-                        and quantity * UNIT <= amount - self.ordered(allocation_id)
-                        and quantity * UNIT <= self.committed[side] - self.charged(side))
+            expected = (
+                status == "active"
+                and owner == side
+                and mou_side == side
+                and quantity * UNIT <= amount - self.ordered(allocation_id)
+                and quantity * UNIT <= self.committed[side] - self.charged(side)
+            )
             mou = db.session.get(Mou, self.mous[mou_side])
             try:
-                order = orders.record_pilot_purchase(self.buyers[side], builders.purchase(
-                    db.session.get(Allocation, allocation_id), mou, quantity=quantity, unit_price=UNIT))
+                order = orders.record_pilot_purchase(
+                    self.buyers[side],
+                    builders.purchase(
+                        db.session.get(Allocation, allocation_id), mou, quantity=quantity, unit_price=UNIT
+                    ),
+                )
             except DomainError:
                 db.session.rollback()
                 assert not expected, "an order the rules allow was refused"
@@ -93,8 +102,12 @@ def make_machine(make):
             every = st.sampled_from(sorted(self.allocations))
             allocation_id = data.draw(st.sampled_from(free) | every if free else every)
             side, amount, status = self.allocations[allocation_id]
-            expected = (status == "active" and side != to and self.ordered(allocation_id) == 0
-                        and self.budget_left(to) >= amount)
+            expected = (
+                status == "active"
+                and side != to
+                and self.ordered(allocation_id) == 0
+                and self.budget_left(to) >= amount
+            )
             try:
                 new = allocations.move(staff, allocation_id, self.institutions[to].id, "rebalancing")
             except DomainError:
@@ -108,15 +121,20 @@ def make_machine(make):
         @invariant()
         def every_allocation_counts_exactly_its_live_orders(self):
             db.session.expire_all()
-            live = dict(db.session.execute(
-                select(Order.allocation_id, func.sum(Order.amount_krw))
-                .where(Order.allocation_id.in_(list(self.allocations)), Order.status != "cancelled")
-                .group_by(Order.allocation_id)).all())
+            live = dict(
+                db.session.execute(
+                    select(Order.allocation_id, func.sum(Order.amount_krw))
+                    .where(Order.allocation_id.in_(list(self.allocations)), Order.status != "cancelled")
+                    .group_by(Order.allocation_id)
+                ).all()
+            )
             for row in db.session.scalars(select(Allocation).where(Allocation.id.in_(list(self.allocations)))):
                 assert 0 <= row.ordered_krw <= row.amount_krw
                 assert row.ordered_krw == (live.get(row.id) or 0) == self.ordered(row.id)
                 assert (row.status, row.institution_id) == (
-                    self.allocations[row.id][2], self.institutions[self.allocations[row.id][0]].id)
+                    self.allocations[row.id][2],
+                    self.institutions[self.allocations[row.id][0]].id,
+                )
 
         @invariant()
         def every_mou_balance_is_the_sum_of_its_ledger(self):
@@ -129,6 +147,14 @@ def make_machine(make):
 
 
 def test_random_orders_cancellations_and_moves_keep_allocations_and_quotas_true(app, make):
-    run_state_machine_as_test(make_machine(make), settings=settings(
-        max_examples=20, stateful_step_count=15, deadline=None, derandomize=True, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        make_machine(make),
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=15,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -85,8 +85,10 @@ def test_an_event_rehashed_by_the_attacker_breaks_the_next_link(app, make):
     _disable_guard()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.seq == 2))
     forged = dict(chains.event_content(event), reason="forged")
-    db.session.execute(text("UPDATE audit_events SET reason = 'forged', hash = :h WHERE seq = 2"),
-                       {"h": link_hash(event.prev_hash, forged)})
+    db.session.execute(
+        text("UPDATE audit_events SET reason = 'forged', hash = :h WHERE seq = 2"),
+        {"h": link_hash(event.prev_hash, forged)},
+    )
     db.session.commit()
     check = chains.verify_chain()
     assert check.broken_at == 3 and "does not point" in check.problem
@@ -128,8 +130,10 @@ def test_the_migration_chains_the_events_already_recorded(tmp_path):
         moment = datetime(2018, 9, 15, 11, 45, 0, 123456, tzinfo=UTC)
         for n in range(3):
             db.session.execute(
-                text("INSERT INTO audit_events (actor_role, action, object_type, object_id, before, after, reason, "
-                     "request_id, created_at) VALUES ('system', 'old.event', 'Round', :n, NULL, :after, '', '', :at)"),
+                text(
+                    "INSERT INTO audit_events (actor_role, action, object_type, object_id, before, after, reason, "
+                    "request_id, created_at) VALUES ('system', 'old.event', 'Round', :n, NULL, :after, '', '', :at)"
+                ),
                 {"n": n, "after": f'{{"n": {n}, "이름": "값"}}', "at": moment.replace(tzinfo=None)},
             )
         db.session.commit()

@@ -40,15 +40,26 @@ def _client(app, email: str, language: str = "en"):
 
 
 def _orders(client, job):
-    data = {"mou_id": str(job["mou_id"]), "quantity": "1", "unit_price": "1,000,000", "amount": "",
-            "contract_method": "private_contract", "ordered_on": job["today"], "no_private_interest": "y"}
+    data = {
+        "mou_id": str(job["mou_id"]),
+        "quantity": "1",
+        "unit_price": "1,000,000",
+        "amount": "",
+        "contract_method": "private_contract",
+        "ordered_on": job["today"],
+        "no_private_interest": "y",
+    }
     return [client.post(f"/buyer/purchase/{job['allocation_id']}", data=data).status_code for _ in range(ROUNDS)]
 
 
 def _edits(client, job):
-    return [client.post(f"/supplier/products/{job['product_id']}/edit",
-                        data=product_form([job["certificate_id"]], name_en=f"{job['tag']} edit {i}")).status_code
-            for i in range(ROUNDS)]
+    return [
+        client.post(
+            f"/supplier/products/{job['product_id']}/edit",
+            data=product_form([job["certificate_id"]], name_en=f"{job['tag']} edit {i}"),
+        ).status_code
+        for i in range(ROUNDS)
+    ]
 
 
 def _certificates(client, job):
@@ -57,8 +68,7 @@ def _certificates(client, job):
 
 def _reports(client, job):
     query = {"start": "2018-01-01", "end": "2018-12-31", "language": "en"}
-    return [client.get("/buyer/reports/purchase-report.pdf", query_string=query).status_code
-            for _ in range(ROUNDS)]
+    return [client.get("/buyer/reports/purchase-report.pdf", query_string=query).status_code for _ in range(ROUNDS)]
 
 
 def _logouts(client, job):
@@ -69,8 +79,7 @@ def _logouts(client, job):
     return codes
 
 
-JOBS = {"orders": _orders, "edits": _edits, "certificates": _certificates, "reports": _reports,
-        "logouts": _logouts}
+JOBS = {"orders": _orders, "edits": _edits, "certificates": _certificates, "reports": _reports, "logouts": _logouts}
 
 
 def run_job(url: str, job: dict, barrier) -> dict:
@@ -103,19 +112,36 @@ EXPECTED = {"orders": 302, "edits": 302, "certificates": 302, "reports": 200}
 def test_eight_processes_writing_different_things_at_once_all_succeed(app, make, database_url):
     ob = OrderBuilders(make)
     buyers = [ob.setup(committed=100_000_000) for _ in range(2)]
-    certificate_orders = [ob.order(buyer, allocation, mou, quantity=1) for buyer, mou, allocation in buyers
-                          for _ in range(ROUNDS)]
+    certificate_orders = [
+        ob.order(buyer, allocation, mou, quantity=1) for buyer, mou, allocation in buyers for _ in range(ROUNDS)
+    ]
     suppliers = [make.user("supplier") for _ in range(2)]
     products = [make.product(user.company) for user in suppliers]
     report_buyer, logout_user = make.user("buyer"), make.user("buyer")
     today = clock.today().isoformat()
     jobs = [
-        *({"kind": "orders", "email": b.email, "mou_id": m.id, "allocation_id": a.id, "today": today}
-          for b, m, a in buyers),
-        *({"kind": "edits", "email": s.email, "product_id": p.id, "certificate_id": p.certificates[0].id,
-           "tag": s.email} for s, p in zip(suppliers, products, strict=True)),
-        *({"kind": "certificates", "email": b.email,
-           "order_ids": [o.id for o in certificate_orders if o.buyer_id == b.id]} for b, _, _ in buyers),
+        *(
+            {"kind": "orders", "email": b.email, "mou_id": m.id, "allocation_id": a.id, "today": today}
+            for b, m, a in buyers
+        ),
+        *(
+            {
+                "kind": "edits",
+                "email": s.email,
+                "product_id": p.id,
+                "certificate_id": p.certificates[0].id,
+                "tag": s.email,
+            }
+            for s, p in zip(suppliers, products, strict=True)
+        ),
+        *(
+            {
+                "kind": "certificates",
+                "email": b.email,
+                "order_ids": [o.id for o in certificate_orders if o.buyer_id == b.id],
+            }
+            for b, _, _ in buyers
+        ),
         {"kind": "reports", "email": report_buyer.email},
         {"kind": "logouts", "email": logout_user.email},
     ]
@@ -160,8 +186,9 @@ def held_lock(sqlite_url):
 
     def hold():
         path = sqlite_url.removeprefix("sqlite:///")
-        process = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, path], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert process.stdout.readline().strip() == "locked"
         holders.append(process)
 

@@ -13,8 +13,10 @@ from tests import clock
 
 
 def counts() -> dict:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Institution, Company, Certificate, Product, User, SearchGram)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Institution, Company, Certificate, Product, User, SearchGram)
+    }
 
 
 def test_flask_seed_demo_prints_the_demo_logins(app):

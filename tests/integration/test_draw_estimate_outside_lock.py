@@ -36,7 +36,8 @@ def _in_context(app, work):
 
 
 def test_others_can_write_while_the_draw_estimate_runs_and_the_estimate_is_stored_after(
-        app, make, rounds, clock, monkeypatch):
+    app, make, rounds, clock, monkeypatch
+):
     round_, staff, users = _closed_round(make, rounds, clock, count=4)
     _score_all(staff, round_)
     draws.freeze_pool(staff, round_.code)
@@ -76,8 +77,10 @@ def test_others_can_write_while_the_draw_estimate_runs_and_the_estimate_is_store
     assert db.session.get(User, other_id).session_version == version + 1
     stored_draw = db.session.get(Draw, draw_id)
     manifest = selection.manifest_from_json(stored_draw.manifest_json)
-    assert json.loads(stored_draw.result_json)["order"] == json.loads(
-        selection.result_json(selection.run_draw(manifest, "07 12 19")))["order"]
+    assert (
+        json.loads(stored_draw.result_json)["order"]
+        == json.loads(selection.result_json(selection.run_draw(manifest, "07 12 19")))["order"]
+    )
     assert computed and stored_draw.expected_rates == computed[0] and set(computed[0]) == {"first_timer"}
 
 

@@ -45,9 +45,16 @@ TAMPERINGS = {
     "selected-status": lambda r: setattr(_first_allocation().application, "status", "waitlisted"),
     "waitlist-position": lambda r: setattr(_waitlisted(r), "waitlist_position", 2),
     "waitlisted-status": lambda r: setattr(_waitlisted(r), "status", "selected"),
-    "extra-allocation": lambda r: db.session.add(Allocation(
-        round_id=r.id, application_id=_waitlisted(r).id, institution_id=r.budgets[0].institution_id,
-        amount_krw=50_000_000, rank=4, valid_until=_first_allocation().valid_until)),
+    "extra-allocation": lambda r: db.session.add(
+        Allocation(
+            round_id=r.id,
+            application_id=_waitlisted(r).id,
+            institution_id=r.budgets[0].institution_id,
+            amount_krw=50_000_000,
+            rank=4,
+            valid_until=_first_allocation().valid_until,
+        )
+    ),
     "missing-allocation": lambda r: db.session.delete(_first_allocation()),
 }
 FIRST_DIFFERENCE = {
@@ -115,8 +122,9 @@ def _movable(round_):
     """An active allocation and an institution of the round it may move to (room, active, preferred)."""
     from marketplace.services import allocations
 
-    for allocation in db.session.scalars(select(Allocation).where(Allocation.status == "active")
-                                         .order_by(Allocation.rank)):
+    for allocation in db.session.scalars(
+        select(Allocation).where(Allocation.status == "active").order_by(Allocation.rank)
+    ):
         targets = [t for t in allocations.move_targets(allocation) if t.allowed]
         if targets:
             return allocation, targets[0].institution
@@ -126,8 +134,10 @@ def _movable(round_):
 def test_verify_replays_the_ministrys_moves_and_names_a_moved_row_that_was_changed(app, make, rounds, clock):
     from marketplace.services import allocations
 
-    budgets = [(make.institution(code=code), amount)
-               for code, amount in (("AAA", 100_000_000), ("BBB", 50_000_000), ("CCC", 120_000_000))]
+    budgets = [
+        (make.institution(code=code), amount)
+        for code, amount in (("AAA", 100_000_000), ("BBB", 50_000_000), ("CCC", 120_000_000))
+    ]
     round_, staff, _users = _closed_round(make, rounds, clock, budgets=budgets)
     _score_all(staff, round_)
     draws.freeze_pool(staff, round_.code)

@@ -96,8 +96,10 @@ def test_the_relief_versions_migration_carries_existing_certificates_forward(emp
         for order in (placed, delivered, cancelled):
             relief_certificates.issue(buyer, order.id, "en")
         orders.cancel(buyer, cancelled.id, "Supplier could not deliver")
-        before = {c.serial: (c.status, c.facts_json, c.pdf_sha256, c.verification_code, c.pdf)
-                  for c in db.session.query(AuditReliefCertificate)}
+        before = {
+            c.serial: (c.status, c.facts_json, c.pdf_sha256, c.verification_code, c.pdf)
+            for c in db.session.query(AuditReliefCertificate)
+        }
         buyer_id, delivered_id = buyer.id, delivered.id
         db.session.remove()
 
@@ -109,20 +111,31 @@ def test_the_relief_versions_migration_carries_existing_certificates_forward(emp
 
         after = db.session.query(AuditReliefCertificate).order_by(AuditReliefCertificate.id).all()
         assert [(c.version, c.order_status, c.status) for c in after] == [
-            (1, "placed", "valid"), (1, "delivered", "valid"), (1, "placed", "revoked")]
+            (1, "placed", "valid"),
+            (1, "delivered", "valid"),
+            (1, "placed", "revoked"),
+        ]
         for certificate in after:
             status, facts_json, pdf_sha256, old_code, pdf = before[certificate.serial]
-            assert (certificate.status, certificate.facts_json, certificate.pdf_sha256) == (status, facts_json,
-                                                                                           pdf_sha256)
+            assert (certificate.status, certificate.facts_json, certificate.pdf_sha256) == (
+                status,
+                facts_json,
+                pdf_sha256,
+            )
             code = certificate.verification_code
             assert code != old_code and len(code) == 14 and set(code.replace("-", "")) <= set(CODE_ALPHABET)
         client = app.test_client()
         first = after[0]
-        shown = client.post("/verify/upload", data={"serial": first.serial, "pdf": (io.BytesIO(before[
-            first.serial][4]), "c.pdf")}, content_type="multipart/form-data", headers={"Accept-Language": "en"})
+        shown = client.post(
+            "/verify/upload",
+            data={"serial": first.serial, "pdf": (io.BytesIO(before[first.serial][4]), "c.pdf")},
+            content_type="multipart/form-data",
+            headers={"Accept-Language": "en"},
+        )
         assert b"exactly the PDF issued" in shown.data and b"The facts the certificate states" in shown.data
-        by_code = client.get(f"/verify/{first.serial}", query_string={"code": first.verification_code},
-                             headers={"Accept-Language": "en"})
+        by_code = client.get(
+            f"/verify/{first.serial}", query_string={"code": first.verification_code}, headers={"Accept-Language": "en"}
+        )
         assert b"The facts the certificate states" in by_code.data
 
         orders.inspect(db.session.get(User, buyer_id), delivered_id, "accepted", "", today)

@@ -36,8 +36,7 @@ def test_the_same_mou_number_recorded_twice_at_once_is_refused_once(app, make, m
     def record():
         with app.app_context():
             try:
-                quota.create_mou(db.session.get(User, actor_id), db.session.get(Institution, institution_id),
-                                 terms)
+                quota.create_mou(db.session.get(User, actor_id), db.session.get(Institution, institution_id), terms)
                 outcomes.append("recorded")
             except DomainError as refused:
                 outcomes.append(str(refused))

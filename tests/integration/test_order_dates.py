@@ -31,8 +31,7 @@ def expired_yesterday(ob, make, today):
     buyer = make.user("buyer")
     mou = ob.mou(buyer.institution, starts_on=today - timedelta(days=90))
     company = make.company()
-    certificate = make.certificate(company, issued_on=today - timedelta(days=400),
-                                   expires_on=today - timedelta(days=1))
+    certificate = make.certificate(company, issued_on=today - timedelta(days=400), expires_on=today - timedelta(days=1))
     product = make.product(company, certificates=[certificate], unit_price_krw=1_000_000)
     allocation = ob.allocation(buyer.institution, product, round_=ob.published_round(published_days_ago=60))
     return buyer, mou, allocation
@@ -42,8 +41,7 @@ def back(today, days):
     return today - timedelta(days=days)
 
 
-def test_the_issue_scenario_a_backdated_order_is_accepted_but_visibly_backdated(app, ob, expired_yesterday,
-                                                                                today, now):
+def test_the_issue_scenario_a_backdated_order_is_accepted_but_visibly_backdated(app, ob, expired_yesterday, today, now):
     buyer, mou, allocation = expired_yesterday
     with pytest.raises(PlacementRefused, match="No certificate of the product is valid"):
         ob.order(buyer, allocation, mou)  # dated today: the certificate expired yesterday
@@ -55,8 +53,9 @@ def test_the_issue_scenario_a_backdated_order_is_accepted_but_visibly_backdated(
     assert [type(f) for f in refused.value.failures] == [LateReasonNeeded]
     late = ob.order(buyer, allocation, mou, ordered_on=back(today, 40), late_reason=f"  {REASON} ")
     assert late.late_reason == REASON and late.created_at >= now
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "order.placed",
-                                                       AuditEvent.object_id == late.id))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "order.placed", AuditEvent.object_id == late.id)
+    )
     assert event.after["late_reason"] == REASON and event.after["ordered_on"] == back(today, 40).isoformat()
     assert event.reason == REASON
 
@@ -93,8 +92,7 @@ def test_a_late_registration_setting_is_read_from_the_environment(monkeypatch):
     assert from_environment()["LATE_REGISTRATION_DAYS"] == 45
 
 
-def test_the_purchase_report_prints_recording_times_and_lists_late_registrations(app, ob, expired_yesterday,
-                                                                                 today):
+def test_the_purchase_report_prints_recording_times_and_lists_late_registrations(app, ob, expired_yesterday, today):
     from marketplace.reports import documents
 
     buyer, mou, allocation = expired_yesterday
@@ -104,7 +102,9 @@ def test_the_purchase_report_prints_recording_times_and_lists_late_registrations
     report = data.load_purchase_report(scope, today)
     assert [line.number for line in report.late] == [late.number]
     assert {line.number: line.recorded_at for line in report.lines} == {
-        on_time.number: on_time.created_at, late.number: late.created_at}
+        on_time.number: on_time.created_at,
+        late.number: late.created_at,
+    }
     app.config["REPORTS_RENDER_IN_PROCESS"] = True
     logger, handler = watch_weasyprint()
     try:

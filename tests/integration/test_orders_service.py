@@ -25,9 +25,7 @@ def ob(make):
 def ledger_matches(mou_id: int) -> bool:
     mou = db.session.get(Mou, mou_id)
     db.session.refresh(mou)
-    last = db.session.scalar(
-        select(QuotaEntry).where(QuotaEntry.mou_id == mou_id).order_by(QuotaEntry.id.desc())
-    )
+    last = db.session.scalar(select(QuotaEntry).where(QuotaEntry.mou_id == mou_id).order_by(QuotaEntry.id.desc()))
     return quota.ledger_sum(mou_id) == mou.balance_krw == last.balance_after
 
 
@@ -137,9 +135,7 @@ def test_the_order_moves_through_delivery_inspection_and_evaluation(app, ob):
     assert summary["count"] == 1 and summary["averages"]["quality"] == 4.0 and summary["would_buy_again"] == 1
     actions = set(
         db.session.scalars(
-            select(AuditEvent.action).where(
-                AuditEvent.object_id == order.id, AuditEvent.object_type == "Order"
-            )
+            select(AuditEvent.action).where(AuditEvent.object_id == order.id, AuditEvent.object_type == "Order")
         )
     )
     assert {"order.placed", "order.delivered", "order.inspected", "order.evaluated"} <= actions
@@ -151,9 +147,7 @@ def test_rejected_goods_cannot_be_evaluated_but_can_be_cancelled(app, ob):
     orders.deliver(buyer, order.id, clock.today())
     orders.inspect(buyer, order.id, "rejected", "Broken seal", clock.today())
     with pytest.raises(InvalidTransition):
-        orders.evaluate(
-            buyer, order.id, dict(conformance=1, quality=1, delivery=1, support=1, overall=1), False, ""
-        )
+        orders.evaluate(buyer, order.id, dict(conformance=1, quality=1, delivery=1, support=1, overall=1), False, "")
     orders.cancel(buyer, order.id, "Rejected at inspection")
     assert ledger_matches(mou.id)
 
@@ -260,8 +254,9 @@ def test_the_database_refuses_an_allocation_ordered_beyond_its_amount(app, ob, m
 
     buyer, mou, allocation = ob.setup()
     with pytest.raises(IntegrityError):
-        db.session.execute(update(Allocation).where(Allocation.id == allocation.id)
-                           .values(ordered_krw=Allocation.amount_krw + 1))
+        db.session.execute(
+            update(Allocation).where(Allocation.id == allocation.id).values(ordered_krw=Allocation.amount_krw + 1)
+        )
         db.session.flush()
     db.session.rollback()
 
@@ -271,9 +266,16 @@ def test_cancelling_revokes_the_orders_audit_relief_certificate(app, ob):
 
     buyer, mou, allocation = ob.setup()
     order = ob.order(buyer, allocation, mou)
-    certificate = AuditReliefCertificate(order_id=order.id, serial="PP-TEST-000001", facts_json="{}",
-                                         facts_sha256="0" * 64, pdf=b"%PDF", pdf_sha256="1" * 64,
-                                         verification_code="TEST-CODE-0001", order_status="placed")
+    certificate = AuditReliefCertificate(
+        order_id=order.id,
+        serial="PP-TEST-000001",
+        facts_json="{}",
+        facts_sha256="0" * 64,
+        pdf=b"%PDF",
+        pdf_sha256="1" * 64,
+        verification_code="TEST-CODE-0001",
+        order_status="placed",
+    )
     db.session.add(certificate)
     db.session.commit()
     orders.cancel(buyer, order.id, "Supplier went out of business")

@@ -67,14 +67,18 @@ def in_thread(app, action) -> dict:
 
 def valid_certificates(order_id: int) -> list[AuditReliefCertificate]:
     db.session.expire_all()
-    return db.session.scalars(select(AuditReliefCertificate).where(
-        AuditReliefCertificate.order_id == order_id, AuditReliefCertificate.status == "valid")).all()
+    return db.session.scalars(
+        select(AuditReliefCertificate).where(
+            AuditReliefCertificate.order_id == order_id, AuditReliefCertificate.status == "valid"
+        )
+    ).all()
 
 
 def cancel_action(buyer_id: int, order_id: int, delay: float = 0.0):
     def cancel():
         pause(delay)
         return orders.cancel(db.session.get(User, buyer_id), order_id, "Supplier could not deliver").status
+
     return cancel
 
 
@@ -102,7 +106,8 @@ def test_cancelling_while_the_first_certificate_is_rendered_leaves_none(app, mak
 
 @pytest.mark.parametrize("second_version", [False, True], ids=["first", "new version"])
 def test_cancel_and_issue_at_once_never_leave_a_valid_certificate_for_a_cancelled_order(
-        app, make, slow_render, second_version):
+    app, make, slow_render, second_version
+):
     ob = OrderBuilders(make)
     outcomes = {"stored": 0, "refused": 0}
     for n in range(ROUNDS):
@@ -114,8 +119,10 @@ def test_cancel_and_issue_at_once_never_leave_a_valid_certificate_for_a_cancelle
         buyer_id, order_id = buyer.id, order.id
         db.session.commit()
         delay = (n * 7 % ROUNDS) / ROUNDS * 2.5 * RENDER_SECONDS  # from at once to after the render
-        jobs = [in_thread(app, issue_action(buyer_id, order_id)),
-                in_thread(app, cancel_action(buyer_id, order_id, delay))]
+        jobs = [
+            in_thread(app, issue_action(buyer_id, order_id)),
+            in_thread(app, cancel_action(buyer_id, order_id, delay)),
+        ]
         for job in jobs:
             job["thread"].join(timeout=30)
         issued, cancelled = (job["outcome"] for job in jobs)

@@ -43,8 +43,9 @@ def test_a_new_version_after_delivery_supersedes_the_first_and_the_first_names_i
     assert facts["supersedes"] == first.serial and facts["state"]["status"] == "delivered"
     assert facts["state"]["delivered_on"] == today.isoformat()
     assert new.verification_code != old.verification_code
-    events = db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_type == "AuditReliefCertificate").order_by(AuditEvent.seq)).all()
+    events = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_type == "AuditReliefCertificate").order_by(AuditEvent.seq)
+    ).all()
     assert events == ["relief_certificate.issued", "relief_certificate.superseded", "relief_certificate.issued"]
 
 
@@ -62,11 +63,15 @@ def test_inspection_and_evaluation_each_allow_one_more_version(app, placed, toda
     orders.deliver(buyer, order.id, today)
     orders.inspect(buyer, order.id, "accepted", "", today)
     relief_certificates.issue(buyer, order.id)
-    orders.evaluate(buyer, order.id, dict.fromkeys(("conformance", "quality", "delivery", "support", "overall"), 4),
-                    True, "")
+    orders.evaluate(
+        buyer, order.id, dict.fromkeys(("conformance", "quality", "delivery", "support", "overall"), 4), True, ""
+    )
     third = relief_certificates.issue(buyer, order.id)
     assert [(v.version, v.order_status, v.status) for v in versions(order.id)] == [
-        (1, "placed", "superseded"), (2, "inspected", "superseded"), (3, "evaluated", "valid")]
+        (1, "placed", "superseded"),
+        (2, "inspected", "superseded"),
+        (3, "evaluated", "valid"),
+    ]
     assert json.loads(third.facts_json)["state"]["evaluation"]["overall"] == 4
 
 
@@ -79,8 +84,9 @@ def test_cancelling_revokes_the_valid_version_in_the_cancellations_transaction(a
     old, new = versions(order.id)
     assert old.status == "superseded" and old.revoked_at is None
     assert new.status == "revoked" and new.revoked_at == cancelled.cancelled_at
-    revoked = db.session.scalars(select(AuditEvent.object_id).where(
-        AuditEvent.action == "relief_certificate.revoked")).all()
+    revoked = db.session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.action == "relief_certificate.revoked")
+    ).all()
     assert revoked == [new.id]
     with pytest.raises(CertificateRefused):
         relief_certificates.issue(buyer, order.id)
@@ -90,8 +96,17 @@ def test_the_database_holds_at_most_one_valid_version_per_order(app, placed):
     buyer, order = placed
     first = relief_certificates.issue(buyer, order.id)
     second = AuditReliefCertificate(
-        order_id=order.id, version=2, serial=first.serial + "-2", verification_code="X", order_status="placed",
-        facts_json="{}", facts_sha256="0" * 64, pdf=b"%PDF", pdf_sha256="1" * 64, status="valid")
+        order_id=order.id,
+        version=2,
+        serial=first.serial + "-2",
+        verification_code="X",
+        order_status="placed",
+        facts_json="{}",
+        facts_sha256="0" * 64,
+        pdf=b"%PDF",
+        pdf_sha256="1" * 64,
+        status="valid",
+    )
     db.session.add(second)
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -108,7 +123,9 @@ def test_the_register_lists_every_version_with_its_status(app, placed, today):
     second = relief_certificates.issue(buyer, order.id, "en")
     register = data.load_relief_register(order.institution_id, today - timedelta(days=1), today, "en")
     assert [(e.serial, e.status, e.superseded_by) for e in register.entries] == [
-        (first.serial, "superseded", second.serial), (second.serial, "valid", None)]
+        (first.serial, "superseded", second.serial),
+        (second.serial, "valid", None),
+    ]
     assert register.valid_count == 1
     orders.cancel(buyer, order.id, "Supplier went out of business")
     document = documents.relief_register(buyer, order.institution_id, today - timedelta(days=1), today, "en")

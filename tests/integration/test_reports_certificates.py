@@ -36,9 +36,7 @@ def purchase(app, make):
         expires_on=datetime(2020, 2, 28).date(),
     )
     product = make.product(company, name_ko="스마트 누수 감지기", certificates=[cert])
-    buyer = make.user(
-        "buyer", name="김구매", institution=make.institution(name_ko="한국수자원공사", code="KWATER")
-    )
+    buyer = make.user("buyer", name="김구매", institution=make.institution(name_ko="한국수자원공사", code="KWATER"))
     return ReportBuilders(make).purchase(buyer, product=product, quantity=3, unit_price=411_522)
 
 
@@ -80,9 +78,7 @@ def test_the_certificate_pages_are_numbered_n_of_m(app, purchase, glyphs):
 def test_the_facts_json_is_canonical_and_its_hash_is_stored(app, purchase):
     certificate = issue(purchase)
     facts = facts_of(certificate)
-    assert certificate.facts_json == json.dumps(
-        facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    assert certificate.facts_json == json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert facts["order"]["amount_krw"] == 1_234_566
     assert facts["draw"]["rank"] == 1 and facts["draw"]["manifest_sha256"] == "ab" * 32
     assert facts["certificate"]["valid_on_contract_date"] is True
@@ -160,8 +156,11 @@ def test_contract_date_recording_time_and_allocation_are_stated_in_seoul_time(ap
     assert facts["order"]["ordered_on"] == "2018-10-05"
     assert facts["order"]["recorded_at"] == "2018-10-08T10:30:00+09:00"
     assert facts["late_registration"] == {"late": False, "reason": ""}
-    assert facts["allocation"] == {"amount_krw": 100_000_000, "before_krw": 100_000_000,
-                                   "after_krw": 100_000_000 - order.amount_krw}
+    assert facts["allocation"] == {
+        "amount_krw": 100_000_000,
+        "before_krw": 100_000_000,
+        "after_krw": 100_000_000 - order.amount_krw,
+    }
 
 
 def test_the_certificate_names_where_the_orders_events_and_charge_sit_in_the_hash_chains(app, make, today):
@@ -171,10 +170,14 @@ def test_the_certificate_names_where_the_orders_events_and_charge_sit_in_the_has
     orders.deliver(buyer, order.id, today)
     certificate = issue(order, "en")
     chain = facts_of(certificate)["chain"]
-    events = db.session.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.action).where(
-        AuditEvent.object_type == "Order", AuditEvent.object_id == order.id).order_by(AuditEvent.seq)).all()
-    charge = db.session.execute(select(QuotaEntry.seq, QuotaEntry.hash).where(
-        QuotaEntry.order_id == order.id, QuotaEntry.kind == "charge")).one()
+    events = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.action)
+        .where(AuditEvent.object_type == "Order", AuditEvent.object_id == order.id)
+        .order_by(AuditEvent.seq)
+    ).all()
+    charge = db.session.execute(
+        select(QuotaEntry.seq, QuotaEntry.hash).where(QuotaEntry.order_id == order.id, QuotaEntry.kind == "charge")
+    ).one()
     assert [(e["seq"], e["hash"], e["action"]) for e in chain["audit"]] == [tuple(e) for e in events]
     assert [e[2] for e in events] == ["order.placed", "order.delivered"]
     assert [(e["seq"], e["hash"]) for e in chain["ledger"]] == [tuple(charge)]
@@ -194,12 +197,8 @@ def test_company_and_product_text_with_html_or_css_prints_as_text(app, make, gly
         name_ko="<b>굵은</b> 회사 <style>html{display:none}</style>",
         name_en="<img src='http://example.com/x.png'>",
     )
-    cert = make.certificate(
-        company, issued_on=datetime(2017, 1, 1).date(), expires_on=datetime(2020, 1, 1).date()
-    )
-    product = make.product(
-        company, name_ko="<link rel=stylesheet href=file:///etc/passwd>센서", certificates=[cert]
-    )
+    cert = make.certificate(company, issued_on=datetime(2017, 1, 1).date(), expires_on=datetime(2020, 1, 1).date())
+    product = make.product(company, name_ko="<link rel=stylesheet href=file:///etc/passwd>센서", certificates=[cert])
     text = "".join("".join(pdf_text(issue(ReportBuilders(make).purchase(product=product)).pdf)).split())
 
     def squeezed(value):  # a narrow cell may wrap inside "</style>": compare without whitespace
@@ -209,12 +208,16 @@ def test_company_and_product_text_with_html_or_css_prints_as_text(app, make, gly
     assert squeezed("<link rel=stylesheet href=file:///etc/passwd>센서") in text
 
 
-@pytest.mark.parametrize(("language", "event", "object_label", "before_after"), [
-    ("ko", "구매 등록", "구매", "주문 전후 잔여 할당액"),
-    ("en", "Purchase recorded", "Purchase", "Quota before and after the order"),
-])
+@pytest.mark.parametrize(
+    ("language", "event", "object_label", "before_after"),
+    [
+        ("ko", "구매 등록", "구매", "주문 전후 잔여 할당액"),
+        ("en", "Purchase recorded", "Purchase", "Quota before and after the order"),
+    ],
+)
 def test_the_certificate_reads_the_trail_and_the_quota_in_the_readers_language(
-        app, purchase, glyphs, language, event, object_label, before_after):
+    app, purchase, glyphs, language, event, object_label, before_after
+):
     from marketplace.services.audit import record_event
 
     record_event(purchase.buyer, "order.placed", purchase, institution_id=purchase.institution_id)

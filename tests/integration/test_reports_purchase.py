@@ -104,9 +104,7 @@ def test_the_program_report_matches_the_ministry_overview(app, program):
     assert report.order_count == 2
 
 
-def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pages(
-    app, make, program, glyphs
-):
+def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pages(app, make, program, glyphs):
     from marketplace.reports import documents
 
     document = documents.purchase_report(
@@ -240,8 +238,7 @@ def test_the_buyer_sees_only_their_institutions_figures(app, client, auth, progr
     text = "\n".join(pdf_text(response.data))
     assert "Korail" in text and "K-water" not in text
     assert (
-        response.headers["Content-Disposition"]
-        == "attachment; filename=purchase-report_KORAIL_20180101-20181231.pdf"
+        response.headers["Content-Disposition"] == "attachment; filename=purchase-report_KORAIL_20180101-20181231.pdf"
     )
 
 
@@ -305,10 +302,13 @@ def test_the_render_pool_renders_and_gives_up_past_its_timeout():
         pool.kill()
 
 
-@pytest.mark.parametrize(("language", "water", "round_title"), [("ko", "KWATER · 한국수자원공사", "2018-H2 · "),
-                                                               ("en", "KWATER · K-water", "2018-H2 · ")])
+@pytest.mark.parametrize(
+    ("language", "water", "round_title"),
+    [("ko", "KWATER · 한국수자원공사", "2018-H2 · "), ("en", "KWATER · K-water", "2018-H2 · ")],
+)
 def test_the_report_forms_name_institutions_and_rounds_in_the_readers_language(
-        app, make, program, language, water, round_title):
+    app, make, program, language, water, round_title
+):
     from sqlalchemy import select
 
     from marketplace.extensions import db

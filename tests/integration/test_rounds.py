@@ -43,9 +43,7 @@ def _supplier(make, **company):
 
 
 def _apply(user, round_, product, amount=50_000_000, preferred=()):
-    return apps.apply(
-        user, round_.code, product.id, apps.ApplicationInput(amount, list(preferred), "우리 제품")
-    )
+    return apps.apply(user, round_.code, product.id, apps.ApplicationInput(amount, list(preferred), "우리 제품"))
 
 
 def _events(action):

@@ -22,8 +22,17 @@ def test_the_seed_event_migration_carries_existing_rounds_forward(tmp_path):
         opened = rounds.round(status="draft")
         round_service.open_round(make.user("ministry"), opened.code)
         drawn = rounds.round(status="published", seed_event_at=None)
-        db.session.add(Draw(round=drawn, rule_version="pp-draw-1", manifest_json="{}", manifest_sha256="0" * 64,
-                            seed="07 12 19 28 33 41", seed_source="Lotto 6/45 draw 820", result_json="{}"))
+        db.session.add(
+            Draw(
+                round=drawn,
+                rule_version="pp-draw-1",
+                manifest_json="{}",
+                manifest_sha256="0" * 64,
+                seed="07 12 19 28 33 41",
+                seed_source="Lotto 6/45 draw 820",
+                result_json="{}",
+            )
+        )
         db.session.commit()
         opened_id, drawn_id = opened.id, drawn.id
         opened_at = db.session.scalar(select(AuditEvent.created_at).where(AuditEvent.action == "round.opened"))

@@ -36,17 +36,25 @@ def clock(monkeypatch):
 
 def _settings(**change) -> round_service.RoundSettings:
     settings = round_service.RoundSettings(
-        code="2018-H2", title_ko="2018년 하반기", title_en="2018 H2", opens_at=OPENS, closes_at=CLOSES,
-        cap_krw=300_000_000, pass_mark=70, budgets=[("KEPCO", 5_000_000_000)],
-        seed_event_ko="로또 6/45 제825회", seed_event_en="Lotto 6/45 draw no. 825",
+        code="2018-H2",
+        title_ko="2018년 하반기",
+        title_en="2018 H2",
+        opens_at=OPENS,
+        closes_at=CLOSES,
+        cap_krw=300_000_000,
+        pass_mark=70,
+        budgets=[("KEPCO", 5_000_000_000)],
+        seed_event_ko="로또 6/45 제825회",
+        seed_event_en="Lotto 6/45 draw no. 825",
         seed_event_at=kst(date(2018, 9, 22), 20, 45),
     )
     return replace(settings, **change)
 
 
 def _announce(staff, round_, at=LATER, reason="The committee needed another week"):
-    return seed_events.announce_seed_event(staff, round_.code, "로또 6/45 제826회", "Lotto 6/45 draw no. 826", at,
-                                           reason)
+    return seed_events.announce_seed_event(
+        staff, round_.code, "로또 6/45 제826회", "Lotto 6/45 draw no. 826", at, reason
+    )
 
 
 def _events(action):
@@ -114,8 +122,7 @@ def test_drawing_before_the_seed_event_is_refused(app, make, rounds, clock):
     assert draws.run_round_draw(staff, round_.code, "07 12 19 28 33 41").seed == "07 12 19 28 33 41"
 
 
-def test_a_later_event_announced_with_a_reason_lets_the_pool_freeze_and_the_draw_waits_for_it(
-        app, make, rounds, clock):
+def test_a_later_event_announced_with_a_reason_lets_the_pool_freeze_and_the_draw_waits_for_it(app, make, rounds, clock):
     round_, staff, _ = _closed_round(make, rounds, clock, count=2)
     _score_all(staff, round_)
     first = round_.seed_event
@@ -138,8 +145,10 @@ def test_a_later_event_announced_with_a_reason_lets_the_pool_freeze_and_the_draw
     draws.run_round_draw(staff, round_.code, "1 2 3 4 5 6 + 7")
     timeline = json.loads(draw.result_json)["timeline"]
     assert timeline["seed_event"] == {
-        "description_ko": "로또 6/45 제826회", "description_en": "Lotto 6/45 draw no. 826",
-        "at": "2018-09-29T20:45:00+09:00", "announced_at": "2018-09-15T19:00:00+09:00",
+        "description_ko": "로또 6/45 제826회",
+        "description_en": "Lotto 6/45 draw no. 826",
+        "at": "2018-09-29T20:45:00+09:00",
+        "announced_at": "2018-09-15T19:00:00+09:00",
     }
     assert timeline["manifest_frozen_at"] == "2018-09-15T19:00:00+09:00"
     assert timeline["drawn_at"] == "2018-09-29T20:45:00+09:00" and timeline["rule_published_at"] is None
@@ -148,12 +157,15 @@ def test_a_later_event_announced_with_a_reason_lets_the_pool_freeze_and_the_draw
 
 
 def test_an_announcement_needs_a_later_future_event_and_a_reason_and_changes_nothing_when_refused(
-        app, make, rounds, clock):
+    app, make, rounds, clock
+):
     round_, staff, _ = _closed_round(make, rounds, clock, count=1)
     event = round_.seed_event
-    for at, reason, message in ((LATER, " ", "Give the reason"),
-                                (event.at, "why", "after the one it replaces"),
-                                (CLOSES, "why", "after the round closes")):
+    for at, reason, message in (
+        (LATER, " ", "Give the reason"),
+        (event.at, "why", "after the one it replaces"),
+        (CLOSES, "why", "after the round closes"),
+    ):
         with pytest.raises(SeedEventError, match=message):
             _announce(staff, round_, at=at, reason=reason)
     clock.now = LATER + timedelta(minutes=1)
@@ -176,9 +188,16 @@ def test_a_round_frozen_before_rounds_named_their_seed_event_announces_one_then_
     db.session.commit()
     with pytest.raises(SeedEventError, match="Announce the public event"):
         draws.freeze_pool(staff, round_.code)
-    db.session.add(Draw(round=round_, rule_version="pp-draw-2", frozen_at=clock.now, frozen_by_id=staff.id,
-                        manifest_json=draws.selection.manifest_json(draws.build_manifest(round_)),
-                        manifest_sha256=draws.selection.manifest_sha256(draws.build_manifest(round_))))
+    db.session.add(
+        Draw(
+            round=round_,
+            rule_version="pp-draw-2",
+            frozen_at=clock.now,
+            frozen_by_id=staff.id,
+            manifest_json=draws.selection.manifest_json(draws.build_manifest(round_)),
+            manifest_sha256=draws.selection.manifest_sha256(draws.build_manifest(round_)),
+        )
+    )
     db.session.commit()  # frozen before the upgrade
     with pytest.raises(SeedEventError, match="names no seed event"):
         draws.run_round_draw(staff, round_.code, "1 2 3")

@@ -50,8 +50,9 @@ def test_others_can_write_while_a_sign_in_checks_its_password(app, make, slow_ha
         signing_in = pool.submit(_in_context, app, lambda: _sign_in(app, email))
         try:
             assert started.wait(30)
-            pool.submit(_in_context, app, lambda: accounts.end_all_sessions(
-                db.session.get(User, other_id))).result(timeout=30)  # not kept waiting by the hashing
+            pool.submit(_in_context, app, lambda: accounts.end_all_sessions(db.session.get(User, other_id))).result(
+                timeout=30
+            )  # not kept waiting by the hashing
         finally:
             release.set()
         assert signing_in.result(timeout=30) == signing_id

@@ -16,12 +16,23 @@ def recorded_actions() -> set[str]:
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "record_event" and len(node.args) > 1:
-                found.update(c.value for c in ast.walk(node.args[1])
-                             if isinstance(c, ast.Constant) and isinstance(c.value, str) and "." in c.value
-                             and not c.value.endswith("."))  # the fixed part of f"company.{target}"
+                found.update(
+                    c.value
+                    for c in ast.walk(node.args[1])
+                    if isinstance(c, ast.Constant)
+                    and isinstance(c.value, str)
+                    and "." in c.value
+                    and not c.value.endswith(".")
+                )  # the fixed part of f"company.{target}"
             if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "action" for t in node.targets):
-                found.update(c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)
-                             and isinstance(c.value, str) and c.value.count(".") == 1 and " " not in c.value)
+                found.update(
+                    c.value
+                    for c in ast.walk(node.value)
+                    if isinstance(c, ast.Constant)
+                    and isinstance(c.value, str)
+                    and c.value.count(".") == 1
+                    and " " not in c.value
+                )
     return found
 
 
@@ -32,8 +43,15 @@ def test_every_recorded_action_has_a_label():
 
 
 def test_the_decisions_recorded_as_status_targets_have_labels():
-    for code in ("company.approved", "company.rejected", "company.suspended", "certificate.verified",
-                 "certificate.rejected", "product.listed", "product.delisted"):
+    for code in (
+        "company.approved",
+        "company.rejected",
+        "company.suspended",
+        "certificate.verified",
+        "certificate.rejected",
+        "product.listed",
+        "product.delisted",
+    ):
         assert code in AUDIT_ACTIONS
 
 
@@ -44,7 +62,20 @@ def test_every_audit_object_label_names_a_model_and_every_model_has_one():
 
     models = {mapper.class_.__name__ for mapper in db.Model.registry.mappers}
     assert sorted(AUDIT_OBJECTS.keys() - models) == []
-    internal = {"OneTimeToken", "SearchGram", "CatalogueVersion", "RoundInstitution", "CertificateType",
-                "StoredFile", "AuditEvent", "Evaluation", "QuotaEntry", "LoginFailure",
-                "RecoveryCode", "ChainHead", "FormSubmission", "SeedEventAnnouncement"}  # never the object of an event
+    internal = {
+        "OneTimeToken",
+        "SearchGram",
+        "CatalogueVersion",
+        "RoundInstitution",
+        "CertificateType",
+        "StoredFile",
+        "AuditEvent",
+        "Evaluation",
+        "QuotaEntry",
+        "LoginFailure",
+        "RecoveryCode",
+        "ChainHead",
+        "FormSubmission",
+        "SeedEventAnnouncement",
+    }  # never the object of an event
     assert sorted(models - internal - AUDIT_OBJECTS.keys()) == []

@@ -36,8 +36,15 @@ def test_a_first_timer_has_no_public_supply_contract():
 
 
 def test_unknown_filter_values_are_ignored_and_the_page_is_clamped():
-    args = {"q": "  센서   모듈 ", "category": "nope", "region": "seoul", "sort": "evil", "page": "9999",
-            "startup": "1", "cert_type": "EPC"}
+    args = {
+        "q": "  센서   모듈 ",
+        "category": "nope",
+        "region": "seoul",
+        "sort": "evil",
+        "page": "9999",
+        "startup": "1",
+        "cert_type": "EPC",
+    }
     query = parse_catalogue_query(args, **VOCAB)
     assert query.q == "센서 모듈" and query.category == "" and query.region == "seoul"
     assert query.sort == "relevance" and query.page == 50 and query.startup and query.cert_type == "EPC"
@@ -57,9 +64,15 @@ def _cert(status, start, end, code="EPC"):
 def test_the_listing_window_spans_the_verified_certificates_and_names_their_types():
     from marketplace.domain.catalogue import listing_window
 
-    window = listing_window("listed", "approved", [_cert("verified", (1, 1), (6, 30)),
-                                                   _cert("verified", (7, 1), (12, 31), "NEP"),
-                                                   _cert("revoked", (1, 1), (12, 31), "GS")])
+    window = listing_window(
+        "listed",
+        "approved",
+        [
+            _cert("verified", (1, 1), (6, 30)),
+            _cert("verified", (7, 1), (12, 31), "NEP"),
+            _cert("revoked", (1, 1), (12, 31), "GS"),
+        ],
+    )
     assert (window.listed_from, window.listed_until, window.exact) == (date(2024, 1, 1), date(2024, 12, 31), True)
     assert window.cert_codes == "|EPC|NEP|"
 
@@ -67,8 +80,9 @@ def test_the_listing_window_spans_the_verified_certificates_and_names_their_type
 def test_a_gap_between_certificates_makes_the_window_inexact():
     from marketplace.domain.catalogue import listing_window
 
-    window = listing_window("listed", "approved", [_cert("verified", (1, 1), (3, 31)),
-                                                   _cert("verified", (5, 1), (12, 31))])
+    window = listing_window(
+        "listed", "approved", [_cert("verified", (1, 1), (3, 31)), _cert("verified", (5, 1), (12, 31))]
+    )
     assert not window.exact
 
 

@@ -71,11 +71,11 @@ def test_a_swapped_selection_or_a_wrong_fingerprint_is_a_mismatch(tmp_path):
     def swap_first_two(result):
         result["order"][0], result["order"][1] = result["order"][1], result["order"][0]
 
-    done = subprocess.run(_files(tmp_path, manifest, "seed", swap_first_two), capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        _files(tmp_path, manifest, "seed", swap_first_two), capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "MISMATCH" in done.stdout and "order differs: entry 1" in done.stdout
-    done = subprocess.run([*_files(tmp_path, manifest, "seed"), "0" * 64], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([*_files(tmp_path, manifest, "seed"), "0" * 64], capture_output=True, text=True, check=False)
     assert done.returncode == 1 and "not the published 000" in done.stdout
 
 
@@ -89,8 +89,12 @@ def test_the_checker_is_served_beside_the_draw_method(client):
 TIMELINE = {
     "rule_published_at": "2018-08-16T09:00:00+09:00",
     "manifest_frozen_at": "2018-09-21T10:00:00+09:00",
-    "seed_event": {"description_ko": "로또 6/45 제825회 추첨", "description_en": "Lotto 6/45 draw no. 825",
-                   "at": "2018-09-22T20:45:00+09:00", "announced_at": "2018-08-16T09:00:00+09:00"},
+    "seed_event": {
+        "description_ko": "로또 6/45 제825회 추첨",
+        "description_en": "Lotto 6/45 draw no. 825",
+        "at": "2018-09-22T20:45:00+09:00",
+        "announced_at": "2018-08-16T09:00:00+09:00",
+    },
     "drawn_at": "2018-09-24T10:00:00+09:00",
 }
 
@@ -98,8 +102,12 @@ TIMELINE = {
 def _run(tmp_path, manifest_text, published):
     (tmp_path / "m.json").write_text(manifest_text, encoding="utf-8")
     (tmp_path / "r.json").write_text(json.dumps(published, ensure_ascii=False), encoding="utf-8")
-    return subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "m.json"), str(tmp_path / "r.json")],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(tmp_path / "m.json"), str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_checker_refuses_a_manifest_whose_application_prefers_an_institution_it_does_not_list(tmp_path):
@@ -161,6 +169,7 @@ def test_run_as_a_script_it_accepts_old_and_new_result_files_and_prints_the_seed
 )
 def test_a_timeline_that_breaks_the_seed_events_order_is_a_mismatch(tmp_path, change, message):
     manifest = _pool()
-    done = _run(tmp_path, manifest_json(manifest),
-                json.loads(result_json(run_draw(manifest, "seed"), {**TIMELINE, **change})))
+    done = _run(
+        tmp_path, manifest_json(manifest), json.loads(result_json(run_draw(manifest, "seed"), {**TIMELINE, **change}))
+    )
     assert done.returncode == 1 and message in done.stdout, done.stdout

@@ -18,8 +18,19 @@ def production(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize("url", [None, "", "http://pilot.example.go.kr", "http://localhost:5000", "https://",
-                                 "pilot.example.go.kr", "https://pilot.example.go.kr/?next=x", "ftp://host"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        None,
+        "",
+        "http://pilot.example.go.kr",
+        "http://localhost:5000",
+        "https://",
+        "pilot.example.go.kr",
+        "https://pilot.example.go.kr/?next=x",
+        "ftp://host",
+    ],
+)
 def test_production_refuses_to_start_without_an_absolute_https_public_base_url(production, url):
     if url is not None:
         production.setenv("PUBLIC_BASE_URL", url)

@@ -22,7 +22,10 @@ def test_the_certificate_type_migration_does_not_read_the_application_code():
 
 
 def test_the_certificate_type_migration_inserts_the_list_the_app_had_when_it_was_written():
-    [rows] = [ast.literal_eval(node.value) for node in tree().body
-              if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CERTIFICATE_TYPES"]
+    [rows] = [
+        ast.literal_eval(node.value)
+        for node in tree().body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CERTIFICATE_TYPES"
+    ]
     digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
     assert (len(rows), rows[0][0], rows[-1][0], digest) == (10, "EPC", "OTHER", ROWS_SHA256)

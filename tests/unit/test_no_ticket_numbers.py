@@ -30,12 +30,16 @@ def source_files() -> list[Path]:
 
 
 def test_no_source_file_cites_an_issue_or_ticket_number():
-    found = {str(path.relative_to(ROOT)): references(path.read_text(encoding="utf-8", errors="replace"))
-             for path in source_files()}
+    found = {
+        str(path.relative_to(ROOT)): references(path.read_text(encoding="utf-8", errors="replace"))
+        for path in source_files()
+    }
     assert {path: lines for path, lines in found.items() if lines} == {}
 
 
 def test_the_checker_finds_issue_references_but_not_colours_entities_or_list_positions():
-    found = references("# see issue 4\n/* (issue #12) */\ncolor: #333;\n&#34;\napplication #1 must be\n"
-                       "{# ticket: x #}\nfixes #9\nissued 3 certificates")
+    found = references(
+        "# see issue 4\n/* (issue #12) */\ncolor: #333;\n&#34;\napplication #1 must be\n"
+        "{# ticket: x #}\nfixes #9\nissued 3 certificates"
+    )
     assert [line.split(":")[0] for line in found] == ["1", "2", "6", "7"]

@@ -49,15 +49,18 @@ def test_later_versions_add_their_number_to_the_serial():
     assert versioned_serial("PP-2018-000123", 3) == "PP-2018-000123-3"
 
 
-@pytest.mark.parametrize(("status", "declared", "attested", "allowed"), [
-    ("placed", True, None, True),
-    ("placed", True, "placed", False),
-    ("delivered", True, "placed", True),
-    ("evaluated", True, "inspected", True),
-    ("cancelled", True, None, False),
-    ("cancelled", True, "delivered", False),
-    ("placed", False, None, False),
-])
+@pytest.mark.parametrize(
+    ("status", "declared", "attested", "allowed"),
+    [
+        ("placed", True, None, True),
+        ("placed", True, "placed", False),
+        ("delivered", True, "placed", True),
+        ("evaluated", True, "inspected", True),
+        ("cancelled", True, None, False),
+        ("cancelled", True, "delivered", False),
+        ("placed", False, None, False),
+    ],
+)
 def test_a_version_is_issued_once_per_state_of_the_order(status, declared, attested, allowed):
     assert may_issue(status, declared, attested) is allowed
     if not allowed:

@@ -76,10 +76,17 @@ def test_the_draw_runs_only_from_the_seed_events_moment():
         require_draw_after_event(None, EVENT_AT)
 
 
-def _announce(current=LOTTO, at=EVENT_AT + timedelta(days=7), reason="The committee needed another week",
-              now=EVENT_AT + SECOND, frozen=False, drawn=False):
-    return check_announcement(current, SeedEvent("로또 826", "Lotto 826", at), reason, now=now, frozen=frozen,
-                              drawn=drawn)
+def _announce(
+    current=LOTTO,
+    at=EVENT_AT + timedelta(days=7),
+    reason="The committee needed another week",
+    now=EVENT_AT + SECOND,
+    frozen=False,
+    drawn=False,
+):
+    return check_announcement(
+        current, SeedEvent("로또 826", "Lotto 826", at), reason, now=now, frozen=frozen, drawn=drawn
+    )
 
 
 def test_a_later_event_is_announced_with_its_reason():
@@ -113,8 +120,12 @@ def test_the_timeline_states_each_moment_in_seoul_time_to_the_second():
         "zone": "Asia/Seoul",
         "rule_published_at": "2018-08-16T09:00:00+09:00",
         "manifest_frozen_at": "2018-09-21T10:00:30+09:00",
-        "seed_event": {"description_ko": "로또 6/45 제825회", "description_en": "Lotto 6/45 draw no. 825",
-                       "at": "2018-09-22T20:45:00+09:00", "announced_at": "2018-08-16T09:00:00+09:00"},
+        "seed_event": {
+            "description_ko": "로또 6/45 제825회",
+            "description_en": "Lotto 6/45 draw no. 825",
+            "at": "2018-09-22T20:45:00+09:00",
+            "announced_at": "2018-08-16T09:00:00+09:00",
+        },
         "drawn_at": "2018-09-24T20:45:00+09:00",
     }
     assert timeline(None, frozen, None, None, frozen)["seed_event"] is None

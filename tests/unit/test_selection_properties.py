@@ -31,8 +31,7 @@ def manifests(draw, max_applications: int = 15) -> Manifest:
     ids = draw(st.lists(st.integers(1, 60), max_size=max_applications, unique=True))
     preferred = st.lists(st.sampled_from(codes), max_size=3, unique=True).map(tuple)
     applications = tuple(
-        PoolApplication(app_id, draw(st.integers(1, 4)), draw(st.integers(1, 400)), draw(preferred))
-        for app_id in ids
+        PoolApplication(app_id, draw(st.integers(1, 4)), draw(st.integers(1, 400)), draw(preferred)) for app_id in ids
     )
     rule = draw(st.sampled_from(RULES))
     return Manifest(draw(st.sampled_from(["2018-H2", "시범-2019"])), rule, institutions, applications)
@@ -147,9 +146,7 @@ def mutations(manifest: Manifest) -> list[Manifest]:
     free_id = max((app.id for app in applications), default=0) + 1
     first = manifest.institutions[0].code
     for n, app in enumerate(applications):
-        toggled = (
-            tuple(c for c in app.preferred if c != first) if first in app.preferred else (*app.preferred, first)
-        )
+        toggled = tuple(c for c in app.preferred if c != first) if first in app.preferred else (*app.preferred, first)
         for variant in (
             dataclasses.replace(app, id=free_id),
             dataclasses.replace(app, weight=app.weight + 1),
@@ -157,16 +154,12 @@ def mutations(manifest: Manifest) -> list[Manifest]:
             dataclasses.replace(app, preferred=toggled),
         ):
             changed.append(
-                dataclasses.replace(
-                    manifest, applications=(*applications[:n], variant, *applications[n + 1 :])
-                )
+                dataclasses.replace(manifest, applications=(*applications[:n], variant, *applications[n + 1 :]))
             )
     institutions = list(manifest.institutions)
     for n, inst in enumerate(institutions):
         variant = dataclasses.replace(inst, budget=inst.budget + 1)
-        changed.append(
-            dataclasses.replace(manifest, institutions=(*institutions[:n], variant, *institutions[n + 1 :]))
-        )
+        changed.append(dataclasses.replace(manifest, institutions=(*institutions[:n], variant, *institutions[n + 1 :])))
     return changed
 
 
@@ -194,9 +187,7 @@ def test_a_withdrawal_promotes_the_first_waitlisted_application_that_fits(manife
     freed = dict(result.remaining)
     freed[withdrawn.institution_code] += withdrawn.amount
     apps = {app.id: app for app in manifest.applications}
-    passed_over = (
-        result.waitlist if promoted is None else result.waitlist[: result.waitlist.index(promoted.app_id)]
-    )
+    passed_over = result.waitlist if promoted is None else result.waitlist[: result.waitlist.index(promoted.app_id)]
     for app_id in passed_over:
         assert all(freed[code] < apps[app_id].amount for code in candidates(manifest, apps[app_id]))
     if promoted is not None:

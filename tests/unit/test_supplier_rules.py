@@ -26,8 +26,16 @@ def test_pdf_png_and_jpeg_are_recognised_by_their_first_bytes(data, kind):
     assert sniff_content_type(data) == kind
 
 
-@pytest.mark.parametrize("data", [b"hello, I am text pretending to be a pdf", b"GIF89a....", b"PK\x03\x04zip",
-                                  b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"%PD"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"hello, I am text pretending to be a pdf",
+        b"GIF89a....",
+        b"PK\x03\x04zip",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        b"%PD",
+    ],
+)
 def test_anything_else_is_refused_whatever_it_is_called(data):
     with pytest.raises(UploadRefused):
         sniff_content_type(data)
@@ -48,11 +56,16 @@ def test_a_download_name_keeps_the_users_name_but_always_has_the_real_extension(
     assert safe_download_name("", "application/pdf", "certificate-7") == "certificate-7.pdf"
 
 
-@pytest.mark.parametrize("action,current,target", [
-    ("approve", "pending", "approved"), ("reject", "pending", "rejected"),
-    ("suspend", "approved", "suspended"), ("approve", "suspended", "approved"),
-    ("approve", "rejected", "approved"),
-])
+@pytest.mark.parametrize(
+    "action,current,target",
+    [
+        ("approve", "pending", "approved"),
+        ("reject", "pending", "rejected"),
+        ("suspend", "approved", "suspended"),
+        ("approve", "suspended", "approved"),
+        ("approve", "rejected", "approved"),
+    ],
+)
 def test_company_decisions_move_between_the_allowed_states(action, current, target):
     assert decide(COMPANY_DECISIONS, action, current, "because") == target
 
@@ -86,9 +99,14 @@ def _cert(status="verified", issued=date(2024, 1, 1), expires=date(2025, 1, 1)):
 def test_listing_needs_an_approved_company_and_a_certificate_valid_today():
     check_listable("approved", [_cert()], TODAY)
     check_listable("approved", [_cert("pending"), _cert()], TODAY)
-    for company, certs in [("pending", [_cert()]), ("approved", []), ("approved", [_cert("pending")]),
-                           ("approved", [_cert("revoked")]), ("approved", [_cert(expires=date(2024, 5, 31))]),
-                           ("approved", [_cert(issued=date(2024, 6, 2))])]:
+    for company, certs in [
+        ("pending", [_cert()]),
+        ("approved", []),
+        ("approved", [_cert("pending")]),
+        ("approved", [_cert("revoked")]),
+        ("approved", [_cert(expires=date(2024, 5, 31))]),
+        ("approved", [_cert(issued=date(2024, 6, 2))]),
+    ]:
         with pytest.raises(ListingRefused):
             check_listable(company, certs, TODAY)
 
