@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import BigId, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .companies import Company
+    from .institutions import Institution
 
 ROLES = ("supplier", "buyer", "ministry")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('supplier', 'buyer', 'ministry')", name="role"),)
 
@@ -36,10 +41,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    company: Mapped[Company | None] = relationship(  # noqa: F821
-        back_populates="users", foreign_keys=[company_id]
-    )
-    institution: Mapped[Institution | None] = relationship(back_populates="buyers")  # noqa: F821
+    company: Mapped[Company | None] = relationship(back_populates="users", foreign_keys=[company_id])
+    institution: Mapped[Institution | None] = relationship(back_populates="buyers")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -50,7 +53,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
 
-class OneTimeToken(db.Model):
+class OneTimeToken(Model):
     """A single-use link token (password set-up for invited buyers); only its hash is stored."""
 
     __tablename__ = "one_time_tokens"
@@ -66,7 +69,7 @@ class OneTimeToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """Failed sign-ins (or second-factor codes) of one account from one client, and its next allowed try."""
 
     __tablename__ = "login_failures"
@@ -80,7 +83,7 @@ class LoginFailure(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time recovery code for the second factor; only its hash is stored."""
 
     __tablename__ = "recovery_codes"

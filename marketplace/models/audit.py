@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import BigId, UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),
@@ -38,7 +38,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class ChainHead(db.Model):
+class ChainHead(Model):
     """The last link of each hash chain ('audit', 'ledger'): locked while a transaction appends to it."""
 
     __tablename__ = "chain_heads"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,8 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .types import BigId, Money, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import User
 
 product_certificates = Table(
     "product_certificates",
@@ -29,7 +33,7 @@ product_certificates = Table(
 )
 
 
-class Company(db.Model):
+class Company(Model):
     __tablename__ = "companies"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected', 'suspended')", name="status"),
@@ -55,14 +59,12 @@ class Company(db.Model):
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    users: Mapped[list[User]] = relationship(  # noqa: F821
-        back_populates="company", foreign_keys="User.company_id"
-    )
+    users: Mapped[list[User]] = relationship(back_populates="company", foreign_keys="User.company_id")
     certificates: Mapped[list[Certificate]] = relationship(back_populates="company")
     products: Mapped[list[Product]] = relationship(back_populates="company")
 
 
-class CertificateType(db.Model):
+class CertificateType(Model):
     """A certificate type that qualifies for the program; the list is editable by the ministry."""
 
     __tablename__ = "certificate_types"
@@ -75,7 +77,7 @@ class CertificateType(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """An uploaded file kept in the database, so every app host sees it."""
 
     __tablename__ = "stored_files"
@@ -91,7 +93,7 @@ class StoredFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("company_id", "type_id", "number", name="uq_certificates_company_type_number"),
@@ -124,7 +126,7 @@ class Certificate(db.Model):
         return self.status == "verified" and self.issued_on <= day <= self.expires_on
 
 
-class Product(db.Model):
+class Product(Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'listed', 'delisted')", name="status"),

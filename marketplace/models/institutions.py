@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import BigId, Money, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import User
 
 INSTITUTION_KINDS = (
     "central_agency",
@@ -20,7 +24,7 @@ INSTITUTION_KINDS = (
 )
 
 
-class Institution(db.Model):
+class Institution(Model):
     __tablename__ = "institutions"
     __table_args__ = (CheckConstraint("status IN ('pending', 'active', 'suspended')", name="status"),)
 
@@ -37,11 +41,11 @@ class Institution(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    buyers: Mapped[list[User]] = relationship(back_populates="institution")  # noqa: F821
+    buyers: Mapped[list[User]] = relationship(back_populates="institution")
     mous: Mapped[list[Mou]] = relationship(back_populates="institution", order_by="Mou.signed_on")
 
 
-class Mou(db.Model):
+class Mou(Model):
     """An institution's MOU; balance_krw caches the ledger sum and changes with each entry."""
 
     __tablename__ = "mous"
@@ -65,7 +69,7 @@ class Mou(db.Model):
     entries: Mapped[list[QuotaEntry]] = relationship(back_populates="mou", order_by="QuotaEntry.id")
 
 
-class QuotaEntry(db.Model):
+class QuotaEntry(Model):
     """One append-only line of an MOU's quota ledger; amount is signed (charges are negative)."""
 
     __tablename__ = "quota_entries"

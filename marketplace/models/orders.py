@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -18,11 +19,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import BigId, Money, UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from .accounts import User
+    from .companies import Certificate, Product
+    from .institutions import Institution, Mou
+    from .rounds import Allocation
 
-class Order(db.Model):
+
+class Order(Model):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("amount_krw > 0", name="amount_positive"),
@@ -61,19 +68,19 @@ class Order(db.Model):
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    institution: Mapped[Institution] = relationship()  # noqa: F821
-    mou: Mapped[Mou] = relationship()  # noqa: F821
-    buyer: Mapped[User] = relationship()  # noqa: F821
-    product: Mapped[Product] = relationship()  # noqa: F821
-    allocation: Mapped[Allocation] = relationship()  # noqa: F821
-    certificate: Mapped[Certificate] = relationship()  # noqa: F821
+    institution: Mapped[Institution] = relationship()
+    mou: Mapped[Mou] = relationship()
+    buyer: Mapped[User] = relationship()
+    product: Mapped[Product] = relationship()
+    allocation: Mapped[Allocation] = relationship()
+    certificate: Mapped[Certificate] = relationship()
     evaluation: Mapped[Evaluation | None] = relationship(back_populates="order", uselist=False)
     relief_certificates: Mapped[list[AuditReliefCertificate]] = relationship(
         back_populates="order", order_by="AuditReliefCertificate.version"
     )
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     """A buyer's post-use evaluation of an order; scores are 1 to 5."""
 
     __tablename__ = "evaluations"
@@ -98,7 +105,7 @@ class Evaluation(db.Model):
     order: Mapped[Order] = relationship(back_populates="evaluation")
 
 
-class AuditReliefCertificate(db.Model):
+class AuditReliefCertificate(Model):
     """One version of an order's audit-relief certificate: its facts and PDF are fixed when it is issued.
 
     valid -> superseded (a newer version was issued; superseded_by names it) | revoked (order cancelled).
@@ -143,7 +150,7 @@ class AuditReliefCertificate(db.Model):
     order: Mapped[Order] = relationship(back_populates="relief_certificates")
 
 
-class ReportDocument(db.Model):
+class ReportDocument(Model):
     """A generated PDF report: what it covered, who asked, and the hash of what was served."""
 
     __tablename__ = "report_documents"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.seed_events import SeedEvent
-from ..extensions import db
+from ..extensions import Model, db
 from .types import BigId, Money, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import User
+    from .companies import Company, Product
+    from .institutions import Institution
 
 application_preferences = Table(
     "application_preferences",
@@ -19,7 +25,7 @@ application_preferences = Table(
 )
 
 
-class Round(db.Model):
+class Round(Model):
     __tablename__ = "rounds"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'open', 'closed', 'drawn', 'published')", name="status"),
@@ -72,7 +78,7 @@ class Round(db.Model):
         return SeedEvent(self.seed_event_ko, self.seed_event_en, self.seed_event_at)
 
 
-class SeedEventAnnouncement(db.Model):
+class SeedEventAnnouncement(Model):
     """A seed event as published: with the rules when the round opened, or later in place of another."""
 
     __tablename__ = "seed_event_announcements"
@@ -102,7 +108,7 @@ class SeedEventAnnouncement(db.Model):
         )
 
 
-class RoundInstitution(db.Model):
+class RoundInstitution(Model):
     """An institution taking part in a round, with the budget it puts in."""
 
     __tablename__ = "round_institutions"
@@ -113,10 +119,10 @@ class RoundInstitution(db.Model):
     budget_krw: Mapped[int] = mapped_column(Money)
 
     round: Mapped[Round] = relationship(back_populates="budgets")
-    institution: Mapped[Institution] = relationship()  # noqa: F821
+    institution: Mapped[Institution] = relationship()
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("round_id", "product_id", name="uq_applications_round_product"),
@@ -149,9 +155,9 @@ class Application(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship(back_populates="applications")
-    company: Mapped[Company] = relationship()  # noqa: F821
-    product: Mapped[Product] = relationship()  # noqa: F821
-    preferred: Mapped[list[Institution]] = relationship(secondary=application_preferences)  # noqa: F821
+    company: Mapped[Company] = relationship()
+    product: Mapped[Product] = relationship()
+    preferred: Mapped[list[Institution]] = relationship(secondary=application_preferences)
 
     @property
     def total_score(self) -> int | None:
@@ -159,7 +165,7 @@ class Application(db.Model):
         return None if any(p is None for p in parts) else sum(parts)
 
 
-class Draw(db.Model):
+class Draw(Model):
     """The frozen pool manifest (published before the seed) and, once run, the draw result."""
 
     __tablename__ = "draws"
@@ -182,7 +188,7 @@ class Draw(db.Model):
     round: Mapped[Round] = relationship(back_populates="draw")
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """A selected application's allocation to one institution: what an order rests on."""
 
     __tablename__ = "allocations"
@@ -211,14 +217,14 @@ class Allocation(db.Model):
 
     round: Mapped[Round] = relationship()
     application: Mapped[Application] = relationship()
-    institution: Mapped[Institution] = relationship()  # noqa: F821
+    institution: Mapped[Institution] = relationship()
 
     @property
     def remaining_krw(self) -> int:
         return self.amount_krw - (self.ordered_krw or 0)
 
 
-class AllocationChange(db.Model):
+class AllocationChange(Model):
     """A ministry move of an allocation to another institution, or a refill from the waitlist.
 
     `from_allocation` is the allocation moved away (now 'moved') or the withdrawn one whose budget was
@@ -240,4 +246,4 @@ class AllocationChange(db.Model):
 
     from_allocation: Mapped[Allocation] = relationship(foreign_keys=[from_allocation_id])
     to_allocation: Mapped[Allocation] = relationship(foreign_keys=[to_allocation_id])
-    actor: Mapped[User | None] = relationship()  # noqa: F821
+    actor: Mapped[User | None] = relationship()

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, attributes, mapped_column
 
 from ..domain.catalogue import ALL_PRODUCTS_GRAM, ListingCertificate, listing_window, text_bigrams
 from ..domain.eligibility import is_first_timer
-from ..extensions import db
+from ..extensions import Model
 from .companies import Certificate, CertificateType, Company, Product, product_certificates
 
 
@@ -57,7 +57,7 @@ class DayNumber(TypeDecorator):
         return date.fromordinal(value) if value is not None else None
 
 
-class SearchGram(db.Model):
+class SearchGram(Model):
     """One (gram, product) posting; a product holds each distinct gram of its search_text once, plus "*".
 
     Korean words are often two syllables ("센서"), too short for trigram indexes (pg_trgm, FTS5
@@ -106,7 +106,7 @@ class SearchGram(db.Model):
     first_timer: Mapped[bool] = mapped_column(Boolean)
 
 
-class CatalogueVersion(db.Model):
+class CatalogueVersion(Model):
     """The single row (id 1) whose version rises with every committed change to the public catalogue."""
 
     __tablename__ = "catalogue_version"

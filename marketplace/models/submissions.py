@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A form key, claimed by the first write of the use case it was posted to (see form_keys.py).
 
     `outcome` is where that first answer led (a redirect location); NULL while the first submission
