@@ -46,14 +46,14 @@ def create_user_command(email, name, role, password, institution_code):
     from .models import Institution
     from .services.accounts import create_user
 
-    links = {}
+    institution_id = None
     if role == "buyer":
         institution = db.session.scalar(select(Institution).where(Institution.code == institution_code))
         if institution is None:
             raise click.UsageError("A buyer needs --institution-code of an existing institution.")
-        links["institution_id"] = institution.id
+        institution_id = institution.id
     try:
-        user = create_user(email=email, name=name, role=role, password=password, **links)
+        user = create_user(email=email, name=name, role=role, password=password, institution_id=institution_id)
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role} {user.email}")

@@ -24,13 +24,14 @@ import re
 import secrets
 import time
 from datetime import datetime, timedelta
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import CursorResult, Delete, Update, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -172,6 +173,7 @@ def _settle(response):
     if g.get("form_key_claim") != "committed":
         return response
     key = g.form_key
+    statement: Delete | Update
     if 400 <= response.status_code < 500:
         statement = delete(FormSubmission).where(FormSubmission.key == key, FormSubmission.outcome.is_(None))
     elif response.status_code < 400:
@@ -205,7 +207,11 @@ def purge(older_than: datetime) -> int:
     from .database import begin_write
 
     begin_write()
-    count = db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < older_than)).rowcount
+    # a DELETE without RETURNING gives a CursorResult, which the session's signature cannot promise
+    result = cast(
+        CursorResult[Any], db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < older_than))
+    )
+    count = result.rowcount
     db.session.commit()
     return count
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, IntegerField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs are 3.2
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
@@ -43,6 +45,22 @@ def attach_error(form, field_name: str | None, error: DomainError | str) -> None
         getattr(form, field_name).errors = [*getattr(form, field_name).errors, message]
     else:
         form.form_errors.append(message)
+
+
+T = TypeVar("T")
+
+
+def filled(value: T | None) -> T:
+    """The value of a required field, read once its form has validated (its validators refuse an empty one)."""
+    if value is None:
+        raise ValueError("a required field is empty: read it only after the form has validated")
+    return value
+
+
+class AmountField(StringField):
+    """A won amount as typed ('1,000,000'): its KRW validator leaves the whole won in `krw`."""
+
+    krw: int
 
 
 class KRW:

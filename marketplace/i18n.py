@@ -22,7 +22,7 @@ def select_locale() -> str:
     """?lang= (remembered in the session), then the session, then the browser, then Korean."""
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
-    if wanted in languages:
+    if wanted is not None and wanted in languages:
         session["lang"] = wanted
         return wanted
     if session.get("lang") in languages:

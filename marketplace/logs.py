@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TextIO, cast
 
 from flask import Flask, g, request
 from flask.logging import default_handler, wsgi_errors_stream
@@ -29,8 +30,9 @@ def init_app(app: Flask) -> None:
     """Send the app's records (logger 'marketplace' and below) to the error stream with both ids."""
     logger = logging.getLogger("marketplace")
     if not any(isinstance(f, RequestContextFilter) for h in logger.handlers for f in h.filters):
-        # wsgi.errors during a request (gunicorn's error log under `make run`), stderr otherwise
-        handler = logging.StreamHandler(wsgi_errors_stream)
+        # wsgi.errors during a request (gunicorn's error log under `make run`), stderr otherwise; the proxy
+        # writes like the stream it stands for, which is what StreamHandler's types ask
+        handler = logging.StreamHandler(cast(TextIO, wsgi_errors_stream))
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RequestContextFilter())
         logger.addHandler(handler)

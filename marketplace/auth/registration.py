@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from ..domain.brn import InvalidBusinessNumber
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..rate_limits import per_client
 from ..services import companies
 from ..services.accounts import EmailTaken
@@ -40,8 +40,10 @@ def register():
     try:
         user = companies.register_company(
             company_input(form),
-            form.brn.data,
-            companies.FirstUserInput(name=form.user_name.data, email=form.email.data, password=form.password.data),
+            filled(form.brn.data),
+            companies.FirstUserInput(
+                name=filled(form.user_name.data), email=filled(form.email.data), password=filled(form.password.data)
+            ),
             seoul_today(),
         )
     except DomainError as error:

@@ -25,7 +25,7 @@ class Pending:
 
 
 def _known_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="known-client")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-client")  # config.py always sets it
 
 
 def attempt() -> sign_in.Attempt:

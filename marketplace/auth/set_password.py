@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..services import institutions
 from ..services.institutions import InvalidToken
@@ -28,7 +28,7 @@ def set_password(token: str):
     if not form.validate_on_submit():
         return rerender("auth/set_password.html", 400 if form.is_submitted() else 200, form=form, user=user)
     try:
-        institutions.set_password_with_token(token, form.name.data, form.new.data)
+        institutions.set_password_with_token(token, filled(form.name.data), filled(form.new.data))
     except WeakPassword as error:
         attach_error(form, "new", error)
         return rerender("auth/set_password.html", form=form, user=user)

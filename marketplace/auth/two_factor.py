@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..rate_limits import per_client
 from ..services import sign_in, two_factor
 from . import sessions
@@ -38,7 +38,7 @@ def second_factor():
         return rerender("auth/second_factor.html", 400 if form.is_submitted() else 200, form=form)
     try:
         user = sign_in.verify_second_factor(
-            pending.user_id, pending.version, form.code.data, sessions.attempt(), sessions.policy()
+            pending.user_id, pending.version, filled(form.code.data), sessions.attempt(), sessions.policy()
         )
     except sign_in.SignInExpired:
         return _restart(400)
@@ -77,7 +77,7 @@ def enrol_two_factor():
     if form.validate_on_submit():
         try:
             codes = two_factor.enrol(
-                user_id, version, secret, form.code.data, completes=sessions.attempt() if pending else None
+                user_id, version, secret, filled(form.code.data), completes=sessions.attempt() if pending else None
             )
         except sign_in.SignInExpired:
             return _restart(400)

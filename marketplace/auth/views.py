@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import errors
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..rate_limits import per_client, retry_after
 from ..services import accounts, sign_in
 from . import sessions
@@ -48,7 +48,9 @@ def login():
     if not form.validate_on_submit():
         return rerender("auth/login.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        user = sign_in.authenticate(form.email.data, form.password.data, sessions.attempt(), sessions.policy())
+        user = sign_in.authenticate(
+            filled(form.email.data), filled(form.password.data), sessions.attempt(), sessions.policy()
+        )
     except sign_in.TryLater as error:
         attach_error(form, None, error)
         return sessions.too_many("auth/login.html", error.seconds, form=form)
@@ -97,7 +99,9 @@ def change_password():
     if not form.validate_on_submit():
         return rerender("auth/account.html", form=form)
     try:
-        accounts.change_password(current_user, form.current.data, form.new.data, sessions.attempt(), sessions.policy())
+        accounts.change_password(
+            current_user, filled(form.current.data), filled(form.new.data), sessions.attempt(), sessions.policy()
+        )
     except sign_in.TryLater as error:
         attach_error(form, "current", error)
         return sessions.too_many("auth/account.html", error.seconds, form=form)

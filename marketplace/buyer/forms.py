@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..domain.money import MAX_KRW
 from ..domain.numbers import read_whole_number
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
-from ..forms import KRW, OneTimeForm, choices
+from ..forms import KRW, AmountField, OneTimeForm, choices
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
@@ -44,6 +44,12 @@ class WholeNumber:
         field.number = value
 
 
+class QuantityField(StringField):
+    """A quantity as typed ('1,200'): its WholeNumber validator leaves the number in `number`."""
+
+    number: int
+
+
 class PurchaseForm(OneTimeForm):
     mou_id = SelectField(
         _l("MOU (quota)"),
@@ -51,13 +57,13 @@ class PurchaseForm(OneTimeForm):
         validate_choice=True,
         validators=[InputRequired(_l("Choose the MOU to charge."))],
     )
-    quantity = StringField(
+    quantity = QuantityField(
         _l("Quantity"), validators=[DataRequired(_l("Enter the quantity.")), WholeNumber(MAX_QUANTITY)]
     )
-    unit_price = StringField(
+    unit_price = AmountField(
         _l("Unit price (won)"), validators=[DataRequired(_l("Enter the unit price.")), KRW(1, MAX_KRW)]
     )
-    amount = StringField(_l("Amount (won)"), validators=[Optional(), KRW(1, MAX_KRW)])
+    amount = AmountField(_l("Amount (won)"), validators=[Optional(), KRW(1, MAX_KRW)])
     contract_method = SelectField(_l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))])
     ordered_on = Date(_l("Contract date"))
     late_reason = TextAreaField(_l("Reason for late registration"), validators=[Optional(), Length(max=MAX_TEXT)])

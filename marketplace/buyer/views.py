@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, NotFound
 from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
 from ..domain.reference import CONTRACT_METHODS
-from ..forms import attach_error, choices, rerender
+from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
 from ..reports.forms import IssueCertificateForm
 from ..services import orders, purchases, quota, relief_certificates
@@ -89,7 +89,7 @@ def record_purchase(allocation_id: int):
         unit_price_krw=form.unit_price.krw,
         amount_krw=getattr(form.amount, "krw", None),
         contract_method=form.contract_method.data,
-        ordered_on=form.ordered_on.data,
+        ordered_on=filled(form.ordered_on.data),
         no_private_interest=form.no_private_interest.data,
         late_reason=form.late_reason.data or "",
     )
@@ -188,7 +188,7 @@ def deliver_order(order_id: int):
         order_id,
         form,
         "deliver_form",
-        lambda: orders.deliver(current_user, order_id, form.delivered_on.data),
+        lambda: orders.deliver(current_user, order_id, filled(form.delivered_on.data)),
         _("Delivery recorded."),
     )
 
@@ -201,7 +201,9 @@ def inspect_order(order_id: int):
         order_id,
         form,
         "inspect_form",
-        lambda: orders.inspect(current_user, order_id, form.result.data, form.note.data or "", form.inspected_on.data),
+        lambda: orders.inspect(
+            current_user, order_id, form.result.data, form.note.data or "", filled(form.inspected_on.data)
+        ),
         _("Inspection recorded."),
     )
 
@@ -214,7 +216,7 @@ def cancel_order(order_id: int):
         order_id,
         form,
         "cancel_form",
-        lambda: orders.cancel(current_user, order_id, form.reason.data),
+        lambda: orders.cancel(current_user, order_id, filled(form.reason.data)),
         _("Order cancelled; the amount was released to the quota."),
     )
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..domain import rounds as rules
 from ..domain.clock import kst_text, seoul_date
-from ..domain.eligibility import is_first_timer, tier_name, weight_for
+from ..domain.eligibility import TierFacts, is_first_timer, tier_name, weight_for
 from ..domain.seed_events import SeedEvent
 from ..extensions import db
 from ..models import Application, Company, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
@@ -141,7 +141,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
     codes = sorted(round_budget.institution.code for round_budget in round_.budgets)
     for n, product in enumerate(products[:60]):
         company = product.company
-        facts = dict(
+        facts = TierFacts(
             first_timer=is_first_timer(company.public_supply_count),
             startup=(n % 3 == 0),
             public_supply_krw=company.public_supply_krw,
@@ -177,7 +177,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
     with services_clock(DRAWN_2018):
         draws.run_round_draw(staff, "2018-H2", SEED_2018)
     draws.publish_round(staff, "2018-H2")
-    round_.draw.published_at = DRAWN_2018 + timedelta(hours=4)
+    draws.drawn(round_).published_at = DRAWN_2018 + timedelta(hours=4)
     db.session.commit()
     selected = sum(1 for a in round_.applications if a.status == "selected")
     count = len(round_.applications)

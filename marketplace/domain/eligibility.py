@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from .errors import N_
 from .numbers import is_whole
@@ -37,6 +38,14 @@ def is_first_timer(public_supply_count: int) -> bool:
 def has_small_record(public_supply_krw: int, limit_krw: int = SMALL_RECORD_LIMIT_KRW) -> bool:
     """Public supply so far of at most `limit_krw` won (the limit itself counts as small)."""
     return public_supply_krw <= limit_krw
+
+
+class TierFacts(TypedDict):
+    """What decides an applicant's tier: the keyword arguments of `weight_for` and `tier_name`."""
+
+    first_timer: bool
+    startup: bool
+    public_supply_krw: int
 
 
 @dataclass(frozen=True)

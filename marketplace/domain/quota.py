@@ -134,17 +134,17 @@ def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePo
 
     Entries without a day are ignored. The result is ordered by time; the last point equals summarize().
     """
-    dated = sorted((e for e in entries if e.day is not None), key=lambda e: e.day)
-    days = {e.day for e in dated}
+    dated = sorted(((e.day, e) for e in entries if e.day is not None), key=lambda pair: pair[0])
+    days = {day for day, _ in dated}
     by_month = len(days) > max_points
     points: list[UsagePoint] = []
     committed = charged = 0
-    for entry in dated:
+    for day, entry in dated:
         if entry.kind in ("commit", "amendment"):
             committed += entry.amount
         else:
             charged -= entry.amount
-        label = entry.day.strftime("%Y-%m") if by_month else entry.day.isoformat()
+        label = day.strftime("%Y-%m") if by_month else day.isoformat()
         point = UsagePoint(label, committed, charged)
         if points and points[-1].label == label:
             points[-1] = point

@@ -76,8 +76,8 @@ def facts(event: SeedEvent | None) -> dict | None:
     return {"description_ko": event.description_ko, "description_en": event.description_en, "at": event.at.isoformat()}
 
 
-def require_event_to_open(event: SeedEvent | None) -> None:
-    """Raise SeedEventError unless the round names its seed event: its rules are published with it."""
+def require_event_to_open(event: SeedEvent | None) -> SeedEvent:
+    """The round's seed event; raise SeedEventError when it names none: its rules are published with it."""
     if event is None:
         raise SeedEventError(
             N_(
@@ -85,6 +85,7 @@ def require_event_to_open(event: SeedEvent | None) -> None:
                 "published with the rules."
             )
         )
+    return event
 
 
 def check_announcement(
@@ -145,7 +146,7 @@ def timeline(
     manifest_frozen_at: datetime,
     event: SeedEvent | None,
     event_announced_at: datetime | None,
-    drawn_at: datetime,
+    drawn_at: datetime | None,
 ) -> dict:
     """The publication facts the result states beside the draw, times in Seoul ISO 8601 (None: unknown)."""
     return {

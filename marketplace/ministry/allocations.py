@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
-from ..forms import attach_error, choices, rerender
+from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message, krw, localized
 from ..services import allocations as service
 from .round_forms import MoveAllocationForm, RefillAllocationForm
@@ -45,7 +45,7 @@ def move_allocation(allocation_id: int):
     if not form.validate_on_submit():
         return rerender("ministry/rounds/move_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
-        moved = service.move(current_user, allocation_id, form.institution_id.data, form.reason.data)
+        moved = service.move(current_user, allocation_id, form.institution_id.data, filled(form.reason.data))
     except NotFound:
         raise
     except DomainError as error:
@@ -72,7 +72,7 @@ def refill_allocation(allocation_id: int):
     if not form.validate_on_submit():
         return rerender("ministry/rounds/refill_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
-        new = service.refill(current_user, allocation_id, form.reason.data)
+        new = service.refill(current_user, allocation_id, filled(form.reason.data))
     except NotFound:
         raise
     except DomainError as error:

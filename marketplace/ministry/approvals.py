@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..routing import id_argument, page_argument
 from ..services import approvals
 from ..services.clock import seoul_today
@@ -59,13 +59,13 @@ def decide_company(company_id: int):
     if not form.validate():
         return _company_page(company_id, form, 400)
     try:
-        approvals.decide_company(current_user, company_id, form.action.data, form.reason.data or "")
+        approvals.decide_company(current_user, company_id, filled(form.action.data), form.reason.data or "")
     except NotFound:
         raise
     except DomainError as error:
         attach_error(form, "reason", error)
         return _company_page(company_id, form, 400)
-    flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
+    flash(_(DONE.get(filled(form.action.data), N_("The decision was recorded."))), "success")
     return redirect(url_for("ministry.company", company_id=company_id))
 
 
@@ -97,7 +97,7 @@ def decide_certificate(certificate_id: int):
     form = DecisionForm()
     try:
         if form.validate():
-            approvals.decide_certificate(current_user, certificate_id, form.action.data, form.reason.data or "")
+            approvals.decide_certificate(current_user, certificate_id, filled(form.action.data), form.reason.data or "")
     except NotFound:
         raise
     except DomainError as error:
@@ -112,7 +112,7 @@ def decide_certificate(certificate_id: int):
             failed_id=certificate_id,
             today=seoul_today(),
         )
-    flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
+    flash(_(DONE.get(filled(form.action.data), N_("The decision was recorded."))), "success")
     return redirect(url_for("ministry.certificates"))
 
 

@@ -10,7 +10,7 @@ from ..buyer.forms import Date
 from ..domain.errors import DomainError
 from ..domain.money import MAX_KRW, parse_krw
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..forms import KRW, OneTimeForm, choices
+from ..forms import KRW, AmountField, OneTimeForm, choices
 from ..i18n import domain_message
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -37,7 +37,7 @@ class MouForm(OneTimeForm):
     signed_on = Date(_l("Signing date"))
     starts_on = Date(_l("Period start"))
     ends_on = Date(_l("Period end"))
-    committed = StringField(
+    committed = AmountField(
         _l("Committed amount (won)"),
         validators=[DataRequired(_l("Enter the committed amount.")), KRW(0, MAX_KRW)],
     )
@@ -57,7 +57,7 @@ class SignedKRW:
 
 
 class AmendmentForm(OneTimeForm):
-    delta = StringField(_l("Change (won)"), validators=[DataRequired(_l("Enter the change.")), SignedKRW()])
+    delta = AmountField(_l("Change (won)"), validators=[DataRequired(_l("Enter the change.")), SignedKRW()])
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason for the amendment.")), Length(max=2000)]
     )
@@ -86,7 +86,7 @@ class DeclineJoinForm(OneTimeForm):
 
 
 class JoinRequestForm(InstitutionForm):
-    code = None
+    code = None  # type: ignore[assignment]  # WTForms drops an inherited field set to None; the stubs do not know
     contact_name = StringField(
         _l("Contact person"),
         validators=[DataRequired(_l("Enter the contact person's name.")), Length(max=100)],

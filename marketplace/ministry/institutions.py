@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
@@ -120,7 +120,9 @@ def invite_buyer(institution_id: int):
     if not form.validate_on_submit():
         return _detail(institution_id, 400, invite_form=form)
     try:
-        user, token = service.invite_buyer(current_user, institution_id, form.email.data, form.name.data)
+        user, token = service.invite_buyer(
+            current_user, institution_id, filled(form.email.data), filled(form.name.data)
+        )
     except NotFound:
         raise
     except DomainError as error:
@@ -139,7 +141,13 @@ def new_mou(institution_id: int):
         return rerender(
             "ministry/mou_form.html", 400 if form.is_submitted() else 200, form=form, institution=institution
         )
-    terms = MouTerms(form.number.data, form.signed_on.data, form.starts_on.data, form.ends_on.data, form.committed.krw)
+    terms = MouTerms(
+        filled(form.number.data),
+        filled(form.signed_on.data),
+        filled(form.starts_on.data),
+        filled(form.ends_on.data),
+        form.committed.krw,
+    )
     try:
         mou = quota.create_mou(current_user, institution, terms)
     except DomainError as error:
@@ -175,7 +183,7 @@ def amend_mou(mou_id: int):
     if not form.validate_on_submit():
         return _mou_page(mou_id, 400, form)
     try:
-        quota.amend_mou(current_user, mou_id, form.delta.krw, form.reason.data)
+        quota.amend_mou(current_user, mou_id, form.delta.krw, filled(form.reason.data))
     except NotFound:
         raise
     except DomainError as error:
@@ -216,7 +224,7 @@ def approve_join(institution_id: int):
     if not form.validate_on_submit():
         return _join_page(400, approve_form=form)
     try:
-        institution, contact, token = service.approve_join(current_user, institution_id, form.code.data)
+        institution, contact, token = service.approve_join(current_user, institution_id, filled(form.code.data))
     except NotFound:
         raise
     except DomainError as error:
@@ -233,7 +241,7 @@ def decline_join(institution_id: int):
     if not form.validate_on_submit():
         return _join_page(400, decline_form=form)
     try:
-        service.decline_join(current_user, institution_id, form.reason.data)
+        service.decline_join(current_user, institution_id, filled(form.reason.data))
     except NotFound:
         raise
     except DomainError as error:

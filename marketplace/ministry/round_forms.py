@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import KRW, OneTimeForm, WholeNumberField
+from ..forms import KRW, AmountField, OneTimeForm, WholeNumberField
 
 _WEIGHT = [
     InputRequired(_l("Enter a weight.")),
@@ -13,7 +13,7 @@ _WEIGHT = [
 _EVENT_TEXT = Length(max=500, message=_l("A seed event description may be at most 500 characters."))
 
 
-class SeedEventFields:
+class SeedEventFields(OneTimeForm):
     """The public event whose outcome will be the seed: described in Korean and English, at a KST minute."""
 
     seed_event_ko = TextAreaField(_l("Seed event (Korean)"), validators=[Optional(), _EVENT_TEXT])
@@ -30,7 +30,7 @@ class SeedEventFields:
         return valid
 
 
-class RoundForm(SeedEventFields, OneTimeForm):
+class RoundForm(SeedEventFields):
     code = StringField(_l("Round code"), validators=[DataRequired(_l("Enter a code such as 2018-H2.")), Length(max=20)])
     title_ko = StringField(
         _l("Title (Korean)"), validators=[DataRequired(_l("Enter the Korean title.")), Length(max=200)]
@@ -40,7 +40,7 @@ class RoundForm(SeedEventFields, OneTimeForm):
     opens_time = TimeField(_l("Opening time (KST)"), validators=[DataRequired(_l("Enter the opening time."))])
     closes_on = DateField(_l("Closes on (KST)"), validators=[DataRequired(_l("Enter the closing date."))])
     closes_time = TimeField(_l("Closing time (KST)"), validators=[DataRequired(_l("Enter the closing time."))])
-    cap = StringField(_l("Cap per application (won)"), validators=[DataRequired(_l("Enter the cap.")), KRW()])
+    cap = AmountField(_l("Cap per application (won)"), validators=[DataRequired(_l("Enter the cap.")), KRW()])
     pass_mark = WholeNumberField(
         _l("Evaluation pass mark (out of 100)"),
         default=70,
@@ -54,7 +54,7 @@ class RoundForm(SeedEventFields, OneTimeForm):
         _l("Weight: startup or small public-supply record"), default=2, validators=_WEIGHT
     )
     weight_general = WholeNumberField(_l("Weight: everyone else"), default=1, validators=_WEIGHT)
-    small_record = StringField(
+    small_record = AmountField(
         _l("Small public-supply record limit (won)"),
         default="500,000,000",
         validators=[DataRequired(_l("Enter the limit.")), KRW(minimum=0)],
@@ -78,7 +78,7 @@ class ScoreForm(OneTimeForm):
     need = WholeNumberField(_l("Need for support (0-30)"), validators=[InputRequired(_l("Enter a score."))])
 
 
-class AnnounceSeedEventForm(SeedEventFields, OneTimeForm):
+class AnnounceSeedEventForm(SeedEventFields):
     """A later seed event, when the pool could not be frozen before the one announced."""
 
     seed_event_ko = TextAreaField(

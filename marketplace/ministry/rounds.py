@@ -10,7 +10,7 @@ from ..domain import rounds as rules
 from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..services import allocations as allocation_service
 from ..services import draws, seed_events
@@ -93,17 +93,17 @@ def _form_data(round_) -> dict:
 
 def _settings(form: RoundForm) -> round_service.RoundSettings:
     return round_service.RoundSettings(
-        code=form.code.data,
-        title_ko=form.title_ko.data,
+        code=filled(form.code.data),
+        title_ko=filled(form.title_ko.data),
         title_en=form.title_en.data or "",
-        opens_at=rules.kst_minute(form.opens_on.data, form.opens_time.data),
-        closes_at=rules.kst_minute(form.closes_on.data, form.closes_time.data),
+        opens_at=rules.kst_minute(filled(form.opens_on.data), filled(form.opens_time.data)),
+        closes_at=rules.kst_minute(filled(form.closes_on.data), filled(form.closes_time.data)),
         cap_krw=form.cap.krw,
-        pass_mark=form.pass_mark.data,
-        budgets=rules.parse_budget_lines(form.budgets.data),
-        weight_first_timer=form.weight_first_timer.data,
-        weight_startup=form.weight_startup.data,
-        weight_general=form.weight_general.data,
+        pass_mark=filled(form.pass_mark.data),
+        budgets=rules.parse_budget_lines(filled(form.budgets.data)),
+        weight_first_timer=filled(form.weight_first_timer.data),
+        weight_startup=filled(form.weight_startup.data),
+        weight_general=filled(form.weight_general.data),
         small_record_limit_krw=form.small_record.krw,
         seed_event_ko=form.seed_event_ko.data or "",
         seed_event_en=form.seed_event_en.data or "",
@@ -187,9 +187,9 @@ def score_application(round_code, application_id):
             current_user,
             round_code,
             application_id,
-            form.innovation.data,
-            form.capability.data,
-            form.need.data,
+            filled(form.innovation.data),
+            filled(form.capability.data),
+            filled(form.need.data),
         )
     except rules.ScoreError as error:
         return _page(_load(round_code), error=domain_message(error))
@@ -220,10 +220,10 @@ def announce_seed_event(round_code):
         seed_events.announce_seed_event(
             current_user,
             round_code,
-            form.seed_event_ko.data,
-            form.seed_event_en.data,
+            form.seed_event_ko.data or "",
+            form.seed_event_en.data or "",
             _event_moment(form),
-            form.reason.data,
+            filled(form.reason.data),
         )
     except rules.RoundError as error:
         return _page(_load(round_code), error=domain_message(error), event_form=form)

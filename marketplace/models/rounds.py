@@ -73,8 +73,8 @@ class Round(Model):
     @property
     def seed_event(self) -> SeedEvent | None:
         """The seed event the rules name now; None for a draft without one, or a round drawn before."""
-        if self.seed_event_at is None:
-            return None
+        if self.seed_event_at is None or self.seed_event_ko is None or self.seed_event_en is None:
+            return None  # the three are set together (the seed_event_complete check)
         return SeedEvent(self.seed_event_ko, self.seed_event_en, self.seed_event_at)
 
 
@@ -161,8 +161,9 @@ class Application(Model):
 
     @property
     def total_score(self) -> int | None:
-        parts = (self.score_innovation, self.score_capability, self.score_need)
-        return None if any(p is None for p in parts) else sum(parts)
+        if self.score_innovation is None or self.score_capability is None or self.score_need is None:
+            return None
+        return self.score_innovation + self.score_capability + self.score_need
 
 
 class Draw(Model):

@@ -6,7 +6,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from ..domain.errors import DomainError
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..ministry.institution_forms import JoinRequestForm
 from ..rate_limits import per_client
 from ..services import institutions
@@ -24,12 +24,12 @@ def join_institution():
     try:
         institutions.request_to_join(
             JoinRequest(
-                form.name_ko.data,
+                filled(form.name_ko.data),
                 form.name_en.data or "",
                 form.kind.data,
                 form.region.data,
-                form.contact_name.data,
-                form.contact_email.data,
+                filled(form.contact_name.data),
+                filled(form.contact_email.data),
             )
         )
     except DomainError as error:

@@ -83,9 +83,10 @@ def round_result(round_code):
         round_ = round_service.get_round(round_code)
     except NotFound:
         round_ = None
-    if round_ is None or round_.status != "published":
+    draw = round_.draw if round_ is not None and round_.status == "published" else None
+    if draw is None or draw.result_json is None:
         return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404
-    return _json_download(round_.draw.result_json, f"{round_code}-result.json")
+    return _json_download(draw.result_json, f"{round_code}-result.json")
 
 
 @bp.get("/how-the-draw-works")

@@ -78,14 +78,14 @@ def verify_upload():
     result = relief_verification.verify(serial, pdf=data) if serial else None
     if result is None:  # no serial given, or not ours: the bytes may still be an issued certificate
         found = relief_verification.serial_of_pdf(data)
-        if found is None:
+        result = relief_verification.verify(found, pdf=data) if found is not None else None
+        if result is None:
             attach_error(
                 form,
                 "pdf",
                 _("This file is not an audit-relief certificate issued here, or it was changed after it was issued."),
             )
             return rerender("public/verify_lookup.html", 200, form=LookupForm(), upload=form)
-        result = relief_verification.verify(found, pdf=data)
     return _page(result, upload_matches=result.proof == "pdf")
 
 

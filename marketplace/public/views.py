@@ -46,7 +46,7 @@ def catalogue_page():
             if page is not None:
                 return page
     page = _render_catalogue()
-    if key is not None:
+    if cache is not None and key is not None:
         cache.put(key, page)
     return page
 

@@ -61,12 +61,18 @@ def check_scope(scope: Scope) -> None:
     """Refuse a range that is inverted or longer than the limit; a round scope needs no dates."""
     if scope.round_code:
         return
+    start, end = _dates(scope)
+    if end < start:
+        raise ReportRefused(N_("The end date is before the start date."))
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise ReportRefused(N_("A report covers at most three years. Choose a shorter period."))
+
+
+def _dates(scope: Scope) -> tuple[date, date]:
+    """The start and end of a scope without a round; ReportRefused when one is missing."""
     if scope.start is None or scope.end is None:
         raise ReportRefused(N_("Choose a round, or a start and an end date."))
-    if scope.end < scope.start:
-        raise ReportRefused(N_("The end date is before the start date."))
-    if (scope.end - scope.start).days > MAX_RANGE_DAYS:
-        raise ReportRefused(N_("A report covers at most three years. Choose a shorter period."))
+    return scope.start, scope.end
 
 
 def canonical_json(data) -> str:
@@ -217,7 +223,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     round_ = _resolve_round(scope)
     institution = db.session.get(Institution, scope.institution_id) if scope.institution_id else None
     query = _order_query(scope, round_)
-    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    count = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     if count > MAX_LINES:
         raise ReportRefused(
             N_(
@@ -245,7 +251,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         start = seoul_date(round_.opens_at)
         end = max([today, *(line.ordered_on for line in lines)])
     else:
-        start, end = scope.start, scope.end
+        start, end = _dates(scope)
     mous, bars, series = _quota(scope.institution_id, start, end)
     live = [line for line in lines if line.status != "cancelled"]
     ordered = sum(line.amount_krw for line in live)
@@ -401,11 +407,11 @@ class ReliefRegister:
         return {"institution": [self.institution.name_ko, self.institution.name_en]}
 
 
-def load_relief_register(institution_id: int, start: date, end: date, language: str = "ko") -> ReliefRegister:
+def load_relief_register(institution_id: int | None, start: date, end: date, language: str = "ko") -> ReliefRegister:
     """Every audit-relief certificate of the institution issued between start and end (KST days), every
     version and status (valid, superseded with its successor, revoked), in the order they were issued."""
     check_scope(Scope(institution_id, start, end))
-    institution = db.session.get(Institution, institution_id)
+    institution = db.session.get(Institution, institution_id) if institution_id is not None else None
     if institution is None:
         raise ReportRefused(N_("Choose an institution."))
     begin, stop = seoul_day_bounds(start, end)
@@ -423,7 +429,7 @@ def load_relief_register(institution_id: int, start: date, end: date, language: 
         )
         .order_by(AuditReliefCertificate.issued_at, AuditReliefCertificate.id)
     )
-    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    count = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     if count > MAX_LINES:
         raise ReportRefused(
             N_("The register would have %(count)s lines; the limit is %(limit)s. Choose a shorter period."),

@@ -86,7 +86,7 @@ def _finish(
     pdf = render_pdf(html, current_app.config)
     actor_id = actor.id
     begin_write()  # only after rendering: the lock is held for the two inserts, not for the PDF
-    actor = db.session.get(User, actor_id)
+    actor = db.session.get_one(User, actor_id)
     row = ReportDocument(
         document_id=document_id,
         kind=kind,
@@ -140,7 +140,7 @@ def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -
 
 
 def relief_register(
-    actor: User, institution_id: int, start: date, end: date, language: str, *, now: datetime | None = None
+    actor: User, institution_id: int | None, start: date, end: date, language: str, *, now: datetime | None = None
 ) -> Document:
     """The audit-relief register PDF of one institution; raises ReportRefused beyond the limits."""
     now = now or datetime.now(UTC)

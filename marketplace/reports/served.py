@@ -20,7 +20,8 @@ from flask import Flask, current_app
 
 
 class _Sized(Protocol):
-    pdf: bytes
+    @property
+    def pdf(self) -> bytes: ...
 
 
 class ServedReports:
@@ -55,7 +56,7 @@ class ServedReports:
 
 def served_reports(app: Flask | None = None) -> ServedReports:
     """The app's cache (REPORTS_CACHE_BYTES; 0 turns it off), made on first use."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     cache = app.extensions.get("served_reports")
     if cache is None:
         cache = app.extensions.setdefault(

@@ -69,16 +69,16 @@ def change_password(user: User, current: str, new: str, attempt: Attempt, policy
     must still be the one checked. Raises DomainError, WeakPassword or TryLater.
     """
     checked_hash, email, user_id = user.password_hash, user.email, user.id
-    correct = bool(checked_hash) and check_password_hash(checked_hash, current)
+    correct = check_password_hash(checked_hash, current) if checked_hash else False
     new_hash = None
     if correct:
         check_password(new, email=email)
         new_hash = hash_password(new)
     begin_write()
     at = now()
-    locked = db.session.scalar(
+    locked = db.session.scalars(
         select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).one()
     check_not_throttled(locked, attempt, at)
     if not correct or locked.password_hash != checked_hash:  # wrong, or changed by a concurrent request
         record_failure(locked, attempt, policy, at)

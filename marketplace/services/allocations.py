@@ -77,9 +77,9 @@ def _locked(allocation_id: int) -> tuple[Round, Allocation]:
 
 
 def _open_orders(allocation_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Order.id)).where(Order.allocation_id == allocation_id, Order.status != "cancelled")
-    )
+    ).scalar_one()
 
 
 def _move_facts(allocation: Allocation, target: Institution | None, left: dict[int, int]) -> rules.MoveFacts:
@@ -123,7 +123,7 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
     round_, allocation = _locked(allocation_id)
     target = db.session.get(Institution, institution_id) if institution_id else None
     failures = rules.move_failures(_move_facts(allocation, target, budgets_left(round_)))
-    if failures:
+    if failures or target is None:  # no target is one of the failures
         db.session.rollback()
         raise failures[0]
     moment = round_service.now()
@@ -212,15 +212,15 @@ def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
         allocation_withdrawn=allocation.status == "withdrawn",
         already_refilled=_refilled(allocation.id),
     )
-    promoted = _first_that_fits(round_) if refusal is None else None
-    if refusal is None and promoted is None:
+    if refusal is None:
+        promoted = _first_that_fits(round_)
+        if promoted is not None:
+            new = applications.promote(round_, promoted, allocation, actor, reason.strip())
+            db.session.commit()
+            return new
         refusal = _none_fits()
-    if refusal is not None:
-        db.session.rollback()
-        raise refusal
-    new = applications.promote(round_, promoted, allocation, actor, reason.strip())
-    db.session.commit()
-    return new
+    db.session.rollback()
+    raise refusal
 
 
 def changes_of(round_id: int) -> list[AllocationChange]:

@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
+from ..domain.allocations import AllocationChangeRefused
 from ..domain.clock import kst_text, seoul_date
 from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
 from .audit import record_event
-from .draws import allocation_valid_until
+from .draws import allocation_valid_until, drawn
 
 
 class ApplicationNotFound(NotFound):
@@ -169,10 +170,11 @@ def withdraw(user: User, application_id: int) -> Allocation | None:
     begin_write()
     application = own_application(user, application_id, lock=True)
     # the round's lock keeps two withdrawals from promoting the same waitlisted application (PostgreSQL)
-    round_ = db.session.get(Round, application.round_id, with_for_update=True, populate_existing=True)
+    round_ = db.session.get_one(Round, application.round_id, with_for_update=True, populate_existing=True)
     if application.status == "submitted":
         require_window_open(round_)
-        return _mark_withdrawn(user, application)
+        _mark_withdrawn(user, application)
+        return None
     if round_.status != "published" or application.status not in ("selected", "waitlisted"):
         raise rules.RoundError(N_("This application cannot be withdrawn now: the round is being decided."))
     if application.status == "waitlisted":
@@ -197,12 +199,14 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
         .where(Allocation.application_id == application.id, Allocation.status == "active")
         .with_for_update()
     )
+    if allocation is None:  # a selected application holds one; a move or refill leaves an active one
+        raise rules.RoundError(N_("This application cannot be withdrawn now: the round is being decided."))
     open_orders = db.session.scalar(
         select(func.count(Order.id)).where(Order.allocation_id == allocation.id, Order.status != "cancelled")
     )
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
-    manifest = selection.manifest_from_json(round_.draw.manifest_json)
+    manifest = selection.manifest_from_json(drawn(round_).manifest_json)
     current = current_result(round_, manifest)
     _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
     allocation.status = "withdrawn"
@@ -222,7 +226,10 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
 
 def current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:
     """The draw result as it stands now: active allocations, remaining waitlist, budgets left."""
-    original = selection.run_draw(manifest, round_.draw.seed)
+    draw = drawn(round_)
+    if draw.seed is None:
+        raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=round_.code)
+    original = selection.run_draw(manifest, draw.seed)
     active = db.session.scalars(
         select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == "active")
     ).all()
@@ -230,7 +237,7 @@ def current_result(round_: Round, manifest: selection.Manifest) -> selection.Dra
     remaining = {b.institution.code: b.budget_krw for b in round_.budgets}
     for a in active:
         remaining[codes[a.institution_id]] -= a.amount_krw
-    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position)
+    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"), key=_waitlist_position)
     return replace(
         original,
         remaining=remaining,
@@ -241,16 +248,25 @@ def current_result(round_: Round, manifest: selection.Manifest) -> selection.Dra
     )
 
 
+def _waitlist_position(application: Application) -> int:
+    if application.waitlist_position is None:  # set with the status, by the draw and by each change after it
+        raise ValueError(f"waitlisted application {application.id} has no waitlist position")
+    return application.waitlist_position
+
+
 def promote(
     round_: Round, promoted: selection.Allocation, freed: Allocation, actor: User | None = None, reason: str = ""
 ) -> Allocation:
     """Allocate the promoted waitlisted application, valid from today, and record the refill of `freed`
     (by the ministry with its reason, or with no actor at the supplier's withdrawal)."""
-    application = db.session.get(Application, promoted.app_id)
+    application = db.session.get_one(Application, promoted.app_id)
     institution = next(b.institution for b in round_.budgets if b.institution.code == promoted.institution_code)
+    published_at = drawn(round_).published_at
+    if published_at is None:
+        raise AllocationChangeRefused(N_("Allocations change only after the round's result is published."))
     application.status, application.waitlist_position = "selected", None
     moment = round_service.now()
-    published_on = seoul_date(round_.draw.published_at)
+    published_on = seoul_date(published_at)
     allocation = Allocation(
         round_id=round_.id,
         application_id=application.id,

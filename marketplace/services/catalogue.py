@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, text
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, or_, select, text
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..domain.catalogue import (
@@ -47,7 +47,7 @@ class ProductCard:
     """
 
     product: Product | CardProduct
-    certificates: list[Certificate] | list[CardCertificate]
+    certificates: list[Certificate | CardCertificate]
     startup: bool
     first_timer: bool
 
@@ -299,10 +299,11 @@ def _has_valid_certificate(type_code=None):
 def _in_name(kind: str, browse: bool, *, negate: bool):
     """The (single) search word occurs in the product's name, for relevance. The posting's in_name flag
     decides a two-letter word and narrows the others before the name itself is read."""
+    condition: ColumnElement[bool]
     if kind == "gram":
         condition = Posting.c.in_name
     else:
-        pattern = bindparam("r0")
+        pattern: BindParameter[str] = bindparam("r0")
         condition = _probe(
             select(1)
             .where(
@@ -383,7 +384,7 @@ def cards_for(products: list[Product], today: date) -> list[ProductCard]:
     """Card data for products whose company is loaded; certificates come in one more query."""
     if not products:
         return []
-    by_product: dict[int, list[Certificate]] = {p.id: [] for p in products}
+    by_product: dict[int, list[Certificate | CardCertificate]] = {p.id: [] for p in products}
     rows = db.session.execute(
         select(product_certificates.c.product_id, Certificate)
         .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
@@ -405,7 +406,7 @@ def _with_supplier(statement):
     return statement.join(Product.company.of_type(Supplier)).options(contains_eager(Product.company.of_type(Supplier)))
 
 
-def _valid_on(today: date):
+def _valid_on(today: date | ColumnElement[date]):
     return and_(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
 
 
@@ -473,8 +474,8 @@ def certificate_type_choices() -> list[tuple[str, str, str]]:
     if cached and time.monotonic() - cached[0] < VOCABULARY_SECONDS:
         return cached[1]
     rows = [
-        tuple(r)
-        for r in db.session.execute(
+        (code, name_ko, name_en)
+        for code, name_ko, name_en in db.session.execute(
             select(CertificateType.code, CertificateType.name_ko, CertificateType.name_en)
             .where(CertificateType.active)
             .order_by(CertificateType.sort_order, CertificateType.id)

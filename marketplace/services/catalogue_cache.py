@@ -45,14 +45,15 @@ class PageCache:
         Read in autocommit on a connection of its own per thread: one round trip, where the request's
         session would add a pool ping, a BEGIN and a ROLLBACK (three round trips on PostgreSQL).
         """
-        connection = self._reader().raw_connection()
+        reader = self._reader()
+        connection = reader.raw_connection()
         try:
             cursor = connection.cursor()
             cursor.execute(_VERSION)
             row = cursor.fetchone()
             cursor.close()
             return row[0] if row else None
-        except self._engine.dialect.loaded_dbapi.Error as error:  # dropped connection, missing table: uncached
+        except reader.dialect.loaded_dbapi.Error as error:  # dropped connection, missing table: uncached
             log.warning("catalogue version unreadable, page not cached: %s", error)
             connection.invalidate()
             return None
@@ -63,10 +64,11 @@ class PageCache:
         with self._lock:
             if self._engine is None:
                 main = db.engine
-                self._engine = create_engine(
+                reader = create_engine(
                     main.url, poolclass=SingletonThreadPool, pool_size=64, isolation_level="AUTOCOMMIT"
                 )
-                event.listen(main, "engine_disposed", lambda _engine: self._engine.dispose())
+                event.listen(main, "engine_disposed", lambda _engine: reader.dispose())
+                self._engine = reader
             return self._engine
 
     def get(self, key: Hashable) -> str | None:

@@ -78,7 +78,7 @@ def entry_content(row) -> dict:
     return _content(ENTRY_FIELDS, [getattr(row, name) for name in ENTRY_FIELDS])
 
 
-CHAINS: dict[str, tuple[type, Callable[[object], dict]]] = {
+CHAINS: dict[str, tuple[type[AuditEvent] | type[QuotaEntry], Callable[[object], dict]]] = {
     "audit": (AuditEvent, event_content),
     "ledger": (QuotaEntry, entry_content),
 }
@@ -204,4 +204,4 @@ def daily_heads(limit: int = 90) -> list[tuple[date, int, str, datetime]]:
 
 def chain_length(name: str = "audit") -> int:
     model = CHAINS[name][0]
-    return db.session.scalar(select(func.coalesce(func.max(model.seq), 0)))
+    return db.session.execute(select(func.coalesce(func.max(model.seq), 0))).scalar_one()

@@ -171,9 +171,9 @@ def dashboard(user: User, today: date) -> dict:
             select(Product.status, func.count()).where(Product.company_id == company.id).group_by(Product.status)
         ).all()
     )
-    public = db.session.scalar(
+    public = db.session.execute(
         select(func.count()).select_from(Product).where(Product.company_id == company.id, listed_condition(today))
-    )
+    ).scalar_one()
     return {
         "company": company,
         "certificates": certificates,

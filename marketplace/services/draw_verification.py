@@ -56,7 +56,7 @@ def _result_differences(round_: Round, draw: Draw, manifest, rerun: selection.Dr
     digest = rerun.manifest_sha256
     if digest != draw.manifest_sha256 or selection.manifest_json(manifest) != draw.manifest_json:
         found.append(f"manifest SHA-256 {digest} differs from the published {draw.manifest_sha256}")
-    expected, stored = json.loads(selection.result_json(rerun)), _load(draw.result_json)
+    expected, stored = json.loads(selection.result_json(rerun)), _load(draw.result_json or "{}")
     found += [
         f"{key}: the stored result differs from the re-run"
         for key in RESULT_PARTS
@@ -98,7 +98,7 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
             select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)
         ).all()
     )
-    found = []
+    found: list[tuple[str, int | None, dict]] = []
     for action, object_id, before, after, actor_id in events:
         if action == "application.withdrawn" and (before or {}).get("status") in ("selected", "waitlisted"):
             found.append(("withdrawn", object_id, {}))
@@ -118,25 +118,25 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
     ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist).
     """
-    state, promoted, rows = rerun, set(), {}
+    state, promoted, rows = rerun, set[int](), dict[int, list[tuple]]()
     for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
         held = next((a for a in state.selected if a.app_id == app_id), None)
         if kind == "withdrawn" and held is not None:
-            rows.setdefault(app_id, []).append(_expected(held, "withdrawn", promoted))
-            state, new = selection.refill_after_withdrawal(manifest, state, app_id)
+            rows.setdefault(held.app_id, []).append(_expected(held, "withdrawn", promoted))
+            state, new = selection.refill_after_withdrawal(manifest, state, held.app_id)
             promoted |= {new.app_id} if new else set()
         elif kind == "withdrawn" and app_id in state.waitlist:
             state = replace(state, waitlist=tuple(a for a in state.waitlist if a != app_id))
         elif kind == "moved" and held is not None and after.get("institution") in state.remaining:
-            rows.setdefault(app_id, []).append(_expected(held, "moved", promoted))
-            state = selection.move_allocation(manifest, state, app_id, after["institution"])
+            rows.setdefault(held.app_id, []).append(_expected(held, "moved", promoted))
+            state = selection.move_allocation(manifest, state, held.app_id, after["institution"])
         elif kind == "refilled":
             state, new = selection.promote_from_waitlist(manifest, state)
             promoted |= {new.app_id} if new else set()
     for a in state.selected:
         rows.setdefault(a.app_id, []).append(_expected(a, "active", promoted))
     position = {app_id: n for n, app_id in enumerate(rerun.waitlist, start=1)}
-    statuses = {a.id: ("withdrawn", None) for a in manifest.applications}
+    statuses: dict[int, tuple[str, int | None]] = {a.id: ("withdrawn", None) for a in manifest.applications}
     statuses |= {app_id: ("waitlisted", position[app_id]) for app_id in state.waitlist}
     statuses |= {a.app_id: ("selected", None) for a in state.selected}
     return rows, statuses

@@ -76,12 +76,19 @@ def pool_of(round_: Round) -> list[Application]:
     )
 
 
+def _checked_at_close(application: Application) -> tuple[int, dict]:
+    """The weight and the snapshot that the round's close gave an application of the pool."""
+    if application.weight is None or application.snapshot is None:
+        raise ValueError(f"application {application.id} is in the pool but has no weight or snapshot")
+    return application.weight, application.snapshot
+
+
 def build_manifest(round_: Round) -> selection.Manifest:
     """The pool's manifest. Raises MalformedManifestError when an application prefers an institution
     outside the round: such a manifest is never emitted."""
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
     applications = tuple(
-        selection.PoolApplication(a.id, a.weight, a.amount_krw, tuple(i.code for i in a.preferred))
+        selection.PoolApplication(a.id, _checked_at_close(a)[0], a.amount_krw, tuple(i.code for i in a.preferred))
         for a in pool_of(round_)
     )
     return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications)
@@ -146,7 +153,7 @@ def _draw(actor: User, code: str, seed: str):
     seed = rules.check_seed(seed)
     manifest = selection.manifest_from_json(draw.manifest_json)
     result = selection.run_draw(manifest, seed)
-    tier_of = {a.id: a.snapshot["tier"] for a in pool_of(round_)}
+    tier_of = {a.id: _checked_at_close(a)[1]["tier"] for a in pool_of(round_)}
     draw.seed, draw.seed_source = seed, ""  # the source is the seed event, which the round names
     draw.expected_rates = None  # stored by _store_expected_rates once computed
     draw.drawn_at, draw.drawn_by_id = moment, actor.id
@@ -175,7 +182,7 @@ def _draw(actor: User, code: str, seed: str):
 def _store_expected_rates(draw_id: int, seed: str, rates: dict) -> Draw:
     """Store the estimate if the stored draw is still the one it was computed for; return the draw."""
     begin_write()
-    draw = db.session.get(Draw, draw_id, with_for_update=True, populate_existing=True)
+    draw = db.session.get_one(Draw, draw_id, with_for_update=True, populate_existing=True)
     if draw.seed == seed and draw.expected_rates is None:
         draw.expected_rates = rates
     db.session.commit()
@@ -203,13 +210,20 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
             application.status = "not_selected"
 
 
+def drawn(round_: Round) -> Draw:
+    """The round's draw: its frozen pool, then its result; RoundError for a round without one."""
+    if round_.draw is None:
+        raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=round_.code)
+    return round_.draw
+
+
 def publish_round(actor: User, code: str) -> Round:
     """Publish the seed and the result beside the manifest; allocations then hold for a year."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
     rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
     moment = round_service.now()
-    round_.draw.published_at = moment
+    drawn(round_).published_at = moment
     valid_until = allocation_valid_until(seoul_date(moment))
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until

@@ -181,7 +181,7 @@ def set_password_with_token(token: str, name: str, password: str, *, now: dateti
     now = now or utcnow()
     user = user_for_token(token, now=now)
     check_password(password, email=user.email)
-    row = db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token)))
+    row = db.session.scalars(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token))).one()
     row.used_at = now
     user.name = (name or user.name).strip()[:100]
     user.password_hash = hash_password(password)
@@ -286,4 +286,4 @@ def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
 
 
 def pending_count() -> int:
-    return db.session.scalar(select(func.count(Institution.id)).where(Institution.status == "pending"))
+    return db.session.execute(select(func.count(Institution.id)).where(Institution.status == "pending")).scalar_one()

@@ -116,7 +116,7 @@ def record_pilot_purchase(
     certificate = valid_certificate(allocation.application.product_id, data.ordered_on, lock=True)
     facts = _placement_facts(buyer_institution_id, data, amount, recorded_on, limit, mou, allocation, certificate)
     failures = rules.placement_failures(facts)
-    if failures:
+    if failures or certificate is None:  # no valid certificate is one of the failures
         raise rules.PlacementRefused(failures)
     late = rules.is_late_registration(data.ordered_on, recorded_on, limit)
     ids = dict(

@@ -152,7 +152,7 @@ def release(mou_id: int, amount: int, actor: User, reason: str, order_id: int, *
     row = db.session.execute(
         update(Mou).where(Mou.id == mou_id).values(balance_krw=Mou.balance_krw + amount).returning(Mou.balance_krw),
         execution_options={"synchronize_session": False},
-    ).first()
+    ).one()  # the order's MOU
     entry = _add_entry(mou_id, "release", amount, row.balance_krw, actor, reason, now=now)
     entry.order_id = order_id
     return row.balance_krw
@@ -191,9 +191,9 @@ def get_mou(mou_id: int, *, lock: bool = False) -> Mou:
 
 
 def ledger_sum(mou_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.sum(QuotaEntry.amount_krw), 0)).where(QuotaEntry.mou_id == mou_id)
-    )
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

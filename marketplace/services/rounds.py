@@ -12,7 +12,7 @@ from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import seed_events
 from ..domain.clock import kst_text
-from ..domain.eligibility import WeightTiers, is_first_timer, is_startup, tier_name, weight_for
+from ..domain.eligibility import TierFacts, WeightTiers, is_first_timer, is_startup, tier_name, weight_for
 from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
@@ -176,9 +176,9 @@ def open_round(actor: User, code: str) -> Round:
     moment = now()
     if rules.window_state(round_.opens_at, round_.closes_at, moment) == "after":
         raise rules.RoundError(N_("This round's window has already passed; it cannot be opened."))
-    seed_events.require_event_to_open(round_.seed_event)
+    event = seed_events.require_event_to_open(round_.seed_event)
     round_.status, round_.rule_published_at = "open", moment
-    db.session.add(SeedEventAnnouncement.of(round_, round_.seed_event, "", moment, actor))
+    db.session.add(SeedEventAnnouncement.of(round_, event, "", moment, actor))
     record_event(
         actor,
         "round.opened",
@@ -187,7 +187,7 @@ def open_round(actor: User, code: str) -> Round:
         after={
             "status": "open",
             "rule_published_at": moment.isoformat(),
-            "seed_event": seed_events.facts(round_.seed_event),
+            "seed_event": seed_events.facts(event),
         },
     )
     db.session.commit()
@@ -216,9 +216,9 @@ def close_if_due(round_: Round) -> bool:
         return False  # the common case: a page that only reads takes no write lock
     round_id = round_.id
     begin_write()
-    locked = db.session.scalar(
+    locked = db.session.scalars(
         select(Round).where(Round.id == round_id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).one()
     if locked.status != "open":  # another request closed it first
         return False
     _close(None, locked, now())
@@ -260,7 +260,7 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
     )
     startup = is_startup(company.founded_on, day)
     first_timer = is_first_timer(company.public_supply_count)
-    facts = dict(first_timer=first_timer, startup=startup, public_supply_krw=company.public_supply_krw)
+    facts = TierFacts(first_timer=first_timer, startup=startup, public_supply_krw=company.public_supply_krw)
     application.snapshot = {
         "as_of": day.isoformat(),
         "founded_on": company.founded_on.isoformat(),

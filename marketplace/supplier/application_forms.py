@@ -1,17 +1,17 @@
 """The supplier's application form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import KRW, OneTimeForm
+from ..forms import KRW, AmountField, OneTimeForm
 
 
 class ApplicationForm(OneTimeForm):
     product_id = SelectField(
         _l("Product"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose a product."))]
     )
-    amount = StringField(
+    amount = AmountField(
         _l("Requested pilot-purchase amount (won)"), validators=[DataRequired(_l("Enter the amount.")), KRW()]
     )
     preferred = SelectMultipleField(
@@ -27,4 +27,4 @@ class ApplicationForm(OneTimeForm):
 
 
 class EditApplicationForm(ApplicationForm):
-    product_id = None
+    product_id = None  # type: ignore[assignment]  # WTForms drops an inherited field set to None; the stubs do not know

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
-from ..forms import KRW, REQUIRED, OneTimeForm, WholeNumberField, choices, row_id
+from ..forms import KRW, REQUIRED, AmountField, OneTimeForm, WholeNumberField, choices, row_id
 from ..i18n import label, localized
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
@@ -34,7 +34,7 @@ class CompanyForm(OneTimeForm):
     region = SelectField(_l("Region"), validators=[DataRequired(REQUIRED)])
     founded_on = DateField(_l("Founding date"), validators=[DataRequired(_l("Enter the founding date."))])
     size_class = SelectField(_l("Size"), validators=[DataRequired(REQUIRED)])
-    public_supply_krw = StringField(
+    public_supply_krw = AmountField(
         _l("Public supply so far (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=0)], default="0"
     )
     public_supply_count = WholeNumberField(
@@ -100,7 +100,7 @@ class ProductForm(OneTimeForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     specification = TextAreaField(_l("Specification"), validators=[Length(max=5000)])
     category = SelectField(_l("Category"), validators=[DataRequired(REQUIRED)])
-    unit_price_krw = StringField(_l("Unit price (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=1)])
+    unit_price_krw = AmountField(_l("Unit price (KRW)"), validators=[InputRequired(REQUIRED), KRW(minimum=1)])
     unit = StringField(_l("Unit"), validators=[DataRequired(REQUIRED), Length(max=20)], default="EA")
     certificate_ids = SelectMultipleField(
         _l("Certificates covering this product"), coerce=row_id, validate_choice=False

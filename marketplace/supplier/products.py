@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..services import products
 from ..services.clock import seoul_today
@@ -17,14 +17,14 @@ from .views import bp
 
 def _input(form: ProductForm) -> products.ProductInput:
     return products.ProductInput(
-        name_ko=form.name_ko.data,
+        name_ko=filled(form.name_ko.data),
         name_en=form.name_en.data or "",
         model=form.model.data or "",
         description=form.description.data or "",
         specification=form.specification.data or "",
         category=form.category.data,
         unit_price_krw=form.unit_price_krw.krw,
-        unit=form.unit.data,
+        unit=filled(form.unit.data),
         certificate_ids=list(form.certificate_ids.data or []),
     )
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
 from ..domain.uploads import UnapprovedAllowance, UploadRefused
-from ..forms import attach_error, rerender
+from ..forms import attach_error, filled, rerender
 from ..security import private_download
 from ..services import certificates, companies
 from ..services.clock import seoul_today
@@ -32,15 +32,15 @@ def dashboard():
 
 def company_input(form: CompanyForm) -> companies.CompanyInput:
     return companies.CompanyInput(
-        name_ko=form.name_ko.data,
+        name_ko=filled(form.name_ko.data),
         name_en=form.name_en.data or "",
-        representative=form.representative.data,
+        representative=filled(form.representative.data),
         region=form.region.data,
-        founded_on=form.founded_on.data,
+        founded_on=filled(form.founded_on.data),
         size_class=form.size_class.data,
         public_supply_krw=form.public_supply_krw.krw,
-        public_supply_count=form.public_supply_count.data,
-        public_supply_as_of=form.public_supply_as_of.data,
+        public_supply_count=filled(form.public_supply_count.data),
+        public_supply_as_of=filled(form.public_supply_as_of.data),
     )
 
 
@@ -86,10 +86,10 @@ def new_certificate():
             current_user,
             certificates.CertificateInput(
                 type_id=form.type_id.data,
-                number=form.number.data,
-                issuer=form.issuer.data,
-                issued_on=form.issued_on.data,
-                expires_on=form.expires_on.data,
+                number=filled(form.number.data),
+                issuer=filled(form.issuer.data),
+                issued_on=filled(form.issued_on.data),
+                expires_on=filled(form.expires_on.data),
             ),
             data,
             getattr(upload, "filename", "") or "",
