@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +17,7 @@ from ..i18n import domain_message
 from ..services import allocations as allocation_service
 from ..services import draws, seed_events
 from ..services import rounds as round_service
-from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm
+from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields
 from .views import bp
 
 
@@ -111,7 +113,7 @@ def _settings(form: RoundForm) -> round_service.RoundSettings:
     )
 
 
-def _event_moment(form):
+def _event_moment(form: SeedEventFields) -> datetime | None:
     day, moment = form.seed_event_on.data, form.seed_event_time.data
     return rules.kst_minute(day, moment) if day and moment else None
 
@@ -220,9 +222,9 @@ def announce_seed_event(round_code):
         seed_events.announce_seed_event(
             current_user,
             round_code,
-            form.seed_event_ko.data or "",
-            form.seed_event_en.data or "",
-            _event_moment(form),
+            filled(form.seed_event_ko.data),
+            filled(form.seed_event_en.data),
+            filled(_event_moment(form)),
             filled(form.reason.data),
         )
     except rules.RoundError as error:
