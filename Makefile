@@ -105,8 +105,11 @@ test-dates: setup-test
 bench: debs-bench $(STAMP)/venv assets translations
 	$(BIN)/python benchmarks/run_all.py
 
+# Zero findings: ruff's rules and formatting, and mypy's checks of the package (settings in pyproject.toml).
 lint: $(STAMP)/venv
 	$(BIN)/ruff check marketplace tests benchmarks
+	$(BIN)/ruff format --check marketplace tests benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules static/vendor
