@@ -179,7 +179,7 @@ def change_product_status(user: User, product_id: int, action: str, today: date)
     begin_write()
     product = own_product(user, product_id, lock=True)
     target = product_step(action, product.status)
-    if target == "listed":
+    if target == ProductStatus.LISTED:
         facts = [CertificateFacts(c.status, c.issued_on, c.expires_on) for c in product.certificates]
         check_listable(product.company.status, facts, today)
     before = product.status

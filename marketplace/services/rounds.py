@@ -242,7 +242,7 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
             selectinload(Application.product).selectinload(Product.certificates),
         )
     ).all()
-    counts = {"eligible": 0, "ineligible": 0}
+    counts = {ApplicationStatus.ELIGIBLE: 0, ApplicationStatus.INELIGIBLE: 0}
     for application in applications:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
