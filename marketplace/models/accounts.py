@@ -6,22 +6,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import UserRole
 from ..extensions import Model
-from .types import BigId, UTCDateTime, utcnow
+from .types import BigId, UTCDateTime, check_in, utcnow
 
 if TYPE_CHECKING:
     from .companies import Company
     from .institutions import Institution
 
-ROLES = ("supplier", "buyer", "ministry")
+ROLES = tuple(UserRole)
 
 
 class User(UserMixin, Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('supplier', 'buyer', 'ministry')", name="role"),)
+    __table_args__ = (check_in("role", UserRole),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
