@@ -183,20 +183,27 @@ def dashboard(user: User, today: date) -> dict:
     }
 
 
+# What a supplier whose company is in this state has to do first.
+_COMPANY_STEP = {"pending": "wait_approval", "rejected": "fix_and_resubmit", "suspended": "contact_ministry"}
+
+
 def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:
-    steps = []
-    if status == "pending":
-        steps.append("wait_approval")
-    elif status == "rejected":
-        steps.append("fix_and_resubmit")
-    elif status == "suspended":
-        steps.append("contact_ministry")
-    if not certificates.get("verified") and not certificates.get("pending"):
-        steps.append("upload_certificate")
-    elif certificates.get("pending") and not certificates.get("verified"):
-        steps.append("wait_certificate")
+    steps = [_COMPANY_STEP.get(status), _certificate_step(certificates), _product_step(status, products, public)]
+    return [step for step in steps if step]
+
+
+def _certificate_step(certificates: dict) -> str | None:
+    verified, pending = certificates.get("verified"), certificates.get("pending")
+    if not verified and not pending:
+        return "upload_certificate"
+    if pending and not verified:
+        return "wait_certificate"
+    return None
+
+
+def _product_step(status: str, products: dict, public: int) -> str | None:
     if not sum(products.values()):
-        steps.append("add_product")
-    elif status == "approved" and not public:
-        steps.append("list_product")
-    return steps
+        return "add_product"
+    if status == "approved" and not public:
+        return "list_product"
+    return None
