@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from marketplace.domain import draw, selection
+from marketplace.domain import draw
 from marketplace.domain.eligibility import WeightTiers, tier_name, weight_for
 from marketplace.domain.errors import DomainError
 from marketplace.domain.selection import (
