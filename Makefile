@@ -105,11 +105,13 @@ test-dates: setup-test
 bench: debs-bench $(STAMP)/venv assets translations
 	$(BIN)/python benchmarks/run_all.py
 
-# Zero findings: ruff's rules and formatting, and mypy's checks of the package (settings in pyproject.toml).
+# Zero findings: ruff's rules and formatting, mypy's checks of the package (settings in pyproject.toml) and
+# xenon's complexity grades.
 lint: $(STAMP)/venv
 	$(BIN)/ruff check marketplace tests benchmarks
 	$(BIN)/ruff format --check marketplace tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/xenon --max-absolute B --max-modules B --max-average A marketplace
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules static/vendor
