@@ -110,6 +110,3 @@ def change_password():
     login_user(current_user._get_current_object())  # keep this session, with the new version
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.account"))
-
-
-from . import registration, two_factor  # noqa: E402,F401  (register auth.register and the code pages on bp)

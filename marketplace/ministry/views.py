@@ -13,6 +13,3 @@ def dashboard():
     from ..services.approvals import pending_counts
 
     return render_template("ministry/dashboard.html", pending=pending_counts())
-
-
-from . import approvals  # noqa: E402,F401  (registers the approval pages on bp)

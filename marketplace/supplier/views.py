@@ -108,6 +108,3 @@ def certificate_file(certificate_id: int):
     """The certificate's scan, for its own supplier and ministry staff, always as a download."""
     certificate, stored, data = certificates.certificate_file(current_user, certificate_id)
     return private_download(data, stored.content_type, download_name(stored, f"certificate-{certificate.id}"))
-
-
-from . import products  # noqa: E402,F401  (registers the product pages on bp)
