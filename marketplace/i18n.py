@@ -13,6 +13,7 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from .domain import rounds
 from .domain.clock import SEOUL
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -118,6 +119,11 @@ def kst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True)
     return moment.astimezone(SEOUL).strftime(fmt) + (" KST" if zone else "")
 
 
+def at_kst(iso: str | None) -> str:
+    """An ISO timestamp from the facts, shown in Seoul time with the zone."""
+    return kst(datetime.fromisoformat(iso)) if iso else "-"
+
+
 def isodate(day: date | None) -> str:
     return day.isoformat() if day else "-"
 
@@ -165,5 +171,7 @@ def audit_fields(values) -> list[tuple[str, str]]:
 def init_app(app) -> None:
     app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized, audit_fields=audit_fields)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
+    # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
+    app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)
     # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -13,6 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
 from ..forms import attach_error, rerender
 from ..rate_limits import per_client, retry_after
+from ..security import safe_next
 from ..services import accounts, sign_in
 from . import sessions
 from .forms import ChangePasswordForm, LoginForm
@@ -24,18 +23,6 @@ HOME_BY_ROLE = {"supplier": "supplier.dashboard", "buyer": "buyer.dashboard", "m
 
 def home_url(user) -> str:
     return url_for(HOME_BY_ROLE.get(user.role, "public.index"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow a path on this site: no scheme, host, backslash or control character (CR/LF)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None  # a header cannot carry them: Werkzeug would raise on the Location header
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,7 +42,7 @@ def login():
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("auth/login.html", form=form)
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     if sign_in.needs_second_factor(user):
         sessions.begin_second_factor(user, next_url)
         return redirect(url_for("auth.second_factor" if user.totp_secret else "auth.enrol_two_factor"))

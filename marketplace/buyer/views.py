@@ -11,26 +11,13 @@ from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, c
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
-from ..reports.forms import IssueCertificateForm
 from ..services import orders, purchases, quota, relief_certificates
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
-from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
+from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
-
-
-@bp.app_template_global()
-def evaluation_summary(product_id: int):
-    """Aggregates of a product's evaluations, for templates/public/_evaluations.html."""
-    return orders.evaluation_summary(product_id)
-
-
-@bp.app_template_global()
-def quota_overview():
-    """Per-institution quota figures, for the ministry dashboard."""
-    return quota.program_overview()
 
 
 @bp.get("/")

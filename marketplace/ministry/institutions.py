@@ -17,14 +17,8 @@ from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
 from ..services.quota import MouTerms
-from .institution_forms import (
-    AmendmentForm,
-    ApproveJoinForm,
-    DeclineJoinForm,
-    InstitutionForm,
-    InviteBuyerForm,
-    MouForm,
-)
+from ..shared_forms import InstitutionForm
+from .institution_forms import AmendmentForm, ApproveJoinForm, DeclineJoinForm, InviteBuyerForm, MouForm
 from .views import bp
 
 VOCABULARIES = {"kinds": INSTITUTION_KIND_LABELS, "regions": REGIONS}

@@ -13,11 +13,6 @@ from ..services import rounds as round_service
 from .views import bp
 
 
-@bp.app_context_processor
-def _round_vocabularies() -> dict:
-    return {"ROUND_REASONS": rules.REASONS, "TIER_LABELS": rules.TIER_LABELS}
-
-
 def _round_or_404(code: str):
     round_ = round_service.get_round(code)
     if round_.status == "draft":

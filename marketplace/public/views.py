@@ -6,12 +6,12 @@ from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from ..auth.views import _safe_next
 from ..domain.catalogue import SORTS, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
-from ..services import catalogue, catalogue_cache
+from ..security import safe_next
+from ..services import catalogue, catalogue_cache, orders
 from ..services.clock import seoul_today
 
 bp = Blueprint("public", __name__)
@@ -29,7 +29,7 @@ def set_language():
     language = request.form.get("lang", "")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
-    return redirect(_safe_next(request.form.get("next")) or url_for("public.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"))
 
 
 @bp.get("/products", endpoint="catalogue")
@@ -88,7 +88,9 @@ def product(product_id: int):
     card = catalogue.public_product(product_id, seoul_today())
     if card is None:
         abort(404)
-    return render_template("public/product.html", card=card, categories=CATEGORIES)
+    return render_template(
+        "public/product.html", card=card, categories=CATEGORIES, evaluations=orders.evaluation_summary(product_id)
+    )
 
 
 @bp.get("/suppliers/<int:company_id>")

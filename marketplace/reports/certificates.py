@@ -7,14 +7,13 @@ services/relief_verification.py; the facts come from reports/relief_facts.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
-from ..i18n import kst
+from ..i18n import at_kst
 from .data import canonical_json, sha256_hex
 from .relief_facts import verification_url
 from .render import CERTIFICATE_CSS, render_pdf
@@ -39,11 +38,6 @@ def qr_svg(url: str) -> str:
     import segno
 
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
-
-
-def at_kst(iso: str | None) -> str:
-    """An ISO timestamp from the facts, shown in Seoul time with the zone."""
-    return kst(datetime.fromisoformat(iso)) if iso else "-"
 
 
 def certificate_html(facts: dict, facts_sha256: str, code: str, language: str) -> str:

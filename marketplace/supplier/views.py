@@ -14,7 +14,8 @@ from ..security import private_download
 from ..services import certificates, companies
 from ..services.clock import seoul_today
 from ..services.files import download_name
-from .forms import CertificateForm, CompanyForm
+from ..shared_forms import CompanyForm, company_input
+from .forms import CertificateForm
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
 
@@ -28,20 +29,6 @@ def _vocabularies():
 def dashboard():
     """The supplier's overview: company status, certificates, products."""
     return render_template("supplier/dashboard.html", **companies.dashboard(current_user, seoul_today()))
-
-
-def company_input(form: CompanyForm) -> companies.CompanyInput:
-    return companies.CompanyInput(
-        name_ko=form.name_ko.data,
-        name_en=form.name_en.data or "",
-        representative=form.representative.data,
-        region=form.region.data,
-        founded_on=form.founded_on.data,
-        size_class=form.size_class.data,
-        public_supply_krw=form.public_supply_krw.krw,
-        public_supply_count=form.public_supply_count.data,
-        public_supply_as_of=form.public_supply_as_of.data,
-    )
 
 
 @bp.route("/company", methods=["GET", "POST"])

@@ -313,7 +313,7 @@ def test_the_report_forms_name_institutions_and_rounds_in_the_readers_language(
 
     from marketplace.extensions import db
     from marketplace.models import Round
-    from marketplace.reports.web import report_forms
+    from marketplace.report_pages import report_forms
 
     round_ = db.session.scalar(select(Round).where(Round.code == "2018-H2"))
     round_.title_ko, round_.title_en = "2018년 하반기", "2018 second half"

@@ -1,24 +1,24 @@
-"""View helpers shared by the buyer and ministry report pages: fill the forms, send a PDF, the certificate."""
+"""View helpers the buyer and ministry report pages share: fill the forms, send a PDF, show a certificate."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.errors import DomainError, NotFound
-from ..extensions import db
-from ..forms import attach_error, choices, rerender
-from ..i18n import current_language, domain_message, localized
-from ..models import Institution, Round, User
-from ..routing import page_argument
-from ..security import private_download
-from ..services import relief_certificates
-from ..services.relief_certificates import CertificateNotFound
-from . import documents
-from .data import Scope, sha256_hex
-from .forms import IssueCertificateForm, PurchaseReportForm, RegisterForm
-from .render import RenderTimeout
+from .domain.errors import DomainError
+from .extensions import db
+from .forms import attach_error, choices, rerender
+from .i18n import current_language, domain_message, localized
+from .models import Institution, Round, User
+from .reports import documents
+from .reports.data import Scope, sha256_hex
+from .reports.render import RenderTimeout
+from .routing import page_argument
+from .security import private_download
+from .services import relief_certificates
+from .services.relief_certificates import CertificateNotFound
+from .shared_forms import PurchaseReportForm, RegisterForm
 
 
 def send_pdf(pdf: bytes, filename: str):
@@ -125,10 +125,11 @@ def relief_register(template: str, user: User, args):
     return send_pdf(document.pdf, document.filename)
 
 
-def certificate_pdf(user: User, order_id: int, args):
+def certificate_pdf(user: User, order_id: int, args, issue_form=None):
     """The order's issued certificate (its latest version, or ?version=N); never issues one.
 
-    Without a certificate: a 404 page saying so, with the issue button for the order's buyers.
+    Without a certificate: a 404 page saying so, with `issue_form` (the buyer's button) when one may be
+    issued now.
     """
     raw = args.get("version")
     try:
@@ -139,40 +140,12 @@ def certificate_pdf(user: User, order_id: int, args):
         certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
     except CertificateNotFound as error:
         order, relief = relief_certificates.order_relief(user, order_id)
-        can_issue = user.role == "buyer" and relief.can_issue and version is None
+        can_issue = issue_form is not None and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
             404,
             message=domain_message(error),
             order=order,
-            form=IssueCertificateForm() if can_issue else None,
+            form=issue_form() if can_issue else None,
         )
     return send_pdf(pdf, f"{certificate.serial}.pdf")
-
-
-def issue_certificate(user: User, order_id: int):
-    """The buyer's button: issue the certificate (or a new version), then back to the order page."""
-    form = IssueCertificateForm()
-    if not form.validate_on_submit():
-        return _certificate_refused(order_id, _("The form expired. Reload the page and try again."))
-    try:
-        certificate = relief_certificates.issue(user, order_id, current_language())
-    except NotFound:
-        raise
-    except DomainError as error:
-        return _certificate_refused(order_id, domain_message(error))
-    flash(
-        _(
-            "Audit-relief certificate %(serial)s issued (version %(version)s).",
-            serial=certificate.serial,
-            version=certificate.version,
-        ),
-        "success",
-    )
-    return redirect(url_for("buyer.order_detail", order_id=order_id))
-
-
-def _certificate_refused(order_id: int, message: str):
-    return rerender(
-        "reports/certificate_refused.html", 400, message=message, back=url_for("buyer.order_detail", order_id=order_id)
-    )
