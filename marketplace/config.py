@@ -88,7 +88,7 @@ def from_environment() -> dict:
         # how long a thread may run Python before another thread of the process gets a turn (Python's
         # default is 5 ms); see marketplace/__init__.py; 0 leaves the interpreter's setting alone
         "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),
-        # reports each process keeps to send again while nothing in them changed (reports/served.py)
+        # reports each process keeps to send again while nothing in them changed (services/served_reports.py)
         "REPORTS_CACHE_BYTES": int(os.environ.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024)),
         # how far PDF render processes lower their CPU priority (os.nice), so renders never starve requests
         "REPORTS_RENDER_NICE": int(os.environ.get("REPORTS_RENDER_NICE", 10)),

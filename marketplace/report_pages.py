@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .domain.errors import DomainError
-from .extensions import db
+from .domain.hashing import sha256_hex
 from .forms import attach_error, choices, rerender
 from .i18n import current_language, domain_message, localized
-from .models import Institution, Round, User
-from .reports import documents
-from .reports.data import Scope, sha256_hex
+from .models import User
 from .reports.render import RenderTimeout
 from .routing import page_argument
 from .security import private_download
-from .services import relief_certificates
+from .services import relief_certificates, report_documents
 from .services.relief_certificates import CertificateNotFound
+from .services.report_data import Scope
 from .shared_forms import PurchaseReportForm, RegisterForm
 
 
 def send_pdf(pdf: bytes, filename: str):
     """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names), kept by no cache.
 
-    Its ETag is the PDF's SHA-256: a report served again unchanged (reports/served.py) carries the same one."""
+    Its ETag is the PDF's SHA-256: a report served again unchanged (services/served_reports.py) carries the same one."""
     response = private_download(pdf, "application/pdf", filename)
     response.set_etag(sha256_hex(pdf))
     return response
@@ -33,20 +31,12 @@ def send_pdf(pdf: bytes, filename: str):
 def report_forms(user: User, formdata=None):
     """The two report forms, with the choices this user may pick."""
     purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
-    rounds = db.session.execute(
-        select(Round.code, Round.title_ko, Round.title_en)
-        .where(Round.status == "published")
-        .order_by(Round.opens_at.desc())
-    ).all()
+    rounds = report_documents.report_rounds()
     purchase.round.choices = choices(
         [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
     )
     if user.role == "ministry":
-        institutions = db.session.execute(
-            select(Institution.id, Institution.code, Institution.name_ko, Institution.name_en).order_by(
-                Institution.code
-            )
-        ).all()
+        institutions = report_documents.report_institutions()
         options = choices((str(i.id), f"{i.code} · {localized(i)}") for i in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
         register.institution.choices = options
@@ -86,7 +76,7 @@ def purchase_report(template: str, user: User, args):
         purchase.language.data,
     )
     try:
-        document = documents.purchase_report(user, scope)
+        document = report_documents.purchase_report(user, scope)
     except (DomainError, RenderTimeout) as error:
         attach_error(
             purchase,
@@ -106,7 +96,7 @@ def relief_register(template: str, user: User, args):
     if not register.validate():
         return reports_page(template, user, 400, register=register)
     try:
-        document = documents.relief_register(
+        document = report_documents.relief_register(
             user,
             _institution_id(user, register.institution.data),
             register.start.data,

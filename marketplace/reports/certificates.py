@@ -1,7 +1,7 @@
 """Audit-relief certificates on paper: the facts rendered to a one-page PDF with the serial, code and QR code.
 
 Issuing, revoking and verifying are use cases in services/relief_certificates.py and
-services/relief_verification.py; the facts come from reports/relief_facts.py.
+services/relief_verification.py; the facts come from services/relief_facts.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from urllib.parse import quote
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..domain.hashing import canonical_json, sha256_hex
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
+from ..domain.relief import verification_url
 from ..i18n import at_kst
-from .data import canonical_json, sha256_hex
-from .relief_facts import verification_url
 from .render import CERTIFICATE_CSS, render_pdf
 
 
@@ -30,7 +30,7 @@ class Rendered:
 
 def code_url(serial: str, code: str) -> str:
     """The address in the QR code: the verification page with the code, so scanning shows the facts."""
-    return f"{verification_url(serial)}?code={quote(code)}"
+    return f"{verification_url(current_app.config['PUBLIC_BASE_URL'], serial)}?code={quote(code)}"
 
 
 def qr_svg(url: str) -> str:

@@ -14,15 +14,15 @@ from sqlalchemy import func, select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.hashing import canonical_json, sha256_hex
 from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
 from ..extensions import db
 from ..models import AuditReliefCertificate, Order, User
 from ..models.types import utcnow
 from ..reports.certificates import Rendered, render
-from ..reports.data import canonical_json, sha256_hex
-from ..reports.relief_facts import Stamp, certificate_facts, load_order
 from .audit import record_event
 from .orders import OrderNotFound
+from .relief_facts import Stamp, certificate_facts, load_order
 
 ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
 Certificate = AuditReliefCertificate

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -67,15 +65,6 @@ def check_scope(scope: Scope) -> None:
         raise ReportRefused(N_("The end date is before the start date."))
     if (scope.end - scope.start).days > MAX_RANGE_DAYS:
         raise ReportRefused(N_("A report covers at most three years. Choose a shorter period."))
-
-
-def canonical_json(data) -> str:
-    """UTF-8 JSON with sorted keys and no spaces: the text a document hash is taken over."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def sha256_hex(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def supplier_tier(application: Application | None) -> tuple[bool, bool]:
