@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from ..domain.catalogue import SORTS, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
@@ -37,18 +38,9 @@ def catalogue_page():
     """The public catalogue: search words, filters, sort and pages over publicly listed products.
 
     Anonymous visitors are served from the page cache while the catalogue version is unchanged."""
-    cache, key = catalogue_cache.page_cache(current_app), None
-    if cache is not None and catalogue_cache.cacheable():
-        version = cache.version()  # first: see services/catalogue_cache.py
-        if version is not None:
-            key = (version, seoul_today(), current_language(), request.query_string)
-            page = cache.get(key)
-            if page is not None:
-                return page
-    page = _render_catalogue()
-    if key is not None:
-        cache.put(key, page)
-    return page
+    shareable = not current_user.is_authenticated and "_flashes" not in session
+    key = (seoul_today(), current_language(), request.query_string)
+    return catalogue_cache.cached(current_app, shareable, key, _render_catalogue)
 
 
 def _render_catalogue() -> str:
