@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import gettext as _
 
-from .domain.errors import DomainError
+from .domain.errors import N_, DomainError, NotFound
 from .domain.hashing import sha256_hex
 from .forms import attach_error, choices, rerender
-from .i18n import current_language, domain_message, localized
+from .i18n import current_language, localized
 from .models import User
 from .reports.render import RenderTimeout
 from .routing import page_argument
 from .security import private_download
 from .services import relief_certificates, report_documents
-from .services.relief_certificates import CertificateNotFound
 from .services.report_data import Scope
 from .shared_forms import PurchaseReportForm, RegisterForm
 
@@ -125,17 +124,17 @@ def certificate_pdf(user: User, order_id: int, args, issue_form=None):
     try:
         version = page_argument(raw) if raw is not None else None
     except ValueError:
-        abort(404)
-    try:
-        certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
-    except CertificateNotFound as error:
+        raise NotFound(N_("There is no such version of this certificate.")) from None
+    found = relief_certificates.certificate_file(user, order_id, version)
+    if found is None:
         order, relief = relief_certificates.order_relief(user, order_id)
         can_issue = issue_form is not None and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
             404,
-            message=domain_message(error),
+            message=_("No audit-relief certificate has been issued for this order yet."),
             order=order,
             form=issue_form() if can_issue else None,
         )
+    certificate, pdf = found
     return send_pdf(pdf, f"{certificate.serial}.pdf")

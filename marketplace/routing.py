@@ -7,7 +7,7 @@ import builtins
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-from .domain.errors import N_
+from .domain.errors import N_, NotFound
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint stop here; the drivers raise beyond it
 
@@ -49,7 +49,7 @@ NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byt
 def refuse_nul_bytes() -> None:
     """before_request: PostgreSQL cannot take NUL in text, so refuse it (400) before anything reads it."""
     if "\x00" in request.path:
-        abort(404)
+        raise NotFound(N_("The page you asked for does not exist or was moved."))
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:

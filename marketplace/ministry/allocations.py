@@ -14,10 +14,6 @@ from .round_forms import MoveAllocationForm, RefillAllocationForm
 from .views import bp
 
 
-def _allocation_or_404(allocation_id: int):
-    return service.get_allocation(allocation_id)
-
-
 def _done(allocation, message: str):
     flash(message, "success")
     return redirect(url_for("ministry.round", round_code=allocation.round.code))
@@ -26,7 +22,7 @@ def _done(allocation, message: str):
 @bp.route("/allocations/<int:allocation_id>/move", methods=["GET", "POST"])
 def move_allocation(allocation_id: int):
     """Move an allocation on which no order rests to another institution of its round, with a reason."""
-    allocation = _allocation_or_404(allocation_id)
+    allocation = service.get_allocation(allocation_id)
     targets = service.move_targets(allocation)
     form = MoveAllocationForm()
     form.institution_id.choices = choices(
@@ -59,7 +55,7 @@ def move_allocation(allocation_id: int):
 @bp.route("/allocations/<int:allocation_id>/refill", methods=["GET", "POST"])
 def refill_allocation(allocation_id: int):
     """Give a withdrawn allocation's budget to the first waitlisted application that fits, with a reason."""
-    allocation = _allocation_or_404(allocation_id)
+    allocation = service.get_allocation(allocation_id)
     refusal, candidate, institution = service.refill_preview(allocation)
     form = RefillAllocationForm()
     page = {

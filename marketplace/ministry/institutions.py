@@ -24,10 +24,6 @@ from .views import bp
 VOCABULARIES = {"kinds": INSTITUTION_KIND_LABELS, "regions": REGIONS}
 
 
-def _institution_or_404(institution_id: int):
-    return service.get_institution(institution_id)
-
-
 def _data(form) -> InstitutionData:
     return InstitutionData(
         form.code.data or "",
@@ -67,7 +63,7 @@ def new_institution():
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 def edit_institution(institution_id: int):
     """Change an institution's names, type, code or region."""
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     form = InstitutionForm(obj=institution)
     if not form.validate_on_submit():
         return rerender(
@@ -86,7 +82,7 @@ def edit_institution(institution_id: int):
 
 
 def _detail(institution_id: int, status: int = 200, **extra):
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
     recent = orders.orders_for_institution(institution_id, limit=20)
     return rerender(
@@ -127,7 +123,7 @@ def invite_buyer(institution_id: int):
 @bp.route("/institutions/<int:institution_id>/mous/new", methods=["GET", "POST"])
 def new_mou(institution_id: int):
     """Record a signed MOU; its committed amount becomes the first ledger entry."""
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     form = MouForm()
     if not form.validate_on_submit():
         return rerender(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..domain.catalogue import SORTS, parse_catalogue_query
@@ -78,8 +78,6 @@ def _options(language: str) -> dict[str, list[tuple[str, str]]]:
 def product(product_id: int):
     """A publicly listed product: certificates with validity dates, supplier, price."""
     card = catalogue.public_product(product_id, seoul_today())
-    if card is None:
-        abort(404)
     return render_template(
         "public/product.html", card=card, categories=CATEGORIES, evaluations=orders.evaluation_summary(product_id)
     )
@@ -89,10 +87,7 @@ def product(product_id: int):
 def supplier(company_id: int):
     """An approved supplier: region, founding date, badges and its publicly listed products."""
     today = seoul_today()
-    found = catalogue.public_supplier(company_id, today)
-    if found is None:
-        abort(404)
-    company, cards = found
+    company, cards = catalogue.public_supplier(company_id, today)
     return render_template(
         "public/supplier.html",
         company=company,

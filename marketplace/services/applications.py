@@ -20,10 +20,6 @@ from .audit import record_event
 from .draws import allocation_valid_until
 
 
-class ApplicationNotFound(NotFound):
-    """The application does not exist or belongs to another company."""
-
-
 @dataclass(frozen=True)
 class ApplicationInput:
     amount_krw: int
@@ -32,10 +28,10 @@ class ApplicationInput:
 
 
 def own_application(user: User, application_id: int, *, lock: bool = False) -> Application:
-    """The application if it belongs to the user's company; raises ApplicationNotFound otherwise."""
+    """The application if it belongs to the user's company; raises NotFound otherwise."""
     application = db.session.get(Application, application_id, with_for_update=lock or None, populate_existing=lock)
     if application is None or user.company_id is None or application.company_id != user.company_id:
-        raise ApplicationNotFound(N_("This application does not exist or belongs to another company."))
+        raise NotFound(N_("This application does not exist or belongs to another company."))
     return application
 
 

@@ -25,6 +25,7 @@ from ..domain.catalogue import (
     cert_code_token,
 )
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
+from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .products import listed_condition
@@ -438,19 +439,21 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def public_product(product_id: int, today: date) -> ProductCard | None:
-    """A publicly listed product with its supplier and certificates valid today, or None."""
+def public_product(product_id: int, today: date) -> ProductCard:
+    """A publicly listed product with its supplier and certificates valid today; raises NotFound."""
     product = db.session.scalar(
         _with_supplier(select(Product)).where(Product.id == product_id, listed_condition(today))
     )
-    return cards_for([product], today)[0] if product else None
+    if product is None:
+        raise NotFound(N_("This product is not in the public catalogue."))
+    return cards_for([product], today)[0]
 
 
-def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]] | None:
-    """An approved company and its publicly listed products (newest first), or None."""
+def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]]:
+    """An approved company and its publicly listed products (newest first); raises NotFound."""
     company = db.session.scalar(select(Company).where(Company.id == company_id, Company.status == "approved"))
     if company is None:
-        return None
+        raise NotFound(N_("This supplier is not in the public catalogue."))
     products = db.session.scalars(
         _with_supplier(select(Product))
         .where(Product.company_id == company.id, listed_condition(today))

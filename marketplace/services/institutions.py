@@ -26,10 +26,6 @@ TOKEN_HOURS = 72
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 
 
-class InstitutionNotFound(NotFound):
-    """There is no such institution."""
-
-
 class InvalidToken(DomainError):
     """The link is not valid."""
 
@@ -90,7 +86,7 @@ def update_institution(actor: User, institution_id: int, data: InstitutionData) 
 
 def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
     """The institution with its MOUs and buyers; with lock, its row is locked (PostgreSQL) for the checks
-    of a write transaction. Raises InstitutionNotFound."""
+    of a write transaction. Raises NotFound."""
     query = (
         select(Institution)
         .options(selectinload(Institution.mous), selectinload(Institution.buyers))
@@ -100,7 +96,7 @@ def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
         query = query.with_for_update(of=Institution).execution_options(populate_existing=True)
     institution = db.session.scalar(query)
     if institution is None:
-        raise InstitutionNotFound(N_("There is no such institution."))
+        raise NotFound(N_("There is no such institution."))
     return institution
 
 

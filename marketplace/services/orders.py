@@ -31,10 +31,6 @@ from . import quota
 from .audit import record_event
 
 
-class OrderNotFound(NotFound):
-    """There is no such order among yours."""
-
-
 @dataclass(frozen=True)
 class PurchaseInput:
     allocation_id: int
@@ -245,7 +241,7 @@ def release_allocation(allocation_id: int, amount: int) -> None:
 
 
 def _locked_order(buyer: User, order_id: int) -> Order:
-    """Open a write transaction and lock the buyer's order; OrderNotFound for anyone else's."""
+    """Open a write transaction and lock the buyer's order; NotFound for anyone else's."""
     institution_id = buyer.institution_id
     begin_write()
     order = db.session.scalar(
@@ -253,7 +249,7 @@ def _locked_order(buyer: User, order_id: int) -> Order:
     )
     if order is None or institution_id is None or order.institution_id != institution_id:
         db.session.rollback()
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     return order
 
 
@@ -270,7 +266,7 @@ def _event(buyer: User, action: str, order: Order, before: str, **after) -> None
 
 
 def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | None = None) -> Order:
-    """Mark a placed order delivered; raises InvalidTransition / InvalidOrderInput / OrderNotFound."""
+    """Mark a placed order delivered; raises InvalidTransition / InvalidOrderInput / NotFound."""
     order = _locked_order(buyer, order_id)
     try:
         rules.check_transition("deliver", order.status)
@@ -375,14 +371,14 @@ _ORDER_LOAD = (
 
 
 def order_for_buyer(buyer: User, order_id: int) -> Order:
-    """The order if it belongs to the buyer's institution; OrderNotFound otherwise."""
+    """The order if it belongs to the buyer's institution; NotFound otherwise."""
     order = db.session.scalar(
         select(Order)
         .options(*_ORDER_LOAD, joinedload(Order.certificate), joinedload(Order.buyer))
         .where(Order.id == order_id)
     )
     if order is None or buyer.institution_id is None or order.institution_id != buyer.institution_id:
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     return order
 
 

@@ -26,10 +26,6 @@ from .audit import record_event
 from .chains import defer
 
 
-class MouNotFound(NotFound):
-    """There is no such MOU."""
-
-
 class MouNumberTaken(DomainError):
     def __init__(self, number: str) -> None:
         super().__init__(N_("An MOU with the number %(number)s already exists."), number=number)
@@ -186,7 +182,7 @@ def get_mou(mou_id: int, *, lock: bool = False) -> Mou:
     """The MOU; with lock, its row is locked (PostgreSQL) for the checks of a write transaction."""
     mou = db.session.get(Mou, mou_id, with_for_update=lock or None, populate_existing=lock)
     if mou is None:
-        raise MouNotFound(N_("There is no such MOU."))
+        raise NotFound(N_("There is no such MOU."))
     return mou
 
 

@@ -20,10 +20,6 @@ from ..models.types import utcnow
 from .audit import record_event
 
 
-class RoundNotFound(NotFound):
-    """There is no round with this code."""
-
-
 def now() -> datetime:
     """The server's clock; every window decision goes through here (tests replace it)."""
     return utcnow()
@@ -52,14 +48,14 @@ class RoundSettings:
 
 
 def get_round(code: str, *, lock: bool = False) -> Round:
-    """The round with this code; raises RoundNotFound. With lock, its row is locked (PostgreSQL) for the
+    """The round with this code; raises NotFound. With lock, its row is locked (PostgreSQL) for the
     status checks of a write transaction."""
     query = select(Round).where(Round.code == code)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = db.session.scalar(query)
     if found is None:
-        raise RoundNotFound(N_("There is no round with code %(code)s."), code=code)
+        raise NotFound(N_("There is no round with code %(code)s."), code=code)
     return found
 
 
