@@ -13,7 +13,6 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .domain import rounds
 from .domain.clock import SEOUL
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -152,26 +151,23 @@ def audit_fields(values) -> list[tuple[str, str]]:
     """An audit event's before/after values as (field, text) lines: amounts in won, yes/no, '-' for none."""
     if not isinstance(values, dict):
         return [] if values is None else [("", json.dumps(values, ensure_ascii=False))]
-    lines = []
-    for key, value in values.items():
-        if isinstance(value, bool):
-            text = gettext("Yes") if value else gettext("No")
-        elif isinstance(value, int) and key.endswith("_krw"):
-            text = krw(value)
-        elif value is None or value == "":
-            text = "-"
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, ensure_ascii=False)
-        else:
-            text = str(value)
-        lines.append((key, text))
-    return lines
+    return [(key, _audit_text(key, value)) for key, value in values.items()]
+
+
+def _audit_text(key: str, value) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, int) and key.endswith("_krw"):
+        return krw(value)
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized, audit_fields=audit_fields)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
-    # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
-    app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)
     # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 
 from .domain.errors import N_, DomainError, NotFound
 from .domain.hashing import sha256_hex
+from .domain.states import UserRole
 from .forms import attach_error, choices, rerender
 from .i18n import current_language, localized
 from .models import User
 from .reports.render import RenderTimeout
+from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
 from .services import relief_certificates, report_documents
-from .services.report_data import Scope
 from .shared_forms import PurchaseReportForm, RegisterForm
 
 
@@ -34,7 +35,7 @@ def report_forms(user: User, formdata=None):
     purchase.round.choices = choices(
         [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
     )
-    if user.role == "ministry":
+    if user.role == UserRole.MINISTRY:
         institutions = report_documents.report_institutions()
         options = choices((str(i.id), f"{i.code} · {localized(i)}") for i in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
@@ -55,7 +56,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
 
 
 def _institution_id(user: User, raw: str | None) -> int | None:
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         return user.institution_id
     return int(raw) if raw else None
 
@@ -63,7 +64,7 @@ def _institution_id(user: User, raw: str | None) -> int | None:
 def purchase_report(template: str, user: User, args):
     """Validate the GET form, build and send the purchase report, or re-render the page with 400."""
     purchase, _register = report_forms(user, args)
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         purchase.institution.data = str(user.institution_id)
     if not purchase.validate():
         return reports_page(template, user, 400, purchase=purchase)
@@ -90,7 +91,7 @@ def purchase_report(template: str, user: User, args):
 
 def relief_register(template: str, user: User, args):
     _purchase, register = report_forms(user, args)
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         register.institution.data = str(user.institution_id)
     if not register.validate():
         return reports_page(template, user, 400, register=register)

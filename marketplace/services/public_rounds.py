@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..domain.errors import N_, NotFound
+from ..domain.states import ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Round
 from . import allocations, draws, rounds
@@ -33,7 +34,7 @@ def public_round(code: str) -> Round:
     """The round with this code, closed first if its window has passed; raises NotFound for an unknown
     code and for a draft, which the public does not see."""
     round_ = rounds.get_round(code)
-    if round_.status == "draft":
+    if round_.status == RoundStatus.DRAFT:
         raise NotFound(N_("There is no round with code %(code)s."), code=code)
     rounds.close_if_due(round_)
     return round_
@@ -41,11 +42,11 @@ def public_round(code: str) -> Round:
 
 def published_result(round_: Round) -> PublishedResult:
     """The weight tiers, the selected allocations, the changes to them and the waitlist in draw order."""
-    if round_.status != "published":
+    if round_.status != RoundStatus.PUBLISHED:
         return PublishedResult()
     waitlisted = db.session.scalars(
         select(Application)
-        .where(Application.round_id == round_.id, Application.status == "waitlisted")
+        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.WAITLISTED)
         .order_by(Application.waitlist_position, Application.id)
     )
     return PublishedResult(
@@ -68,6 +69,6 @@ def result_json(code: str) -> str | None:
     """The published draw result (order, keys, allocation, waitlist) with its seed; None for an unknown
     round or one not published yet."""
     round_ = db.session.scalar(select(Round).where(Round.code == code))
-    if round_ is None or round_.status != "published":
+    if round_ is None or round_.status != RoundStatus.PUBLISHED:
         return None
     return round_.draw.result_json

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from ..database import begin_write
 from ..domain.clock import seoul_date
 from ..domain.hashing import canonical_json, sha256_hex
+from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Institution, ReportDocument, Round, User
 from ..reports.documents import render_document
+from ..reports.summary import Scope
 from .audit import record_event
-from .report_data import Scope, load_purchase_report, load_relief_register
+from .report_data import load_purchase_report, load_relief_register
 from .served_reports import served_reports
 
 
@@ -164,7 +166,7 @@ def report_rounds() -> list:
     return list(
         db.session.execute(
             select(Round.code, Round.title_ko, Round.title_en)
-            .where(Round.status == "published")
+            .where(Round.status == RoundStatus.PUBLISHED)
             .order_by(Round.opens_at.desc())
         )
     )

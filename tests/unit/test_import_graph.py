@@ -34,9 +34,11 @@ def _target(module: str, node: ast.ImportFrom, alias: str) -> str:
 
 @cache
 def imports(module: str, *, deferred: bool = True) -> frozenset[str]:
-    """The marketplace modules `module` imports; without `deferred`, only those its top level imports."""
+    """The marketplace modules `module` imports; without `deferred`, only those its top level imports.
+
+    Imports under `if TYPE_CHECKING:` are left out: they name types for annotations and run nothing."""
     tree = ast.parse(modules()[module].read_text(encoding="utf-8"))
-    nodes = ast.walk(tree) if deferred else _top_level(tree.body)
+    nodes = _walk(tree) if deferred else _top_level(tree.body)
     found = set()
     for node in nodes:
         if isinstance(node, ast.ImportFrom):
@@ -46,9 +48,23 @@ def imports(module: str, *, deferred: bool = True) -> frozenset[str]:
     return frozenset(name for name in found if name.split(".")[0] == "marketplace" and name != module)
 
 
+def _type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _walk(node: ast.AST):
+    """ast.walk without the `if TYPE_CHECKING:` blocks."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if not _type_checking(child):
+            yield from _walk(child)
+
+
 def _top_level(body: list[ast.stmt]):
     """Statements run when the module is imported (into if/try blocks, not into functions or classes)."""
     for node in body:
+        if _type_checking(node):
+            continue
         yield node
         if isinstance(node, (ast.If, ast.Try, ast.With)):
             for block in ("body", "orelse", "finalbody"):
