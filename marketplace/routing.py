@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import builtins
+from urllib.parse import urlencode
 
-from flask import abort, request
+from flask import abort, current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from .domain.errors import N_
@@ -43,6 +44,28 @@ def page_argument(text: str) -> int:
     return max(int(text), 1)
 
 
+def page_request(size_setting: str = "LIST_PAGE_SIZE") -> dict[str, int]:
+    """page= and per_page= for a service's list: this request's ?page= (1 unless it is a page number of
+    at most six digits) and the configured page size."""
+    return {"page": request.args.get("page", 1, type=page_argument), "per_page": current_app.config[size_setting]}
+
+
+def page_url(number: int, endpoint: str | None = None, **values) -> str:
+    """The address of page `number` of this page's list, keeping the other query parameters (filters).
+
+    With another `endpoint` (a form posted elsewhere re-renders the list), its `values` make the address.
+    The query is encoded here, not by url_for: a parameter named like url_for's own (endpoint, _external,
+    _scheme) would otherwise change the address or fail.
+    """
+    if endpoint is not None and endpoint != request.endpoint:
+        return url_for(endpoint, **values, page=number if number > 1 else None)
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
+    if number > 1:
+        query.append(("page", str(number)))
+    path = url_for(request.endpoint, **(request.view_args or {}))
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byte). Remove it and try again.")
 
 
@@ -60,3 +83,4 @@ def init_app(app) -> None:
     """Replace the default int converter (call before any route is added); refuse NUL bytes."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+    app.add_template_global(page_url)

@@ -27,6 +27,7 @@ from ..domain.catalogue import (
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
+from .pages import Page
 from .products import listed_condition
 
 COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
@@ -74,34 +75,18 @@ class CardCertificate:
     type: Named
 
 
-@dataclass
-class CataloguePage:
+@dataclass(frozen=True)
+class CataloguePage(Page[ProductCard]):
     """One page of results. `total` is known only when the results fit on the pages seen so far:
-    counting every match of a common word would cost more than finding the page."""
+    counting every match of a common word would cost more than finding the page. `has_next` stops at
+    the last page offered; `at_limit` says that more results lie beyond it."""
 
     query: CatalogueQuery
-    cards: list[ProductCard]
-    page: int
-    page_size: int
-    has_next: bool
-    total: int | None
+    at_limit: bool
 
     @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_number(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.cards)
-
-    @property
-    def offers_next(self) -> bool:
-        return self.has_next and self.page < max_page(self.page_size)
-
-    @property
-    def at_limit(self) -> bool:
-        """The last page offered, with more results behind it."""
-        return self.has_next and self.page >= max_page(self.page_size)
+    def cards(self) -> list[ProductCard]:
+        return self.items
 
 
 def max_page(page_size: int) -> int:
@@ -126,8 +111,15 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     total = offset + len(ids) if not has_next else None
+    offered = query.page < max_page(page_size)
     return CataloguePage(
-        query=query, cards=_cards(ids, today), page=query.page, page_size=page_size, has_next=has_next, total=total
+        _cards(ids, today),
+        query.page,
+        page_size,
+        total,
+        has_next=has_next and offered,
+        query=query,
+        at_limit=has_next and not offered,
     )
 
 
