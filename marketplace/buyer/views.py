@@ -8,10 +8,12 @@ from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
 from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
+from ..domain.orders import STATUSES as ORDER_STATUSES
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message
 from ..reports.forms import IssueCertificateForm
+from ..routing import page_request
 from ..services import orders, purchases, quota, relief_certificates
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
@@ -124,7 +126,8 @@ def orders_list():
     return render_template(
         "buyer/orders.html",
         status=status,
-        orders=orders.orders_for_institution(current_user.institution_id, status),
+        statuses=ORDER_STATUSES,
+        orders=orders.institution_orders_page(current_user.institution_id, status, **page_request()),
     )
 
 

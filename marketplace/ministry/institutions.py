@@ -13,6 +13,7 @@ from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..forms import attach_error, rerender
+from ..routing import page_request
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
@@ -94,14 +95,14 @@ def edit_institution(institution_id: int):
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = _institution_or_404(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
-    recent = orders.orders_for_institution(institution_id, limit=20)
+    page = orders.institution_orders_page(institution_id, None, **page_request())
     return rerender(
         "ministry/institution.html",
         status,
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
-        orders=recent,
-        certified=relief_certificates.certified_order_ids([o.id for o in recent]),
+        orders=page,
+        certified=relief_certificates.certified_order_ids([o.id for o in page.items]),
         **VOCABULARIES,
         **extra,
     )

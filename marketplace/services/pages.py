@@ -32,6 +32,10 @@ class Page(Generic[T]):
     total: int | None
     has_next: bool
 
+    @classmethod
+    def empty(cls, per_page: int) -> Page:
+        return cls([], 1, per_page, 0, has_next=False)
+
     @property
     def has_prev(self) -> bool:
         return self.page > 1
