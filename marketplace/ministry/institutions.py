@@ -5,7 +5,7 @@ Routes are added to the ministry blueprint of ministry/views.py.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..forms import attach_error, rerender
-from ..routing import page_request
+from ..routing import page_argument, page_request
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
@@ -50,7 +50,7 @@ def institutions():
     """Every institution with its MOUs and buyers; join requests first."""
     return render_template(
         "ministry/institutions.html",
-        institutions=service.list_institutions(),
+        institutions=service.institutions_page(None, **page_request()),
         pending=service.pending_count(),
         **VOCABULARIES,
     )
@@ -156,6 +156,7 @@ def _mou_page(mou_id: int, status: int = 200, form=None):
         "ministry/mou.html",
         status,
         mou=mou,
+        entries=quota.ledger_page(mou.id, **page_request()),
         fig=quota.figures_for([mou])[0],
         entry_kinds=ENTRY_LABELS,
         system_reasons=SYSTEM_REASONS,
@@ -191,7 +192,7 @@ def join_requests():
     """Institutions that asked to join and wait for a decision."""
     return render_template(
         "ministry/join_requests.html",
-        requests=service.list_institutions("pending"),
+        requests=service.institutions_page("pending", **page_request()),
         approve_form=ApproveJoinForm(formdata=None),
         decline_form=DeclineJoinForm(formdata=None),
         **VOCABULARIES,
@@ -204,7 +205,7 @@ def _join_page(status: int, **forms):
     return rerender(
         "ministry/join_requests.html",
         status,
-        requests=service.list_institutions("pending"),
+        requests=service.institutions_page("pending", **page_request()),
         **VOCABULARIES,
         **forms,
     )
@@ -241,4 +242,4 @@ def decline_join(institution_id: int):
         attach_error(form, None, error)
         return _join_page(400, decline_form=form)
     flash(_("The request was declined."), "success")
-    return redirect(url_for("ministry.join_requests"))
+    return redirect(url_for("ministry.join_requests", page=request.args.get("page", type=page_argument)))

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 
 from ..domain import rounds as rules
 from ..domain.errors import NotFound
+from ..routing import page_request
 from ..services import allocations as allocation_service
-from ..services import draws
+from ..services import draws, round_lists
 from ..services import rounds as round_service
 from .views import bp
 
@@ -30,7 +31,9 @@ def _round_or_404(code: str):
 def rounds():
     """Every round that has been opened, newest first."""
     round_service.close_due_rounds()
-    return render_template("public/rounds/list.html", rounds=round_service.list_rounds(public_only=True))
+    return render_template(
+        "public/rounds/list.html", rounds=round_lists.rounds_page(public_only=True, **page_request())
+    )
 
 
 @bp.get("/rounds/<round_code>")
