@@ -44,24 +44,26 @@ def page_argument(text: str) -> int:
     return max(int(text), 1)
 
 
-def page_request(size_setting: str = "LIST_PAGE_SIZE") -> dict[str, int]:
-    """page= and per_page= for a service's list: this request's ?page= (1 unless it is a page number of
-    at most six digits) and the configured page size."""
-    return {"page": request.args.get("page", 1, type=page_argument), "per_page": current_app.config[size_setting]}
+def page_request(size_setting: str = "LIST_PAGE_SIZE", param: str = "page") -> dict[str, int]:
+    """page= and per_page= for a service's list: this request's ?page= (or `param`; 1 unless it is a page
+    number of at most six digits) and the configured page size."""
+    return {"page": request.args.get(param, 1, type=page_argument), "per_page": current_app.config[size_setting]}
 
 
-def page_url(number: int, endpoint: str | None = None, **values) -> str:
-    """The address of page `number` of this page's list, keeping the other query parameters (filters).
+def page_url(number: int, endpoint: str | None = None, param: str = "page", **values) -> str:
+    """The address of page `number` of a list on this page, keeping the other query parameters (filters,
+    another list's page); `param` names the list's page parameter.
 
     With another `endpoint` (a form posted elsewhere re-renders the list), its `values` make the address.
     The query is encoded here, not by url_for: a parameter named like url_for's own (endpoint, _external,
     _scheme) would otherwise change the address or fail.
     """
+    shown = number if number > 1 else None
     if endpoint is not None and endpoint != request.endpoint:
-        return url_for(endpoint, **values, page=number if number > 1 else None)
-    query = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
-    if number > 1:
-        query.append(("page", str(number)))
+        return url_for(endpoint, **values, **{param: shown})
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != param]
+    if shown:
+        query.append((param, str(shown)))
     path = url_for(request.endpoint, **(request.view_args or {}))
     return f"{path}?{urlencode(query)}" if query else path
 

@@ -11,6 +11,7 @@ from ..domain.catalogue import SORTS, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
+from ..routing import page_request
 from ..services import catalogue, catalogue_cache
 from ..services.clock import seoul_today
 
@@ -95,7 +96,7 @@ def product(product_id: int):
 def supplier(company_id: int):
     """An approved supplier: region, founding date, badges and its publicly listed products."""
     today = seoul_today()
-    found = catalogue.public_supplier(company_id, today)
+    found = catalogue.public_supplier(company_id, today, **page_request())
     if found is None:
         abort(404)
     company, cards = found

@@ -27,7 +27,7 @@ from ..domain.catalogue import (
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
-from .pages import Page
+from .pages import Page, paginate
 from .products import listed_condition
 
 COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
@@ -438,17 +438,21 @@ def public_product(product_id: int, today: date) -> ProductCard | None:
     return cards_for([product], today)[0] if product else None
 
 
-def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]] | None:
-    """An approved company and its publicly listed products (newest first), or None."""
+def public_supplier(
+    company_id: int, today: date, *, page: int, per_page: int
+) -> tuple[Company, Page[ProductCard]] | None:
+    """An approved company and a page of its publicly listed products (newest first), or None."""
     company = db.session.scalar(select(Company).where(Company.id == company_id, Company.status == "approved"))
     if company is None:
         return None
-    products = db.session.scalars(
+    products = paginate(
         _with_supplier(select(Product))
         .where(Product.company_id == company.id, listed_condition(today))
-        .order_by(Product.id.desc())
-    ).all()
-    return company, cards_for(list(products), today)
+        .order_by(Product.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
+    return company, replace(products, items=cards_for(products.items, today))
 
 
 _vocabulary_cache: dict[str, tuple[float, list[tuple[str, str, str]]]] = {}

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, NotFound
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
+from ..routing import page_request
 from ..services import products
 from ..services.clock import seoul_today
 from .forms import ProductForm
@@ -33,9 +34,9 @@ def _input(form: ProductForm) -> products.ProductInput:
 def products_list():
     """The company's products, their status and whether the public sees them today."""
     today = seoul_today()
-    rows = products.supplier_products(current_user)
+    page = products.supplier_products(current_user, **page_request())
     return render_template(
-        "supplier/products.html", products=rows, public={p.id for p in rows if products.is_public(p, today)}
+        "supplier/products.html", products=page, public={p.id for p in page.items if products.is_public(p, today)}
     )
 
 
