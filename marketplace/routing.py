@@ -9,6 +9,7 @@ from flask import abort, current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from .domain.errors import N_
+from .domain.numbers import read_page_number
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint stop here; the drivers raise beyond it
 
@@ -38,10 +39,11 @@ def id_argument(text: str) -> int:
 
 
 def page_argument(text: str) -> int:
-    """type= for request.args.get(): a page number of at most six digits (an offset the database can take)."""
-    if not (0 < len(text) <= 6 and text.isascii() and text.isdigit()):
+    """type= for request.args.get(): a page number (domain.numbers.read_page_number), else ValueError."""
+    page = read_page_number(text)
+    if page is None:
         raise ValueError(text)
-    return max(int(text), 1)
+    return page
 
 
 def page_request(size_setting: str = "LIST_PAGE_SIZE", param: str = "page") -> dict[str, int]:

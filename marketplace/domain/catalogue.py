@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import N_
+from .numbers import read_page_number
 
 WORD = re.compile(r"\w+")
 MAX_QUERY_WORDS = 8
@@ -79,10 +80,7 @@ def parse_catalogue_query(
         return value if value in allowed else ""
 
     q = " ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS]
-    try:
-        page = int(args.get("page") or 1)
-    except ValueError:
-        page = 1
+    page = read_page_number(args.get("page")) or 1
     return CatalogueQuery(
         q=q,
         category=pick("category", categories),

@@ -27,7 +27,7 @@ def application_counts(round_ids: list[int]) -> dict[int, int]:
         .where(Application.round_id.in_(round_ids))
         .group_by(Application.round_id)
     )
-    return dict(rows.tuples().all())
+    return {round_id: count for round_id, count in rows}
 
 
 def open_rounds() -> list[Round]:
