@@ -387,10 +387,10 @@ def order_for_buyer(buyer: User, order_id: int) -> Order:
     return order
 
 
-def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int | None = None) -> list[Order]:
-    """The institution's orders, newest first; the newest `limit` only when given (dashboards)."""
-    query = _institution_orders(institution_id, status)
-    return list(db.session.scalars(query if limit is None else query.limit(limit)).unique())
+def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int = 10) -> list[Order]:
+    """The institution's newest `limit` orders (the dashboard's); a list of them goes by institution_orders_page."""
+    query = _institution_orders(institution_id, status).limit(limit)
+    return list(db.session.scalars(query).unique())
 
 
 def institution_orders_page(institution_id: int, status: str | None, *, page: int, per_page: int) -> Page[Order]:
