@@ -31,8 +31,9 @@ def application_counts(round_ids: list[int]) -> dict[int, int]:
 
 
 def open_rounds() -> list[Round]:
-    """The rounds open for applications, closing soonest first (there are a few at a time)."""
-    return list(db.session.scalars(select(Round).where(Round.status == "open").order_by(Round.closes_at, Round.id)))
+    """The rounds open for applications, newest first (there are a few at a time)."""
+    query = select(Round).where(Round.status == "open").order_by(Round.opens_at.desc(), Round.id.desc())
+    return list(db.session.scalars(query))
 
 
 def round_applications(round_id: int, *, page: int, per_page: int) -> Page[Application]:
