@@ -273,9 +273,14 @@ class AuthActions:
     def __init__(self, client, clock: FrozenClock):
         self.client, self.clock = client, clock
 
-    def login(self, user_or_email, password: str = DEFAULT_PASSWORD):
-        """Sign in; for a user asked for a code (ministry staff), type the authenticator's code too."""
+    def login(self, user_or_email, password: str = DEFAULT_PASSWORD, language: str | None = None):
+        """Sign in; for a user asked for a code (ministry staff), type the authenticator's code too.
+
+        With `language`, the session's language is chosen first, so messages can be checked in it.
+        """
         email = getattr(user_or_email, "email", user_or_email)
+        if language:
+            self.client.get(f"/?lang={language}")
         response = self.client.post("/login", data={"email": email, "password": password})
         if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
             self.clock.advance(seconds=30)  # a code works once: each sign-in uses the next one
