@@ -29,7 +29,6 @@ from marketplace.services.audit import record_event
 from tests.builders_catalogue import searchable_product
 from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import RoundBuilders
-from tests.builders_supplier import sign_in
 
 PER_PAGE = 2
 ROWS = ["목록가행", "목록나행", "목록다행"]  # one row more than a page; no marker is part of another
@@ -47,19 +46,22 @@ class ListCase:
 
 
 class World:
-    def __init__(self, client, make):
-        self.client, self.make = client, make
+    def __init__(self, auth, make):
+        self.auth, self.make = auth, make
         self.ob, self.rb = OrderBuilders(make), RoundBuilders(make)
 
     def staff(self):
         user = self.make.user("ministry")
-        sign_in(self.client, user, "ko")
+        self.sign_in(user)
         return user
 
     def supplier(self):
         user = self.make.user("supplier")
-        sign_in(self.client, user, "ko")
+        self.sign_in(user)
         return user
+
+    def sign_in(self, user) -> None:
+        assert self.auth.login(user, language="ko").status_code == 302
 
     def orders(self):
         """A buyer, their institution's MOU, an allocation and three orders against it."""
@@ -160,7 +162,7 @@ def _institution_orders(w: World) -> ListCase:
 
 def _buyer_orders(w: World) -> ListCase:
     buyer, _allocation, numbers = w.orders()
-    sign_in(w.client, buyer, "ko")
+    w.sign_in(buyer)
     return ListCase("/buyer/orders?status=placed", numbers, "buyer/orders.html", model=Order)
 
 
@@ -168,7 +170,7 @@ def _own_selected_products(w: World) -> ListCase:
     buyer = w.make.user("buyer")
     for name in ROWS:
         w.ob.allocation(buyer.institution, w.make.product(name_ko=name))
-    sign_in(w.client, buyer, "ko")
+    w.sign_in(buyer)
     return ListCase("/buyer/selected-products", ROWS, "buyer/selected_products.html", model=Allocation)
 
 
@@ -176,14 +178,14 @@ def _other_selected_products(w: World) -> ListCase:
     buyer, other = w.make.user("buyer"), w.make.institution()
     for name in ROWS:
         w.ob.allocation(other, w.make.product(name_ko=name))
-    sign_in(w.client, buyer, "ko")
+    w.sign_in(buyer)
     return ListCase("/buyer/selected-products", ROWS, "buyer/selected_products.html", param="others_page")
 
 
 def _supplier_orders(w: World) -> ListCase:
     _buyer, allocation, numbers = w.orders()
     supplier = w.make.user("supplier", company=allocation.application.product.company)
-    sign_in(w.client, supplier, "ko")
+    w.sign_in(supplier)
     return ListCase("/supplier/orders", numbers, "supplier/orders.html", model=Order)
 
 
@@ -282,9 +284,9 @@ def _loads(model):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_list_longer_than_a_page_is_cut_into_pages_with_a_pager_that_keeps_its_filters(
-    name, client, make, small_pages
+    name, client, auth, make, small_pages
 ):
-    case = CASES[name](World(client, make))
+    case = CASES[name](World(auth, make))
     label = "다른 선정 제품 목록 페이지" if case.param == "others_page" else "페이지"
     # Other parameters, the list's filters among them, stay in the pager's links, encoded, whatever their
     # names (some are url_for's own keyword names).
