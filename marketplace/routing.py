@@ -47,9 +47,13 @@ def page_argument(text: str) -> int:
 
 
 def page_request(size_setting: str = "LIST_PAGE_SIZE", param: str = "page") -> dict[str, int]:
-    """page= and per_page= for a service's list: this request's ?page= (or `param`; 1 unless it is a page
-    number of at most six digits) and the configured page size."""
-    return {"page": request.args.get(param, 1, type=page_argument), "per_page": current_app.config[size_setting]}
+    """page= and per_page= for a service's list: this request's page (or `param`; 1 unless it is a page
+    number of at most six digits) and the configured page size.
+
+    The page comes from the query or, for a form posted from a list, from its list_position() fields, so
+    that its answer shows the same page again.
+    """
+    return {"page": request.values.get(param, 1, type=page_argument), "per_page": current_app.config[size_setting]}
 
 
 def page_url(number: int, endpoint: str | None = None, param: str = "page", **values) -> str:
@@ -61,12 +65,13 @@ def page_url(number: int, endpoint: str | None = None, param: str = "page", **va
     _scheme) would otherwise change the address or fail.
     """
     shown = number if number > 1 else None
-    if endpoint is not None and endpoint != request.endpoint:
-        return url_for(endpoint, **values, **{param: shown})
+    here = request.endpoint or ""
+    if endpoint is not None and endpoint != here:
+        return url_for(endpoint, **{**values, param: shown})
     query = [(key, value) for key, value in request.args.items(multi=True) if key != param]
     if shown:
         query.append((param, str(shown)))
-    path = url_for(request.endpoint, **(request.view_args or {}))
+    path = url_for(here, **(request.view_args or {}))
     return f"{path}?{urlencode(query)}" if query else path
 
 

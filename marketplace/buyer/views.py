@@ -51,8 +51,8 @@ def dashboard():
 @bp.get("/selected-products")
 def selected_products():
     """Products selected in published rounds: own institution's allocations (to buy), then the others."""
-    own = purchases.own_selected_products(current_user, **page_request())
-    others = purchases.other_selected_products(current_user, **page_request(param="others_page"))
+    others_page = page_request(param="others_page")["page"]
+    own, others = purchases.selected_products(current_user, others_page=others_page, **page_request())
     remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 

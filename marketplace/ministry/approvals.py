@@ -84,8 +84,8 @@ def certificates():
 
 
 def _certificates_page(form: DecisionForm, status: int = 200, failed_id: int | None = None):
-    """The queue as its query asks (a decision form posts with the query of the page it was on)."""
-    filter_status = request.args.get("status", "pending")
+    """The queue as its query asks, or as the decision form posted from it (list_position)."""
+    filter_status = request.values.get("status", "pending")
     return rerender(
         "ministry/certificates.html",
         status,
@@ -112,7 +112,7 @@ def decide_certificate(certificate_id: int):
     if form.errors or form.form_errors:
         return _certificates_page(form, 400, certificate_id)
     flash(_(DONE.get(form.action.data, N_("The decision was recorded."))), "success")
-    back = {"status": request.args.get("status"), "page": request.args.get("page", type=page_argument)}
+    back = {"status": request.values.get("status"), "page": request.values.get("page", type=page_argument)}
     return redirect(url_for("ministry.certificates", **back))
 
 

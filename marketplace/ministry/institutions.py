@@ -242,4 +242,4 @@ def decline_join(institution_id: int):
         attach_error(form, None, error)
         return _join_page(400, decline_form=form)
     flash(_("The request was declined."), "success")
-    return redirect(url_for("ministry.join_requests", page=request.args.get("page", type=page_argument)))
+    return redirect(url_for("ministry.join_requests", page=request.values.get("page", type=page_argument)))

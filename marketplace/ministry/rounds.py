@@ -200,7 +200,8 @@ def score_application(round_code, application_id):
         flash(domain_message(error), "error")
     else:
         flash(_("The scores were saved."), "success")
-    return redirect(url_for("ministry.round", round_code=round_code, page=request.args.get("page", type=page_argument)))
+    page = request.values.get("page", type=page_argument)  # the page of the applications it was posted from
+    return redirect(url_for("ministry.round", round_code=round_code, page=page))
 
 
 @bp.post("/rounds/<round_code>/freeze")

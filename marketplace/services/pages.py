@@ -7,6 +7,7 @@ and returns the same Page, so one pager (templates/macros/pages.html) serves eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -31,6 +32,9 @@ class Page(Generic[T]):
     per_page: int
     total: int | None
     has_next: bool
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
 
     @classmethod
     def empty(cls, per_page: int) -> Page:

@@ -34,14 +34,21 @@ def _buyable():
     )
 
 
-def own_selected_products(buyer: User, *, page: int, per_page: int) -> Page[Allocation]:
-    """Active allocations of published rounds to the buyer's institution: what the buyer may buy."""
+def selected_products(
+    buyer: User, *, page: int = 1, others_page: int = 1, per_page: int = 20
+) -> tuple[Page[Allocation], Page[Allocation]]:
+    """Active allocations of published rounds, a page of each list: the buyer's institution's (what the
+    buyer may buy), then one per product selected for other institutions only."""
+    return _own_selected(buyer, page, per_page), _other_selected(buyer, others_page, per_page)
+
+
+def _own_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
     query = _buyable().where(Allocation.institution_id == buyer.institution_id)
     return paginate(query.options(*_ALLOCATION_LOAD).order_by(*_SHOWN_ORDER), page=page, per_page=per_page)
 
 
-def other_selected_products(buyer: User, *, page: int, per_page: int) -> Page[Allocation]:
-    """One allocation per product selected for other institutions only (the first in the page's order)."""
+def _other_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
+    """One allocation per product selected for other institutions only: the first in the shown order."""
     own_products = (
         _buyable().where(Allocation.institution_id == buyer.institution_id).with_only_columns(Application.product_id)
     )

@@ -320,3 +320,32 @@ def test_every_template_with_a_pager_has_a_case_above():
     }
     in_cases = set(re.findall(r'"([a-z_/]+\.html)"', Path(__file__).read_text(encoding="utf-8")))
     assert with_pager == in_cases
+
+
+def test_a_decision_taken_on_a_later_page_of_the_queue_comes_back_to_that_page(client, auth, make, small_pages):
+    w = World(auth, make)
+    w.staff()
+    certificates = [w.make.certificate(status="pending", number=number) for number in ROWS]
+    queue = _get(client, "/ministry/certificates?status=&page=2")  # all statuses: the oldest first
+    assert ROWS[2] in queue and ROWS[0] not in queue
+    assert '<input type="hidden" name="status" value="">' in queue
+    assert '<input type="hidden" name="page" value="2">' in queue
+    last = certificates[2]
+    refused = client.post(
+        f"/ministry/certificates/{last.id}/decision", data={"action": "reject", "reason": "", "status": "", "page": "2"}
+    )
+    assert refused.status_code == 400  # a rejection needs a reason: the same page, the row marked
+    assert ROWS[2] in refused.get_data(as_text=True) and ROWS[0] not in refused.get_data(as_text=True)
+    done = client.post(
+        f"/ministry/certificates/{last.id}/decision", data={"action": "verify", "status": "", "page": "2"}
+    )
+    assert done.status_code == 302 and done.headers["Location"] == "/ministry/certificates?status=&page=2"
+
+
+def test_a_declined_join_request_comes_back_to_the_page_it_was_on(client, auth, make, small_pages):
+    w = World(auth, make)
+    w.staff()
+    pending = [w.make.institution(name_ko=name, status="pending") for name in ROWS]
+    assert '<input type="hidden" name="page" value="2">' in _get(client, "/ministry/join-requests?page=2")
+    response = client.post(f"/ministry/join-requests/{pending[2].id}/decline", data={"reason": "중복", "page": "2"})
+    assert response.status_code == 302 and response.headers["Location"] == "/ministry/join-requests?page=2"
