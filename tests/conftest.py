@@ -12,12 +12,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from sqlalchemy import make_url, text
 
 from marketplace import create_app
 from marketplace.extensions import db
 from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
+
+# Property tests check what the code computes, not how fast a busy machine computes it: no per-example deadline.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])

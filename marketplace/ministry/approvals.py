@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
+from ..domain.states import CertificateStatus, CompanyStatus
 from ..forms import attach_error, rerender
 from ..routing import id_argument, page_argument, page_request
 from ..services import approvals
@@ -32,7 +33,7 @@ def _vocabularies():
 @bp.get("/companies")
 def companies():
     """Companies, filtered by status (pending first by default)."""
-    status = request.args.get("status", "pending")
+    status = request.args.get("status", CompanyStatus.PENDING)
     return render_template(
         "ministry/companies.html",
         companies=approvals.companies(status or None, **page_request()),
@@ -85,7 +86,7 @@ def certificates():
 
 def _certificates_page(form: DecisionForm, status: int = 200, failed_id: int | None = None):
     """The queue as its query asks, or as the decision form posted from it (list_position)."""
-    filter_status = request.values.get("status", "pending")
+    filter_status = request.values.get("status", CertificateStatus.PENDING)
     return rerender(
         "ministry/certificates.html",
         status,

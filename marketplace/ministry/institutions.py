@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..domain.states import InstitutionStatus
 from ..forms import attach_error, rerender
 from ..routing import page_argument, page_request
 from ..services import institutions as service
@@ -192,7 +193,7 @@ def join_requests():
     """Institutions that asked to join and wait for a decision."""
     return render_template(
         "ministry/join_requests.html",
-        requests=service.institutions_page("pending", **page_request()),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         approve_form=ApproveJoinForm(formdata=None),
         decline_form=DeclineJoinForm(formdata=None),
         **VOCABULARIES,
@@ -205,7 +206,7 @@ def _join_page(status: int, **forms):
     return rerender(
         "ministry/join_requests.html",
         status,
-        requests=service.institutions_page("pending", **page_request()),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         **VOCABULARIES,
         **forms,
     )

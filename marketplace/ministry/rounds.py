@@ -10,6 +10,7 @@ from ..domain import rounds as rules
 from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
+from ..domain.states import RoundStatus
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..routing import page_argument, page_request
@@ -49,7 +50,7 @@ def new_round():
 def edit_round(round_code):
     """Change a draft round before it opens: everything but its code."""
     round_ = _load(round_code)
-    if round_.status != "draft":
+    if round_.status != RoundStatus.DRAFT:
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
     form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
@@ -134,7 +135,7 @@ def round(round_code):
 def _page(
     round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
 ):
-    published = round_.status == "published"
+    published = round_.status == RoundStatus.PUBLISHED
     return rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,

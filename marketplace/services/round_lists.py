@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Application, Round, User
 from .pages import Page, paginate
@@ -14,7 +15,7 @@ def rounds_page(*, public_only: bool, page: int, per_page: int) -> Page[Round]:
     """Rounds newest first; the public sees every round but drafts."""
     query = select(Round).order_by(Round.opens_at.desc(), Round.id.desc())
     if public_only:
-        query = query.where(Round.status != "draft")
+        query = query.where(Round.status != RoundStatus.DRAFT)
     return paginate(query, page=page, per_page=per_page)
 
 
@@ -32,7 +33,7 @@ def application_counts(round_ids: list[int]) -> dict[int, int]:
 
 def open_rounds() -> list[Round]:
     """The rounds open for applications, newest first (there are a few at a time)."""
-    query = select(Round).where(Round.status == "open").order_by(Round.opens_at.desc(), Round.id.desc())
+    query = select(Round).where(Round.status == RoundStatus.OPEN).order_by(Round.opens_at.desc(), Round.id.desc())
     return list(db.session.scalars(query))
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
+from ..domain.states import ApplicationStatus
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message, localized
 from ..routing import page_request
@@ -113,7 +114,10 @@ def _own(application_id: int):
 def application(application_id):
     """One application: receipt, what was asked, and the outcome with its reasons."""
     application = _own(application_id)
-    undecided = application.status in ("submitted", "eligible") and application.round.draw is None
+    undecided = (
+        application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE)
+        and application.round.draw is None
+    )
     return render_template(
         "supplier/applications/detail.html",
         application=application,
