@@ -135,7 +135,6 @@ def round(round_code):
 def _page(
     round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
 ):
-    published = round_.status == RoundStatus.PUBLISHED
     return rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,
@@ -147,10 +146,19 @@ def _page(
         applications=round_lists.round_applications(round_.id, **page_request()),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
-        allocations=allocation_service.allocations_of(round_.id) if published else [],
-        changes=allocation_service.changes_of(round_.id) if published else [],
-        changed=allocation_service.changed_from(round_.id) if published else set(),
+        **_allocation_lists(round_),
     )
+
+
+def _allocation_lists(round_) -> dict:
+    """A published round's allocations, the changes to them and the applications they changed; none before."""
+    if round_.status != RoundStatus.PUBLISHED:
+        return {"allocations": [], "changes": [], "changed": set()}
+    return {
+        "allocations": allocation_service.allocations_of(round_.id),
+        "changes": allocation_service.changes_of(round_.id),
+        "changed": allocation_service.changed_from(round_.id),
+    }
 
 
 def _step(round_code: str, action, done: str):

@@ -17,9 +17,10 @@ from ..security import private_download
 from ..services import relief_certificates
 from ..services.relief_certificates import CertificateNotFound
 from . import documents
-from .data import Scope, sha256_hex
+from .data import sha256_hex
 from .forms import IssueCertificateForm, PurchaseReportForm, RegisterForm
 from .render import RenderTimeout
+from .summary import Scope
 
 
 def send_pdf(pdf: bytes, filename: str):

@@ -188,20 +188,31 @@ def dashboard(user: User, today: date) -> dict:
     }
 
 
+# What a supplier whose company is in this state has to do first.
+_COMPANY_STEP = {
+    CompanyStatus.PENDING: "wait_approval",
+    CompanyStatus.REJECTED: "fix_and_resubmit",
+    CompanyStatus.SUSPENDED: "contact_ministry",
+}
+
+
 def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:
-    steps = []
-    if status == CompanyStatus.PENDING:
-        steps.append("wait_approval")
-    elif status == CompanyStatus.REJECTED:
-        steps.append("fix_and_resubmit")
-    elif status == CompanyStatus.SUSPENDED:
-        steps.append("contact_ministry")
-    if not certificates.get(CertificateStatus.VERIFIED) and not certificates.get(CertificateStatus.PENDING):
-        steps.append("upload_certificate")
-    elif certificates.get(CertificateStatus.PENDING) and not certificates.get(CertificateStatus.VERIFIED):
-        steps.append("wait_certificate")
+    steps = [_COMPANY_STEP.get(status), _certificate_step(certificates), _product_step(status, products, public)]
+    return [step for step in steps if step]
+
+
+def _certificate_step(certificates: dict) -> str | None:
+    verified, pending = certificates.get(CertificateStatus.VERIFIED), certificates.get(CertificateStatus.PENDING)
+    if not verified and not pending:
+        return "upload_certificate"
+    if pending and not verified:
+        return "wait_certificate"
+    return None
+
+
+def _product_step(status: str, products: dict, public: int) -> str | None:
     if not sum(products.values()):
-        steps.append("add_product")
-    elif status == CompanyStatus.APPROVED and not public:
-        steps.append("list_product")
-    return steps
+        return "add_product"
+    if status == CompanyStatus.APPROVED and not public:
+        return "list_product"
+    return None

@@ -256,11 +256,14 @@ def tier_table(round_: Round) -> list[TierRow]:
     if draw is None:
         return []
     manifest = selection.manifest_from_json(draw.manifest_json)
-    tiers = {a.id: (a.snapshot or {}).get("tier", "general") for a in round_.applications}
+    tier_of = {a.id: (a.snapshot or {}).get("tier", "general") for a in round_.applications}
     chosen = {s["id"] for s in _load(draw.result_json or "{}").get("selected", [])}
-    rows = []
-    for tier in ("first_timer", "startup", "general"):
-        ids = [a.id for a in manifest.applications if tiers.get(a.id) == tier]
-        rate = (draw.expected_rates or {}).get(tier)
-        rows.append(TierRow(tier, len(ids), sum(1 for i in ids if i in chosen), rate))
-    return rows
+    rates = draw.expected_rates or {}
+    return [
+        _tier_row(tier, manifest, tier_of, chosen, rates.get(tier)) for tier in ("first_timer", "startup", "general")
+    ]
+
+
+def _tier_row(tier: str, manifest: selection.Manifest, tier_of: dict, chosen: set[int], rate: float | None) -> TierRow:
+    ids = [a.id for a in manifest.applications if tier_of.get(a.id) == tier]
+    return TierRow(tier, len(ids), sum(1 for i in ids if i in chosen), rate)
