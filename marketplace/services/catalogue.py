@@ -28,7 +28,7 @@ from ..domain.eligibility import is_first_timer, is_startup, startup_founded_aft
 from ..domain.states import CertificateStatus, CompanyStatus
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
-from .pages import Page, paginate
+from .pages import Page, last_page, paginate
 from .products import listed_condition
 
 COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
@@ -127,8 +127,7 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
 def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
     """A page past the end shows the last page instead (a shared link outlived some products)."""
     found = len(_page_ids(replace(query, page=1), today, 0, (query.page - 1) * page_size))
-    last = max(1, -(-found // page_size))
-    return search(replace(query, page=last), today=today, page_size=page_size)
+    return search(replace(query, page=last_page(found, page_size)), today=today, page_size=page_size)
 
 
 def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> list[int]:
