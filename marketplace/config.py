@@ -75,6 +75,9 @@ def from_environment() -> dict:
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
         "CATALOGUE_PAGE_SIZE": 20,
+        # rows per page of the other lists (services/pages.py); the audit trail's rows are short
+        "LIST_PAGE_SIZE": max(1, int(os.environ.get("LIST_PAGE_SIZE", 20))),
+        "AUDIT_LOG_PAGE_SIZE": max(1, int(os.environ.get("AUDIT_LOG_PAGE_SIZE", 50))),
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
         "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),

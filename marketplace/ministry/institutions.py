@@ -5,7 +5,7 @@ Routes are added to the ministry blueprint of ministry/views.py.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..domain.states import InstitutionStatus
 from ..forms import attach_error, rerender
+from ..routing import page_argument, page_request
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
@@ -40,7 +41,7 @@ def institutions():
     """Every institution with its MOUs and buyers; join requests first."""
     return render_template(
         "ministry/institutions.html",
-        institutions=service.list_institutions(),
+        institutions=service.institutions_page(None, **page_request()),
         pending=service.pending_count(),
         **VOCABULARIES,
     )
@@ -85,14 +86,14 @@ def edit_institution(institution_id: int):
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = service.get_institution(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
-    recent = orders.orders_for_institution(institution_id, limit=20)
+    page = orders.institution_orders_page(institution_id, None, **page_request())
     return rerender(
         "ministry/institution.html",
         status,
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
-        orders=recent,
-        certified=relief_certificates.certified_order_ids([o.id for o in recent]),
+        orders=page,
+        certified=relief_certificates.certified_order_ids([o.id for o in page.items]),
         **VOCABULARIES,
         **extra,
     )
@@ -146,6 +147,7 @@ def _mou_page(mou_id: int, status: int = 200, form=None):
         "ministry/mou.html",
         status,
         mou=mou,
+        entries=quota.ledger_page(mou.id, **page_request()),
         fig=quota.figures_for([mou])[0],
         entry_kinds=ENTRY_LABELS,
         system_reasons=SYSTEM_REASONS,
@@ -181,7 +183,7 @@ def join_requests():
     """Institutions that asked to join and wait for a decision."""
     return render_template(
         "ministry/join_requests.html",
-        requests=service.list_institutions(InstitutionStatus.PENDING),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         approve_form=ApproveJoinForm(formdata=None),
         decline_form=DeclineJoinForm(formdata=None),
         **VOCABULARIES,
@@ -194,7 +196,7 @@ def _join_page(status: int, **forms):
     return rerender(
         "ministry/join_requests.html",
         status,
-        requests=service.list_institutions(InstitutionStatus.PENDING),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         **VOCABULARIES,
         **forms,
     )
@@ -231,4 +233,4 @@ def decline_join(institution_id: int):
         attach_error(form, None, error)
         return _join_page(400, decline_form=form)
     flash(_("The request was declined."), "success")
-    return redirect(url_for("ministry.join_requests"))
+    return redirect(url_for("ministry.join_requests", page=request.values.get("page", type=page_argument)))

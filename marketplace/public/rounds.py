@@ -6,6 +6,7 @@ from flask import Response, jsonify, render_template
 from flask_babel import gettext as _
 
 from ..domain import rounds as rules
+from ..routing import page_request
 from ..services import public_rounds
 from ..services import rounds as round_service
 from .views import bp
@@ -14,7 +15,7 @@ from .views import bp
 @bp.get("/rounds")
 def rounds():
     """Every round that has been opened, newest first."""
-    return render_template("public/rounds/list.html", rounds=public_rounds.public_rounds())
+    return render_template("public/rounds/list.html", rounds=public_rounds.public_rounds(**page_request()))
 
 
 @bp.get("/rounds/<round_code>")

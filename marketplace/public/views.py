@@ -11,6 +11,7 @@ from ..domain.catalogue import SORTS, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
+from ..routing import page_request
 from ..security import safe_next
 from ..services import catalogue, catalogue_cache, orders
 from ..services.clock import seoul_today
@@ -87,7 +88,7 @@ def product(product_id: int):
 def supplier(company_id: int):
     """An approved supplier: region, founding date, badges and its publicly listed products."""
     today = seoul_today()
-    company, cards = catalogue.public_supplier(company_id, today)
+    company, cards = catalogue.public_supplier(company_id, today, **page_request())
     return render_template(
         "public/supplier.html",
         company=company,

@@ -309,19 +309,6 @@ def promote(
     return allocation
 
 
-def my_applications(user: User) -> list[Application]:
-    """The company's applications, newest first."""
-    if user.company_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.company_id == user.company_id)
-            .order_by(Application.submitted_at.desc(), Application.id.desc())
-        )
-    )
-
-
 def allocation_of(application: Application) -> Allocation | None:
     return db.session.scalar(
         select(Allocation).where(

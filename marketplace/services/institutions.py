@@ -20,6 +20,7 @@ from ..models import Institution, OneTimeToken, User
 from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
+from .pages import Page, paginate
 from .passwords import check_password, hash_password
 
 TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
@@ -101,11 +102,12 @@ def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
     return institution
 
 
-def list_institutions(status: str | None = None) -> list[Institution]:
+def institutions_page(status: str | None, *, page: int, per_page: int) -> Page[Institution]:
+    """Institutions by status then code, with their MOUs and buyers; only of `status` when given."""
     query = select(Institution).options(selectinload(Institution.mous), selectinload(Institution.buyers))
     if status:
         query = query.where(Institution.status == status)
-    return list(db.session.scalars(query.order_by(Institution.status, Institution.code)))
+    return paginate(query.order_by(Institution.status, Institution.code, Institution.id), page=page, per_page=per_page)
 
 
 def _hash(token: str) -> str:

@@ -37,6 +37,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import quota
 from .audit import record_event
+from .pages import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -391,27 +392,36 @@ def order_for_buyer(buyer: User, order_id: int) -> Order:
     return order
 
 
-def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int | None = None) -> list[Order]:
-    """The institution's orders, newest first; the newest `limit` only when given (dashboards)."""
+def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int = 10) -> list[Order]:
+    """The institution's newest `limit` orders (the dashboard's); a list of them goes by institution_orders_page."""
+    query = _institution_orders(institution_id, status).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def institution_orders_page(institution_id: int, status: str | None, *, page: int, per_page: int) -> Page[Order]:
+    """One page of the institution's orders, newest first, of one status (any other value: all)."""
+    return paginate(_institution_orders(institution_id, status), page=page, per_page=per_page)
+
+
+def _institution_orders(institution_id: int, status: str | None):
     query = select(Order).options(*_ORDER_LOAD).where(Order.institution_id == institution_id)
     if status in rules.STATUSES:
         query = query.where(Order.status == status)
-    query = query.order_by(Order.ordered_on.desc(), Order.id.desc())
-    return list(db.session.scalars(query if limit is None else query.limit(limit)).unique())
+    return query.order_by(Order.ordered_on.desc(), Order.id.desc())
 
 
-def orders_for_company(company_id: int | None) -> list[Order]:
-    """Orders of a supplier's products, newest first, with their evaluations."""
+def orders_for_company(company_id: int | None, *, page: int, per_page: int) -> Page[Order]:
+    """One page of the orders of a supplier's products, newest first, with their evaluations."""
     if company_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Order)
-            .options(*_ORDER_LOAD)
-            .join(Order.product)
-            .where(Product.company_id == company_id)
-            .order_by(Order.ordered_on.desc(), Order.id.desc())
-        ).unique()
+        return Page.empty(per_page)
+    return paginate(
+        select(Order)
+        .options(*_ORDER_LOAD)
+        .join(Order.product)
+        .where(Product.company_id == company_id)
+        .order_by(Order.ordered_on.desc(), Order.id.desc()),
+        page=page,
+        per_page=per_page,
     )
 
 

@@ -10,8 +10,9 @@ from ..domain.errors import N_, NotFound
 from ..domain.states import ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Round
-from . import allocations, draws, rounds
+from . import allocations, draws, round_lists, rounds
 from .draws import TierRow
+from .pages import Page
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,10 @@ class PublishedResult:
     waitlisted: list[Application] = field(default_factory=list)
 
 
-def public_rounds() -> list[Round]:
-    """Every round but drafts, newest first; an open round whose window has passed is closed first."""
+def public_rounds(*, page: int, per_page: int) -> Page[Round]:
+    """A page of every round but drafts, newest first; an open round whose window has passed is closed first."""
     rounds.close_due_rounds()
-    return rounds.list_rounds(public_only=True)
+    return round_lists.rounds_page(public_only=True, page=page, per_page=per_page)
 
 
 def public_round(code: str) -> Round:

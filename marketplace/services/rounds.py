@@ -292,14 +292,6 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
     )
 
 
-def list_rounds(*, public_only: bool) -> list[Round]:
-    """Rounds newest first; the public sees every round but drafts."""
-    query = select(Round).order_by(Round.opens_at.desc())
-    if public_only:
-        query = query.where(Round.status != RoundStatus.DRAFT)
-    return list(db.session.scalars(query))
-
-
 def close_due_rounds() -> list[str]:
     """Close every open round whose window has passed; return their codes."""
     closed = []

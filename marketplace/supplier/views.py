@@ -10,6 +10,7 @@ from ..domain.errors import DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
 from ..domain.uploads import UnapprovedAllowance, UploadRefused
 from ..forms import attach_error, rerender
+from ..routing import page_request
 from ..security import private_download
 from ..services import certificates, companies
 from ..services.clock import seoul_today
@@ -53,8 +54,8 @@ def company():
 @bp.get("/certificates", endpoint="certificates")
 def certificates_list():
     """The company's certificates with their review status and reasons."""
-    rows = certificates.supplier_certificates(current_user)
-    return render_template("supplier/certificates.html", certificates=rows, today=seoul_today())
+    page = certificates.supplier_certificates(current_user, **page_request())
+    return render_template("supplier/certificates.html", certificates=page, today=seoul_today())
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
