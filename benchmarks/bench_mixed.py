@@ -11,7 +11,7 @@ through the login form with CSRF on, and doing one thing over and over:
 - certificate (1 in 8): a buyer presses the issue button on the page of one of their orders that has
   no certificate yet, then downloads the PDF (a pool of orders per buyer is placed beforehand);
 - report (1 in 8): a buyer downloads the purchase report PDF of a past week holding 20 orders, again and
-  again (nothing in it changes, so the server sends the document it made first: reports/served.py);
+  again (nothing in it changes, so the server sends the document it made first: services/served_reports.py);
 - sign_in / sign_out (1 in 8): a buyer signs in through the form, then signs out, in a loop.
 
 Every form is posted from its page: the client GETs it (counted as form_page) and sends back the form's

@@ -170,8 +170,9 @@ def report_html(buyer, institution) -> tuple[str, list[list[str]]]:
     from flask import render_template
     from flask_babel import force_locale
 
+    from marketplace.domain.hashing import canonical_json, sha256_hex
     from marketplace.domain.reference import STATUS_LABELS
-    from marketplace.reports.data import Scope, canonical_json, load_purchase_report, sha256_hex
+    from marketplace.services.report_data import Scope, load_purchase_report
 
     report = load_purchase_report(Scope(institution.id, date(2018, 1, 1), date(2018, 12, 31)), date(2019, 1, 1))
     assert len(report.lines) == LINES
@@ -239,8 +240,9 @@ def main() -> dict:
     from weasyprint.text.fonts import FontConfiguration
 
     from marketplace.domain.relief import new_code
-    from marketplace.reports import certificates, relief_facts
+    from marketplace.reports import certificates
     from marketplace.reports.render import CERTIFICATE_CSS, RenderPool, render_in_process
+    from marketplace.services import relief_facts
 
     with tempfile.TemporaryDirectory() as tmp:
         app, ctx, buyer, institution, first = build_database(f"sqlite:///{tmp}/bench.sqlite3")

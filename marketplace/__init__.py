@@ -93,20 +93,14 @@ def warn_without_harfbuzz_subset() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    # The _-prefixed modules add their routes (set password, institutions, chain, joining, supplier
-    # orders) to other audiences' blueprints, so they are imported before the blueprints are registered.
-    from .auth import set_password as _set_password  # noqa: F401
-    from .auth.views import bp as auth_bp
-    from .buyer.views import bp as buyer_bp
-    from .ministry import institutions as _institutions  # noqa: F401
-    from .ministry.views import bp as ministry_bp
-    from .public import chain as _chain  # noqa: F401
-    from .public import join as _join  # noqa: F401
-    from .public.views import bp as public_bp
-    from .supplier import orders as _supplier_orders  # noqa: F401
-    from .supplier.views import bp as supplier_bp
+    # Each audience package puts all of its routes on its own blueprint when it is imported.
+    from .auth import bp as auth
+    from .buyer import bp as buyer
+    from .ministry import bp as ministry
+    from .public import bp as public
+    from .supplier import bp as supplier
 
-    for blueprint in (auth_bp, public_bp, supplier_bp, ministry_bp, buyer_bp):
+    for blueprint in (auth, public, supplier, ministry, buyer):
         app.register_blueprint(blueprint)
 
 

@@ -75,6 +75,9 @@ def from_environment() -> dict:
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
         "CATALOGUE_PAGE_SIZE": 20,
+        # rows per page of the other lists (services/pages.py); the audit trail's rows are short
+        "LIST_PAGE_SIZE": max(1, int(os.environ.get("LIST_PAGE_SIZE", 20))),
+        "AUDIT_LOG_PAGE_SIZE": max(1, int(os.environ.get("AUDIT_LOG_PAGE_SIZE", 50))),
         # rendered catalogue pages each process keeps for anonymous visitors (services/catalogue_cache.py)
         "CATALOGUE_CACHE_PAGES": int(os.environ.get("CATALOGUE_CACHE_PAGES", 256)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
@@ -88,7 +91,7 @@ def from_environment() -> dict:
         # how long a thread may run Python before another thread of the process gets a turn (Python's
         # default is 5 ms); see marketplace/__init__.py; 0 leaves the interpreter's setting alone
         "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),
-        # reports each process keeps to send again while nothing in them changed (reports/served.py)
+        # reports each process keeps to send again while nothing in them changed (services/served_reports.py)
         "REPORTS_CACHE_BYTES": int(os.environ.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024)),
         # how far PDF render processes lower their CPU priority (os.nice), so renders never starve requests
         "REPORTS_RENDER_NICE": int(os.environ.get("REPORTS_RENDER_NICE", 10)),

@@ -1,4 +1,4 @@
-"""Form helpers shared by every blueprint."""
+"""Form helpers and fields shared by every blueprint."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ from typing import TypeVar
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs are 3.2
+from wtforms.validators import InputRequired, Optional
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
 from .domain.numbers import read_whole_number
 from .form_keys import new_key
-from .i18n import domain_message
+from .i18n import domain_message, label
 from .routing import id_argument
+
+# A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
 
 class OneTimeForm(FlaskForm):
@@ -28,9 +33,21 @@ class OneTimeForm(FlaskForm):
     form_key = HiddenField(default=new_key)
 
 
+class GetForm(FlaskForm):
+    """A form sent by GET that only reads (a report request, a lookup): nothing to forge, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms options; WTForms 3.3 deprecates tuples (3.4 removes them)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def labelled(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
+    """(code, label) pairs of one of the fixed vocabularies of marketplace.domain.reference."""
+    return [(code, label(vocabulary, code)) for code in vocabulary]
 
 
 def rerender(template: str, status: int = 400, **context):
@@ -92,6 +109,20 @@ class WholeNumberField(IntegerField):
         self.data = read_whole_number((valuelist[0] or "").replace(",", "").strip())
         if self.data is None:
             raise ValueError(str(_l("Enter a whole number, using digits only.")))
+
+
+class Date(DateField):
+    """An ISO date field (required unless told otherwise) whose parse error is our own plain message."""
+
+    def __init__(self, label, required: bool = True, **kwargs):
+        validators = [InputRequired(DATE_MESSAGE) if required else Optional()]
+        super().__init__(label, format="%Y-%m-%d", validators=validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(DATE_MESSAGE)) from error
 
 
 def row_id(value) -> int:

@@ -118,6 +118,11 @@ def kst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True)
     return moment.astimezone(SEOUL).strftime(fmt) + (" KST" if zone else "")
 
 
+def at_kst(iso: str | None) -> str:
+    """An ISO timestamp from the facts, shown in Seoul time with the zone."""
+    return kst(datetime.fromisoformat(iso)) if iso else "-"
+
+
 def isodate(day: date | None) -> str:
     return day.isoformat() if day else "-"
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_login import current_user
 
 from .access import ANONYMOUS, role_of
+from .domain import rounds
 from .domain.errors import N_
 from .domain.reference import ROLE_LABELS, STATUS_LABELS
 from .domain.states import STATE_ENUMS, UserRole
@@ -68,3 +69,5 @@ def init_app(app) -> None:
     )
     # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings
     app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})
+    # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
+    app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import builtins
+from urllib.parse import urlencode
 
-from flask import abort, request
+from flask import abort, current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from .domain.errors import N_
+from .domain.errors import N_, NotFound
+from .domain.numbers import read_page_number
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint stop here; the drivers raise beyond it
 
@@ -37,10 +39,40 @@ def id_argument(text: str) -> int:
 
 
 def page_argument(text: str) -> int:
-    """type= for request.args.get(): a page number of at most six digits (an offset the database can take)."""
-    if not (0 < len(text) <= 6 and text.isascii() and text.isdigit()):
+    """type= for request.args.get(): a page number (domain.numbers.read_page_number), else ValueError."""
+    page = read_page_number(text)
+    if page is None:
         raise ValueError(text)
-    return max(int(text), 1)
+    return page
+
+
+def page_request(size_setting: str = "LIST_PAGE_SIZE", param: str = "page") -> dict[str, int]:
+    """page= and per_page= for a service's list: this request's page (or `param`; 1 unless it is a page
+    number of at most six digits) and the configured page size.
+
+    The page comes from the query or, for a form posted from a list, from its list_position() fields, so
+    that its answer shows the same page again.
+    """
+    return {"page": request.values.get(param, 1, type=page_argument), "per_page": current_app.config[size_setting]}
+
+
+def page_url(number: int, endpoint: str | None = None, param: str = "page", **values) -> str:
+    """The address of page `number` of a list on this page, keeping the other query parameters (filters,
+    another list's page); `param` names the list's page parameter.
+
+    With another `endpoint` (a form posted elsewhere re-renders the list), its `values` make the address.
+    The query is encoded here, not by url_for: a parameter named like url_for's own (endpoint, _external,
+    _scheme) would otherwise change the address or fail.
+    """
+    shown = number if number > 1 else None
+    here = request.endpoint or ""
+    if endpoint is not None and endpoint != here:
+        return url_for(endpoint, **{**values, param: shown})
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != param]
+    if shown:
+        query.append((param, str(shown)))
+    path = url_for(here, **(request.view_args or {}))
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byte). Remove it and try again.")
@@ -49,7 +81,7 @@ NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byt
 def refuse_nul_bytes() -> None:
     """before_request: PostgreSQL cannot take NUL in text, so refuse it (400) before anything reads it."""
     if "\x00" in request.path:
-        abort(404)
+        raise NotFound(N_("The page you asked for does not exist or was moved."))
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
@@ -60,3 +92,4 @@ def init_app(app) -> None:
     """Replace the default int converter (call before any route is added); refuse NUL bytes."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+    app.add_template_global(page_url)

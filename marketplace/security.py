@@ -1,4 +1,4 @@
-"""Security headers, private downloads, request ids and session lifetime checks."""
+"""Security headers, private downloads, request ids, session lifetime checks and safe redirect targets."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 from io import BytesIO
+from urllib.parse import urlsplit
 
 from flask import current_app, g, request, send_file, session
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
@@ -86,3 +87,15 @@ def private_download(data: bytes, mimetype: str, filename: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow a path on this site: no scheme, host, backslash or control character (CR/LF)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # a header cannot carry them: Werkzeug would raise on the Location header
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -225,11 +225,11 @@ class ReportBuilders:
         """A certificate row without rendering (for access and listing tests), with its issue event."""
         import hashlib
 
+        from marketplace.domain.hashing import canonical_json, sha256_hex
         from marketplace.domain.relief import new_code
         from marketplace.models import AuditReliefCertificate
-        from marketplace.reports.data import canonical_json, sha256_hex
-        from marketplace.reports.relief_facts import Stamp, certificate_facts, load_order
         from marketplace.services.audit import record_event
+        from marketplace.services.relief_facts import Stamp, certificate_facts, load_order
 
         n = next(_seq)
         serial = kw.pop("serial", f"PP-{order.ordered_on.year}-{900000 + n:06d}")

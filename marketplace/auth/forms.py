@@ -1,11 +1,12 @@
-"""Sign-in and password forms."""
+"""Sign-in, password and company registration forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from ..forms import OneTimeForm
+from ..forms import EMAIL, REQUIRED, OneTimeForm
+from ..shared_forms import CompanyForm
 
 
 class LoginForm(FlaskForm):
@@ -49,3 +50,24 @@ class EnrolForm(OneTimeForm):
     """Confirms an authenticator during enrolment: a repeat answers with the first outcome."""
 
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
+
+
+class RegistrationForm(CompanyForm):
+    brn = StringField(_l("Business registration number"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    user_name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )

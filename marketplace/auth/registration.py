@@ -16,8 +16,8 @@ from ..rate_limits import per_client
 from ..services import companies
 from ..services.accounts import EmailTaken
 from ..services.clock import seoul_today
-from ..supplier.forms import RegistrationForm
-from ..supplier.views import company_input
+from ..shared_forms import company_input
+from .forms import RegistrationForm
 from .views import bp, home_url
 
 FIELD_OF_ERROR = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,6 +12,7 @@ from ..domain.passwords import WeakPassword
 from ..domain.states import UserRole
 from ..forms import attach_error, filled, rerender
 from ..rate_limits import per_client, retry_after
+from ..security import safe_next
 from ..services import accounts, sign_in
 from . import sessions
 from .forms import ChangePasswordForm, LoginForm
@@ -29,18 +28,6 @@ HOME_BY_ROLE = {
 
 def home_url(user) -> str:
     return url_for(HOME_BY_ROLE.get(user.role, "public.index"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow a path on this site: no scheme, host, backslash or control character (CR/LF)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None  # a header cannot carry them: Werkzeug would raise on the Location header
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,7 +49,7 @@ def login():
     except DomainError as error:
         attach_error(form, None, error)
         return rerender("auth/login.html", form=form)
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     if sign_in.needs_second_factor(user):
         sessions.begin_second_factor(user, next_url)
         return redirect(url_for("auth.second_factor" if user.totp_secret else "auth.enrol_two_factor"))
@@ -119,6 +106,3 @@ def change_password():
     login_user(current_user._get_current_object())  # keep this session, with the new version
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.account"))
-
-
-from . import registration, two_factor  # noqa: E402,F401  (register auth.register and the code pages on bp)

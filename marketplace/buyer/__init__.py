@@ -1,3 +1,10 @@
-"""buyer blueprint."""
+"""The buyer blueprint: quota, selected products, pilot purchases, reports and certificates.
 
-from . import reports as _reports  # noqa: F401,E402  (adds the report downloads to the blueprint)
+`bp` is made in views.py; importing every route module here puts all of the audience's routes on it,
+so the app factory registers `bp` and imports nothing else from this package.
+"""
+
+from . import reports, views  # noqa: F401  (each adds its routes to bp)
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,30 +1,15 @@
-"""Buyer forms: a pilot purchase, the order's next steps, the post-use evaluation."""
+"""Buyer forms: a pilot purchase, the order's next steps, the post-use evaluation, the certificate button."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..domain.money import MAX_KRW
 from ..domain.numbers import read_whole_number
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
-from ..forms import KRW, AmountField, OneTimeForm, choices
-
-DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
-
-
-class Date(DateField):
-    """An ISO date field whose parse error is our own plain message."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format="%Y-%m-%d", validators=[InputRequired(DATE_MESSAGE)], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(DATE_MESSAGE)) from error
+from ..forms import KRW, AmountField, Date, OneTimeForm, choices
 
 
 class WholeNumber:
@@ -113,3 +98,7 @@ class EvaluationForm(OneTimeForm):
         validators=[InputRequired(_l("Say whether you would buy it again."))],
     )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)])
+
+
+class IssueCertificateForm(OneTimeForm):
+    """The buyer's button that issues an order's audit-relief certificate (or its next version)."""

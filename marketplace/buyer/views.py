@@ -8,29 +8,18 @@ from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
 from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
+from ..domain.orders import STATUSES as ORDER_STATUSES
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
-from ..reports.forms import IssueCertificateForm
+from ..routing import page_request
 from ..services import orders, purchases, quota, relief_certificates
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
-from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, PurchaseForm
+from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
-
-
-@bp.app_template_global()
-def evaluation_summary(product_id: int):
-    """Aggregates of a product's evaluations, for templates/public/_evaluations.html."""
-    return orders.evaluation_summary(product_id)
-
-
-@bp.app_template_global()
-def quota_overview():
-    """Per-institution quota figures, for the ministry dashboard."""
-    return quota.program_overview()
 
 
 @bp.get("/")
@@ -49,7 +38,8 @@ def dashboard():
 @bp.get("/selected-products")
 def selected_products():
     """Products selected in published rounds: own institution's allocations (to buy), then the others."""
-    own, others = purchases.selected_products(current_user)
+    others_page = page_request(param="others_page")["page"]
+    own, others = purchases.selected_products(current_user, others_page=others_page, **page_request())
     remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 
@@ -124,7 +114,8 @@ def orders_list():
     return render_template(
         "buyer/orders.html",
         status=status,
-        orders=orders.orders_for_institution(current_user.institution_id, status),
+        statuses=ORDER_STATUSES,
+        orders=orders.institution_orders_page(current_user.institution_id, status, **page_request()),
     )
 
 

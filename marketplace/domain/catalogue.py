@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import N_
+from .numbers import read_page_number
 from .states import CertificateStatus, CompanyStatus, ProductStatus
 
 WORD = re.compile(r"\w+")
@@ -80,10 +81,7 @@ def parse_catalogue_query(
         return value if value in allowed else ""
 
     q = " ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS]
-    try:
-        page = int(args.get("page") or 1)
-    except ValueError:
-        page = 1
+    page = read_page_number(args.get("page")) or 1
     return CatalogueQuery(
         q=q,
         category=pick("category", categories),

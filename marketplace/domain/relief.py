@@ -57,6 +57,11 @@ def versioned_serial(base: str, version: int) -> str:
     return base if version == 1 else f"{base}-{version}"
 
 
+def verification_url(base_url: str, serial: str) -> str:
+    """The public page of a certificate (without its code: that is printed apart and put in the QR code)."""
+    return base_url.rstrip("/") + "/verify/" + serial
+
+
 def new_code(choice=secrets.choice) -> str:
     """A random verification code, e.g. 'K7QM-2XHD-9RTB'."""
     symbols = "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -1,5 +1,10 @@
-"""ministry blueprint."""
+"""The ministry blueprint: approvals, institutions and MOUs, rounds and allocations, reports, audit trail.
 
-from . import allocations as _allocations  # noqa: F401  (adds moving and refilling allocations)
-from . import reports as _reports  # noqa: F401,E402  (adds the report downloads to the blueprint)
-from . import rounds as _rounds  # noqa: F401  (adds the round pages to the blueprint)
+`bp` is made in views.py; importing every route module here puts all of the audience's routes on it,
+so the app factory registers `bp` and imports nothing else from this package.
+"""
+
+from . import allocations, approvals, institutions, reports, rounds, views  # noqa: F401  (each adds its routes to bp)
+from .views import bp
+
+__all__ = ["bp"]

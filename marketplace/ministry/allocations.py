@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +16,6 @@ from .round_forms import MoveAllocationForm, RefillAllocationForm
 from .views import bp
 
 
-def _allocation_or_404(allocation_id: int):
-    return service.get_allocation(allocation_id)
-
-
 def _done(allocation, message: str):
     flash(message, "success")
     return redirect(url_for("ministry.round", round_code=allocation.round.code))
@@ -26,7 +24,7 @@ def _done(allocation, message: str):
 @bp.route("/allocations/<int:allocation_id>/move", methods=["GET", "POST"])
 def move_allocation(allocation_id: int):
     """Move an allocation on which no order rests to another institution of its round, with a reason."""
-    allocation = _allocation_or_404(allocation_id)
+    allocation = service.get_allocation(allocation_id)
     targets = service.move_targets(allocation)
     form = MoveAllocationForm()
     form.institution_id.choices = choices(
@@ -41,7 +39,7 @@ def move_allocation(allocation_id: int):
         )
         for t in targets
     )
-    page = {"form": form, "allocation": allocation, "targets": targets}
+    page: dict[str, Any] = {"form": form, "allocation": allocation, "targets": targets}
     if not form.validate_on_submit():
         return rerender("ministry/rounds/move_allocation.html", 400 if form.is_submitted() else 200, **page)
     try:
@@ -59,10 +57,10 @@ def move_allocation(allocation_id: int):
 @bp.route("/allocations/<int:allocation_id>/refill", methods=["GET", "POST"])
 def refill_allocation(allocation_id: int):
     """Give a withdrawn allocation's budget to the first waitlisted application that fits, with a reason."""
-    allocation = _allocation_or_404(allocation_id)
+    allocation = service.get_allocation(allocation_id)
     refusal, candidate, institution = service.refill_preview(allocation)
     form = RefillAllocationForm()
-    page = {
+    page: dict[str, Any] = {
         "form": form,
         "allocation": allocation,
         "candidate": candidate,

@@ -10,7 +10,7 @@ from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
 from ..domain.states import CertificateStatus, CompanyStatus
 from ..forms import attach_error, filled, rerender
-from ..routing import id_argument, page_argument
+from ..routing import id_argument, page_argument, page_request
 from ..services import approvals
 from ..services.clock import seoul_today
 from .forms import DecisionForm
@@ -36,7 +36,7 @@ def companies():
     status = request.args.get("status", CompanyStatus.PENDING)
     return render_template(
         "ministry/companies.html",
-        companies=approvals.companies(status or None),
+        companies=approvals.companies(status or None, **page_request()),
         filter_status=status,
         statuses=approvals.COMPANY_STATUSES,
     )
@@ -81,20 +81,27 @@ def confirm_supply_record(company_id: int):
 @bp.get("/certificates")
 def certificates():
     """The certificate queue, pending first by default."""
-    status = request.args.get("status", CertificateStatus.PENDING)
-    return render_template(
+    return _certificates_page(DecisionForm(formdata=None))
+
+
+def _certificates_page(form: DecisionForm, status: int = 200, failed_id: int | None = None):
+    """The queue as its query asks, or as the decision form posted from it (list_position)."""
+    filter_status = request.values.get("status", CertificateStatus.PENDING)
+    return rerender(
         "ministry/certificates.html",
-        certificates=approvals.certificates(status or None),
-        filter_status=status,
+        status,
+        certificates=approvals.certificates(filter_status or None, **page_request()),
+        filter_status=filter_status,
         statuses=approvals.CERTIFICATE_STATUSES,
-        form=DecisionForm(formdata=None),
+        form=form,
+        failed_id=failed_id,
         today=seoul_today(),
     )
 
 
 @bp.post("/certificates/<int:certificate_id>/decision")
 def decide_certificate(certificate_id: int):
-    """Verify, reject or revoke a certificate; reject and revoke need a reason."""
+    """Verify, reject or revoke a certificate; reject and revoke need a reason. Back to the same page of the queue."""
     form = DecisionForm()
     try:
         if form.validate():
@@ -104,17 +111,15 @@ def decide_certificate(certificate_id: int):
     except DomainError as error:
         attach_error(form, None, error)
     if form.errors or form.form_errors:
-        return rerender(
-            "ministry/certificates.html",
-            certificates=approvals.certificates(CertificateStatus.PENDING),
-            filter_status=CertificateStatus.PENDING,
-            statuses=approvals.CERTIFICATE_STATUSES,
-            form=form,
-            failed_id=certificate_id,
-            today=seoul_today(),
-        )
+        return _certificates_page(form, 400, certificate_id)
     flash(_(DONE.get(filled(form.action.data), N_("The decision was recorded."))), "success")
-    return redirect(url_for("ministry.certificates"))
+    return redirect(
+        url_for(
+            "ministry.certificates",
+            status=request.values.get("status"),
+            page=request.values.get("page", type=page_argument),
+        )
+    )
 
 
 @bp.get("/audit")
@@ -122,9 +127,7 @@ def audit_log():
     """The audit trail, newest first, filtered by action and company."""
     action = request.args.get("action", "").strip()
     company_id = request.args.get("company", type=id_argument)
-    page = approvals.audit_page(
-        action=action or None, company_id=company_id, page=request.args.get("page", 1, type=page_argument)
-    )
+    page = approvals.audit_page(action=action or None, company_id=company_id, **page_request("AUDIT_LOG_PAGE_SIZE"))
     actions, company_names = approvals.audit_filters()
     return render_template(
         "ministry/audit_log.html",

@@ -1,35 +1,15 @@
-"""Ministry forms for institutions, MOUs, amendments, buyer invitations and join requests."""
+"""Ministry forms for MOUs, amendments, buyer invitations and join decisions (institution details: shared_forms.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from ..buyer.forms import Date
 from ..domain.errors import DomainError
 from ..domain.money import MAX_KRW, parse_krw
-from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..forms import KRW, AmountField, OneTimeForm, choices
+from ..forms import EMAIL, KRW, AmountField, Date, OneTimeForm
 from ..i18n import domain_message
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
-def _choices(vocabulary):
-    return choices([("", _l("Choose..."))] + [(code, _l(text)) for code, text in vocabulary.items()])
-
-
-class InstitutionForm(OneTimeForm):
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
-    name_ko = StringField(_l("Name (Korean)"), validators=[DataRequired(_l("Enter the Korean name.")), Length(max=200)])
-    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
-    kind = SelectField(
-        _l("Type"),
-        choices=_choices(INSTITUTION_KIND_LABELS),
-        validators=[DataRequired(_l("Choose the type."))],
-    )
-    region = SelectField(_l("Region"), choices=_choices(REGIONS), validators=[DataRequired(_l("Choose the region."))])
 
 
 class MouForm(OneTimeForm):
@@ -82,20 +62,4 @@ class ApproveJoinForm(OneTimeForm):
 class DeclineJoinForm(OneTimeForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason for declining.")), Length(max=2000)]
-    )
-
-
-class JoinRequestForm(InstitutionForm):
-    code = None  # type: ignore[assignment]  # WTForms drops an inherited field set to None; the stubs do not know
-    contact_name = StringField(
-        _l("Contact person"),
-        validators=[DataRequired(_l("Enter the contact person's name.")), Length(max=100)],
-    )
-    contact_email = EmailField(
-        _l("Contact e-mail"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
     )

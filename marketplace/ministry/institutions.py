@@ -5,7 +5,7 @@ Routes are added to the ministry blueprint of ministry/views.py.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,25 +14,16 @@ from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
 from ..domain.states import InstitutionStatus
 from ..forms import attach_error, filled, rerender
+from ..routing import page_argument, page_request
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
 from ..services.institutions import InstitutionData
 from ..services.quota import MouTerms
-from .institution_forms import (
-    AmendmentForm,
-    ApproveJoinForm,
-    DeclineJoinForm,
-    InstitutionForm,
-    InviteBuyerForm,
-    MouForm,
-)
+from ..shared_forms import InstitutionForm
+from .institution_forms import AmendmentForm, ApproveJoinForm, DeclineJoinForm, InviteBuyerForm, MouForm
 from .views import bp
 
 VOCABULARIES = {"kinds": INSTITUTION_KIND_LABELS, "regions": REGIONS}
-
-
-def _institution_or_404(institution_id: int):
-    return service.get_institution(institution_id)
 
 
 def _data(form) -> InstitutionData:
@@ -50,7 +41,7 @@ def institutions():
     """Every institution with its MOUs and buyers; join requests first."""
     return render_template(
         "ministry/institutions.html",
-        institutions=service.list_institutions(),
+        institutions=service.institutions_page(None, **page_request()),
         pending=service.pending_count(),
         **VOCABULARIES,
     )
@@ -74,7 +65,7 @@ def new_institution():
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 def edit_institution(institution_id: int):
     """Change an institution's names, type, code or region."""
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     form = InstitutionForm(obj=institution)
     if not form.validate_on_submit():
         return rerender(
@@ -93,16 +84,16 @@ def edit_institution(institution_id: int):
 
 
 def _detail(institution_id: int, status: int = 200, **extra):
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
-    recent = orders.orders_for_institution(institution_id, limit=20)
+    page = orders.institution_orders_page(institution_id, None, **page_request())
     return rerender(
         "ministry/institution.html",
         status,
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
-        orders=recent,
-        certified=relief_certificates.certified_order_ids([o.id for o in recent]),
+        orders=page,
+        certified=relief_certificates.certified_order_ids([o.id for o in page.items]),
         **VOCABULARIES,
         **extra,
     )
@@ -136,7 +127,7 @@ def invite_buyer(institution_id: int):
 @bp.route("/institutions/<int:institution_id>/mous/new", methods=["GET", "POST"])
 def new_mou(institution_id: int):
     """Record a signed MOU; its committed amount becomes the first ledger entry."""
-    institution = _institution_or_404(institution_id)
+    institution = service.get_institution(institution_id)
     form = MouForm()
     if not form.validate_on_submit():
         return rerender(
@@ -164,6 +155,7 @@ def _mou_page(mou_id: int, status: int = 200, form=None):
         "ministry/mou.html",
         status,
         mou=mou,
+        entries=quota.ledger_page(mou.id, **page_request()),
         fig=quota.figures_for([mou])[0],
         entry_kinds=ENTRY_LABELS,
         system_reasons=SYSTEM_REASONS,
@@ -199,7 +191,7 @@ def join_requests():
     """Institutions that asked to join and wait for a decision."""
     return render_template(
         "ministry/join_requests.html",
-        requests=service.list_institutions(InstitutionStatus.PENDING),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         approve_form=ApproveJoinForm(formdata=None),
         decline_form=DeclineJoinForm(formdata=None),
         **VOCABULARIES,
@@ -212,7 +204,7 @@ def _join_page(status: int, **forms):
     return rerender(
         "ministry/join_requests.html",
         status,
-        requests=service.list_institutions(InstitutionStatus.PENDING),
+        requests=service.institutions_page(InstitutionStatus.PENDING, **page_request()),
         **VOCABULARIES,
         **forms,
     )
@@ -249,4 +241,4 @@ def decline_join(institution_id: int):
         attach_error(form, None, error)
         return _join_page(400, decline_form=form)
     flash(_("The request was declined."), "success")
-    return redirect(url_for("ministry.join_requests"))
+    return redirect(url_for("ministry.join_requests", page=request.values.get("page", type=page_argument)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from ..reports import web
+from .. import report_pages
 from .views import bp
 
 PAGE = "ministry/reports.html"
@@ -14,22 +14,22 @@ PAGE = "ministry/reports.html"
 @bp.get("/reports")
 def reports():
     """Forms for purchase reports (one institution or the whole program) and audit-relief registers."""
-    return web.reports_page(PAGE, current_user)
+    return report_pages.reports_page(PAGE, current_user)
 
 
 @bp.get("/reports/purchase-report.pdf")
 def purchase_report():
     """A purchase report for one institution or the program, for a round or a date range, as a PDF."""
-    return web.purchase_report(PAGE, current_user, request.args)
+    return report_pages.purchase_report(PAGE, current_user, request.args)
 
 
 @bp.get("/reports/relief-register.pdf")
 def relief_register():
     """An institution's audit-relief register for a period, as a PDF."""
-    return web.relief_register(PAGE, current_user, request.args)
+    return report_pages.relief_register(PAGE, current_user, request.args)
 
 
 @bp.get("/orders/<int:order_id>/certificate.pdf")
 def certificate_pdf(order_id: int):
     """Any order's issued audit-relief certificate (latest version, or ?version=N); staff never issue one."""
-    return web.certificate_pdf(current_user, order_id, request.args)
+    return report_pages.certificate_pdf(current_user, order_id, request.args)

@@ -15,8 +15,9 @@ from ..domain.seed_events import SeedEventError
 from ..domain.states import RoundStatus
 from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
+from ..routing import page_argument, page_request
 from ..services import allocations as allocation_service
-from ..services import draws, seed_events
+from ..services import draws, round_lists, seed_events
 from ..services import rounds as round_service
 from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields
 from .views import bp
@@ -26,7 +27,9 @@ from .views import bp
 def rounds():
     """All rounds, drafts included."""
     round_service.close_due_rounds()
-    return render_template("ministry/rounds/list.html", rounds=round_service.list_rounds(public_only=False))
+    page = round_lists.rounds_page(public_only=False, **page_request())
+    counts = round_lists.application_counts([r.id for r in page.items])
+    return render_template("ministry/rounds/list.html", rounds=page, counts=counts)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -142,7 +145,7 @@ def _page(
         draw_form=draw_form or DrawForm(),
         event_form=event_form or AnnounceSeedEventForm(formdata=None),
         event_passed=round_.seed_event_at is not None and round_service.now() >= round_.seed_event_at,
-        applications=sorted(round_.applications, key=lambda a: a.id),
+        applications=round_lists.round_applications(round_.id, **page_request()),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
         **_allocation_lists(round_),
@@ -208,7 +211,8 @@ def score_application(round_code, application_id):
         flash(domain_message(error), "error")
     else:
         flash(_("The scores were saved."), "success")
-    return redirect(url_for("ministry.round", round_code=round_code))
+    page = request.values.get("page", type=page_argument)  # the page of the applications it was posted from
+    return redirect(url_for("ministry.round", round_code=round_code, page=page))
 
 
 @bp.post("/rounds/<round_code>/freeze")

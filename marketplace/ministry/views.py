@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from ..services import approvals, quota
+
 bp = Blueprint("ministry", __name__, url_prefix="/ministry")
 
 
 @bp.get("/")
 def dashboard():
     """What waits for a decision, and the program at a glance."""
-    from ..services.approvals import pending_counts
-
-    return render_template("ministry/dashboard.html", pending=pending_counts())
-
-
-from . import approvals  # noqa: E402,F401  (registers the approval pages on bp)
+    return render_template(
+        "ministry/dashboard.html", pending=approvals.pending_counts(), overview=quota.program_overview()
+    )

@@ -1,4 +1,10 @@
-"""public blueprint."""
+"""The public blueprint: home, catalogue, suppliers, rounds and results, verification, joining, the chain.
 
-from . import rounds as _rounds  # noqa: F401  (adds the round pages to the blueprint)
-from . import verify as _verify  # noqa: F401,E402  (adds certificate verification to the blueprint)
+`bp` is made in views.py; importing every route module here puts all of the audience's routes on it,
+so the app factory registers `bp` and imports nothing else from this package.
+"""
+
+from . import chain, join, rounds, verify, views  # noqa: F401  (each adds its routes to bp)
+from .views import bp
+
+__all__ = ["bp"]

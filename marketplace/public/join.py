@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from ..domain.errors import DomainError
 from ..forms import attach_error, filled, rerender
-from ..ministry.institution_forms import JoinRequestForm
 from ..rate_limits import per_client
 from ..services import institutions
 from ..services.institutions import JoinRequest
+from .forms import JoinRequestForm
 from .views import bp
 
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from ..domain.reference import AUDIT_ACTIONS
 from ..forms import attach_error, rerender
+from ..i18n import at_kst
 from ..rate_limits import verification_attempts
-from ..reports.certificates import at_kst
-from ..reports.forms import CodeForm, LookupForm, UploadForm
 from ..services import relief_verification
+from .forms import CodeForm, LookupForm, UploadForm
 from .views import bp
 
 PDF_MAGIC = b"%PDF-"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
-from ..auth.views import _safe_next
 from ..domain.catalogue import SORTS, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
-from ..services import catalogue, catalogue_cache
+from ..routing import page_request
+from ..security import safe_next
+from ..services import catalogue, catalogue_cache, orders
 from ..services.clock import seoul_today
 
 bp = Blueprint("public", __name__)
@@ -29,7 +31,7 @@ def set_language():
     language = request.form.get("lang", "")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
-    return redirect(_safe_next(request.form.get("next")) or url_for("public.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"))
 
 
 @bp.get("/products", endpoint="catalogue")
@@ -37,18 +39,9 @@ def catalogue_page():
     """The public catalogue: search words, filters, sort and pages over publicly listed products.
 
     Anonymous visitors are served from the page cache while the catalogue version is unchanged."""
-    cache, key = catalogue_cache.page_cache(current_app), None
-    if cache is not None and catalogue_cache.cacheable():
-        version = cache.version()  # first: see services/catalogue_cache.py
-        if version is not None:
-            key = (version, seoul_today(), current_language(), request.query_string)
-            page = cache.get(key)
-            if page is not None:
-                return page
-    page = _render_catalogue()
-    if cache is not None and key is not None:
-        cache.put(key, page)
-    return page
+    shareable = not current_user.is_authenticated and "_flashes" not in session
+    key = (seoul_today(), current_language(), request.query_string)
+    return catalogue_cache.cached(current_app, shareable, key, _render_catalogue)
 
 
 def _render_catalogue() -> str:
@@ -86,19 +79,16 @@ def _options(language: str) -> dict[str, list[tuple[str, str]]]:
 def product(product_id: int):
     """A publicly listed product: certificates with validity dates, supplier, price."""
     card = catalogue.public_product(product_id, seoul_today())
-    if card is None:
-        abort(404)
-    return render_template("public/product.html", card=card, categories=CATEGORIES)
+    return render_template(
+        "public/product.html", card=card, categories=CATEGORIES, evaluations=orders.evaluation_summary(product_id)
+    )
 
 
 @bp.get("/suppliers/<int:company_id>")
 def supplier(company_id: int):
     """An approved supplier: region, founding date, badges and its publicly listed products."""
     today = seoul_today()
-    found = catalogue.public_supplier(company_id, today)
-    if found is None:
-        abort(404)
-    company, cards = found
+    company, cards = catalogue.public_supplier(company_id, today, **page_request())
     return render_template(
         "public/supplier.html",
         company=company,

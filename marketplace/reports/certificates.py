@@ -1,22 +1,21 @@
 """Audit-relief certificates on paper: the facts rendered to a one-page PDF with the serial, code and QR code.
 
 Issuing, revoking and verifying are use cases in services/relief_certificates.py and
-services/relief_verification.py; the facts come from reports/relief_facts.py.
+services/relief_verification.py; the facts come from services/relief_facts.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..domain.hashing import canonical_json, sha256_hex
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, CONTRACT_METHODS
-from ..i18n import kst
-from .data import canonical_json, sha256_hex
-from .relief_facts import verification_url
+from ..domain.relief import verification_url
+from ..i18n import at_kst
 from .render import CERTIFICATE_CSS, render_pdf
 
 
@@ -31,7 +30,7 @@ class Rendered:
 
 def code_url(serial: str, code: str) -> str:
     """The address in the QR code: the verification page with the code, so scanning shows the facts."""
-    return f"{verification_url(serial)}?code={quote(code)}"
+    return f"{verification_url(current_app.config['PUBLIC_BASE_URL'], serial)}?code={quote(code)}"
 
 
 def qr_svg(url: str) -> str:
@@ -39,11 +38,6 @@ def qr_svg(url: str) -> str:
     import segno
 
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
-
-
-def at_kst(iso: str | None) -> str:
-    """An ISO timestamp from the facts, shown in Seoul time with the zone."""
-    return kst(datetime.fromisoformat(iso)) if iso else "-"
 
 
 def certificate_html(facts: dict, facts_sha256: str, code: str, language: str) -> str:

@@ -1,6 +1,6 @@
 """Purchase report figures from plain order lines and ledger entries: pure functions, no database.
 
-reports/data.py loads the rows and turns them into the plain values here; everything a purchase report
+services/report_data.py loads the rows and turns them into the plain values here; everything a purchase report
 adds up, counts or picks out is computed below, so it can be tested without an app or a database.
 """
 

@@ -28,10 +28,6 @@ from . import rounds as round_service
 from .audit import record_event
 
 
-class AllocationNotFound(NotFound):
-    """There is no such allocation."""
-
-
 @dataclass(frozen=True)
 class Target:
     """An institution of the round the allocation could move to, and its round budget left."""
@@ -50,13 +46,13 @@ _LOAD = (
 
 
 def get_allocation(allocation_id: int, *, lock: bool = False) -> Allocation:
-    """The allocation with its round, institution and product; AllocationNotFound when there is none."""
+    """The allocation with its round, institution and product; NotFound when there is none."""
     query = select(Allocation).options(*_LOAD).where(Allocation.id == allocation_id)
     if lock:
         query = query.with_for_update(of=Allocation).execution_options(populate_existing=True)
     allocation = db.session.scalar(query)
     if allocation is None:
-        raise AllocationNotFound(N_("There is no such allocation."))
+        raise NotFound(N_("There is no such allocation."))
     return allocation
 
 
@@ -79,7 +75,7 @@ def _locked(allocation_id: int) -> tuple[Round, Allocation]:
     )
     if round_code is None:
         db.session.rollback()
-        raise AllocationNotFound(N_("There is no such allocation."))
+        raise NotFound(N_("There is no such allocation."))
     round_ = round_service.get_round(round_code, lock=True)
     return round_, get_allocation(allocation_id, lock=True)
 
@@ -127,7 +123,7 @@ def move_targets(allocation: Allocation) -> list[Target]:
 
 def move(actor: User, allocation_id: int, institution_id: int | None, reason: str) -> Allocation:
     """Move an allocation on which no order rests to another institution of the round; returns the new
-    allocation (valid from today) and leaves the old one 'moved'. Raises AllocationNotFound or
+    allocation (valid from today) and leaves the old one 'moved'. Raises NotFound or
     AllocationChangeRefused with every reason."""
     rules.check_reason(reason)
     begin_write()
@@ -213,7 +209,7 @@ def _none_fits() -> DomainError:
 
 def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
     """Give a withdrawn allocation's budget to the first waitlisted application that fits (DESIGN 4.5),
-    when the withdrawal promoted nobody; returns the new allocation. Raises AllocationNotFound or
+    when the withdrawal promoted nobody; returns the new allocation. Raises NotFound or
     AllocationChangeRefused."""
     rules.check_reason(reason)
     begin_write()

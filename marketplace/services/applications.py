@@ -31,10 +31,6 @@ from .audit import record_event
 from .draws import allocation_valid_until, drawn
 
 
-class ApplicationNotFound(NotFound):
-    """The application does not exist or belongs to another company."""
-
-
 @dataclass(frozen=True)
 class ApplicationInput:
     amount_krw: int
@@ -43,10 +39,10 @@ class ApplicationInput:
 
 
 def own_application(user: User, application_id: int, *, lock: bool = False) -> Application:
-    """The application if it belongs to the user's company; raises ApplicationNotFound otherwise."""
+    """The application if it belongs to the user's company; raises NotFound otherwise."""
     application = db.session.get(Application, application_id, with_for_update=lock or None, populate_existing=lock)
     if application is None or user.company_id is None or application.company_id != user.company_id:
-        raise ApplicationNotFound(N_("This application does not exist or belongs to another company."))
+        raise NotFound(N_("This application does not exist or belongs to another company."))
     return application
 
 
@@ -327,19 +323,6 @@ def promote(
         reason=reason,
     )
     return allocation
-
-
-def my_applications(user: User) -> list[Application]:
-    """The company's applications, newest first."""
-    if user.company_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.company_id == user.company_id)
-            .order_by(Application.submitted_at.desc(), Application.id.desc())
-        )
-    )
 
 
 def allocation_of(application: Application) -> Allocation | None:

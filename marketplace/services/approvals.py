@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import AuditEvent, Certificate, Company, User
 from ..models.types import utcnow
 from .audit import record_event
+from .pages import Page, paginate
 
 COMPANY_STATUSES = tuple(CompanyStatus)
 CERTIFICATE_STATUSES = tuple(CertificateStatus)
@@ -42,11 +43,12 @@ def pending_counts() -> dict:
     }
 
 
-def companies(status: str | None) -> list[Company]:
+def companies(status: str | None, *, page: int, per_page: int) -> Page[Company]:
+    """Companies newest first, of one status (any other value: all)."""
     query = select(Company).order_by(Company.created_at.desc(), Company.id.desc())
     if status in COMPANY_STATUSES:
         query = query.where(Company.status == status)
-    return list(db.session.scalars(query))
+    return paginate(query, page=page, per_page=per_page)
 
 
 def company_detail(company_id: int) -> Company:
@@ -65,7 +67,8 @@ def company_detail(company_id: int) -> Company:
     return company
 
 
-def certificates(status: str | None) -> list[Certificate]:
+def certificates(status: str | None, *, page: int, per_page: int) -> Page[Certificate]:
+    """Certificates oldest first (the queue's order), of one status (any other value: all)."""
     query = (
         select(Certificate)
         .options(selectinload(Certificate.company), selectinload(Certificate.type), selectinload(Certificate.file))
@@ -73,7 +76,7 @@ def certificates(status: str | None) -> list[Certificate]:
     )
     if status in CERTIFICATE_STATUSES:
         query = query.where(Certificate.status == status)
-    return list(db.session.scalars(query))
+    return paginate(query, page=page, per_page=per_page)
 
 
 def decide_company(actor: User, company_id: int, action: str, reason: str) -> Company:
@@ -141,14 +144,14 @@ def confirm_supply_record(actor: User, company_id: int) -> Company:
     return company
 
 
-def audit_page(*, action: str | None, company_id: int | None, page: int, per_page: int = 50):
-    """Audit events newest first, filtered by action prefix and company; a Flask-SQLAlchemy Pagination."""
+def audit_page(*, action: str | None, company_id: int | None, page: int, per_page: int) -> Page[AuditEvent]:
+    """Audit events newest first, filtered by action prefix and company."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     if company_id:
         query = query.where(AuditEvent.company_id == company_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def audit_filters() -> tuple[list[str], list[tuple[int, str]]]:

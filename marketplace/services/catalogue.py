@@ -25,9 +25,11 @@ from ..domain.catalogue import (
     cert_code_token,
 )
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
+from ..domain.errors import N_, NotFound
 from ..domain.states import CertificateStatus, CompanyStatus
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
+from .pages import Page, last_page, paginate
 from .products import listed_condition
 
 COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
@@ -75,34 +77,18 @@ class CardCertificate:
     type: Named
 
 
-@dataclass
-class CataloguePage:
+@dataclass(frozen=True)
+class CataloguePage(Page[ProductCard]):
     """One page of results. `total` is known only when the results fit on the pages seen so far:
-    counting every match of a common word would cost more than finding the page."""
+    counting every match of a common word would cost more than finding the page. `has_next` stops at
+    the last page offered; `at_limit` says that more results lie beyond it."""
 
     query: CatalogueQuery
-    cards: list[ProductCard]
-    page: int
-    page_size: int
-    has_next: bool
-    total: int | None
+    at_limit: bool
 
     @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_number(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.cards)
-
-    @property
-    def offers_next(self) -> bool:
-        return self.has_next and self.page < max_page(self.page_size)
-
-    @property
-    def at_limit(self) -> bool:
-        """The last page offered, with more results behind it."""
-        return self.has_next and self.page >= max_page(self.page_size)
+    def cards(self) -> list[ProductCard]:
+        return self.items
 
 
 def max_page(page_size: int) -> int:
@@ -127,16 +113,22 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     total = offset + len(ids) if not has_next else None
+    offered = query.page < max_page(page_size)
     return CataloguePage(
-        query=query, cards=_cards(ids, today), page=query.page, page_size=page_size, has_next=has_next, total=total
+        _cards(ids, today),
+        query.page,
+        page_size,
+        total,
+        has_next=has_next and offered,
+        query=query,
+        at_limit=has_next and not offered,
     )
 
 
 def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
     """A page past the end shows the last page instead (a shared link outlived some products)."""
     found = len(_page_ids(replace(query, page=1), today, 0, (query.page - 1) * page_size))
-    last = max(1, -(-found // page_size))
-    return search(replace(query, page=last), today=today, page_size=page_size)
+    return search(replace(query, page=last_page(found, page_size)), today=today, page_size=page_size)
 
 
 def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> list[int]:
@@ -482,27 +474,31 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def public_product(product_id: int, today: date) -> ProductCard | None:
-    """A publicly listed product with its supplier and certificates valid today, or None."""
+def public_product(product_id: int, today: date) -> ProductCard:
+    """A publicly listed product with its supplier and certificates valid today; raises NotFound."""
     product = db.session.scalar(
         _with_supplier(select(Product)).where(Product.id == product_id, listed_condition(today))
     )
-    return cards_for([product], today)[0] if product else None
+    if product is None:
+        raise NotFound(N_("This product is not in the public catalogue."))
+    return cards_for([product], today)[0]
 
 
-def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]] | None:
-    """An approved company and its publicly listed products (newest first), or None."""
+def public_supplier(company_id: int, today: date, *, page: int, per_page: int) -> tuple[Company, Page[ProductCard]]:
+    """An approved company and a page of its publicly listed products (newest first); raises NotFound."""
     company = db.session.scalar(
         select(Company).where(Company.id == company_id, Company.status == CompanyStatus.APPROVED)
     )
     if company is None:
-        return None
-    products = db.session.scalars(
+        raise NotFound(N_("This supplier is not in the public catalogue."))
+    products = paginate(
         _with_supplier(select(Product))
         .where(Product.company_id == company.id, listed_condition(today))
-        .order_by(Product.id.desc())
-    ).all()
-    return company, cards_for(list(products), today)
+        .order_by(Product.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
+    return company, replace(products, items=cards_for(products.items, today))
 
 
 _vocabulary_cache: dict[str, tuple[float, list[tuple[str, str, str]]]] = {}

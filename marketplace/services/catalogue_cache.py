@@ -8,7 +8,8 @@ can have changed; the version is read before anything else, so a page computed d
 worst filed under the older version and never served once the change is committed.
 
 Pages for signed-in users (their name and a sign-out form are in the header) and pages carrying a flashed
-message are never cached. CATALOGUE_CACHE_PAGES sets how many pages a process keeps (0 turns it off).
+message are never cached: the view tells which (`shareable`). CATALOGUE_CACHE_PAGES sets how many pages
+a process keeps (0 turns it off).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
-from flask import Flask, session
-from flask_login import current_user
+from flask import Flask
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import SingletonThreadPool
@@ -97,7 +97,21 @@ def page_cache(app: Flask) -> PageCache | None:
     return cache
 
 
-def cacheable() -> bool:
-    """The page depends on nothing but its URL, language and the catalogue: an anonymous visitor
-    with no message waiting."""
-    return not current_user.is_authenticated and "_flashes" not in session
+def cached(app: Flask, shareable: bool, key: Hashable, render: Callable[[], str]) -> str:
+    """The page for `key` from the cache while the catalogue version is unchanged, else render().
+
+    `shareable` says the page depends on nothing but `key` and the catalogue (the view decides: an
+    anonymous visitor with no message waiting); only such a page is served from or kept in the cache.
+    The version is read first, before render() reads anything: see the module's docstring.
+    """
+    cache = page_cache(app)
+    if cache is None or not shareable:
+        return render()
+    version = cache.version()
+    if version is None:
+        return render()
+    page = cache.get((version, key))
+    if page is None:
+        page = render()
+        cache.put((version, key), page)
+    return page

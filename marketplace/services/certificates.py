@@ -19,6 +19,7 @@ from ..models import Certificate, CertificateType, Company, StoredFile, User
 from .audit import record_event
 from .files import new_stored_file
 from .ownership import own_company, own_row
+from .pages import Page, paginate
 
 
 class DuplicateCertificate(DomainError):
@@ -42,15 +43,16 @@ def certificate_types() -> list[CertificateType]:
     )
 
 
-def supplier_certificates(user: User) -> list[Certificate]:
+def supplier_certificates(user: User, *, page: int, per_page: int) -> Page[Certificate]:
+    """The user's company's certificates, newest first, with type, file and products."""
     company = own_company(user)
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.company_id == company.id)
-            .order_by(Certificate.id.desc())
-            .options(selectinload(Certificate.type), selectinload(Certificate.file), selectinload(Certificate.products))
-        )
+    return paginate(
+        select(Certificate)
+        .where(Certificate.company_id == company.id)
+        .order_by(Certificate.id.desc())
+        .options(selectinload(Certificate.type), selectinload(Certificate.file), selectinload(Certificate.products)),
+        page=page,
+        per_page=per_page,
     )
 
 

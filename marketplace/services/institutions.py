@@ -20,15 +20,12 @@ from ..models import Institution, OneTimeToken, User
 from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
+from .pages import Page, paginate
 from .passwords import check_password, hash_password
 
 TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
 TOKEN_HOURS = 72
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
-
-
-class InstitutionNotFound(NotFound):
-    """There is no such institution."""
 
 
 class InvalidToken(DomainError):
@@ -91,7 +88,7 @@ def update_institution(actor: User, institution_id: int, data: InstitutionData) 
 
 def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
     """The institution with its MOUs and buyers; with lock, its row is locked (PostgreSQL) for the checks
-    of a write transaction. Raises InstitutionNotFound."""
+    of a write transaction. Raises NotFound."""
     query = (
         select(Institution)
         .options(selectinload(Institution.mous), selectinload(Institution.buyers))
@@ -101,15 +98,16 @@ def get_institution(institution_id: int, *, lock: bool = False) -> Institution:
         query = query.with_for_update(of=Institution).execution_options(populate_existing=True)
     institution = db.session.scalar(query)
     if institution is None:
-        raise InstitutionNotFound(N_("There is no such institution."))
+        raise NotFound(N_("There is no such institution."))
     return institution
 
 
-def list_institutions(status: str | None = None) -> list[Institution]:
+def institutions_page(status: str | None, *, page: int, per_page: int) -> Page[Institution]:
+    """Institutions by status then code, with their MOUs and buyers; only of `status` when given."""
     query = select(Institution).options(selectinload(Institution.mous), selectinload(Institution.buyers))
     if status:
         query = query.where(Institution.status == status)
-    return list(db.session.scalars(query.order_by(Institution.status, Institution.code)))
+    return paginate(query.order_by(Institution.status, Institution.code, Institution.id), page=page, per_page=per_page)
 
 
 def _hash(token: str) -> str:

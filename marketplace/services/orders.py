@@ -37,10 +37,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import quota
 from .audit import record_event
-
-
-class OrderNotFound(NotFound):
-    """There is no such order among yours."""
+from .pages import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -254,7 +251,7 @@ def release_allocation(allocation_id: int, amount: int) -> None:
 
 
 def _locked_order(buyer: User, order_id: int) -> Order:
-    """Open a write transaction and lock the buyer's order; OrderNotFound for anyone else's."""
+    """Open a write transaction and lock the buyer's order; NotFound for anyone else's."""
     institution_id = buyer.institution_id
     begin_write()
     order = db.session.scalar(
@@ -262,7 +259,7 @@ def _locked_order(buyer: User, order_id: int) -> Order:
     )
     if order is None or institution_id is None or order.institution_id != institution_id:
         db.session.rollback()
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     return order
 
 
@@ -279,7 +276,7 @@ def _event(buyer: User, action: str, order: Order, before: str, **after) -> None
 
 
 def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | None = None) -> Order:
-    """Mark a placed order delivered; raises InvalidTransition / InvalidOrderInput / OrderNotFound."""
+    """Mark a placed order delivered; raises InvalidTransition / InvalidOrderInput / NotFound."""
     order = _locked_order(buyer, order_id)
     try:
         rules.check_transition("deliver", order.status)
@@ -384,38 +381,47 @@ _ORDER_LOAD = (
 
 
 def order_for_buyer(buyer: User, order_id: int) -> Order:
-    """The order if it belongs to the buyer's institution; OrderNotFound otherwise."""
+    """The order if it belongs to the buyer's institution; NotFound otherwise."""
     order = db.session.scalar(
         select(Order)
         .options(*_ORDER_LOAD, joinedload(Order.certificate), joinedload(Order.buyer))
         .where(Order.id == order_id)
     )
     if order is None or buyer.institution_id is None or order.institution_id != buyer.institution_id:
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     return order
 
 
-def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int | None = None) -> list[Order]:
-    """The institution's orders, newest first; the newest `limit` only when given (dashboards)."""
+def orders_for_institution(institution_id: int, status: str | None = None, *, limit: int = 10) -> list[Order]:
+    """The institution's newest `limit` orders (the dashboard's); a list of them goes by institution_orders_page."""
+    query = _institution_orders(institution_id, status).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def institution_orders_page(institution_id: int, status: str | None, *, page: int, per_page: int) -> Page[Order]:
+    """One page of the institution's orders, newest first, of one status (any other value: all)."""
+    return paginate(_institution_orders(institution_id, status), page=page, per_page=per_page)
+
+
+def _institution_orders(institution_id: int, status: str | None):
     query = select(Order).options(*_ORDER_LOAD).where(Order.institution_id == institution_id)
     if status in rules.STATUSES:
         query = query.where(Order.status == status)
-    query = query.order_by(Order.ordered_on.desc(), Order.id.desc())
-    return list(db.session.scalars(query if limit is None else query.limit(limit)).unique())
+    return query.order_by(Order.ordered_on.desc(), Order.id.desc())
 
 
-def orders_for_company(company_id: int | None) -> list[Order]:
-    """Orders of a supplier's products, newest first, with their evaluations."""
+def orders_for_company(company_id: int | None, *, page: int, per_page: int) -> Page[Order]:
+    """One page of the orders of a supplier's products, newest first, with their evaluations."""
     if company_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Order)
-            .options(*_ORDER_LOAD)
-            .join(Order.product)
-            .where(Product.company_id == company_id)
-            .order_by(Order.ordered_on.desc(), Order.id.desc())
-        ).unique()
+        return Page.empty(per_page)
+    return paginate(
+        select(Order)
+        .options(*_ORDER_LOAD)
+        .join(Order.product)
+        .where(Product.company_id == company_id)
+        .order_by(Order.ordered_on.desc(), Order.id.desc()),
+        page=page,
+        per_page=per_page,
     )
 
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Certificate, Company, Product, User, product_certificates
 from .audit import record_event
 from .ownership import own_company, own_row
+from .pages import Page, paginate
 
 EDITABLE_FIELDS = ("name_ko", "name_en", "model", "description", "specification", "category", "unit_price_krw", "unit")
 LINKABLE_STATUSES = (CertificateStatus.PENDING, CertificateStatus.VERIFIED)
@@ -84,16 +85,16 @@ def is_public(product: Product, today: date) -> bool:
     )
 
 
-def supplier_products(user: User) -> list[Product]:
+def supplier_products(user: User, *, page: int, per_page: int) -> Page[Product]:
     """The supplier's products, newest first, with certificates loaded (no N+1 in the list page)."""
     company = own_company(user)
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(Product.company_id == company.id)
-            .order_by(Product.id.desc())
-            .options(selectinload(Product.certificates).selectinload(Certificate.type))
-        )
+    return paginate(
+        select(Product)
+        .where(Product.company_id == company.id)
+        .order_by(Product.id.desc())
+        .options(selectinload(Product.certificates).selectinload(Certificate.type)),
+        page=page,
+        per_page=per_page,
     )
 
 

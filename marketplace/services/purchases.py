@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..domain.errors import N_, DomainError
@@ -10,42 +10,62 @@ from ..domain.states import AllocationStatus, ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Mou, Product, Round, User
 from .orders import institution_mous
+from .pages import Page, paginate
 
 
 class PurchaseUnavailable(DomainError):
     """No purchase can start from this allocation: not the buyer's institution's, moved or withdrawn."""
 
 
-def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
-    """Active allocations of published rounds: the buyer's institution's, then one per other product."""
-    rows = (
-        db.session.scalars(
-            select(Allocation)
-            .join(Allocation.round)
-            .join(Allocation.application)
-            .options(
-                joinedload(Allocation.round),
-                joinedload(Allocation.institution),
-                joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
-            )
-            .where(
-                Round.status == RoundStatus.PUBLISHED,
-                Allocation.status == AllocationStatus.ACTIVE,
-                Application.status == ApplicationStatus.SELECTED,
-            )
-            .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
+_ALLOCATION_LOAD = (
+    joinedload(Allocation.round),
+    joinedload(Allocation.institution),
+    joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
+)
+_SHOWN_ORDER = (Round.code.desc(), Allocation.rank, Allocation.id)
+
+
+def _buyable():
+    """Active allocations of selected applications in published rounds (Allocation joined to both)."""
+    return (
+        select(Allocation)
+        .join(Allocation.round)
+        .join(Allocation.application)
+        .where(
+            Round.status == RoundStatus.PUBLISHED,
+            Allocation.status == AllocationStatus.ACTIVE,
+            Application.status == ApplicationStatus.SELECTED,
         )
-        .unique()
-        .all()
     )
-    own = [a for a in rows if a.institution_id == buyer.institution_id]
-    own_products = {a.application.product_id for a in own}
-    others, seen = [], set(own_products)
-    for allocation in rows:
-        if allocation.application.product_id not in seen:
-            seen.add(allocation.application.product_id)
-            others.append(allocation)
-    return own, others
+
+
+def selected_products(
+    buyer: User, *, page: int = 1, others_page: int = 1, per_page: int = 20
+) -> tuple[Page[Allocation], Page[Allocation]]:
+    """Active allocations of published rounds, a page of each list: the buyer's institution's (what the
+    buyer may buy), then one per product selected for other institutions only."""
+    return _own_selected(buyer, page, per_page), _other_selected(buyer, others_page, per_page)
+
+
+def _own_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
+    query = _buyable().where(Allocation.institution_id == buyer.institution_id)
+    return paginate(query.options(*_ALLOCATION_LOAD).order_by(*_SHOWN_ORDER), page=page, per_page=per_page)
+
+
+def _other_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
+    """One allocation per product selected for other institutions only: the first in the shown order."""
+    own_products = (
+        _buyable().where(Allocation.institution_id == buyer.institution_id).with_only_columns(Application.product_id)
+    )
+    first = func.row_number().over(partition_by=Application.product_id, order_by=_SHOWN_ORDER)
+    ranked = (
+        _buyable()
+        .where(Application.product_id.not_in(own_products))
+        .with_only_columns(Allocation.id, first.label("n"))
+        .subquery()
+    )
+    query = _buyable().join(ranked, ranked.c.id == Allocation.id).where(ranked.c.n == 1)
+    return paginate(query.options(*_ALLOCATION_LOAD).order_by(*_SHOWN_ORDER), page=page, per_page=per_page)
 
 
 def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[Mou]]:

@@ -25,10 +25,7 @@ from ..models import Institution, Mou, QuotaEntry, User
 from ..models.types import utcnow
 from .audit import record_event
 from .chains import defer
-
-
-class MouNotFound(NotFound):
-    """There is no such MOU."""
+from .pages import Page, paginate
 
 
 class MouNumberTaken(DomainError):
@@ -187,8 +184,14 @@ def get_mou(mou_id: int, *, lock: bool = False) -> Mou:
     """The MOU; with lock, its row is locked (PostgreSQL) for the checks of a write transaction."""
     mou = db.session.get(Mou, mou_id, with_for_update=lock or None, populate_existing=lock)
     if mou is None:
-        raise MouNotFound(N_("There is no such MOU."))
+        raise NotFound(N_("There is no such MOU."))
     return mou
+
+
+def ledger_page(mou_id: int, *, page: int, per_page: int) -> Page[QuotaEntry]:
+    """One page of the MOU's ledger, oldest entry first."""
+    query = select(QuotaEntry).where(QuotaEntry.mou_id == mou_id).order_by(QuotaEntry.id)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def ledger_sum(mou_id: int) -> int:

@@ -14,23 +14,18 @@ from sqlalchemy import func, select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.hashing import canonical_json, sha256_hex
 from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
 from ..domain.states import ReliefStatus, UserRole
 from ..extensions import db
 from ..models import AuditReliefCertificate, Order, User
 from ..models.types import utcnow
 from ..reports.certificates import Rendered, render
-from ..reports.data import canonical_json, sha256_hex
-from ..reports.relief_facts import Stamp, certificate_facts, load_order
 from .audit import record_event
-from .orders import OrderNotFound
+from .relief_facts import Stamp, certificate_facts, load_order
 
 ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
 Certificate = AuditReliefCertificate
-
-
-class CertificateNotFound(NotFound):
-    """No audit-relief certificate has been issued for this order (or not that version)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
     order is checked again (not cancelled, its state not already stated) with its facts and serial
     recomputed: when anything moved meanwhile the draft is rendered again, the last attempt under the
     lock, so that contention cannot starve the buyer. A new version supersedes the valid one.
-    Raises OrderNotFound (another institution's order) or CertificateRefused.
+    Raises NotFound (another institution's order) or CertificateRefused.
     """
     institution_id, buyer_id = buyer.institution_id, buyer.id
     issued_at = (now or utcnow()).replace(microsecond=0)
@@ -86,7 +81,7 @@ def _plan(order_id: int, institution_id: int | None, issued_at: datetime):
     """The order read afresh, checked, and the stamp its next version gets: (order, stamp, current)."""
     order = load_order(order_id)
     if order is None or institution_id is None or order.institution_id != institution_id:
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     versions = versions_of(order_id)
     current = next((v for v in versions if v.status == ReliefStatus.VALID), None)
     check_issuable(order.status, bool(order.no_private_interest), current.order_status if current else None)
@@ -237,10 +232,10 @@ def relief_of(order: Order) -> OrderRelief:
 
 
 def order_relief(user: User, order_id: int) -> tuple[Order, OrderRelief]:
-    """The order and its certificate section; OrderNotFound for an order the user may not see."""
+    """The order and its certificate section; NotFound for an order the user may not see."""
     order = db.session.get(Order, order_id)
     if order is None or not can_see(user, order):
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     return order, relief_of(order)
 
 
@@ -251,18 +246,16 @@ def can_see(user: User, order: Order) -> bool:
     )
 
 
-def certificate_file(user: User, order_id: int, version: int | None = None) -> tuple[Certificate, bytes]:
-    """The stored PDF of the order's latest (or given) version; OrderNotFound for an order the user may
-    not see, CertificateNotFound when none was issued."""
+def certificate_file(user: User, order_id: int, version: int | None = None) -> tuple[Certificate, bytes] | None:
+    """The stored PDF of the order's latest (or given) version, None while none (or not that version) has
+    been issued; raises NotFound for an order the user may not see."""
     order = db.session.get(Order, order_id)
     if order is None or not can_see(user, order):
-        raise OrderNotFound(N_("There is no such order among yours."))
+        raise NotFound(N_("There is no such order among yours."))
     query = select(Certificate, Certificate.pdf).where(Certificate.order_id == order_id)
     query = query.where(Certificate.version == version) if version else query.order_by(Certificate.version.desc())
     row = db.session.execute(query.limit(1)).first()
-    if row is None:
-        raise CertificateNotFound(N_("No audit-relief certificate has been issued for this order yet."))
-    return row[0], row[1]
+    return (row[0], row[1]) if row is not None else None
 
 
 def certified_order_ids(order_ids: list[int]) -> set[int]:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, undefer
 
+from ..domain.hashing import sha256_hex
 from ..domain.relief import code_matches
 from ..domain.states import ReliefStatus
 from ..extensions import db
 from ..models import AuditEvent, AuditReliefCertificate, Institution, Order
-from ..reports.data import sha256_hex
 
 Certificate = AuditReliefCertificate
 STATUS_EVENTS = {

@@ -21,10 +21,6 @@ from ..models.types import utcnow
 from .audit import record_event
 
 
-class RoundNotFound(NotFound):
-    """There is no round with this code."""
-
-
 def now() -> datetime:
     """The server's clock; every window decision goes through here (tests replace it)."""
     return utcnow()
@@ -53,14 +49,14 @@ class RoundSettings:
 
 
 def get_round(code: str, *, lock: bool = False) -> Round:
-    """The round with this code; raises RoundNotFound. With lock, its row is locked (PostgreSQL) for the
+    """The round with this code; raises NotFound. With lock, its row is locked (PostgreSQL) for the
     status checks of a write transaction."""
     query = select(Round).where(Round.code == code)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = db.session.scalar(query)
     if found is None:
-        raise RoundNotFound(N_("There is no round with code %(code)s."), code=code)
+        raise NotFound(N_("There is no round with code %(code)s."), code=code)
     return found
 
 
@@ -294,14 +290,6 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
         before={"status": ApplicationStatus.SUBMITTED},
         after={"status": application.status, "reasons": reasons, "tier": application.snapshot["tier"]},
     )
-
-
-def list_rounds(*, public_only: bool) -> list[Round]:
-    """Rounds newest first; the public sees every round but drafts."""
-    query = select(Round).order_by(Round.opens_at.desc())
-    if public_only:
-        query = query.where(Round.status != RoundStatus.DRAFT)
-    return list(db.session.scalars(query))
 
 
 def close_due_rounds() -> list[str]:

@@ -1,3 +1,10 @@
-"""supplier blueprint."""
+"""The supplier blueprint: company, certificates, products, round applications and orders.
 
-from . import applications as _applications  # noqa: F401  (adds the round application pages)
+`bp` is made in views.py; importing every route module here puts all of the audience's routes on it,
+so the app factory registers `bp` and imports nothing else from this package.
+"""
+
+from . import applications, orders, products, views  # noqa: F401  (each adds its routes to bp)
+from .views import bp
+
+__all__ = ["bp"]

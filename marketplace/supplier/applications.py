@@ -8,10 +8,12 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
-from ..domain.states import ApplicationStatus, RoundStatus
+from ..domain.states import ApplicationStatus
 from ..forms import attach_error, choices, rerender
 from ..i18n import domain_message, localized
+from ..routing import page_request
 from ..services import applications as service
+from ..services import round_lists
 from ..services import rounds as round_service
 from .application_forms import ApplicationForm, EditApplicationForm
 from .views import bp
@@ -21,11 +23,10 @@ from .views import bp
 def applications():
     """The company's applications and the rounds open for applications now."""
     round_service.close_due_rounds()
-    open_rounds = [r for r in round_service.list_rounds(public_only=True) if r.status == RoundStatus.OPEN]
     return render_template(
         "supplier/applications/list.html",
-        applications=service.my_applications(current_user),
-        open_rounds=open_rounds,
+        applications=round_lists.company_applications(current_user, **page_request()),
+        open_rounds=round_lists.open_rounds(),
     )
 
 

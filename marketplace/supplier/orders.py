@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from ..routing import page_request
 from ..services import orders as service
 from .views import bp
 
@@ -12,4 +13,5 @@ from .views import bp
 @bp.get("/orders")
 def orders():
     """Orders of this company's products, their status and evaluations."""
-    return render_template("supplier/orders.html", orders=service.orders_for_company(current_user.company_id))
+    page = service.orders_for_company(current_user.company_id, **page_request())
+    return render_template("supplier/orders.html", orders=page)

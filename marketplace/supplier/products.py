@@ -10,6 +10,7 @@ from ..domain.errors import DomainError, NotFound
 from ..domain.states import ProductStatus
 from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
+from ..routing import page_request
 from ..services import products
 from ..services.clock import seoul_today
 from .forms import ProductForm
@@ -34,9 +35,9 @@ def _input(form: ProductForm) -> products.ProductInput:
 def products_list():
     """The company's products, their status and whether the public sees them today."""
     today = seoul_today()
-    rows = products.supplier_products(current_user)
+    page = products.supplier_products(current_user, **page_request())
     return render_template(
-        "supplier/products.html", products=rows, public={p.id for p in rows if products.is_public(p, today)}
+        "supplier/products.html", products=page, public={p.id for p in page.items if products.is_public(p, today)}
     )
 
 

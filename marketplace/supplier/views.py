@@ -10,11 +10,13 @@ from ..domain.errors import DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
 from ..domain.uploads import UnapprovedAllowance, UploadRefused
 from ..forms import attach_error, filled, rerender
+from ..routing import page_request
 from ..security import private_download
 from ..services import certificates, companies
 from ..services.clock import seoul_today
 from ..services.files import download_name
-from .forms import CertificateForm, CompanyForm
+from ..shared_forms import CompanyForm, company_input
+from .forms import CertificateForm
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
 
@@ -28,20 +30,6 @@ def _vocabularies():
 def dashboard():
     """The supplier's overview: company status, certificates, products."""
     return render_template("supplier/dashboard.html", **companies.dashboard(current_user, seoul_today()))
-
-
-def company_input(form: CompanyForm) -> companies.CompanyInput:
-    return companies.CompanyInput(
-        name_ko=filled(form.name_ko.data),
-        name_en=form.name_en.data or "",
-        representative=filled(form.representative.data),
-        region=form.region.data,
-        founded_on=filled(form.founded_on.data),
-        size_class=form.size_class.data,
-        public_supply_krw=form.public_supply_krw.krw,
-        public_supply_count=filled(form.public_supply_count.data),
-        public_supply_as_of=filled(form.public_supply_as_of.data),
-    )
 
 
 @bp.route("/company", methods=["GET", "POST"])
@@ -66,8 +54,8 @@ def company():
 @bp.get("/certificates", endpoint="certificates")
 def certificates_list():
     """The company's certificates with their review status and reasons."""
-    rows = certificates.supplier_certificates(current_user)
-    return render_template("supplier/certificates.html", certificates=rows, today=seoul_today())
+    page = certificates.supplier_certificates(current_user, **page_request())
+    return render_template("supplier/certificates.html", certificates=page, today=seoul_today())
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
@@ -108,6 +96,3 @@ def certificate_file(certificate_id: int):
     """The certificate's scan, for its own supplier and ministry staff, always as a download."""
     certificate, stored, data = certificates.certificate_file(current_user, certificate_id)
     return private_download(data, stored.content_type, download_name(stored, f"certificate-{certificate.id}"))
-
-
-from . import products  # noqa: E402,F401  (registers the product pages on bp)

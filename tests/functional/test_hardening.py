@@ -139,7 +139,7 @@ def test_an_issued_audit_relief_certificate_is_sent_no_store(client, auth, make)
     ],
 )
 def test_reports_are_sent_no_store_under_a_safe_name(client, auth, make, monkeypatch, path, builder, query):
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     fake = SimpleNamespace(pdf=b"%PDF-1.7 report\n", filename='report "2018"\r\n/..\\x.pdf')
     monkeypatch.setattr(documents, builder, lambda *args, **kwargs: fake)

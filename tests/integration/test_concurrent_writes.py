@@ -90,7 +90,7 @@ def run_job(url: str, job: dict, barrier) -> dict:
     # The storage use cases are under test, not WeasyPrint: a stand-in PDF keeps the test fast.
     certificates.render_pdf = documents.render_pdf = lambda *args, **kwargs: FAKE_PDF
     # REPORTS_CACHE_BYTES=0: each download stores a document (a report asked again unchanged is otherwise
-    # served as stored, reports/served.py); the concurrent writes are what is tested
+    # served as stored, services/served_reports.py); the concurrent writes are what is tested
     app = create_app({**base_config(url), "REPORTS_CACHE_BYTES": 0})
     result = {"job": job["kind"], "codes": [], "errors": []}
     with app.app_context():

@@ -12,7 +12,7 @@ from marketplace.domain.clock import kst_text
 from marketplace.domain.orders import LateReasonNeeded, PlacementRefused
 from marketplace.extensions import db
 from marketplace.models import AuditEvent
-from marketplace.reports import data
+from marketplace.services import report_data as data
 from tests.builders_orders import OrderBuilders
 from tests.pdf_checks import pdf_text, watch_weasyprint
 
@@ -93,7 +93,7 @@ def test_a_late_registration_setting_is_read_from_the_environment(monkeypatch):
 
 
 def test_the_purchase_report_prints_recording_times_and_lists_late_registrations(app, ob, expired_yesterday, today):
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     buyer, mou, allocation = expired_yesterday
     on_time = ob.order(buyer, allocation, mou, ordered_on=back(today, 14))

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.domain.errors import NotFound
 from marketplace.domain.orders import InvalidOrderInput, InvalidTransition, PlacementRefused
 from marketplace.domain.quota import AmendmentRefused, QuotaExceeded
 from marketplace.extensions import db
 from marketplace.models import Allocation, AuditEvent, Mou, Order, QuotaEntry
 from marketplace.services import orders, purchases, quota
-from marketplace.services.orders import OrderNotFound
 from tests import clock
 from tests.builders_orders import OrderBuilders
 
@@ -158,11 +158,11 @@ def test_buyer_a_cannot_touch_buyer_bs_order_and_a_supplier_cannot_either(app, o
     other_buyer = make.user("buyer")
     supplier = make.user("supplier")
     for intruder in (other_buyer, supplier):
-        with pytest.raises(OrderNotFound):
+        with pytest.raises(NotFound, match="no such order among yours"):
             orders.order_for_buyer(intruder, order.id)
-        with pytest.raises(OrderNotFound):
+        with pytest.raises(NotFound, match="no such order among yours"):
             orders.cancel(intruder, order.id, "mine now")
-        with pytest.raises(OrderNotFound):
+        with pytest.raises(NotFound, match="no such order among yours"):
             orders.deliver(intruder, order.id, clock.today())
     db.session.refresh(order)
     assert order.status == "placed"

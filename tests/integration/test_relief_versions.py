@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.domain.relief import CertificateRefused
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, AuditReliefCertificate
-from marketplace.reports import data, documents
 from marketplace.services import orders, relief_certificates
+from marketplace.services import report_data as data
+from marketplace.services import report_documents as documents
 from tests.builders_orders import OrderBuilders
 from tests.pdf_checks import pdf_text
 

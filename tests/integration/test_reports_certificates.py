@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from marketplace.domain.errors import NotFound
 from marketplace.domain.relief import CODE_ALPHABET, CertificateRefused
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, AuditReliefCertificate, QuotaEntry, User
@@ -114,7 +115,7 @@ def test_a_cancelled_order_gets_no_certificate(app, make):
 
 def test_another_institutions_buyer_cannot_issue_the_certificate(app, make, purchase):
     stranger = make.user("buyer", institution=make.institution())
-    with pytest.raises(orders.OrderNotFound):
+    with pytest.raises(NotFound, match="no such order among yours"):
         relief_certificates.issue(stranger, purchase.id)
 
 

@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from marketplace.reports import data
 from marketplace.services import relief_certificates
+from marketplace.services import report_data as data
 from tests import clock
 from tests.builders_reports import ReportBuilders
 from tests.pdf_checks import pdf_fonts, pdf_text, watch_weasyprint
@@ -105,7 +105,7 @@ def test_the_program_report_matches_the_ministry_overview(app, program):
 
 
 def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pages(app, make, program, glyphs):
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     document = documents.purchase_report(
         program["buyer_w"],
@@ -129,7 +129,7 @@ def test_the_pdf_shows_korean_names_amounts_as_on_the_dashboards_and_numbered_pa
 
 
 def test_a_report_with_many_lines_runs_over_pages_numbered_n_of_m(app, make, program, glyphs):
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     b = ReportBuilders(make)
     allocation = program["orders"][0].allocation
@@ -153,7 +153,7 @@ def test_a_report_with_many_lines_runs_over_pages_numbered_n_of_m(app, make, pro
 
 
 def test_the_register_lists_every_certificate_with_its_status(app, program, glyphs):
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     order = program["orders"][0]
     issued = relief_certificates.issue(order.buyer, order.id, "ko")
@@ -313,7 +313,7 @@ def test_the_report_forms_name_institutions_and_rounds_in_the_readers_language(
 
     from marketplace.extensions import db
     from marketplace.models import Round
-    from marketplace.reports.web import report_forms
+    from marketplace.report_pages import report_forms
 
     round_ = db.session.scalar(select(Round).where(Round.code == "2018-H2"))
     round_.title_ko, round_.title_en = "2018년 하반기", "2018 second half"

@@ -7,10 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.domain.hashing import sha256_hex
 from marketplace.extensions import db
 from marketplace.models import ReportDocument
-from marketplace.reports import data, documents
-from marketplace.reports.served import ServedReports
+from marketplace.reports import documents as rendering
+from marketplace.services import report_data as data
+from marketplace.services import report_documents as documents
+from marketplace.services.served_reports import ServedReports
 from tests.builders_reports import ReportBuilders
 
 
@@ -24,7 +27,7 @@ def renders(app, monkeypatch):
         count.append(1)
         return b"%PDF-1.7 " + str(hash(html)).encode()
 
-    monkeypatch.setattr(documents, "render_pdf", counted)
+    monkeypatch.setattr(rendering, "render_pdf", counted)
     return count
 
 
@@ -95,4 +98,4 @@ def test_the_pdf_is_sent_with_its_sha256_as_etag(app, water, renders, client, au
     first = client.get("/buyer/reports/purchase-report.pdf", query_string=query)
     second = client.get("/buyer/reports/purchase-report.pdf", query_string=query)
     assert first.status_code == 200 and first.headers["ETag"] == second.headers["ETag"]
-    assert first.headers["ETag"].strip('"') == data.sha256_hex(first.data)
+    assert first.headers["ETag"].strip('"') == sha256_hex(first.data)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.domain import selection
 from marketplace.domain.clock import seoul_date
-from marketplace.domain.errors import DomainError
+from marketplace.domain.errors import DomainError, NotFound
 from marketplace.domain.rounds import RoundError, ScoreError, SeedError, WindowClosedError
 from marketplace.extensions import db
 from marketplace.models import Allocation, Application, AuditEvent
@@ -150,9 +150,9 @@ def test_another_company_cannot_edit_or_withdraw_an_application(app, make, round
     round_ = rounds.round(opens_at=OPENS, closes_at=CLOSES)
     owner, intruder = _supplier(make), _supplier(make)
     application = _apply(owner, round_, _certified_product(make, owner.company))
-    with pytest.raises(apps.ApplicationNotFound):
+    with pytest.raises(NotFound, match="belongs to another company"):
         apps.edit(intruder, application.id, apps.ApplicationInput(1, [], ""))
-    with pytest.raises(apps.ApplicationNotFound):
+    with pytest.raises(NotFound, match="belongs to another company"):
         apps.withdraw(intruder, application.id)
 
 

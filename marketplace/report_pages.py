@@ -1,32 +1,28 @@
-"""View helpers shared by the buyer and ministry report pages: fill the forms, send a PDF, the certificate."""
+"""View helpers the buyer and ministry report pages share: fill the forms, send a PDF, show a certificate."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ..domain.errors import DomainError, NotFound
-from ..domain.states import RoundStatus, UserRole
-from ..extensions import db
-from ..forms import attach_error, choices, rerender
-from ..i18n import current_language, domain_message, localized
-from ..models import Institution, Round, User
-from ..routing import page_argument
-from ..security import private_download
-from ..services import relief_certificates
-from ..services.relief_certificates import CertificateNotFound
-from . import documents
-from .data import sha256_hex
-from .forms import IssueCertificateForm, PurchaseReportForm, RegisterForm
-from .render import RenderTimeout
-from .summary import Scope
+from .domain.errors import N_, DomainError, NotFound
+from .domain.hashing import sha256_hex
+from .domain.states import UserRole
+from .forms import attach_error, choices, rerender
+from .i18n import current_language, localized
+from .models import User
+from .reports.render import RenderTimeout
+from .reports.summary import Scope
+from .routing import page_argument
+from .security import private_download
+from .services import relief_certificates, report_documents
+from .shared_forms import PurchaseReportForm, RegisterForm
 
 
 def send_pdf(pdf: bytes, filename: str):
     """An attachment with an RFC 6266 file name (filename*=UTF-8'' for Korean names), kept by no cache.
 
-    Its ETag is the PDF's SHA-256: a report served again unchanged (reports/served.py) carries the same one."""
+    Its ETag is the PDF's SHA-256: a report served again unchanged (services/served_reports.py) carries the same one."""
     response = private_download(pdf, "application/pdf", filename)
     response.set_etag(sha256_hex(pdf))
     return response
@@ -35,20 +31,12 @@ def send_pdf(pdf: bytes, filename: str):
 def report_forms(user: User, formdata=None):
     """The two report forms, with the choices this user may pick."""
     purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
-    rounds = db.session.execute(
-        select(Round.code, Round.title_ko, Round.title_en)
-        .where(Round.status == RoundStatus.PUBLISHED)
-        .order_by(Round.opens_at.desc())
-    ).all()
+    rounds = report_documents.report_rounds()
     purchase.round.choices = choices(
         [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
     )
     if user.role == UserRole.MINISTRY:
-        institutions = db.session.execute(
-            select(Institution.id, Institution.code, Institution.name_ko, Institution.name_en).order_by(
-                Institution.code
-            )
-        ).all()
+        institutions = report_documents.report_institutions()
         options = choices((str(i.id), f"{i.code} · {localized(i)}") for i in institutions)
         purchase.institution.choices = choices([("", _("Whole program (all institutions)"))]) + options
         register.institution.choices = options
@@ -88,7 +76,7 @@ def purchase_report(template: str, user: User, args):
         purchase.language.data,
     )
     try:
-        document = documents.purchase_report(user, scope)
+        document = report_documents.purchase_report(user, scope)
     except (DomainError, RenderTimeout) as error:
         attach_error(
             purchase,
@@ -108,7 +96,7 @@ def relief_register(template: str, user: User, args):
     if not register.validate():
         return reports_page(template, user, 400, register=register)
     try:
-        document = documents.relief_register(
+        document = report_documents.relief_register(
             user,
             _institution_id(user, register.institution.data),
             register.start.data,
@@ -127,54 +115,27 @@ def relief_register(template: str, user: User, args):
     return send_pdf(document.pdf, document.filename)
 
 
-def certificate_pdf(user: User, order_id: int, args):
+def certificate_pdf(user: User, order_id: int, args, issue_form=None):
     """The order's issued certificate (its latest version, or ?version=N); never issues one.
 
-    Without a certificate: a 404 page saying so, with the issue button for the order's buyers.
+    Without a certificate: a 404 page saying so, with `issue_form` (the buyer's button) when one may be
+    issued now.
     """
     raw = args.get("version")
     try:
         version = page_argument(raw) if raw is not None else None
     except ValueError:
-        abort(404)
-    try:
-        certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
-    except CertificateNotFound as error:
+        raise NotFound(N_("There is no such version of this certificate.")) from None
+    found = relief_certificates.certificate_file(user, order_id, version)
+    if found is None:
         order, relief = relief_certificates.order_relief(user, order_id)
-        can_issue = user.role == UserRole.BUYER and relief.can_issue and version is None
+        can_issue = issue_form is not None and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
             404,
-            message=domain_message(error),
+            message=_("No audit-relief certificate has been issued for this order yet."),
             order=order,
-            form=IssueCertificateForm() if can_issue else None,
+            form=issue_form() if can_issue else None,
         )
+    certificate, pdf = found
     return send_pdf(pdf, f"{certificate.serial}.pdf")
-
-
-def issue_certificate(user: User, order_id: int):
-    """The buyer's button: issue the certificate (or a new version), then back to the order page."""
-    form = IssueCertificateForm()
-    if not form.validate_on_submit():
-        return _certificate_refused(order_id, _("The form expired. Reload the page and try again."))
-    try:
-        certificate = relief_certificates.issue(user, order_id, current_language())
-    except NotFound:
-        raise
-    except DomainError as error:
-        return _certificate_refused(order_id, domain_message(error))
-    flash(
-        _(
-            "Audit-relief certificate %(serial)s issued (version %(version)s).",
-            serial=certificate.serial,
-            version=certificate.version,
-        ),
-        "success",
-    )
-    return redirect(url_for("buyer.order_detail", order_id=order_id))
-
-
-def _certificate_refused(order_id: int, message: str):
-    return rerender(
-        "reports/certificate_refused.html", 400, message=message, back=url_for("buyer.order_detail", order_id=order_id)
-    )

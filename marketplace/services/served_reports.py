@@ -3,7 +3,7 @@ sent again as it was (same document ID and PDF) instead of being rendered anew.
 
 Rendering a report takes from a tenth of a second to a minute of CPU, and people ask for the same one
 again (a second click, the same weekly figures twice). What a report shows is fixed by who asked, its
-kind, parameters and language, and its content fingerprint (documents.py: the data, every figure shown,
+kind, parameters and language, and its content fingerprint (report_documents.py: the data, every figure shown,
 and the Seoul date its date-dependent lists were drawn up on); while all of these are unchanged the
 stored document is still exact. The cache is bounded in bytes, least recently served out first, and
 held by each web process (a second process or host simply renders it once more).

@@ -1,12 +1,11 @@
 """Report loaders: the rows a purchase report or the audit-relief register needs, in a few queries.
 
-The purchase report's figures are computed from the loaded lines and ledgers by reports/summary.py.
+The purchase report's figures are computed from the loaded lines and ledgers by reports/summary.py
+(pure functions of plain values); services/report_documents.py renders and records the documents.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -31,7 +30,7 @@ from ..models import (
     QuotaEntry,
     Round,
 )
-from .summary import (
+from ..reports.summary import (
     Line,
     MouLedger,
     PurchaseReport,
@@ -44,15 +43,6 @@ from .summary import (
 )
 
 MAX_LINES = 5_000
-
-
-def canonical_json(data) -> str:
-    """UTF-8 JSON with sorted keys and no spaces: the text a document hash is taken over."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def sha256_hex(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def supplier_tier(application: Application | None) -> tuple[bool, bool]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain.clock import seoul_day_bounds, seoul_iso
 from ..domain.quota import COMMITTED
-from ..domain.relief import LedgerLine, commitment_on
+from ..domain.relief import LedgerLine, commitment_on, verification_url
 from ..domain.states import CertificateStatus, QuotaEntryKind
 from ..extensions import db
 from ..models import (
@@ -30,7 +30,7 @@ from ..models import (
     QuotaEntry,
     Round,
 )
-from .data import supplier_tier
+from .report_data import supplier_tier
 
 LEGAL_BASIS = ("SME Product Purchase Promotion Act, art. 14(3)", "SME Product Purchase Promotion Act, art. 14-2")
 TRAIL_LIMIT = 12
@@ -72,11 +72,6 @@ def load_order(order_id: int, *, lock: bool = False) -> Order | None:
         )
         .execution_options(populate_existing=True)
     )
-
-
-def verification_url(serial: str) -> str:
-    """The public page of a certificate (without its code: that is printed apart and put in the QR code)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify/" + serial
 
 
 def _iso(moment) -> str | None:
@@ -157,7 +152,7 @@ def certificate_facts(order: Order, stamp: Stamp) -> dict:
         "supersedes": stamp.supersedes,
         "issued_at": stamp.issued_at.isoformat(),
         "legal_basis": list(LEGAL_BASIS),
-        "verification_url": verification_url(stamp.serial),
+        "verification_url": verification_url(current_app.config["PUBLIC_BASE_URL"], stamp.serial),
         **_selection_facts(order),
         "certificate": _product_certificate(order),
         "mou": _mou_facts(order, charge_seq),
