@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, exists, func, select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
@@ -53,7 +53,9 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
     locked and its plan and facts computed again: when they are still the draft's, the draft is stored,
     so the lock is held for that check and the inserts only. When anything moved, the lock is let go and
     the draft made again; a first version whose serial another certificate took meanwhile has the serial
-    it gets now reserved first (in that short transaction), so its next render keeps its number. Only an
+    it gets now reserved first (in that short transaction), so its next render keeps its number. While
+    other orders hold reservations (first versions being issued at the same time), a first version
+    reserves its serial before its first render, rather than lose the number after it. Only an
     order whose own facts keep moving render after render gets its last attempt rendered under the lock,
     so that nothing can starve the buyer. A new version supersedes the valid one.
     Raises OrderNotFound (another institution's order) or CertificateRefused.
@@ -66,6 +68,8 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
             if locked:
                 log.warning("order %s moved during %s certificate renders: rendering under the lock", order_id, attempt)
                 _lock(order_id)
+            elif attempt == 0 and _numbering_contended(order_id):
+                _reserve(order_id, institution_id, issued_at)
             draft = _draft(order_id, institution_id, language, issued_at, locked=locked)
             if not locked and not _still_true(draft):
                 continue
@@ -125,12 +129,40 @@ def _still_true(draft: _Draft) -> bool:
         and canonical_json(certificate_facts(order, stamp)) == draft.rendered.facts_json
     ):
         return True
-    if stamp.version == 1 and stamp.serial != draft.stamp.serial and _reserved_serial(order.id) is None:
-        db.session.add(ReliefSerialReservation(serial=stamp.serial, order_id=order.id))
-        db.session.commit()
+    if stamp.serial != draft.stamp.serial:
+        _hold(order.id, stamp)
     else:
         db.session.rollback()
     return False
+
+
+def _numbering_contended(order_id: int) -> bool:
+    """Whether other orders' first versions are being issued with reserved serials, and this order has
+    neither a version nor a reservation yet: its first render would likely lose its number too."""
+    reservations = ReliefSerialReservation.order_id
+    contended = select(
+        exists().where(reservations != order_id),
+        ~exists().where(reservations == order_id),
+        ~exists().where(Certificate.order_id == order_id),
+    )
+    return all(db.session.execute(contended).one())
+
+
+def _reserve(order_id: int, institution_id: int | None, issued_at: datetime) -> None:
+    """Reserve the serial of the order's first version now, in a transaction of its own."""
+    _lock(order_id)
+    _order, stamp, _current = _plan(order_id, institution_id, issued_at)
+    _hold(order_id, stamp)
+
+
+def _hold(order_id: int, stamp: Stamp) -> None:
+    """Under the lock: keep the stamp's serial for the order, if a first version's and not yet reserved;
+    commit (the reservation) or roll back, letting the lock go."""
+    if stamp.version == 1 and _reserved_serial(order_id) is None:
+        db.session.add(ReliefSerialReservation(serial=stamp.serial, order_id=order_id))
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 def _store(draft: _Draft, buyer_id: int) -> Certificate:

@@ -175,3 +175,19 @@ def test_an_order_whose_facts_move_during_every_render_gets_its_last_render_unde
     assert renders.locked == [False, False, False, True]
     assert certificate.order_status == json.loads(certificate.facts_json)["state"]["status"] == "evaluated"
     assert certificate.facts_json == as_the_database_holds_it_now(certificate)
+
+
+def test_while_other_first_versions_hold_reservations_a_first_version_reserves_before_it_renders(placed, renders):
+    waiting, first, other = placed.ids[:3]
+    db.session.add(ReliefSerialReservation(serial=serial(placed, 1), order_id=waiting))
+    db.session.commit()
+    renders.during = [meanwhile(placed, issuing(other))]
+    certificate = issue(placed, first)
+    assert renders.locked == [False]  # its number was held while it rendered: one render
+    assert renders.others_locked == [False]
+    assert (certificate.serial, relief_certificates.versions_of(other)[0].serial) == (
+        serial(placed, 2),
+        serial(placed, 3),
+    )
+    assert certificate.facts_json == as_the_database_holds_it_now(certificate)
+    assert reservations() == [(serial(placed, 1), waiting)]
