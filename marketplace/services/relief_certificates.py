@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select, text
 
@@ -26,6 +26,8 @@ from .audit import record_event
 from .orders import OrderNotFound
 
 ISSUE_ATTEMPTS = 4  # renders outside the lock; only an order whose facts keep moving gets a last one under it
+# after a certificate is issued, others are likely on their way: a first version reserves its serial first
+BUSY_AFTER_ISSUE = timedelta(minutes=1)
 Certificate = AuditReliefCertificate
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,8 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
     so the lock is held for that check and the inserts only. When anything moved, the lock is let go and
     the draft made again; a first version whose serial another certificate took meanwhile has the serial
     it gets now reserved first (in that short transaction), so its next render keeps its number. While
-    other orders hold reservations (first versions being issued at the same time), a first version
-    reserves its serial before its first render, rather than lose the number after it. Only an
+    other certificates are being issued (reservations held, or one issued within BUSY_AFTER_ISSUE), a
+    first version reserves its serial before its first render, rather than lose the number after it. Only an
     order whose own facts keep moving render after render gets its last attempt rendered under the lock,
     so that nothing can starve the buyer. A new version supersedes the valid one.
     Raises OrderNotFound (another institution's order) or CertificateRefused.
@@ -68,7 +70,7 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
             if locked:
                 log.warning("order %s moved during %s certificate renders: rendering under the lock", order_id, attempt)
                 _lock(order_id)
-            elif attempt == 0 and _numbering_contended(order_id):
+            elif attempt == 0 and _numbering_contended(order_id, issued_at):
                 _reserve(order_id, institution_id, issued_at)
             draft = _draft(order_id, institution_id, language, issued_at, locked=locked)
             if not locked and not _still_true(draft):
@@ -136,12 +138,14 @@ def _still_true(draft: _Draft) -> bool:
     return False
 
 
-def _numbering_contended(order_id: int) -> bool:
-    """Whether other orders' first versions are being issued with reserved serials, and this order has
-    neither a version nor a reservation yet: its first render would likely lose its number too."""
+def _numbering_contended(order_id: int, issued_at: datetime) -> bool:
+    """Whether other certificates are being issued (another order holds a reserved serial, or the latest
+    certificate was issued less than BUSY_AFTER_ISSUE before `issued_at`) while this order has neither a
+    version nor a reservation yet: its first render would likely lose its number."""
     reservations = ReliefSerialReservation.order_id
+    latest = select(Certificate.issued_at).order_by(Certificate.id.desc()).limit(1).scalar_subquery()
     contended = select(
-        exists().where(reservations != order_id),
+        exists().where(reservations != order_id) | (latest > issued_at - BUSY_AFTER_ISSUE),
         ~exists().where(reservations == order_id),
         ~exists().where(Certificate.order_id == order_id),
     )

@@ -191,3 +191,16 @@ def test_while_other_first_versions_hold_reservations_a_first_version_reserves_b
     )
     assert certificate.facts_json == as_the_database_holds_it_now(certificate)
     assert reservations() == [(serial(placed, 1), waiting)]
+
+
+def test_right_after_a_certificate_was_issued_a_first_version_reserves_before_it_renders(placed, renders):
+    earlier, first, other = placed.ids[:3]
+    assert issue(placed, earlier).serial == serial(placed, 1)
+    renders.during = [meanwhile(placed, issuing(other))]
+    certificate = issue(placed, first)
+    assert renders.locked == [False, False]  # one render each: the earlier one's, and this one's
+    assert (certificate.serial, relief_certificates.versions_of(other)[0].serial) == (
+        serial(placed, 2),
+        serial(placed, 3),
+    )
+    assert reservations() == []
