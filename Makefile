@@ -107,6 +107,7 @@ bench: debs-bench $(STAMP)/venv assets translations
 
 lint: $(STAMP)/venv
 	$(BIN)/ruff check marketplace tests benchmarks
+	$(BIN)/xenon --max-absolute B --max-modules B --max-average A marketplace
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules static/vendor

@@ -146,20 +146,19 @@ def audit_fields(values) -> list[tuple[str, str]]:
     """An audit event's before/after values as (field, text) lines: amounts in won, yes/no, '-' for none."""
     if not isinstance(values, dict):
         return [] if values is None else [("", json.dumps(values, ensure_ascii=False))]
-    lines = []
-    for key, value in values.items():
-        if isinstance(value, bool):
-            text = gettext("Yes") if value else gettext("No")
-        elif isinstance(value, int) and key.endswith("_krw"):
-            text = krw(value)
-        elif value is None or value == "":
-            text = "-"
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, ensure_ascii=False)
-        else:
-            text = str(value)
-        lines.append((key, text))
-    return lines
+    return [(key, _audit_text(key, value)) for key, value in values.items()]
+
+
+def _audit_text(key: str, value) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, int) and key.endswith("_krw"):
+        return krw(value)
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def init_app(app) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 
 from tests import clock
-from tests.factories import DEFAULT_PASSWORD, valid_brn
+from tests.factories import valid_brn
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -65,14 +65,10 @@ def product_form(certificate_ids=(), **overrides) -> dict:
 
 
 def sign_in(client, user, language: str = "en"):
-    """Sign in with the session language set, so messages can be checked in English."""
-    client.get(f"/?lang={language}")
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
-        from marketplace.services import sign_in as service
-        from tests.conftest import totp_code
+    """Sign in (the `auth` fixture's way) with the session language set, so messages can be checked in it."""
+    from marketplace.services import sign_in as service
+    from tests.conftest import AuthActions
 
-        service.now.advance(seconds=30)  # the tests' frozen clock (conftest.sign_in_clock): a code works once
-        response = client.post("/login/code", data={"code": totp_code(service.now)})
+    response = AuthActions(client, service.now).login(user, language=language)  # service.now: the frozen clock
     assert response.status_code == 302, response.status_code
     return response

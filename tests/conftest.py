@@ -12,12 +12,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from sqlalchemy import make_url, text
 
 from marketplace import create_app
 from marketplace.extensions import db
 from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
+
+# Property tests check what the code computes, not how fast a busy machine computes it: no per-example deadline.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -273,9 +278,14 @@ class AuthActions:
     def __init__(self, client, clock: FrozenClock):
         self.client, self.clock = client, clock
 
-    def login(self, user_or_email, password: str = DEFAULT_PASSWORD):
-        """Sign in; for a user asked for a code (ministry staff), type the authenticator's code too."""
+    def login(self, user_or_email, password: str = DEFAULT_PASSWORD, language: str | None = None):
+        """Sign in; for a user asked for a code (ministry staff), type the authenticator's code too.
+
+        With `language`, the session's language is chosen first, so messages can be checked in it.
+        """
         email = getattr(user_or_email, "email", user_or_email)
+        if language:
+            self.client.get(f"/?lang={language}")
         response = self.client.post("/login", data={"email": email, "password": password})
         if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
             self.clock.advance(seconds=30)  # a code works once: each sign-in uses the next one

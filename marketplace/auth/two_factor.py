@@ -84,24 +84,33 @@ def enrol_two_factor():
         except DomainError as error:
             attach_error(form, "code", error)
         else:
-            session.pop(ENROL_SECRET, None)
-            page = make_response(
-                render_template(
-                    "auth/recovery_codes.html",
-                    codes=codes,
-                    next_url=(pending.next_url if pending else None) or home_url(user),
-                )
-            )
-            if pending is None:
-                return page
-            sessions.start_session(user)
-            return sessions.remember_client(page, user)
+            return _enrolled(user, codes, pending)
+    return _setup_page(form, user, secret, required=pending is not None)
+
+
+def _enrolled(user, codes: list[str], pending: sessions.Pending | None):
+    """The recovery codes, shown once; enrolling half-way through signing in completes the sign-in."""
+    session.pop(ENROL_SECRET, None)
+    page = make_response(
+        render_template(
+            "auth/recovery_codes.html",
+            codes=codes,
+            next_url=(pending.next_url if pending else None) or home_url(user),
+        )
+    )
+    if pending is None:
+        return page
+    sessions.start_session(user)
+    return sessions.remember_client(page, user)
+
+
+def _setup_page(form: EnrolForm, user, secret: str, *, required: bool):
     uri = two_factor.provisioning_uri(secret, user.email)
     return render_template(
         "auth/two_factor_setup.html",
         form=form,
         user=user,
-        required=pending is not None,
+        required=required,
         qr=segno.make(uri, error="m").svg_data_uri(scale=4),
         uri=uri,
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..domain.eligibility import STARTUP_YEARS
 from ..domain.reference import REGIONS
+from ..domain.states import CertificateStatus, CompanyStatus, InstitutionStatus, ProductStatus, UserRole
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Institution, Product, User
 from ..services.accounts import new_user
@@ -284,7 +285,7 @@ def _institutions() -> list[Institution]:
             name_en=en,
             kind=kind,
             region=region,
-            status="active",
+            status=InstitutionStatus.ACTIVE,
             is_sample=True,
         )
         for code, ko, en, kind, region in MOU_2018
@@ -299,7 +300,7 @@ def _institutions() -> list[Institution]:
                 name_en=en,
                 kind=JOINED_KINDS[n % len(JOINED_KINDS)],
                 region=regions[n % len(regions)],
-                status="active",
+                status=InstitutionStatus.ACTIVE,
                 is_sample=True,
             )
         )
@@ -315,39 +316,52 @@ def _brn(n: int) -> str:
 
 def _companies(rng: random.Random, today: date) -> list[Company]:
     """40 companies: a third startups, a third first-timers (older, no public supply), a third general."""
-    regions = list(REGIONS)
-    rows = []
-    for n in range(1, COMPANY_COUNT + 1):
-        ko, en = COMPANY_NAMES[(n - 1) % len(COMPANY_NAMES)]
-        if n > len(COMPANY_NAMES):
-            ko, en = f"{ko}{n // len(COMPANY_NAMES) + 1}", f"{en} {n // len(COMPANY_NAMES) + 1}"
-        profile = n % 3  # 0 startup, 1 first-timer, 2 general
-        age_years = rng.randint(1, STARTUP_YEARS - 2) if profile == 0 else rng.randint(9, 25)
-        supply_count = 0 if profile in (0, 1) and n % 2 else rng.randint(1, 12)
-        if profile == 1:
-            supply_count = 0
-        status = "pending" if n in (38, 39) else "rejected" if n in (36, 40) else "approved"
-        rows.append(
-            _get_or_add(
-                Company,
-                {"brn": _brn(n)},
-                name_ko=f"(샘플) {ko}",
-                name_en=f"{en} (sample)",
-                representative="김샘플",
-                region=regions[rng.randrange(len(regions))],
-                founded_on=today - timedelta(days=365 * age_years + rng.randint(0, 300)),
-                size_class=rng.choice(["micro", "small", "medium"]),
-                public_supply_count=supply_count,
-                public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
-                public_supply_as_of=date(today.year, 1, 1),
-                status=status,
-                status_reason=REJECTION_NOTE if status == "rejected" else "",
-                decided_at=None if status == "pending" else DECIDED_AT,
-                is_sample=True,
-            )
-        )
+    rows = [_company(rng, today, n) for n in range(1, COMPANY_COUNT + 1)]
     db.session.flush()
     return rows
+
+
+def _company_names(n: int) -> tuple[str, str]:
+    """The n-th sample name; past the list, names come round again with a number."""
+    ko, en = COMPANY_NAMES[(n - 1) % len(COMPANY_NAMES)]
+    if n > len(COMPANY_NAMES):
+        return f"{ko}{n // len(COMPANY_NAMES) + 1}", f"{en} {n // len(COMPANY_NAMES) + 1}"
+    return ko, en
+
+
+def _company_status(n: int) -> str:
+    return (
+        CompanyStatus.PENDING if n in (38, 39) else CompanyStatus.REJECTED if n in (36, 40) else CompanyStatus.APPROVED
+    )
+
+
+def _company(rng: random.Random, today: date, n: int) -> Company:
+    """Company n; the random draws come in a fixed order, so the same seed gives the same companies."""
+    ko, en = _company_names(n)
+    profile = n % 3  # 0 startup, 1 first-timer, 2 general
+    age_years = rng.randint(1, STARTUP_YEARS - 2) if profile == 0 else rng.randint(9, 25)
+    supply_count = 0 if profile in (0, 1) and n % 2 else rng.randint(1, 12)
+    if profile == 1:
+        supply_count = 0
+    status = _company_status(n)
+    regions = list(REGIONS)
+    return _get_or_add(
+        Company,
+        {"brn": _brn(n)},
+        name_ko=f"(샘플) {ko}",
+        name_en=f"{en} (sample)",
+        representative="김샘플",
+        region=regions[rng.randrange(len(regions))],
+        founded_on=today - timedelta(days=365 * age_years + rng.randint(0, 300)),
+        size_class=rng.choice(["micro", "small", "medium"]),
+        public_supply_count=supply_count,
+        public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
+        public_supply_as_of=date(today.year, 1, 1),
+        status=status,
+        status_reason=REJECTION_NOTE if status == CompanyStatus.REJECTED else "",
+        decided_at=None if status == CompanyStatus.PENDING else DECIDED_AT,
+        is_sample=True,
+    )
 
 
 def _certificates_and_products(rng: random.Random, companies: list[Company], today: date) -> None:
@@ -355,53 +369,64 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
     types = list(db.session.scalars(select(CertificateType).order_by(CertificateType.sort_order)))
     line = 0
     for n, company in enumerate(companies, start=1):
-        certificates = []
-        for k in range(1 if n % 4 else 2):
-            kind = types[(n + k) % (len(types) - 1)]
-            issued = today - timedelta(days=rng.randint(60, 700))
-            expires = issued + timedelta(days=3 * 365)
-            status = "pending" if n in (5, 38, 39) and k == 0 else "verified"
-            if n == 7:
-                issued, expires = today - timedelta(days=3 * 365 + 30), today - timedelta(days=30)
-            certificates.append(
-                _get_or_add(
-                    Certificate,
-                    {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
-                    company=company,
-                    type=kind,
-                    issuer="샘플 인증기관 (sample issuer)",
-                    issued_on=issued,
-                    expires_on=expires,
-                    status=status,
-                    decided_at=datetime.combine(issued + timedelta(days=7), time(1), UTC)
-                    if status == "verified"
-                    else None,
-                )
-            )
+        certificates = [_certificate(rng, today, company, n, k, types) for k in range(1 if n % 4 else 2)]
         for k in range(PRODUCTS_PER_COMPANY):
-            ko, en, category, price, description, spec = PRODUCT_LINES[line % len(PRODUCT_LINES)]
+            _add_product(rng, company, n, k, PRODUCT_LINES[line % len(PRODUCT_LINES)], certificates)
             line += 1
-            model, extra = f"SMP-{n:02d}{k}", rng.randint(0, 20) * 10_000
-            product = db.session.scalar(select(Product).where(Product.company_id == company.id, Product.model == model))
-            if product is not None:
-                continue
-            listed = company.status == "approved" and (n + k) % 10 != 3
-            product = Product(
-                company=company,
-                name_ko=ko,
-                name_en=en,
-                model=model,
-                description=f"{description} (샘플 데이터)",
-                specification=spec,
-                category=category,
-                unit_price_krw=price + extra,
-                unit="EA",
-                status="listed" if listed else "draft",
-                certificates=certificates,
-            )
-            product.search_text = build_search_text(product)
-            db.session.add(product)
     db.session.flush()
+
+
+def _certificate(
+    rng: random.Random, today: date, company: Company, n: int, k: int, types: list[CertificateType]
+) -> Certificate:
+    """Company n's k-th certificate: valid three years from a recent issue date; company 7's has expired."""
+    kind = types[(n + k) % (len(types) - 1)]
+    issued = today - timedelta(days=rng.randint(60, 700))
+    expires = issued + timedelta(days=3 * 365)
+    status = CertificateStatus.PENDING if n in (5, 38, 39) and k == 0 else CertificateStatus.VERIFIED
+    if n == 7:
+        issued, expires = today - timedelta(days=3 * 365 + 30), today - timedelta(days=30)
+    return _get_or_add(
+        Certificate,
+        {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
+        company=company,
+        type=kind,
+        issuer="샘플 인증기관 (sample issuer)",
+        issued_on=issued,
+        expires_on=expires,
+        status=status,
+        decided_at=datetime.combine(issued + timedelta(days=7), time(1), UTC)
+        if status == CertificateStatus.VERIFIED
+        else None,
+    )
+
+
+def _add_product(
+    rng: random.Random, company: Company, n: int, k: int, product_line: tuple, certificates: list[Certificate]
+) -> None:
+    """Company n's k-th product from a sample product line, listed unless its company is not approved
+    or it is one of the few drafts; nothing when it is already there."""
+    ko, en, category, price, description, spec = product_line
+    model, extra = f"SMP-{n:02d}{k}", rng.randint(0, 20) * 10_000
+    existing = db.session.scalar(select(Product).where(Product.company_id == company.id, Product.model == model))
+    if existing is not None:
+        return
+    listed = company.status == CompanyStatus.APPROVED and (n + k) % 10 != 3
+    product = Product(
+        company=company,
+        name_ko=ko,
+        name_en=en,
+        model=model,
+        description=f"{description} (샘플 데이터)",
+        specification=spec,
+        category=category,
+        unit_price_krw=price + extra,
+        unit="EA",
+        status=ProductStatus.LISTED if listed else ProductStatus.DRAFT,
+        certificates=certificates,
+    )
+    product.search_text = build_search_text(product)
+    db.session.add(product)
 
 
 def _users(institutions: list[Institution], companies: list[Company]) -> None:
@@ -411,16 +436,16 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
         if email not in existing:
             new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
 
-    add("ministry@demo.example", "샘플 중기부 담당자", "ministry")
+    add("ministry@demo.example", "샘플 중기부 담당자", UserRole.MINISTRY)
     for institution in institutions:
         add(
             f"buyer.{institution.code.lower()}@demo.example",
             f"샘플 구매담당 ({institution.code})",
-            "buyer",
+            UserRole.BUYER,
             institution_id=institution.id,
         )
     for n, company in enumerate(companies[:SUPPLIER_LOGINS], start=1):
-        add(f"supplier{n}@demo.example", f"샘플 공급기업 담당자 {n}", "supplier", company_id=company.id)
+        add(f"supplier{n}@demo.example", f"샘플 공급기업 담당자 {n}", UserRole.SUPPLIER, company_id=company.id)
 
 
 def _logins(institutions: list[Institution]) -> list[str]:

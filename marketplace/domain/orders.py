@@ -8,9 +8,10 @@ from datetime import date
 from .errors import N_, DomainError
 from .money import MAX_KRW
 from .reference import CONTRACT_METHODS
+from .states import InspectionResult, OrderStatus
 
-STATUSES = ("placed", "delivered", "inspected", "evaluated", "cancelled")
-INSPECTION_RESULTS = ("accepted", "rejected")
+STATUSES = tuple(OrderStatus)
+INSPECTION_RESULTS = tuple(InspectionResult)
 SCORE_FIELDS = ("conformance", "quality", "delivery", "support", "overall")
 MAX_QUANTITY = 1_000_000
 MAX_TEXT = 2000
@@ -18,10 +19,10 @@ MAX_TEXT = 2000
 # Which status each action may start from. Cancelling stays possible until the goods are accepted:
 # a rejected inspection is the usual reason to cancel.
 ALLOWED_FROM = {
-    "deliver": ("placed",),
-    "inspect": ("delivered",),
-    "evaluate": ("inspected",),
-    "cancel": ("placed", "delivered", "inspected"),
+    "deliver": (OrderStatus.PLACED,),
+    "inspect": (OrderStatus.DELIVERED,),
+    "evaluate": (OrderStatus.INSPECTED,),
+    "cancel": (OrderStatus.PLACED, OrderStatus.DELIVERED, OrderStatus.INSPECTED),
 }
 
 
@@ -111,68 +112,109 @@ def is_late_registration(ordered_on: date, recorded_on: date, limit_days: int | 
 
 def placement_failures(f: PlacementFacts) -> list[DomainError]:
     """Every reason the order cannot be placed, in the order a buyer would check them; [] when it can."""
-    failures: list[DomainError] = []
+    return [failure for check in _PLACEMENT_CHECKS for failure in check(f)]
 
-    def fail(message: str, **params) -> None:
-        failures.append(OrderError(message, **params))
 
+def _buyer_checks(f: PlacementFacts) -> list[DomainError]:
+    failures = []
     if f.buyer_institution_id is None or f.buyer_institution_id != f.mou_institution_id:
-        fail(N_("You can only buy for your own institution, against its MOU."))
+        failures.append(OrderError(N_("You can only buy for your own institution, against its MOU.")))
     if not f.institution_active:
-        fail(N_("Your institution is not active in the program."))
+        failures.append(OrderError(N_("Your institution is not active in the program.")))
+    return failures
+
+
+def _contract_date_checks(f: PlacementFacts) -> list[DomainError]:
+    failures = []
     if f.ordered_on > f.today:
-        fail(N_("The order date cannot be in the future."))
+        failures.append(OrderError(N_("The order date cannot be in the future.")))
     if f.published_on is not None and f.ordered_on < f.published_on:
-        fail(
-            N_("The contract date cannot be before the round's publication on %(day)s."), day=f.published_on.isoformat()
+        failures.append(
+            OrderError(
+                N_("The contract date cannot be before the round's publication on %(day)s."),
+                day=f.published_on.isoformat(),
+            )
         )
+    return failures
+
+
+def _selection_checks(f: PlacementFacts) -> list[DomainError]:
+    """The first reason the selection is not the buyer's to use; when it is, whether it covers this order."""
     if not f.round_published:
-        fail(N_("The product's selection has not been published."))
-    elif f.selection_moved:
-        fail(N_("The product's selection was moved to another institution."))
-    elif not f.selection_active:
-        fail(N_("The product's selection has been withdrawn."))
-    elif f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:
-        fail(N_("This product was selected for another institution: you can only buy what was selected for yours."))
-    else:
-        if f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
-            fail(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
-        if f.selection_valid_from is not None and f.ordered_on < f.selection_valid_from:
-            fail(
+        return [OrderError(N_("The product's selection has not been published."))]
+    if f.selection_moved:
+        return [OrderError(N_("The product's selection was moved to another institution."))]
+    if not f.selection_active:
+        return [OrderError(N_("The product's selection has been withdrawn."))]
+    if f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:
+        return [
+            OrderError(
+                N_("This product was selected for another institution: you can only buy what was selected for yours.")
+            )
+        ]
+    return _allocation_checks(f)
+
+
+def _allocation_checks(f: PlacementFacts) -> list[DomainError]:
+    failures = []
+    if f.selection_valid_until is not None and f.ordered_on > f.selection_valid_until:
+        failures.append(
+            OrderError(N_("The product's selection was valid until %(day)s."), day=f.selection_valid_until.isoformat())
+        )
+    if f.selection_valid_from is not None and f.ordered_on < f.selection_valid_from:
+        failures.append(
+            OrderError(
                 N_(
                     "The product was allocated to your institution on %(day)s: the contract date cannot be before that."
                 ),
                 day=f.selection_valid_from.isoformat(),
             )
-        if f.amount_krw > f.allocation_remaining_krw:
-            fail(
+        )
+    if f.amount_krw > f.allocation_remaining_krw:
+        failures.append(
+            OrderError(
                 N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
                 amount=f"{f.amount_krw:,}",
                 remaining=f"{f.allocation_remaining_krw:,}",
             )
+        )
+    return failures
+
+
+def _certificate_and_mou_checks(f: PlacementFacts) -> list[DomainError]:
+    failures = []
     if not f.certificate_valid:
-        fail(
-            N_("No certificate of the product is valid on the order date %(day)s."),
-            day=f.ordered_on.isoformat(),
+        failures.append(
+            OrderError(
+                N_("No certificate of the product is valid on the order date %(day)s."), day=f.ordered_on.isoformat()
+            )
         )
     if not f.mou_starts_on <= f.ordered_on <= f.mou_ends_on:
-        fail(
-            N_("The MOU is not active on %(day)s (it runs from %(start)s to %(end)s)."),
-            day=f.ordered_on.isoformat(),
-            start=f.mou_starts_on.isoformat(),
-            end=f.mou_ends_on.isoformat(),
+        failures.append(
+            OrderError(
+                N_("The MOU is not active on %(day)s (it runs from %(start)s to %(end)s)."),
+                day=f.ordered_on.isoformat(),
+                start=f.mou_starts_on.isoformat(),
+                end=f.mou_ends_on.isoformat(),
+            )
         )
     if f.amount_krw > f.remaining_krw:
-        fail(
-            N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
-            amount=f"{f.amount_krw:,}",
-            remaining=f"{f.remaining_krw:,}",
+        failures.append(
+            OrderError(
+                N_("The amount of %(amount)s won is more than the remaining quota of %(remaining)s won."),
+                amount=f"{f.amount_krw:,}",
+                remaining=f"{f.remaining_krw:,}",
+            )
         )
+    return failures
+
+
+def _declaration_checks(f: PlacementFacts) -> list[DomainError]:
+    failures = []
     if f.contract_method not in CONTRACT_METHODS:
-        fail(N_("Choose a contract method from the list."))
+        failures.append(OrderError(N_("Choose a contract method from the list.")))
     if not f.no_private_interest:
-        fail(N_("Confirm that you have no private interest in this purchase."))
-    failures.extend(_late_failures(f))
+        failures.append(OrderError(N_("Confirm that you have no private interest in this purchase.")))
     return failures
 
 
@@ -199,6 +241,17 @@ def _late_failures(f: PlacementFacts) -> list[DomainError]:
     ]
 
 
+# In the order a buyer would check them: who buys, when, what was selected, certificate and MOU, the form.
+_PLACEMENT_CHECKS = (
+    _buyer_checks,
+    _contract_date_checks,
+    _selection_checks,
+    _certificate_and_mou_checks,
+    _declaration_checks,
+    _late_failures,
+)
+
+
 def check_transition(action: str, status: str) -> None:
     """Raise InvalidTransition unless `action` may be taken from `status`."""
     if status not in ALLOWED_FROM[action]:
@@ -211,14 +264,14 @@ TRANSITION_REFUSED = {
     "evaluate": N_("Only an inspected order can be evaluated."),
     "cancel": N_("This order can no longer be cancelled."),
 }
-ALREADY_DONE = {("cancel", "cancelled"): N_("This order is already cancelled.")}  # a repeated click, say
+ALREADY_DONE = {("cancel", OrderStatus.CANCELLED): N_("This order is already cancelled.")}  # a repeated click, say
 
 
 def check_inspection(result: str, note: str, inspected_on: date, delivered_on: date | None) -> None:
     """An inspection is accepted or rejected; a rejection needs a note; not before delivery."""
     if result not in INSPECTION_RESULTS:
         raise InvalidOrderInput(N_("Choose whether the goods were accepted or rejected."))
-    if result == "rejected" and not (note or "").strip():
+    if result == InspectionResult.REJECTED and not (note or "").strip():
         raise InvalidOrderInput(N_("Say why the goods were rejected."))
     if delivered_on is not None and inspected_on < delivered_on:
         raise InvalidOrderInput(N_("The inspection date cannot be before the delivery date."))
@@ -240,7 +293,7 @@ def check_cancellation(reason: str) -> None:
 
 def check_evaluation(scores: dict[str, int], inspection_result: str | None, comment: str) -> None:
     """Scores 1 to 5 for each of SCORE_FIELDS; only goods that were accepted can be evaluated."""
-    if inspection_result != "accepted":
+    if inspection_result != InspectionResult.ACCEPTED:
         raise InvalidTransition(N_("Only goods accepted at inspection can be evaluated."))
     for name in SCORE_FIELDS:
         value = scores.get(name)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from .clock import seoul_date, seoul_instant
 from .errors import N_, DomainError
 from .money import MAX_KRW, InvalidAmount, parse_krw
+from .states import RoundStatus, WindowState
 
 # A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
 CLOSING_GRACE = timedelta(minutes=1)
@@ -57,13 +58,13 @@ def kst_minute(day: date, at: time) -> datetime:
     return seoul_instant(day, time(at.hour, at.minute))
 
 
-def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
-    """'before', 'open' or 'after': open from opens_at through the whole closing minute."""
+def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> WindowState:
+    """BEFORE, OPEN or AFTER: open from opens_at through the whole closing minute."""
     if now < opens_at:
-        return "before"
+        return WindowState.BEFORE
     if now < closes_at + CLOSING_GRACE:
-        return "open"
-    return "after"
+        return WindowState.OPEN
+    return WindowState.AFTER
 
 
 def closing_day(closes_at: datetime) -> date:
@@ -108,7 +109,7 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
 DRAFT_ONLY = N_("Only a draft round can be changed: once a round opens, its rules are public.")
 
 
-def require_status(current: str, allowed: tuple[str, ...], message: str, **params: object) -> None:
+def require_status(current: str, allowed: tuple[RoundStatus, ...], message: str, **params: object) -> None:
     """Raise RoundError(message) unless the round is in one of the allowed states."""
     if current not in allowed:
         raise RoundError(message, **params)

@@ -10,6 +10,7 @@ from ..domain import rounds as rules
 from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
+from ..domain.states import RoundStatus
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..services import allocations as allocation_service
@@ -46,7 +47,7 @@ def new_round():
 def edit_round(round_code):
     """Change a draft round before it opens: everything but its code."""
     round_ = _load(round_code)
-    if round_.status != "draft":
+    if round_.status != RoundStatus.DRAFT:
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
     form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
@@ -131,7 +132,6 @@ def round(round_code):
 def _page(
     round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
 ):
-    published = round_.status == "published"
     return rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,
@@ -143,10 +143,19 @@ def _page(
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
-        allocations=allocation_service.allocations_of(round_.id) if published else [],
-        changes=allocation_service.changes_of(round_.id) if published else [],
-        changed=allocation_service.changed_from(round_.id) if published else set(),
+        **_allocation_lists(round_),
     )
+
+
+def _allocation_lists(round_) -> dict:
+    """A published round's allocations, the changes to them and the applications they changed; none before."""
+    if round_.status != RoundStatus.PUBLISHED:
+        return {"allocations": [], "changes": [], "changed": set()}
+    return {
+        "allocations": allocation_service.allocations_of(round_.id),
+        "changes": allocation_service.changes_of(round_.id),
+        "changed": allocation_service.changed_from(round_.id),
+    }
 
 
 def _step(round_code: str, action, done: str):

@@ -228,24 +228,34 @@ def _changed(obj, names) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _collect_changes(session, _context, _instances) -> None:
+    session.info[_PENDING] = (_changed_for_postings(session), _products_of_deleted_certificates(session))
+    if not session.info.get(_CHANGED) and any(
+        isinstance(obj, _SHOWN) for objects in (session.new, session.dirty, session.deleted) for obj in objects
+    ):
+        session.info[_CHANGED] = True
+
+
+def _changed_for_postings(session) -> list:
+    """New objects, and changed ones whose change reaches the postings (_TRACKED)."""
     pending: list = []
-    removed: set[int] = set()
     for obj in list(session.new) + list(session.dirty):
         for cls, names in _TRACKED.items():
             if isinstance(obj, cls) and (obj in session.new or _changed(obj, names)):
                 pending.append(obj)
+    return pending
+
+
+def _products_of_deleted_certificates(session) -> set[int]:
+    """A deleted certificate's links go with it: note its products now, before the flush."""
+    removed: set[int] = set()
     for obj in session.deleted:
-        if isinstance(obj, Certificate) and obj.id is not None:  # its links go with it: note the products now
+        if isinstance(obj, Certificate) and obj.id is not None:
             removed.update(
                 session.connection().scalars(
                     select(product_certificates.c.product_id).where(product_certificates.c.certificate_id == obj.id)
                 )
             )
-    session.info[_PENDING] = (pending, removed)
-    if not session.info.get(_CHANGED) and any(
-        isinstance(obj, _SHOWN) for objects in (session.new, session.dirty, session.deleted) for obj in objects
-    ):
-        session.info[_CHANGED] = True
+    return removed
 
 
 @event.listens_for(Session, "after_flush")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ..domain import rounds as rules
 from ..domain.errors import NotFound
+from ..domain.states import ApplicationStatus, RoundStatus
 from ..services import allocations as allocation_service
 from ..services import draws
 from ..services import rounds as round_service
@@ -20,7 +21,7 @@ def _round_vocabularies() -> dict:
 
 def _round_or_404(code: str):
     round_ = round_service.get_round(code)
-    if round_.status == "draft":
+    if round_.status == RoundStatus.DRAFT:
         abort(404)
     round_service.close_if_due(round_)
     return round_
@@ -38,7 +39,7 @@ def round(round_code):
     """A round's rules, window and countdown, frozen pool, and (once published) its result."""
     round_ = _round_or_404(round_code)
     moment = round_service.now()
-    published = round_.status == "published"
+    published = round_.status == RoundStatus.PUBLISHED
     return render_template(
         "public/rounds/round.html",
         round=round_,
@@ -49,7 +50,8 @@ def round(round_code):
         selected=allocation_service.allocations_of(round_.id) if published else [],
         changes=allocation_service.changes_of(round_.id) if published else [],
         waitlisted=sorted(
-            (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
+            (a for a in round_.applications if a.status == ApplicationStatus.WAITLISTED),
+            key=lambda a: a.waitlist_position,
         )
         if published
         else [],
@@ -83,7 +85,7 @@ def round_result(round_code):
         round_ = round_service.get_round(round_code)
     except NotFound:
         round_ = None
-    if round_ is None or round_.status != "published":
+    if round_ is None or round_.status != RoundStatus.PUBLISHED:
         return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404
     return _json_download(round_.draw.result_json, f"{round_code}-result.json")
 

@@ -17,7 +17,6 @@ from ..extensions import db
 from ..models import ReportDocument, User
 from ..services.audit import record_event
 from .data import (
-    Scope,
     canonical_json,
     load_purchase_report,
     load_relief_register,
@@ -25,6 +24,7 @@ from .data import (
 )
 from .render import render_pdf
 from .served import served_reports
+from .summary import Scope
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ..domain.catalogue import (
     cert_code_token,
 )
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
+from ..domain.states import CertificateStatus, CompanyStatus
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .products import listed_condition
@@ -144,47 +145,69 @@ def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> li
         return []  # only punctuation: nothing can match
     words = query.words
     drive = _driving_gram(words)
-    others = sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []
-    likes = [w for w in words if len(w) != 2]  # a two-character word is its own bigram: the index is exact
-    params = {
-        "today": today,
-        "day": today,
-        "gram": drive,
-        "limit": limit,
-        "offset": offset,
-        **{f"g{i}": g for i, g in enumerate(others)},
-        **{f"w{i}": _contains(w) for i, w in enumerate(likes)},
-        **{f"r{i}": _contains(w) for i, w in enumerate(words)},
-        "category": query.category,
-        "region": query.region,
-        "founded_after": startup_founded_after(today),
-        "cert_codes": _contains(cert_code_token(query.cert_type)),
-        "cert_type": query.cert_type,
-    }
-    shape = dict(
+    others, likes = _other_bigrams(words, drive), _like_words(words)
+    params = _params(query, today, drive, others, likes) | {"limit": limit, "offset": offset}
+    shape = _shape(query, drive, others=len(others), likes=len(likes))
+    if query.sort == "relevance" and len(words) == 1:
+        return _name_matches_first(words[0], shape, params, offset, limit)
+    order = query.sort if query.sort != "relevance" or words else "newest"
+    return _ids(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)
+
+
+def _other_bigrams(words: list[str], drive: str) -> list[str]:
+    """The words' bigrams but the one walked: each is checked by an index lookup."""
+    return sorted(set().union(*(bigrams(w) for w in words)) - {drive}) if words else []
+
+
+def _like_words(words: list[str]) -> list[str]:
+    """The words LIKE must confirm: a two-character word is its own bigram, so the index is exact for it."""
+    return [w for w in words if len(w) != 2]
+
+
+def _shape(query: CatalogueQuery, drive: str, *, others: int, likes: int) -> dict:
+    """What decides a search's statement (_statement caches one per shape): which filters and word checks."""
+    return dict(
         browse=drive == ALL_PRODUCTS_GRAM,
-        others=len(others),
-        likes=len(likes),
+        others=others,
+        likes=likes,
         category=bool(query.category),
         region=bool(query.region),
         startup=query.startup,
         first_timer=query.first_timer,
         cert_type=bool(query.cert_type),
     )
-    if query.sort == "relevance" and len(words) == 1:
-        # Name matches first, then the rest, each newest first: two walks that stop after the page.
-        in_name = "gram" if len(words[0]) == 2 else "like"
-        wanted = offset + limit
-        first = _ids(_statement(**shape, order="newest", in_name=in_name), {**params, "limit": wanted, "offset": 0})
-        if len(first) >= wanted:
-            return first[offset:wanted]
-        rest = _ids(
-            _statement(**shape, order="newest", in_name="not_" + in_name),
-            {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))},
-        )
-        return first[offset:] + rest
-    order = query.sort if query.sort != "relevance" or words else "newest"
-    return _ids(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)
+
+
+def _params(query: CatalogueQuery, today: date, drive: str, others: list[str], likes: list[str]) -> dict:
+    """The bound values of a search's statement, but the page's limit and offset."""
+    return {
+        "today": today,
+        "day": today,
+        "gram": drive,
+        **{f"g{i}": g for i, g in enumerate(others)},
+        **{f"w{i}": _contains(w) for i, w in enumerate(likes)},
+        **{f"r{i}": _contains(w) for i, w in enumerate(query.words)},
+        "category": query.category,
+        "region": query.region,
+        "founded_after": startup_founded_after(today),
+        "cert_codes": _contains(cert_code_token(query.cert_type)),
+        "cert_type": query.cert_type,
+    }
+
+
+def _name_matches_first(word: str, shape: dict, params: dict, offset: int, limit: int) -> list[int]:
+    """Relevance with one word: name matches first, then the rest, each newest first; two walks that stop
+    after the page."""
+    in_name = "gram" if len(word) == 2 else "like"
+    wanted = offset + limit
+    first = _ids(_statement(**shape, order="newest", in_name=in_name), {**params, "limit": wanted, "offset": 0})
+    if len(first) >= wanted:
+        return first[offset:wanted]
+    rest = _ids(
+        _statement(**shape, order="newest", in_name="not_" + in_name),
+        {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))},
+    )
+    return first[offset:] + rest
 
 
 def _ids(statement, params: dict) -> list[int]:
@@ -229,7 +252,24 @@ def _statement(
         Posting.c.listed_from <= today,
         Posting.c.listed_until >= today,
         or_(Posting.c.window_exact, _has_valid_certificate()),
+        *_filter_conditions(
+            category=category, region=region, startup=startup, first_timer=first_timer, cert_type=cert_type
+        ),
+        *_word_conditions(others, likes),
     ]
+    if in_name:
+        conditions.append(_in_name(in_name.removeprefix("not_"), browse, negate=in_name.startswith("not_")))
+    statement = select(Posting.c.product_id).where(*conditions)
+    if order == "newest":
+        statement = statement.order_by(Posting.c.product_id.desc())
+    else:  # other orders read the product row of every match: slower for common words
+        statement = statement.join(Product, Product.id == Posting.c.product_id).order_by(*_order(order, words))
+    return statement.offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+def _filter_conditions(*, category: bool, region: bool, startup: bool, first_timer: bool, cert_type: bool) -> list:
+    """The visitor's filters, read from the posting row but for the certificate type's validity."""
+    conditions = []
     if category:
         conditions.append(Posting.c.category == bindparam("category"))
     if region:
@@ -241,6 +281,12 @@ def _statement(
     if cert_type:
         conditions.append(Posting.c.cert_codes.like(bindparam("cert_codes"), escape="\\"))
         conditions.append(_has_valid_certificate(bindparam("cert_type")))
+    return conditions
+
+
+def _word_conditions(others: int, likes: int) -> list:
+    """The search words beyond the walked bigram: their other bigrams, and LIKE for words longer than one."""
+    conditions = []
     for i in range(others):  # every other bigram of the words is posted for the product too
         conditions.append(
             _probe(
@@ -260,14 +306,7 @@ def _statement(
                 .correlate(Posting)
             )
         )
-    if in_name:
-        conditions.append(_in_name(in_name.removeprefix("not_"), browse, negate=in_name.startswith("not_")))
-    statement = select(Posting.c.product_id).where(*conditions)
-    if order == "newest":
-        statement = statement.order_by(Posting.c.product_id.desc())
-    else:  # other orders read the product row of every match: slower for common words
-        statement = statement.join(Product, Product.id == Posting.c.product_id).order_by(*_order(order, words))
-    return statement.offset(bindparam("offset")).limit(bindparam("limit"))
+    return conditions
 
 
 def _probe(statement):
@@ -339,7 +378,7 @@ _CARDS = (
         _valid_certificate,
         and_(
             _valid_certificate.id == product_certificates.c.certificate_id,
-            _valid_certificate.status == "verified",
+            _valid_certificate.status == CertificateStatus.VERIFIED,
             _valid_certificate.issued_on <= bindparam("today"),
             _valid_certificate.expires_on >= bindparam("today"),
         ),
@@ -406,7 +445,11 @@ def _with_supplier(statement):
 
 
 def _valid_on(today: date):
-    return and_(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
+    return and_(
+        Certificate.status == CertificateStatus.VERIFIED,
+        Certificate.issued_on <= today,
+        Certificate.expires_on >= today,
+    )
 
 
 def _order(sort: str, words: int) -> list:
@@ -448,7 +491,9 @@ def public_product(product_id: int, today: date) -> ProductCard | None:
 
 def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]] | None:
     """An approved company and its publicly listed products (newest first), or None."""
-    company = db.session.scalar(select(Company).where(Company.id == company_id, Company.status == "approved"))
+    company = db.session.scalar(
+        select(Company).where(Company.id == company_id, Company.status == CompanyStatus.APPROVED)
+    )
     if company is None:
         return None
     products = db.session.scalars(

@@ -12,6 +12,7 @@ from ..database import begin_write
 from ..domain.brn import normalise_brn
 from ..domain.errors import N_, DomainError
 from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
@@ -100,15 +101,19 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
                 "Ask a colleague who has an account, or contact the ministry."
             )
         )
-    company = Company(brn=digits, status="pending", **_values(data))
+    company = Company(brn=digits, status=CompanyStatus.PENDING, **_values(data))
     db.session.add(company)
     try:
         user = new_user(
-            email=first_user.email, name=first_user.name, role="supplier", password=first_user.password, company=company
+            email=first_user.email,
+            name=first_user.name,
+            role=UserRole.SUPPLIER,
+            password=first_user.password,
+            company=company,
         )
         db.session.flush()
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
-        record_event(user, "user.created", user, after={"email": user.email, "role": "supplier"})
+        record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
         db.session.commit()
     except DomainError:
         db.session.rollback()
@@ -139,9 +144,9 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
     before = _snapshot(company)
     for name, value in _values(data).items():
         setattr(company, name, value)
-    resubmitted = company.status == "rejected"
+    resubmitted = company.status == CompanyStatus.REJECTED
     if resubmitted:
-        company.status = "pending"
+        company.status = CompanyStatus.PENDING
     refresh_search_text(company.products)
     record_event(
         user,
@@ -183,20 +188,31 @@ def dashboard(user: User, today: date) -> dict:
     }
 
 
+# What a supplier whose company is in this state has to do first.
+_COMPANY_STEP = {
+    CompanyStatus.PENDING: "wait_approval",
+    CompanyStatus.REJECTED: "fix_and_resubmit",
+    CompanyStatus.SUSPENDED: "contact_ministry",
+}
+
+
 def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:
-    steps = []
-    if status == "pending":
-        steps.append("wait_approval")
-    elif status == "rejected":
-        steps.append("fix_and_resubmit")
-    elif status == "suspended":
-        steps.append("contact_ministry")
-    if not certificates.get("verified") and not certificates.get("pending"):
-        steps.append("upload_certificate")
-    elif certificates.get("pending") and not certificates.get("verified"):
-        steps.append("wait_certificate")
+    steps = [_COMPANY_STEP.get(status), _certificate_step(certificates), _product_step(status, products, public)]
+    return [step for step in steps if step]
+
+
+def _certificate_step(certificates: dict) -> str | None:
+    verified, pending = certificates.get(CertificateStatus.VERIFIED), certificates.get(CertificateStatus.PENDING)
+    if not verified and not pending:
+        return "upload_certificate"
+    if pending and not verified:
+        return "wait_certificate"
+    return None
+
+
+def _product_step(status: str, products: dict, public: int) -> str | None:
     if not sum(products.values()):
-        steps.append("add_product")
-    elif status == "approved" and not public:
-        steps.append("list_product")
-    return steps
+        return "add_product"
+    if status == CompanyStatus.APPROVED and not public:
+        return "list_product"
+    return None

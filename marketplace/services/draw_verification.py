@@ -4,13 +4,14 @@ and the database's allocations, statuses and waitlist against the re-run (DESIGN
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus
 from ..extensions import db
 from ..models import Allocation, AuditEvent, Draw, Round
 from . import rounds as round_service
@@ -100,12 +101,15 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
     )
     found = []
     for action, object_id, before, after, actor_id in events:
-        if action == "application.withdrawn" and (before or {}).get("status") in ("selected", "waitlisted"):
-            found.append(("withdrawn", object_id, {}))
+        if action == "application.withdrawn" and (before or {}).get("status") in (
+            ApplicationStatus.SELECTED,
+            ApplicationStatus.WAITLISTED,
+        ):
+            found.append((ApplicationStatus.WITHDRAWN, object_id, {}))
         elif action == "allocation.moved":
-            found.append(("moved", moved_apps.get(object_id), after or {}))
+            found.append((AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}))
         elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
-            found.append(("refilled", None, {}))
+            found.append((AllocationChangeKind.REFILLED, None, {}))
     return found
 
 
@@ -118,37 +122,75 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
     ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist).
     """
-    state, promoted, rows = rerun, set(), {}
+    replay = _Replay(manifest, rerun)
     for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
-        held = next((a for a in state.selected if a.app_id == app_id), None)
-        if kind == "withdrawn" and held is not None:
-            rows.setdefault(app_id, []).append(_expected(held, "withdrawn", promoted))
-            state, new = selection.refill_after_withdrawal(manifest, state, app_id)
-            promoted |= {new.app_id} if new else set()
-        elif kind == "withdrawn" and app_id in state.waitlist:
-            state = replace(state, waitlist=tuple(a for a in state.waitlist if a != app_id))
-        elif kind == "moved" and held is not None and after.get("institution") in state.remaining:
-            rows.setdefault(app_id, []).append(_expected(held, "moved", promoted))
-            state = selection.move_allocation(manifest, state, app_id, after["institution"])
-        elif kind == "refilled":
-            state, new = selection.promote_from_waitlist(manifest, state)
-            promoted |= {new.app_id} if new else set()
-    for a in state.selected:
-        rows.setdefault(a.app_id, []).append(_expected(a, "active", promoted))
+        replay.apply(kind, app_id, after)
+    return replay.rows_after(), _statuses(manifest, rerun, replay.state)
+
+
+@dataclass
+class _Replay:
+    """The result as the changes after publication leave it, and the allocation rows they closed."""
+
+    manifest: selection.Manifest
+    state: selection.DrawResult
+    promoted: set[int] = field(default_factory=set)
+    rows: dict[int, list[tuple]] = field(default_factory=dict)
+
+    def apply(self, kind: str, app_id: int | None, after: dict) -> None:
+        held = next((a for a in self.state.selected if a.app_id == app_id), None)
+        if kind == ApplicationStatus.WITHDRAWN:
+            self._withdrawn(app_id, held)
+        elif (
+            kind == AllocationChangeKind.MOVED and held is not None and after.get("institution") in self.state.remaining
+        ):
+            self._record(held, AllocationStatus.MOVED)
+            self.state = selection.move_allocation(self.manifest, self.state, app_id, after["institution"])
+        elif kind == AllocationChangeKind.REFILLED:
+            self.state, new = selection.promote_from_waitlist(self.manifest, self.state)
+            self._promote(new)
+
+    def _withdrawn(self, app_id: int, held: selection.Allocation | None) -> None:
+        if held is not None:
+            self._record(held, AllocationStatus.WITHDRAWN)
+            self.state, new = selection.refill_after_withdrawal(self.manifest, self.state, app_id)
+            self._promote(new)
+        elif app_id in self.state.waitlist:
+            self.state = replace(self.state, waitlist=tuple(a for a in self.state.waitlist if a != app_id))
+
+    def _promote(self, new: selection.Allocation | None) -> None:
+        if new is not None:
+            self.promoted.add(new.app_id)
+
+    def _record(self, held: selection.Allocation, status: str) -> None:
+        self.rows.setdefault(held.app_id, []).append(
+            (held.institution_code, held.amount, held.rank, status, held.app_id in self.promoted)
+        )
+
+    def rows_after(self) -> dict[int, list[tuple]]:
+        """The closed rows, then each selected application's active row."""
+        for held in self.state.selected:
+            self._record(held, AllocationStatus.ACTIVE)
+        return self.rows
+
+
+def _statuses(manifest, rerun: selection.DrawResult, state: selection.DrawResult) -> dict[int, tuple[str, int | None]]:
+    """Per pool application: selected, waitlisted at its place in the draw's waitlist, or withdrawn."""
     position = {app_id: n for n, app_id in enumerate(rerun.waitlist, start=1)}
-    statuses = {a.id: ("withdrawn", None) for a in manifest.applications}
-    statuses |= {app_id: ("waitlisted", position[app_id]) for app_id in state.waitlist}
-    statuses |= {a.app_id: ("selected", None) for a in state.selected}
-    return rows, statuses
-
-
-def _expected(held: selection.Allocation, status: str, promoted: set[int]) -> tuple:
-    return (held.institution_code, held.amount, held.rank, status, held.app_id in promoted)
+    statuses = {a.id: (ApplicationStatus.WITHDRAWN, None) for a in manifest.applications}
+    statuses |= {app_id: (ApplicationStatus.WAITLISTED, position[app_id]) for app_id in state.waitlist}
+    statuses |= {a.app_id: (ApplicationStatus.SELECTED, None) for a in state.selected}
+    return statuses
 
 
 def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) -> list[str]:
     """The first difference between the database's allocations and statuses and the re-run, if any."""
     allocations, statuses = _expected_rows(round_, manifest, rerun)
+    return _allocation_difference(_stored_rows(round_), allocations) or _status_difference(round_, statuses)
+
+
+def _stored_rows(round_: Round) -> dict[int, list[tuple]]:
+    """Per application, the database's allocation rows in the order they were made."""
     codes = {b.institution_id: b.institution.code for b in round_.budgets}
     stored: dict[int, list[tuple]] = {}
     for row in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id).order_by(Allocation.id)):
@@ -161,18 +203,26 @@ def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) 
                 row.via_waitlist,
             )
         )
-    for app_id in sorted(allocations.keys() | stored.keys()):
-        mine, theirs = stored.get(app_id, []), allocations.get(app_id, [])
+    return stored
+
+
+def _allocation_difference(stored: dict[int, list[tuple]], expected: dict[int, list[tuple]]) -> list[str]:
+    for app_id in sorted(expected.keys() | stored.keys()):
+        mine, theirs = stored.get(app_id, []), expected.get(app_id, [])
         for n in range(max(len(mine), len(theirs))):
             have, want = _nth(mine, n), _nth(theirs, n)
             if have != want:
                 return [
                     f"allocation of application {app_id}: the database has {_row(have)}, the re-run gives {_row(want)}"
                 ]
+    return []
+
+
+def _status_difference(round_: Round, statuses: dict[int, tuple[str, int | None]]) -> list[str]:
     for application in sorted(round_.applications, key=lambda a: a.id):
         expected = statuses.get(application.id)
         actual = (application.status, application.waitlist_position)
-        if expected is None and application.status in ("selected", "waitlisted"):
+        if expected is None and application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED):
             return [f"application {application.id} is {application.status} in the database but not in the pool"]
         if expected is not None and actual != expected:
             return [

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.domain import selection
+from marketplace.domain import draw
 from marketplace.domain.eligibility import WeightTiers
 from marketplace.domain.selection import (
     EXACT_RULE,
@@ -44,8 +44,8 @@ def test_two_keys_no_float_can_tell_apart_are_ordered_by_their_exact_values():
     low, high = 2**255, 2**255 + 1
     keys = [key(low, 1), key(high, 1)]
     assert keys[0] == keys[1]
-    assert selection._order(keys) == [0, 1]  # floats: equal keys, lower id first
-    assert selection._exact_order(keys, [low, high], [1, 1]) == [1, 0]
+    assert draw._order(keys) == [0, 1]  # floats: equal keys, lower id first
+    assert draw._exact_order(keys, [low, high], [1, 1]) == [1, 0]
 
 
 def test_a_near_tie_across_weights_is_decided_by_the_integer_inequality():
@@ -56,13 +56,13 @@ def test_a_near_tie_across_weights_is_decided_by_the_integer_inequality():
     keys = [key(n_a, 2), key(n_b, 1)]
     assert math.isclose(keys[0], keys[1], rel_tol=1e-15)
     assert exact_before(n_b, 1, n_a, 2) == -1
-    assert selection._exact_order(keys, [n_a, n_b], [2, 1]) == [1, 0]
+    assert draw._exact_order(keys, [n_a, n_b], [2, 1]) == [1, 0]
 
 
 def test_exactly_equal_keys_keep_the_lower_id_first():
     # N^2 vs M with weights 2 and 1: equal keys when M*D = N^2 ... take N = D, M = D (u = 1, key 0).
     assert exact_before(D, 2, D, 1) == 0
-    assert selection._exact_order([0.0, 0.0], [D, D], [2, 1]) == [0, 1]
+    assert draw._exact_order([0.0, 0.0], [D, D], [2, 1]) == [0, 1]
 
 
 @settings(max_examples=300, deadline=None)
@@ -71,7 +71,7 @@ def test_the_exact_order_equals_the_float_order_wherever_the_keys_differ_by_more
     numerators = [n for n, _ in entries]
     weights = [w for _, w in entries]
     keys = [key(n, w) for n, w in entries]
-    exact = selection._exact_order(keys, numerators, weights)
+    exact = draw._exact_order(keys, numerators, weights)
 
     def compare(a, b):
         return exact_before(numerators[a], weights[a], numerators[b], weights[b]) or (a > b) - (a < b)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from marketplace.domain import selection
+from marketplace.domain import draw
 from marketplace.domain.eligibility import WeightTiers, tier_name, weight_for
 from marketplace.domain.errors import DomainError
 from marketplace.domain.selection import (
@@ -191,7 +191,7 @@ def test_equal_keys_are_ordered_by_id_ascending():
 
 
 def test_a_draw_with_all_keys_equal_walks_the_applications_by_id(monkeypatch):
-    monkeypatch.setattr(selection, "_keys", lambda numerators, weights: [-1.0] * len(numerators))
+    monkeypatch.setattr(draw, "_keys", lambda numerators, weights: [-1.0] * len(numerators))
     result = run_draw(golden_manifest(), SEED)
     assert [entry.app_id for entry in result.order] == [1, 2, 3, 4, 5, 6, 7, 8]
 
