@@ -99,10 +99,18 @@ def _plan(order_id: int, institution_id: int | None, issued_at: datetime):
     versions = versions_of(order_id)
     current = next((v for v in versions if v.status == ReliefStatus.VALID), None)
     check_issuable(order.status, bool(order.no_private_interest), current.order_status if current else None)
-    version = versions[-1].version + 1 if versions else 1
-    base = versions[0].serial if versions else (_reserved_serial(order_id) or _next_serial(order))
-    stamp = Stamp(versioned_serial(base, version), version, issued_at, current.serial if current else None)
-    return order, stamp, current
+    return order, _next_stamp(order, versions, current, issued_at), current
+
+
+def _next_stamp(order: Order, versions: list[Certificate], current: Certificate | None, issued_at: datetime) -> Stamp:
+    """The next version's number and serial: the first version's serial with the number, or for a first
+    version the serial reserved for the order, else the next free one."""
+    if versions:
+        version = versions[-1].version + 1
+        return Stamp(
+            versioned_serial(versions[0].serial, version), version, issued_at, current.serial if current else None
+        )
+    return Stamp(_reserved_serial(order.id) or _next_serial(order), 1, issued_at)
 
 
 def _draft(order_id: int, institution_id: int | None, language: str, issued_at: datetime, *, locked: bool) -> _Draft:

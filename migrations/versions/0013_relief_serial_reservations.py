@@ -4,14 +4,14 @@ Issuing renders the certificate outside the write lock; when its serial was take
 free one is reserved for the order here, so the second render keeps its number (see
 marketplace/services/relief_certificates.py). Nothing existing is carried: the table starts empty.
 
-Revision ID: 0012_relief_serial_reservations
-Revises: 0011_relief_versions
+Revision ID: 0013_relief_serial_reservations
+Revises: 0012_state_checks
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_relief_serial_reservations"
-down_revision = "0011_relief_versions"
+revision = "0013_relief_serial_reservations"
+down_revision = "0012_state_checks"
 branch_labels = None
 depends_on = None
 
