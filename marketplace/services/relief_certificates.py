@@ -2,33 +2,33 @@
 
 Viewing never issues. The facts are read and the PDF rendered outside any write transaction; the store
 re-checks under the order's row lock, which the cancellation takes as well, so a certificate is either
-stored before the cancellation (which then revokes it in its own transaction) or refused after it.
+stored before the cancellation (which then revokes it in its own transaction) or refused after it. The
+write lock is held only for that check and the inserts (see issue() for how serials are numbered).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy import select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
 from ..domain.states import ReliefStatus, UserRole
 from ..extensions import db
-from ..models import AuditReliefCertificate, Order, ReliefSerialReservation, User
+from ..models import AuditReliefCertificate, Order, User
 from ..models.types import utcnow
 from ..reports.certificates import Rendered, render
 from ..reports.data import canonical_json, sha256_hex
 from ..reports.relief_facts import Stamp, certificate_facts, load_order
 from .audit import record_event
 from .orders import OrderNotFound
+from .relief_serials import hold, next_serial, numbering_contended, release, reserved_serial
 
 ISSUE_ATTEMPTS = 4  # renders outside the lock; only an order whose facts keep moving gets a last one under it
-# after a certificate is issued, others are likely on their way: a first version reserves its serial first
-BUSY_AFTER_ISSUE = timedelta(minutes=1)
 Certificate = AuditReliefCertificate
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,13 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
     The order is read, checked and its PDF rendered outside any write transaction. Then the order row is
     locked and its plan and facts computed again: when they are still the draft's, the draft is stored,
     so the lock is held for that check and the inserts only. When anything moved, the lock is let go and
-    the draft made again; a first version whose serial another certificate took meanwhile has the serial
-    it gets now reserved first (in that short transaction), so its next render keeps its number. While
-    other certificates are being issued (reservations held, or one issued within BUSY_AFTER_ISSUE), a
-    first version reserves its serial before its first render, rather than lose the number after it. Only an
-    order whose own facts keep moving render after render gets its last attempt rendered under the lock,
-    so that nothing can starve the buyer. A new version supersedes the valid one.
+    the draft made again. A first version's serial is the next free one when it is stored; when another
+    certificate took it meanwhile, the serial the order gets now is reserved for it (in that short
+    transaction; see relief_serials.py), so the next render keeps its number. While other certificates
+    are being issued (reservations held, or one issued a moment ago), a first version reserves its serial
+    before its first render instead. Only an order whose own facts keep moving render after render gets
+    its last attempt rendered under the lock, so that nothing can starve the buyer. A new version
+    supersedes the valid one.
     Raises OrderNotFound (another institution's order) or CertificateRefused.
     """
     institution_id, buyer_id = buyer.institution_id, buyer.id
@@ -71,7 +72,7 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
             if locked:
                 log.warning("order %s moved during %s certificate renders: rendering under the lock", order_id, attempt)
                 _lock(order_id)
-            elif attempt == 0 and _numbering_contended(order_id, issued_at):
+            elif attempt == 0 and numbering_contended(order_id, issued_at):
                 _reserve(order_id, institution_id, issued_at)
             draft = _draft(order_id, institution_id, language, issued_at, locked=locked)
             if not locked and not _still_true(draft):
@@ -110,7 +111,7 @@ def _next_stamp(order: Order, versions: list[Certificate], current: Certificate 
         return Stamp(
             versioned_serial(versions[0].serial, version), version, issued_at, current.serial if current else None
         )
-    return Stamp(_reserved_serial(order.id) or _next_serial(order), 1, issued_at)
+    return Stamp(reserved_serial(order.id) or next_serial(order), 1, issued_at)
 
 
 def _draft(order_id: int, institution_id: int | None, language: str, issued_at: datetime, *, locked: bool) -> _Draft:
@@ -141,41 +142,17 @@ def _still_true(draft: _Draft) -> bool:
     ):
         return True
     if stamp.serial != draft.stamp.serial:
-        _hold(order.id, stamp)
+        hold(order.id, stamp)
     else:
         db.session.rollback()
     return False
-
-
-def _numbering_contended(order_id: int, issued_at: datetime) -> bool:
-    """Whether other certificates are being issued (another order holds a reserved serial, or the latest
-    certificate was issued less than BUSY_AFTER_ISSUE before `issued_at`) while this order has neither a
-    version nor a reservation yet: its first render would likely lose its number."""
-    reservations = ReliefSerialReservation.order_id
-    latest = select(Certificate.issued_at).order_by(Certificate.id.desc()).limit(1).scalar_subquery()
-    contended = select(
-        exists().where(reservations != order_id) | (latest > issued_at - BUSY_AFTER_ISSUE),
-        ~exists().where(reservations == order_id),
-        ~exists().where(Certificate.order_id == order_id),
-    )
-    return all(db.session.execute(contended).one())
 
 
 def _reserve(order_id: int, institution_id: int | None, issued_at: datetime) -> None:
     """Reserve the serial of the order's first version now, in a transaction of its own."""
     _lock(order_id)
     _order, stamp, _current = _plan(order_id, institution_id, issued_at)
-    _hold(order_id, stamp)
-
-
-def _hold(order_id: int, stamp: Stamp) -> None:
-    """Under the lock: keep the stamp's serial for the order, if a first version's and not yet reserved;
-    commit (the reservation) or roll back, letting the lock go."""
-    if stamp.version == 1 and _reserved_serial(order_id) is None:
-        db.session.add(ReliefSerialReservation(serial=stamp.serial, order_id=order_id))
-        db.session.commit()
-    else:
-        db.session.rollback()
+    hold(order_id, stamp)
 
 
 def _store(draft: _Draft, buyer_id: int) -> Certificate:
@@ -185,7 +162,7 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
         previous.status, previous.superseded_at = ReliefStatus.SUPERSEDED, draft.stamp.issued_at
         db.session.flush()  # before the new valid version: at most one valid per order (partial unique index)
     if draft.stamp.version == 1:  # its number is now the certificate's (the reservation, if any, is used)
-        db.session.execute(delete(ReliefSerialReservation).where(ReliefSerialReservation.order_id == draft.order_id))
+        release(draft.order_id)
     rendered = draft.rendered
     certificate = Certificate(
         order_id=draft.order_id,
@@ -231,28 +208,13 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
     return certificate
 
 
-def _next_serial(order: Order) -> str:
-    """PP-<contract year>-<6-digit sequence> for a first version: one past the last issued or reserved.
-
-    Checked again under the issuing lock before it is stored (or reserved)."""
-    prefix = f"PP-{order.ordered_on.year}-"
-    issued = select(func.max(Certificate.serial)).where(Certificate.version == 1, Certificate.serial.like(prefix + "%"))
-    reserved = select(func.max(ReliefSerialReservation.serial)).where(ReliefSerialReservation.serial.like(prefix + "%"))
-    last = max((s for s in (db.session.scalar(issued), db.session.scalar(reserved)) if s), default=None)
-    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:06d}"
-
-
-def _reserved_serial(order_id: int) -> str | None:
-    return db.session.scalar(select(ReliefSerialReservation.serial).where(ReliefSerialReservation.order_id == order_id))
-
-
 def revoke_for_order(order: Order, when: datetime, actor: User | None = None) -> list[Certificate]:
     """Revoke every valid version of the order's certificate at `when`, in the caller's transaction.
 
     Called by the order's cancellation, which holds the order's row lock and commits. A serial reserved
     for the order's first version is let go: a cancelled order gets none.
     """
-    db.session.execute(delete(ReliefSerialReservation).where(ReliefSerialReservation.order_id == order.id))
+    release(order.id)
     valid = db.session.scalars(
         select(Certificate)
         .where(Certificate.order_id == order.id, Certificate.status == ReliefStatus.VALID)
