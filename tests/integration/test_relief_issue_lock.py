@@ -13,6 +13,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
+from marketplace.reports.data import canonical_json, sha256_hex
 from sqlalchemy import select
 
 from marketplace.database import in_write_transaction
@@ -20,9 +21,8 @@ from marketplace.domain.relief import CertificateRefused
 from marketplace.extensions import db
 from marketplace.models import AuditReliefCertificate, ReliefSerialReservation, User
 from marketplace.reports import certificates
-from marketplace.reports.data import canonical_json, sha256_hex
-from marketplace.services.relief_facts import Stamp, certificate_facts, load_order
 from marketplace.services import orders, relief_certificates
+from marketplace.services.relief_facts import Stamp, certificate_facts, load_order
 from tests.builders_orders import OrderBuilders
 from tests.integration.test_relief_race import FAKE_PDF, in_thread, pause
 
