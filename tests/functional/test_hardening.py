@@ -74,7 +74,7 @@ def test_a_company_not_yet_approved_cannot_pass_the_total_size_in_korean_either(
     make.certificate(user.company, file=_scan(size=30 * MB - 10), status="pending")
     response = _upload(client, make, "EPC-BIG")
     assert response.status_code == 400
-    assert "인증서 스캔본의 합계가 30 MB를 넘을 수 없습니다".encode() in response.data
+    assert "인증서 스캔본을 합계 30 MB까지만 올릴 수 있습니다".encode() in response.data
     assert db.session.query(Certificate).count() == 1 and db.session.query(StoredFile).count() == 1
 
 
