@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -142,28 +141,8 @@ def domain_message(error) -> str:
     return gettext(message, **getattr(error, "params", {}))
 
 
-def audit_fields(values) -> list[tuple[str, str]]:
-    """An audit event's before/after values as (field, text) lines: amounts in won, yes/no, '-' for none."""
-    if not isinstance(values, dict):
-        return [] if values is None else [("", json.dumps(values, ensure_ascii=False))]
-    lines = []
-    for key, value in values.items():
-        if isinstance(value, bool):
-            text = gettext("Yes") if value else gettext("No")
-        elif isinstance(value, int) and key.endswith("_krw"):
-            text = krw(value)
-        elif value is None or value == "":
-            text = "-"
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, ensure_ascii=False)
-        else:
-            text = str(value)
-        lines.append((key, text))
-    return lines
-
-
 def init_app(app) -> None:
-    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized, audit_fields=audit_fields)
+    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
     # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
