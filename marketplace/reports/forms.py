@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..domain.clock import fiscal_year
 from ..forms import OneTimeForm, choices
+from ..i18n import current_language
+from ..services.clock import seoul_today
 
 LANGUAGES = choices([("ko", "한국어"), ("en", "English")])
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
@@ -30,12 +35,22 @@ class _GetForm(FlaskForm):
         csrf = False  # a GET that only reads: nothing to forge
 
 
+def fiscal_year_start() -> date:
+    return fiscal_year(seoul_today())[0]
+
+
+def fiscal_year_end() -> date:
+    return fiscal_year(seoul_today())[1]
+
+
 class PurchaseReportForm(_GetForm):
+    """Shown beside RegisterForm: built with prefix="purchase", so their fields' ids and names differ."""
+
     institution = SelectField(_l("Institution"), choices=[], default="")
     round = SelectField(_l("Round"), choices=[], default="")
-    start = OptionalDate(_l("From"))
-    end = OptionalDate(_l("To"))
-    language = SelectField(_l("Language"), choices=LANGUAGES)
+    start = OptionalDate(_l("From"), default=fiscal_year_start)
+    end = OptionalDate(_l("To"), default=fiscal_year_end)
+    language = SelectField(_l("Language"), choices=LANGUAGES, default=current_language)
 
     def validate_round(self, field):
         if not field.data and not (self.start.data and self.end.data):
@@ -43,10 +58,12 @@ class PurchaseReportForm(_GetForm):
 
 
 class RegisterForm(_GetForm):
+    """Built with prefix="register"."""
+
     institution = SelectField(_l("Institution"), choices=[], default="")
-    start = OptionalDate(_l("Certificates issued from"))
-    end = OptionalDate(_l("To"))
-    language = SelectField(_l("Language"), choices=LANGUAGES)
+    start = OptionalDate(_l("Certificates issued from"), default=fiscal_year_start)
+    end = OptionalDate(_l("Certificates issued until"), default=fiscal_year_end)
+    language = SelectField(_l("Language"), choices=LANGUAGES, default=current_language)
 
     def validate_end(self, field):
         if not (self.start.data and field.data):

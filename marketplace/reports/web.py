@@ -31,8 +31,9 @@ def send_pdf(pdf: bytes, filename: str):
 
 
 def report_forms(user: User, formdata=None):
-    """The two report forms, with the choices this user may pick."""
-    purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
+    """The two report forms, with the choices this user may pick; both default to this fiscal year."""
+    purchase = PurchaseReportForm(formdata=formdata, prefix="purchase")
+    register = RegisterForm(formdata=formdata, prefix="register")
     rounds = db.session.execute(
         select(Round.code, Round.title_ko, Round.title_en)
         .where(Round.status == "published")
@@ -54,8 +55,6 @@ def report_forms(user: User, formdata=None):
         own = choices([(str(user.institution_id), "")])
         purchase.institution.choices = register.institution.choices = own
         purchase.institution.data = register.institution.data = str(user.institution_id)
-    if not purchase.language.data or purchase.language.data not in ("ko", "en"):
-        purchase.language.data = register.language.data = current_language()
     return purchase, register
 
 

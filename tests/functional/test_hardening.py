@@ -129,12 +129,12 @@ def test_an_issued_audit_relief_certificate_is_sent_no_store(client, auth, make)
         (
             "/buyer/reports/purchase-report.pdf",
             "purchase_report",
-            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+            {"purchase-start": "2018-01-01", "purchase-end": "2018-12-31", "purchase-language": "en"},
         ),
         (
             "/buyer/reports/relief-register.pdf",
             "relief_register",
-            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+            {"register-start": "2018-01-01", "register-end": "2018-12-31", "register-language": "en"},
         ),
     ],
 )
