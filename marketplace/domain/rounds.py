@@ -114,6 +114,31 @@ def require_status(current: str, allowed: tuple[str, ...], message: str, **param
         raise RoundError(message, **params)
 
 
+MAX_WITHDRAWAL_REASON = 2000
+
+
+def withdrawal_reason(reason: str) -> str:
+    """The supplier's reason for withdrawing, trimmed; raises RoundError when there is none or it is too long.
+
+    A withdrawal cannot be undone (a selected one passes its budget to the waitlist), so it is asked
+    for on purpose, and the reason is kept for the supplier, the ministry and the audit trail.
+    """
+    text = (reason or "").strip()
+    if not text:
+        raise RoundError(N_("Say why you withdraw the application."))
+    if len(text) > MAX_WITHDRAWAL_REASON:
+        raise RoundError(N_("Keep the reason to %(limit)s characters or fewer."), limit=f"{MAX_WITHDRAWAL_REASON:,}")
+    return text
+
+
+def may_withdraw(status: str, round_status: str) -> bool:
+    """Whether a withdrawal can be asked for: submitted while the round is open, or selected or waitlisted
+    once the result is published (the service also checks the window is still open)."""
+    return (status == "submitted" and round_status == "open") or (
+        round_status == "published" and status in ("selected", "waitlisted")
+    )
+
+
 def check_scores(innovation: int, capability: int, need: int) -> int:
     """Return the total of the three criteria (0-40, 0-30, 0-30); raises ScoreError if one is out of range."""
     for name, value in (("innovation", innovation), ("capability", capability), ("need", need)):

@@ -140,6 +140,7 @@ def _page(
         draw_form=draw_form or DrawForm(),
         event_form=event_form or AnnounceSeedEventForm(formdata=None),
         event_passed=round_.seed_event_at is not None and round_service.now() >= round_.seed_event_at,
+        closable=rules.window_state(round_.opens_at, round_.closes_at, round_service.now()) == "after",
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},

@@ -262,7 +262,7 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     auth.login(owner[selected.company_id])
     page = auth.client.get(f"/supplier/applications/{selected.id}", headers=EN)
     assert b"Selected" in page.data and b"KRW 50,000,000" in page.data
-    _post(auth.client, f"/supplier/applications/{selected.id}/withdraw")
+    _post(auth.client, f"/supplier/applications/{selected.id}/withdraw", data={"reason": "Factory closed"})
     assert selected.status == "withdrawn" and waitlisted.status == "selected"
     _post(auth.client, "/logout")
     auth.login(owner[ineligible_app.company_id])
