@@ -42,6 +42,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.certificates": SUPPLIER,
     "supplier.new_certificate": SUPPLIER,
     "supplier.certificate_file": frozenset({"supplier", "ministry"}),  # own company's only (service)
+    "supplier.delete_certificate": SUPPLIER,  # own company's only (service)
     "supplier.products": SUPPLIER,
     "supplier.new_product": SUPPLIER,
     "supplier.edit_product": SUPPLIER,

@@ -125,6 +125,7 @@ AUDIT_ACTIONS = {
     "certificate.verified": N_("Certificate verified"),
     "certificate.rejected": N_("Certificate rejected"),
     "certificate.revoked": N_("Certificate revoked"),
+    "certificate.deleted": N_("Certificate deleted by its supplier"),
     "product.created": N_("Product created"),
     "product.updated": N_("Product changed"),
     "product.listed": N_("Product listed"),

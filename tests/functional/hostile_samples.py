@@ -216,6 +216,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "supplier.apply": {"product_id": str(values["product_id"]), "amount": "10,000,000", "statement": "우리 제품"},
         "supplier.edit_application": {"amount": "10,000,000", "statement": "우리 제품"},
         "supplier.withdraw_application": {"reason": "계획 변경"},
+        "supplier.delete_certificate": {},
         "ministry.decide_company": {"action": "approve", "reason": "ok"},
         "ministry.confirm_supply_record": {},
         "ministry.decide_certificate": {"action": "verify", "reason": "ok"},
