@@ -52,6 +52,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.companies": MINISTRY,
     "ministry.company": MINISTRY,
     "ministry.decide_company": MINISTRY,
+    "ministry.edit_company": MINISTRY,
     "ministry.confirm_supply_record": MINISTRY,
     "ministry.certificates": MINISTRY,
     "ministry.decide_certificate": MINISTRY,

@@ -116,6 +116,7 @@ AUDIT_ACTIONS = {
     "user.password_set": N_("Password set (invitation)"),
     "company.registered": N_("Company registered"),
     "company.updated": N_("Company details changed"),
+    "company.updated_by_ministry": N_("Company details changed by the ministry"),
     "company.resubmitted": N_("Company resubmitted for review"),
     "company.approved": N_("Company approved"),
     "company.rejected": N_("Company rejected"),

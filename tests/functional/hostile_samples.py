@@ -218,6 +218,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "supplier.withdraw_application": {"reason": "계획 변경"},
         "supplier.delete_certificate": {},
         "ministry.decide_company": {"action": "approve", "reason": "ok"},
+        "ministry.edit_company": dict(company, reason="사업자 요청"),
         "ministry.confirm_supply_record": {},
         "ministry.decide_certificate": {"action": "verify", "reason": "ok"},
         "ministry.new_round": dict(round_form),
