@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 
 from .clock import seoul_date, seoul_instant
 from .errors import N_, DomainError
-from .money import MAX_KRW, InvalidAmount, parse_krw
 
 # A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
 CLOSING_GRACE = timedelta(minutes=1)
@@ -174,34 +173,22 @@ def check_window(opens_at: datetime, closes_at: datetime) -> None:
         raise InvalidRoundError(N_("The window must open before it closes."))
 
 
-def parse_budget_lines(text: str) -> list[tuple[str, int]]:
-    """Parse lines 'CODE amount' (e.g. 'KEPCO 5,000,000,000') into (code, won), codes unique.
+def check_budgets_within_quota(budgets: list[tuple[str, int]], quota_left: Mapping[str, int]) -> None:
+    """Each institution puts into the round at most what its MOUs have left (institution code -> won).
 
-    Raises InvalidRoundError naming the first bad line.
+    Raises InvalidRoundError naming the first institution over its quota, or without an MOU.
     """
-    budgets: dict[str, int] = {}
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = line.split(None, 1)
-        if len(parts) != 2:
-            raise InvalidRoundError(
-                N_("Line %(line)s: write an institution code, a space and the budget."), line=number
-            )
-        code, amount = parts[0].upper(), parts[1]
-        try:
-            value = parse_krw(amount, minimum=1, maximum=MAX_KRW)
-        except InvalidAmount as error:
-            raise InvalidRoundError(
-                N_("Line %(line)s: the budget is not a whole amount of 1 won or more."), line=number
-            ) from error
-        if code in budgets:
-            raise InvalidRoundError(N_("Line %(line)s: institution %(code)s is listed twice."), line=number, code=code)
-        budgets[code] = value
     if not budgets:
-        raise InvalidRoundError(N_("List at least one participating institution with its budget."))
-    return list(budgets.items())
+        raise InvalidRoundError(N_("Enter a budget for at least one participating institution."))
+    for code, budget in budgets:
+        left = quota_left.get(code, 0)
+        if budget > left:
+            raise InvalidRoundError(
+                N_("The budget for %(code)s (%(budget)s won) is more than its MOUs have left: %(left)s won."),
+                code=code,
+                budget=f"{budget:,}",
+                left=f"{left:,}",
+            )
 
 
 def largest_candidate_budget(preferred: Iterable[str], budgets: Mapping[str, int]) -> int:

@@ -15,7 +15,8 @@ from ..i18n import domain_message
 from ..services import allocations as allocation_service
 from ..services import draws, seed_events
 from ..services import rounds as round_service
-from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm
+from ..services.clock import seoul_today
+from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, round_form
 from .views import bp
 
 
@@ -29,7 +30,7 @@ def rounds():
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new_round():
     """Create a draft round: code, title, window (KST), cap, pass mark, weights, budgets."""
-    form = RoundForm()
+    form = _round_form()
     if not form.validate_on_submit():
         return rerender("ministry/rounds/new.html", 400 if form.is_submitted() else 200, form=form)
     try:
@@ -49,7 +50,7 @@ def edit_round(round_code):
     if round_.status != "draft":
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
-    form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
+    form = _round_form(round_, data=None if request.method == "POST" else _form_data(round_))
     form.code.data = round_.code  # the code names the round everywhere; it is shown, not changed
     page = {"form": form, "round": round_}
     if not form.validate_on_submit():
@@ -85,10 +86,14 @@ def _form_data(round_) -> dict:
         "weight_startup": round_.weight_startup,
         "weight_general": round_.weight_general,
         "small_record": f"{round_.small_record_limit_krw:,}",
-        "budgets": "\n".join(
-            f"{b.institution.code} {b.budget_krw:,}" for b in sorted(round_.budgets, key=lambda b: b.institution.code)
-        ),
+        **{f"budget_{b.institution_id}": f"{b.budget_krw:,}" for b in round_.budgets},
     }
+
+
+def _round_form(round_=None, **kwargs):
+    """The round form with a budget input for each active institution (and each already in the draft)."""
+    also = {b.institution_id for b in round_.budgets} if round_ is not None else set()
+    return round_form(round_service.budget_institutions(seoul_today(), also), **kwargs)
 
 
 def _settings(form: RoundForm) -> round_service.RoundSettings:
@@ -100,7 +105,7 @@ def _settings(form: RoundForm) -> round_service.RoundSettings:
         closes_at=rules.kst_minute(form.closes_on.data, form.closes_time.data),
         cap_krw=form.cap.krw,
         pass_mark=form.pass_mark.data,
-        budgets=rules.parse_budget_lines(form.budgets.data),
+        budgets=form.budgets(),
         weight_first_timer=form.weight_first_timer.data,
         weight_startup=form.weight_startup.data,
         weight_general=form.weight_general.data,

@@ -17,6 +17,7 @@ from ..domain.errors import N_, NotFound
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
+from . import quota
 from .audit import record_event
 
 
@@ -92,7 +93,21 @@ def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Insti
     institutions = {i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))}
     if unknown := [c for c in codes if c not in institutions]:
         raise rules.InvalidRoundError(N_("Unknown institution code: %(codes)s."), codes=", ".join(unknown))
+    left = quota.quota_left_by_institution([i.id for i in institutions.values()], rules.closing_day(settings.closes_at))
+    rules.check_budgets_within_quota(settings.budgets, {c: left.get(i.id, 0) for c, i in institutions.items()})
     return code, tiers, institutions
+
+
+def budget_institutions(day, also: set[int] = frozenset()) -> list[tuple[Institution, int]]:
+    """The active institutions (and those with ids in `also`) a round can include, by code, each with what
+    its MOUs have left on `day`."""
+    institutions = db.session.scalars(
+        select(Institution)
+        .where((Institution.status == "active") | Institution.id.in_(list(also)))
+        .order_by(Institution.code)
+    ).all()
+    left = quota.quota_left_by_institution([i.id for i in institutions], day)
+    return [(i, left.get(i.id, 0)) for i in institutions]
 
 
 def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, institutions: dict) -> None:

@@ -132,7 +132,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "weight_startup": "2",
         "weight_general": "1",
         "small_record": "500,000,000",
-        "budgets": f"{values['institution_code']} 1,000,000,000",
+        f"budget-{values['institution_code']}": "50,000,000",
         "seed_event_ko": "로또 6/45 제838회 추첨",
         "seed_event_en": "Lotto 6/45 draw no. 838",
         "seed_event_on": "2019-02-02",

@@ -18,6 +18,7 @@ from marketplace.services import applications as apps
 from marketplace.services import draws
 from marketplace.services import rounds as round_service
 from marketplace.services.seed_events import result_timeline
+from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock, RoundBuilders, kst
 
 OPENS, CLOSES = kst(date(2018, 8, 16), 9), kst(date(2018, 9, 14), 18)
@@ -366,7 +367,7 @@ def test_the_tier_table_counts_pool_and_selections(app, make, rounds, clock):
 
 def test_creating_a_round_checks_code_window_and_institutions(app, make):
     staff = make.user("ministry")
-    make.institution(code="KEPCO")
+    OrderBuilders(make).mou(make.institution(code="KEPCO"), committed=5_000_000_000, actor=staff)
     settings = round_service.RoundSettings(
         code="2018-H2",
         title_ko="2018년 하반기",
@@ -387,6 +388,11 @@ def test_creating_a_round_checks_code_window_and_institutions(app, make):
         round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("NOPE", 1)]))
     with pytest.raises(DomainError, match="open before it closes"):
         round_service.create_round(staff, replace(settings, code="2019-H1", opens_at=CLOSES))
+    with pytest.raises(DomainError, match="more than its MOUs have left"):
+        round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("KEPCO", 5_000_000_001)]))
+    make.institution(code="NOMOU")
+    with pytest.raises(DomainError, match="NOMOU"):
+        round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("NOMOU", 1)]))
     assert _events("round.created")
 
 
