@@ -68,6 +68,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.edit_round": MINISTRY,
     "ministry.round": MINISTRY,
     "ministry.open_round": MINISTRY,
+    "ministry.delete_round": MINISTRY,
     "ministry.close_round": MINISTRY,
     "ministry.score_application": MINISTRY,
     "ministry.freeze_pool": MINISTRY,

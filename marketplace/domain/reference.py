@@ -142,6 +142,7 @@ AUDIT_ACTIONS = {
     "mou.amended": N_("MOU amended"),
     "round.created": N_("Round created"),
     "round.updated": N_("Draft round changed"),
+    "round.deleted": N_("Draft round deleted"),
     "round.opened": N_("Round opened"),
     "round.closed": N_("Round closed"),
     "round.seed_event_announced": N_("Seed event announced"),

@@ -166,6 +166,20 @@ def _step(round_code: str, action, done: str):
     return redirect(url_for("ministry.round", round_code=round_code))
 
 
+@bp.post("/rounds/<round_code>/delete")
+def delete_round(round_code):
+    """Delete a draft round: it was never public; the deletion and its settings are audited."""
+    try:
+        round_service.delete_draft_round(current_user, round_code)
+    except round_service.RoundNotFound:
+        raise
+    except DomainError as error:
+        flash(domain_message(error), "error")
+        return redirect(url_for("ministry.round", round_code=round_code))
+    flash(_("The draft round was deleted."), "success")
+    return redirect(url_for("ministry.rounds"))
+
+
 @bp.post("/rounds/<round_code>/open")
 def open_round(round_code):
     """Open a draft round: its rules become public."""

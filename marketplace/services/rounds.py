@@ -183,6 +183,19 @@ def _rules_of(round_: Round) -> dict:
     }
 
 
+def delete_draft_round(actor: User, code: str) -> None:
+    """Delete a draft round (nothing of it was ever public), recording its settings in the audit trail;
+    raises RoundNotFound, or RoundError once it has opened."""
+    begin_write()
+    round_ = get_round(code, lock=True)
+    rules.require_status(round_.status, ("draft",), rules.DRAFT_ONLY)
+    if round_.applications or round_.seed_event_announcements or round_.draw is not None:
+        raise rules.RoundError(N_("This round has records of its own and cannot be deleted."))
+    record_event(actor, "round.deleted", round_, before={"status": "draft", **_rules_of(round_)})
+    db.session.delete(round_)
+    db.session.commit()
+
+
 def open_round(actor: User, code: str) -> Round:
     """Open a draft round, publishing its rules; refused once its window has passed."""
     begin_write()

@@ -63,3 +63,25 @@ def test_budgets_within_the_quota_make_the_round(client, auth, make):
     assert response.status_code == 302
     round_ = db.session.scalar(select(Round))
     assert {b.institution.code: b.budget_krw for b in round_.budgets} == {"KEPCO": 5_000_000_000}
+
+
+def test_staff_delete_a_draft_round_and_the_trail_keeps_its_settings(client, auth, make):
+    from marketplace.models import AuditEvent, RoundInstitution
+    from tests.builders_rounds import RoundBuilders
+
+    draft = RoundBuilders(make).round(code="2019-H1", status="draft")
+    draft_id = draft.id
+    opened = RoundBuilders(make).round(code="2018-H2", status="open")
+    auth.login(make.user("ministry"), language="en")
+    page = client.get("/ministry/rounds/2019-H1").get_data(as_text=True)
+    assert "/ministry/rounds/2019-H1/delete" in page
+    assert "/ministry/rounds/2018-H2/delete" not in client.get("/ministry/rounds/2018-H2").get_data(as_text=True)
+    response = client.post("/ministry/rounds/2019-H1/delete")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ministry/rounds")
+    assert db.session.scalar(select(Round).where(Round.id == draft_id)) is None
+    assert db.session.query(RoundInstitution).filter_by(round_id=draft_id).count() == 0
+    event = db.session.query(AuditEvent).filter(AuditEvent.action == "round.deleted").one()
+    assert event.object_id == draft_id and event.before["code"] == "2019-H1" and len(event.before["budgets"]) == 2
+    client.post("/ministry/rounds/2018-H2/delete")
+    assert db.session.get(Round, opened.id).status == "open"
+    assert client.post("/ministry/rounds/NOPE/delete").status_code == 404
