@@ -56,7 +56,7 @@ def dashboard():
 @bp.get("/selected-products")
 def selected_products():
     """Products selected in published rounds: own institution's allocations (to buy), then the others."""
-    own, others = purchases.selected_products(current_user)
+    own, others = purchases.selected_products(current_user, seoul_today())
     remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -9,25 +11,31 @@ from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import Allocation, Application, Mou, Product, Round, User
 from .orders import institution_mous
+from .products import has_valid_certificate
 
 
 class PurchaseUnavailable(DomainError):
     """No purchase can start from this allocation: not the buyer's institution's, moved or withdrawn."""
 
 
-def selected_products(buyer: User) -> tuple[list[Allocation], list[Allocation]]:
-    """Active allocations of published rounds: the buyer's institution's, then one per other product."""
+def selected_products(buyer: User, today: date) -> tuple[list[Allocation], list[Allocation]]:
+    """Active allocations of published rounds: the buyer's institution's, then one per other product.
+
+    A product with no certificate valid today (all revoked or expired) is left out: no order could rest
+    on it."""
     rows = (
         db.session.scalars(
             select(Allocation)
             .join(Allocation.round)
             .join(Allocation.application)
+            .join(Application.product)
             .options(
                 joinedload(Allocation.round),
                 joinedload(Allocation.institution),
                 joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
             )
             .where(Round.status == "published", Allocation.status == "active", Application.status == "selected")
+            .where(has_valid_certificate(today))
             .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
         )
         .unique()
