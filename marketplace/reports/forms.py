@@ -65,9 +65,13 @@ class RegisterForm(_GetForm):
     end = OptionalDate(_l("Certificates issued until"), default=fiscal_year_end)
     language = SelectField(_l("Language"), choices=LANGUAGES, default=current_language)
 
-    def validate_end(self, field):
-        if not (self.start.data and field.data):
-            raise ValidationError(_l("Enter a start and an end date."))
+    def validate(self, extra_validators=None) -> bool:
+        """Both dates are needed. Checked here: an empty date's Optional() stops its own validators."""
+        valid = super().validate(extra_validators)
+        missing = [f for f in (self.start, self.end) if f.data is None and not f.errors]
+        for f in missing:
+            f.errors = [*f.errors, str(_l("Enter a start and an end date."))]
+        return valid and not missing
 
 
 class LookupForm(_GetForm):

@@ -87,3 +87,21 @@ def test_the_language_defaults_to_the_readers_and_each_form_keeps_its_own_choice
     values.update({"register-language": "en", "register-institution": str(institution.id)})
     assert client.get("/ministry/reports/relief-register.pdf", query_string=values).status_code == 200
     assert fake_documents["register"][1] == institution.id and fake_documents["register"][-1] == "en"
+
+
+@pytest.mark.parametrize("emptied", ["register-start", "register-end"])
+def test_a_register_without_a_date_names_the_date_not_a_round(client, auth, make, fake_documents, emptied):
+    auth.login(make.user("ministry"), language="en")
+    values = read_page(client.get("/ministry/reports").get_data(as_text=True)).form("relief-register.pdf").values()
+    values.update({emptied: "", "register-institution": str(make.institution().id)})
+    response = client.get("/ministry/reports/relief-register.pdf", query_string=values)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Enter a start and an end date." in text
+    assert "Choose a round" not in text and "register" not in fake_documents
+
+
+def test_the_register_data_refuses_a_missing_date_without_naming_a_round(app, make):
+    from marketplace.reports import data
+
+    with pytest.raises(data.ReportRefused, match="Enter a start and an end date"):
+        data.load_relief_register(make.institution().id, None, date(2018, 12, 31))
