@@ -48,11 +48,7 @@ def round(round_code):
         tiers=draws.tier_table(round_) if published else [],
         selected=allocation_service.allocations_of(round_.id) if published else [],
         changes=allocation_service.changes_of(round_.id) if published else [],
-        waitlisted=sorted(
-            (a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position
-        )
-        if published
-        else [],
+        waitlisted=round_service.waitlist(round_.id) if published else [],
     )
 
 

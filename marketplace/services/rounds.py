@@ -98,6 +98,18 @@ def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Insti
     return code, tiers, institutions
 
 
+def waitlist(round_id: int) -> list[Application]:
+    """The round's waitlisted applications in draw order, with their companies and products."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.round_id == round_id, Application.status == "waitlisted")
+            .options(selectinload(Application.company), selectinload(Application.product))
+            .order_by(Application.waitlist_position, Application.id)
+        )
+    )
+
+
 def budget_institutions(day, also: set[int] = frozenset()) -> list[tuple[Institution, int]]:
     """The active institutions (and those with ids in `also`) a round can include, by code, each with what
     its MOUs have left on `day`."""

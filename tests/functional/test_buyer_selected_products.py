@@ -43,3 +43,13 @@ def test_each_purchase_button_says_which_product_it_buys(client, auth, make):
     assert sorted(names) == sorted(
         [f"구매 등록: {first.application.product.name_ko}", f"구매 등록: {second.application.product.name_ko}"]
     )
+
+
+def test_the_public_waitlist_names_each_product_and_company(client, make):
+    from tests import builders_allocations
+
+    world = builders_allocations.build(make)
+    page = client.get(f"/rounds/{world.round.code}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    waitlist = page[page.index("예비 명단") :]
+    assert world.w.product.name_ko in waitlist and world.w.company.name_ko in waitlist
+    assert "50,000,000원" in page and "60,000,000원" in waitlist
