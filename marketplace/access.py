@@ -9,13 +9,16 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-ANYONE = frozenset({"anonymous", "supplier", "buyer", "ministry"})
-SIGNED_IN = frozenset({"supplier", "buyer", "ministry"})
-SUPPLIER = frozenset({"supplier"})
-BUYER = frozenset({"buyer"})
-MINISTRY = frozenset({"ministry"})
-BUYER_OR_MINISTRY = frozenset({"buyer", "ministry"})
-ANONYMOUS_ONLY = frozenset({"anonymous"})
+from .domain.states import UserRole
+
+ANONYMOUS = "anonymous"  # the role of whoever has not signed in (never stored)
+ANYONE = frozenset({ANONYMOUS, *UserRole})
+SIGNED_IN = frozenset(UserRole)
+SUPPLIER = frozenset({UserRole.SUPPLIER})
+BUYER = frozenset({UserRole.BUYER})
+MINISTRY = frozenset({UserRole.MINISTRY})
+BUYER_OR_MINISTRY = frozenset({UserRole.BUYER, UserRole.MINISTRY})
+ANONYMOUS_ONLY = frozenset({ANONYMOUS})
 
 ACCESS: dict[str, frozenset[str]] = {
     # --- infrastructure
@@ -41,7 +44,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.company": SUPPLIER,
     "supplier.certificates": SUPPLIER,
     "supplier.new_certificate": SUPPLIER,
-    "supplier.certificate_file": frozenset({"supplier", "ministry"}),  # own company's only (service)
+    "supplier.certificate_file": frozenset({UserRole.SUPPLIER, UserRole.MINISTRY}),  # own company's only (service)
     "supplier.delete_certificate": SUPPLIER,  # own company's only (service)
     "supplier.products": SUPPLIER,
     "supplier.new_product": SUPPLIER,
@@ -123,7 +126,7 @@ ACCESS: dict[str, frozenset[str]] = {
 
 
 def role_of(user) -> str:
-    return user.role if getattr(user, "is_authenticated", False) else "anonymous"
+    return user.role if getattr(user, "is_authenticated", False) else ANONYMOUS
 
 
 def enforce_access():
@@ -137,7 +140,7 @@ def enforce_access():
     role = role_of(current_user)
     if role in allowed:
         return None
-    if role == "anonymous":
+    if role == ANONYMOUS:
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error="login required"), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .domain.errors import DomainError
+from .domain.states import UserRole
 
 
 def init_app(app: Flask) -> None:
@@ -35,7 +36,7 @@ def _extra_commands() -> list:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["ministry", "buyer", "supplier"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in UserRole]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--institution-code", default=None, help="For buyers: the institution they belong to.")
 def create_user_command(email, name, role, password, institution_code):
@@ -47,7 +48,7 @@ def create_user_command(email, name, role, password, institution_code):
     from .services.accounts import create_user
 
     links = {}
-    if role == "buyer":
+    if role == UserRole.BUYER:
         institution = db.session.scalar(select(Institution).where(Institution.code == institution_code))
         if institution is None:
             raise click.UsageError("A buyer needs --institution-code of an existing institution.")

@@ -5,19 +5,20 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 
-from .access import role_of
+from .access import ANONYMOUS, role_of
 from .domain.errors import N_
 from .domain.reference import ROLE_LABELS, STATUS_LABELS
+from .domain.states import STATE_ENUMS, UserRole
 from .i18n import gettext
 
 MENU: dict[str, list[tuple[str, str]]] = {
-    "anonymous": [
+    ANONYMOUS: [
         ("public.catalogue", N_("Product catalogue")),
         ("public.rounds", N_("Rounds and results")),
         ("public.verify_lookup", N_("Verify a certificate")),
         ("auth.register", N_("Register a company")),
     ],
-    "supplier": [
+    UserRole.SUPPLIER: [
         ("supplier.dashboard", N_("My company")),
         ("supplier.certificates", N_("Certificates")),
         ("supplier.products", N_("Products")),
@@ -25,14 +26,14 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("supplier.orders", N_("Orders")),
         ("public.catalogue", N_("Product catalogue")),
     ],
-    "buyer": [
+    UserRole.BUYER: [
         ("buyer.dashboard", N_("Quota")),
         ("buyer.selected_products", N_("Selected products")),
         ("buyer.orders", N_("Purchases")),
         ("buyer.reports", N_("Reports")),
         ("public.catalogue", N_("Product catalogue")),
     ],
-    "ministry": [
+    UserRole.MINISTRY: [
         ("ministry.dashboard", N_("Overview")),
         ("ministry.companies", N_("Companies")),
         ("ministry.certificates", N_("Certificates")),
@@ -65,3 +66,5 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         main_menu=main_menu, role_label=role_label, status_label=status_label, registered_endpoints=registered_endpoints
     )
+    # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings
+    app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})

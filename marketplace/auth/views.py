@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import errors
 from ..domain.errors import DomainError
 from ..domain.passwords import WeakPassword
+from ..domain.states import UserRole
 from ..forms import attach_error, rerender
 from ..rate_limits import per_client, retry_after
 from ..services import accounts, sign_in
@@ -19,7 +20,11 @@ from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"supplier": "supplier.dashboard", "buyer": "buyer.dashboard", "ministry": "ministry.dashboard"}
+HOME_BY_ROLE = {
+    UserRole.SUPPLIER: "supplier.dashboard",
+    UserRole.BUYER: "buyer.dashboard",
+    UserRole.MINISTRY: "ministry.dashboard",
+}
 
 
 def home_url(user) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..domain.eligibility import STARTUP_YEARS
 from ..domain.reference import REGIONS
+from ..domain.states import CertificateStatus, CompanyStatus, InstitutionStatus, ProductStatus, UserRole
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Institution, Product, User
 from ..services.accounts import new_user
@@ -284,7 +285,7 @@ def _institutions() -> list[Institution]:
             name_en=en,
             kind=kind,
             region=region,
-            status="active",
+            status=InstitutionStatus.ACTIVE,
             is_sample=True,
         )
         for code, ko, en, kind, region in MOU_2018
@@ -299,7 +300,7 @@ def _institutions() -> list[Institution]:
                 name_en=en,
                 kind=JOINED_KINDS[n % len(JOINED_KINDS)],
                 region=regions[n % len(regions)],
-                status="active",
+                status=InstitutionStatus.ACTIVE,
                 is_sample=True,
             )
         )
@@ -326,7 +327,13 @@ def _companies(rng: random.Random, today: date) -> list[Company]:
         supply_count = 0 if profile in (0, 1) and n % 2 else rng.randint(1, 12)
         if profile == 1:
             supply_count = 0
-        status = "pending" if n in (38, 39) else "rejected" if n in (36, 40) else "approved"
+        status = (
+            CompanyStatus.PENDING
+            if n in (38, 39)
+            else CompanyStatus.REJECTED
+            if n in (36, 40)
+            else CompanyStatus.APPROVED
+        )
         rows.append(
             _get_or_add(
                 Company,
@@ -341,8 +348,8 @@ def _companies(rng: random.Random, today: date) -> list[Company]:
                 public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
                 public_supply_as_of=date(today.year, 1, 1),
                 status=status,
-                status_reason=REJECTION_NOTE if status == "rejected" else "",
-                decided_at=None if status == "pending" else DECIDED_AT,
+                status_reason=REJECTION_NOTE if status == CompanyStatus.REJECTED else "",
+                decided_at=None if status == CompanyStatus.PENDING else DECIDED_AT,
                 is_sample=True,
             )
         )
@@ -360,7 +367,7 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
             kind = types[(n + k) % (len(types) - 1)]
             issued = today - timedelta(days=rng.randint(60, 700))
             expires = issued + timedelta(days=3 * 365)
-            status = "pending" if n in (5, 38, 39) and k == 0 else "verified"
+            status = CertificateStatus.PENDING if n in (5, 38, 39) and k == 0 else CertificateStatus.VERIFIED
             if n == 7:
                 issued, expires = today - timedelta(days=3 * 365 + 30), today - timedelta(days=30)
             certificates.append(
@@ -374,7 +381,7 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
                     expires_on=expires,
                     status=status,
                     decided_at=datetime.combine(issued + timedelta(days=7), time(1), UTC)
-                    if status == "verified"
+                    if status == CertificateStatus.VERIFIED
                     else None,
                 )
             )
@@ -385,7 +392,7 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
             product = db.session.scalar(select(Product).where(Product.company_id == company.id, Product.model == model))
             if product is not None:
                 continue
-            listed = company.status == "approved" and (n + k) % 10 != 3
+            listed = company.status == CompanyStatus.APPROVED and (n + k) % 10 != 3
             product = Product(
                 company=company,
                 name_ko=ko,
@@ -396,7 +403,7 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
                 category=category,
                 unit_price_krw=price + extra,
                 unit="EA",
-                status="listed" if listed else "draft",
+                status=ProductStatus.LISTED if listed else ProductStatus.DRAFT,
                 certificates=certificates,
             )
             product.search_text = build_search_text(product)
@@ -411,16 +418,16 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
         if email not in existing:
             new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
 
-    add("ministry@demo.example", "샘플 중기부 담당자", "ministry")
+    add("ministry@demo.example", "샘플 중기부 담당자", UserRole.MINISTRY)
     for institution in institutions:
         add(
             f"buyer.{institution.code.lower()}@demo.example",
             f"샘플 구매담당 ({institution.code})",
-            "buyer",
+            UserRole.BUYER,
             institution_id=institution.id,
         )
     for n, company in enumerate(companies[:SUPPLIER_LOGINS], start=1):
-        add(f"supplier{n}@demo.example", f"샘플 공급기업 담당자 {n}", "supplier", company_id=company.id)
+        add(f"supplier{n}@demo.example", f"샘플 공급기업 담당자 {n}", UserRole.SUPPLIER, company_id=company.id)
 
 
 def _logins(institutions: list[Institution]) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..domain.clock import seoul_instant
 from ..domain.errors import DomainError
+from ..domain.states import AllocationStatus, InspectionResult, RoundStatus, UserRole
 from ..extensions import db
 from ..models import Allocation, Institution, Mou, Order, Round, User
 from ..services import orders, quota
@@ -74,7 +75,11 @@ def _orders() -> str:
         db.session.scalars(
             select(Allocation)
             .join(Allocation.round)
-            .where(Round.code == "2018-H2", Round.status == "published", Allocation.status == "active")
+            .where(
+                Round.code == "2018-H2",
+                Round.status == RoundStatus.PUBLISHED,
+                Allocation.status == AllocationStatus.ACTIVE,
+            )
             .order_by(Allocation.rank, Allocation.id)
         )
     )
@@ -96,7 +101,7 @@ def _orders() -> str:
 def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
     buyer = db.session.scalar(
         select(User)
-        .where(User.institution_id == allocation.institution_id, User.role == "buyer", User.active.is_(True))
+        .where(User.institution_id == allocation.institution_id, User.role == UserRole.BUYER, User.active.is_(True))
         .order_by(User.id)
     )
     mou = db.session.scalar(select(Mou).where(Mou.institution_id == allocation.institution_id))
@@ -132,8 +137,12 @@ def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
     orders.deliver(buyer, order.id, day + timedelta(days=1))
     if story == "delivered":
         return
-    result = "rejected" if story == "rejected" else "accepted"
-    note = "샘플: 규격 불일치 (sample: specification mismatch)" if result == "rejected" else "샘플: 이상 없음"
+    result = InspectionResult.REJECTED if story == "rejected" else InspectionResult.ACCEPTED
+    note = (
+        "샘플: 규격 불일치 (sample: specification mismatch)"
+        if result == InspectionResult.REJECTED
+        else "샘플: 이상 없음"
+    )
     orders.inspect(buyer, order.id, result, note, day + timedelta(days=1))
     if story == "evaluated":
         scores = {"conformance": 4 + n % 2, "quality": 4, "delivery": 3 + n % 3, "support": 4, "overall": 4}

@@ -20,6 +20,7 @@ from ..domain import rounds as rules
 from ..domain.clock import kst_text, seoul_date
 from ..domain.eligibility import is_first_timer, tier_name, weight_for
 from ..domain.seed_events import SeedEvent
+from ..domain.states import ApplicationStatus, CompanyStatus, ProductStatus, RoundStatus
 from ..extensions import db
 from ..models import Application, Company, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..services import draws
@@ -51,7 +52,7 @@ def seed() -> list[str]:
         db.session.scalars(
             select(Product)
             .join(Company)
-            .where(Product.status == "listed", Company.status == "approved")
+            .where(Product.status == ProductStatus.LISTED, Company.status == CompanyStatus.APPROVED)
             .order_by(Product.id)
         )
     )
@@ -133,7 +134,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
         closes_at,
         institutions,
         _budgets_2018(institutions),
-        "closed",
+        RoundStatus.CLOSED,
         lotto_event(date(2018, 9, 22)),
     )
     round_.closed_at = closes_at + timedelta(minutes=1)
@@ -153,7 +154,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
             receipt_no=f"2018-H2-S{n + 1:05d}",
             amount_krw=(50 + (n * 37) % 250) * 1_000_000,
             statement="샘플 신청 (sample application)",
-            status="eligible",
+            status=ApplicationStatus.ELIGIBLE,
             eligibility_reasons=[],
             weight=weight_for(tiers, **facts),
             submitted_at=opens_at + timedelta(hours=7 * n + 3),
@@ -179,7 +180,7 @@ def _published_2018(staff: User, institutions, products: list[Product]) -> str:
     draws.publish_round(staff, "2018-H2")
     round_.draw.published_at = DRAWN_2018 + timedelta(hours=4)
     db.session.commit()
-    selected = sum(1 for a in round_.applications if a.status == "selected")
+    selected = sum(1 for a in round_.applications if a.status == ApplicationStatus.SELECTED)
     count = len(round_.applications)
     return f"rounds: 2018-H2 published ({count} applications, {selected} selected, seed fixed)"
 
@@ -198,7 +199,7 @@ def _open_round(institutions, products: list[Product]) -> str:
         rules.kst_minute(today + timedelta(days=20), time(18, 0)),
         institutions,
         {c: b for c, b in BUDGETS_2018.items()},
-        "open",
+        RoundStatus.OPEN,
         lotto_event(today + timedelta(days=21)),
     )
     for n, product in enumerate(products[60:66]):
@@ -210,7 +211,7 @@ def _open_round(institutions, products: list[Product]) -> str:
                 receipt_no=f"{code}-S{n + 1:05d}",
                 amount_krw=(80 + 20 * n) * 1_000_000,
                 statement="샘플 신청 (sample application)",
-                status="submitted",
+                status=ApplicationStatus.SUBMITTED,
             )
         )
     db.session.commit()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import N_
+from .states import CertificateStatus, CompanyStatus, ProductStatus
 
 WORD = re.compile(r"\w+")
 MAX_QUERY_WORDS = 8
@@ -131,8 +132,8 @@ class ListingWindow:
 def listing_window(
     product_status: str, company_status: str, certificates: Collection[ListingCertificate]
 ) -> ListingWindow:
-    verified = sorted((c for c in certificates if c.status == "verified"), key=lambda c: c.issued_on)
-    if product_status != "listed" or company_status != "approved" or not verified:
+    verified = sorted((c for c in certificates if c.status == CertificateStatus.VERIFIED), key=lambda c: c.issued_on)
+    if product_status != ProductStatus.LISTED or company_status != CompanyStatus.APPROVED or not verified:
         return ListingWindow(None, None, True, "")
     exact, until = True, verified[0].expires_on
     for certificate in verified[1:]:

@@ -8,9 +8,10 @@ from datetime import date
 from .errors import N_, DomainError
 from .money import MAX_KRW
 from .reference import CONTRACT_METHODS
+from .states import InspectionResult, OrderStatus
 
-STATUSES = ("placed", "delivered", "inspected", "evaluated", "cancelled")
-INSPECTION_RESULTS = ("accepted", "rejected")
+STATUSES = tuple(OrderStatus)
+INSPECTION_RESULTS = tuple(InspectionResult)
 SCORE_FIELDS = ("conformance", "quality", "delivery", "support", "overall")
 MAX_QUANTITY = 1_000_000
 MAX_TEXT = 2000
@@ -18,10 +19,10 @@ MAX_TEXT = 2000
 # Which status each action may start from. Cancelling stays possible until the goods are accepted:
 # a rejected inspection is the usual reason to cancel.
 ALLOWED_FROM = {
-    "deliver": ("placed",),
-    "inspect": ("delivered",),
-    "evaluate": ("inspected",),
-    "cancel": ("placed", "delivered", "inspected"),
+    "deliver": (OrderStatus.PLACED,),
+    "inspect": (OrderStatus.DELIVERED,),
+    "evaluate": (OrderStatus.INSPECTED,),
+    "cancel": (OrderStatus.PLACED, OrderStatus.DELIVERED, OrderStatus.INSPECTED),
 }
 
 
@@ -211,14 +212,14 @@ TRANSITION_REFUSED = {
     "evaluate": N_("Only an inspected order can be evaluated."),
     "cancel": N_("This order can no longer be cancelled."),
 }
-ALREADY_DONE = {("cancel", "cancelled"): N_("This order is already cancelled.")}  # a repeated click, say
+ALREADY_DONE = {("cancel", OrderStatus.CANCELLED): N_("This order is already cancelled.")}  # a repeated click, say
 
 
 def check_inspection(result: str, note: str, inspected_on: date, delivered_on: date | None) -> None:
     """An inspection is accepted or rejected; a rejection needs a note; not before delivery."""
     if result not in INSPECTION_RESULTS:
         raise InvalidOrderInput(N_("Choose whether the goods were accepted or rejected."))
-    if result == "rejected" and not (note or "").strip():
+    if result == InspectionResult.REJECTED and not (note or "").strip():
         raise InvalidOrderInput(N_("Say why the goods were rejected."))
     if delivered_on is not None and inspected_on < delivered_on:
         raise InvalidOrderInput(N_("The inspection date cannot be before the delivery date."))
@@ -239,7 +240,7 @@ def check_cancellable(status: str, inspection_result: str | None) -> None:
     (which a cancellation would revoke) stands.
     """
     check_transition("cancel", status)
-    if status == "inspected" and inspection_result == "accepted":
+    if status == OrderStatus.INSPECTED and inspection_result == InspectionResult.ACCEPTED:
         raise InvalidTransition(N_("Goods accepted at inspection cannot be cancelled."))
 
 
@@ -259,7 +260,7 @@ def check_cancellation(reason: str) -> None:
 
 def check_evaluation(scores: dict[str, int], inspection_result: str | None, comment: str) -> None:
     """Scores 1 to 5 for each of SCORE_FIELDS; only goods that were accepted can be evaluated."""
-    if inspection_result != "accepted":
+    if inspection_result != InspectionResult.ACCEPTED:
         raise InvalidTransition(N_("Only goods accepted at inspection can be evaluated."))
     for name in SCORE_FIELDS:
         value = scores.get(name)

@@ -8,14 +8,16 @@ from datetime import date
 
 from .errors import N_, DomainError
 from .money import MAX_KRW
+from .states import QuotaEntryKind
 
-ENTRY_KINDS = ("commit", "amendment", "charge", "release")
+ENTRY_KINDS = tuple(QuotaEntryKind)
 ENTRY_LABELS = {
-    "commit": N_("Commitment"),
-    "amendment": N_("Amendment"),
-    "charge": N_("Charge (order)"),
-    "release": N_("Release (cancellation)"),
+    QuotaEntryKind.COMMIT: N_("Commitment"),
+    QuotaEntryKind.AMENDMENT: N_("Amendment"),
+    QuotaEntryKind.CHARGE: N_("Charge (order)"),
+    QuotaEntryKind.RELEASE: N_("Release (cancellation)"),
 }
+COMMITTED = (QuotaEntryKind.COMMIT, QuotaEntryKind.AMENDMENT)  # what the MOU puts in; the rest is spending
 # Reasons the system writes on its own entries (stored as these codes, shown translated); people's
 # reasons (amendments, cancellations) are shown as written.
 SYSTEM_REASONS = {
@@ -59,7 +61,12 @@ def check_entry(kind: str, amount: int) -> None:
         raise InvalidEntry(N_("Unknown ledger entry kind %(kind)s."), kind=kind)
     if abs(amount) > MAX_KRW:
         raise InvalidEntry(N_("The amount is too large."))
-    ok = {"commit": amount >= 0, "amendment": amount != 0, "charge": amount < 0, "release": amount > 0}[kind]
+    ok = {
+        QuotaEntryKind.COMMIT: amount >= 0,
+        QuotaEntryKind.AMENDMENT: amount != 0,
+        QuotaEntryKind.CHARGE: amount < 0,
+        QuotaEntryKind.RELEASE: amount > 0,
+    }[kind]
     if not ok:
         raise InvalidEntry(N_("A %(kind)s entry cannot have the amount %(amount)s."), kind=kind, amount=f"{amount:,}")
 
@@ -74,7 +81,7 @@ def balance_after(balance: int, kind: str, amount: int) -> int:
     check_entry(kind, amount)
     after = balance + amount
     if after < 0:
-        if kind == "amendment":
+        if kind == QuotaEntryKind.AMENDMENT:
             raise AmendmentRefused(
                 N_("A decrease of %(decrease)s won would take the remaining quota (%(remaining)s won) below zero."),
                 decrease=f"{-amount:,}",
@@ -97,7 +104,7 @@ def check_amendment(remaining_krw: int, committed_krw: int, delta: int, reason: 
         raise AmendmentRefused(N_("Enter an increase or a decrease that is not zero."))
     if delta > 0 and committed_krw + delta > MAX_KRW:  # a decrease is always allowed
         raise AmendmentRefused(N_("The amount is too large."))
-    balance_after(remaining_krw, "amendment", delta)
+    balance_after(remaining_krw, QuotaEntryKind.AMENDMENT, delta)
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ def summarize(entries: Iterable[Entry]) -> Summary:
     """Committed, charged (net of releases) and remaining, all derived from the entries."""
     committed = charged = 0
     for entry in entries:
-        if entry.kind in ("commit", "amendment"):
+        if entry.kind in COMMITTED:
             committed += entry.amount
         else:
             charged -= entry.amount
@@ -140,7 +147,7 @@ def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePo
     points: list[UsagePoint] = []
     committed = charged = 0
     for entry in dated:
-        if entry.kind in ("commit", "amendment"):
+        if entry.kind in COMMITTED:
             committed += entry.amount
         else:
             charged -= entry.amount

@@ -1,6 +1,7 @@
 """Fixed vocabularies: regions, size classes, product categories, contract methods, certificate types."""
 
 from .errors import N_
+from .states import UserRole
 
 REGIONS = {
     "seoul": N_("Seoul"),
@@ -67,8 +68,9 @@ CERTIFICATE_TYPES = (
     ("OTHER", "기타 중소벤처기업부 고시 인증", "Other type notified by the ministry"),
 )
 
-ROLE_LABELS = {"supplier": N_("Supplier"), "buyer": N_("Buyer"), "ministry": N_("Ministry staff")}
+ROLE_LABELS = {UserRole.SUPPLIER: N_("Supplier"), UserRole.BUYER: N_("Buyer"), UserRole.MINISTRY: N_("Ministry staff")}
 
+# Keyed by the stored strings: several state enums share a value ("pending") and so its label.
 STATUS_LABELS = {
     "pending": N_("Pending review"),
     "approved": N_("Approved"),

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import N_, DomainError
+from .states import OrderStatus, QuotaEntryKind, ReliefStatus
 
-STATUSES = ("valid", "superseded", "revoked")
+STATUSES = tuple(ReliefStatus)
 
 # No 0/O, 1/I: a code read from paper or over the phone is typed without doubt. 12 of 32 symbols: 60 bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -30,7 +31,7 @@ def check_issuable(order_status: str, declared: bool, attested: str | None) -> N
     a new version is issued only when the order's status has changed since, that is after delivery,
     inspection or evaluation. A cancelled order gets none; nor does one without the declaration.
     """
-    if order_status == "cancelled":
+    if order_status == OrderStatus.CANCELLED:
         raise CertificateRefused(N_("The order was cancelled; no audit-relief certificate is issued for it."))
     if not declared:
         raise CertificateRefused(N_("The buyer has not declared the absence of private interest for this order."))
@@ -98,8 +99,8 @@ def commitment_on(lines: Iterable[LedgerLine], day_ends: datetime, order_seq: in
     total = 0
     for line in lines:
         if (
-            line.kind == "commit"
-            or line.kind == "amendment"
+            line.kind == QuotaEntryKind.COMMIT
+            or line.kind == QuotaEntryKind.AMENDMENT
             and line.recorded_at < day_ends
             and (order_seq is None or line.seq < order_seq)
         ):

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from .clock import seoul_date, seoul_instant
 from .errors import N_, DomainError
+from .states import ApplicationStatus, RoundStatus, WindowState
 
 # A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
 CLOSING_GRACE = timedelta(minutes=1)
@@ -56,13 +57,13 @@ def kst_minute(day: date, at: time) -> datetime:
     return seoul_instant(day, time(at.hour, at.minute))
 
 
-def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
-    """'before', 'open' or 'after': open from opens_at through the whole closing minute."""
+def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> WindowState:
+    """BEFORE, OPEN or AFTER: open from opens_at through the whole closing minute."""
     if now < opens_at:
-        return "before"
+        return WindowState.BEFORE
     if now < closes_at + CLOSING_GRACE:
-        return "open"
-    return "after"
+        return WindowState.OPEN
+    return WindowState.AFTER
 
 
 def closing_day(closes_at: datetime) -> date:
@@ -107,7 +108,7 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
 DRAFT_ONLY = N_("Only a draft round can be changed: once a round opens, its rules are public.")
 
 
-def require_status(current: str, allowed: tuple[str, ...], message: str, **params: object) -> None:
+def require_status(current: str, allowed: tuple[RoundStatus, ...], message: str, **params: object) -> None:
     """Raise RoundError(message) unless the round is in one of the allowed states."""
     if current not in allowed:
         raise RoundError(message, **params)
@@ -133,8 +134,8 @@ def withdrawal_reason(reason: str) -> str:
 def may_withdraw(status: str, round_status: str) -> bool:
     """Whether a withdrawal can be asked for: submitted while the round is open, or selected or waitlisted
     once the result is published (the service also checks the window is still open)."""
-    return (status == "submitted" and round_status == "open") or (
-        round_status == "published" and status in ("selected", "waitlisted")
+    return (status == ApplicationStatus.SUBMITTED and round_status == RoundStatus.OPEN) or (
+        round_status == RoundStatus.PUBLISHED and status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
     )
 
 

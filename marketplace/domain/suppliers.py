@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import N_, DomainError
+from .states import CertificateStatus, CompanyStatus, ProductStatus
 
 
 class TransitionRefused(DomainError):
@@ -22,20 +23,24 @@ class ListingRefused(DomainError):
 
 # action -> (states it may start from, resulting state, reason required)
 COMPANY_DECISIONS = {
-    "approve": (frozenset({"pending", "rejected", "suspended"}), "approved", False),
-    "reject": (frozenset({"pending"}), "rejected", True),
-    "suspend": (frozenset({"approved"}), "suspended", True),
+    "approve": (
+        frozenset({CompanyStatus.PENDING, CompanyStatus.REJECTED, CompanyStatus.SUSPENDED}),
+        CompanyStatus.APPROVED,
+        False,
+    ),
+    "reject": (frozenset({CompanyStatus.PENDING}), CompanyStatus.REJECTED, True),
+    "suspend": (frozenset({CompanyStatus.APPROVED}), CompanyStatus.SUSPENDED, True),
 }
 CERTIFICATE_DECISIONS = {
-    "verify": (frozenset({"pending", "rejected"}), "verified", False),
-    "reject": (frozenset({"pending"}), "rejected", True),
-    "revoke": (frozenset({"verified"}), "revoked", True),
+    "verify": (frozenset({CertificateStatus.PENDING, CertificateStatus.REJECTED}), CertificateStatus.VERIFIED, False),
+    "reject": (frozenset({CertificateStatus.PENDING}), CertificateStatus.REJECTED, True),
+    "revoke": (frozenset({CertificateStatus.VERIFIED}), CertificateStatus.REVOKED, True),
 }
 PRODUCT_STEPS = {
-    "list": (frozenset({"draft", "delisted"}), "listed"),
-    "delist": (frozenset({"listed"}), "delisted"),
+    "list": (frozenset({ProductStatus.DRAFT, ProductStatus.DELISTED}), ProductStatus.LISTED),
+    "delist": (frozenset({ProductStatus.LISTED}), ProductStatus.DELISTED),
 }
-COMPANY_EDITABLE = frozenset({"pending", "rejected"})
+COMPANY_EDITABLE = frozenset({CompanyStatus.PENDING, CompanyStatus.REJECTED})
 
 
 def decide(table: dict, action: str, current: str, reason: str) -> str:
@@ -69,12 +74,12 @@ class CertificateFacts:
 
 def certificate_valid_on(cert: CertificateFacts, day: date) -> bool:
     """Verified, not revoked, and issued_on <= day <= expires_on (DESIGN.md section 3)."""
-    return cert.status == "verified" and cert.issued_on <= day <= cert.expires_on
+    return cert.status == CertificateStatus.VERIFIED and cert.issued_on <= day <= cert.expires_on
 
 
 def check_listable(company_status: str, certificates: list[CertificateFacts], today: date) -> None:
     """Raise ListingRefused unless the company is approved and one linked certificate is valid today."""
-    if company_status != "approved":
+    if company_status != CompanyStatus.APPROVED:
         raise ListingRefused(N_("Products can be listed once the ministry has approved your company."))
     if not certificates:
         raise ListingRefused(N_("Link a certificate to the product before listing it."))
@@ -108,7 +113,7 @@ def check_verifiable(action: str, expires_on: date, today: date) -> None:
 
 
 # A certificate its supplier may delete: never verified, and no product names it.
-CERTIFICATE_DELETABLE = frozenset({"pending", "rejected"})
+CERTIFICATE_DELETABLE = frozenset({CertificateStatus.PENDING, CertificateStatus.REJECTED})
 
 
 def check_deletable(status: str, products: int) -> None:

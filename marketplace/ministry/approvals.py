@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS, REGIONS, SIZE_CLASSES
+from ..domain.states import CertificateStatus, CompanyStatus
 from ..forms import attach_error, rerender
 from ..routing import id_argument, page_argument
 from ..services import approvals
@@ -32,7 +33,7 @@ def _vocabularies():
 @bp.get("/companies")
 def companies():
     """Companies, filtered by status (pending first by default)."""
-    status = request.args.get("status", "pending")
+    status = request.args.get("status", CompanyStatus.PENDING)
     return render_template(
         "ministry/companies.html",
         companies=approvals.companies(status or None),
@@ -80,7 +81,7 @@ def confirm_supply_record(company_id: int):
 @bp.get("/certificates")
 def certificates():
     """The certificate queue, pending first by default."""
-    status = request.args.get("status", "pending")
+    status = request.args.get("status", CertificateStatus.PENDING)
     return render_template(
         "ministry/certificates.html",
         certificates=approvals.certificates(status or None),
@@ -105,8 +106,8 @@ def decide_certificate(certificate_id: int):
     if form.errors or form.form_errors:
         return rerender(
             "ministry/certificates.html",
-            certificates=approvals.certificates("pending"),
-            filter_status="pending",
+            certificates=approvals.certificates(CertificateStatus.PENDING),
+            filter_status=CertificateStatus.PENDING,
             statuses=approvals.CERTIFICATE_STATUSES,
             form=form,
             failed_id=certificate_id,

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, NotFound
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..domain.states import InstitutionStatus
 from ..forms import attach_error, rerender
 from ..services import institutions as service
 from ..services import orders, quota, relief_certificates
@@ -190,7 +191,7 @@ def join_requests():
     """Institutions that asked to join and wait for a decision."""
     return render_template(
         "ministry/join_requests.html",
-        requests=service.list_institutions("pending"),
+        requests=service.list_institutions(InstitutionStatus.PENDING),
         approve_form=ApproveJoinForm(formdata=None),
         decline_form=DeclineJoinForm(formdata=None),
         **VOCABULARIES,
@@ -203,7 +204,7 @@ def _join_page(status: int, **forms):
     return rerender(
         "ministry/join_requests.html",
         status,
-        requests=service.list_institutions("pending"),
+        requests=service.list_institutions(InstitutionStatus.PENDING),
         **VOCABULARIES,
         **forms,
     )

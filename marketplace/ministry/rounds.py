@@ -10,6 +10,7 @@ from ..domain import rounds as rules
 from ..domain.clock import SEOUL
 from ..domain.errors import DomainError
 from ..domain.seed_events import SeedEventError
+from ..domain.states import RoundStatus, WindowState
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..services import allocations as allocation_service
@@ -47,7 +48,7 @@ def new_round():
 def edit_round(round_code):
     """Change a draft round before it opens: everything but its code."""
     round_ = _load(round_code)
-    if round_.status != "draft":
+    if round_.status != RoundStatus.DRAFT:
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
     form = _round_form(round_, data=None if request.method == "POST" else _form_data(round_))
@@ -136,7 +137,7 @@ def round(round_code):
 def _page(
     round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
 ):
-    published = round_.status == "published"
+    published = round_.status == RoundStatus.PUBLISHED
     return rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,
@@ -145,7 +146,7 @@ def _page(
         draw_form=draw_form or DrawForm(),
         event_form=event_form or AnnounceSeedEventForm(formdata=None),
         event_passed=round_.seed_event_at is not None and round_service.now() >= round_.seed_event_at,
-        closable=rules.window_state(round_.opens_at, round_.closes_at, round_service.now()) == "after",
+        closable=rules.window_state(round_.opens_at, round_.closes_at, round_service.now()) == WindowState.AFTER,
         applications=sorted(round_.applications, key=lambda a: a.id),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import UserRole
 from ..extensions import db
-from .types import BigId, UTCDateTime, utcnow
+from .types import BigId, UTCDateTime, check_in, utcnow
 
-ROLES = ("supplier", "buyer", "ministry")
+ROLES = tuple(UserRole)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('supplier', 'buyer', 'ministry')", name="role"),)
+    __table_args__ = (check_in("role", UserRole),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -18,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ..domain.states import CertificateStatus, CompanyStatus, ProductStatus
 from ..extensions import db
-from .types import BigId, Money, UTCDateTime, utcnow
+from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
 product_certificates = Table(
     "product_certificates",
@@ -32,7 +33,7 @@ product_certificates = Table(
 class Company(db.Model):
     __tablename__ = "companies"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'suspended')", name="status"),
+        check_in("status", CompanyStatus),
         CheckConstraint("public_supply_krw >= 0 AND public_supply_count >= 0", name="supply_record"),
     )
 
@@ -48,7 +49,7 @@ class Company(db.Model):
     public_supply_count: Mapped[int] = mapped_column(Integer, default=0)
     public_supply_as_of: Mapped[date]
     public_supply_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CompanyStatus.PENDING, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
@@ -95,7 +96,7 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("company_id", "type_id", "number", name="uq_certificates_company_type_number"),
-        CheckConstraint("status IN ('pending', 'verified', 'rejected', 'revoked')", name="status"),
+        check_in("status", CertificateStatus),
         CheckConstraint("issued_on <= expires_on", name="dates"),
         Index("ix_certificates_validity", "status", "expires_on", "issued_on"),
     )
@@ -107,7 +108,7 @@ class Certificate(db.Model):
     issuer: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date]
     expires_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=CertificateStatus.PENDING)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -121,13 +122,13 @@ class Certificate(db.Model):
 
     def is_valid_on(self, day: date) -> bool:
         """Verified, not revoked, and issued_on <= day <= expires_on (DESIGN.md section 3)."""
-        return self.status == "verified" and self.issued_on <= day <= self.expires_on
+        return self.status == CertificateStatus.VERIFIED and self.issued_on <= day <= self.expires_on
 
 
 class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'listed', 'delisted')", name="status"),
+        check_in("status", ProductStatus),
         CheckConstraint("unit_price_krw > 0", name="unit_price_positive"),
         Index("ix_products_status_category", "status", "category"),
     )
@@ -142,7 +143,7 @@ class Product(db.Model):
     category: Mapped[str] = mapped_column(String(30))
     unit_price_krw: Mapped[int] = mapped_column(Money)
     unit: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=ProductStatus.DRAFT)
     # Lower-cased text of the product, its company and certificate types, rebuilt on every change.
     search_text: Mapped[str] = mapped_column(Text, default="")
     image_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import InstitutionStatus, QuotaEntryKind
 from ..extensions import db
-from .types import BigId, Money, UTCDateTime, utcnow
+from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
 INSTITUTION_KINDS = (
     "central_agency",
@@ -22,7 +23,7 @@ INSTITUTION_KINDS = (
 
 class Institution(db.Model):
     __tablename__ = "institutions"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'active', 'suspended')", name="status"),)
+    __table_args__ = (check_in("status", InstitutionStatus),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -30,7 +31,7 @@ class Institution(db.Model):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(30))
     region: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=InstitutionStatus.ACTIVE)
     is_sample: Mapped[bool] = mapped_column(default=False)
     # who asked to join (public form); their account is created only when staff approve
     contact_name: Mapped[str] = mapped_column(String(100), default="")
@@ -70,7 +71,7 @@ class QuotaEntry(db.Model):
 
     __tablename__ = "quota_entries"
     __table_args__ = (
-        CheckConstraint("kind IN ('commit', 'amendment', 'charge', 'release')", name="kind"),
+        check_in("kind", QuotaEntryKind),
         CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
         Index("ix_quota_entries_mou_created", "mou_id", "created_at"),
     )

@@ -18,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ..domain.states import InspectionResult, OrderStatus, ReliefStatus
 from ..extensions import db
-from .types import BigId, Money, UTCDateTime, utcnow
+from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
 
 class Order(db.Model):
@@ -27,7 +28,8 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("amount_krw > 0", name="amount_positive"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("status IN ('placed', 'delivered', 'inspected', 'evaluated', 'cancelled')", name="status"),
+        check_in("status", OrderStatus),
+        check_in("inspection_result", InspectionResult),
         Index("ix_orders_institution_status", "institution_id", "status"),
     )
 
@@ -44,7 +46,7 @@ class Order(db.Model):
     amount_krw: Mapped[int] = mapped_column(Money)
     contract_method: Mapped[str] = mapped_column(String(30))
     ordered_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), default="placed")
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PLACED)
     no_private_interest: Mapped[bool] = mapped_column(default=False)
     quota_before_krw: Mapped[int] = mapped_column(Money)
     # What was left of the allocation when the order was recorded (before its amount).
@@ -107,15 +109,16 @@ class AuditReliefCertificate(db.Model):
 
     __tablename__ = "audit_relief_certificates"
     __table_args__ = (
-        CheckConstraint("status IN ('valid', 'superseded', 'revoked')", name="status"),
+        check_in("status", ReliefStatus),
+        check_in("order_status", OrderStatus),
         CheckConstraint("version >= 1", name="version_positive"),
         UniqueConstraint("order_id", "version", name="uq_audit_relief_certificates_order_version"),
         Index(
             "uq_audit_relief_certificates_one_valid",
             "order_id",
             unique=True,
-            sqlite_where=text("status = 'valid'"),
-            postgresql_where=text("status = 'valid'"),
+            sqlite_where=text(f"status = '{ReliefStatus.VALID}'"),
+            postgresql_where=text(f"status = '{ReliefStatus.VALID}'"),
         ),
     )
 
@@ -133,7 +136,7 @@ class AuditReliefCertificate(db.Model):
     facts_sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="valid")
+    status: Mapped[str] = mapped_column(String(20), default=ReliefStatus.VALID)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(

@@ -8,8 +8,9 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.seed_events import SeedEvent
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, RoundStatus
 from ..extensions import db
-from .types import BigId, Money, UTCDateTime, utcnow
+from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
 application_preferences = Table(
     "application_preferences",
@@ -22,7 +23,7 @@ application_preferences = Table(
 class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'open', 'closed', 'drawn', 'published')", name="status"),
+        check_in("status", RoundStatus),
         CheckConstraint("opens_at < closes_at", name="window"),
         CheckConstraint("cap_krw > 0", name="cap_positive"),
         CheckConstraint("seed_event_at IS NULL OR seed_event_at > closes_at", name="seed_event_after_close"),
@@ -45,7 +46,7 @@ class Round(db.Model):
     weight_startup: Mapped[int] = mapped_column(Integer, default=2)
     weight_general: Mapped[int] = mapped_column(Integer, default=1)
     small_record_limit_krw: Mapped[int] = mapped_column(Money, default=500_000_000)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=RoundStatus.DRAFT)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the rules went public (the round opened), and the public event whose outcome is the seed:
     # named in the rules, announced again (with a reason) only when the freeze could not precede it.
@@ -121,10 +122,7 @@ class Application(db.Model):
     __table_args__ = (
         UniqueConstraint("round_id", "product_id", name="uq_applications_round_product"),
         CheckConstraint("amount_krw > 0", name="amount_positive"),
-        CheckConstraint(
-            "status IN ('submitted', 'withdrawn', 'eligible', 'ineligible', 'selected', 'waitlisted', 'not_selected')",
-            name="status",
-        ),
+        check_in("status", ApplicationStatus),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -134,7 +132,7 @@ class Application(db.Model):
     receipt_no: Mapped[str] = mapped_column(String(30), unique=True)
     amount_krw: Mapped[int] = mapped_column(Money)
     statement: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.SUBMITTED)
     # Filled at close: reasons (list of codes) and the company's data as of close.
     eligibility_reasons: Mapped[list | None] = mapped_column(JSON)
     snapshot: Mapped[dict | None] = mapped_column(JSON)
@@ -188,7 +186,7 @@ class Allocation(db.Model):
 
     __tablename__ = "allocations"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'withdrawn', 'moved')", name="status"),
+        check_in("status", AllocationStatus),
         CheckConstraint("amount_krw > 0", name="amount_positive"),
         CheckConstraint("ordered_krw >= 0 AND ordered_krw <= amount_krw", name="ordered_within_amount"),
     )
@@ -202,7 +200,7 @@ class Allocation(db.Model):
     # cancellation in the same transaction, never more than amount_krw.
     ordered_krw: Mapped[int] = mapped_column(Money, default=0)
     rank: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=AllocationStatus.ACTIVE)
     via_waitlist: Mapped[bool] = mapped_column(default=False)
     # The first contract date an order may rest on it: empty for the draw's allocations (the round's
     # publication day), the day of the move or the refill for an allocation that came later.
@@ -228,7 +226,7 @@ class AllocationChange(db.Model):
     """
 
     __tablename__ = "allocation_changes"
-    __table_args__ = (CheckConstraint("kind IN ('moved', 'refilled')", name="kind"),)
+    __table_args__ = (check_in("kind", AllocationChangeKind),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ..domain import rounds as rules
 from ..domain.errors import NotFound
+from ..domain.states import RoundStatus
 from ..services import allocations as allocation_service
 from ..services import draws
 from ..services import rounds as round_service
@@ -20,7 +21,7 @@ def _round_vocabularies() -> dict:
 
 def _round_or_404(code: str):
     round_ = round_service.get_round(code)
-    if round_.status == "draft":
+    if round_.status == RoundStatus.DRAFT:
         abort(404)
     round_service.close_if_due(round_)
     return round_
@@ -38,7 +39,7 @@ def round(round_code):
     """A round's rules, window and countdown, frozen pool, and (once published) its result."""
     round_ = _round_or_404(round_code)
     moment = round_service.now()
-    published = round_.status == "published"
+    published = round_.status == RoundStatus.PUBLISHED
     return render_template(
         "public/rounds/round.html",
         round=round_,
@@ -79,7 +80,7 @@ def round_result(round_code):
         round_ = round_service.get_round(round_code)
     except NotFound:
         round_ = None
-    if round_ is None or round_.status != "published":
+    if round_ is None or round_.status != RoundStatus.PUBLISHED:
         return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404
     return _json_download(round_.draw.result_json, f"{round_code}-result.json")
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from ..domain import quota as quota_rules
 from ..domain.clock import seoul_date, seoul_day_bounds
 from ..domain.errors import N_, DomainError
+from ..domain.states import OrderStatus, ReliefStatus
 from ..extensions import db
 from ..models import (
     Allocation,
@@ -247,7 +248,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     else:
         start, end = scope.start, scope.end
     mous, bars, series = _quota(scope.institution_id, start, end)
-    live = [line for line in lines if line.status != "cancelled"]
+    live = [line for line in lines if line.status != OrderStatus.CANCELLED]
     ordered = sum(line.amount_krw for line in live)
     return PurchaseReport(
         scope=scope,
@@ -265,7 +266,7 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
         first_timers=_share([line for line in live if line.first_timer], len(live), ordered),
         bars=bars,
         lines=lines,
-        cancellations=[line for line in lines if line.status == "cancelled"],
+        cancellations=[line for line in lines if line.status == OrderStatus.CANCELLED],
         not_evaluated=[line for line in live if line.evaluation is None],
         expiring=[
             line for line in live if today <= line.certificate_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS)
@@ -383,11 +384,11 @@ class ReliefRegister:
 
     @property
     def valid_count(self) -> int:
-        return sum(1 for e in self.entries if e.status == "valid")
+        return sum(1 for e in self.entries if e.status == ReliefStatus.VALID)
 
     @property
     def valid_amount_krw(self) -> int:
-        return sum(e.amount_krw for e in self.entries if e.status == "valid")
+        return sum(e.amount_krw for e in self.entries if e.status == ReliefStatus.VALID)
 
     def canonical(self) -> dict:
         return {

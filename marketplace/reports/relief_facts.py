@@ -16,7 +16,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from ..domain.clock import seoul_day_bounds, seoul_iso
+from ..domain.quota import COMMITTED
 from ..domain.relief import LedgerLine, commitment_on
+from ..domain.states import CertificateStatus, QuotaEntryKind
 from ..extensions import db
 from ..models import (
     Allocation,
@@ -113,7 +115,7 @@ def chain_positions(order: Order) -> dict:
     )
     charges = db.session.execute(
         select(QuotaEntry.seq, QuotaEntry.hash, QuotaEntry.amount_krw)
-        .where(QuotaEntry.order_id == order.id, QuotaEntry.kind == "charge")
+        .where(QuotaEntry.order_id == order.id, QuotaEntry.kind == QuotaEntryKind.CHARGE)
         .order_by(QuotaEntry.seq)
     )
     return {
@@ -127,7 +129,7 @@ def committed_on_contract_date(order: Order, charge_seq: int | None) -> int:
     day_ends = seoul_day_bounds(order.ordered_on)[1]
     rows = db.session.execute(
         select(QuotaEntry.kind, QuotaEntry.amount_krw, QuotaEntry.created_at, QuotaEntry.seq).where(
-            QuotaEntry.mou_id == order.mou_id, QuotaEntry.kind.in_(("commit", "amendment"))
+            QuotaEntry.mou_id == order.mou_id, QuotaEntry.kind.in_(COMMITTED)
         )
     )
     return commitment_on([LedgerLine(*row) for row in rows], day_ends, charge_seq)
@@ -138,11 +140,11 @@ def certificate_valid_on(certificate: Certificate, order: Order) -> bool:
     (placing the order checked it; a revocation after the recording does not change that day's fact)."""
     covers = certificate.issued_on <= order.ordered_on <= certificate.expires_on
     revoked_later = (
-        certificate.status == "revoked"
+        certificate.status == CertificateStatus.REVOKED
         and certificate.decided_at is not None
         and (certificate.decided_at > order.created_at)
     )
-    return covers and (certificate.status == "verified" or revoked_later)
+    return covers and (certificate.status == CertificateStatus.VERIFIED or revoked_later)
 
 
 def certificate_facts(order: Order, stamp: Stamp) -> dict:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain.errors import DomainError, NotFound
+from ..domain.states import RoundStatus, UserRole
 from ..extensions import db
 from ..forms import attach_error, choices, rerender
 from ..i18n import current_language, domain_message, localized
@@ -36,13 +37,13 @@ def report_forms(user: User, formdata=None):
     register = RegisterForm(formdata=formdata, prefix="register")
     rounds = db.session.execute(
         select(Round.code, Round.title_ko, Round.title_en)
-        .where(Round.status == "published")
+        .where(Round.status == RoundStatus.PUBLISHED)
         .order_by(Round.opens_at.desc())
     ).all()
     purchase.round.choices = choices(
         [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
     )
-    if user.role == "ministry":
+    if user.role == UserRole.MINISTRY:
         institutions = db.session.execute(
             select(Institution.id, Institution.code, Institution.name_ko, Institution.name_en).order_by(
                 Institution.code
@@ -65,7 +66,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
 
 
 def _institution_id(user: User, raw: str | None) -> int | None:
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         return user.institution_id
     return int(raw) if raw else None
 
@@ -73,7 +74,7 @@ def _institution_id(user: User, raw: str | None) -> int | None:
 def purchase_report(template: str, user: User, args):
     """Validate the GET form, build and send the purchase report, or re-render the page with 400."""
     purchase, _register = report_forms(user, args)
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         purchase.institution.data = str(user.institution_id)
     if not purchase.validate():
         return reports_page(template, user, 400, purchase=purchase)
@@ -100,7 +101,7 @@ def purchase_report(template: str, user: User, args):
 
 def relief_register(template: str, user: User, args):
     _purchase, register = report_forms(user, args)
-    if user.role == "buyer":
+    if user.role == UserRole.BUYER:
         register.institution.data = str(user.institution_id)
     if not register.validate():
         return reports_page(template, user, 400, register=register)
@@ -138,7 +139,7 @@ def certificate_pdf(user: User, order_id: int, args):
         certificate, pdf = relief_certificates.certificate_file(user, order_id, version)
     except CertificateNotFound as error:
         order, relief = relief_certificates.order_relief(user, order_id)
-        can_issue = user.role == "buyer" and relief.can_issue and version is None
+        can_issue = user.role == UserRole.BUYER and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
             404,

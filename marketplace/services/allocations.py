@@ -13,6 +13,14 @@ from ..domain import allocations as rules
 from ..domain import selection
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.states import (
+    AllocationChangeKind,
+    AllocationStatus,
+    ApplicationStatus,
+    InstitutionStatus,
+    OrderStatus,
+    RoundStatus,
+)
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Round, User
 from . import applications
@@ -57,7 +65,7 @@ def budgets_left(round_: Round) -> dict[int, int]:
     used = dict(
         db.session.execute(
             select(Allocation.institution_id, func.sum(Allocation.amount_krw))
-            .where(Allocation.round_id == round_.id, Allocation.status == "active")
+            .where(Allocation.round_id == round_.id, Allocation.status == AllocationStatus.ACTIVE)
             .group_by(Allocation.institution_id)
         ).all()
     )
@@ -78,18 +86,19 @@ def _locked(allocation_id: int) -> tuple[Round, Allocation]:
 
 def _open_orders(allocation_id: int) -> int:
     return db.session.scalar(
-        select(func.count(Order.id)).where(Order.allocation_id == allocation_id, Order.status != "cancelled")
+        select(func.count(Order.id)).where(Order.allocation_id == allocation_id, Order.status != OrderStatus.CANCELLED)
     )
 
 
 def _move_facts(allocation: Allocation, target: Institution | None, left: dict[int, int]) -> rules.MoveFacts:
     preferred = {i.id for i in allocation.application.preferred}
     return rules.MoveFacts(
-        round_published=allocation.round.status == "published",
-        allocation_active=allocation.status == "active" and allocation.application.status == "selected",
+        round_published=allocation.round.status == RoundStatus.PUBLISHED,
+        allocation_active=allocation.status == AllocationStatus.ACTIVE
+        and allocation.application.status == ApplicationStatus.SELECTED,
         open_orders=_open_orders(allocation.id),
         target_found=target is not None,
-        target_active=target is not None and target.status == "active",
+        target_active=target is not None and target.status == AllocationStatus.ACTIVE,
         target_in_round=target is not None and target.id in left,
         target_is_current=target is not None and target.id == allocation.institution_id,
         target_preferred=not preferred or (target is not None and target.id in preferred),
@@ -107,7 +116,9 @@ def move_targets(allocation: Allocation) -> list[Target]:
         Target(
             i,
             left[i.id],
-            i.status == "active" and left[i.id] >= allocation.amount_krw and (not preferred or i.id in preferred),
+            i.status == InstitutionStatus.ACTIVE
+            and left[i.id] >= allocation.amount_krw
+            and (not preferred or i.id in preferred),
         )
         for i in institutions
         if i.id != allocation.institution_id
@@ -127,7 +138,7 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
         db.session.rollback()
         raise failures[0]
     moment = round_service.now()
-    allocation.status = "moved"
+    allocation.status = AllocationStatus.MOVED
     new = Allocation(
         round_id=round_.id,
         application_id=allocation.application_id,
@@ -143,7 +154,7 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
     db.session.add(
         AllocationChange(
             round_id=round_.id,
-            kind="moved",
+            kind=AllocationChangeKind.MOVED,
             from_allocation_id=allocation.id,
             to_allocation_id=new.id,
             reason=reason.strip(),
@@ -181,8 +192,8 @@ def _first_that_fits(round_: Round) -> selection.Allocation | None:
 def refill_preview(allocation: Allocation) -> tuple[DomainError | None, Application | None, Institution | None]:
     """Why a refill cannot happen, or which waitlisted application would take which institution's budget."""
     refusal = rules.refill_failure(
-        round_published=allocation.round.status == "published",
-        allocation_withdrawn=allocation.status == "withdrawn",
+        round_published=allocation.round.status == RoundStatus.PUBLISHED,
+        allocation_withdrawn=allocation.status == AllocationStatus.WITHDRAWN,
         already_refilled=_refilled(allocation.id),
     )
     if refusal is not None:
@@ -208,8 +219,8 @@ def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
     begin_write()
     round_, allocation = _locked(allocation_id)
     refusal = rules.refill_failure(
-        round_published=round_.status == "published",
-        allocation_withdrawn=allocation.status == "withdrawn",
+        round_published=round_.status == RoundStatus.PUBLISHED,
+        allocation_withdrawn=allocation.status == AllocationStatus.WITHDRAWN,
         already_refilled=_refilled(allocation.id),
     )
     promoted = _first_that_fits(round_) if refusal is None else None

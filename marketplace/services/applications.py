@@ -13,6 +13,16 @@ from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.clock import kst_text, seoul_date
 from ..domain.errors import N_, NotFound
+from ..domain.states import (
+    AllocationChangeKind,
+    AllocationStatus,
+    ApplicationStatus,
+    CertificateStatus,
+    OrderStatus,
+    ProductStatus,
+    RoundStatus,
+    WindowState,
+)
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
@@ -41,12 +51,12 @@ def own_application(user: User, application_id: int, *, lock: bool = False) -> A
 
 def require_window_open(round_: Round) -> None:
     """Raise WindowClosedError with the reason unless applications are accepted right now."""
-    if round_.status == "draft":
+    if round_.status == RoundStatus.DRAFT:
         raise rules.WindowClosedError(N_("This round is not open for applications yet."))
     state = rules.window_state(round_.opens_at, round_.closes_at, round_service.now())
-    if state == "before":
+    if state == WindowState.BEFORE:
         raise rules.WindowClosedError(N_("Applications open at %(opens)s."), opens=kst_text(round_.opens_at))
-    if state == "after" or round_.status != "open":
+    if state == WindowState.AFTER or round_.status != RoundStatus.OPEN:
         raise rules.WindowClosedError(N_("Applications closed at %(closes)s."), closes=kst_text(round_.closes_at))
 
 
@@ -57,14 +67,16 @@ def eligible_products(user: User, round_: Round) -> list[Product]:
     today = seoul_date(round_service.now())
     close_day = rules.closing_day(round_.closes_at)
     products = db.session.scalars(
-        select(Product).where(Product.company_id == user.company_id, Product.status == "listed").order_by(Product.id)
+        select(Product)
+        .where(Product.company_id == user.company_id, Product.status == ProductStatus.LISTED)
+        .order_by(Product.id)
     )
     return [
         p
         for p in products
         if any(
             c.company_id == p.company_id
-            and c.status == "verified"
+            and c.status == CertificateStatus.VERIFIED
             and c.issued_on <= today
             and close_day <= c.expires_on
             for c in p.certificates
@@ -96,7 +108,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     application = db.session.scalar(
         select(Application).where(Application.round_id == round_.id, Application.product_id == product.id)
     )
-    if application is not None and application.status != "withdrawn":
+    if application is not None and application.status != ApplicationStatus.WITHDRAWN:
         raise rules.RoundError(
             N_("This product already has application %(receipt)s in this round."),
             receipt=application.receipt_no,
@@ -115,7 +127,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
         data.statement.strip(),
         preferred,
     )
-    application.status, application.withdrawn_at = "submitted", None
+    application.status, application.withdrawn_at = ApplicationStatus.SUBMITTED, None
     application.withdrawal_reason = ""
     application.submitted_at = round_service.now()
     try:
@@ -142,7 +154,7 @@ def _facts(application: Application) -> dict:
 def require_editable(application: Application) -> None:
     """Raise WindowClosedError or RoundError unless the application can still be edited."""
     require_window_open(application.round)
-    if application.status != "submitted":
+    if application.status != ApplicationStatus.SUBMITTED:
         raise rules.RoundError(N_("Only a submitted application can be edited."))
 
 
@@ -173,12 +185,15 @@ def withdraw(user: User, application_id: int, reason: str) -> Allocation | None:
     application = own_application(user, application_id, lock=True)
     # the round's lock keeps two withdrawals from promoting the same waitlisted application (PostgreSQL)
     round_ = db.session.get(Round, application.round_id, with_for_update=True, populate_existing=True)
-    if application.status == "submitted":
+    if application.status == ApplicationStatus.SUBMITTED:
         require_window_open(round_)
         return _mark_withdrawn(user, application, reason)
-    if round_.status != "published" or application.status not in ("selected", "waitlisted"):
+    if round_.status != RoundStatus.PUBLISHED or application.status not in (
+        ApplicationStatus.SELECTED,
+        ApplicationStatus.WAITLISTED,
+    ):
         raise rules.RoundError(N_("This application cannot be withdrawn now: the round is being decided."))
-    if application.status == "waitlisted":
+    if application.status == ApplicationStatus.WAITLISTED:
         application.waitlist_position = None
         _mark_withdrawn(user, application, reason, commit=False)
         db.session.commit()
@@ -188,14 +203,14 @@ def withdraw(user: User, application_id: int, reason: str) -> Allocation | None:
 
 def _mark_withdrawn(user: User, application: Application, reason: str, commit: bool = True) -> None:
     before = application.status
-    application.status, application.withdrawn_at = "withdrawn", round_service.now()
+    application.status, application.withdrawn_at = ApplicationStatus.WITHDRAWN, round_service.now()
     application.withdrawal_reason = reason
     record_event(
         user,
         "application.withdrawn",
         application,
         before={"status": before},
-        after={"status": "withdrawn"},
+        after={"status": ApplicationStatus.WITHDRAWN},
         reason=reason,
     )
     if commit:
@@ -205,25 +220,25 @@ def _mark_withdrawn(user: User, application: Application, reason: str, commit: b
 def _withdraw_selected(user: User, application: Application, round_: Round, reason: str) -> Allocation | None:
     allocation = db.session.scalar(
         select(Allocation)
-        .where(Allocation.application_id == application.id, Allocation.status == "active")
+        .where(Allocation.application_id == application.id, Allocation.status == AllocationStatus.ACTIVE)
         .with_for_update()
     )
     open_orders = db.session.scalar(
-        select(func.count(Order.id)).where(Order.allocation_id == allocation.id, Order.status != "cancelled")
+        select(func.count(Order.id)).where(Order.allocation_id == allocation.id, Order.status != OrderStatus.CANCELLED)
     )
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
     manifest = selection.manifest_from_json(round_.draw.manifest_json)
     current = current_result(round_, manifest)
     _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
-    allocation.status = "withdrawn"
+    allocation.status = AllocationStatus.WITHDRAWN
     record_event(
         user,
         "allocation.withdrawn",
         allocation,
         company_id=application.company_id,
-        before={"status": "active"},
-        after={"status": "withdrawn", "amount_krw": allocation.amount_krw},
+        before={"status": AllocationStatus.ACTIVE},
+        after={"status": AllocationStatus.WITHDRAWN, "amount_krw": allocation.amount_krw},
         reason=reason,
     )
     _mark_withdrawn(user, application, reason, commit=False)
@@ -236,13 +251,15 @@ def current_result(round_: Round, manifest: selection.Manifest) -> selection.Dra
     """The draw result as it stands now: active allocations, remaining waitlist, budgets left."""
     original = selection.run_draw(manifest, round_.draw.seed)
     active = db.session.scalars(
-        select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == "active")
+        select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == AllocationStatus.ACTIVE)
     ).all()
     codes = {b.institution_id: b.institution.code for b in round_.budgets}
     remaining = {b.institution.code: b.budget_krw for b in round_.budgets}
     for a in active:
         remaining[codes[a.institution_id]] -= a.amount_krw
-    waitlist = sorted((a for a in round_.applications if a.status == "waitlisted"), key=lambda a: a.waitlist_position)
+    waitlist = sorted(
+        (a for a in round_.applications if a.status == ApplicationStatus.WAITLISTED), key=lambda a: a.waitlist_position
+    )
     return replace(
         original,
         remaining=remaining,
@@ -260,7 +277,7 @@ def promote(
     (by the ministry with its reason, or with no actor at the supplier's withdrawal)."""
     application = db.session.get(Application, promoted.app_id)
     institution = next(b.institution for b in round_.budgets if b.institution.code == promoted.institution_code)
-    application.status, application.waitlist_position = "selected", None
+    application.status, application.waitlist_position = ApplicationStatus.SELECTED, None
     moment = round_service.now()
     published_on = seoul_date(round_.draw.published_at)
     allocation = Allocation(
@@ -278,7 +295,7 @@ def promote(
     db.session.add(
         AllocationChange(
             round_id=round_.id,
-            kind="refilled",
+            kind=AllocationChangeKind.REFILLED,
             from_allocation_id=freed.id,
             to_allocation_id=allocation.id,
             reason=reason,
@@ -317,5 +334,7 @@ def my_applications(user: User) -> list[Application]:
 
 def allocation_of(application: Application) -> Allocation | None:
     return db.session.scalar(
-        select(Allocation).where(Allocation.application_id == application.id, Allocation.status == "active")
+        select(Allocation).where(
+            Allocation.application_id == application.id, Allocation.status == AllocationStatus.ACTIVE
+        )
     )

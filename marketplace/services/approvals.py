@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, check_verifiable, decide
 from ..extensions import db
 from ..models import AuditEvent, Certificate, Company, User
@@ -14,8 +15,8 @@ from ..models.types import utcnow
 from .audit import record_event
 from .clock import seoul_today
 
-COMPANY_STATUSES = ("pending", "approved", "rejected", "suspended")
-CERTIFICATE_STATUSES = ("pending", "verified", "rejected", "revoked")
+COMPANY_STATUSES = tuple(CompanyStatus)
+CERTIFICATE_STATUSES = tuple(CertificateStatus)
 
 
 def _get(model, row_id: int):
@@ -27,15 +28,17 @@ def _get(model, row_id: int):
 
 
 def _require_ministry(actor: User) -> None:
-    if actor.role != "ministry":
+    if actor.role != UserRole.MINISTRY:
         raise DomainError(N_("Only ministry staff can take this decision."))
 
 
 def pending_counts() -> dict:
     return {
-        "companies": db.session.scalar(select(func.count()).select_from(Company).where(Company.status == "pending")),
+        "companies": db.session.scalar(
+            select(func.count()).select_from(Company).where(Company.status == CompanyStatus.PENDING)
+        ),
         "certificates": db.session.scalar(
-            select(func.count()).select_from(Certificate).where(Certificate.status == "pending")
+            select(func.count()).select_from(Certificate).where(Certificate.status == CertificateStatus.PENDING)
         ),
     }
 

@@ -25,6 +25,7 @@ from ..domain.catalogue import (
     cert_code_token,
 )
 from ..domain.eligibility import is_first_timer, is_startup, startup_founded_after
+from ..domain.states import CertificateStatus, CompanyStatus
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .products import listed_condition
@@ -339,7 +340,7 @@ _CARDS = (
         _valid_certificate,
         and_(
             _valid_certificate.id == product_certificates.c.certificate_id,
-            _valid_certificate.status == "verified",
+            _valid_certificate.status == CertificateStatus.VERIFIED,
             _valid_certificate.issued_on <= bindparam("today"),
             _valid_certificate.expires_on >= bindparam("today"),
         ),
@@ -406,7 +407,11 @@ def _with_supplier(statement):
 
 
 def _valid_on(today: date):
-    return and_(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
+    return and_(
+        Certificate.status == CertificateStatus.VERIFIED,
+        Certificate.issued_on <= today,
+        Certificate.expires_on >= today,
+    )
 
 
 def _order(sort: str, words: int) -> list:
@@ -448,7 +453,9 @@ def public_product(product_id: int, today: date) -> ProductCard | None:
 
 def public_supplier(company_id: int, today: date) -> tuple[Company, list[ProductCard]] | None:
     """An approved company and its publicly listed products (newest first), or None."""
-    company = db.session.scalar(select(Company).where(Company.id == company_id, Company.status == "approved"))
+    company = db.session.scalar(
+        select(Company).where(Company.id == company_id, Company.status == CompanyStatus.APPROVED)
+    )
     if company is None:
         return None
     products = db.session.scalars(

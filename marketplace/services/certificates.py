@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import check_certificate_dates, check_deletable
 from ..domain.uploads import UnapprovedAllowance
 from ..extensions import db
@@ -84,7 +85,7 @@ def add_certificate(
         raise DuplicateCertificate(
             N_("Your company already has a %(type)s certificate numbered %(number)s."), type=kind.code, number=number
         )
-    if company.status != "approved":
+    if company.status != CompanyStatus.APPROVED:
         allowance.check(*_held_scans(company), len(upload))
     stored = new_stored_file(user, upload, filename, max_bytes=max_bytes)
     certificate = Certificate(
@@ -94,7 +95,7 @@ def add_certificate(
         issuer=data.issuer.strip(),
         issued_on=data.issued_on,
         expires_on=data.expires_on,
-        status="pending",
+        status=CertificateStatus.PENDING,
         file=stored,
     )
     db.session.add(certificate)
@@ -139,11 +140,11 @@ def _held_scans(company: Company) -> tuple[int, int]:
 
 def certificate_file(user: User, certificate_id: int) -> tuple[Certificate, StoredFile, bytes]:
     """The scan of a certificate for its own supplier or ministry staff; raise NotFound otherwise."""
-    if user.role == "ministry":
+    if user.role == UserRole.MINISTRY:
         certificate = db.session.get(Certificate, certificate_id)
         if certificate is None:
             raise NotFound(N_("This item does not exist or belongs to another company."))
-    elif user.role == "supplier":
+    elif user.role == UserRole.SUPPLIER:
         certificate = own_row(Certificate, user, certificate_id)
     else:
         raise NotFound(N_("This item does not exist or belongs to another company."))

@@ -12,6 +12,7 @@ from ..database import begin_write
 from ..domain.brn import normalise_brn
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
@@ -100,15 +101,19 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
                 "Ask a colleague who has an account, or contact the ministry."
             )
         )
-    company = Company(brn=digits, status="pending", **_values(data))
+    company = Company(brn=digits, status=CompanyStatus.PENDING, **_values(data))
     db.session.add(company)
     try:
         user = new_user(
-            email=first_user.email, name=first_user.name, role="supplier", password=first_user.password, company=company
+            email=first_user.email,
+            name=first_user.name,
+            role=UserRole.SUPPLIER,
+            password=first_user.password,
+            company=company,
         )
         db.session.flush()
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
-        record_event(user, "user.created", user, after={"email": user.email, "role": "supplier"})
+        record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
         db.session.commit()
     except DomainError:
         db.session.rollback()
@@ -139,9 +144,9 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
     before = _snapshot(company)
     for name, value in _values(data).items():
         setattr(company, name, value)
-    resubmitted = company.status == "rejected"
+    resubmitted = company.status == CompanyStatus.REJECTED
     if resubmitted:
-        company.status = "pending"
+        company.status = CompanyStatus.PENDING
     refresh_search_text(company.products)
     record_event(
         user,
@@ -166,7 +171,7 @@ def update_company_by_ministry(actor: User, company_id: int, data: CompanyInput,
     or a missing reason.
     """
     begin_write()
-    if actor.role != "ministry":
+    if actor.role != UserRole.MINISTRY:
         raise TransitionRefused(N_("Only ministry staff can change a company's details."))
     company = db.session.get(Company, company_id, with_for_update=True, populate_existing=True)
     if company is None:
@@ -224,18 +229,18 @@ def dashboard(user: User, today: date) -> dict:
 
 def _next_steps(status: str, certificates: dict, products: dict, public: int) -> list[str]:
     steps = []
-    if status == "pending":
+    if status == CompanyStatus.PENDING:
         steps.append("wait_approval")
-    elif status == "rejected":
+    elif status == CompanyStatus.REJECTED:
         steps.append("fix_and_resubmit")
-    elif status == "suspended":
+    elif status == CompanyStatus.SUSPENDED:
         steps.append("contact_ministry")
-    if not certificates.get("verified") and not certificates.get("pending"):
+    if not certificates.get(CertificateStatus.VERIFIED) and not certificates.get(CertificateStatus.PENDING):
         steps.append("upload_certificate")
-    elif certificates.get("pending") and not certificates.get("verified"):
+    elif certificates.get(CertificateStatus.PENDING) and not certificates.get(CertificateStatus.VERIFIED):
         steps.append("wait_certificate")
     if not sum(products.values()):
         steps.append("add_product")
-    elif status == "approved" and not public:
+    elif status == CompanyStatus.APPROVED and not public:
         steps.append("list_product")
     return steps

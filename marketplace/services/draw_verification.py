@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus
 from ..extensions import db
 from ..models import Allocation, AuditEvent, Draw, Round
 from . import rounds as round_service
@@ -100,12 +101,15 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
     )
     found = []
     for action, object_id, before, after, actor_id in events:
-        if action == "application.withdrawn" and (before or {}).get("status") in ("selected", "waitlisted"):
-            found.append(("withdrawn", object_id, {}))
+        if action == "application.withdrawn" and (before or {}).get("status") in (
+            ApplicationStatus.SELECTED,
+            ApplicationStatus.WAITLISTED,
+        ):
+            found.append((ApplicationStatus.WITHDRAWN, object_id, {}))
         elif action == "allocation.moved":
-            found.append(("moved", moved_apps.get(object_id), after or {}))
+            found.append((AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}))
         elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
-            found.append(("refilled", None, {}))
+            found.append((AllocationChangeKind.REFILLED, None, {}))
     return found
 
 
@@ -121,24 +125,24 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     state, promoted, rows = rerun, set(), {}
     for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
         held = next((a for a in state.selected if a.app_id == app_id), None)
-        if kind == "withdrawn" and held is not None:
-            rows.setdefault(app_id, []).append(_expected(held, "withdrawn", promoted))
+        if kind == ApplicationStatus.WITHDRAWN and held is not None:
+            rows.setdefault(app_id, []).append(_expected(held, AllocationStatus.WITHDRAWN, promoted))
             state, new = selection.refill_after_withdrawal(manifest, state, app_id)
             promoted |= {new.app_id} if new else set()
-        elif kind == "withdrawn" and app_id in state.waitlist:
+        elif kind == ApplicationStatus.WITHDRAWN and app_id in state.waitlist:
             state = replace(state, waitlist=tuple(a for a in state.waitlist if a != app_id))
-        elif kind == "moved" and held is not None and after.get("institution") in state.remaining:
-            rows.setdefault(app_id, []).append(_expected(held, "moved", promoted))
+        elif kind == AllocationChangeKind.MOVED and held is not None and after.get("institution") in state.remaining:
+            rows.setdefault(app_id, []).append(_expected(held, AllocationStatus.MOVED, promoted))
             state = selection.move_allocation(manifest, state, app_id, after["institution"])
-        elif kind == "refilled":
+        elif kind == AllocationChangeKind.REFILLED:
             state, new = selection.promote_from_waitlist(manifest, state)
             promoted |= {new.app_id} if new else set()
     for a in state.selected:
-        rows.setdefault(a.app_id, []).append(_expected(a, "active", promoted))
+        rows.setdefault(a.app_id, []).append(_expected(a, AllocationStatus.ACTIVE, promoted))
     position = {app_id: n for n, app_id in enumerate(rerun.waitlist, start=1)}
-    statuses = {a.id: ("withdrawn", None) for a in manifest.applications}
-    statuses |= {app_id: ("waitlisted", position[app_id]) for app_id in state.waitlist}
-    statuses |= {a.app_id: ("selected", None) for a in state.selected}
+    statuses = {a.id: (ApplicationStatus.WITHDRAWN, None) for a in manifest.applications}
+    statuses |= {app_id: (ApplicationStatus.WAITLISTED, position[app_id]) for app_id in state.waitlist}
+    statuses |= {a.app_id: (ApplicationStatus.SELECTED, None) for a in state.selected}
     return rows, statuses
 
 
@@ -172,7 +176,7 @@ def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) 
     for application in sorted(round_.applications, key=lambda a: a.id):
         expected = statuses.get(application.id)
         actual = (application.status, application.waitlist_position)
-        if expected is None and application.status in ("selected", "waitlisted"):
+        if expected is None and application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED):
             return [f"application {application.id} is {application.status} in the database but not in the pool"]
         if expected is not None and actual != expected:
             return [

@@ -13,6 +13,7 @@ from ..domain import rounds as rules
 from ..domain import seed_events, selection
 from ..domain.clock import seoul_date
 from ..domain.errors import N_
+from ..domain.states import ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
 from . import estimates
@@ -33,10 +34,10 @@ def score_application(
     begin_write()
     round_ = round_service.get_round(code, lock=True)
     application = _application_of(round_, application_id)
-    rules.require_status(round_.status, ("closed",), N_("Scores are entered after the round closes."))
+    rules.require_status(round_.status, (RoundStatus.CLOSED,), N_("Scores are entered after the round closes."))
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is frozen; scores can no longer change."))
-    if application.status != "eligible":
+    if application.status != ApplicationStatus.ELIGIBLE:
         raise rules.RoundError(N_("Only eligible applications are scored."))
     total = rules.check_scores(innovation, capability, need)
     before = {"scores": [application.score_innovation, application.score_capability, application.score_need]}
@@ -70,7 +71,9 @@ def pool_of(round_: Round) -> list[Application]:
         (
             a
             for a in round_.applications
-            if a.status == "eligible" and (a.total_score or 0) >= round_.pass_mark and a.total_score is not None
+            if a.status == ApplicationStatus.ELIGIBLE
+            and (a.total_score or 0) >= round_.pass_mark
+            and a.total_score is not None
         ),
         key=lambda a: a.id,
     )
@@ -92,10 +95,12 @@ def freeze_pool(actor: User, code: str) -> Draw:
     once the seed event has happened (SeedEventError: announce a later one first)."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
-    rules.require_status(round_.status, ("closed",), N_("The pool can be frozen only after the round closes."))
+    rules.require_status(
+        round_.status, (RoundStatus.CLOSED,), N_("The pool can be frozen only after the round closes.")
+    )
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
-    unscored = [a for a in round_.applications if a.status == "eligible" and a.total_score is None]
+    unscored = [a for a in round_.applications if a.status == ApplicationStatus.ELIGIBLE and a.total_score is None]
     if unscored:
         raise rules.RoundError(N_("%(count)s eligible applications have no scores yet."), count=len(unscored))
     moment = round_service.now()
@@ -139,7 +144,7 @@ def _draw(actor: User, code: str, seed: str):
     draw = round_.draw
     if draw is None:
         raise rules.RoundError(N_("Freeze the pool before the draw: the manifest must be public first."))
-    if draw.seed is not None or round_.status != "closed":
+    if draw.seed is not None or round_.status != RoundStatus.CLOSED:
         raise rules.RoundError(N_("This round has already been drawn; there is no second draw."))
     moment = round_service.now()
     seed_events.require_draw_after_event(round_.seed_event, moment)
@@ -152,14 +157,14 @@ def _draw(actor: User, code: str, seed: str):
     draw.drawn_at, draw.drawn_by_id = moment, actor.id
     draw.result_json = selection.result_json(result, result_timeline(round_, draw))
     _apply_result(round_, result)
-    round_.status = "drawn"
+    round_.status = RoundStatus.DRAWN
     record_event(
         actor,
         "round.drawn",
         round_,
-        before={"status": "closed"},
+        before={"status": RoundStatus.CLOSED},
         after={
-            "status": "drawn",
+            "status": RoundStatus.DRAWN,
             "seed": seed,
             "seed_event": seed_events.facts(round_.seed_event),
             "manifest_sha256": draw.manifest_sha256,
@@ -186,7 +191,7 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
     institutions = {b.institution.code: b.institution_id for b in round_.budgets}
     by_id = {a.id: a for a in round_.applications}
     for chosen in result.selected:
-        by_id[chosen.app_id].status = "selected"
+        by_id[chosen.app_id].status = ApplicationStatus.SELECTED
         db.session.add(
             Allocation(
                 round_id=round_.id,
@@ -197,29 +202,29 @@ def _apply_result(round_: Round, result: selection.DrawResult) -> None:
             )
         )
     for position, app_id in enumerate(result.waitlist, start=1):
-        by_id[app_id].status, by_id[app_id].waitlist_position = "waitlisted", position
+        by_id[app_id].status, by_id[app_id].waitlist_position = ApplicationStatus.WAITLISTED, position
     for application in round_.applications:
-        if application.status == "eligible":  # scored below the pass mark
-            application.status = "not_selected"
+        if application.status == ApplicationStatus.ELIGIBLE:  # scored below the pass mark
+            application.status = ApplicationStatus.NOT_SELECTED
 
 
 def publish_round(actor: User, code: str) -> Round:
     """Publish the seed and the result beside the manifest; allocations then hold for a year."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
-    rules.require_status(round_.status, ("drawn",), N_("Only a drawn round can be published."))
+    rules.require_status(round_.status, (RoundStatus.DRAWN,), N_("Only a drawn round can be published."))
     moment = round_service.now()
     round_.draw.published_at = moment
     valid_until = allocation_valid_until(seoul_date(moment))
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until
-    round_.status = "published"
+    round_.status = RoundStatus.PUBLISHED
     record_event(
         actor,
         "round.published",
         round_,
-        before={"status": "drawn"},
-        after={"status": "published", "allocations_valid_until": valid_until.isoformat()},
+        before={"status": RoundStatus.DRAWN},
+        after={"status": RoundStatus.PUBLISHED, "allocations_valid_until": valid_until.isoformat()},
     )
     db.session.commit()
     return round_

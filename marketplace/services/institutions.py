@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
+from ..domain.states import InstitutionStatus, UserRole
 from ..extensions import db
 from ..models import Institution, OneTimeToken, User
 from ..models.types import utcnow
@@ -61,7 +62,7 @@ def create_institution(actor: User, data: InstitutionData) -> Institution:
     """Add an active institution; raises DomainError for a bad or duplicate code."""
     begin_write()
     data = _check(data)
-    institution = Institution(**data.__dict__, status="active")
+    institution = Institution(**data.__dict__, status=InstitutionStatus.ACTIVE)
     db.session.add(institution)
     db.session.flush()
     record_event(actor, "institution.created", institution, after=data.__dict__, institution_id=institution.id)
@@ -145,14 +146,16 @@ def invite_buyer(
     begin_write()
     now = now or utcnow()
     institution = get_institution(institution_id, lock=True)
-    if institution.status != "active":
+    if institution.status != InstitutionStatus.ACTIVE:
         raise DomainError(N_("Approve the institution before inviting its buyers."))
     existing = find_user_by_email(email)
     if existing is not None and (existing.password_hash or existing.institution_id != institution.id):
         raise DomainError(N_("An account with this e-mail address already exists."))
     if not (name or "").strip():
         raise DomainError(N_("Enter the buyer's name."))
-    user = existing or new_user(email=email, name=name, role="buyer", password=None, institution_id=institution.id)
+    user = existing or new_user(
+        email=email, name=name, role=UserRole.BUYER, password=None, institution_id=institution.id
+    )
     user.active = True
     db.session.flush()
     token = _issue_token(user, now)
@@ -212,7 +215,7 @@ def request_to_join(data: JoinRequest) -> Institution:
     checked = _check(InstitutionData(code, data.name_ko, data.name_en, data.kind, data.region))
     institution = Institution(
         **checked.__dict__,
-        status="pending",
+        status=InstitutionStatus.PENDING,
         contact_name=data.contact_name.strip()[:100],
         contact_email=normalise_email(data.contact_email),
     )
@@ -239,7 +242,7 @@ def _join_contact(institution: Institution) -> User | None:
     return new_user(
         email=institution.contact_email,
         name=institution.contact_name,
-        role="buyer",
+        role=UserRole.BUYER,
         password=None,
         institution_id=institution.id,
     )
@@ -253,14 +256,14 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
     """
     begin_write()
     institution = get_institution(institution_id, lock=True)
-    if institution.status != "pending":
+    if institution.status != InstitutionStatus.PENDING:
         raise DomainError(N_("This request has already been decided."))
     data = _check(
         InstitutionData(code, institution.name_ko, institution.name_en, institution.kind, institution.region),
         institution.id,
     )
     contact = _join_contact(institution)  # raises EmailTaken before anything changed
-    institution.code, institution.status = data.code, "active"
+    institution.code, institution.status = data.code, InstitutionStatus.ACTIVE
     token = None
     if contact is not None:
         contact.active = True
@@ -275,15 +278,15 @@ def decline_join(actor: User, institution_id: int, reason: str) -> Institution:
     """Decline a pending request: the institution is suspended and no account is made for its contact."""
     begin_write()
     institution = get_institution(institution_id, lock=True)
-    if institution.status != "pending":
+    if institution.status != InstitutionStatus.PENDING:
         raise DomainError(N_("This request has already been decided."))
     if not (reason or "").strip():
         raise DomainError(N_("Give the reason for declining."))
-    institution.status = "suspended"
+    institution.status = InstitutionStatus.SUSPENDED
     record_event(actor, "institution.declined", institution, reason=reason.strip(), institution_id=institution.id)
     db.session.commit()
     return institution
 
 
 def pending_count() -> int:
-    return db.session.scalar(select(func.count(Institution.id)).where(Institution.status == "pending"))
+    return db.session.scalar(select(func.count(Institution.id)).where(Institution.status == InstitutionStatus.PENDING))

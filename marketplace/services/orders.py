@@ -14,6 +14,14 @@ from ..database import begin_write
 from ..domain import orders as rules
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
+from ..domain.states import (
+    AllocationStatus,
+    ApplicationStatus,
+    CertificateStatus,
+    InstitutionStatus,
+    OrderStatus,
+    RoundStatus,
+)
 from ..extensions import db
 from ..models import (
     Allocation,
@@ -69,7 +77,7 @@ def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Cert
         .join(Certificate.products)
         .where(
             Product.id == product_id,
-            Certificate.status == "verified",
+            Certificate.status == CertificateStatus.VERIFIED,
             Certificate.issued_on <= day,
             Certificate.expires_on >= day,
         )
@@ -138,7 +146,7 @@ def record_pilot_purchase(
         amount_krw=amount,
         contract_method=data.contract_method,
         ordered_on=data.ordered_on,
-        status="placed",
+        status=OrderStatus.PLACED,
         no_private_interest=True,
         quota_before_krw=entry.balance_after + amount,
         allocation_before_krw=allocation_before,
@@ -172,9 +180,10 @@ def _placement_facts(
         today=recorded_on,
         buyer_institution_id=buyer_institution_id,
         mou_institution_id=mou.institution_id,
-        institution_active=mou.institution.status == "active",
-        round_published=allocation.round.status == "published",
-        selection_active=allocation.status == "active" and allocation.application.status == "selected",
+        institution_active=mou.institution.status == InstitutionStatus.ACTIVE,
+        round_published=allocation.round.status == RoundStatus.PUBLISHED,
+        selection_active=allocation.status == AllocationStatus.ACTIVE
+        and allocation.application.status == ApplicationStatus.SELECTED,
         selection_valid_until=allocation.valid_until,
         allocation_institution_id=allocation.institution_id,
         allocation_remaining_krw=allocation.remaining_krw,
@@ -187,7 +196,7 @@ def _placement_facts(
         no_private_interest=data.no_private_interest,
         published_on=published_on(allocation.round),
         selection_valid_from=allocation.valid_from,
-        selection_moved=allocation.status == "moved",
+        selection_moved=allocation.status == AllocationStatus.MOVED,
         late_limit_days=limit,
         late_reason=data.late_reason,
     )
@@ -278,7 +287,7 @@ def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | Non
     except DomainError:
         db.session.rollback()
         raise
-    before, order.status, order.delivered_on = order.status, "delivered", delivered_on
+    before, order.status, order.delivered_on = order.status, OrderStatus.DELIVERED, delivered_on
     _event(buyer, "order.delivered", order, before, delivered_on=delivered_on.isoformat())
     db.session.commit()
     return order
@@ -294,7 +303,7 @@ def inspect(buyer: User, order_id: int, result: str, note: str, inspected_on: da
         db.session.rollback()
         raise
     before = order.status
-    order.status, order.inspected_on = "inspected", inspected_on
+    order.status, order.inspected_on = OrderStatus.INSPECTED, inspected_on
     order.inspection_result, order.inspection_note = result, (note or "").strip()
     _event(buyer, "order.inspected", order, before, result=result, note=order.inspection_note)
     db.session.commit()
@@ -314,7 +323,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     balance = quota.release(order.mou_id, order.amount_krw, buyer, f"{order.number}: {reason}", order.id, now=now)
     release_allocation(order.allocation_id, order.amount_krw)
     before = order.status
-    order.status, order.cancelled_at, order.cancel_reason = "cancelled", now or utcnow(), reason
+    order.status, order.cancelled_at, order.cancel_reason = OrderStatus.CANCELLED, now or utcnow(), reason
     # Every valid version of the audit-relief certificate is revoked in the same transaction; imported
     # here so that placing orders never loads the PDF machinery.
     from .relief_certificates import revoke_for_order
@@ -351,7 +360,7 @@ def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again
         **{name: scores[name] for name in rules.SCORE_FIELDS},
     )
     db.session.add(evaluation)
-    before, order.status = order.status, "evaluated"
+    before, order.status = order.status, OrderStatus.EVALUATED
     _event(
         buyer,
         "order.evaluated",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError
 from ..domain.reference import CATEGORIES
+from ..domain.states import CertificateStatus, CompanyStatus, ProductStatus
 from ..domain.suppliers import CertificateFacts, check_listable, product_step
 from ..extensions import db
 from ..models import Certificate, Company, Product, User, product_certificates
@@ -18,7 +19,7 @@ from .audit import record_event
 from .ownership import own_company, own_row
 
 EDITABLE_FIELDS = ("name_ko", "name_en", "model", "description", "specification", "category", "unit_price_krw", "unit")
-LINKABLE_STATUSES = ("pending", "verified")
+LINKABLE_STATUSES = (CertificateStatus.PENDING, CertificateStatus.VERIFIED)
 
 
 @dataclass
@@ -59,8 +60,8 @@ def listed_condition(today: date):
     status 'listed' AND company approved AND a linked certificate verified with
     issued_on <= today <= expires_on. Use it in WHERE: select(Product).where(listed_condition(today)).
     """
-    approved = exists().where(Company.id == Product.company_id, Company.status == "approved")
-    return and_(Product.status == "listed", approved, has_valid_certificate(today))
+    approved = exists().where(Company.id == Product.company_id, Company.status == CompanyStatus.APPROVED)
+    return and_(Product.status == ProductStatus.LISTED, approved, has_valid_certificate(today))
 
 
 def has_valid_certificate(today: date):
@@ -71,15 +72,19 @@ def has_valid_certificate(today: date):
     return Product.id.in_(
         select(product_certificates.c.product_id)
         .join(Certificate, Certificate.id == product_certificates.c.certificate_id)
-        .where(Certificate.status == "verified", Certificate.issued_on <= today, Certificate.expires_on >= today)
+        .where(
+            Certificate.status == CertificateStatus.VERIFIED,
+            Certificate.issued_on <= today,
+            Certificate.expires_on >= today,
+        )
     )
 
 
 def is_public(product: Product, today: date) -> bool:
     """The same rule as listed_condition, for a product already loaded."""
     return (
-        product.status == "listed"
-        and product.company.status == "approved"
+        product.status == ProductStatus.LISTED
+        and product.company.status == CompanyStatus.APPROVED
         and any(c.is_valid_on(today) for c in product.certificates)
     )
 
@@ -149,7 +154,7 @@ def create_product(user: User, data: ProductInput) -> Product:
     company = own_company(user)
     certificates = _checked_certificates(data, company)
     with db.session.no_autoflush:  # the product is complete only after _apply
-        product = Product(company=company, status="draft")
+        product = Product(company=company, status=ProductStatus.DRAFT)
         db.session.add(product)
         _apply(product, data, certificates)
     record_event(user, "product.created", product, after=_snapshot(product))
@@ -179,7 +184,7 @@ def change_product_status(user: User, product_id: int, action: str, today: date)
     begin_write()
     product = own_product(user, product_id, lock=True)
     target = product_step(action, product.status)
-    if target == "listed":
+    if target == ProductStatus.LISTED:
         facts = [CertificateFacts(c.status, c.issued_on, c.expires_on) for c in product.certificates]
         check_listable(product.company.status, facts, today)
     before = product.status

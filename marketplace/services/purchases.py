@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..domain.errors import N_, DomainError
+from ..domain.states import AllocationStatus, ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Mou, Product, Round, User
 from .orders import institution_mous
@@ -34,7 +35,11 @@ def selected_products(buyer: User, today: date) -> tuple[list[Allocation], list[
                 joinedload(Allocation.institution),
                 joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
             )
-            .where(Round.status == "published", Allocation.status == "active", Application.status == "selected")
+            .where(
+                Round.status == RoundStatus.PUBLISHED,
+                Allocation.status == AllocationStatus.ACTIVE,
+                Application.status == ApplicationStatus.SELECTED,
+            )
             .where(has_valid_certificate(today))
             .order_by(Round.code.desc(), Allocation.rank, Allocation.id)
         )
@@ -72,10 +77,10 @@ def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[
         raise PurchaseUnavailable(
             N_("This product was selected for another institution: you can only buy what was selected for yours.")
         )
-    if allocation.round.status != "published":
+    if allocation.round.status != RoundStatus.PUBLISHED:
         raise PurchaseUnavailable(N_("The product's selection has not been published."))
-    if allocation.status == "moved":
+    if allocation.status == AllocationStatus.MOVED:
         raise PurchaseUnavailable(N_("The product's selection was moved to another institution."))
-    if allocation.status != "active" or allocation.application.status != "selected":
+    if allocation.status != AllocationStatus.ACTIVE or allocation.application.status != ApplicationStatus.SELECTED:
         raise PurchaseUnavailable(N_("The product's selection has been withdrawn."))
     return allocation, institution_mous(buyer.institution_id)

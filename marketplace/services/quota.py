@@ -19,6 +19,7 @@ from ..domain import quota as rules
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.money import MAX_KRW
+from ..domain.states import QuotaEntryKind
 from ..extensions import db
 from ..models import Institution, Mou, QuotaEntry, User
 from ..models.types import utcnow
@@ -78,7 +79,7 @@ def create_mou(actor: User, institution: Institution, terms: MouTerms, *, now: d
     except IntegrityError as error:  # the backstop where the lock does not serialize (PostgreSQL)
         db.session.rollback()
         raise MouNumberTaken(number=number) from error
-    _add_entry(mou.id, "commit", terms.committed_krw, terms.committed_krw, actor, "MOU signed", now=now)
+    _add_entry(mou.id, QuotaEntryKind.COMMIT, terms.committed_krw, terms.committed_krw, actor, "MOU signed", now=now)
     record_event(actor, "mou.created", mou, after={"number": number, "committed_krw": terms.committed_krw})
     db.session.commit()
     return mou
@@ -107,7 +108,7 @@ def amend_mou(actor: User, mou_id: int, delta: int, reason: str, *, now: datetim
         current = get_mou(mou_id)
         rules.check_amendment(current.balance_krw, current.committed_krw, delta, reason)
         raise rules.AmendmentRefused(N_("The remaining quota changed meanwhile; try again."))
-    _add_entry(mou_id, "amendment", delta, row.balance_krw, actor, reason.strip(), now=now)
+    _add_entry(mou_id, QuotaEntryKind.AMENDMENT, delta, row.balance_krw, actor, reason.strip(), now=now)
     record_event(
         actor,
         "mou.amended",
@@ -127,7 +128,7 @@ def charge(mou_id: int, amount: int, actor: User, reason: str, *, now: datetime 
     Returns the charge entry (balance before = balance_after - amount_krw); raises QuotaExceeded
     (after rolling back) when the balance does not cover it. The caller links the order and commits.
     """
-    rules.check_entry("charge", -amount)
+    rules.check_entry(QuotaEntryKind.CHARGE, -amount)
     row = db.session.execute(
         update(Mou)
         .where(Mou.id == mou_id, Mou.balance_krw >= amount)
@@ -143,17 +144,17 @@ def charge(mou_id: int, amount: int, actor: User, reason: str, *, now: datetime 
             amount=f"{amount:,}",
             remaining=f"{remaining or 0:,}",
         )
-    return _add_entry(mou_id, "charge", -amount, row.balance_krw, actor, reason, now=now)
+    return _add_entry(mou_id, QuotaEntryKind.CHARGE, -amount, row.balance_krw, actor, reason, now=now)
 
 
 def release(mou_id: int, amount: int, actor: User, reason: str, order_id: int, *, now: datetime | None = None) -> int:
     """Give `amount` back to the MOU inside the current write transaction; returns the new balance."""
-    rules.check_entry("release", amount)
+    rules.check_entry(QuotaEntryKind.RELEASE, amount)
     row = db.session.execute(
         update(Mou).where(Mou.id == mou_id).values(balance_krw=Mou.balance_krw + amount).returning(Mou.balance_krw),
         execution_options={"synchronize_session": False},
     ).first()
-    entry = _add_entry(mou_id, "release", amount, row.balance_krw, actor, reason, now=now)
+    entry = _add_entry(mou_id, QuotaEntryKind.RELEASE, amount, row.balance_krw, actor, reason, now=now)
     entry.order_id = order_id
     return row.balance_krw
 
@@ -230,7 +231,9 @@ def figures_for(mous: list[Mou]) -> list[MouFigures]:
 
 def program_overview() -> list[dict]:
     """Per institution with an MOU: committed, charged and remaining, from the ledger (one query)."""
-    committed = func.sum(case((QuotaEntry.kind.in_(("commit", "amendment")), QuotaEntry.amount_krw), else_=0))
+    committed = func.sum(
+        case((QuotaEntry.kind.in_((QuotaEntryKind.COMMIT, QuotaEntryKind.AMENDMENT)), QuotaEntry.amount_krw), else_=0)
+    )
     total = func.sum(QuotaEntry.amount_krw)
     rows = db.session.execute(
         select(Institution, func.count(func.distinct(Mou.id)), committed, total)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
+from ..domain.states import ReliefStatus, UserRole
 from ..extensions import db
 from ..models import AuditReliefCertificate, Order, User
 from ..models.types import utcnow
@@ -87,7 +88,7 @@ def _plan(order_id: int, institution_id: int | None, issued_at: datetime):
     if order is None or institution_id is None or order.institution_id != institution_id:
         raise OrderNotFound(N_("There is no such order among yours."))
     versions = versions_of(order_id)
-    current = next((v for v in versions if v.status == "valid"), None)
+    current = next((v for v in versions if v.status == ReliefStatus.VALID), None)
     check_issuable(order.status, bool(order.no_private_interest), current.order_status if current else None)
     version = versions[-1].version + 1 if versions else 1
     base = versions[0].serial if versions else _next_serial(order)
@@ -119,7 +120,7 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
     actor = db.session.get(User, buyer_id)
     previous = db.session.get(Certificate, draft.previous_id) if draft.previous_id else None
     if previous is not None:
-        previous.status, previous.superseded_at = "superseded", draft.stamp.issued_at
+        previous.status, previous.superseded_at = ReliefStatus.SUPERSEDED, draft.stamp.issued_at
         db.session.flush()  # before the new valid version: at most one valid per order (partial unique index)
     rendered = draft.rendered
     certificate = Certificate(
@@ -134,7 +135,7 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
         facts_sha256=rendered.facts_sha256,
         pdf=rendered.pdf,
         pdf_sha256=sha256_hex(rendered.pdf),
-        status="valid",
+        status=ReliefStatus.VALID,
     )
     db.session.add(certificate)
     db.session.flush()
@@ -145,8 +146,8 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
             "relief_certificate.superseded",
             previous,
             institution_id=draft.institution_id,
-            before={"status": "valid"},
-            after={"status": "superseded", "superseded_by": certificate.serial},
+            before={"status": ReliefStatus.VALID},
+            after={"status": ReliefStatus.SUPERSEDED, "superseded_by": certificate.serial},
         )
     record_event(
         actor,
@@ -182,19 +183,19 @@ def revoke_for_order(order: Order, when: datetime, actor: User | None = None) ->
     """
     valid = db.session.scalars(
         select(Certificate)
-        .where(Certificate.order_id == order.id, Certificate.status == "valid")
+        .where(Certificate.order_id == order.id, Certificate.status == ReliefStatus.VALID)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
     for certificate in valid:
-        certificate.status, certificate.revoked_at = "revoked", when
+        certificate.status, certificate.revoked_at = ReliefStatus.REVOKED, when
         record_event(
             actor,
             "relief_certificate.revoked",
             certificate,
             institution_id=order.institution_id,
-            before={"status": "valid"},
-            after={"status": "revoked", "revoked_at": when.isoformat()},
+            before={"status": ReliefStatus.VALID},
+            after={"status": ReliefStatus.REVOKED, "revoked_at": when.isoformat()},
             reason=order.cancel_reason or "",
         )
     return list(valid)
@@ -229,7 +230,7 @@ class OrderRelief:
 
 def relief_of(order: Order) -> OrderRelief:
     versions = versions_of(order.id)
-    valid = next((v for v in versions if v.status == "valid"), None)
+    valid = next((v for v in versions if v.status == ReliefStatus.VALID), None)
     return OrderRelief(
         versions, may_issue(order.status, bool(order.no_private_interest), valid.order_status if valid else None)
     )
@@ -245,7 +246,9 @@ def order_relief(user: User, order_id: int) -> tuple[Order, OrderRelief]:
 
 def can_see(user: User, order: Order) -> bool:
     """Ministry staff see every order's certificates; a buyer only their institution's."""
-    return user.role == "ministry" or (user.role == "buyer" and user.institution_id == order.institution_id)
+    return user.role == UserRole.MINISTRY or (
+        user.role == UserRole.BUYER and user.institution_id == order.institution_id
+    )
 
 
 def certificate_file(user: User, order_id: int, version: int | None = None) -> tuple[Certificate, bytes]:

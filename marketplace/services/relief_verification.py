@@ -18,12 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, undefer
 
 from ..domain.relief import code_matches
+from ..domain.states import ReliefStatus
 from ..extensions import db
 from ..models import AuditEvent, AuditReliefCertificate, Institution, Order
 from ..reports.data import sha256_hex
 
 Certificate = AuditReliefCertificate
-STATUS_EVENTS = {"relief_certificate.superseded": "superseded", "relief_certificate.revoked": "revoked"}
+STATUS_EVENTS = {
+    "relief_certificate.superseded": ReliefStatus.SUPERSEDED,
+    "relief_certificate.revoked": ReliefStatus.REVOKED,
+}
 
 
 @dataclass
@@ -116,7 +120,7 @@ def _matches_trail(certificate: Certificate) -> bool:
     for key in ("pdf_sha256", "facts_sha256", "serial"):
         if key in recorded and recorded[key] != getattr(certificate, key):
             return False
-    status = "valid"
+    status = ReliefStatus.VALID
     for action, _after in events:
         status = STATUS_EVENTS.get(action, status)
     return status == certificate.status

@@ -14,6 +14,14 @@ from ..domain import seed_events
 from ..domain.clock import kst_text
 from ..domain.eligibility import WeightTiers, is_first_timer, is_startup, tier_name, weight_for
 from ..domain.errors import N_, NotFound
+from ..domain.states import (
+    ApplicationStatus,
+    CompanyStatus,
+    InstitutionStatus,
+    ProductStatus,
+    RoundStatus,
+    WindowState,
+)
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
@@ -103,7 +111,7 @@ def waitlist(round_id: int) -> list[Application]:
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.round_id == round_id, Application.status == "waitlisted")
+            .where(Application.round_id == round_id, Application.status == ApplicationStatus.WAITLISTED)
             .options(selectinload(Application.company), selectinload(Application.product))
             .order_by(Application.waitlist_position, Application.id)
         )
@@ -115,7 +123,7 @@ def budget_institutions(day, also: set[int] = frozenset()) -> list[tuple[Institu
     its MOUs have left on `day`."""
     institutions = db.session.scalars(
         select(Institution)
-        .where((Institution.status == "active") | Institution.id.in_(list(also)))
+        .where((Institution.status == InstitutionStatus.ACTIVE) | Institution.id.in_(list(also)))
         .order_by(Institution.code)
     ).all()
     left = quota.quota_left_by_institution([i.id for i in institutions], day)
@@ -150,7 +158,7 @@ def create_round(actor: User, settings: RoundSettings) -> Round:
     code, tiers, institutions = _checked(settings)
     if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
         raise rules.InvalidRoundError(N_("A round with code %(code)s already exists."), code=code)
-    round_ = Round(code=code, status="draft")
+    round_ = Round(code=code, status=RoundStatus.DRAFT)
     _apply(round_, settings, tiers, institutions)
     db.session.add(round_)
     record_event(actor, "round.created", round_, after=_rules_of(round_))
@@ -162,7 +170,7 @@ def update_draft_round(actor: User, code: str, settings: RoundSettings) -> Round
     """Change a draft round's title, window, rules and budgets (not its code); refused once it has opened."""
     begin_write()
     round_ = get_round(code, lock=True)
-    rules.require_status(round_.status, ("draft",), rules.DRAFT_ONLY)
+    rules.require_status(round_.status, (RoundStatus.DRAFT,), rules.DRAFT_ONLY)
     _code, tiers, institutions = _checked(replace(settings, code=round_.code))
     before = _rules_of(round_)
     _apply(round_, settings, tiers, institutions)
@@ -200,10 +208,10 @@ def delete_draft_round(actor: User, code: str) -> None:
     raises RoundNotFound, or RoundError once it has opened."""
     begin_write()
     round_ = get_round(code, lock=True)
-    rules.require_status(round_.status, ("draft",), rules.DRAFT_ONLY)
+    rules.require_status(round_.status, (RoundStatus.DRAFT,), rules.DRAFT_ONLY)
     if round_.applications or round_.seed_event_announcements or round_.draw is not None:
         raise rules.RoundError(N_("This round has records of its own and cannot be deleted."))
-    record_event(actor, "round.deleted", round_, before={"status": "draft", **_rules_of(round_)})
+    record_event(actor, "round.deleted", round_, before={"status": RoundStatus.DRAFT, **_rules_of(round_)})
     db.session.delete(round_)
     db.session.commit()
 
@@ -212,20 +220,20 @@ def open_round(actor: User, code: str) -> Round:
     """Open a draft round, publishing its rules; refused once its window has passed."""
     begin_write()
     round_ = get_round(code, lock=True)
-    rules.require_status(round_.status, ("draft",), N_("Only a draft round can be opened."))
+    rules.require_status(round_.status, (RoundStatus.DRAFT,), N_("Only a draft round can be opened."))
     moment = now()
-    if rules.window_state(round_.opens_at, round_.closes_at, moment) == "after":
+    if rules.window_state(round_.opens_at, round_.closes_at, moment) == WindowState.AFTER:
         raise rules.RoundError(N_("This round's window has already passed; it cannot be opened."))
     seed_events.require_event_to_open(round_.seed_event)
-    round_.status, round_.rule_published_at = "open", moment
+    round_.status, round_.rule_published_at = RoundStatus.OPEN, moment
     db.session.add(SeedEventAnnouncement.of(round_, round_.seed_event, "", moment, actor))
     record_event(
         actor,
         "round.opened",
         round_,
-        before={"status": "draft"},
+        before={"status": RoundStatus.DRAFT},
         after={
-            "status": "open",
+            "status": RoundStatus.OPEN,
             "rule_published_at": moment.isoformat(),
             "seed_event": seed_events.facts(round_.seed_event),
         },
@@ -238,9 +246,9 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
     """Close an open round after its window and check every application; raises RoundError before then."""
     begin_write()
     round_ = get_round(code, lock=True)
-    rules.require_status(round_.status, ("open",), N_("Only an open round can be closed."))
+    rules.require_status(round_.status, (RoundStatus.OPEN,), N_("Only an open round can be closed."))
     moment = at or now()
-    if rules.window_state(round_.opens_at, round_.closes_at, moment) != "after":
+    if rules.window_state(round_.opens_at, round_.closes_at, moment) != WindowState.AFTER:
         raise rules.RoundError(
             N_("The window is still open until %(closes)s; the round cannot close yet."),
             closes=kst_text(round_.closes_at),
@@ -252,14 +260,17 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
 
 def close_if_due(round_: Round) -> bool:
     """Close an open round whose window has passed (any page that shows it calls this); True if it did."""
-    if round_.status != "open" or rules.window_state(round_.opens_at, round_.closes_at, now()) != "after":
+    if (
+        round_.status != RoundStatus.OPEN
+        or rules.window_state(round_.opens_at, round_.closes_at, now()) != WindowState.AFTER
+    ):
         return False  # the common case: a page that only reads takes no write lock
     round_id = round_.id
     begin_write()
     locked = db.session.scalar(
         select(Round).where(Round.id == round_id).with_for_update().execution_options(populate_existing=True)
     )
-    if locked.status != "open":  # another request closed it first
+    if locked.status != RoundStatus.OPEN:  # another request closed it first
         return False
     _close(None, locked, now())
     db.session.commit()
@@ -272,18 +283,24 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     tiers = tiers_of(round_)
     applications = db.session.scalars(
         select(Application)
-        .where(Application.round_id == round_.id, Application.status == "submitted")
+        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.SUBMITTED)
         .options(
             selectinload(Application.company),
             selectinload(Application.product).selectinload(Product.certificates),
         )
     ).all()
-    counts = {"eligible": 0, "ineligible": 0}
+    counts = {ApplicationStatus.ELIGIBLE: 0, ApplicationStatus.INELIGIBLE: 0}
     for application in applications:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
-    round_.status, round_.closed_at = "closed", moment
-    record_event(actor, "round.closed", round_, before={"status": "open"}, after={"status": "closed", **counts})
+    round_.status, round_.closed_at = RoundStatus.CLOSED, moment
+    record_event(
+        actor,
+        "round.closed",
+        round_,
+        before={"status": RoundStatus.OPEN},
+        after={"status": RoundStatus.CLOSED, **counts},
+    )
 
 
 def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers) -> None:
@@ -291,9 +308,9 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
     valid = [c for c in product.certificates if c.company_id == company.id and c.is_valid_on(day)]
     reasons = rules.eligibility_reasons(
         rules.EligibilityFacts(
-            company_approved=company.status == "approved",
+            company_approved=company.status == CompanyStatus.APPROVED,
             certificate_valid=bool(valid),
-            product_listed=product.status == "listed",
+            product_listed=product.status == ProductStatus.LISTED,
             amount=application.amount_krw,
             cap=round_.cap_krw,
         )
@@ -316,12 +333,12 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
     }
     application.weight = application.snapshot["weight"]
     application.eligibility_reasons = reasons
-    application.status = "ineligible" if reasons else "eligible"
+    application.status = ApplicationStatus.INELIGIBLE if reasons else ApplicationStatus.ELIGIBLE
     record_event(
         actor,
         "application.checked",
         application,
-        before={"status": "submitted"},
+        before={"status": ApplicationStatus.SUBMITTED},
         after={"status": application.status, "reasons": reasons, "tier": application.snapshot["tier"]},
     )
 
@@ -330,14 +347,14 @@ def list_rounds(*, public_only: bool) -> list[Round]:
     """Rounds newest first; the public sees every round but drafts."""
     query = select(Round).order_by(Round.opens_at.desc())
     if public_only:
-        query = query.where(Round.status != "draft")
+        query = query.where(Round.status != RoundStatus.DRAFT)
     return list(db.session.scalars(query))
 
 
 def close_due_rounds() -> list[str]:
     """Close every open round whose window has passed; return their codes."""
     closed = []
-    for round_ in db.session.scalars(select(Round).where(Round.status == "open")).all():
+    for round_ in db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN)).all():
         if close_if_due(round_):
             closed.append(round_.code)
     return closed

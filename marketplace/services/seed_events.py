@@ -9,6 +9,7 @@ from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import seed_events
 from ..domain.errors import N_
+from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Draw, Round, SeedEventAnnouncement, User
 from . import rounds as round_service
@@ -25,7 +26,7 @@ def announce_seed_event(
     """
     begin_write()
     round_ = round_service.get_round(code, lock=True)
-    if round_.status == "draft":
+    if round_.status == RoundStatus.DRAFT:
         raise rules.RoundError(N_("A draft round names its seed event in its rules: change the draft."))
     moment = round_service.now()
     event = seed_events.check_seed_event(description_ko, description_en, at, round_.closes_at)
@@ -36,7 +37,8 @@ def announce_seed_event(
         reason,
         now=moment,
         frozen=draw is not None,
-        drawn=round_.status in ("drawn", "published") or (draw is not None and draw.seed is not None),
+        drawn=round_.status in (RoundStatus.DRAWN, RoundStatus.PUBLISHED)
+        or (draw is not None and draw.seed is not None),
     )
     before = seed_events.facts(round_.seed_event)
     round_.seed_event_ko, round_.seed_event_en, round_.seed_event_at = (

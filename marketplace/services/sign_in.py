@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError
+from ..domain.states import UserRole
 from ..domain.throttle import ThrottlePolicy, delay_after, seconds_left
 from ..extensions import db
 from ..models import LoginFailure, RecoveryCode, User
@@ -90,7 +91,7 @@ class Attempt:
 
 def needs_second_factor(user: User) -> bool:
     """Ministry staff always sign in with a code; other users once they enrolled."""
-    return user.role == "ministry" or bool(user.totp_secret)
+    return user.role == UserRole.MINISTRY or bool(user.totp_secret)
 
 
 def _failures(user: User, attempt: Attempt) -> LoginFailure | None:

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
+from ..domain.states import ApplicationStatus, RoundStatus
 from ..forms import attach_error, choices, rerender
 from ..i18n import localized
 from ..services import applications as service
@@ -20,7 +21,7 @@ from .views import bp
 def applications():
     """The company's applications and the rounds open for applications now."""
     round_service.close_due_rounds()
-    open_rounds = [r for r in round_service.list_rounds(public_only=True) if r.status == "open"]
+    open_rounds = [r for r in round_service.list_rounds(public_only=True) if r.status == RoundStatus.OPEN]
     return render_template(
         "supplier/applications/list.html",
         applications=service.my_applications(current_user),
@@ -112,7 +113,10 @@ def _own(application_id: int):
 def application(application_id):
     """One application: receipt, what was asked, and the outcome with its reasons."""
     application = _own(application_id)
-    undecided = application.status in ("submitted", "eligible") and application.round.draw is None
+    undecided = (
+        application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE)
+        and application.round.draw is None
+    )
     return render_template(
         "supplier/applications/detail.html",
         application=application,

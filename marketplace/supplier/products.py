@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
+from ..domain.states import ProductStatus
 from ..forms import attach_error, rerender
 from ..i18n import domain_message
 from ..services import products
@@ -88,5 +89,8 @@ def product_status(product_id: int):
         form = ProductForm(products.linkable_certificates(current_user), obj=product, formdata=None)
         form.certificate_ids.data = [c.id for c in product.certificates]
         return rerender("supplier/product_form.html", form=form, product=product, status_error=domain_message(error))
-    flash(_("The product is now listed.") if product.status == "listed" else _("The product was delisted."), "success")
+    flash(
+        _("The product is now listed.") if product.status == ProductStatus.LISTED else _("The product was delisted."),
+        "success",
+    )
     return redirect(url_for("supplier.products"))

@@ -2,14 +2,14 @@
 
 Applications withdrawn before this revision get an empty reason (their audit events have none either).
 
-Revision ID: 0012_words
-Revises: 0011_relief_versions
+Revision ID: 0013_withdrawal_reason
+Revises: 0012_state_checks
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_words"
-down_revision = "0011_relief_versions"
+revision = "0013_withdrawal_reason"
+down_revision = "0012_state_checks"
 branch_labels = None
 depends_on = None
 
