@@ -483,9 +483,7 @@ def public_product(product_id: int, today: date) -> ProductCard:
     return cards_for([product], today)[0]
 
 
-def public_supplier(
-    company_id: int, today: date, *, page: int, per_page: int
-) -> tuple[Company, Page[ProductCard]]:
+def public_supplier(company_id: int, today: date, *, page: int, per_page: int) -> tuple[Company, Page[ProductCard]]:
     """An approved company and a page of its publicly listed products (newest first); raises NotFound."""
     company = db.session.scalar(
         select(Company).where(Company.id == company_id, Company.status == CompanyStatus.APPROVED)
