@@ -213,7 +213,12 @@ def download_reports(client: Client, stats: Stats, deadline: float) -> None:
         raise RuntimeError(f"no purchase report form for report{client.n} (status {page.status})")
     query = urlencode(
         form.values(
-            {"round": "", "start": client.ids["report_start"], "end": client.ids["report_end"], "language": "en"}
+            {
+                "purchase-round": "",
+                "purchase-start": client.ids["report_start"],
+                "purchase-end": client.ids["report_end"],
+                "purchase-language": "en",
+            }
         ),
         doseq=True,
     )

@@ -5,10 +5,15 @@ benchmarks/results/summary.json (status and time of each script, and the figures
 So that the whole run stays near 15 minutes on two cores, `make bench` reuses the catalogue's generated
 databases from the previous run (BENCH_REUSE=1, rebuilt when the schema changed) and renders 10 rather
 than 20 reports in a row for the PDF memory figures (BENCH_PDF_IN_A_ROW); set either to override.
+
+`--only mixed orders` runs only those scripts (bench_mixed.py, bench_orders.py) and prints their figures
+without rewriting summary.json (which describes a whole run); arguments after `--` go to each script, e.g.
+`.venv/bin/python benchmarks/run_all.py --only mixed -- --backend sqlite` for the SQLite ratio alone.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -46,16 +51,41 @@ def headlines() -> dict:
     }
 
 
-def main() -> int:
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the benchmarks (all of them by default).")
+    names = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    parser.add_argument("--only", nargs="+", choices=names, metavar="NAME", help=f"run only these: {', '.join(names)}")
+    parser.add_argument("script_args", nargs="*", help="after --: arguments for each script run")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
     env = {**DEFAULTS, **os.environ}
     summary = []
-    for script in sorted(HERE.glob("bench_*.py")):
+    scripts = sorted(HERE.glob("bench_*.py"))
+    if args.only:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only]
+    for script in scripts:
         print(f"\n=== {script.name}", flush=True)
         started = time.perf_counter()
-        code = subprocess.run([sys.executable, str(script)], cwd=str(HERE.parent), env=env, check=False).returncode
+        command = [sys.executable, str(script), *args.script_args]
+        code = subprocess.run(command, cwd=str(HERE.parent), env=env, check=False).returncode
         summary.append((script.name, code, time.perf_counter() - started))
     figures = headlines()
     RESULTS.mkdir(exist_ok=True)
+    if not args.only:
+        _write_summary(summary, figures)
+    print("\n=== summary (figures in benchmarks/results/*.json)")
+    for name, code, seconds in summary:
+        print(f"  {name:<28} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.1f} s")
+    print(f"  total {sum(seconds for _n, _c, seconds in summary) / 60:.1f} min")
+    for key, value in figures.items():
+        print(f"  {key}: {value}")
+    return 1 if any(code for _name, code, _s in summary) else 0
+
+
+def _write_summary(summary: list, figures: dict) -> None:
     (RESULTS / "summary.json").write_text(
         json.dumps(
             {
@@ -70,13 +100,6 @@ def main() -> int:
         )
         + "\n"
     )
-    print("\n=== summary (figures in benchmarks/results/*.json)")
-    for name, code, seconds in summary:
-        print(f"  {name:<28} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.1f} s")
-    print(f"  total {sum(seconds for _n, _c, seconds in summary) / 60:.1f} min")
-    for key, value in figures.items():
-        print(f"  {key}: {value}")
-    return 1 if any(code for _name, code, _s in summary) else 0
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.certificates": SUPPLIER,
     "supplier.new_certificate": SUPPLIER,
     "supplier.certificate_file": frozenset({UserRole.SUPPLIER, UserRole.MINISTRY}),  # own company's only (service)
+    "supplier.delete_certificate": SUPPLIER,  # own company's only (service)
     "supplier.products": SUPPLIER,
     "supplier.new_product": SUPPLIER,
     "supplier.edit_product": SUPPLIER,
@@ -54,6 +55,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.companies": MINISTRY,
     "ministry.company": MINISTRY,
     "ministry.decide_company": MINISTRY,
+    "ministry.edit_company": MINISTRY,
     "ministry.confirm_supply_record": MINISTRY,
     "ministry.certificates": MINISTRY,
     "ministry.decide_certificate": MINISTRY,
@@ -69,6 +71,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.edit_round": MINISTRY,
     "ministry.round": MINISTRY,
     "ministry.open_round": MINISTRY,
+    "ministry.delete_round": MINISTRY,
     "ministry.close_round": MINISTRY,
     "ministry.score_application": MINISTRY,
     "ministry.freeze_pool": MINISTRY,

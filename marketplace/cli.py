@@ -109,3 +109,13 @@ def translations_missing():
     for msgid in ids:
         click.echo(msgid)
     click.echo(f"{len(ids)} untranslated", err=True)
+
+
+@translations.command("glossary")
+def translations_glossary():
+    """Write docs/glossary.md from marketplace/translations/glossary.toml."""
+    from .glossary import DOCUMENT, load, render_markdown
+
+    DOCUMENT.parent.mkdir(exist_ok=True)
+    DOCUMENT.write_text(render_markdown(load()), encoding="utf-8")
+    click.echo(f"Wrote {DOCUMENT}.")

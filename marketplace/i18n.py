@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -147,27 +146,8 @@ def domain_message(error) -> str:
     return gettext(message, **getattr(error, "params", {}))
 
 
-def audit_fields(values) -> list[tuple[str, str]]:
-    """An audit event's before/after values as (field, text) lines: amounts in won, yes/no, '-' for none."""
-    if not isinstance(values, dict):
-        return [] if values is None else [("", json.dumps(values, ensure_ascii=False))]
-    return [(key, _audit_text(key, value)) for key, value in values.items()]
-
-
-def _audit_text(key: str, value) -> str:
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, int) and key.endswith("_krw"):
-        return krw(value)
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def init_app(app) -> None:
-    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized, audit_fields=audit_fields)
+    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
     # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

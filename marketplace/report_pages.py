@@ -9,7 +9,7 @@ from .domain.errors import N_, DomainError, NotFound
 from .domain.hashing import sha256_hex
 from .domain.states import UserRole
 from .forms import attach_error, choices, rerender
-from .i18n import current_language, localized
+from .i18n import localized
 from .models import User
 from .reports.render import RenderTimeout
 from .reports.summary import Scope
@@ -29,8 +29,9 @@ def send_pdf(pdf: bytes, filename: str):
 
 
 def report_forms(user: User, formdata=None):
-    """The two report forms, with the choices this user may pick."""
-    purchase, register = PurchaseReportForm(formdata=formdata), RegisterForm(formdata=formdata)
+    """The two report forms, with the choices this user may pick; both default to this fiscal year."""
+    purchase = PurchaseReportForm(formdata=formdata, prefix="purchase")
+    register = RegisterForm(formdata=formdata, prefix="register")
     rounds = report_documents.report_rounds()
     purchase.round.choices = choices(
         [("", _("Date range below"))] + [(r.code, f"{r.code} · {localized(r, 'title')}") for r in rounds]
@@ -44,8 +45,6 @@ def report_forms(user: User, formdata=None):
         own = choices([(str(user.institution_id), "")])
         purchase.institution.choices = register.institution.choices = own
         purchase.institution.data = register.institution.data = str(user.institution_id)
-    if not purchase.language.data or purchase.language.data not in ("ko", "en"):
-        purchase.language.data = register.language.data = current_language()
     return purchase, register
 
 

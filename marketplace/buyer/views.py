@@ -7,7 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
-from ..domain.orders import SCORE_FIELDS, InvalidTransition, LateReasonNeeded, check_transition
+from ..domain.orders import (
+    SCORE_FIELDS,
+    InvalidTransition,
+    LateReasonNeeded,
+    check_cancellable,
+    check_transition,
+    may_cancel,
+)
 from ..domain.orders import STATUSES as ORDER_STATUSES
 from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
@@ -39,7 +46,7 @@ def dashboard():
 def selected_products():
     """Products selected in published rounds: own institution's allocations (to buy), then the others."""
     others_page = page_request(param="others_page")["page"]
-    own, others = purchases.selected_products(current_user, others_page=others_page, **page_request())
+    own, others = purchases.selected_products(current_user, seoul_today(), others_page=others_page, **page_request())
     remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 
@@ -124,7 +131,7 @@ STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_fo
 
 def _detail(order_id: int, status: int = 200, **forms):
     order = orders.order_for_buyer(current_user, order_id)
-    refusal = _refusal(order.status, forms)
+    refusal = _refusal(order, forms)
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
@@ -135,16 +142,20 @@ def _detail(order_id: int, status: int = 200, **forms):
         contract_methods=CONTRACT_METHODS,
         refusal=refusal,
         relief=relief_certificates.relief_of(order),
+        may_cancel=may_cancel(order.status, order.inspection_result),
         issue_form=IssueCertificateForm(formdata=None),
         **forms,
     )
 
 
-def _refusal(order_status: str, submitted: dict) -> str | None:
+def _refusal(order, submitted: dict) -> str | None:
     """Why a submitted step is refused when the order's status no longer shows its form (and errors)."""
     for name in submitted:
         try:
-            check_transition(STEP_OF_FORM[name], order_status)
+            if STEP_OF_FORM[name] == "cancel":
+                check_cancellable(order.status, order.inspection_result)
+            else:
+                check_transition(STEP_OF_FORM[name], order.status)
         except InvalidTransition as error:
             return domain_message(error)
     return None

@@ -17,7 +17,7 @@ def normalise_brn(raw: str) -> str:
     """
     cleaned = (raw or "").strip().replace("-", "").replace(" ", "")
     if len(cleaned) != 10 or not cleaned.isascii() or not cleaned.isdigit():
-        raise InvalidBusinessNumber(N_("A business registration number has 10 digits, e.g. 123-45-67890."))
+        raise InvalidBusinessNumber(N_("A business registration number has 10 digits, e.g. 123-45-67891."))
     if not brn_checksum_ok(cleaned):
         raise InvalidBusinessNumber(N_("This business registration number does not pass the official check."))
     return cleaned
@@ -32,5 +32,5 @@ def brn_checksum_ok(digits: str) -> bool:
 
 
 def format_brn(digits: str) -> str:
-    """123-45-67890 style, for display."""
+    """123-45-67891 style, for display."""
     return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if len(digits) == 10 else digits

@@ -13,6 +13,11 @@ def seoul_date(moment: datetime) -> date:
     return moment.astimezone(SEOUL).date()
 
 
+def fiscal_year(day: date) -> tuple[date, date]:
+    """The first and last day of the fiscal year `day` falls in: in Korea the calendar year."""
+    return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
 def seoul_instant(day: date, at: time) -> datetime:
     """The UTC instant at which the Seoul wall-clock time `at` of `day` happens."""
     return datetime.combine(day, at, tzinfo=SEOUL).astimezone(UTC)

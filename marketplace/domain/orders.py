@@ -287,6 +287,25 @@ def check_delivery(delivered_on: date, ordered_on: date, today: date) -> None:
         raise InvalidOrderInput(N_("The delivery date cannot be in the future."))
 
 
+def check_cancellable(status: str, inspection_result: str | None) -> None:
+    """Raise InvalidTransition unless the order may be cancelled: placed, delivered, or inspected and rejected.
+
+    Goods accepted at inspection stay bought: the purchase is complete, and its audit-relief certificate
+    (which a cancellation would revoke) stands.
+    """
+    check_transition("cancel", status)
+    if status == OrderStatus.INSPECTED and inspection_result == InspectionResult.ACCEPTED:
+        raise InvalidTransition(N_("Goods accepted at inspection cannot be cancelled."))
+
+
+def may_cancel(status: str, inspection_result: str | None) -> bool:
+    try:
+        check_cancellable(status, inspection_result)
+    except InvalidTransition:
+        return False
+    return True
+
+
 def check_cancellation(reason: str) -> None:
     if not (reason or "").strip():
         raise InvalidOrderInput(N_("Give the reason for the cancellation."))

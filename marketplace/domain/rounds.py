@@ -9,8 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from .clock import seoul_date, seoul_instant
 from .errors import N_, DomainError
-from .money import MAX_KRW, InvalidAmount, parse_krw
-from .states import RoundStatus, WindowState
+from .states import ApplicationStatus, RoundStatus, WindowState
 
 # A window is inclusive of its stated closing minute: 18:00 accepts up to 18:00:59.
 CLOSING_GRACE = timedelta(minutes=1)
@@ -115,6 +114,31 @@ def require_status(current: str, allowed: tuple[RoundStatus, ...], message: str,
         raise RoundError(message, **params)
 
 
+MAX_WITHDRAWAL_REASON = 2000
+
+
+def withdrawal_reason(reason: str) -> str:
+    """The supplier's reason for withdrawing, trimmed; raises RoundError when there is none or it is too long.
+
+    A withdrawal cannot be undone (a selected one passes its budget to the waitlist), so it is asked
+    for on purpose, and the reason is kept for the supplier, the ministry and the audit trail.
+    """
+    text = (reason or "").strip()
+    if not text:
+        raise RoundError(N_("Say why you withdraw the application."))
+    if len(text) > MAX_WITHDRAWAL_REASON:
+        raise RoundError(N_("Keep the reason to %(limit)s characters or fewer."), limit=f"{MAX_WITHDRAWAL_REASON:,}")
+    return text
+
+
+def may_withdraw(status: str, round_status: str) -> bool:
+    """Whether a withdrawal can be asked for: submitted while the round is open, or selected or waitlisted
+    once the result is published (the service also checks the window is still open)."""
+    return (status == ApplicationStatus.SUBMITTED and round_status == RoundStatus.OPEN) or (
+        round_status == RoundStatus.PUBLISHED and status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
+    )
+
+
 def check_scores(innovation: int, capability: int, need: int) -> int:
     """Return the total of the three criteria (0-40, 0-30, 0-30); raises ScoreError if one is out of range."""
     for name, value in (("innovation", innovation), ("capability", capability), ("need", need)):
@@ -150,34 +174,22 @@ def check_window(opens_at: datetime, closes_at: datetime) -> None:
         raise InvalidRoundError(N_("The window must open before it closes."))
 
 
-def parse_budget_lines(text: str) -> list[tuple[str, int]]:
-    """Parse lines 'CODE amount' (e.g. 'KEPCO 5,000,000,000') into (code, won), codes unique.
+def check_budgets_within_quota(budgets: list[tuple[str, int]], quota_left: Mapping[str, int]) -> None:
+    """Each institution puts into the round at most what its MOUs have left (institution code -> won).
 
-    Raises InvalidRoundError naming the first bad line.
+    Raises InvalidRoundError naming the first institution over its quota, or without an MOU.
     """
-    budgets: dict[str, int] = {}
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = line.split(None, 1)
-        if len(parts) != 2:
-            raise InvalidRoundError(
-                N_("Line %(line)s: write an institution code, a space and the budget."), line=number
-            )
-        code, amount = parts[0].upper(), parts[1]
-        try:
-            value = parse_krw(amount, minimum=1, maximum=MAX_KRW)
-        except InvalidAmount as error:
-            raise InvalidRoundError(
-                N_("Line %(line)s: the budget is not a whole amount of 1 won or more."), line=number
-            ) from error
-        if code in budgets:
-            raise InvalidRoundError(N_("Line %(line)s: institution %(code)s is listed twice."), line=number, code=code)
-        budgets[code] = value
     if not budgets:
-        raise InvalidRoundError(N_("List at least one participating institution with its budget."))
-    return list(budgets.items())
+        raise InvalidRoundError(N_("Enter a budget for at least one participating institution."))
+    for code, budget in budgets:
+        left = quota_left.get(code, 0)
+        if budget > left:
+            raise InvalidRoundError(
+                N_("The budget for %(code)s (%(budget)s won) is more than its MOUs have left: %(left)s won."),
+                code=code,
+                budget=f"{budget:,}",
+                left=f"{left:,}",
+            )
 
 
 def largest_candidate_budget(preferred: Iterable[str], budgets: Mapping[str, int]) -> int:

@@ -92,6 +92,41 @@ def check_listable(company_status: str, certificates: list[CertificateFacts], to
         )
 
 
-def check_certificate_dates(issued_on: date, expires_on: date) -> None:
+def check_certificate_dates(issued_on: date, expires_on: date, today: date) -> None:
+    """An uploaded certificate must be valid today (Seoul): an expired one could never be verified."""
     if issued_on > expires_on:
         raise DomainError(N_("The expiry date must not be before the issue date."))
+    if expires_on < today:
+        raise DomainError(
+            N_("This certificate expired on %(day)s. Upload a certificate that is still valid."),
+            day=expires_on.isoformat(),
+        )
+
+
+def check_verifiable(action: str, expires_on: date, today: date) -> None:
+    """Staff cannot verify a certificate that has expired: no product could rest on it."""
+    if action == "verify" and expires_on < today:
+        raise TransitionRefused(
+            N_("This certificate expired on %(day)s and cannot be verified. Reject it with that reason."),
+            day=expires_on.isoformat(),
+        )
+
+
+# A certificate its supplier may delete: never verified, and no product names it.
+CERTIFICATE_DELETABLE = frozenset({CertificateStatus.PENDING, CertificateStatus.REJECTED})
+
+
+def check_deletable(status: str, products: int) -> None:
+    """Raise TransitionRefused unless the supplier may delete the certificate (its number is then free)."""
+    if status not in CERTIFICATE_DELETABLE:
+        raise TransitionRefused(N_("Only a certificate not yet verified, or rejected, can be deleted."))
+    if products:
+        raise TransitionRefused(N_("A product names this certificate: remove it from the product first."))
+
+
+def may_delete(status: str, products: int) -> bool:
+    try:
+        check_deletable(status, products)
+    except TransitionRefused:
+        return False
+    return True

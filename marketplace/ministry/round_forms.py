@@ -5,6 +5,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import KRW, AmountField, OneTimeForm, WholeNumberField
+from ..i18n import localized
 
 _WEIGHT = [
     InputRequired(_l("Enter a weight.")),
@@ -59,13 +60,27 @@ class RoundForm(SeedEventFields):
         default="500,000,000",
         validators=[DataRequired(_l("Enter the limit.")), KRW(minimum=0)],
     )
-    budgets = TextAreaField(
-        _l("Participating institutions and budgets"),
-        validators=[
-            DataRequired(_l("List at least one participating institution with its budget.")),
-            Length(max=20000),
-        ],
-    )
+    budget_rows: list  # (field, institution, quota left) for each institution, set by round_form()
+
+    def budgets(self) -> list[tuple[str, int]]:
+        """(institution code, won) for every institution given a budget."""
+        return [(institution.code, f.krw) for f, institution, _left in self.budget_rows if (f.data or "").strip()]
+
+
+def round_form(institutions, **kwargs) -> RoundForm:
+    """A RoundForm with one budget input per institution (named budget-CODE), labelled with its code and
+    name; `institutions` are (institution, what its MOUs have left) pairs. Empty: it does not take part."""
+    fields = {
+        f"budget_{institution.id}": StringField(
+            f"{institution.code} · {localized(institution)}",
+            name=f"budget-{institution.code}",
+            validators=[Optional(), KRW()],
+        )
+        for institution, _left in institutions
+    }
+    form = type("RoundBudgetForm", (RoundForm,), fields)(**kwargs)
+    form.budget_rows = [(getattr(form, f"budget_{i.id}"), i, left) for i, left in institutions]
+    return form
 
 
 class ScoreForm(OneTimeForm):

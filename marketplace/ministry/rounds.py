@@ -10,16 +10,17 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.clock import SEOUL
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.seed_events import SeedEventError
-from ..domain.states import RoundStatus
+from ..domain.states import RoundStatus, WindowState
 from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_argument, page_request
 from ..services import allocations as allocation_service
 from ..services import draws, round_lists, seed_events
 from ..services import rounds as round_service
-from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields
+from ..services.clock import seoul_today
+from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields, round_form
 from .views import bp
 
 
@@ -35,7 +36,7 @@ def rounds():
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new_round():
     """Create a draft round: code, title, window (KST), cap, pass mark, weights, budgets."""
-    form = RoundForm()
+    form = _round_form()
     if not form.validate_on_submit():
         return rerender("ministry/rounds/new.html", 400 if form.is_submitted() else 200, form=form)
     try:
@@ -55,7 +56,7 @@ def edit_round(round_code):
     if round_.status != RoundStatus.DRAFT:
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
-    form = RoundForm(data=None if request.method == "POST" else _form_data(round_))
+    form = _round_form(round_, data=None if request.method == "POST" else _form_data(round_))
     form.code.data = round_.code  # the code names the round everywhere; it is shown, not changed
     page = {"form": form, "round": round_}
     if not form.validate_on_submit():
@@ -91,10 +92,14 @@ def _form_data(round_) -> dict:
         "weight_startup": round_.weight_startup,
         "weight_general": round_.weight_general,
         "small_record": f"{round_.small_record_limit_krw:,}",
-        "budgets": "\n".join(
-            f"{b.institution.code} {b.budget_krw:,}" for b in sorted(round_.budgets, key=lambda b: b.institution.code)
-        ),
+        **{f"budget_{b.institution_id}": f"{b.budget_krw:,}" for b in round_.budgets},
     }
+
+
+def _round_form(round_=None, **kwargs):
+    """The round form with a budget input for each active institution (and each already in the draft)."""
+    also = {b.institution_id for b in round_.budgets} if round_ is not None else set()
+    return round_form(round_service.budget_institutions(seoul_today(), also), **kwargs)
 
 
 def _settings(form: RoundForm) -> round_service.RoundSettings:
@@ -106,7 +111,7 @@ def _settings(form: RoundForm) -> round_service.RoundSettings:
         closes_at=rules.kst_minute(filled(form.closes_on.data), filled(form.closes_time.data)),
         cap_krw=form.cap.krw,
         pass_mark=filled(form.pass_mark.data),
-        budgets=rules.parse_budget_lines(filled(form.budgets.data)),
+        budgets=form.budgets(),
         weight_first_timer=filled(form.weight_first_timer.data),
         weight_startup=filled(form.weight_startup.data),
         weight_general=filled(form.weight_general.data),
@@ -145,6 +150,7 @@ def _page(
         draw_form=draw_form or DrawForm(),
         event_form=event_form or AnnounceSeedEventForm(formdata=None),
         event_passed=round_.seed_event_at is not None and round_service.now() >= round_.seed_event_at,
+        closable=rules.window_state(round_.opens_at, round_.closes_at, round_service.now()) == WindowState.AFTER,
         applications=round_lists.round_applications(round_.id, **page_request()),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
@@ -172,6 +178,20 @@ def _step(round_code: str, action, done: str):
     else:
         flash(done, "success")
     return redirect(url_for("ministry.round", round_code=round_code))
+
+
+@bp.post("/rounds/<round_code>/delete")
+def delete_round(round_code):
+    """Delete a draft round: it was never public; the deletion and its settings are audited."""
+    try:
+        round_service.delete_draft_round(current_user, round_code)
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(domain_message(error), "error")
+        return redirect(url_for("ministry.round", round_code=round_code))
+    flash(_("The draft round was deleted."), "success")
+    return redirect(url_for("ministry.rounds"))
 
 
 @bp.post("/rounds/<round_code>/open")

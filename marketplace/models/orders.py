@@ -153,6 +153,22 @@ class AuditReliefCertificate(Model):
     order: Mapped[Order] = relationship(back_populates="relief_certificates")
 
 
+class ReliefSerialReservation(Model):
+    """A serial number held for an order's first audit-relief certificate while its PDF is rendered again.
+
+    Issuing renders outside the write lock with the next free serial; when another certificate took that
+    serial meanwhile, the next one is reserved here (under the lock, committed at once) and the PDF is
+    rendered with it, so the second render cannot lose its number too. Numbering counts reserved serials
+    as taken. The row goes when the certificate is stored, or when the order is cancelled.
+    """
+
+    __tablename__ = "relief_serial_reservations"
+
+    serial: Mapped[str] = mapped_column(String(30), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    reserved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ReportDocument(Model):
     """A generated PDF report: what it covered, who asked, and the hash of what was served."""
 

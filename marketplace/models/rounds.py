@@ -151,6 +151,7 @@ class Application(Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")  # the supplier's, shown back to them
 
     round: Mapped[Round] = relationship(back_populates="applications")
     company: Mapped[Company] = relationship()

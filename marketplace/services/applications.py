@@ -125,6 +125,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
         preferred,
     )
     application.status, application.withdrawn_at = ApplicationStatus.SUBMITTED, None
+    application.withdrawal_reason = ""
     application.submitted_at = round_service.now()
     try:
         db.session.flush()
@@ -171,17 +172,19 @@ def edit(user: User, application_id: int, data: ApplicationInput) -> Application
     return application
 
 
-def withdraw(user: User, application_id: int) -> Allocation | None:
-    """Withdraw an application: freely while the window is open; after publication a selected one frees
-    its budget for the first waitlisted application that fits (returned: the new allocation, if any).
+def withdraw(user: User, application_id: int, reason: str) -> Allocation | None:
+    """Withdraw an application, with the supplier's reason: freely while the window is open; after
+    publication a selected one frees its budget for the first waitlisted application that fits (returned:
+    the new allocation, if any). Raises RoundError without a reason or when it cannot be withdrawn now.
     """
+    reason = rules.withdrawal_reason(reason)
     begin_write()
     application = own_application(user, application_id, lock=True)
     # the round's lock keeps two withdrawals from promoting the same waitlisted application (PostgreSQL)
     round_ = db.session.get_one(Round, application.round_id, with_for_update=True, populate_existing=True)
     if application.status == ApplicationStatus.SUBMITTED:
         require_window_open(round_)
-        _mark_withdrawn(user, application)
+        _mark_withdrawn(user, application, reason)
         return None
     if round_.status != RoundStatus.PUBLISHED or application.status not in (
         ApplicationStatus.SELECTED,
@@ -190,27 +193,29 @@ def withdraw(user: User, application_id: int) -> Allocation | None:
         raise rules.RoundError(N_("This application cannot be withdrawn now: the round is being decided."))
     if application.status == ApplicationStatus.WAITLISTED:
         application.waitlist_position = None
-        _mark_withdrawn(user, application, commit=False)
+        _mark_withdrawn(user, application, reason, commit=False)
         db.session.commit()
         return None
-    return _withdraw_selected(user, application, round_)
+    return _withdraw_selected(user, application, round_, reason)
 
 
-def _mark_withdrawn(user: User, application: Application, commit: bool = True) -> None:
+def _mark_withdrawn(user: User, application: Application, reason: str, commit: bool = True) -> None:
     before = application.status
     application.status, application.withdrawn_at = ApplicationStatus.WITHDRAWN, round_service.now()
+    application.withdrawal_reason = reason
     record_event(
         user,
         "application.withdrawn",
         application,
         before={"status": before},
         after={"status": ApplicationStatus.WITHDRAWN},
+        reason=reason,
     )
     if commit:
         db.session.commit()
 
 
-def _withdraw_selected(user: User, application: Application, round_: Round) -> Allocation | None:
+def _withdraw_selected(user: User, application: Application, round_: Round, reason: str) -> Allocation | None:
     allocation = db.session.scalar(
         select(Allocation)
         .where(Allocation.application_id == application.id, Allocation.status == AllocationStatus.ACTIVE)
@@ -234,8 +239,9 @@ def _withdraw_selected(user: User, application: Application, round_: Round) -> A
         company_id=application.company_id,
         before={"status": AllocationStatus.ACTIVE},
         after={"status": AllocationStatus.WITHDRAWN, "amount_krw": allocation.amount_krw},
+        reason=reason,
     )
-    _mark_withdrawn(user, application, commit=False)
+    _mark_withdrawn(user, application, reason, commit=False)
     new = promote(round_, promoted, allocation) if promoted else None
     db.session.commit()
     return new

@@ -8,11 +8,12 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.states import CertificateStatus, CompanyStatus, UserRole
-from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, decide
+from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, check_verifiable, decide
 from ..extensions import db
 from ..models import AuditEvent, Certificate, Company, User
 from ..models.types import utcnow
 from .audit import record_event
+from .clock import seoul_today
 from .pages import Page, paginate
 
 COMPANY_STATUSES = tuple(CompanyStatus)
@@ -107,12 +108,13 @@ def decide_company(actor: User, company_id: int, action: str, reason: str) -> Co
 def decide_certificate(actor: User, certificate_id: int, action: str, reason: str) -> Certificate:
     """Verify, reject or revoke a certificate; reject and revoke need a reason the supplier sees.
 
-    Raises NotFound, TransitionRefused or ReasonRequired.
+    Raises NotFound, TransitionRefused (also for verifying an expired one) or ReasonRequired.
     """
     begin_write()
     _require_ministry(actor)
     certificate = _get(Certificate, certificate_id)
     target = decide(CERTIFICATE_DECISIONS, action, certificate.status, reason)
+    check_verifiable(action, certificate.expires_on, seoul_today())
     before = {"status": certificate.status, "reason": certificate.status_reason}
     certificate.status, certificate.status_reason = target, reason.strip()
     certificate.decided_at, certificate.decided_by_id = utcnow(), actor.id

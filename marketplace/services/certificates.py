@@ -12,11 +12,12 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.states import CertificateStatus, CompanyStatus, UserRole
-from ..domain.suppliers import check_certificate_dates
+from ..domain.suppliers import check_certificate_dates, check_deletable
 from ..domain.uploads import UnapprovedAllowance
 from ..extensions import db
-from ..models import Certificate, CertificateType, Company, StoredFile, User
+from ..models import Certificate, CertificateType, Company, StoredFile, User, product_certificates
 from .audit import record_event
+from .clock import seoul_today
 from .files import new_stored_file
 from .ownership import own_company, own_row
 from .pages import Page, paginate
@@ -57,16 +58,23 @@ def supplier_certificates(user: User, *, page: int, per_page: int) -> Page[Certi
 
 
 def add_certificate(
-    user: User, data: CertificateInput, upload: bytes, filename: str, *, max_bytes: int, allowance: UnapprovedAllowance
+    user: User,
+    data: CertificateInput,
+    upload: bytes,
+    filename: str,
+    *,
+    max_bytes: int,
+    allowance: UnapprovedAllowance,
+    today: date | None = None,
 ) -> Certificate:
     """Add a pending certificate with its scan; both are saved together or not at all.
 
     A company not yet approved may hold only `allowance` (a number of scans and their total size).
-    Raises UploadRefused (size, kind, allowance), DuplicateCertificate, DomainError (dates, type).
+    Raises UploadRefused (size, kind, allowance), DuplicateCertificate, DomainError (dates, expired, type).
     """
     begin_write()
     company = own_company(user)
-    check_certificate_dates(data.issued_on, data.expires_on)
+    check_certificate_dates(data.issued_on, data.expires_on, today or seoul_today())
     kind = db.session.get(CertificateType, data.type_id)
     if kind is None or not kind.active:
         raise DomainError(N_("Choose a certificate type from the list."))
@@ -145,3 +153,28 @@ def certificate_file(user: User, certificate_id: int) -> tuple[Certificate, Stor
     if certificate.file is None:
         raise NotFound(N_("No file was uploaded for this certificate."))
     return certificate, certificate.file, certificate.file.data
+
+
+def delete_certificate(user: User, certificate_id: int) -> None:
+    """Delete the company's own certificate, not yet verified or rejected, that no product names; its scan
+    goes with it and its number is free again. Raises NotFound or TransitionRefused."""
+    begin_write()
+    certificate = own_row(Certificate, user, certificate_id, lock=True)
+    products = db.session.execute(
+        select(func.count())
+        .select_from(product_certificates)
+        .where(product_certificates.c.certificate_id == certificate.id)
+    ).scalar_one()
+    check_deletable(certificate.status, products)
+    record_event(
+        user,
+        "certificate.deleted",
+        certificate,
+        before={"type": certificate.type.code, "number": certificate.number, "status": certificate.status},
+    )
+    stored = certificate.file
+    db.session.delete(certificate)
+    if stored is not None:
+        db.session.flush()
+        db.session.delete(stored)
+    db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write
 from ..domain.brn import normalise_brn
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import REGIONS, SIZE_CLASSES
 from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
@@ -155,6 +155,45 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
         before=before,
         after=_snapshot(company),
         reason=company.status_reason if resubmitted else "",
+        company_id=company.id,
+    )
+    db.session.commit()
+    return company
+
+
+SUPPLY_RECORD = ("public_supply_krw", "public_supply_count", "public_supply_as_of")
+
+
+def update_company_by_ministry(actor: User, company_id: int, data: CompanyInput, reason: str, today: date) -> Company:
+    """Ministry staff correct a company's details, in any status, with a reason kept in the audit trail.
+
+    A changed public-supply record needs confirming again. Raises NotFound, DomainError for bad input
+    or a missing reason.
+    """
+    begin_write()
+    if actor.role != UserRole.MINISTRY:
+        raise TransitionRefused(N_("Only ministry staff can change a company's details."))
+    company = db.session.get(Company, company_id, with_for_update=True, populate_existing=True)
+    if company is None:
+        raise NotFound(N_("There is no such company."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(N_("Give the reason for the change: it is kept in the audit trail."))
+    _check(data, today)
+    before = _snapshot(company)
+    for name, value in _values(data).items():
+        setattr(company, name, value)
+    after = _snapshot(company)
+    if any(before[name] != after[name] for name in SUPPLY_RECORD):
+        company.public_supply_confirmed_at = None
+    refresh_search_text(company.products)
+    record_event(
+        actor,
+        "company.updated_by_ministry",
+        company,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        reason=reason,
         company_id=company.id,
     )
     db.session.commit()

@@ -311,7 +311,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
     """Cancel an order with a reason and release its amount to the MOU in the same transaction."""
     order = _locked_order(buyer, order_id)
     try:
-        rules.check_transition("cancel", order.status)
+        rules.check_cancellable(order.status, order.inspection_result)
         rules.check_cancellation(reason)
     except DomainError:
         db.session.rollback()

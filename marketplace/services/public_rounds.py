@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..domain.errors import N_, NotFound
-from ..domain.states import ApplicationStatus, RoundStatus
+from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Round
 from . import allocations, draws, round_lists, rounds
@@ -45,11 +45,7 @@ def published_result(round_: Round) -> PublishedResult:
     """The weight tiers, the selected allocations, the changes to them and the waitlist in draw order."""
     if round_.status != RoundStatus.PUBLISHED:
         return PublishedResult()
-    waitlisted = db.session.scalars(
-        select(Application)
-        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.WAITLISTED)
-        .order_by(Application.waitlist_position, Application.id)
-    )
+    waitlisted = rounds.waitlist(round_.id)  # with companies and products: the page names them
     return PublishedResult(
         tiers=draws.tier_table(round_),
         selected=allocations.allocations_of(round_.id),

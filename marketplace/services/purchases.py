@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +13,7 @@ from ..extensions import db
 from ..models import Allocation, Application, Mou, Product, Round, User
 from .orders import institution_mous
 from .pages import Page, paginate
+from .products import has_valid_certificate
 
 
 class PurchaseUnavailable(DomainError):
@@ -25,8 +28,9 @@ _ALLOCATION_LOAD = (
 _SHOWN_ORDER = (Round.code.desc(), Allocation.rank, Allocation.id)
 
 
-def _buyable():
-    """Active allocations of selected applications in published rounds (Allocation joined to both)."""
+def _buyable(today: date):
+    """Active allocations of selected applications in published rounds (Allocation joined to both) whose
+    product has a certificate valid today: with all revoked or expired, no order could rest on it."""
     return (
         select(Allocation)
         .join(Allocation.round)
@@ -36,35 +40,39 @@ def _buyable():
             Allocation.status == AllocationStatus.ACTIVE,
             Application.status == ApplicationStatus.SELECTED,
         )
+        .join(Application.product)
+        .where(has_valid_certificate(today))
     )
 
 
 def selected_products(
-    buyer: User, *, page: int = 1, others_page: int = 1, per_page: int = 20
+    buyer: User, today: date, *, page: int = 1, others_page: int = 1, per_page: int = 20
 ) -> tuple[Page[Allocation], Page[Allocation]]:
     """Active allocations of published rounds, a page of each list: the buyer's institution's (what the
     buyer may buy), then one per product selected for other institutions only."""
-    return _own_selected(buyer, page, per_page), _other_selected(buyer, others_page, per_page)
+    return _own_selected(buyer, today, page, per_page), _other_selected(buyer, today, others_page, per_page)
 
 
-def _own_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
-    query = _buyable().where(Allocation.institution_id == buyer.institution_id)
+def _own_selected(buyer: User, today: date, page: int, per_page: int) -> Page[Allocation]:
+    query = _buyable(today).where(Allocation.institution_id == buyer.institution_id)
     return paginate(query.options(*_ALLOCATION_LOAD).order_by(*_SHOWN_ORDER), page=page, per_page=per_page)
 
 
-def _other_selected(buyer: User, page: int, per_page: int) -> Page[Allocation]:
+def _other_selected(buyer: User, today: date, page: int, per_page: int) -> Page[Allocation]:
     """One allocation per product selected for other institutions only: the first in the shown order."""
     own_products = (
-        _buyable().where(Allocation.institution_id == buyer.institution_id).with_only_columns(Application.product_id)
+        _buyable(today)
+        .where(Allocation.institution_id == buyer.institution_id)
+        .with_only_columns(Application.product_id)
     )
     first = func.row_number().over(partition_by=Application.product_id, order_by=_SHOWN_ORDER)
     ranked = (
-        _buyable()
+        _buyable(today)
         .where(Application.product_id.not_in(own_products))
         .with_only_columns(Allocation.id, first.label("n"))
         .subquery()
     )
-    query = _buyable().join(ranked, ranked.c.id == Allocation.id).where(ranked.c.n == 1)
+    query = _buyable(today).join(ranked, ranked.c.id == Allocation.id).where(ranked.c.n == 1)
     return paginate(query.options(*_ALLOCATION_LOAD).order_by(*_SHOWN_ORDER), page=page, per_page=per_page)
 
 

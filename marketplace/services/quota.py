@@ -194,6 +194,16 @@ def ledger_page(mou_id: int, *, page: int, per_page: int) -> Page[QuotaEntry]:
     return paginate(query, page=page, per_page=per_page)
 
 
+def quota_left_by_institution(institution_ids, day: date) -> dict[int, int]:
+    """What the MOUs of each institution still in force on `day` (not ended before it) have left, in won."""
+    rows = db.session.execute(
+        select(Mou.institution_id, func.sum(Mou.balance_krw))
+        .where(Mou.institution_id.in_(list(institution_ids)), Mou.ends_on >= day)
+        .group_by(Mou.institution_id)
+    ).all()
+    return {institution_id: int(total or 0) for institution_id, total in rows}
+
+
 def ledger_sum(mou_id: int) -> int:
     return db.session.execute(
         select(func.coalesce(func.sum(QuotaEntry.amount_krw), 0)).where(QuotaEntry.mou_id == mou_id)

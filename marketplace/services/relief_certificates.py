@@ -1,16 +1,18 @@
 """Audit-relief certificates as use cases: the buyer issues one (and later versions); cancelling revokes them.
 
-Viewing never issues. Rendering happens outside the write transaction; the store re-checks under the
-order's row lock, which the cancellation takes as well, so a certificate is either stored before the
-cancellation (which then revokes it in its own transaction) or refused after it.
+Viewing never issues. The facts are read and the PDF rendered outside any write transaction; the store
+re-checks under the order's row lock, which the cancellation takes as well, so a certificate is either
+stored before the cancellation (which then revokes it in its own transaction) or refused after it. The
+write lock is held only for that check and the inserts (see issue() for how serials are numbered).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
@@ -23,9 +25,11 @@ from ..models.types import utcnow
 from ..reports.certificates import Rendered, render
 from .audit import record_event
 from .relief_facts import Stamp, certificate_facts, load_order
+from .relief_serials import hold, next_serial, numbering_contended, release, reserved_serial
 
-ISSUE_ATTEMPTS = 4  # three renders outside the lock, then one under it
+ISSUE_ATTEMPTS = 4  # renders outside the lock; only an order whose facts keep moving gets a last one under it
 Certificate = AuditReliefCertificate
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,16 @@ class _Draft:
 def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | None = None) -> Certificate:
     """Issue the order's audit-relief certificate, or its next version, for the buyer's institution.
 
-    The PDF is rendered first, outside the write transaction. Then the order row is locked, and the
-    order is checked again (not cancelled, its state not already stated) with its facts and serial
-    recomputed: when anything moved meanwhile the draft is rendered again, the last attempt under the
-    lock, so that contention cannot starve the buyer. A new version supersedes the valid one.
+    The order is read, checked and its PDF rendered outside any write transaction. Then the order row is
+    locked and its plan and facts computed again: when they are still the draft's, the draft is stored,
+    so the lock is held for that check and the inserts only. When anything moved, the lock is let go and
+    the draft made again. A first version's serial is the next free one when it is stored; when another
+    certificate took it meanwhile, the serial the order gets now is reserved for it (in that short
+    transaction; see relief_serials.py), so the next render keeps its number. While other certificates
+    are being issued (reservations held, or one issued a moment ago), a first version reserves its serial
+    before its first render instead. Only an order whose own facts keep moving render after render gets
+    its last attempt rendered under the lock, so that nothing can starve the buyer. A new version
+    supersedes the valid one.
     Raises NotFound (another institution's order) or CertificateRefused.
     """
     institution_id, buyer_id = buyer.institution_id, buyer.id
@@ -55,13 +65,13 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
         locked = attempt == ISSUE_ATTEMPTS - 1
         try:
             if locked:
+                log.warning("order %s moved during %s certificate renders: rendering under the lock", order_id, attempt)
                 _lock(order_id)
-            draft = _draft(order_id, institution_id, language, issued_at)
-            if not locked:
-                _lock(order_id)
-                if not _still_true(draft):
-                    db.session.rollback()  # the facts moved while the PDF was rendered: render them again
-                    continue
+            elif attempt == 0 and numbering_contended(order_id, issued_at):
+                _reserve(order_id, institution_id, issued_at)
+            draft = _draft(order_id, institution_id, language, issued_at, locked=locked)
+            if not locked and not _still_true(draft):
+                continue
         except DomainError:
             db.session.rollback()
             raise
@@ -85,30 +95,59 @@ def _plan(order_id: int, institution_id: int | None, issued_at: datetime):
     versions = versions_of(order_id)
     current = next((v for v in versions if v.status == ReliefStatus.VALID), None)
     check_issuable(order.status, bool(order.no_private_interest), current.order_status if current else None)
-    version = versions[-1].version + 1 if versions else 1
-    base = versions[0].serial if versions else _next_serial(order)
-    stamp = Stamp(versioned_serial(base, version), version, issued_at, current.serial if current else None)
-    return order, stamp, current
+    return order, _next_stamp(order, versions, current, issued_at), current
 
 
-def _draft(order_id: int, institution_id: int | None, language: str, issued_at: datetime) -> _Draft:
+def _next_stamp(order: Order, versions: list[Certificate], current: Certificate | None, issued_at: datetime) -> Stamp:
+    """The next version's number and serial: the first version's serial with the number, or for a first
+    version the serial reserved for the order, else the next free one."""
+    if versions:
+        version = versions[-1].version + 1
+        return Stamp(
+            versioned_serial(versions[0].serial, version), version, issued_at, current.serial if current else None
+        )
+    return Stamp(reserved_serial(order.id) or next_serial(order), 1, issued_at)
+
+
+def _draft(order_id: int, institution_id: int | None, language: str, issued_at: datetime, *, locked: bool) -> _Draft:
+    """The next version planned, its facts and its PDF; unless `locked`, rendered with no transaction open."""
     order, stamp, current = _plan(order_id, institution_id, issued_at)
+    facts = certificate_facts(order, stamp)
+    kept = (order.institution_id, stamp, current.id if current else None, order.status)
+    if not locked:
+        db.session.commit()  # end the read (and anything the caller left open, as begin_write() would)
     code = new_code()
-    rendered = render(certificate_facts(order, stamp), code, language)
-    return _Draft(
-        order_id, order.institution_id, stamp, current.id if current else None, order.status, code, language, rendered
-    )
+    return _Draft(order_id, *kept, code, language, render(facts, code, language))
 
 
 def _still_true(draft: _Draft) -> bool:
-    """Under the lock: the same version, serial and facts as rendered (CertificateRefused if no longer)."""
+    """Lock the order and check the draft: the same version, serial and facts as rendered.
+
+    True with the lock held (store now). False with the lock let go: make the draft again. A first
+    version whose serial was taken meanwhile first gets the serial it would have now reserved, and that
+    committed. CertificateRefused when the order can no longer have one.
+    """
+    _lock(draft.order_id)
     order, stamp, current = _plan(draft.order_id, draft.institution_id, draft.stamp.issued_at)
-    return (
+    if (
         stamp == draft.stamp
         and (current.id if current else None) == draft.previous_id
         and order.status == draft.order_status
         and canonical_json(certificate_facts(order, stamp)) == draft.rendered.facts_json
-    )
+    ):
+        return True
+    if stamp.serial != draft.stamp.serial:
+        hold(order.id, stamp)
+    else:
+        db.session.rollback()
+    return False
+
+
+def _reserve(order_id: int, institution_id: int | None, issued_at: datetime) -> None:
+    """Reserve the serial of the order's first version now, in a transaction of its own."""
+    _lock(order_id)
+    _order, stamp, _current = _plan(order_id, institution_id, issued_at)
+    hold(order_id, stamp)
 
 
 def _store(draft: _Draft, buyer_id: int) -> Certificate:
@@ -117,6 +156,8 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
     if previous is not None:
         previous.status, previous.superseded_at = ReliefStatus.SUPERSEDED, draft.stamp.issued_at
         db.session.flush()  # before the new valid version: at most one valid per order (partial unique index)
+    if draft.stamp.version == 1:  # its number is now the certificate's (the reservation, if any, is used)
+        release(draft.order_id)
     rendered = draft.rendered
     certificate = Certificate(
         order_id=draft.order_id,
@@ -162,20 +203,13 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
     return certificate
 
 
-def _next_serial(order: Order) -> str:
-    """PP-<contract year>-<6-digit sequence> for a first version; numbered under the issuing lock."""
-    prefix = f"PP-{order.ordered_on.year}-"
-    last = db.session.scalar(
-        select(func.max(Certificate.serial)).where(Certificate.version == 1, Certificate.serial.like(prefix + "%"))
-    )
-    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:06d}"
-
-
 def revoke_for_order(order: Order, when: datetime, actor: User | None = None) -> list[Certificate]:
     """Revoke every valid version of the order's certificate at `when`, in the caller's transaction.
 
-    Called by the order's cancellation, which holds the order's row lock and commits.
+    Called by the order's cancellation, which holds the order's row lock and commits. A serial reserved
+    for the order's first version is let go: a cancelled order gets none.
     """
+    release(order.id)
     valid = db.session.scalars(
         select(Certificate)
         .where(Certificate.order_id == order.id, Certificate.status == ReliefStatus.VALID)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -14,10 +15,18 @@ from ..domain import seed_events
 from ..domain.clock import kst_text
 from ..domain.eligibility import TierFacts, WeightTiers, is_first_timer, is_startup, tier_name, weight_for
 from ..domain.errors import N_, NotFound
-from ..domain.states import ApplicationStatus, CompanyStatus, ProductStatus, RoundStatus, WindowState
+from ..domain.states import (
+    ApplicationStatus,
+    CompanyStatus,
+    InstitutionStatus,
+    ProductStatus,
+    RoundStatus,
+    WindowState,
+)
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
+from . import quota
 from .audit import record_event
 
 
@@ -89,7 +98,33 @@ def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Insti
     institutions = {i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))}
     if unknown := [c for c in codes if c not in institutions]:
         raise rules.InvalidRoundError(N_("Unknown institution code: %(codes)s."), codes=", ".join(unknown))
+    left = quota.quota_left_by_institution([i.id for i in institutions.values()], rules.closing_day(settings.closes_at))
+    rules.check_budgets_within_quota(settings.budgets, {c: left.get(i.id, 0) for c, i in institutions.items()})
     return code, tiers, institutions
+
+
+def waitlist(round_id: int) -> list[Application]:
+    """The round's waitlisted applications in draw order, with their companies and products."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.round_id == round_id, Application.status == ApplicationStatus.WAITLISTED)
+            .options(selectinload(Application.company), selectinload(Application.product))
+            .order_by(Application.waitlist_position, Application.id)
+        )
+    )
+
+
+def budget_institutions(day, also: Collection[int] = frozenset()) -> list[tuple[Institution, int]]:
+    """The active institutions (and those with ids in `also`) a round can include, by code, each with what
+    its MOUs have left on `day`."""
+    institutions = db.session.scalars(
+        select(Institution)
+        .where((Institution.status == InstitutionStatus.ACTIVE) | Institution.id.in_(list(also)))
+        .order_by(Institution.code)
+    ).all()
+    left = quota.quota_left_by_institution([i.id for i in institutions], day)
+    return [(i, left.get(i.id, 0)) for i in institutions]
 
 
 def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, institutions: dict) -> None:
@@ -163,6 +198,19 @@ def _rules_of(round_: Round) -> dict:
         "budgets": {b.institution.code: b.budget_krw for b in round_.budgets},
         "seed_event": seed_events.facts(round_.seed_event),
     }
+
+
+def delete_draft_round(actor: User, code: str) -> None:
+    """Delete a draft round (nothing of it was ever public), recording its settings in the audit trail;
+    raises NotFound, or RoundError once it has opened."""
+    begin_write()
+    round_ = get_round(code, lock=True)
+    rules.require_status(round_.status, (RoundStatus.DRAFT,), rules.DRAFT_ONLY)
+    if round_.applications or round_.seed_event_announcements or round_.draw is not None:
+        raise rules.RoundError(N_("This round has records of its own and cannot be deleted."))
+    record_event(actor, "round.deleted", round_, before={"status": RoundStatus.DRAFT, **_rules_of(round_)})
+    db.session.delete(round_)
+    db.session.commit()
 
 
 def open_round(actor: User, code: str) -> Round:

@@ -28,3 +28,15 @@ class ApplicationForm(OneTimeForm):
 
 class EditApplicationForm(ApplicationForm):
     product_id = None  # type: ignore[assignment]  # WTForms drops an inherited field set to None; the stubs do not know
+
+
+class WithdrawForm(OneTimeForm):
+    """The confirmation of a withdrawal: it cannot be undone, so the supplier says why."""
+
+    reason = TextAreaField(
+        _l("Why do you withdraw the application?"),
+        validators=[
+            DataRequired(_l("Say why you withdraw the application.")),
+            Length(max=2000, message=_l("Keep the reason to 2,000 characters or fewer.")),
+        ],
+    )

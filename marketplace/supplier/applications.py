@@ -9,13 +9,13 @@ from flask_login import current_user
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
 from ..domain.states import ApplicationStatus
-from ..forms import attach_error, choices, rerender
-from ..i18n import domain_message, localized
+from ..forms import attach_error, choices, filled, rerender
+from ..i18n import localized
 from ..routing import page_request
 from ..services import applications as service
 from ..services import round_lists
 from ..services import rounds as round_service
-from .application_forms import ApplicationForm, EditApplicationForm
+from .application_forms import ApplicationForm, EditApplicationForm, WithdrawForm
 from .views import bp
 
 
@@ -122,6 +122,7 @@ def application(application_id):
         "supplier/applications/detail.html",
         application=application,
         allocation=service.allocation_of(application),
+        may_withdraw=rules.may_withdraw(application.status, application.round.status),
         reach=_reach(application.round, application.amount_krw, [i.code for i in application.preferred])
         if undecided
         else None,
@@ -163,14 +164,21 @@ def edit_application(application_id):
     return _saved(application, _("Your application was updated."))
 
 
-@bp.post("/applications/<int:application_id>/withdraw")
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 def withdraw_application(application_id):
-    """Withdraw the application; after a published draw a selected one passes its budget on."""
-    _own(application_id)
+    """Confirm a withdrawal with a reason; after a published draw a selected one passes its budget on."""
+    application = _own(application_id)
+    if not rules.may_withdraw(application.status, application.round.status):
+        flash(_("This application cannot be withdrawn now."), "error")
+        return redirect(url_for("supplier.application", application_id=application_id))
+    form = WithdrawForm()
+    page = {"application": application, "form": form, "allocation": service.allocation_of(application)}
+    if not form.validate_on_submit():
+        return rerender("supplier/applications/withdraw.html", 400 if form.is_submitted() else 200, **page)
     try:
-        service.withdraw(current_user, application_id)
+        service.withdraw(current_user, application_id, filled(form.reason.data))
     except DomainError as error:
-        flash(domain_message(error), "error")
-    else:
-        flash(_("Your application was withdrawn."), "success")
+        attach_error(form, "reason", error)
+        return rerender("supplier/applications/withdraw.html", **page)
+    flash(_("Your application was withdrawn."), "success")
     return redirect(url_for("supplier.application", application_id=application_id))

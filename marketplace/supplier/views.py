@@ -6,10 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.reference import REGIONS, SIZE_CLASSES
+from ..domain.suppliers import may_delete
 from ..domain.uploads import UnapprovedAllowance, UploadRefused
-from ..forms import attach_error, filled, rerender
+from ..forms import OneTimeForm, attach_error, filled, rerender
+from ..i18n import domain_message
 from ..routing import page_request
 from ..security import private_download
 from ..services import certificates, companies
@@ -55,7 +57,9 @@ def company():
 def certificates_list():
     """The company's certificates with their review status and reasons."""
     page = certificates.supplier_certificates(current_user, **page_request())
-    return render_template("supplier/certificates.html", certificates=page, today=seoul_today())
+    return render_template(
+        "supplier/certificates.html", certificates=page, today=seoul_today(), may_delete=may_delete, form=OneTimeForm()
+    )
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
@@ -88,6 +92,24 @@ def new_certificate():
         attach_error(form, "scan" if isinstance(error, UploadRefused) else None, error)
         return rerender("supplier/new_certificate.html", form=form)
     flash(_("The certificate was uploaded. The ministry will verify it."), "success")
+    return redirect(url_for("supplier.certificates"))
+
+
+@bp.post("/certificates/<int:certificate_id>/delete")
+def delete_certificate(certificate_id: int):
+    """Delete a certificate not yet verified, or rejected, that no product names (its number is free again)."""
+    form = OneTimeForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Reload the page and try again."), "error")
+        return redirect(url_for("supplier.certificates"))
+    try:
+        certificates.delete_certificate(current_user, certificate_id)
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    else:
+        flash(_("The certificate was deleted."), "success")
     return redirect(url_for("supplier.certificates"))
 
 

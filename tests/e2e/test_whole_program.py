@@ -232,14 +232,14 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
         "#closes_on": today.isoformat(),
         "#closes_time": "23:59",
         "#cap": "300,000,000",
-        "#budgets": "KWATER 1,000,000,000",
+        "#budget-KWATER": "1,000,000,000",
         "#seed_event_ko": "시험 추첨: 당첨번호 6개를 작은 수부터 한 칸씩 띄워서",
         "#seed_event_en": "Test draw: the six numbers ascending, a space between",
         "#seed_event_on": (today + timedelta(days=1)).isoformat(),  # after the close, before the freeze's day ends
         "#seed_event_time": "23:59",
     }.items():
         staff.page.fill(selector, value)
-    staff.submit("main form:has(#budgets)")
+    staff.submit("main form:has(#budget-KWATER)")
     staff.submit("form[action$='/open']")
     staff.shot("05-round-open")
 

@@ -74,7 +74,7 @@ def test_a_company_not_yet_approved_cannot_pass_the_total_size_in_korean_either(
     make.certificate(user.company, file=_scan(size=30 * MB - 10), status="pending")
     response = _upload(client, make, "EPC-BIG")
     assert response.status_code == 400
-    assert "인증서 스캔본의 합계가 30 MB를 넘을 수 없습니다".encode() in response.data
+    assert "인증서 스캔본을 합계 30 MB까지만 올릴 수 있습니다".encode() in response.data
     assert db.session.query(Certificate).count() == 1 and db.session.query(StoredFile).count() == 1
 
 
@@ -129,12 +129,12 @@ def test_an_issued_audit_relief_certificate_is_sent_no_store(client, auth, make)
         (
             "/buyer/reports/purchase-report.pdf",
             "purchase_report",
-            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+            {"purchase-start": "2018-01-01", "purchase-end": "2018-12-31", "purchase-language": "en"},
         ),
         (
             "/buyer/reports/relief-register.pdf",
             "relief_register",
-            {"start": "2018-01-01", "end": "2018-12-31", "language": "en"},
+            {"register-start": "2018-01-01", "register-end": "2018-12-31", "register-language": "en"},
         ),
     ],
 )

@@ -173,10 +173,10 @@ def test_the_audit_log_filters_by_action_and_company_and_pages(client, make, sta
     client.post(f"/ministry/companies/{first.id}/decision", data={"action": "approve"})
     client.post(f"/ministry/companies/{second.id}/decision", data={"action": "reject", "reason": "사유 A"})
     page = client.get(f"/ministry/audit?company={second.id}").data
-    assert b">company.rejected</code>" in page and b">company.approved</code>" not in page
-    assert b"Company rejected<br>" in page  # what the code means, in the reader's language
+    assert b'title="company.rejected"' in page and b'title="company.approved"' not in page
+    assert b'title="company.rejected">Company rejected</span>' in page  # the code's meaning, in words
     page = client.get("/ministry/audit?action=company.approved").data
-    assert b">company.approved</code>" in page and "사유 A".encode() not in page
+    assert b'title="company.approved"' in page and "사유 A".encode() not in page
     assert b'<option value="company.approved" selected>Company approved</option>' in page
     assert client.get("/ministry/audit?page=99").status_code == 200
     assert client.get("/ministry/audit?page=abc").status_code == 200
@@ -206,20 +206,20 @@ def test_the_audit_log_shows_objects_and_changed_values_readably(client, make, s
     page = client.get(f"/ministry/audit?company={company.id}", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert f'<td class="app-object">Company {company.id}</td>' in html
-    assert "<dt>committed_krw</dt><dd>KRW 12,000,000,000</dd>" in html
-    assert "<dt>active</dt><dd>Yes</dd>" in html and "<dt>note</dt><dd>-</dd>" in html
-    assert "<dt>status</dt><dd>pending</dd>" in html  # the decision's before value
+    assert '<dt>Committed amount</dt><dd class="app-money">KRW 12,000,000,000</dd>' in html
+    assert "<dt>Active</dt><dd>Yes</dd>" in html and "<dt>Note</dt><dd>-</dd>" in html
+    assert "<dt>Status</dt><dd>Pending review</dd>" in html  # the decision's before value
     assert "{&#34;" not in html and '{"' not in html  # no raw JSON
 
 
 def test_audit_fields_format_each_kind_of_value(app):
-    from marketplace.i18n import audit_fields
+    from marketplace.audit_display import audit_fields
 
     with app.test_request_context("/?lang=ko"):
         assert audit_fields({"amount_krw": 5_760_000, "ok": False, "ids": [1, 2], "seed": "07 12"}) == [
-            ("amount_krw", "5,760,000원"),
-            ("ok", "아니요"),
-            ("ids", "[1, 2]"),
-            ("seed", "07 12"),
+            ("금액", "5,760,000원", "app-money"),
+            ("ok", "아니요", ""),
+            ("ids", "1, 2", ""),
+            ("시드", "07 12", ""),
         ]
-        assert audit_fields(None) == [] and audit_fields(["a"]) == [("", '["a"]')]
+        assert audit_fields(None) == [] and audit_fields(["a"]) == [("", '["a"]', "")]

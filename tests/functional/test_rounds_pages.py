@@ -12,6 +12,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Application, AuditEvent, Round
 from marketplace.services import draws
+from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock, RoundBuilders, kst
 
 OPENS, CLOSES = kst(date(2018, 8, 16), 9), kst(date(2018, 9, 14), 18)
@@ -41,9 +42,16 @@ def _product(make, company):
     return make.product(company, certificates=[cert])
 
 
+def _with_mou(make, code: str, committed: int = 10_000_000_000):
+    """An institution whose MOU has quota left for a round's budget."""
+    institution = make.institution(code=code)
+    OrderBuilders(make).mou(institution, committed=committed)
+    return institution
+
+
 def test_staff_create_a_round_with_a_kst_window_and_budgets(app, make, auth):
-    make.institution(code="KEPCO")
-    make.institution(code="LH")
+    _with_mou(make, "KEPCO")
+    _with_mou(make, "LH")
     staff = make.user("ministry")
     auth.login(staff)
     response = _post(
@@ -63,7 +71,8 @@ def test_staff_create_a_round_with_a_kst_window_and_budgets(app, make, auth):
             "weight_startup": "2",
             "weight_general": "1",
             "small_record": "500,000,000",
-            "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+            "budget-KEPCO": "5,000,000,000",
+            "budget-LH": "3,000,000,000",
         },
     )
     assert response.status_code == 302
@@ -73,7 +82,8 @@ def test_staff_create_a_round_with_a_kst_window_and_budgets(app, make, auth):
     assert b"2018-09-14 18:00 KST" in page.data and b"KRW 8,000,000,000" in page.data
 
 
-def test_a_bad_budget_line_rerenders_the_form_with_400(app, make, auth):
+def test_a_bad_budget_rerenders_the_form_with_400(app, make, auth):
+    _with_mou(make, "KEPCO")
     auth.login(make.user("ministry"))
     response = _post(
         auth.client,
@@ -92,10 +102,10 @@ def test_a_bad_budget_line_rerenders_the_form_with_400(app, make, auth):
             "weight_startup": "2",
             "weight_general": "1",
             "small_record": "0",
-            "budgets": "KEPCO lots",
+            "budget-KEPCO": "lots",
         },
     )
-    assert response.status_code == 400 and b"Line 1" in response.data
+    assert response.status_code == 400 and b'id="budget-KEPCO-error"' in response.data
 
 
 def test_the_public_round_page_shows_the_window_and_a_countdown(app, make, rounds, clock, client):
@@ -262,7 +272,7 @@ def test_the_whole_round_from_staff_pages_to_the_applicants_outcome(app, make, r
     auth.login(owner[selected.company_id])
     page = auth.client.get(f"/supplier/applications/{selected.id}", headers=EN)
     assert b"Selected" in page.data and b"KRW 50,000,000" in page.data
-    _post(auth.client, f"/supplier/applications/{selected.id}/withdraw")
+    _post(auth.client, f"/supplier/applications/{selected.id}/withdraw", data={"reason": "Factory closed"})
     assert selected.status == "withdrawn" and waitlisted.status == "selected"
     _post(auth.client, "/logout")
     auth.login(owner[ineligible_app.company_id])
@@ -322,7 +332,8 @@ ROUND_FORM = {
     "weight_startup": "2",
     "weight_general": "1",
     "small_record": "500,000,000",
-    "budgets": "KEPCO 5,000,000,000\nLH 3,000,000,000",
+    "budget-KEPCO": "5,000,000,000",
+    "budget-LH": "3,000,000,000",
     "seed_event_ko": "로또 6/45 제825회 추첨 당첨번호",
     "seed_event_en": "Lotto 6/45 draw no. 825 numbers",
     "seed_event_on": "2018-09-22",
@@ -332,7 +343,7 @@ ROUND_FORM = {
 
 def _draft(make, auth):
     for code in ("KEPCO", "LH", "KRC"):
-        make.institution(code=code)
+        _with_mou(make, code)
     auth.login(make.user("ministry"))
     assert _post(auth.client, "/ministry/rounds/new", data=ROUND_FORM).status_code == 302
     return db.session.scalar(select(Round).where(Round.code == "2018-H2"))
@@ -341,7 +352,11 @@ def _draft(make, auth):
 def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, clock):
     round_ = _draft(make, auth)
     page = auth.client.get("/ministry/rounds/2018-H2/edit", headers=EN).get_data(as_text=True)
-    assert 'value="2018-09-14"' in page and 'value="18:00"' in page and "KEPCO 5,000,000,000\nLH 3,000,000,000" in page
+    assert 'value="2018-09-14"' in page and 'value="18:00"' in page
+    assert (
+        'name="budget-KEPCO" type="text" value="5,000,000,000"' in page
+        and 'name="budget-LH" type="text" value="3,000,000,000"' in page
+    )
     assert "Change draft round 2018-H2" in page and re.search(r'<input[^>]*id="code"[^>]*readonly', page)
     assert "/ministry/rounds/2018-H2/edit" in auth.client.get("/ministry/rounds/2018-H2").get_data(as_text=True)
     changed = {
@@ -349,7 +364,9 @@ def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, c
         "code": "OTHER",
         "closes_on": "2018-09-21",
         "pass_mark": "75",
-        "budgets": "KEPCO 6,000,000,000\nKRC 1,000,000,000",
+        "budget-KEPCO": "6,000,000,000",
+        "budget-LH": "",
+        "budget-KRC": "1,000,000,000",
     }
     response = _post(auth.client, "/ministry/rounds/2018-H2/edit", data=changed, headers=EN, follow_redirects=True)
     assert b"was saved" in response.data
@@ -364,7 +381,7 @@ def test_staff_change_a_draft_round_and_the_change_is_audited(app, make, auth, c
 def test_bad_input_to_the_draft_form_is_refused_with_400_and_changes_nothing(app, make, auth, clock):
     round_ = _draft(make, auth)
     for bad, message in (
-        ({"budgets": "NOPE 1,000"}, b"Unknown institution code: NOPE"),
+        ({"budget-KEPCO": "10,000,000,001"}, b"more than its MOUs have left: 10,000,000,000"),
         ({"closes_on": "2018-08-01"}, b"must open before it closes"),
         ({"cap": "many"}, b"digits only"),
     ):

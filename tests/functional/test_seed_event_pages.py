@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.models import Application, Round
 from marketplace.services import draws
 from tests.builders_rounds import EVENT_EN, Clock, RoundBuilders, kst
-from tests.functional.test_rounds_pages import CLOSES, EN, OPENS, ROUND_FORM, _post, _product
+from tests.functional.test_rounds_pages import CLOSES, EN, OPENS, ROUND_FORM, _post, _product, _with_mou
 
 LATER = {
     "seed_event_ko": "로또 6/45 제826회 추첨",
@@ -34,7 +34,7 @@ def rounds(make):
 
 def _staff(make, auth):
     for code in ("KEPCO", "LH"):
-        make.institution(code=code)
+        _with_mou(make, code)
     auth.login(make.user("ministry"))
 
 

@@ -142,7 +142,7 @@ def test_a_withdrawn_budget_no_one_fitted_is_refilled_by_the_ministry_once_budge
 
 def test_a_suppliers_withdrawal_refill_is_listed_as_a_change_without_an_actor(world):
     supplier = world.suppliers[world.s1.application_id]
-    promoted = apps.withdraw(supplier, world.s1.application_id)  # AAA 100,000,000 free: W takes it
+    promoted = apps.withdraw(supplier, world.s1.application_id, "Plans changed")  # AAA 100,000,000 free: W takes it
     assert promoted.application_id == world.w.id and promoted.valid_from is not None
     change = allocations.changes_of(world.round.id)[0]
     assert (change.kind, change.from_allocation_id, change.to_allocation_id, change.actor, change.reason) == (

@@ -20,7 +20,7 @@ def test_refills_recorded_before_the_migration_become_changes_and_moved_allocati
     with app.app_context():
         upgrade()
         world = build(Builders())
-        promoted = apps.withdraw(world.suppliers[world.s1.application_id], world.s1.application_id)
+        promoted = apps.withdraw(world.suppliers[world.s1.application_id], world.s1.application_id, "Plans changed")
         next(b for b in world.round.budgets if b.institution_id == world.bbb.id).budget_krw = 200_000_000
         db.session.commit()
         promoted_id, freed_id = promoted.id, world.s1.id

@@ -67,7 +67,7 @@ def _certificates(client, job):
 
 
 def _reports(client, job):
-    query = {"start": "2018-01-01", "end": "2018-12-31", "language": "en"}
+    query = {"purchase-start": "2018-01-01", "purchase-end": "2018-12-31", "purchase-language": "en"}
     return [client.get("/buyer/reports/purchase-report.pdf", query_string=query).status_code for _ in range(ROUNDS)]
 
 

@@ -86,10 +86,10 @@ def test_verify_replays_withdrawals_and_the_waitlist_refills_they_caused(app, ma
     owner = {u.company_id: u for u in users}
     first = _first_allocation()
     waiting = _waitlisted(round_)
-    promoted = apps.withdraw(owner[first.application.company_id], first.application_id)
+    promoted = apps.withdraw(owner[first.application.company_id], first.application_id, "Plans changed")
     assert promoted.application_id == waiting.id
     assert draws.verify_draw(round_.code).matches
-    apps.withdraw(owner[waiting.company_id], waiting.id)  # the promoted one withdraws in turn
+    apps.withdraw(owner[waiting.company_id], waiting.id, "Plans changed")  # the promoted one withdraws in turn
     assert draws.verify_draw(round_.code).matches
     promoted.via_waitlist = False
     db.session.commit()

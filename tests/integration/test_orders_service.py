@@ -213,7 +213,7 @@ def test_selected_products_list_own_allocations_first_then_other_products(app, o
     buyer, mou, allocation = ob.setup()
     elsewhere = ob.allocation(make.institution())
     withdrawn = ob.allocation(make.institution(), status="withdrawn")
-    own, others = purchases.selected_products(buyer)
+    own, others = purchases.selected_products(buyer, clock.today())
     assert [a.id for a in own] == [allocation.id]
     assert elsewhere.id in [a.id for a in others] and withdrawn.id not in [a.id for a in others]
 

@@ -212,7 +212,7 @@ def test_company_and_product_text_with_html_or_css_prints_as_text(app, make, gly
 @pytest.mark.parametrize(
     ("language", "event", "object_label", "before_after"),
     [
-        ("ko", "구매 등록", "구매", "주문 전후 잔여 할당액"),
+        ("ko", "구매 등록", "구매", "주문 전후 잔여 한도"),
         ("en", "Purchase recorded", "Purchase", "Quota before and after the order"),
     ],
 )

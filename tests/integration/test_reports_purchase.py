@@ -215,7 +215,7 @@ def test_the_buyer_downloads_a_korean_named_report_with_an_rfc6266_filename(app,
     auth.login(program["buyer_w"])
     response = client.get(
         "/buyer/reports/purchase-report.pdf",
-        query_string={"start": "2018-01-01", "end": "2018-12-31", "language": "ko"},
+        query_string={"purchase-start": "2018-01-01", "purchase-end": "2018-12-31", "purchase-language": "ko"},
     )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
@@ -229,10 +229,10 @@ def test_the_buyer_sees_only_their_institutions_figures(app, client, auth, progr
     response = client.get(
         "/buyer/reports/purchase-report.pdf",
         query_string={
-            "start": "2018-01-01",
-            "end": "2018-12-31",
-            "language": "en",
-            "institution": str(program["water"].id),
+            "purchase-start": "2018-01-01",
+            "purchase-end": "2018-12-31",
+            "purchase-language": "en",
+            "purchase-institution": str(program["water"].id),
         },
     )
     text = "\n".join(pdf_text(response.data))
@@ -246,11 +246,11 @@ def test_a_bad_report_request_rerenders_the_form_with_400(app, client, auth, pro
     auth.login(program["buyer_w"])
     response = client.get(
         "/buyer/reports/purchase-report.pdf",
-        query_string={"start": "2010-01-01", "end": "2018-12-31", "language": "en"},
+        query_string={"purchase-start": "2010-01-01", "purchase-end": "2018-12-31", "purchase-language": "en"},
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 400 and b"at most three years" in response.data
-    response = client.get("/buyer/reports/purchase-report.pdf", query_string={"start": "garbage"})
+    response = client.get("/buyer/reports/purchase-report.pdf", query_string={"purchase-start": "garbage"})
     assert response.status_code == 400
 
 
@@ -259,7 +259,7 @@ def test_the_ministry_downloads_the_program_report(app, client, auth, make, prog
     auth.login(make.user("ministry"))
     response = client.get(
         "/ministry/reports/purchase-report.pdf",
-        query_string={"round": "2018-H2", "language": "en", "institution": ""},
+        query_string={"purchase-round": "2018-H2", "purchase-language": "en", "purchase-institution": ""},
     )
     assert response.status_code == 200
     text = "\n".join(pdf_text(response.data))

@@ -94,7 +94,12 @@ def test_the_store_keeps_the_most_recently_served_within_its_bytes():
 def test_the_pdf_is_sent_with_its_sha256_as_etag(app, water, renders, client, auth):
     _b, buyer, _order = water
     auth.login(buyer)
-    query = {"start": "2018-01-01", "end": "2018-12-31", "language": "en", "round": ""}
+    query = {
+        "purchase-start": "2018-01-01",
+        "purchase-end": "2018-12-31",
+        "purchase-language": "en",
+        "purchase-round": "",
+    }
     first = client.get("/buyer/reports/purchase-report.pdf", query_string=query)
     second = client.get("/buyer/reports/purchase-report.pdf", query_string=query)
     assert first.status_code == 200 and first.headers["ETag"] == second.headers["ETag"]

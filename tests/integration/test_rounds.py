@@ -18,6 +18,7 @@ from marketplace.services import applications as apps
 from marketplace.services import draws
 from marketplace.services import rounds as round_service
 from marketplace.services.seed_events import result_timeline
+from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock, RoundBuilders, kst
 
 OPENS, CLOSES = kst(date(2018, 8, 16), 9), kst(date(2018, 9, 14), 18)
@@ -100,7 +101,7 @@ def test_a_withdrawn_application_can_be_submitted_again_in_the_window(app, make,
     user = _supplier(make)
     product = _certified_product(make, user.company)
     first = _apply(user, round_, product)
-    apps.withdraw(user, first.id)
+    apps.withdraw(user, first.id, "Plans changed")
     again = _apply(user, round_, product, amount=10_000_000)
     assert again.id == first.id and again.status == "submitted" and again.amount_krw == 10_000_000
     assert _events("application.resubmitted")
@@ -143,7 +144,7 @@ def test_edit_and_withdraw_work_until_close_and_are_refused_after(app, make, rou
     with pytest.raises(WindowClosedError):
         apps.edit(user, application.id, apps.ApplicationInput(30_000_000, [], ""))
     with pytest.raises(WindowClosedError):
-        apps.withdraw(user, application.id)
+        apps.withdraw(user, application.id, "Plans changed")
 
 
 def test_another_company_cannot_edit_or_withdraw_an_application(app, make, rounds, clock):
@@ -153,7 +154,7 @@ def test_another_company_cannot_edit_or_withdraw_an_application(app, make, round
     with pytest.raises(NotFound, match="belongs to another company"):
         apps.edit(intruder, application.id, apps.ApplicationInput(1, [], ""))
     with pytest.raises(NotFound, match="belongs to another company"):
-        apps.withdraw(intruder, application.id)
+        apps.withdraw(intruder, application.id, "Plans changed")
 
 
 def test_closing_before_the_window_ends_is_refused(app, make, rounds, clock):
@@ -322,7 +323,7 @@ def test_a_selected_withdrawal_passes_its_budget_to_the_first_waitlisted_that_fi
     first = db.session.scalars(select(Allocation).order_by(Allocation.rank)).first()
     waiting = next(a for a in round_.applications if a.status == "waitlisted")
     user = by_company[first.application.company_id]
-    promoted = apps.withdraw(user, first.application_id)
+    promoted = apps.withdraw(user, first.application_id, "Plans changed")
     assert first.status == "withdrawn" and first.application.status == "withdrawn"
     assert promoted.application_id == waiting.id and promoted.via_waitlist
     assert promoted.institution_id == first.institution_id and waiting.status == "selected"
@@ -334,15 +335,15 @@ def test_a_waitlisted_withdrawal_leaves_the_waitlist_and_nothing_is_promoted_lat
     round_, staff, users = _published(make, rounds, clock)
     by_company = {u.company_id: u for u in users}
     waiting = next(a for a in round_.applications if a.status == "waitlisted")
-    assert apps.withdraw(by_company[waiting.company_id], waiting.id) is None
+    assert apps.withdraw(by_company[waiting.company_id], waiting.id, "Plans changed") is None
     first = db.session.scalars(select(Allocation).order_by(Allocation.rank)).first()
-    assert apps.withdraw(by_company[first.application.company_id], first.application_id) is None
+    assert apps.withdraw(by_company[first.application.company_id], first.application_id, "Plans changed") is None
 
 
 def test_a_withdrawal_between_close_and_publication_is_refused(app, make, rounds, clock):
     round_, staff, users = _closed_round(make, rounds, clock, count=1)
     with pytest.raises(RoundError, match="being decided"):
-        apps.withdraw(users[0], round_.applications[0].id)
+        apps.withdraw(users[0], round_.applications[0].id, "Plans changed")
 
 
 def test_verify_matches_and_detects_a_tampered_result(app, make, rounds, clock):
@@ -366,7 +367,7 @@ def test_the_tier_table_counts_pool_and_selections(app, make, rounds, clock):
 
 def test_creating_a_round_checks_code_window_and_institutions(app, make):
     staff = make.user("ministry")
-    make.institution(code="KEPCO")
+    OrderBuilders(make).mou(make.institution(code="KEPCO"), committed=5_000_000_000, actor=staff)
     settings = round_service.RoundSettings(
         code="2018-H2",
         title_ko="2018년 하반기",
@@ -387,6 +388,11 @@ def test_creating_a_round_checks_code_window_and_institutions(app, make):
         round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("NOPE", 1)]))
     with pytest.raises(DomainError, match="open before it closes"):
         round_service.create_round(staff, replace(settings, code="2019-H1", opens_at=CLOSES))
+    with pytest.raises(DomainError, match="more than its MOUs have left"):
+        round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("KEPCO", 5_000_000_001)]))
+    make.institution(code="NOMOU")
+    with pytest.raises(DomainError, match="NOMOU"):
+        round_service.create_round(staff, replace(settings, code="2019-H1", budgets=[("NOMOU", 1)]))
     assert _events("round.created")
 
 

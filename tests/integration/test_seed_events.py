@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditEvent, Draw
 from marketplace.services import draws, seed_events
 from marketplace.services import rounds as round_service
+from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import EVENT_EN, RoundBuilders, kst
 from tests.integration.test_rounds import CLOSES, OPENS, _closed_round, _score_all
 
@@ -63,7 +64,7 @@ def _events(action):
 
 def test_a_round_names_its_seed_event_in_its_rules_and_opening_publishes_them(app, make, clock):
     staff = make.user("ministry")
-    make.institution(code="KEPCO")
+    OrderBuilders(make).mou(make.institution(code="KEPCO"), committed=5_000_000_000, actor=staff)
     round_ = round_service.create_round(staff, _settings())
     assert round_.seed_event.description_en == "Lotto 6/45 draw no. 825" and round_.rule_published_at is None
     round_service.open_round(staff, round_.code)
@@ -75,7 +76,7 @@ def test_a_round_names_its_seed_event_in_its_rules_and_opening_publishes_them(ap
 
 def test_a_draft_without_its_seed_event_cannot_open(app, make, clock):
     staff = make.user("ministry")
-    make.institution(code="KEPCO")
+    OrderBuilders(make).mou(make.institution(code="KEPCO"), committed=5_000_000_000, actor=staff)
     round_ = round_service.create_round(staff, _settings(seed_event_ko="", seed_event_en="", seed_event_at=None))
     with pytest.raises(SeedEventError, match="before opening the round"):
         round_service.open_round(staff, round_.code)
@@ -84,7 +85,7 @@ def test_a_draft_without_its_seed_event_cannot_open(app, make, clock):
 
 def test_a_seed_event_before_the_close_or_half_given_is_refused(app, make, clock):
     staff = make.user("ministry")
-    make.institution(code="KEPCO")
+    OrderBuilders(make).mou(make.institution(code="KEPCO"), committed=5_000_000_000, actor=staff)
     with pytest.raises(SeedEventError, match="after the round closes"):
         round_service.create_round(staff, _settings(seed_event_at=CLOSES))
     with pytest.raises(SeedEventError, match="date and time of the seed event"):

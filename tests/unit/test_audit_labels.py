@@ -73,6 +73,7 @@ def test_every_audit_object_label_names_a_model_and_every_model_has_one():
         "Evaluation",
         "QuotaEntry",
         "LoginFailure",
+        "ReliefSerialReservation",
         "RecoveryCode",
         "ChainHead",
         "FormSubmission",

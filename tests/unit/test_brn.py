@@ -30,3 +30,17 @@ def test_every_nine_digit_prefix_has_exactly_one_valid_check_digit():
 
 def test_numbers_are_displayed_with_hyphens():
     assert format_brn("2208162517") == "220-81-62517"
+
+
+def test_every_example_number_the_pages_give_passes_the_check():
+    """An example a person copies must be accepted (123-45-67890 was not)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in (root / "templates").rglob("*.html")]
+    texts += [p.read_text(encoding="utf-8") for p in (root / "marketplace").rglob("*.py")]
+    texts += [p.read_text(encoding="utf-8") for p in (root / "marketplace" / "translations").rglob("parts/*.po")]
+    examples = {m for text in texts for m in re.findall(r"\b\d{3}-\d{2}-\d{5}\b", text)}
+    assert "123-45-67891" in examples
+    assert [e for e in examples if not brn_checksum_ok(e.replace("-", ""))] == []

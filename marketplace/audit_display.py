@@ -1,0 +1,126 @@
+"""The ministry's audit trail in words: each before/after key by its label, each coded value by its name,
+amounts as money and moments in Seoul time (the stored event keeps the raw keys and codes)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import NamedTuple
+
+from .domain.audit_fields import FIELD_LABELS, REPORT_KINDS, SCORE_LABELS, STATE_KEYS, SYSTEM_ROLE, is_money
+from .domain.reference import (
+    CATEGORIES,
+    CERTIFICATE_TYPES,
+    INSTITUTION_KIND_LABELS,
+    REGIONS,
+    ROLE_LABELS,
+    SIZE_CLASSES,
+    STATUS_LABELS,
+)
+from .domain.rounds import REASONS, TIER_LABELS
+from .i18n import current_language, gettext, krw, kst
+
+
+class AuditLine(NamedTuple):
+    label: str
+    text: str
+    css: str = ""  # app-money: kept on one line; app-token: a long hash or id that may break anywhere
+
+
+CERTIFICATE_TYPE_NAMES = {code: (ko, en) for code, ko, en in CERTIFICATE_TYPES}
+VOCABULARIES = {
+    "region": REGIONS,
+    "category": CATEGORIES,
+    "size_class": SIZE_CLASSES,
+    "role": ROLE_LABELS,
+    "tier": TIER_LABELS,
+    "kind": {**INSTITUTION_KIND_LABELS, **REPORT_KINDS},
+    **{key: STATUS_LABELS for key in STATE_KEYS},
+}
+
+
+def field_label(key: str) -> str:
+    """The key's label; an unlabelled key reads as words (a test keeps every recorded key labelled)."""
+    return gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key.replace("_", " ")
+
+
+def role_name(role: str | None) -> str:
+    if role in ROLE_LABELS:
+        return gettext(ROLE_LABELS[role])
+    return gettext(SYSTEM_ROLE) if role in (None, "", "system") else role
+
+
+def _named(vocabulary: dict[str, str], code) -> str:
+    return gettext(vocabulary[code]) if code in vocabulary else str(code)
+
+
+def _moment(value: str) -> str:
+    try:
+        return kst(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
+
+
+def _seed_event(value: dict) -> str:
+    description = value.get("description_en") if current_language() == "en" else ""
+    description = description or value.get("description_ko") or "-"
+    return f"{description} ({_moment(value['at'])})" if value.get("at") else description
+
+
+def _list(key: str, value: list) -> str:
+    if key == "scores" and len(value) == len(SCORE_LABELS):
+        pairs = zip(SCORE_LABELS, value, strict=True)
+        return " · ".join(f"{gettext(label)} {'-' if score is None else score}" for label, score in pairs)
+    if key == "weights" and len(value) == len(TIER_LABELS):
+        return " · ".join(f"{gettext(label)} {w}" for label, w in zip(TIER_LABELS.values(), value, strict=True))
+    if key == "reasons":
+        return "; ".join(_named(REASONS, code) for code in value) or "-"
+    return ", ".join(str(item) for item in value) or "-"
+
+
+def value_text(key: str, value) -> str:
+    """One value as the page shows it."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, int) and is_money(key):
+        return krw(value)
+    if key in VOCABULARIES:
+        return _named(VOCABULARIES[key], value)
+    if key == "type" and value in CERTIFICATE_TYPE_NAMES:
+        ko, en = CERTIFICATE_TYPE_NAMES[value]
+        return en if current_language() == "en" else ko
+    if key == "budgets" and isinstance(value, dict):
+        return ", ".join(f"{code} {krw(amount)}" for code, amount in sorted(value.items()))
+    if key == "seed_event" and isinstance(value, dict):
+        return _seed_event(value)
+    if isinstance(value, list):
+        return _list(key, value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and key.endswith("_at"):
+        return _moment(value)
+    return str(value)
+
+
+def audit_fields(values) -> list[AuditLine]:
+    """An audit event's before/after values as labelled lines."""
+    if not isinstance(values, dict):
+        return [] if values is None else [AuditLine("", json.dumps(values, ensure_ascii=False))]
+    lines = []
+    for key, value in values.items():
+        text = value_text(key, value)
+        lines.append(AuditLine(field_label(key), text, _css(key, value, text)))
+    return lines
+
+
+def _css(key: str, value, text: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and is_money(key):
+        return "app-money"
+    return "app-token" if len(text) > 24 and " " not in text else ""
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(audit_fields=audit_fields)
+    app.jinja_env.globals.update(audit_role=role_name)
