@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.clock import SEOUL
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, NotFound
 from ..domain.seed_events import SeedEventError
 from ..domain.states import RoundStatus, WindowState
 from ..forms import attach_error, rerender
@@ -183,8 +183,8 @@ def delete_round(round_code):
     """Delete a draft round: it was never public; the deletion and its settings are audited."""
     try:
         round_service.delete_draft_round(current_user, round_code)
-    except round_service.RoundNotFound:
-        raise
+    except NotFound:
+        raise  # the app's handler answers 404
     except DomainError as error:
         flash(domain_message(error), "error")
         return redirect(url_for("ministry.round", round_code=round_code))

@@ -201,7 +201,7 @@ def _rules_of(round_: Round) -> dict:
 
 def delete_draft_round(actor: User, code: str) -> None:
     """Delete a draft round (nothing of it was ever public), recording its settings in the audit trail;
-    raises RoundNotFound, or RoundError once it has opened."""
+    raises NotFound, or RoundError once it has opened."""
     begin_write()
     round_ = get_round(code, lock=True)
     rules.require_status(round_.status, (RoundStatus.DRAFT,), rules.DRAFT_ONLY)

@@ -13,10 +13,10 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from marketplace.reports.data import canonical_json, sha256_hex
 from sqlalchemy import select
 
 from marketplace.database import in_write_transaction
+from marketplace.domain.hashing import canonical_json, sha256_hex
 from marketplace.domain.relief import CertificateRefused
 from marketplace.extensions import db
 from marketplace.models import AuditReliefCertificate, ReliefSerialReservation, User
