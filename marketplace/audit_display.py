@@ -67,40 +67,60 @@ def _seed_event(value: dict) -> str:
     return f"{description} ({_moment(value['at'])})" if value.get("at") else description
 
 
+def _scores(value: list) -> str | None:
+    if len(value) != len(SCORE_LABELS):
+        return None
+    pairs = zip(SCORE_LABELS, value, strict=True)
+    return " · ".join(f"{gettext(label)} {'-' if score is None else score}" for label, score in pairs)
+
+
+def _weights(value: list) -> str | None:
+    if len(value) != len(TIER_LABELS):
+        return None
+    return " · ".join(f"{gettext(label)} {w}" for label, w in zip(TIER_LABELS.values(), value, strict=True))
+
+
+_LISTS = {
+    "scores": _scores,
+    "weights": _weights,
+    "reasons": lambda value: "; ".join(_named(REASONS, code) for code in value) or "-",
+}
+
+
 def _list(key: str, value: list) -> str:
-    if key == "scores" and len(value) == len(SCORE_LABELS):
-        pairs = zip(SCORE_LABELS, value, strict=True)
-        return " · ".join(f"{gettext(label)} {'-' if score is None else score}" for label, score in pairs)
-    if key == "weights" and len(value) == len(TIER_LABELS):
-        return " · ".join(f"{gettext(label)} {w}" for label, w in zip(TIER_LABELS.values(), value, strict=True))
-    if key == "reasons":
-        return "; ".join(_named(REASONS, code) for code in value) or "-"
-    return ", ".join(str(item) for item in value) or "-"
+    shown = _LISTS[key](value) if key in _LISTS else None
+    return shown if shown is not None else ", ".join(str(item) for item in value) or "-"
+
+
+def _certificate_type(value) -> str:
+    ko, en = CERTIFICATE_TYPE_NAMES[value]
+    return en if current_language() == "en" else ko
+
+
+def _budgets(value: dict) -> str:
+    return ", ".join(f"{code} {krw(amount)}" for code, amount in sorted(value.items()))
+
+
+# (applies to key and value, shows it): the first rule that applies shows the value; tried in this order.
+_RULES = (
+    (lambda key, value: isinstance(value, bool), lambda key, value: gettext("Yes") if value else gettext("No")),
+    (lambda key, value: value is None or value == "" or value == [], lambda key, value: "-"),
+    (lambda key, value: isinstance(value, int) and is_money(key), lambda key, value: krw(value)),
+    (lambda key, value: key in VOCABULARIES, lambda key, value: _named(VOCABULARIES[key], value)),
+    (lambda key, value: key == "type" and value in CERTIFICATE_TYPE_NAMES, lambda key, value: _certificate_type(value)),
+    (lambda key, value: key == "budgets" and isinstance(value, dict), lambda key, value: _budgets(value)),
+    (lambda key, value: key == "seed_event" and isinstance(value, dict), lambda key, value: _seed_event(value)),
+    (lambda key, value: isinstance(value, list), _list),
+    (lambda key, value: isinstance(value, dict), lambda key, value: json.dumps(value, ensure_ascii=False)),
+    (lambda key, value: isinstance(value, str) and key.endswith("_at"), lambda key, value: _moment(value)),
+)
 
 
 def value_text(key: str, value) -> str:
     """One value as the page shows it."""
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if value is None or value == "" or value == []:
-        return "-"
-    if isinstance(value, int) and is_money(key):
-        return krw(value)
-    if key in VOCABULARIES:
-        return _named(VOCABULARIES[key], value)
-    if key == "type" and value in CERTIFICATE_TYPE_NAMES:
-        ko, en = CERTIFICATE_TYPE_NAMES[value]
-        return en if current_language() == "en" else ko
-    if key == "budgets" and isinstance(value, dict):
-        return ", ".join(f"{code} {krw(amount)}" for code, amount in sorted(value.items()))
-    if key == "seed_event" and isinstance(value, dict):
-        return _seed_event(value)
-    if isinstance(value, list):
-        return _list(key, value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and key.endswith("_at"):
-        return _moment(value)
+    for applies, show in _RULES:
+        if applies(key, value):
+            return show(key, value)
     return str(value)
 
 

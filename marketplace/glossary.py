@@ -112,23 +112,30 @@ def particles_after_placeholders() -> list[str]:
     return out
 
 
-def violations(concepts: list[Concept] | None = None) -> list[Violation]:
-    """Forbidden synonyms in the Korean parts, the templates and the msgids of the code."""
-    concepts = load() if concepts is None else concepts
+def _texts(value) -> tuple:
+    """A catalogue message's id or string as a tuple (plural forms are tuples already)."""
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _in_parts(concepts: list[Concept]) -> list[Violation]:
     out: list[Violation] = []
     for part in sorted((TRANSLATIONS / "ko" / "parts").glob("*.po")):
         with part.open("rb") as handle:
             for message in read_po(handle, locale="ko"):
-                ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-                for text in ids:
+                for text in _texts(message.id):
                     out += find(text or "", concepts, f"{part.name} msgid", korean=False)
-                for translated in strings:
-                    out += find(translated or "", concepts, f"{part.name} msgstr", english=False)
+                for text in _texts(message.string):
+                    out += find(text or "", concepts, f"{part.name} msgstr", english=False)
+    return out
+
+
+def violations(concepts: list[Concept] | None = None) -> list[Violation]:
+    """Forbidden synonyms in the Korean parts, the templates and the msgids of the code."""
+    concepts = load() if concepts is None else concepts
+    out = _in_parts(concepts)
     for template in sorted(TEMPLATES.rglob("*.html")):  # English in templates is checked as msgids
         out += find(template.read_text("utf-8"), concepts, str(template.relative_to(ROOT)), english=False)
     for message in extract():
-        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        for text in ids:
+        for text in _texts(message.id):
             out += find(text or "", concepts, "msgid in the code", korean=False)
     return out

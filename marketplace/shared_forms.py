@@ -6,13 +6,18 @@ A form only one blueprint shows lives in that blueprint's forms.py; these are sh
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from .domain.clock import fiscal_year
 from .domain.reference import INSTITUTION_KIND_LABELS, REGIONS, SIZE_CLASSES
 from .forms import KRW, REQUIRED, AmountField, Date, GetForm, OneTimeForm, WholeNumberField, choices, filled, labelled
+from .i18n import current_language
 from .services import companies
+from .services.clock import seoul_today
 
 
 class CompanyForm(OneTimeForm):
@@ -76,12 +81,22 @@ class InstitutionForm(OneTimeForm):
 LANGUAGES = choices([("ko", "한국어"), ("en", "English")])
 
 
+def fiscal_year_start() -> date:
+    return fiscal_year(seoul_today())[0]
+
+
+def fiscal_year_end() -> date:
+    return fiscal_year(seoul_today())[1]
+
+
 class PurchaseReportForm(GetForm):
+    """Shown beside RegisterForm: built with prefix="purchase", so their fields' ids and names differ."""
+
     institution = SelectField(_l("Institution"), choices=[], default="")
     round = SelectField(_l("Round"), choices=[], default="")
-    start = Date(_l("From"), required=False)
-    end = Date(_l("To"), required=False)
-    language = SelectField(_l("Language"), choices=LANGUAGES)
+    start = Date(_l("From"), required=False, default=fiscal_year_start)
+    end = Date(_l("To"), required=False, default=fiscal_year_end)
+    language = SelectField(_l("Language"), choices=LANGUAGES, default=current_language)
 
     def validate_round(self, field):
         if not field.data and not (self.start.data and self.end.data):
@@ -89,11 +104,17 @@ class PurchaseReportForm(GetForm):
 
 
 class RegisterForm(GetForm):
-    institution = SelectField(_l("Institution"), choices=[], default="")
-    start = Date(_l("Certificates issued from"), required=False)
-    end = Date(_l("To"), required=False)
-    language = SelectField(_l("Language"), choices=LANGUAGES)
+    """Built with prefix="register"."""
 
-    def validate_end(self, field):
-        if not (self.start.data and field.data):
-            raise ValidationError(_l("Enter a start and an end date."))
+    institution = SelectField(_l("Institution"), choices=[], default="")
+    start = Date(_l("Certificates issued from"), required=False, default=fiscal_year_start)
+    end = Date(_l("Certificates issued until"), required=False, default=fiscal_year_end)
+    language = SelectField(_l("Language"), choices=LANGUAGES, default=current_language)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Both dates are needed. Checked here: an empty date's Optional() stops its own validators."""
+        valid = super().validate(extra_validators)
+        missing = [f for f in (self.start, self.end) if f.data is None and not f.errors]
+        for f in missing:
+            f.errors = [*f.errors, str(_l("Enter a start and an end date."))]
+        return valid and not missing

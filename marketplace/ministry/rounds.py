@@ -186,7 +186,7 @@ def delete_round(round_code):
     try:
         round_service.delete_draft_round(current_user, round_code)
     except NotFound:
-        raise
+        raise  # the app's handler answers 404
     except DomainError as error:
         flash(domain_message(error), "error")
         return redirect(url_for("ministry.round", round_code=round_code))

@@ -164,22 +164,19 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
 SUPPLY_RECORD = ("public_supply_krw", "public_supply_count", "public_supply_as_of")
 
 
-def update_company_by_ministry(actor: User, company_id: int, data: CompanyInput, reason: str, today: date) -> Company:
-    """Ministry staff correct a company's details, in any status, with a reason kept in the audit trail.
-
-    A changed public-supply record needs confirming again. Raises NotFound, DomainError for bad input
-    or a missing reason.
-    """
-    begin_write()
+def _company_staff_may_edit(actor: User, company_id: int) -> Company:
+    """The company row, locked, when the actor is ministry staff; TransitionRefused or NotFound otherwise."""
     if actor.role != UserRole.MINISTRY:
         raise TransitionRefused(N_("Only ministry staff can change a company's details."))
     company = db.session.get(Company, company_id, with_for_update=True, populate_existing=True)
     if company is None:
         raise NotFound(N_("There is no such company."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(N_("Give the reason for the change: it is kept in the audit trail."))
-    _check(data, today)
+    return company
+
+
+def _apply_changes(company: Company, data: CompanyInput) -> tuple[dict, dict]:
+    """Write the new details; a changed supply record needs confirming again. Returns what changed,
+    before and after."""
     before = _snapshot(company)
     for name, value in _values(data).items():
         setattr(company, name, value)
@@ -187,12 +184,29 @@ def update_company_by_ministry(actor: User, company_id: int, data: CompanyInput,
     if any(before[name] != after[name] for name in SUPPLY_RECORD):
         company.public_supply_confirmed_at = None
     refresh_search_text(company.products)
+    changed = [k for k, v in before.items() if after[k] != v]
+    return {k: before[k] for k in changed}, {k: after[k] for k in changed}
+
+
+def update_company_by_ministry(actor: User, company_id: int, data: CompanyInput, reason: str, today: date) -> Company:
+    """Ministry staff correct a company's details, in any status, with a reason kept in the audit trail.
+
+    A changed public-supply record needs confirming again. Raises NotFound, DomainError for bad input
+    or a missing reason.
+    """
+    begin_write()
+    company = _company_staff_may_edit(actor, company_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(N_("Give the reason for the change: it is kept in the audit trail."))
+    _check(data, today)
+    before, after = _apply_changes(company, data)
     record_event(
         actor,
         "company.updated_by_ministry",
         company,
-        before={k: v for k, v in before.items() if after[k] != v},
-        after={k: v for k, v in after.items() if before[k] != v},
+        before=before,
+        after=after,
         reason=reason,
         company_id=company.id,
     )

@@ -234,6 +234,8 @@ class ReliefRegister:
 def load_relief_register(institution_id: int | None, start: date, end: date, language: str = "ko") -> ReliefRegister:
     """Every audit-relief certificate of the institution issued between start and end (KST days), every
     version and status (valid, superseded with its successor, revoked), in the order they were issued."""
+    if start is None or end is None:  # the register has no round to choose instead
+        raise ReportRefused(N_("Enter a start and an end date."))
     check_scope(Scope(institution_id, start, end))
     institution = db.session.get(Institution, institution_id) if institution_id is not None else None
     if institution is None:

@@ -20,7 +20,7 @@ def test_the_fiscal_year_is_the_calendar_year():
 @pytest.fixture
 def fake_documents(monkeypatch):
     """Record what each report was asked for instead of rendering a PDF."""
-    from marketplace.reports import documents
+    from marketplace.services import report_documents as documents
 
     asked = {}
 
@@ -101,7 +101,7 @@ def test_a_register_without_a_date_names_the_date_not_a_round(client, auth, make
 
 
 def test_the_register_data_refuses_a_missing_date_without_naming_a_round(app, make):
-    from marketplace.reports import data
+    from marketplace.services import report_data as data
 
     with pytest.raises(data.ReportRefused, match="Enter a start and an end date"):
         data.load_relief_register(make.institution().id, None, date(2018, 12, 31))

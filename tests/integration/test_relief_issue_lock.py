@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.database import in_write_transaction
+from marketplace.domain.hashing import canonical_json, sha256_hex
 from marketplace.domain.relief import CertificateRefused
 from marketplace.extensions import db
 from marketplace.models import AuditReliefCertificate, ReliefSerialReservation, User
 from marketplace.reports import certificates
-from marketplace.reports.data import canonical_json, sha256_hex
 from marketplace.services import orders, relief_certificates
 from marketplace.services.relief_facts import Stamp, certificate_facts, load_order
 from tests.builders_orders import OrderBuilders

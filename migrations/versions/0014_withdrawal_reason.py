@@ -2,14 +2,14 @@
 
 Applications withdrawn before this revision get an empty reason (their audit events have none either).
 
-Revision ID: 0013_withdrawal_reason
-Revises: 0012_state_checks
+Revision ID: 0014_withdrawal_reason
+Revises: 0013_relief_serial_reservations
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_withdrawal_reason"
-down_revision = "0012_state_checks"
+revision = "0014_withdrawal_reason"
+down_revision = "0013_relief_serial_reservations"
 branch_labels = None
 depends_on = None
 
