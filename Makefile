@@ -81,26 +81,27 @@ run: setup
 	$(BIN)/gunicorn --workers 2 --threads 4 --worker-class gthread --timeout 120 \
 	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) 'marketplace:create_app()'
 
-# The date-sensitive tests (marker `clock`) run again with the clock moved by Debian's faketime (monotonic
-# clocks stay real, so timeouts still work): Seoul at a month end while UTC is a day behind, 31 December
-# 23:50 KST, and 29 February in a zone west of UTC. SQLite only: the app, not the database, reads the clock.
-CLOCK_RUNS := "UTC|2027-01-31 14:40:00" "Asia/Seoul|2026-12-31 23:50:00" "America/Los_Angeles|2028-02-29 06:30:00"
-
 # The tests run in one worker process per core (pytest-xdist): each worker copies its own SQLite template and
 # creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
 
 test: setup-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
-	@$(MAKE) --no-print-directory test-dates
+
+# The date-sensitive tests (marker `clock`) again, with the clock moved by Debian's faketime (monotonic clocks
+# stay real, so timeouts still work): gw0 runs them in Seoul at a month end while UTC is a day behind, gw1 at
+# 31 December 23:50 KST, gw2 on 29 February in a zone west of UTC. One pytest run sends every test to each of
+# the three workers (--dist each), so the suite is collected once per clock, not three times over.
+# SQLite only: the app, not the database, reads the clock. CI (.ci/run) runs this after `make test`.
+CLOCK_RUNS := "UTC|2027-01-31 14:40:00" "Asia/Seoul|2026-12-31 23:50:00" "America/Los_Angeles|2028-02-29 06:30:00"
 
 test-dates: setup-test
-	@set -e; for run in $(CLOCK_RUNS); do zone=$${run%%|*}; start=$${run#*|}; \
-	  echo "== date-sensitive tests at $$start ($$zone)"; \
-	  env -u TEST_DATABASE_URL -u REQUIRE_POSTGRES TZ=$$zone FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    faketime "$$start" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "clock and not e2e" -p no:cacheprovider \
-	      $(PYTEST_ARGS); \
-	done
+	@set -e; python="$(CURDIR)/$(BIN)/python"; nodes=(); n=0; for run in $(CLOCK_RUNS); do zone=$${run%%|*}; \
+	  start=$${run#*|}; echo "== gw$$n: date-sensitive tests at $$start ($$zone)"; n=$$((n + 1)); \
+	  nodes+=(--tx "popen//python=env TZ=$$zone FAKETIME_DONT_FAKE_MONOTONIC=1 faketime '$$start' $$python"); \
+	done; \
+	env -u TEST_DATABASE_URL -u REQUIRE_POSTGRES $$python -m pytest -q --dist each "$${nodes[@]}" \
+	  -m "clock and not e2e" -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: debs-bench $(STAMP)/venv assets translations
 	$(BIN)/python benchmarks/run_all.py

@@ -28,6 +28,31 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 
+def _compile_url_builders_once() -> None:
+    """Every test makes the same app: compile each URL rule's builders once per test process, not per app.
+
+    Werkzeug turns each rule into two generated Python functions (ast + compile), about 25 of the 30 ms that
+    create_app takes; over the suite's ~2,500 apps that is a minute of CPU. The generated function reads the
+    rule's converters through `self` when called, so one compiled for an identical rule serves them all.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def cached(self, append_unknown=True):
+        defaults = tuple(sorted((name, repr(value)) for name, value in (self.defaults or {}).items()))
+        key = (self.rule, self.subdomain, self.host, self.merge_slashes, tuple(self._trace), defaults, append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = cached  # type: ignore[method-assign]
+
+
+_compile_url_builders_once()
+
+
 def pytest_configure(config):
     if os.environ.get("REQUIRE_POSTGRES") and not TEST_DATABASE_URL:
         raise pytest.UsageError("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
@@ -43,7 +68,19 @@ def base_config(url: str) -> dict:
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py turns it on
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt takes ~0.1 s a hash (the default is tested)
+        # The render pool runs at the web processes' priority here: niced, its renders would wait behind the
+        # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
+        "REPORTS_RENDER_NICE": 0,
     }
+
+
+def writer_config(url: str, **settings) -> dict:
+    """For the processes a concurrency test starts: they wait up to 30 s for the write lock.
+
+    On a machine busy with other work a writer may queue longer than the default 5 s and rightly answer 503
+    (tests/integration/test_concurrent_writes.py tests that answer); these tests need every write through.
+    """
+    return {**base_config(url), "DB_LOCK_TIMEOUT_MS": 30_000, **settings}
 
 
 def psycopg_url(url: str) -> str:

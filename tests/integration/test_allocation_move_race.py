@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import Allocation, AllocationChange, Order
 from tests.builders_allocations import build
-from tests.conftest import base_config
+from tests.conftest import writer_config
 
 BUYERS, MOVERS, TRIES = 2, 2, 6
 
@@ -26,7 +26,7 @@ def race(url: str, role: str, user_id: int, allocation_id: int, mou_id: int, tar
     from marketplace.services import allocations, orders
     from tests.builders_orders import OrderBuilders
 
-    app = create_app(base_config(url))
+    app = create_app(writer_config(url))
     result = {"accepted": 0, "refused": 0, "errors": []}
     with app.app_context():
         for _ in range(TRIES):

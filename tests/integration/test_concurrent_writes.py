@@ -24,7 +24,7 @@ from marketplace.models import AuditReliefCertificate, Order, Product, ReportDoc
 from tests import clock
 from tests.builders_orders import OrderBuilders
 from tests.builders_supplier import product_form
-from tests.conftest import IsolatedClient, base_config
+from tests.conftest import IsolatedClient, base_config, writer_config
 from tests.factories import DEFAULT_PASSWORD
 
 ROUNDS = 4  # writes per worker
@@ -91,7 +91,7 @@ def run_job(url: str, job: dict, barrier) -> dict:
     certificates.render_pdf = documents.render_pdf = lambda *args, **kwargs: FAKE_PDF
     # REPORTS_CACHE_BYTES=0: each download stores a document (a report asked again unchanged is otherwise
     # served as stored, services/served_reports.py); the concurrent writes are what is tested
-    app = create_app({**base_config(url), "REPORTS_CACHE_BYTES": 0})
+    app = create_app(writer_config(url, REPORTS_CACHE_BYTES=0))
     result = {"job": job["kind"], "codes": [], "errors": []}
     with app.app_context():
         client = _client(app, job["email"])

@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.models import Mou, Order
 from marketplace.services import quota
 from tests.builders_orders import OrderBuilders
-from tests.conftest import base_config
+from tests.conftest import writer_config
 
 PROCESSES = 8
 ORDERS_EACH = 30
@@ -32,7 +32,7 @@ def place_orders(url: str, buyer_id: int, allocation_id: int, mou_id: int, worke
     from marketplace.models import User
     from marketplace.services.orders import record_pilot_purchase
 
-    app = create_app(base_config(url))
+    app = create_app(writer_config(url))
     result = {"accepted": 0, "accepted_krw": 0, "refused": 0, "errors": []}
     with app.app_context():
         for i in range(ORDERS_EACH):

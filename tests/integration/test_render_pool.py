@@ -32,6 +32,9 @@ def test_a_small_document_renders_in_a_pool_process_at_a_lower_priority(app, mon
         raise AssertionError("rendered in the web process")
 
     monkeypatch.setattr(render._Renderer, "pdf", not_here)  # this process only: the pool's has its own
+    earlier = render._pools.pop("small", None)  # made by an earlier test from the suite's settings (not niced)
+    if earlier is not None:
+        earlier.kill()
     try:
         pdf = render.render_pdf(PAGE, {}, pooled=False, stylesheet=render.CERTIFICATE_CSS)
         assert pdf.startswith(b"%PDF") and render._pools["small"].nice == 10
