@@ -42,7 +42,7 @@ def base_config(url: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py turns it on
-        "JOBS_IMMEDIATE": True,  # background jobs run inside the call that queues them (tests/integration/test_worker.py runs a real worker)
+        "JOBS_IMMEDIATE": True,  # jobs run inside the call that queues them (test_worker.py runs a real worker)
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt takes ~0.1 s a hash (the default is tested)
     }
 

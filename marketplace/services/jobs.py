@@ -133,7 +133,7 @@ def fail(job_id: int, error: str) -> None:
 
 
 def retry(actor: User, job_id: int) -> Job:
-    """Queue a failed job again (staff); JobError for a job that has not failed. Submit it after."""
+    """Queue a failed job again (staff) and hand it to the queue; JobError for a job that has not failed."""
     begin_write()
     job = db.session.get(Job, job_id, with_for_update=True, populate_existing=True)
     if job is None:
@@ -145,6 +145,7 @@ def retry(actor: User, job_id: int) -> Job:
     job.heartbeat_at, job.finished_at = utcnow(), None
     record_event(actor, "job.retried", job, before=before, after={"state": JobState.QUEUED})
     db.session.commit()
+    submit(job_id)
     return job
 
 
