@@ -65,19 +65,26 @@ def submit(job_id: int) -> None:
 
 def start(job_id: int) -> Job | None:
     """Mark the job RUNNING and count the attempt; None when it is gone, DONE or FAILED (staff queue a
-    failed one again). A RUNNING job is taken again: its worker died, or went quiet (requeue_stale)."""
+    failed one again), or RUNNING with a recent heartbeat (a duplicate message while a worker is on it).
+    A RUNNING job whose heartbeat is older than JOBS_STALE_SECONDS is taken again: its worker died."""
     begin_write()
     job = db.session.get(Job, job_id, with_for_update=True, populate_existing=True)
-    if job is None or job.state not in UNFINISHED:
+    moment = utcnow()
+    if job is None or job.state not in UNFINISHED or _alive(job, moment):
         db.session.commit()
         return None
-    moment = utcnow()
     job.state, job.progress, job.error = JobState.RUNNING, 0, ""
     job.started_at = job.started_at or moment
     job.heartbeat_at, job.finished_at = moment, None
     job.attempts += 1
     db.session.commit()
     return job
+
+
+def _alive(job: Job, moment: datetime) -> bool:
+    """Whether a running job's worker gave a sign of life within JOBS_STALE_SECONDS."""
+    stale = timedelta(seconds=current_app.config.get("JOBS_STALE_SECONDS", 120))
+    return job.state == JobState.RUNNING and job.heartbeat_at is not None and job.heartbeat_at > moment - stale
 
 
 def report_progress(job_id: int, percent: int) -> None:
@@ -151,7 +158,8 @@ def retry(actor: User, job_id: int) -> Job:
 
 def requeue_stale(stale_seconds: float, now: datetime | None = None) -> list[int]:
     """Jobs whose worker went quiet: QUEUED or RUNNING with no heartbeat for `stale_seconds`. Each is
-    stamped (so the next pass leaves it alone for as long) and returned, to be submitted again."""
+    QUEUED again and stamped (so the next pass leaves it alone for as long), and returned, to be
+    submitted again. A run that was only slow may still finish first; the other's effect is dropped."""
     moment = now or utcnow()
     begin_write()
     jobs = db.session.scalars(
@@ -160,7 +168,7 @@ def requeue_stale(stale_seconds: float, now: datetime | None = None) -> list[int
         .with_for_update()
     ).all()
     for job in jobs:
-        job.heartbeat_at = moment
+        job.state, job.heartbeat_at = JobState.QUEUED, moment
     db.session.commit()
     return [job.id for job in jobs]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -107,6 +107,9 @@ def test_a_run_that_finishes_second_writes_nothing(app, make, rounds, clock, hel
     _round, _staff, _users, draw = _drawn(make, rounds, clock)
     job_id = held[0]
     jobs.start(job_id)  # the first run, which will finish while the second one counts
+    job = db.session.get(Job, job_id)
+    job.heartbeat_at -= timedelta(hours=1)  # it went quiet: the second run takes the job
+    db.session.commit()
     real = jobs.finish
 
     def finish_first_then_second(job_id_, effect):
