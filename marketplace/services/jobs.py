@@ -147,10 +147,10 @@ def retry(actor: User, job_id: int) -> Job:
         raise NotFound(N_("There is no such background job."))
     if job.state != JobState.FAILED:
         raise JobError(N_("Only a failed job can be queued again."))
-    before = {"state": job.state, "error": job.error}
+    before = {"status": job.state, "error": job.error}
     job.state, job.progress, job.error = JobState.QUEUED, 0, ""
     job.heartbeat_at, job.finished_at = utcnow(), None
-    record_event(actor, "job.retried", job, before=before, after={"state": JobState.QUEUED})
+    record_event(actor, "job.retried", job, before=before, after={"status": JobState.QUEUED})
     db.session.commit()
     submit(job_id)
     return job
