@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, audit_display, errors, form_keys, i18n, logs, navigation, routing, security
+from . import access, audit_display, errors, form_keys, i18n, jobs, logs, navigation, routing, security
 from .config import ROOT, from_environment
 from .database import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -42,6 +42,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
     switch_threads_often(app.config.get("THREAD_SWITCH_INTERVAL_MS", 0))
+    jobs.init_app(app)  # the background queue, and the run_job and deliver_mail hooks services call
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -116,11 +116,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "buyer.reports": BUYER,
     "buyer.purchase_report": BUYER,
     "buyer.relief_register": BUYER,
+    "buyer.report_job": BUYER,  # own jobs only (service)
+    "buyer.report_job_file": BUYER,  # own jobs only (service)
     "buyer.certificate_pdf": BUYER,
     "buyer.issue_certificate": BUYER,  # own institution's orders only (service)
     "ministry.reports": MINISTRY,
     "ministry.purchase_report": MINISTRY,
     "ministry.relief_register": MINISTRY,
+    "ministry.report_job": MINISTRY,
+    "ministry.report_job_file": MINISTRY,
+    "ministry.jobs": MINISTRY,
+    "ministry.retry_job": MINISTRY,
     "ministry.certificate_pdf": MINISTRY,
 }
 

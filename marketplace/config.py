@@ -93,6 +93,15 @@ def from_environment() -> dict:
         "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),
         # reports each process keeps to send again while nothing in them changed (services/served_reports.py)
         "REPORTS_CACHE_BYTES": int(os.environ.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024)),
+        # background jobs (marketplace/jobs): the queue, sqlite:///<file> (default, in instance/) or
+        # redis://host:6379/0 for several hosts; JOBS_NAME separates apps sharing one Redis
+        "JOBS_URL": os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE / 'jobs.sqlite3'}"),
+        "JOBS_NAME": os.environ.get("JOBS_NAME", "marketplace"),
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False),  # run each job inside the request (tests)
+        # a queued or running job without a sign of life for this long lost its worker and is queued again
+        "JOBS_STALE_SECONDS": float(os.environ.get("JOBS_STALE_SECONDS", 120)),
+        # a purchase report with more order lines than this is prepared by a worker, with a progress page
+        "REPORTS_JOB_ORDERS": int(os.environ.get("REPORTS_JOB_ORDERS", 300)),
         # how far PDF render processes lower their CPU priority (os.nice), so renders never starve requests
         "REPORTS_RENDER_NICE": int(os.environ.get("REPORTS_RENDER_NICE", 10)),
     }

@@ -108,6 +108,16 @@ STATUS_LABELS = {
     "moved": N_("Moved"),
     "superseded": N_("Superseded"),
     "mismatch": N_("Does not match its record"),
+    "queued": N_("Waiting for a worker"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+}
+
+# What each kind of background job does, for the pages that show jobs.
+JOB_KIND_LABELS = {
+    "draw_estimate": N_("Expected rates of a draw (1,000 derived seeds)"),
+    "purchase_report": N_("Purchase report"),
 }
 
 # What each audit action means, for the ministry's audit trail (codes without a label are shown as codes).
@@ -173,6 +183,7 @@ AUDIT_ACTIONS = {
     "relief_certificate.revoked": N_("Audit-relief certificate revoked"),
     "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
     "report.generated": N_("Report generated"),
+    "job.retried": N_("Failed background job queued again"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -191,4 +202,5 @@ AUDIT_OBJECTS = {
     "AuditReliefCertificate": N_("Audit-relief certificate"),
     "ReportDocument": N_("Report"),
     "AllocationChange": N_("Allocation change"),
+    "Job": N_("Background job"),
 }

@@ -102,6 +102,20 @@ class ReliefStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class JobState(StrEnum):
+    """A background job: QUEUED until a worker takes it, RUNNING, then DONE or FAILED (staff may queue it again)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobKind(StrEnum):
+    DRAW_ESTIMATE = "draw_estimate"
+    PURCHASE_REPORT = "purchase_report"
+
+
 class WindowState(StrEnum):
     """Where a moment falls against a round's application window (computed, not stored)."""
 
@@ -124,5 +138,7 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     OrderStatus,
     InspectionResult,
     ReliefStatus,
+    JobState,
+    JobKind,
     WindowState,
 )

@@ -32,6 +32,8 @@ STATE_COLUMNS = {
     ("orders", "inspection_result"): states.InspectionResult,
     ("audit_relief_certificates", "status"): states.ReliefStatus,
     ("audit_relief_certificates", "order_status"): states.OrderStatus,
+    ("jobs", "kind"): states.JobKind,
+    ("jobs", "state"): states.JobState,
 }
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
@@ -132,6 +134,7 @@ def test_every_state_a_page_shows_has_a_label():
         states.OrderStatus,
         states.InspectionResult,
         states.ReliefStatus,
+        states.JobState,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
