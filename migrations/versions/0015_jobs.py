@@ -3,13 +3,13 @@
 Each job's state, progress, who asked and where its result is stored. Nothing existing is carried:
 the table starts empty (draws already drawn keep the estimate they stored).
 
-Revision ID: 0016_jobs
+Revision ID: 0015_jobs
 Revises: 0014_withdrawal_reason
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_jobs"
+revision = "0015_jobs"
 down_revision = "0014_withdrawal_reason"
 branch_labels = None
 depends_on = None
