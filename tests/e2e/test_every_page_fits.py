@@ -318,3 +318,40 @@ def test_the_scroll_width_check_notices_a_page_that_scrolls_sideways(site, brows
     page.evaluate("document.querySelector('main').style.minWidth = '600px'")
     assert page.evaluate(OVERFLOW)[0] >= 600
     page.close()
+
+
+VISIBLE = """() => {
+  const box = document.querySelector('label[for=no_private_interest]').getBoundingClientRect();
+  const header = document.querySelector('#krds-header').getBoundingClientRect();
+  return {active: document.activeElement.id, top: box.top, bottom: box.bottom,
+          covered_to: Math.max(0, header.bottom), height: window.innerHeight};
+}"""
+
+
+def test_the_no_private_interest_box_scrolls_into_view_below_the_header_when_it_gets_focus(
+    site, browser, sign_in_clock
+):
+    # reduced motion: KRDS scrolls smoothly otherwise, and the check would read the page mid-scroll
+    context = browser.new_context(locale="ko-KR", viewport={"width": PHONE, "height": 844}, reduced_motion="reduce")
+    page = context.new_page()
+    sign_in(page, site.base, site.logins["buyer"], sign_in_clock)
+    page.goto(site.base + site.shots["purchase"])
+    page.evaluate("document.querySelector('main').style.paddingBottom = '100vh'")  # room to scroll past it
+    for width in (PHONE, SCREEN):
+        page.set_viewport_size({"width": width, "height": 700})
+        # from above: the field before it, then Tab
+        page.evaluate("window.scrollTo(0, 0)")
+        page.focus("#late_reason")
+        page.keyboard.press("Tab")
+        seen = page.evaluate(VISIBLE)
+        assert seen["active"] == "no_private_interest"
+        assert seen["covered_to"] <= seen["top"] and seen["bottom"] <= seen["height"], (width, seen)
+        # from below: the page scrolled so that the box sits under the top edge (a sticky header's place)
+        page.evaluate("window.scrollBy(0, document.querySelector('label[for=no_private_interest]')"
+                      ".getBoundingClientRect().top - 10)")  # fmt: skip
+        page.focus("main form button[type=submit]")
+        page.keyboard.press("Shift+Tab")
+        seen = page.evaluate(VISIBLE)
+        assert seen["active"] == "no_private_interest"
+        assert seen["covered_to"] <= seen["top"] and seen["bottom"] <= seen["height"], (width, seen)
+    context.close()
