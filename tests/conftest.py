@@ -43,6 +43,7 @@ def base_config(url: str) -> dict:
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py turns it on
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt takes ~0.1 s a hash (the default is tested)
+        "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
     }
 
 
@@ -214,8 +215,8 @@ class CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
-def _app_for(url: str):
-    app = create_app(base_config(url))
+def _app_for(url: str, **extra):
+    app = create_app({**base_config(url), **extra})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     ctx = app.app_context()
