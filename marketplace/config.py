@@ -134,7 +134,9 @@ def mail_settings(url: str, directory: str) -> dict:
         return {"MAIL_BACKEND": "marketplace.mail_files.EmailBackend", "MAIL_FILE_PATH": directory}
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise RuntimeError(f"MAIL_URL must look like smtp://user:password@host:587/?starttls=1, got scheme {parts.scheme!r}")
+        raise RuntimeError(
+            f"MAIL_URL must look like smtp://user:password@host:587/?starttls=1, got scheme {parts.scheme!r}"
+        )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     return {
         "MAIL_BACKEND": "smtp",

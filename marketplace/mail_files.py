@@ -45,7 +45,7 @@ def kept_mails(directory: str, limit: int = 100) -> list[KeptMail]:
     """The newest `limit` mails in the maildir, newest first (none when it does not exist yet)."""
     box = mailbox.Maildir(directory, create=True)
     found = []
-    for key in box.keys():
+    for key in box.iterkeys():
         with box.get_file(key) as raw:
             found.append(KeptMail(key, _parse(raw.read())))
     found.sort(key=lambda mail: (str(mail.message["Date"].datetime) if mail.message["Date"] else "", mail.key))

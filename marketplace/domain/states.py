@@ -154,4 +154,3 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     TokenPurpose,
     MailStatus,
 )
-

@@ -123,9 +123,10 @@ def request_email_change(user: User, new_email: str, password: str, *, now: date
     if not (user.password_hash and check_password_hash(user.password_hash, password)):
         raise WrongPassword(N_("Your current password is not correct."))
     begin_write()
-    user = db.session.get(User, user_id)
-    if user is None:
+    locked = db.session.get(User, user_id)
+    if locked is None:
         raise NotFound(N_("There is no such account."))
+    user = locked
     if address == user.email:
         raise DomainError(N_("This is already your address."))
     owner = find_user_by_email(address)

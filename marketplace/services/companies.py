@@ -22,8 +22,8 @@ from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
 from .links import public_url
 from .outbox import queue_mail, request_delivery
-from .passwords import check_password, hash_password
 from .ownership import own_company
+from .passwords import check_password, hash_password
 from .products import listed_condition, refresh_search_text
 
 

@@ -8,6 +8,7 @@ the outcome; a failed send is tried again later, up to MAIL_MAX_ATTEMPTS tries.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -66,9 +67,8 @@ def queue_mail(
         raise RuntimeError("queue_mail() belongs inside a use case's write transaction")
     if notification and (user is None or user.notifications_off):
         return False
-    recipient = address or (user.email if user is not None else "")
-    language = language or (user.language if user is not None else Language.KO)
-    unsubscribe = public_url("public.unsubscribe", token=unsubscribe_token(user)) if notification and user else None
+    recipient, language = _addressing(user, address, language)
+    unsubscribe = _unsubscribe_url(user) if notification else None
     with force_locale(language):
         values = {**context, "user": user, "unsubscribe_url": unsubscribe}
         subject = " ".join(render_template(f"mail/{template}.subject.txt", **values).split())
@@ -90,6 +90,17 @@ def queue_mail(
         message_id=make_msgid(domain=_sender_domain()),
         created_at=utcnow(),
     )
+
+
+def _addressing(user: User | None, address: str | None, language: str | None) -> tuple[str, str]:
+    """The recipient's address and language: those given, else the user's."""
+    if user is None:
+        return address or "", language or Language.KO
+    return address or user.email, language or user.language
+
+
+def _unsubscribe_url(user: User | None) -> str | None:
+    return public_url("public.unsubscribe", token=unsubscribe_token(user)) if user is not None else None
 
 
 def _insert(**values) -> bool:
@@ -200,10 +211,8 @@ def _send(claimed: list[Claimed]) -> dict[int, str | None]:
             except Exception as error:  # noqa: BLE001 - one refused recipient must not stop the others
                 outcomes[row.id] = f"{type(error).__name__}: {error}"[:500]
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the mails are sent; a failed QUIT changes nothing
             connection.close()
-        except Exception:  # noqa: BLE001, S110 - the mails are sent; a failed QUIT changes nothing
-            pass
     return outcomes
 
 

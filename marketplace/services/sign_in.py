@@ -176,12 +176,17 @@ def authenticate(
         record_failure(user, attempt, policy, at)
         db.session.commit()
         raise LoginRefused(N_("The e-mail address or password is not correct."))
+    _password_accepted(user, attempt, at)
+    db.session.commit()
+    return user
+
+
+def _password_accepted(user: User, attempt: Attempt, at: datetime) -> None:
+    """Signed in now, or after the second factor; refused while the address is not confirmed."""
     if user.email_confirmed_at is None:
         _confirm_first(user, at)
     if not needs_second_factor(user):
         complete(user, attempt, at)
-    db.session.commit()
-    return user
 
 
 def _confirm_first(user: User, at: datetime) -> None:

@@ -87,7 +87,11 @@ def _link(message, path: str) -> str:
 def _notify(user: User, key: str = "round-published") -> None:
     """A notification as the notifications inbox will queue it."""
     begin_write()
-    context = {"title": "2018 하반기 회차 결과 공개", "lines": ["결과를 확인하세요."], "link": "http://localhost/rounds"}
+    context = {
+        "title": "2018 하반기 회차 결과 공개",
+        "lines": ["결과를 확인하세요."],
+        "link": "http://localhost/rounds",
+    }
     outbox.queue_mail(user, "notification", context, key, notification=True)
     db.session.commit()
 
@@ -99,7 +103,7 @@ def test_a_korean_user_gets_a_multipart_korean_mail_with_every_header_over_smtp(
     [raw] = inbox.messages
     assert b"=?utf-8?" in raw.split(b"\r\n\r\n", 1)[0].lower()  # the subject travels as RFC 2047 words
     [message] = inbox.parsed()
-    header = {name: str(message[name]).strip() for name in message.keys()}  # a folded header starts with a space
+    header = {name: str(message[name]).strip() for name in message}  # a folded header starts with a space
     assert header["Subject"] == "2018 하반기 회차 결과 공개"
     assert header["From"] == "pilot@mss.example" and header["To"] == "kim@saessak.example"
     assert header["Message-ID"].startswith("<") and header["Message-ID"].endswith("@mss.example>")
@@ -172,8 +176,9 @@ def test_a_reset_link_stops_working_when_the_password_is_changed(app, client, au
     client.post("/forgot-password", data={"email": user.email})
     link = _link(inbox.parsed(user.email)[0], "/reset-password/")
     auth.login(user)
-    changed = client.post("/account/password", data={"current": "correct-horse-battery", "new": NEW_PASSWORD,
-                                                     "confirm": NEW_PASSWORD})
+    changed = client.post(
+        "/account/password", data={"current": "correct-horse-battery", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert changed.status_code == 302
     auth.logout()
     assert client.get(link).status_code == 400
@@ -183,10 +188,22 @@ def test_a_reset_link_stops_working_when_the_password_is_changed(app, client, au
     "path,form",
     [
         ("/forgot-password", lambda email: {"email": email}),
-        ("/register", lambda email: __import__("tests.builders_supplier").builders_supplier.registration_form(
-            email=email, brn=__import__("tests.factories").factories.valid_brn(271828182))),
-        ("/join-institution", lambda email: {"name_ko": "한국테스트공사", "kind": "public_enterprise",
-                                             "region": "seoul", "contact_name": "홍길동", "contact_email": email}),
+        (
+            "/register",
+            lambda email: __import__("tests.builders_supplier").builders_supplier.registration_form(
+                email=email, brn=__import__("tests.factories").factories.valid_brn(271828182)
+            ),
+        ),
+        (
+            "/join-institution",
+            lambda email: {
+                "name_ko": "한국테스트공사",
+                "kind": "public_enterprise",
+                "region": "seoul",
+                "contact_name": "홍길동",
+                "contact_email": email,
+            },
+        ),
     ],
     ids=["reset", "registration", "join-request"],
 )
@@ -204,8 +221,7 @@ def test_a_registered_address_and_an_unknown_one_get_the_same_answer(app, client
 def test_a_new_address_replaces_the_old_only_once_its_link_is_opened(app, client, auth, make, inbox):
     user = make.user("supplier", email="old@saessak.example", language="en")
     auth.login(user)
-    response = client.post("/account/email", data={"email": "new@saessak.example",
-                                                   "password": "correct-horse-battery"})
+    response = client.post("/account/email", data={"email": "new@saessak.example", "password": "correct-horse-battery"})
     assert response.status_code == 302
     assert db.session.get(User, user.id).email == "old@saessak.example"
     [notice] = inbox.parsed("old@saessak.example")
@@ -215,8 +231,9 @@ def test_a_new_address_replaces_the_old_only_once_its_link_is_opened(app, client
     assert client.post(link).status_code == 302
     changed = db.session.get(User, user.id)
     assert (changed.email, changed.pending_email) == ("new@saessak.example", None)
-    wrong = client.post("/account/email", data={"email": "x@saessak.example", "password": "wrong"},
-                        headers={"Accept-Language": "en"})
+    wrong = client.post(
+        "/account/email", data={"email": "x@saessak.example", "password": "wrong"}, headers={"Accept-Language": "en"}
+    )
     assert wrong.status_code == 400 and b"current password is not correct" in wrong.data
 
 
