@@ -30,7 +30,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(exist_ok=True)
     for key, value in mail_settings(app.config["MAIL_URL"], app.config["MAIL_DIR"]).items():
-        app.config.setdefault(key, value)  # a MAIL_BACKEND given in `config` wins (the tests keep mail in memory)
+        if app.config.get(key) is None:  # a MAIL_BACKEND given in `config` wins (the tests keep mail in memory)
+            app.config[key] = value
     app.config.setdefault("MAIL_DEFAULT_SENDER", app.config["MAIL_FROM"])
     routing.init_app(app)  # before any route is added
 
