@@ -72,6 +72,7 @@ def base_config(url: str) -> dict:
         # The render pool runs at the web processes' priority here: niced, its renders would wait behind the
         # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
         "REPORTS_RENDER_NICE": 0,
+        "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
     }
 
 
@@ -252,8 +253,8 @@ class CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
-def _app_for(url: str):
-    app = create_app(base_config(url))
+def _app_for(url: str, **extra):
+    app = create_app({**base_config(url), **extra})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     ctx = app.app_context()

@@ -17,6 +17,7 @@ from ..domain.reference import REGIONS
 from ..domain.states import CertificateStatus, CompanyStatus, InstitutionStatus, ProductStatus, UserRole
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Institution, Product, User
+from ..models.types import utcnow
 from ..services.accounts import new_user
 from ..services.clock import seoul_today
 from ..services.products import build_search_text
@@ -434,7 +435,8 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
 
     def add(email: str, name: str, role: str, **links) -> None:
         if email not in existing:
-            new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
+            user = new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
+            user.email_confirmed_at = utcnow()  # demo addresses receive no mail
 
     add("ministry@demo.example", "샘플 중기부 담당자", UserRole.MINISTRY)
     for institution in institutions:

@@ -124,6 +124,31 @@ class WindowState(StrEnum):
     AFTER = "after"
 
 
+class Language(StrEnum):
+    """The languages a user reads mail in (the UI's languages)."""
+
+    KO = "ko"
+    EN = "en"
+
+
+class TokenPurpose(StrEnum):
+    """What a single-use link token does (models OneTimeToken)."""
+
+    SET_PASSWORD = "set_password"  # noqa: S105 - a purpose label, not a secret
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose label, not a secret
+    CONFIRM_EMAIL = "confirm_email"
+
+
+class MailStatus(StrEnum):
+    """An outbox mail: PENDING until a worker claims it (SENDING), then SENT, or back to PENDING after a
+    failed try; FAILED once it has failed the configured number of times."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
     UserRole,
     CompanyStatus,
@@ -141,4 +166,7 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     JobState,
     JobKind,
     WindowState,
+    Language,
+    TokenPurpose,
+    MailStatus,
 )

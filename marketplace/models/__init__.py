@@ -5,6 +5,7 @@ from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
+from .mail import OutboxMail
 from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
 from .rounds import (
     Allocation,
@@ -40,6 +41,7 @@ __all__ = [
     "Mou",
     "OneTimeToken",
     "Order",
+    "OutboxMail",
     "Product",
     "QuotaEntry",
     "RecoveryCode",
