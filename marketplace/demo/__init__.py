@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-ORDER = ("base", "rounds", "orders")
+ORDER = ("base", "mous", "rounds", "orders")  # in time order: the audit trail records them so
 
 DEMO_PASSWORD = "demo-password-2018"  # noqa: S105 - printed on purpose for the demo logins
 
