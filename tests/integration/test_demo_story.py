@@ -221,3 +221,15 @@ def test_the_published_round_is_the_latest_whose_story_is_over(today):
         following = half.following()
         assert following.published_on + timedelta(days=STORY_DAYS) >= day
     assert story_for(date(2026, 11, 30)).round.code == "2026-H1"
+
+
+def test_the_demo_is_not_written_behind_events_already_recorded(app, make):
+    from marketplace.models import Institution
+    from marketplace.services.audit import record_event
+
+    user = make.user("ministry")
+    record_event(None, "user.created", user)
+    db.session.commit()
+    lines = seed_all()
+    assert len(lines) == 1 and lines[0].startswith("demo: not seeded") and "new database" in lines[0]
+    assert db.session.scalar(select(func.count(Institution.id))) == 0
