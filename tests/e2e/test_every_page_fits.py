@@ -89,21 +89,23 @@ def _ids() -> dict:
         "joined": first(select(Institution.id).where(Institution.code == "INST26")),
         "mou": first(select(Mou.id).where(Mou.institution_id == order.institution_id)),
         "open": first(select(Round.code).where(Round.status == RoundStatus.OPEN)),
+        "published": first(select(Round.code).where(Round.status == RoundStatus.PUBLISHED)),
     }
 
 
 def _certificates(ids: dict) -> dict:
-    """A valid, a revoked and a superseded audit-relief certificate (rows only: no PDF is rendered)."""
-    from marketplace.extensions import db
-    from marketplace.models.types import utcnow
-    from tests.builders_reports import ReportBuilders
-    from tests.factories import Builders
+    """The demo's valid, superseded and revoked audit-relief certificates (seed_all issues all three)."""
+    from sqlalchemy import select
 
-    make = ReportBuilders(Builders())
-    valid = make.relief_certificate(ids["order"], version=2)
-    old = make.relief_certificate(ids["order"], status="superseded", superseded_at=utcnow(), superseded_by_id=valid.id)
-    revoked = make.relief_certificate(ids["inspected"], status="revoked", revoked_at=utcnow())
-    db.session.commit()
+    from marketplace.domain.states import ReliefStatus
+    from marketplace.extensions import db
+    from marketplace.models import AuditReliefCertificate as Relief
+
+    def one(status):
+        return db.session.scalars(select(Relief).where(Relief.status == status).order_by(Relief.id)).first()
+
+    valid, old, revoked = one(ReliefStatus.VALID), one(ReliefStatus.SUPERSEDED), one(ReliefStatus.REVOKED)
+    assert valid and old and revoked, "the demo issues a valid, a superseded and a revoked certificate"
     return {"valid": valid.serial, "code": valid.verification_code, "old": old.serial, "revoked": revoked.serial}
 
 
@@ -112,7 +114,8 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
     return {
         "anonymous": [
             "/", "/products", f"/products/{ids['product']}", f"/suppliers/{ids['company']}", "/rounds",
-            "/rounds/2018-H2", f"/rounds/{rnd}", "/how-the-draw-works", "/verify", f"/verify/{serials['valid']}",
+            f"/rounds/{ids['published']}", f"/rounds/{rnd}", "/how-the-draw-works", "/verify",
+            f"/verify/{serials['valid']}",
             f"/verify/{serials['valid']}?code={serials['code']}", f"/verify/{serials['old']}",
             f"/verify/{serials['revoked']}", "/register", "/login", "/join-institution", "/audit-chain",
         ],
@@ -134,7 +137,7 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
         ],
         "ministry-rounds": [
             f"/ministry/mous/{ids['mou']}", "/ministry/join-requests", "/ministry/rounds", "/ministry/rounds/new",
-            "/ministry/rounds/2018-H2",
+            f"/ministry/rounds/{ids['published']}",
             f"/ministry/rounds/{rnd}", f"/ministry/allocations/{ids['allocation']}/move",
             f"/ministry/allocations/{ids['allocation']}/refill", "/ministry/reports", "/ministry/audit", "/account",
         ],
@@ -172,7 +175,7 @@ def site(tmp_path_factory):
             "verify-revoked": f"/verify/{serials['revoked']}",
             "catalogue": "/products",
             "purchase": f"/buyer/purchase/{ids['allocation']}",
-            "ministry-round": "/ministry/rounds/2018-H2",
+            "ministry-round": f"/ministry/rounds/{ids['published']}",
             "buyer-quota": "/buyer/",
         }
         db.session.remove()
