@@ -46,16 +46,16 @@ class Table:
     rows: Iterable[tuple[Any, ...]] = field(default_factory=tuple)
 
 
-def streamed(statement, params: Mapping[str, Any] | None = None, batch: int = BATCH) -> Iterator[Any]:
-    """The rows of `statement`, fetched `batch` at a time: never the whole result in memory."""
-    result = db.session.execute(statement.execution_options(yield_per=batch), params or {})
+def streamed(statement, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """The rows of `statement`, fetched BATCH at a time: never the whole result in memory."""
+    result = db.session.execute(statement.execution_options(yield_per=BATCH), params or {})
     for partition in result.partitions():
         yield from partition
 
 
-def chunks(values: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    """`values` in lists of at most `size`."""
-    chunk: list[Any] = []
+def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """`values` in lists of at most BATCH."""
+    size, chunk = BATCH, []
     for value in values:
         chunk.append(value)
         if len(chunk) == size:
