@@ -35,7 +35,7 @@ def render_error(error: HTTPException):
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):
         text = N_("The form expired or was sent from another page. Reload the page and try again.")
     elif code == 400 and getattr(error, "description", None) in (NUL_REFUSED, FILTER_REFUSED):
-        text = error.description
+        text = str(error.description)
     # keep what the exception says beyond its body: Allow on a 405, Retry-After on a 429
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():

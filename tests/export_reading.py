@@ -46,7 +46,9 @@ def won(text: str) -> int:
 def texts(pattern: str, page: str) -> list:
     """Every match of `pattern` in the page, unescaped (tuples for several groups)."""
     found = re.findall(pattern, page, re.S)
-    return [tuple(html.unescape(g).strip() for g in m) if isinstance(m, tuple) else html.unescape(m).strip() for m in found]
+    return [
+        tuple(html.unescape(g).strip() for g in m) if isinstance(m, tuple) else html.unescape(m).strip() for m in found
+    ]
 
 
 def table_rows(page: str) -> list[list[str]]:

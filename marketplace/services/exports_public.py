@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased
 from ..domain.catalogue import CatalogueQuery
 from ..domain.errors import N_, NotFound
 from ..domain.states import ApplicationStatus, RoundStatus
-from ..extensions import db
 from ..models import Allocation, Application, Company, Institution, Product
 from . import catalogue, public_rounds
 from .tables import Column, Table, chunks, streamed

@@ -21,7 +21,9 @@ BATCH = 1000  # rows fetched per round trip: a server-side cursor on PostgreSQL,
 #   krw     whole won                         int     a whole number
 #   date    a calendar date                   moment  an aware datetime, shown in Seoul time
 #   bool    yes or no                         fields  an audit event's before/after values
-KINDS = frozenset({"text", "name", "names", "label", "status", "role", "krw", "int", "date", "moment", "bool", "fields"})
+KINDS = frozenset(
+    {"text", "name", "names", "label", "status", "role", "krw", "int", "date", "moment", "bool", "fields"}
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Column:
 
     heading: str
     kind: str = "text"
-    vocabulary: Mapping[str, str] | None = None
+    vocabulary: Mapping[Any, str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

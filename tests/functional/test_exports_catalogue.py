@@ -120,5 +120,7 @@ def test_another_format_is_not_an_address(client):
 
 def test_the_file_is_named_by_the_list_and_the_day_and_kept_by_no_cache(client, products, today: date):
     response = client.get("/products/export.csv")
-    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="catalogue-{today.isoformat()}.csv"')
+    assert response.headers["Content-Disposition"].startswith(
+        f'attachment; filename="catalogue-{today.isoformat()}.csv"'
+    )
     assert response.headers["Cache-Control"] == "private, no-store"

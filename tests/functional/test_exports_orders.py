@@ -1,4 +1,4 @@
-"""Order lists as CSV and Excel: what the pages show, to the won, in both languages, and only to whom the page shows it."""
+"""Order lists as CSV and Excel: what the pages show, to the won, in both languages, only to whom the page shows."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from tests.builders_orders import OrderBuilders
 from tests.builders_reports import ReportBuilders
 from tests.export_reading import csv_rows, table_rows, won, xlsx_rows
 
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"클릭\")"
+FORMULA = '=HYPERLINK("http://evil.example","클릭")'
 
 
 @pytest.fixture
@@ -98,7 +98,9 @@ def test_the_ministry_names_the_institution_of_a_register(client, make, staff, t
     assert client.get(f"/ministry/reports/relief-register.csv?{register_query(today)}").status_code == 400
 
 
-@pytest.mark.parametrize("query", ["register-start=yesterday&register-end=2025-01-01", "register-start=2025-02-01&register-end=2025-01-01"])
+@pytest.mark.parametrize(
+    "query", ["register-start=yesterday&register-end=2025-01-01", "register-start=2025-02-01&register-end=2025-01-01"]
+)
 def test_a_register_without_a_readable_period_is_refused_with_400(client, auth, make, query):
     auth.login(make.user("buyer"))
     response = client.get(f"/buyer/reports/relief-register.csv?{query}")
