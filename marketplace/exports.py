@@ -50,9 +50,9 @@ def neutralised(text: str) -> str:
 def heading(column: Column) -> str:
     """The column's heading in the requester's language; the unit or the time zone stated."""
     text = gettext(column.heading)
-    if column.kind == "moment":
+    if column.shows == "moment":
         return gettext("%(heading)s (Asia/Seoul)", heading=text)
-    if column.kind == "krw":
+    if column.shows == "krw":
         return gettext("%(heading)s (KRW)", heading=text)
     return text
 
@@ -71,15 +71,15 @@ def words(column: Column, value: Any, english: bool) -> str:
     """A text cell's words (kinds shown as text in both formats); "" for None."""
     if value is None:
         return ""
-    kind = column.kind
-    if kind == "name":
+    shows = column.shows
+    if shows == "name":
         return _name(value, english)
-    if kind == "names":
+    if shows == "names":
         return ", ".join(_name(pair, english) for pair in value)
-    if kind == "label":
+    if shows == "label":
         vocabulary = column.vocabulary or {}
         return gettext(vocabulary[value]) if value in vocabulary else str(value)
-    return _TEXT_KINDS[kind](value)
+    return _TEXT_KINDS[shows](value)
 
 
 _TEXT_KINDS: dict[str, Callable[[Any], str]] = {
@@ -99,11 +99,11 @@ def seoul_time(moment: datetime) -> datetime:
 def csv_cell(column: Column, value: Any, english: bool) -> str:
     if value is None:
         return ""
-    if column.kind in ("krw", "int"):
+    if column.shows in ("krw", "int"):
         return str(int(value))
-    if column.kind == "date":
+    if column.shows == "date":
         return value.isoformat()
-    if column.kind == "moment":
+    if column.shows == "moment":
         return seoul_time(value).strftime("%Y-%m-%d %H:%M:%S")
     return neutralised(words(column, value, english))
 
@@ -143,7 +143,7 @@ class _Sheet:
             "heading": workbook.add_format({"bold": True}),
         }
         for index, column in enumerate(self.columns):
-            self.sheet.set_column(index, index, WIDTHS.get(column.kind, 12))
+            self.sheet.set_column(index, index, WIDTHS.get(column.shows, 12))
 
     def write_headings(self) -> None:
         for index, column in enumerate(self.columns):
@@ -154,12 +154,12 @@ class _Sheet:
         for index, (column, value) in enumerate(zip(self.columns, row, strict=True)):
             if value is None:
                 continue
-            kind = column.kind
-            if kind in ("krw", "int"):
-                self.sheet.write_number(number, index, int(value), self.formats.get(kind))
-            elif kind == "date":
+            shows = column.shows
+            if shows in ("krw", "int"):
+                self.sheet.write_number(number, index, int(value), self.formats.get(shows))
+            elif shows == "date":
                 self.sheet.write_datetime(number, index, value, self.formats["date"])
-            elif kind == "moment":
+            elif shows == "moment":
                 self.sheet.write_datetime(number, index, seoul_time(value), self.formats["moment"])
             else:  # write_string: never read as a formula, so no apostrophe is needed
                 self.sheet.write_string(number, index, words(column, value, self.english))

@@ -28,15 +28,15 @@ KINDS = frozenset(
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its heading (a msgid, translated when written) and the kind of its values."""
+    """One column: its heading (a msgid, translated when written) and what its values are (one of KINDS)."""
 
     heading: str
-    kind: str = "text"
+    shows: str = "text"
     vocabulary: Mapping[Any, str] | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown column kind {self.kind!r}")
+        if self.shows not in KINDS:
+            raise ValueError(f"unknown column kind {self.shows!r}")
 
 
 @dataclass(frozen=True)
