@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import xlsxwriter
 from flask import Response, stream_with_context
+from xlsxwriter.worksheet import Worksheet
 
 from .audit_display import audit_fields, role_name
 from .domain.clock import SEOUL
@@ -28,7 +29,7 @@ from .navigation import status_label
 from .services.tables import Column, Table
 
 FORMATS = ("csv", "xlsx")
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+RISKY_START = frozenset("=+-@\t\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FLUSH_ROWS = 500  # CSV rows written to the response at a time
 READ_BYTES = 64 * 1024
@@ -36,13 +37,18 @@ MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Worksheet.write_string & co. without their decorator, which first tries to read the row as "A1" notation:
+# a third of XlsxWriter's time per cell on a large export. Our rows and columns are always numbers.
+STRING_AT = getattr(Worksheet.write_string, "__wrapped__", Worksheet.write_string)
+NUMBER_AT = getattr(Worksheet.write_number, "__wrapped__", Worksheet.write_number)
+DATETIME_AT = getattr(Worksheet.write_datetime, "__wrapped__", Worksheet.write_datetime)
 WIDTHS = {"text": 24, "name": 28, "names": 30, "fields": 40, "moment": 19, "date": 11, "krw": 16}
 
 
 def neutralised(text: str) -> str:
     """`text` as a cell no spreadsheet runs as a formula: a leading apostrophe before a risky first
     character, unless the whole text is a number (a negative amount stays a number)."""
-    if text.startswith(RISKY_START) and not NUMBER.fullmatch(text):
+    if text[:1] in RISKY_START and not NUMBER.fullmatch(text):
         return "'" + text
     return text
 
@@ -57,38 +63,40 @@ def heading(column: Column) -> str:
     return text
 
 
-def _name(pair: tuple[str, str] | None, english: bool) -> str:
-    if pair is None:
-        return ""
-    return pair[1] if english and pair[1] else pair[0]
+def _memo(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`function` remembered per value for one export (a state's label, say, looked up once)."""
+    seen: dict[Any, str] = {}
+
+    def remembered(value: Any) -> str:
+        if value not in seen:
+            seen[value] = function(value)
+        return seen[value]
+
+    return remembered
 
 
 def _fields(values) -> str:
     return "; ".join(f"{line.label}: {line.text}" if line.label else line.text for line in audit_fields(values))
 
 
-def words(column: Column, value: Any, english: bool) -> str:
-    """A text cell's words (kinds shown as text in both formats); "" for None."""
-    if value is None:
-        return ""
+def text_of(column: Column, english: bool) -> Callable[[Any], str]:
+    """How the column's values read as text, in the requester's language (words resolved once per export)."""
     shows = column.shows
     if shows == "name":
-        return _name(value, english)
+        return lambda pair: pair[1] if english and pair[1] else pair[0]
     if shows == "names":
-        return ", ".join(_name(pair, english) for pair in value)
+        return lambda pairs: ", ".join(p[1] if english and p[1] else p[0] for p in pairs)
     if shows == "label":
-        vocabulary = column.vocabulary or {}
-        return gettext(vocabulary[value]) if value in vocabulary else str(value)
-    return _TEXT_KINDS[shows](value)
-
-
-_TEXT_KINDS: dict[str, Callable[[Any], str]] = {
-    "text": str,
-    "status": status_label,
-    "role": role_name,
-    "bool": lambda value: gettext("Yes") if value else gettext("No"),
-    "fields": _fields,
-}
+        words = {code: gettext(message) for code, message in (column.vocabulary or {}).items()}
+        return lambda code: words.get(code, str(code))
+    if shows == "bool":
+        yes, no = gettext("Yes"), gettext("No")
+        return lambda value: yes if value else no
+    if shows == "status":
+        return _memo(status_label)
+    if shows == "role":
+        return _memo(role_name)
+    return _fields if shows == "fields" else str
 
 
 def seoul_time(moment: datetime) -> datetime:
@@ -96,27 +104,28 @@ def seoul_time(moment: datetime) -> datetime:
     return moment.astimezone(SEOUL).replace(tzinfo=None)
 
 
-def csv_cell(column: Column, value: Any, english: bool) -> str:
-    if value is None:
-        return ""
+def csv_text(column: Column, english: bool) -> Callable[[Any], str]:
+    """How the column's (non-None) values are written in a CSV cell."""
     if column.shows in ("krw", "int"):
-        return str(int(value))
+        return lambda value: str(int(value))
     if column.shows == "date":
-        return value.isoformat()
+        return lambda day: day.isoformat()
     if column.shows == "moment":
-        return seoul_time(value).strftime("%Y-%m-%d %H:%M:%S")
-    return neutralised(words(column, value, english))
+        return lambda moment: seoul_time(moment).strftime("%Y-%m-%d %H:%M:%S")
+    words = text_of(column, english)
+    return lambda value: neutralised(words(value))
 
 
 def csv_chunks(table: Table) -> Iterator[bytes]:
     """The table as CSV, a few hundred rows per chunk, starting with the byte-order mark and the headings."""
     english = current_language() == "en"
+    cells = [csv_text(c, english) for c in table.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # the excel dialect: RFC 4180 quoting, CRLF line ends
     buffer.write("\ufeff")
     writer.writerow([neutralised(heading(c)) for c in table.columns])
     for number, row in enumerate(table.rows, 1):
-        writer.writerow([csv_cell(c, v, english) for c, v in zip(table.columns, row, strict=True)])
+        writer.writerow(["" if value is None else cell(value) for cell, value in zip(cells, row, strict=True)])
         if number % FLUSH_ROWS == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -130,39 +139,40 @@ def _drain(buffer: io.StringIO) -> bytes:
 
 
 class _Sheet:
-    """Writes typed cells on a constant-memory worksheet, row by row."""
+    """Writes typed cells on a constant-memory worksheet, row by row, one writer per column."""
 
     def __init__(self, workbook, table: Table) -> None:
-        self.sheet = workbook.add_worksheet()
+        self.sheet = sheet = workbook.add_worksheet()
         self.columns = table.columns
-        self.english = current_language() == "en"
-        self.formats = {
-            "krw": workbook.add_format({"num_format": "#,##0"}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "moment": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-            "heading": workbook.add_format({"bold": True}),
-        }
+        english = current_language() == "en"
+        self.bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0"})
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.writers: list[Callable[[int, int, Any], Any]] = []
         for index, column in enumerate(self.columns):
-            self.sheet.set_column(index, index, WIDTHS.get(column.shows, 12))
+            sheet.set_column(index, index, WIDTHS.get(column.shows, 12))
+            if column.shows == "krw":
+                self.writers.append(lambda r, c, value: NUMBER_AT(sheet, r, c, int(value), money))
+            elif column.shows == "int":
+                self.writers.append(lambda r, c, value: NUMBER_AT(sheet, r, c, int(value)))
+            elif column.shows == "date":
+                self.writers.append(lambda r, c, value: DATETIME_AT(sheet, r, c, value, day))
+            elif column.shows == "moment":
+                self.writers.append(lambda r, c, value: DATETIME_AT(sheet, r, c, seoul_time(value), moment))
+            else:  # a string cell: never read as a formula, so no apostrophe is needed
+                words = text_of(column, english)
+                self.writers.append(lambda r, c, value, words=words: STRING_AT(sheet, r, c, words(value)))
 
     def write_headings(self) -> None:
         for index, column in enumerate(self.columns):
-            self.sheet.write_string(0, index, heading(column), self.formats["heading"])
+            self.sheet.write_string(0, index, heading(column), self.bold)
         self.sheet.freeze_panes(1, 0)
 
     def write_row(self, number: int, row: tuple) -> None:
-        for index, (column, value) in enumerate(zip(self.columns, row, strict=True)):
-            if value is None:
-                continue
-            shows = column.shows
-            if shows in ("krw", "int"):
-                self.sheet.write_number(number, index, int(value), self.formats.get(shows))
-            elif shows == "date":
-                self.sheet.write_datetime(number, index, value, self.formats["date"])
-            elif shows == "moment":
-                self.sheet.write_datetime(number, index, seoul_time(value), self.formats["moment"])
-            else:  # write_string: never read as a formula, so no apostrophe is needed
-                self.sheet.write_string(number, index, words(column, value, self.english))
+        for index, (write, value) in enumerate(zip(self.writers, row, strict=True)):
+            if value is not None:
+                write(number, index, value)
 
     def finish(self, rows: int) -> None:
         self.sheet.autofilter(0, 0, max(rows, 1), len(self.columns) - 1)

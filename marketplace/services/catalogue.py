@@ -372,7 +372,7 @@ def _in_name(kind: str, browse: bool, *, negate: bool):
 
 
 _valid_certificate = aliased(Certificate, name="valid_certificate")
-_CARDS = (
+CARD_ROWS = (  # a product, its supplier and each certificate type valid today (one row each, or none)
     select(
         Product.id,
         Product.name_ko,
@@ -424,7 +424,7 @@ def cards_of(ids: list[int], today: date) -> list[ProductCard]:
         tid,
         t_ko,
         t_en,
-    ) in db.session.execute(_CARDS, {"ids": ids, "today": today}):
+    ) in db.session.execute(CARD_ROWS, {"ids": ids, "today": today}):
         card = cards.get(pid)
         if card is None:
             product = CardProduct(pid, name_ko, name_en, price, unit, Named(cid, c_ko, c_en))

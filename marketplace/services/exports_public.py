@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..domain.catalogue import CatalogueQuery
+from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.errors import N_, NotFound
 from ..domain.states import ApplicationStatus, RoundStatus
+from ..extensions import db
 from ..models import Allocation, Application, Company, Institution, Product
 from . import catalogue, public_rounds
 from .tables import Column, Table, chunks, streamed
@@ -34,19 +36,32 @@ def catalogue_table(query: CatalogueQuery, today: date) -> Table:
 
 
 def _catalogue_rows(query: CatalogueQuery, today: date) -> Iterator[tuple]:
+    """The rows of a batch of results come from one query (catalogue.CARD_ROWS, the cards' own), as plain
+    tuples: an export of every product must not build a card object per product."""
     for ids in chunks(catalogue.result_ids(query, today)):
-        for card in catalogue.cards_of(ids, today):
-            product, supplier = card.product, card.product.company
-            yield (
-                product.id,
-                (product.name_ko, product.name_en),
-                (supplier.name_ko, supplier.name_en),
-                product.unit_price_krw,
-                product.unit,
-                [(c.type.name_ko, c.type.name_en) for c in card.certificates],
-                card.startup,
-                card.first_timer,
-            )
+        found: dict[int, tuple] = {}
+        for (
+            pid,
+            p_ko,
+            p_en,
+            price,
+            unit,
+            _cid,
+            c_ko,
+            c_en,
+            founded_on,
+            supply_count,
+            _tid,
+            t_ko,
+            t_en,
+        ) in db.session.connection().execute(catalogue.CARD_ROWS, {"ids": ids, "today": today}):
+            row = found.get(pid)
+            if row is None:
+                startup, first_timer = is_startup(founded_on, today), is_first_timer(supply_count)
+                row = found[pid] = (pid, (p_ko, p_en), (c_ko, c_en), price, unit, [], startup, first_timer)
+            if t_ko is not None:
+                row[5].append((t_ko, t_en))
+        yield from (found[pid] for pid in ids if pid in found)
 
 
 ROUND_COLUMNS = (

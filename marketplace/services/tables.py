@@ -49,8 +49,9 @@ class Table:
 
 
 def streamed(statement, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-    """The rows of `statement`, fetched BATCH at a time: never the whole result in memory."""
-    result = db.session.execute(statement.execution_options(yield_per=BATCH), params or {})
+    """The rows of `statement` (a Core SELECT of columns), fetched BATCH at a time on the session's
+    connection: never the whole result in memory, and no ORM row processing."""
+    result = db.session.connection().execution_options(yield_per=BATCH).execute(statement, params or {})
     for partition in result.partitions():
         yield from partition
 
