@@ -79,24 +79,31 @@ def _fields(values) -> str:
     return "; ".join(f"{line.label}: {line.text}" if line.label else line.text for line in audit_fields(values))
 
 
+def _label_words(column: Column, english: bool) -> Callable[[Any], str]:
+    words = {code: gettext(message) for code, message in (column.vocabulary or {}).items()}
+    return lambda code: words.get(code, str(code))
+
+
+def _yes_no(column: Column, english: bool) -> Callable[[Any], str]:
+    yes, no = gettext("Yes"), gettext("No")
+    return lambda value: yes if value else no
+
+
+_WORDS: dict[str, Callable[[Column, bool], Callable[[Any], str]]] = {
+    "name": lambda column, english: lambda pair: pair[1] if english and pair[1] else pair[0],
+    "names": lambda column, english: lambda pairs: ", ".join(p[1] if english and p[1] else p[0] for p in pairs),
+    "label": _label_words,
+    "bool": _yes_no,
+    "status": lambda column, english: _memo(status_label),
+    "role": lambda column, english: _memo(role_name),
+    "fields": lambda column, english: _fields,
+}
+
+
 def text_of(column: Column, english: bool) -> Callable[[Any], str]:
     """How the column's values read as text, in the requester's language (words resolved once per export)."""
-    shows = column.shows
-    if shows == "name":
-        return lambda pair: pair[1] if english and pair[1] else pair[0]
-    if shows == "names":
-        return lambda pairs: ", ".join(p[1] if english and p[1] else p[0] for p in pairs)
-    if shows == "label":
-        words = {code: gettext(message) for code, message in (column.vocabulary or {}).items()}
-        return lambda code: words.get(code, str(code))
-    if shows == "bool":
-        yes, no = gettext("Yes"), gettext("No")
-        return lambda value: yes if value else no
-    if shows == "status":
-        return _memo(status_label)
-    if shows == "role":
-        return _memo(role_name)
-    return _fields if shows == "fields" else str
+    make = _WORDS.get(column.shows)
+    return make(column, english) if make is not None else str
 
 
 def seoul_time(moment: datetime) -> datetime:
@@ -149,20 +156,20 @@ class _Sheet:
         money = workbook.add_format({"num_format": "#,##0"})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.writers: list[Callable[[int, int, Any], Any]] = []
+        typed: dict[str, Callable[[int, int, Any], Any]] = {
+            "krw": lambda r, c, value: NUMBER_AT(sheet, r, c, int(value), money),
+            "int": lambda r, c, value: NUMBER_AT(sheet, r, c, int(value)),
+            "date": lambda r, c, value: DATETIME_AT(sheet, r, c, value, day),
+            "moment": lambda r, c, value: DATETIME_AT(sheet, r, c, seoul_time(value), moment),
+        }
+        self.writers = [typed.get(c.shows) or self._string_writer(text_of(c, english)) for c in self.columns]
         for index, column in enumerate(self.columns):
             sheet.set_column(index, index, WIDTHS.get(column.shows, 12))
-            if column.shows == "krw":
-                self.writers.append(lambda r, c, value: NUMBER_AT(sheet, r, c, int(value), money))
-            elif column.shows == "int":
-                self.writers.append(lambda r, c, value: NUMBER_AT(sheet, r, c, int(value)))
-            elif column.shows == "date":
-                self.writers.append(lambda r, c, value: DATETIME_AT(sheet, r, c, value, day))
-            elif column.shows == "moment":
-                self.writers.append(lambda r, c, value: DATETIME_AT(sheet, r, c, seoul_time(value), moment))
-            else:  # a string cell: never read as a formula, so no apostrophe is needed
-                words = text_of(column, english)
-                self.writers.append(lambda r, c, value, words=words: STRING_AT(sheet, r, c, words(value)))
+
+    def _string_writer(self, words: Callable[[Any], str]) -> Callable[[int, int, Any], Any]:
+        """A string cell: never read as a formula, so no apostrophe is needed."""
+        sheet = self.sheet
+        return lambda r, c, value: STRING_AT(sheet, r, c, words(value))
 
     def write_headings(self) -> None:
         for index, column in enumerate(self.columns):
