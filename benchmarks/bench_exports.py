@@ -9,6 +9,8 @@ chunk as a server would send it. The child reports the seconds from request to l
 and its peak RSS (VmHWM: the high-water mark of this process, not of the parent that forked it), beside its
 RSS before the request. PostgreSQL runs too when BENCH_PG_URL's server answers (a database of its own).
 Targets: the CSV in under 5 s; the workbook in at most 4 times the CSV's time; each under 200 MB peak RSS.
+Both wall and CPU seconds are reported (and the targets checked on each): on a shared machine the wall time
+mostly measures the wait for a core (the load average is recorded beside the figures).
 Figures go to benchmarks/results/exports.json.
 """
 
@@ -128,18 +130,19 @@ def child(url: str, fmt: str) -> dict:
     client = app.test_client()
     client.get("/products?sort=newest")  # warm: templates, vocabularies, connections
     before = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.get(PATH.format(fmt=fmt), buffered=False, headers={"Accept-Language": "ko"})
     size = lines = 0
     for chunk in response.response:
         size += len(chunk)
         lines += chunk.count(b"\r\n")
     response.close()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert response.status_code == 200, response.status_code
     return {
         "format": fmt,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "bytes": size,
         "rows": lines - 1 if fmt == "csv" else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -157,14 +160,20 @@ def run_child(url: str, fmt: str) -> dict:
 def measure(backend: str, url: str, counts: dict) -> dict:
     runs = {fmt: run_child(url, fmt) for fmt in ("csv", "xlsx")}
     ratio = runs["xlsx"]["seconds"] / max(runs["csv"]["seconds"], 1e-9)
+    cpu_ratio = runs["xlsx"]["cpu_seconds"] / max(runs["csv"]["cpu_seconds"], 1e-9)
     return {
         "backend": backend,
         "data": counts,
         "csv": runs["csv"],
         "xlsx": runs["xlsx"],
         "xlsx_over_csv": round(ratio, 2),
+        "xlsx_over_csv_cpu": round(cpu_ratio, 2),
         "target_met": runs["csv"]["seconds"] < TARGET_CSV_SECONDS
         and ratio <= TARGET_XLSX_RATIO
+        and all(r["peak_rss_mb"] < TARGET_PEAK_MB for r in runs.values()),
+        # the same targets on CPU seconds: on a shared machine (see load_average) wall time mostly waits
+        "target_met_cpu": runs["csv"]["cpu_seconds"] < TARGET_CSV_SECONDS
+        and cpu_ratio <= TARGET_XLSX_RATIO
         and all(r["peak_rss_mb"] < TARGET_PEAK_MB for r in runs.values()),
     }
 
