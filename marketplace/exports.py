@@ -4,7 +4,8 @@ CSV: UTF-8 with a byte-order mark (Excel then reads Korean correctly), RFC 4180 
 text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is
 prefixed with an apostrophe unless it is a plain number. XLSX (XlsxWriter in constant-memory mode, written
 to a temporary file that is then streamed): won as whole numbers formatted #,##0, dates and Seoul times
-as spreadsheet dates, the header row frozen and filtered. Headings and words are in the requester's language.
+as spreadsheet dates, yes/no as spreadsheet booleans (the spreadsheet words them in its own language),
+the header row frozen and filtered. Headings and words are in the requester's language.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ MIMETYPES = {
 STRING_AT = getattr(Worksheet.write_string, "__wrapped__", Worksheet.write_string)
 NUMBER_AT = getattr(Worksheet.write_number, "__wrapped__", Worksheet.write_number)
 DATETIME_AT = getattr(Worksheet.write_datetime, "__wrapped__", Worksheet.write_datetime)
+BOOLEAN_AT = getattr(Worksheet.write_boolean, "__wrapped__", Worksheet.write_boolean)
 WIDTHS = {"text": 24, "name": 28, "names": 30, "fields": 40, "moment": 19, "date": 11, "krw": 16}
 
 
@@ -161,6 +163,7 @@ class _Sheet:
             "int": lambda r, c, value: NUMBER_AT(sheet, r, c, int(value)),
             "date": lambda r, c, value: DATETIME_AT(sheet, r, c, value, day),
             "moment": lambda r, c, value: DATETIME_AT(sheet, r, c, seoul_time(value), moment),
+            "bool": lambda r, c, value: BOOLEAN_AT(sheet, r, c, bool(value)),
         }
         self.writers = [typed.get(c.shows) or self._string_writer(text_of(c, english)) for c in self.columns]
         for index, column in enumerate(self.columns):

@@ -79,6 +79,7 @@ def test_a_workbook_has_typed_cells_a_frozen_header_and_a_filter(app, tmp_path):
     assert moment.value == datetime(2018, 9, 15, 0, 30) and moment.is_date  # Seoul time
     assert sheet["A3"].value == "=2*3" and sheet["A3"].data_type == "s"  # a string, never a formula
     assert sheet["A2"].value == TRICKY
+    assert sheet["F2"].value is True and sheet["F3"].value is False  # booleans, worded by the spreadsheet
 
 
 def test_a_csv_answer_streams_and_a_workbook_answer_sends_its_file(app, today):
