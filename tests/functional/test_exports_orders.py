@@ -106,11 +106,11 @@ def test_the_ministry_gets_every_order_or_one_institutions(client, auth, world):
 
 
 @pytest.mark.parametrize("query", ["institution=abc", "institution=-1", "institution=0", "status=lost", "status=%00"])
-def test_a_bad_order_filter_is_refused_with_400(client, auth, world, query):
-    auth.login(world.staff)
+def test_a_bad_order_filter_is_refused_with_400(client, auth, make, query):
+    auth.login(make.user("ministry"))
     assert client.get(f"/ministry/orders/export.csv?{query}").status_code == 400
 
 
-def test_an_unknown_institution_has_no_orders_to_export(client, auth, world):
-    auth.login(world.staff)
+def test_an_unknown_institution_has_no_orders_to_export(client, auth, make):
+    auth.login(make.user("ministry"))
     assert client.get("/ministry/orders/export.csv?institution=999999").status_code == 404
