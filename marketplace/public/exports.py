@@ -6,6 +6,7 @@ from flask import request
 
 from ..domain.catalogue import refused_filters
 from ..exports import send_table
+from ..rate_limits import public_exports
 from ..routing import refuse_filter
 from ..services import catalogue, exports_public
 from ..services.clock import seoul_today
@@ -13,6 +14,7 @@ from .views import bp, catalogue_query
 
 
 @bp.get("/products/export.<any(csv,xlsx):fmt>")
+@public_exports
 def catalogue_export(fmt: str):
     """Every product the catalogue search finds, on all its pages, in its order; 400 for a filter value
     the catalogue does not offer."""
@@ -23,6 +25,7 @@ def catalogue_export(fmt: str):
 
 
 @bp.get("/rounds/<round_code>/result.<any(csv,xlsx):fmt>")
+@public_exports
 def round_result_export(round_code: str, fmt: str):
     """A published round's selected applications and waitlist."""
     return send_table(exports_public.round_result_table(round_code), fmt, seoul_today())
