@@ -51,7 +51,9 @@ class Table:
 def streamed(statement, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
     """The rows of `statement` (a Core SELECT of columns), fetched BATCH at a time on the session's
     connection: never the whole result in memory, and no ORM row processing."""
-    result = db.session.connection().execution_options(yield_per=BATCH).execute(statement, params or {})
+    # the option on the statement, not the connection: Connection.execution_options() would keep it for
+    # every later query of the transaction (a server-side cursor each on PostgreSQL)
+    result = db.session.connection().execute(statement.execution_options(yield_per=BATCH), params or {})
     for partition in result.partitions():
         yield from partition
 
