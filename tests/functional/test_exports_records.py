@@ -108,7 +108,8 @@ def test_a_register_without_a_readable_period_is_refused_with_400(client, auth, 
     assert "text/html" in response.content_type
 
 
-def test_a_published_round_result_file_shows_the_rounds_page_to_the_won(client, make):
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_published_round_result_file_shows_the_rounds_page_to_the_won(client, make, language):
     builders = OrderBuilders(make)
     institution = make.institution()
     round_ = builders.published_round(budgets=[(institution, 900_000_000)])
@@ -127,13 +128,14 @@ def test_a_published_round_result_file_shows_the_rounds_page_to_the_won(client, 
         )
     )
     db.session.commit()
+    client.get(f"/?lang={language}")
     page = client.get(f"/rounds/{round_.code}").get_data(as_text=True)
     after_links = page.split(f"/rounds/{round_.code}/result.xlsx", 1)[1]  # the links sit above the selected table
-    selected = [(int(r[1]), won(r[5])) for r in table_rows(after_links)]
+    selected = [(int(r[1]), r[2], r[3], r[4], won(r[5])) for r in table_rows(after_links)]
     assert len(selected) == 2
     for fmt in ("csv", "xlsx"):
         rows = csv_rows(client.get(f"/rounds/{round_.code}/result.{fmt}"))
-        assert [(int(r[2]), int(r[6])) for r in rows[1:] if r[0] not in ("", None)] == selected
+        assert [(int(r[2]), r[3], r[4], r[5], int(r[6])) for r in rows[1:] if r[0] not in ("", None)] == selected
         assert [(int(r[1]), int(r[6])) for r in rows[1:] if r[0] in ("", None)] == [(1, 5_000_000)]
 
 
