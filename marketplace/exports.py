@@ -29,7 +29,6 @@ from .i18n import current_language, gettext
 from .navigation import status_label
 from .services.tables import Column, Table
 
-FORMATS = ("csv", "xlsx")
 RISKY_START = frozenset("=+-@\t\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FLUSH_ROWS = 500  # CSV rows written to the response at a time
