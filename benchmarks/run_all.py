@@ -37,6 +37,7 @@ def _load(name: str) -> dict:
 def headlines() -> dict:
     """The figures the targets are about, read back from the scripts' own results."""
     mixed, orders, audit, draw = _load("mixed"), _load("orders"), _load("audit"), _load("draw")
+    exports = _load("exports")
     return {
         "mixed_sqlite_writes_ratio": mixed.get("sqlite_mixed_over_orders_only_writes"),
         "mixed_p95_ms": {
@@ -48,6 +49,16 @@ def headlines() -> dict:
             {k: r[k] for k in ("backend", "events", "seconds", "peak_rss_mib")} for r in audit.get("results", [])
         ],
         "draw_pp2_over_pp1": draw.get("exact_over_float"),
+        "exports_100k": [
+            {
+                "backend": r["backend"],
+                "csv_s": r["csv"]["seconds"],
+                "xlsx_s": r["xlsx"]["seconds"],
+                "xlsx_over_csv_cpu": r.get("xlsx_over_csv_cpu"),
+                "peak_mb": max(r["csv"]["peak_rss_mb"], r["xlsx"]["peak_rss_mb"]),
+            }
+            for r in exports.get("results", [])
+        ],
     }
 
 

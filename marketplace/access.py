@@ -140,6 +140,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "dev.mails": ANYONE,
     "dev.mail": ANYONE,
     "dev.mail_html": ANYONE,
+    # --- exports (CSV and Excel of the lists; the same rules as the list pages)
+    "public.catalogue_export": ANYONE,
+    "public.round_result_export": ANYONE,
+    "buyer.orders_export": BUYER,  # own institution's orders only (the view passes it)
+    "buyer.relief_register_export": BUYER,  # own institution's register only (report_pages)
+    "ministry.orders_export": MINISTRY,
+    "ministry.mou_ledger_export": MINISTRY,
+    "ministry.audit_log_export": MINISTRY,
+    "ministry.relief_register_export": MINISTRY,
 }
 
 

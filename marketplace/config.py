@@ -73,6 +73,8 @@ def from_environment() -> dict:
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "20 per minute"),
         "RATELIMIT_FORMS": os.environ.get("RATELIMIT_FORMS", "10 per minute; 50 per hour"),
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),
+        # a whole-list file costs seconds of a worker: strangers get a few a minute
+        "RATELIMIT_EXPORTS": os.environ.get("RATELIMIT_EXPORTS", "6 per minute; 60 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
         "CATALOGUE_PAGE_SIZE": 20,
         # rows per page of the other lists (services/pages.py); the audit trail's rows are short

@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from .context import request_id
 from .domain.errors import N_, NotFound
 from .extensions import db
-from .routing import NUL_REFUSED
+from .routing import FILTER_REFUSED, NUL_REFUSED
 
 MESSAGES = {
     400: (N_("Bad request"), N_("We could not understand the request. Check the form and try again.")),
@@ -34,8 +34,8 @@ def render_error(error: HTTPException):
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):
         text = N_("The form expired or was sent from another page. Reload the page and try again.")
-    elif code == 400 and getattr(error, "description", None) == NUL_REFUSED:
-        text = NUL_REFUSED
+    elif code == 400 and getattr(error, "description", None) in (NUL_REFUSED, FILTER_REFUSED):
+        text = str(error.description)
     # keep what the exception says beyond its body: Allow on a 405, Retry-After on a 429
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():

@@ -14,6 +14,11 @@ def per_client(setting: str):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
+def public_exports(view):
+    """The public lists' files (every page of a search): RATELIMIT_EXPORTS per client address."""
+    return limiter.limit(lambda: current_app.config["RATELIMIT_EXPORTS"], methods=["GET"], scope="exports")(view)
+
+
 def _no_proof_offered() -> bool:
     return request.method == "GET" and not request.args.get("code")
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from .domain.errors import N_, DomainError, NotFound
 from .domain.hashing import sha256_hex
 from .domain.states import UserRole
+from .exports import send_table
 from .forms import attach_error, choices, rerender
 from .i18n import localized
 from .models import User
@@ -16,7 +17,8 @@ from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import jobs, relief_certificates, report_documents, report_jobs
+from .services import exports_orders, jobs, relief_certificates, report_documents, report_jobs
+from .services.clock import seoul_today
 from .shared_forms import PurchaseReportForm, RegisterForm
 
 
@@ -144,6 +146,23 @@ def relief_register(template: str, user: User, args):
         )
         return reports_page(template, user, 400, register=register)
     return send_pdf(document.pdf, document.filename)
+
+
+def relief_register_export(template: str, user: User, args, fmt: str):
+    """The register's lines as CSV or Excel for the GET form's choices, or the page again with 400."""
+    _purchase, register = report_forms(user, args)
+    if user.role == UserRole.BUYER:
+        register.institution.data = str(user.institution_id)
+    if not register.validate():
+        return reports_page(template, user, 400, register=register)
+    try:
+        table = exports_orders.relief_register_table(
+            _institution_id(user, register.institution.data), register.start.data, register.end.data
+        )
+    except DomainError as error:
+        attach_error(register, None, error)
+        return reports_page(template, user, 400, register=register)
+    return send_table(table, fmt, seoul_today())
 
 
 def certificate_pdf(user: User, order_id: int, args, issue_form=None):

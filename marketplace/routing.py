@@ -75,6 +75,39 @@ def page_url(number: int, endpoint: str | None = None, param: str = "page", **va
     return f"{path}?{urlencode(query)}" if query else path
 
 
+def export_url(endpoint: str, fmt: str, **values) -> str:
+    """The address of the CSV or Excel file of the list on this page, with this page's filters (not its
+    page number or language: the file holds the whole list, in the language of whoever downloads it)."""
+    query = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "lang") and not k.endswith("_page")]
+    path = url_for(endpoint, fmt=fmt, **values)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def refuse_filter(condition: bool) -> None:
+    """A 400 saying a filter's value is not one the list offers, when `condition` holds."""
+    if condition:
+        abort(400, description=FILTER_REFUSED)
+
+
+def id_filter(name: str) -> int | None:
+    """An id filter of this request's query (None when empty); a 400 for anything but an id."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return id_argument(raw)
+    except ValueError:
+        abort(400, description=FILTER_REFUSED)
+
+
+def choice_filter(name: str, allowed) -> str | None:
+    """A filter of this request's query that must be one of `allowed` (None when empty); else a 400."""
+    value = request.args.get(name, "").strip()
+    refuse_filter(bool(value) and value not in allowed)
+    return value or None
+
+
+FILTER_REFUSED = N_("A filter has a value this list does not offer. Choose the filters on the list page and try again.")
 NUL_REFUSED = N_("The form contained a character that cannot be saved (a NUL byte). Remove it and try again.")
 
 
@@ -93,3 +126,4 @@ def init_app(app) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
     app.add_template_global(page_url)
+    app.add_template_global(export_url)

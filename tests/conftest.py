@@ -231,6 +231,7 @@ class IsolatedClient(FlaskClient):
         if not has_app_context():  # a redirect being followed: already inside the isolated context
             return super().open(*args, **kwargs)
         db.session.commit()  # end the test's transaction: on SQLite WAL it would pin an old snapshot
+        kwargs.setdefault("buffered", True)  # a streamed body is read in the request's context, as a server does
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         return response

@@ -94,8 +94,24 @@ def parse_catalogue_query(
     )
 
 
+TRUE_FLAGS = frozenset({"1", "on", "true", "yes", "y"})
+FALSE_FLAGS = frozenset({"", "0", "off", "false", "no", "n"})
+
+
 def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "on", "true", "yes", "y"}
+    return (value or "").strip().lower() in TRUE_FLAGS
+
+
+def refused_filters(args: Mapping[str, str], query: CatalogueQuery) -> list[str]:
+    """The filters of `args` whose value the parsed `query` left out: the page shows the results without
+    them (shared links), an export refuses them rather than hand over another list than was asked for."""
+    refused = [
+        name
+        for name in ("category", "cert_type", "region", "sort")
+        if (args.get(name) or "").strip() and getattr(query, name) != (args.get(name) or "").strip()
+    ]
+    flags = ("startup", "first_timer")
+    return refused + [name for name in flags if (args.get(name) or "").strip().lower() not in TRUE_FLAGS | FALSE_FLAGS]
 
 
 ALL_PRODUCTS_GRAM = "*"  # a posting every product has: filters without search words walk it (never a bigram)

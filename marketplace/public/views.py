@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..domain.catalogue import SORTS, parse_catalogue_query
+from ..domain.catalogue import SORTS, CatalogueQuery, parse_catalogue_query
 from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.reference import CATEGORIES, REGIONS, SIZE_CLASSES
 from ..i18n import current_language, label
@@ -44,16 +44,21 @@ def catalogue_page():
     return catalogue_cache.cached(current_app, shareable, key, _render_catalogue)
 
 
-def _render_catalogue() -> str:
-    page_size = current_app.config["CATALOGUE_PAGE_SIZE"]
-    cert_types = catalogue.certificate_type_choices()
-    query = parse_catalogue_query(
+def catalogue_query(cert_types: list[tuple[str, str, str]]) -> CatalogueQuery:
+    """The search, filters and sort of this request, as the catalogue page reads them."""
+    return parse_catalogue_query(
         request.args,
         categories=CATEGORIES,
         regions=REGIONS,
         cert_types={code for code, _ko, _en in cert_types},
-        max_page=catalogue.max_page(page_size),
+        max_page=catalogue.max_page(current_app.config["CATALOGUE_PAGE_SIZE"]),
     )
+
+
+def _render_catalogue() -> str:
+    page_size = current_app.config["CATALOGUE_PAGE_SIZE"]
+    cert_types = catalogue.certificate_type_choices()
+    query = catalogue_query(cert_types)
     result = catalogue.search(query, today=seoul_today(), page_size=page_size)
     language = current_language()
     return render_template(

@@ -11,6 +11,7 @@ words on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -31,7 +32,9 @@ from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Product, SearchGram, product_certificates
 from .pages import Page, last_page, paginate
 from .products import listed_condition
+from .tables import streamed
 
+EVERY_ROW = 2**62  # the LIMIT of a walk that reads every result (an export): SQLite and PostgreSQL take it
 COUNT_LIMIT = 1000  # pages stop here: past 1,000 results, visitors narrow the search
 # The catalogue joins the supplier under an alias: listed_condition() has its own correlated EXISTS on
 # "companies", which auto-correlation would otherwise empty.
@@ -115,7 +118,7 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     total = offset + len(ids) if not has_next else None
     offered = query.page < max_page(page_size)
     return CataloguePage(
-        _cards(ids, today),
+        cards_of(ids, today),
         query.page,
         page_size,
         total,
@@ -133,17 +136,37 @@ def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CatalogueP
 
 def _page_ids(query: CatalogueQuery, today: date, offset: int, limit: int) -> list[int]:
     """Product ids of results offset..offset+limit, in the query's order."""
+    walks = _walks(query, today)
+    if len(walks) == 2:
+        return _name_matches_first(walks, offset, limit)
+    return [i for statement, params in walks for i in _ids(statement, params | {"limit": limit, "offset": offset})]
+
+
+def result_ids(query: CatalogueQuery, today: date) -> Iterator[int]:
+    """Every result's product id, in the query's order, on every page (an export): read in batches."""
+    for statement, params in _walks(query, today):
+        for (product_id,) in streamed(statement, params | {"limit": EVERY_ROW, "offset": 0}):
+            yield product_id
+
+
+def _walks(query: CatalogueQuery, today: date) -> list[tuple]:
+    """The statements (and their values but limit and offset) whose results, one after the other, are the
+    search's results in order: none, one, or for relevance with one word the name matches then the rest."""
     if query.q and not query.words:
         return []  # only punctuation: nothing can match
     words = query.words
     drive = _driving_gram(words)
     others, likes = _other_bigrams(words, drive), _like_words(words)
-    params = _params(query, today, drive, others, likes) | {"limit": limit, "offset": offset}
+    params = _params(query, today, drive, others, likes)
     shape = _shape(query, drive, others=len(others), likes=len(likes))
     if query.sort == "relevance" and len(words) == 1:
-        return _name_matches_first(words[0], shape, params, offset, limit)
+        in_name = "gram" if len(words[0]) == 2 else "like"
+        return [
+            (_statement(**shape, order="newest", in_name=in_name), params),
+            (_statement(**shape, order="newest", in_name="not_" + in_name), params),
+        ]
     order = query.sort if query.sort != "relevance" or words else "newest"
-    return _ids(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)
+    return [(_statement(**shape, order=order, words=len(words) if order == "relevance" else 0), params)]
 
 
 def _other_bigrams(words: list[str], drive: str) -> list[str]:
@@ -187,16 +210,16 @@ def _params(query: CatalogueQuery, today: date, drive: str, others: list[str], l
     }
 
 
-def _name_matches_first(word: str, shape: dict, params: dict, offset: int, limit: int) -> list[int]:
+def _name_matches_first(walks: list[tuple], offset: int, limit: int) -> list[int]:
     """Relevance with one word: name matches first, then the rest, each newest first; two walks that stop
     after the page."""
-    in_name = "gram" if len(word) == 2 else "like"
+    (first_walk, params), (rest_walk, _) = walks
     wanted = offset + limit
-    first = _ids(_statement(**shape, order="newest", in_name=in_name), {**params, "limit": wanted, "offset": 0})
+    first = _ids(first_walk, {**params, "limit": wanted, "offset": 0})
     if len(first) >= wanted:
         return first[offset:wanted]
     rest = _ids(
-        _statement(**shape, order="newest", in_name="not_" + in_name),
+        rest_walk,
         {**params, "offset": max(0, offset - len(first)), "limit": wanted - max(offset, len(first))},
     )
     return first[offset:] + rest
@@ -349,7 +372,7 @@ def _in_name(kind: str, browse: bool, *, negate: bool):
 
 
 _valid_certificate = aliased(Certificate, name="valid_certificate")
-_CARDS = (
+CARD_ROWS = (  # a product, its supplier and each certificate type valid today (one row each, or none)
     select(
         Product.id,
         Product.name_ko,
@@ -382,7 +405,7 @@ _CARDS = (
 )
 
 
-def _cards(ids: list[int], today: date) -> list[ProductCard]:
+def cards_of(ids: list[int], today: date) -> list[ProductCard]:
     """Card data for the page in one query: product, supplier and the types of certificates valid today."""
     if not ids:
         return []
@@ -401,7 +424,7 @@ def _cards(ids: list[int], today: date) -> list[ProductCard]:
         tid,
         t_ko,
         t_en,
-    ) in db.session.execute(_CARDS, {"ids": ids, "today": today}):
+    ) in db.session.execute(CARD_ROWS, {"ids": ids, "today": today}):
         card = cards.get(pid)
         if card is None:
             product = CardProduct(pid, name_ko, name_en, price, unit, Named(cid, c_ko, c_en))

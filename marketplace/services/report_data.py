@@ -238,9 +238,8 @@ class ReliefRegister:
         return {"institution": [self.institution.name_ko, self.institution.name_en]}
 
 
-def load_relief_register(institution_id: int | None, start: date, end: date, language: str = "ko") -> ReliefRegister:
-    """Every audit-relief certificate of the institution issued between start and end (KST days), every
-    version and status (valid, superseded with its successor, revoked), in the order they were issued."""
+def register_scope(institution_id: int | None, start: date, end: date) -> tuple[Institution, datetime, datetime]:
+    """The register's institution and the UTC bounds of its KST days; ReportRefused without them."""
     if start is None or end is None:  # the register has no round to choose instead
         raise ReportRefused(N_("Enter a start and an end date."))
     check_scope(Scope(institution_id, start, end))
@@ -248,6 +247,13 @@ def load_relief_register(institution_id: int | None, start: date, end: date, lan
     if institution is None:
         raise ReportRefused(N_("Choose an institution."))
     begin, stop = seoul_day_bounds(start, end)
+    return institution, begin, stop
+
+
+def load_relief_register(institution_id: int | None, start: date, end: date, language: str = "ko") -> ReliefRegister:
+    """Every audit-relief certificate of the institution issued between start and end (KST days), every
+    version and status (valid, superseded with its successor, revoked), in the order they were issued."""
+    institution, begin, stop = register_scope(institution_id, start, end)
     newer = aliased(AuditReliefCertificate)
     query = (
         select(AuditReliefCertificate, Order, Company.name_ko, Product.name_ko, newer.serial)

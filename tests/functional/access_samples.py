@@ -2,7 +2,7 @@
 
 
 def values(world, make) -> dict:
-    out: dict = {}
+    out: dict = {"fmt": "csv"}
     for extend in (_rounds, _orders, _reports, _jobs):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)

@@ -20,6 +20,7 @@ LIMITED = {
     "RATELIMIT_SIGN_IN": "2 per hour",
     "RATELIMIT_FORMS": "2 per hour",
     "RATELIMIT_UPLOADS": "2 per hour",
+    "RATELIMIT_EXPORTS": "2 per hour",
 }
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,3 +118,11 @@ def run_instance(sqlite_url: str, prefix: str, posts: int) -> list[str]:
 def test_two_app_instances_sharing_redis_count_together(sqlite_url, redis_prefix):
     assert run_instance(sqlite_url, redis_prefix, 1) == ["400"]  # one of the two allowed
     assert run_instance(sqlite_url, redis_prefix, 2) == ["400", "429"]  # the second process counts the first's
+
+
+def test_the_public_list_files_share_one_allowance_per_client(app_with_limits):
+    client = app_with_limits.test_client()
+    assert [client.get(p).status_code for p in ("/products/export.csv", "/products/export.xlsx")] == [200, 200]
+    refused = client.get("/products/export.csv?sort=name")
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+    assert client.get("/products").status_code == 200  # the pages themselves are not counted
