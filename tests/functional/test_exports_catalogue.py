@@ -14,7 +14,7 @@ from tests.export_reading import csv_rows, texts, won, workbook_sheet, xlsx_rows
 WORD = "내보내기"
 PRICES = [3_300_000, 1_234_567, 9_999_999, 500_000, 7_000_001]
 CARD = (
-    r'<h3><a href="/products/\d+">(.*?)</a></h3>\s*<p class="app-muted"><a [^>]*>(.*?)</a></p>\s*'
+    r'<h[23]><a href="/products/\d+">(.*?)</a></h[23]>\s*<p class="app-muted"><a [^>]*>(.*?)</a></p>\s*'
     r'<p class="app-price">(.*?) <span'
 )
 
