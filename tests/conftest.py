@@ -229,8 +229,17 @@ class IsolatedClient(FlaskClient):
         if not has_app_context():  # a redirect being followed: already inside the isolated context
             return super().open(*args, **kwargs)
         db.session.commit()  # end the test's transaction: on SQLite WAL it would pin an old snapshot
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(self._open_and_read, *args, **kwargs)
         db.session.expire_all()
+        return response
+
+    def _open_and_read(self, *args, **kwargs):
+        """A streamed body is read in the request's own context, as a server would (stream_with_context
+        needs it); `was_streamed` tells the test it was streamed."""
+        response = super().open(*args, **kwargs)
+        response.was_streamed = response.is_streamed
+        if response.is_streamed:
+            response.make_sequence()
         return response
 
 

@@ -4,6 +4,7 @@ from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
+from .open_data import OcdsRelease
 from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
 from .rounds import (
     Allocation,
@@ -37,6 +38,7 @@ __all__ = [
     "LoginFailure",
     "Mou",
     "OneTimeToken",
+    "OcdsRelease",
     "Order",
     "Product",
     "QuotaEntry",
