@@ -75,11 +75,11 @@ setup: debs-run $(STAMP)/venv assets translations db demo
 
 setup-test: debs-test $(STAMP)/venv assets translations
 
+# The web server and the background worker together (Procfile), under honcho: Ctrl-C stops both.
 run: setup
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --worker-class gthread --timeout 120 \
-	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) 'marketplace:create_app()'
+	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl-C stops both)"
+	HOST=$(HOST) $(BIN)/honcho start -f Procfile --port $(PORT)
 
 # The tests run in one worker process per core (pytest-xdist): each worker copies its own SQLite template and
 # creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process.

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, audit_display, errors, form_keys, i18n, logs, navigation, routing, security
-from .config import ROOT, from_environment
+from . import access, audit_display, errors, form_keys, i18n, jobs, logs, navigation, routing, security
+from .config import ROOT, from_environment, mail_settings
 from .database import configure_engine
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    for key, value in mail_settings(app.config["MAIL_URL"], app.config["MAIL_DIR"]).items():
+        if app.config.get(key) is None:  # a MAIL_BACKEND given in `config` wins (the tests keep mail in memory)
+            app.config[key] = value
+    app.config.setdefault("MAIL_DEFAULT_SENDER", app.config["MAIL_FROM"])
     routing.init_app(app)  # before any route is added
 
     db.init_app(app)
@@ -36,12 +40,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     with app.app_context():
         configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
     switch_threads_often(app.config.get("THREAD_SWITCH_INTERVAL_MS", 0))
+    jobs.init_app(app)  # the background queue, and the run_job and deliver_mail hooks services call
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -103,6 +109,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth, public, supplier, ministry, buyer):
         app.register_blueprint(blueprint)
+    if (app.debug or app.config["DEV_PAGES"]) and app.config["ENV_NAME"] != "production":
+        from .dev import bp as dev  # the mails kept in MAIL_DIR: development only
+
+        app.register_blueprint(dev)
 
 
 def _register_routes(app: Flask) -> None:

@@ -121,12 +121,30 @@ ACCESS: dict[str, frozenset[str]] = {
     "buyer.reports": BUYER,
     "buyer.purchase_report": BUYER,
     "buyer.relief_register": BUYER,
+    "buyer.report_job": BUYER,  # own jobs only (service)
+    "buyer.report_job_file": BUYER,  # own jobs only (service)
     "buyer.certificate_pdf": BUYER,
     "buyer.issue_certificate": BUYER,  # own institution's orders only (service)
     "ministry.reports": MINISTRY,
     "ministry.purchase_report": MINISTRY,
     "ministry.relief_register": MINISTRY,
+    "ministry.report_job": MINISTRY,
+    "ministry.report_job_file": MINISTRY,
+    "ministry.jobs": MINISTRY,
+    "ministry.retry_job": MINISTRY,
     "ministry.certificate_pdf": MINISTRY,
+    # --- mail
+    "auth.forgot_password": ANYONE,
+    "auth.reset_password": ANYONE,  # the one-time token is the credential
+    "auth.check_mail": ANYONE,
+    "auth.confirm_email": ANYONE,  # the one-time token is the credential
+    "auth.change_email": SIGNED_IN,
+    "auth.mail_language": SIGNED_IN,
+    "public.unsubscribe": ANYONE,  # the signed token is the credential (RFC 8058 one-click)
+    # --- development only: registered with the debugger or DEV_PAGES, never in production
+    "dev.mails": ANYONE,
+    "dev.mail": ANYONE,
+    "dev.mail_html": ANYONE,
 }
 
 

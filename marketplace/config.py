@@ -6,7 +6,7 @@ import re
 import stat
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -104,8 +104,69 @@ def from_environment() -> dict:
         "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),
         # reports each process keeps to send again while nothing in them changed (services/served_reports.py)
         "REPORTS_CACHE_BYTES": int(os.environ.get("REPORTS_CACHE_BYTES", 32 * 1024 * 1024)),
+        # background jobs (marketplace/jobs): the queue, sqlite:///<file> (default, in instance/) or
+        # redis://host:6379/0 for several hosts; JOBS_NAME separates apps sharing one Redis
+        "JOBS_URL": os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE / 'jobs.sqlite3'}"),
+        "JOBS_NAME": os.environ.get("JOBS_NAME", "marketplace"),
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False),  # run each job inside the request (tests)
+        # a queued or running job without a sign of life for this long lost its worker and is queued again
+        "JOBS_STALE_SECONDS": float(os.environ.get("JOBS_STALE_SECONDS", 120)),
+        # a purchase report with more order lines than this is prepared by a worker, with a progress page
+        "REPORTS_JOB_ORDERS": int(os.environ.get("REPORTS_JOB_ORDERS", 300)),
         # how far PDF render processes lower their CPU priority (os.nice), so renders never starve requests
         "REPORTS_RENDER_NICE": int(os.environ.get("REPORTS_RENDER_NICE", 10)),
+        # mail: smtp://user:password@host:587/?starttls=1 (or smtps://...:465); without it (development only)
+        # mails are kept as files in MAIL_DIR and shown on /dev/mail. See mail_settings().
+        "MAIL_URL": _mail_url(production),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@localhost"),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(INSTANCE / "mail")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", 8)),
+        # a delivery run that claimed mails and did not report within this long is taken to have died
+        "MAIL_CLAIM_MINUTES": int(os.environ.get("MAIL_CLAIM_MINUTES", 10)),
+        # pages for developers only (the mails kept in MAIL_DIR): with DEV_PAGES=1 or the debugger, never in production
+        "DEV_PAGES": _bool("DEV_PAGES", False) and not production,
+        "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", 60)),
+        "EMAIL_CONFIRM_HOURS": int(os.environ.get("EMAIL_CONFIRM_HOURS", 72)),
+        "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute; 20 per hour"),
+        # per address asked for, from any client: a stranger cannot fill someone's mailbox with reset mails
+        "RATELIMIT_PASSWORD_RESET_ADDRESS": os.environ.get("RATELIMIT_PASSWORD_RESET_ADDRESS", "3 per hour"),
+    }
+
+
+def _mail_url(production: bool) -> str:
+    url = os.environ.get("MAIL_URL", "").strip()
+    if production and not url:
+        raise RuntimeError(
+            "MAIL_URL must be set when MARKETPLACE_ENV=production (for example "
+            "smtp://user:password@mail.example.go.kr:587/?starttls=1): without it mails would be kept on "
+            "this host's disk and never sent"
+        )
+    return url
+
+
+def mail_settings(url: str, directory: str) -> dict:
+    """Flask-Mailman's settings from MAIL_URL: SMTP when it is set, else files in `directory`.
+
+    smtp://host:25, smtp://user:password@host:587/?starttls=1, smtps://user:password@host:465;
+    ?timeout=SECONDS (default 10). The user and password are percent-decoded.
+    """
+    if not url:
+        return {"MAIL_BACKEND": "marketplace.mail_files.EmailBackend", "MAIL_FILE_PATH": directory}
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise RuntimeError(
+            f"MAIL_URL must look like smtp://user:password@host:587/?starttls=1, got scheme {parts.scheme!r}"
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": parts.hostname,
+        "MAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "MAIL_USERNAME": unquote(parts.username) if parts.username else None,
+        "MAIL_PASSWORD": unquote(parts.password) if parts.password else None,
+        "MAIL_USE_SSL": parts.scheme == "smtps",
+        "MAIL_USE_TLS": query.get("starttls", "0").lower() in {"1", "true", "yes", "on"},
+        "MAIL_TIMEOUT": float(query.get("timeout", 10)),
     }
 
 

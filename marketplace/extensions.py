@@ -6,6 +6,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -44,5 +45,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+mail = Mail()  # settings from MAIL_URL (config.mail_settings)
 # per-client request limits; storage and limits come from the config (RATELIMIT_*)
 limiter = Limiter(key_func=get_remote_address)

@@ -30,7 +30,8 @@ class OneTimeForm(FlaskForm):
     was posted with, which the refusal left unclaimed.
     """
 
-    form_key = HiddenField(default=new_key)
+    # no id: a page may carry several such forms, and an id must be unique on a page
+    form_key = HiddenField(default=new_key, render_kw={"id": False})
 
 
 class GetForm(FlaskForm):

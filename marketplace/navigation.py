@@ -8,7 +8,7 @@ from flask_login import current_user
 from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
-from .domain.reference import ROLE_LABELS, STATUS_LABELS
+from .domain.reference import JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from .domain.states import STATE_ENUMS, UserRole
 from .i18n import gettext
 
@@ -41,6 +41,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("ministry.institutions", N_("Institutions")),
         ("ministry.rounds", N_("Rounds")),
         ("ministry.reports", N_("Reports")),
+        ("ministry.jobs", N_("Background jobs")),
         ("ministry.audit_log", N_("Audit trail")),
     ],
 }
@@ -71,3 +72,4 @@ def init_app(app) -> None:
     app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})
     # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
     app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)
+    app.jinja_env.globals.update(JOB_KIND_LABELS=JOB_KIND_LABELS)  # the pages that show background jobs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .domain.errors import N_, DomainError, NotFound
@@ -11,11 +11,12 @@ from .domain.states import UserRole
 from .forms import attach_error, choices, rerender
 from .i18n import localized
 from .models import User
+from .models.types import utcnow
 from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import relief_certificates, report_documents
+from .services import jobs, relief_certificates, report_documents, report_jobs
 from .shared_forms import PurchaseReportForm, RegisterForm
 
 
@@ -75,6 +76,9 @@ def purchase_report(template: str, user: User, args):
         purchase.language.data,
     )
     try:
+        if report_jobs.needs_job(scope, current_app.config["REPORTS_JOB_ORDERS"]):
+            job = report_jobs.request_purchase_report(user, scope)
+            return redirect(url_for(f"{request.blueprint}.report_job", job_id=job.id), 303)
         document = report_documents.purchase_report(user, scope)
     except (DomainError, RenderTimeout) as error:
         attach_error(
@@ -86,6 +90,34 @@ def purchase_report(template: str, user: User, args):
         )
         return reports_page(template, user, 400, purchase=purchase)
     return send_pdf(document.pdf, document.filename)
+
+
+REFRESH_SECONDS = 2
+
+
+def job_page(user: User, job_id: int):
+    """A report job's progress (percent, time since it was asked for), refreshed by the browser every few
+    seconds while it waits or runs (a Refresh header: no script needed), then its file's link or its failure."""
+    job = jobs.visible_job(user, job_id)
+    elapsed = int(((job.finished_at or utcnow()) - job.created_at).total_seconds())
+    response = make_response(
+        render_template(
+            "reports/job.html",
+            job=job,
+            minutes=elapsed // 60,
+            seconds=elapsed % 60,
+            file_url=url_for(f"{request.blueprint}.report_job_file", job_id=job.id),
+        )
+    )
+    if job.state in jobs.UNFINISHED:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def job_file(user: User, job_id: int):
+    """The finished job's PDF, for whoever asked for it and for staff; 404 for anyone else."""
+    filename, pdf = jobs.result_of(user, job_id)
+    return send_pdf(pdf, filename)
 
 
 def relief_register(template: str, user: User, args):

@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 TRANSLATIONS = PACKAGE / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
-METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]  # .txt: the text parts of mails
+OPTIONS = {"**.html": {"encoding": "utf-8"}, "**.txt": {"encoding": "utf-8"}}
 
 
 def extract() -> Catalog:
@@ -27,7 +28,10 @@ def extract() -> Catalog:
     catalog = Catalog(project="marketplace", locale=None)
     for directory in (PACKAGE, ROOT / "templates"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(directory), METHODS, keywords=KEYWORDS, options_map={"**.html": {"encoding": "utf-8"}}
+            str(directory),
+            METHODS,
+            keywords=KEYWORDS,
+            options_map=OPTIONS,
         ):
             catalog.add(message, locations=[(filename, lineno)])
     return catalog

@@ -67,10 +67,12 @@ def base_config(url: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py turns it on
+        "JOBS_IMMEDIATE": True,  # jobs run inside the call that queues them (test_worker.py runs a real worker)
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt takes ~0.1 s a hash (the default is tested)
         # The render pool runs at the web processes' priority here: niced, its renders would wait behind the
         # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
         "REPORTS_RENDER_NICE": 0,
+        "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
     }
 
 
@@ -260,8 +262,8 @@ class CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
-def _app_for(url: str):
-    app = create_app(base_config(url))
+def _app_for(url: str, **extra):
+    app = create_app({**base_config(url), **extra})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     ctx = app.app_context()

@@ -44,6 +44,7 @@ class Builders:
             name=kw.pop("name", f"User {n}"),
             role=role,
             password_hash=DEFAULT_HASH,
+            email_confirmed_at=kw.pop("email_confirmed_at", clock.now()),
             **kw,
         )
         return self._save(user)

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from ..forms import EMAIL, REQUIRED, OneTimeForm
+from ..forms import EMAIL, REQUIRED, OneTimeForm, choices
 from ..shared_forms import CompanyForm
 
 
@@ -71,3 +71,52 @@ class RegistrationForm(CompanyForm):
             EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
+
+
+class ForgotPasswordForm(OneTimeForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(OneTimeForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password.")), Length(max=128)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("new", _l("The two new passwords are not the same.")),
+        ],
+    )
+
+
+class ConfirmForm(OneTimeForm):
+    """A button: links in mails are opened by scanners too, so only a POST changes anything."""
+
+
+class ChangeEmailForm(OneTimeForm):
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[
+            DataRequired(_l("Enter the new e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=128)]
+    )
+
+
+class MailLanguageForm(OneTimeForm):
+    language = SelectField(
+        _l("Language of e-mails"),
+        choices=choices([("ko", "한국어"), ("en", "English")]),
+        validators=[DataRequired(_l("Choose a language from the list."))],
+    )
+    notifications = BooleanField(_l("Mail me notifications (mails about my account always come)"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -15,7 +15,7 @@ from ..rate_limits import per_client, retry_after
 from ..security import safe_next
 from ..services import accounts, sign_in
 from . import sessions
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangeEmailForm, ChangePasswordForm, LoginForm, MailLanguageForm
 
 bp = Blueprint("auth", __name__)
 
@@ -77,10 +77,23 @@ def logout():
     return redirect(url_for("public.index"))
 
 
+def account_page(status: int = 400, **forms):
+    """The account page with its three forms; `forms` are the ones re-shown with their errors."""
+    forms.setdefault("form", ChangePasswordForm(formdata=None))
+    forms.setdefault("email_form", ChangeEmailForm(formdata=None))
+    forms.setdefault(
+        "language_form",
+        MailLanguageForm(
+            formdata=None, language=current_user.language, notifications=not current_user.notifications_off
+        ),
+    )
+    return rerender("auth/account.html", status, **forms)
+
+
 @bp.get("/account")
 def account():
     """The signed-in user's account page."""
-    return render_template("auth/account.html", form=ChangePasswordForm())
+    return account_page(200)
 
 
 @bp.post("/account/password")
@@ -89,7 +102,7 @@ def change_password():
     """Change the password; other sessions of this account end."""
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return rerender("auth/account.html", form=form)
+        return account_page(form=form)
     try:
         accounts.change_password(
             current_user, filled(form.current.data), filled(form.new.data), sessions.attempt(), sessions.policy()
@@ -99,10 +112,10 @@ def change_password():
         return sessions.too_many("auth/account.html", error.seconds, form=form)
     except WeakPassword as error:
         attach_error(form, "new", error)
-        return rerender("auth/account.html", form=form)
+        return account_page(form=form)
     except DomainError as error:
         attach_error(form, "current", error)
-        return rerender("auth/account.html", form=form)
+        return account_page(form=form)
     login_user(current_user._get_current_object())  # keep this session, with the new version
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.account"))

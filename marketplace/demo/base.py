@@ -2,13 +2,15 @@
 
 Deterministic (random.Random(2018)) and idempotent: each row is looked up by its natural key (institution
 code, business number, certificate number, product model, e-mail) and only created when missing.
-Dates are relative to today so that startups stay startups and certificates stay valid.
+Dates follow the demo's timeline (demo/timeline.py): everything is registered as at its setup day, before
+the published round's fiscal year; companies were founded and certificates issued before that, startups
+are startups at the round's close, and certificates stay valid through its orders and today, but one.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -17,11 +19,13 @@ from ..domain.reference import REGIONS
 from ..domain.states import CertificateStatus, CompanyStatus, InstitutionStatus, ProductStatus, UserRole
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, Institution, Product, User
+from ..models.types import as_at, utcnow
 from ..services.accounts import new_user
 from ..services.clock import seoul_today
 from ..services.products import build_search_text
 from ..services.reference import ensure_certificate_types
 from . import DEMO_PASSWORD
+from .timeline import Story, story_for
 
 # The six institutions of the 2018 MOU (code, Korean name, English name, kind, region).
 MOU_2018 = (
@@ -255,17 +259,19 @@ def seed() -> list[str]:
     """Create what is missing and return the demo logins (printed on every run)."""
     ensure_certificate_types()
     rng = random.Random(2018)
-    today = seoul_today()
-    institutions = _institutions()
-    companies = _companies(rng, today)
-    _certificates_and_products(rng, companies, today)
-    _users(institutions, companies)
-    db.session.commit()
+    story = story_for(seoul_today())
+    with as_at(story.setup_at):
+        institutions = _institutions()
+        companies = _companies(rng, story)
+        _certificates_and_products(rng, companies, story)
+        _users(institutions, companies)
+        db.session.commit()
     return _logins(institutions)
 
 
-# When the sample companies were decided on: before the 2018-H2 round opened (10:00 KST).
-DECIDED_AT = datetime(2018, 3, 15, 1, 0, tzinfo=UTC)
+def decided_at(story: Story):
+    """When the ministry approved the sample companies and verified their certificates: the next day."""
+    return story.setup_at + timedelta(days=1)
 
 
 def _get_or_add(model, key: dict, **values):
@@ -314,9 +320,9 @@ def _brn(n: int) -> str:
     return "".join(map(str, digits)) + str((10 - total % 10) % 10)
 
 
-def _companies(rng: random.Random, today: date) -> list[Company]:
+def _companies(rng: random.Random, story: Story) -> list[Company]:
     """40 companies: a third startups, a third first-timers (older, no public supply), a third general."""
-    rows = [_company(rng, today, n) for n in range(1, COMPANY_COUNT + 1)]
+    rows = [_company(rng, story, n) for n in range(1, COMPANY_COUNT + 1)]
     db.session.flush()
     return rows
 
@@ -335,8 +341,10 @@ def _company_status(n: int) -> str:
     )
 
 
-def _company(rng: random.Random, today: date, n: int) -> Company:
-    """Company n; the random draws come in a fixed order, so the same seed gives the same companies."""
+def _company(rng: random.Random, story: Story, n: int) -> Company:
+    """Company n; the random draws come in a fixed order, so the same seed gives the same companies.
+    Ages count back from the round's close, so a startup is one there (and still today)."""
+    close_day = story.round.close_day
     ko, en = _company_names(n)
     profile = n % 3  # 0 startup, 1 first-timer, 2 general
     age_years = rng.randint(1, STARTUP_YEARS - 2) if profile == 0 else rng.randint(9, 25)
@@ -352,24 +360,24 @@ def _company(rng: random.Random, today: date, n: int) -> Company:
         name_en=f"{en} (sample)",
         representative="김샘플",
         region=regions[rng.randrange(len(regions))],
-        founded_on=today - timedelta(days=365 * age_years + rng.randint(0, 300)),
+        founded_on=close_day - timedelta(days=365 * age_years + rng.randint(0, 300)),
         size_class=rng.choice(["micro", "small", "medium"]),
         public_supply_count=supply_count,
         public_supply_krw=supply_count * rng.randint(20, 90) * 1_000_000,
-        public_supply_as_of=date(today.year, 1, 1),
+        public_supply_as_of=story.setup_day.replace(day=1),
         status=status,
         status_reason=REJECTION_NOTE if status == CompanyStatus.REJECTED else "",
-        decided_at=None if status == CompanyStatus.PENDING else DECIDED_AT,
+        decided_at=None if status == CompanyStatus.PENDING else decided_at(story),
         is_sample=True,
     )
 
 
-def _certificates_and_products(rng: random.Random, companies: list[Company], today: date) -> None:
+def _certificates_and_products(rng: random.Random, companies: list[Company], story: Story) -> None:
     """One or two certificates per company, three products each; company 7's certificate has expired."""
     types = list(db.session.scalars(select(CertificateType).order_by(CertificateType.sort_order)))
     line = 0
     for n, company in enumerate(companies, start=1):
-        certificates = [_certificate(rng, today, company, n, k, types) for k in range(1 if n % 4 else 2)]
+        certificates = [_certificate(rng, story, company, n, k, types) for k in range(1 if n % 4 else 2)]
         for k in range(PRODUCTS_PER_COMPANY):
             _add_product(rng, company, n, k, PRODUCT_LINES[line % len(PRODUCT_LINES)], certificates)
             line += 1
@@ -377,15 +385,17 @@ def _certificates_and_products(rng: random.Random, companies: list[Company], tod
 
 
 def _certificate(
-    rng: random.Random, today: date, company: Company, n: int, k: int, types: list[CertificateType]
+    rng: random.Random, story: Story, company: Company, n: int, k: int, types: list[CertificateType]
 ) -> Certificate:
-    """Company n's k-th certificate: valid three years from a recent issue date; company 7's has expired."""
+    """Company n's k-th certificate: valid three years from an issue date in the year before registration,
+    so through the round, its orders and today; company 7's expired a month before the round's close."""
     kind = types[(n + k) % (len(types) - 1)]
-    issued = today - timedelta(days=rng.randint(60, 700))
+    issued = story.setup_day - timedelta(days=rng.randint(30, 400))
     expires = issued + timedelta(days=3 * 365)
     status = CertificateStatus.PENDING if n in (5, 38, 39) and k == 0 else CertificateStatus.VERIFIED
     if n == 7:
-        issued, expires = today - timedelta(days=3 * 365 + 30), today - timedelta(days=30)
+        expires = story.round.close_day - timedelta(days=30)
+        issued = expires - timedelta(days=3 * 365)
     return _get_or_add(
         Certificate,
         {"company_id": company.id, "type_id": kind.id, "number": f"SAMPLE-{kind.code}-{n:03d}{k}"},
@@ -395,9 +405,7 @@ def _certificate(
         issued_on=issued,
         expires_on=expires,
         status=status,
-        decided_at=datetime.combine(issued + timedelta(days=7), time(1), UTC)
-        if status == CertificateStatus.VERIFIED
-        else None,
+        decided_at=decided_at(story) if status == CertificateStatus.VERIFIED else None,
     )
 
 
@@ -434,7 +442,8 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
 
     def add(email: str, name: str, role: str, **links) -> None:
         if email not in existing:
-            new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
+            user = new_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links)
+            user.email_confirmed_at = utcnow()  # demo addresses receive no mail
 
     add("ministry@demo.example", "샘플 중기부 담당자", UserRole.MINISTRY)
     for institution in institutions:

@@ -1,151 +1,181 @@
-"""Sample MOUs for the 26 institutions and orders in every state (flask seed-demo), marked sample.
+"""Sample orders in every state on the published sample round (flask seed-demo), marked sample.
 
-Runs after demo/base.py (institutions, buyers) and demo/rounds.py (the published 2018-H2 round).
-Everything goes through the services, so the ledger, audit trail and balances are real. Idempotent:
-MOUs are looked up by number, and orders are only created when no sample order exists yet.
-
-MOU periods start in 2018 but run to the end of next year: certificates and selections of the sample
-data are dated relative to today, and an order is only accepted on a day when all of them are valid.
+Runs after demo/mous.py and demo/rounds.py. Everything goes through the services, so the ledger, audit
+trail, balances and audit-relief certificates are real, and each step runs as at the moment it stands
+for (demo/timeline.py): an order every two days from three days after publication, delivered the next
+day, inspected the day after, evaluated the day after that; a few orders get their audit-relief
+certificate (again after evaluation; a cancelled order's is revoked). The steps of all orders run in time
+order, so the hash chains record them in that order. Idempotent: nothing when a sample order exists.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ..domain.clock import seoul_instant
 from ..domain.errors import DomainError
-from ..domain.states import AllocationStatus, InspectionResult, RoundStatus, UserRole
+from ..domain.states import AllocationStatus, InspectionResult, UserRole
 from ..extensions import db
-from ..models import Allocation, Institution, Mou, Order, Round, User
-from ..services import orders, quota
+from ..models import Allocation, Mou, Order, User
+from ..models.types import as_at
+from ..services import orders, relief_certificates
 from ..services.clock import seoul_today
+from .rounds import published_round
+from .timeline import at_kst, story_for
 
-# KRW committed by the six institutions of the 2018 MOU: 43,000,000,000 in total.
-FIRST_SIX = {
-    "KEPCO": 12_000_000_000,
-    "LH": 10_000_000_000,
-    "EX": 7_000_000_000,
-    "KRC": 5_000_000_000,
-    "KWATER": 6_000_000_000,
-    "KR": 3_000_000_000,
-}
-JOINED_AMOUNTS = (500_000_000, 1_000_000_000, 1_500_000_000, 2_000_000_000)
 # The life of each sample order, cycled over the allocations.
 STORIES = ("placed", "delivered", "accepted", "evaluated", "rejected", "cancelled", "evaluated", "placed")
-
-
-def at_kst(day: date, hour: int = 10) -> datetime:
-    return seoul_instant(day, time(hour))
+# Which stories include audit-relief certificates (for the first cycle only: each is a PDF to render).
+WITH_CERTIFICATES = ("accepted", "evaluated", "cancelled")
+ORDERS = len(STORIES) * 3
 
 
 def seed() -> list[str]:
-    staff = db.session.scalar(select(User).where(User.email == "ministry@demo.example"))
-    if staff is None:
+    if db.session.scalar(select(User.id).where(User.email == "ministry@demo.example")) is None:
         return ["orders: skipped (run the base demo data first)"]
-    institutions = {i.code: i for i in db.session.scalars(select(Institution))}
-    lines = [_mous(staff, institutions)]
-    lines.append(_orders())
-    return [line for line in lines if line]
+    line = _orders()
+    return [line] if line else []
 
 
-def _mous(staff: User, institutions: dict[str, Institution]) -> str:
-    existing = set(db.session.scalars(select(Mou.number)))
-    ends = date(seoul_today().year + 1, 12, 31)
-    wanted = [(code, amount, date(2018, 3, 2)) for code, amount in FIRST_SIX.items()]
-    wanted += [(f"INST{n:02d}", JOINED_AMOUNTS[n % len(JOINED_AMOUNTS)], date(2018, 8, 1)) for n in range(7, 27)]
-    added = missing = 0
-    for code, amount, signed in wanted:
-        number = f"MOU-2018-{code}"
-        if number in existing:
-            continue
-        institution = institutions.get(code)
-        if institution is None:
-            missing += 1
-            continue
-        quota.create_mou(staff, institution, quota.MouTerms(number, signed, signed, ends, amount), now=at_kst(signed))
-        added += 1
-    note = f", {missing} institutions missing (run demo/base first)" if missing else ""
-    return f"orders: {added} MOUs added (first six total KRW {sum(FIRST_SIX.values()):,}){note}"
+@dataclass
+class Life:
+    """One sample order from placement on: its allocation, story, contract day and, once placed, its id."""
+
+    allocation: Allocation
+    story: str
+    day: date
+    n: int
+    order_id: int | None = None
+    failed: bool = False
+
+    def steps(self) -> list[tuple[datetime, Callable[[], None]]]:
+        """(moment, action) for each step of the story, in order."""
+        d, story = self.day, self.story
+        steps = [(at_kst(d), self.place)]
+        certified = self.n < len(STORIES) and story in WITH_CERTIFICATES
+        if certified and story != "accepted":
+            steps.append((at_kst(d, 16), self.certify))
+        if story == "cancelled":
+            return [*steps, (at_kst(d + timedelta(days=2), 11), self.cancel)]
+        if story != "placed":
+            steps.append((at_kst(d + timedelta(days=1), 14), self.deliver))
+        if story in ("accepted", "evaluated", "rejected"):
+            steps.append((at_kst(d + timedelta(days=2), 15), self.inspect))
+        if story == "evaluated":
+            steps.append((at_kst(d + timedelta(days=3), 11), self.evaluate))
+        if certified and story != "cancelled":
+            steps.append((steps[-1][0] + timedelta(hours=1), self.certify))
+        return steps
+
+    def buyer(self) -> User:
+        buyer = db.session.scalar(
+            select(User)
+            .where(
+                User.institution_id == self.allocation.institution_id,
+                User.role == UserRole.BUYER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+            .limit(1)
+        )
+        if buyer is None:
+            raise DomainError("institution without a buyer")
+        return buyer
+
+    def place(self) -> None:
+        mou = db.session.scalar(select(Mou).where(Mou.institution_id == self.allocation.institution_id))
+        if mou is None:
+            raise DomainError("institution without an MOU")
+        product, n = self.allocation.application.product, self.n
+        quantity = max(1, min(self.allocation.amount_krw // product.unit_price_krw // 3, 5 + n % 7))
+        order = orders.record_pilot_purchase(
+            self.buyer(),
+            orders.PurchaseInput(
+                allocation_id=self.allocation.id,
+                mou_id=mou.id,
+                quantity=quantity,
+                unit_price_krw=product.unit_price_krw,
+                contract_method=("private_contract", "limited_tender", "shopping_mall")[n % 3],
+                ordered_on=self.day,
+                no_private_interest=True,
+            ),
+        )
+        order.is_sample = True
+        db.session.commit()
+        self.order_id = order.id
+
+    def certify(self) -> None:
+        relief_certificates.issue(self.buyer(), self._id(), "ko")
+
+    def cancel(self) -> None:
+        orders.cancel(self.buyer(), self._id(), "샘플: 예산 재배정으로 취소 (sample: budget reassigned)")
+
+    def deliver(self) -> None:
+        orders.deliver(self.buyer(), self._id(), self.day + timedelta(days=1))
+
+    def inspect(self) -> None:
+        rejected = self.story == "rejected"
+        result = InspectionResult.REJECTED if rejected else InspectionResult.ACCEPTED
+        note = "샘플: 규격 불일치 (sample: specification mismatch)" if rejected else "샘플: 이상 없음"
+        orders.inspect(self.buyer(), self._id(), result, note, self.day + timedelta(days=2))
+
+    def evaluate(self) -> None:
+        n = self.n
+        scores = {"conformance": 4 + n % 2, "quality": 4, "delivery": 3 + n % 3, "support": 4, "overall": 4}
+        orders.evaluate(
+            self.buyer(), self._id(), scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)"
+        )
+
+    def _id(self) -> int:
+        assert self.order_id is not None, "placed first"
+        return self.order_id
 
 
 def _orders() -> str:
     if db.session.scalar(select(Order.id).where(Order.is_sample.is_(True)).limit(1)) is not None:
         return ""
-    allocations = list(
-        db.session.scalars(
-            select(Allocation)
-            .join(Allocation.round)
-            .where(
-                Round.code == "2018-H2",
-                Round.status == RoundStatus.PUBLISHED,
-                Allocation.status == AllocationStatus.ACTIVE,
+    round_ = published_round()
+    story = story_for(seoul_today())
+    allocations = (
+        []
+        if round_ is None
+        else list(
+            db.session.scalars(
+                select(Allocation)
+                .where(Allocation.round_id == round_.id, Allocation.status == AllocationStatus.ACTIVE)
+                .order_by(Allocation.rank, Allocation.id)
             )
-            .order_by(Allocation.rank, Allocation.id)
         )
     )
-    if not allocations:
-        return "orders: no allocations of a published 2018-H2 round yet, so no sample orders were created"
-    today = seoul_today()
-    made, skipped = 0, []
-    for n, allocation in enumerate(allocations[: len(STORIES) * 3]):
+    if round_ is None or not allocations:
+        return "orders: no allocations of a published sample round yet, so no sample orders were created"
+    lives = [
+        Life(allocation, STORIES[n % len(STORIES)], story.order_day(n), n)
+        for n, allocation in enumerate(allocations[:ORDERS])
+    ]
+    skipped = _run_in_time_order(lives)
+    made = sum(1 for life in lives if life.order_id is not None)
+    tail = f"; {len(skipped)} steps skipped ({skipped[0]})" if skipped else ""
+    return f"orders: {made} sample orders in every state on {round_.code} allocations{tail}"
+
+
+def _run_in_time_order(lives: list[Life]) -> list[str]:
+    """Run every step of every life in time order, each as at its moment; the failures' messages."""
+    steps = sorted(
+        ((moment, life, action) for life in lives for moment, action in life.steps()), key=lambda step: step[0]
+    )
+    skipped: list[str] = []
+    for moment, life, action in steps:
+        if life.failed:
+            continue
         try:
-            _story(allocation, STORIES[n % len(STORIES)], today - timedelta(days=60 - 2 * n), n)
-            made += 1
+            with as_at(moment):
+                action()
         except DomainError as error:
             db.session.rollback()
+            life.failed = True
             skipped.append(str(error))
-    tail = f"; {len(skipped)} skipped ({skipped[0]})" if skipped else ""
-    return f"orders: {made} sample orders in every state on 2018-H2 allocations{tail}"
-
-
-def _story(allocation: Allocation, story: str, day: date, n: int) -> None:
-    buyer = db.session.scalar(
-        select(User)
-        .where(User.institution_id == allocation.institution_id, User.role == UserRole.BUYER, User.active.is_(True))
-        .order_by(User.id)
-    )
-    mou = db.session.scalar(select(Mou).where(Mou.institution_id == allocation.institution_id))
-    if buyer is None or mou is None:
-        raise DomainError("institution without a buyer or an MOU")
-    product = allocation.application.product
-    quantity = max(1, min(allocation.amount_krw // product.unit_price_krw // 3, 5 + n % 7))
-    order = orders.record_pilot_purchase(
-        buyer,
-        orders.PurchaseInput(
-            allocation_id=allocation.id,
-            mou_id=mou.id,
-            quantity=quantity,
-            unit_price_krw=product.unit_price_krw,
-            contract_method=("private_contract", "limited_tender", "shopping_mall")[n % 3],
-            ordered_on=day,
-            no_private_interest=True,
-        ),
-        now=at_kst(day),
-    )
-    order.is_sample = True
-    db.session.commit()
-    if story == "cancelled":
-        orders.cancel(
-            buyer,
-            order.id,
-            "샘플: 예산 재배정으로 취소 (sample: budget reassigned)",
-            now=at_kst(day + timedelta(days=2)),
-        )
-        return
-    if story == "placed":
-        return
-    orders.deliver(buyer, order.id, day + timedelta(days=1))
-    if story == "delivered":
-        return
-    result = InspectionResult.REJECTED if story == "rejected" else InspectionResult.ACCEPTED
-    note = (
-        "샘플: 규격 불일치 (sample: specification mismatch)"
-        if result == InspectionResult.REJECTED
-        else "샘플: 이상 없음"
-    )
-    orders.inspect(buyer, order.id, result, note, day + timedelta(days=1))
-    if story == "evaluated":
-        scores = {"conformance": 4 + n % 2, "quality": 4, "delivery": 3 + n % 3, "support": 4, "overall": 4}
-        orders.evaluate(buyer, order.id, scores, n % 4 != 1, "샘플 평가: 현장 적용 결과 양호 (sample evaluation)")
+    return skipped

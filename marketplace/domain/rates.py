@@ -27,11 +27,43 @@ def _selection_counts(manifest: Manifest, seed: str, n: int, map_: Mapper, parts
     if not is_whole(n, 1):
         raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(n))
     pool = pool_of(manifest)
-    parts = max(1, min(parts, n))
-    bounds = [n * k // parts for k in range(parts + 1)]
+    return pool, _counts_between(pool, seed, 0, n, map_, parts)
+
+
+def _counts_between(pool: Pool, seed: str, start: int, stop: int, map_: Mapper, parts: int) -> list[int]:
+    parts = max(1, min(parts, stop - start))
+    bounds = [start + (stop - start) * k // parts for k in range(parts + 1)]
     # Integer counts summed over disjoint seed ranges: the same whatever the parts and wherever they run.
     chunks = map_(_count_selected, [pool] * parts, [seed] * parts, bounds[:-1], bounds[1:])
-    return pool, [sum(column) for column in zip(*chunks, strict=True)]
+    return [sum(column) for column in zip(*chunks, strict=True)]
+
+
+def count_selections(
+    manifest: Manifest, seed: str, start: int, stop: int, *, map_: Mapper = map, parts: int = 1
+) -> list[int]:
+    """Per application of the manifest (by id), how many of the derived seeds start..stop-1 select it.
+
+    Counts of disjoint ranges add up to the counts of their union: an estimate may run in steps.
+    Raises SelectionError unless 0 <= start < stop.
+    """
+    if not (is_whole(start, 0) and is_whole(stop, 1)) or start >= stop:
+        raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(stop - start))
+    return _counts_between(pool_of(manifest), seed, start, stop, map_, parts)
+
+
+def tier_rates(manifest: Manifest, tier_of: Mapping[int, str], counts: list[int], n: int) -> dict[str, float]:
+    """Per tier, the mean fraction of its applications selected, from counts over n derived seeds.
+
+    Raises SelectionError when an application has no tier."""
+    if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
+        raise SelectionError(N_("Application %(id)s has no weight tier."), id=missing[0])
+    selections: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    for app_id, count in zip(pool_of(manifest).ids, counts, strict=True):
+        tier = tier_of[app_id]
+        selections[tier] = selections.get(tier, 0) + count
+        sizes[tier] = sizes.get(tier, 0) + 1
+    return {tier: selections[tier] / (n * sizes[tier]) for tier in sorted(sizes)}
 
 
 def estimated_selection_rate(
@@ -64,11 +96,5 @@ def expected_rates(
     """
     if missing := [app.id for app in manifest.applications if app.id not in tier_of]:
         raise SelectionError(N_("Application %(id)s has no weight tier."), id=missing[0])
-    pool, counts = _selection_counts(manifest, seed, n, map_, parts)
-    selections: dict[str, int] = {}
-    sizes: dict[str, int] = {}
-    for app_id, count in zip(pool.ids, counts, strict=True):
-        tier = tier_of[app_id]
-        selections[tier] = selections.get(tier, 0) + count
-        sizes[tier] = sizes.get(tier, 0) + 1
-    return {tier: selections[tier] / (n * sizes[tier]) for tier in sorted(sizes)}
+    _pool, counts = _selection_counts(manifest, seed, n, map_, parts)
+    return tier_rates(manifest, tier_of, counts, n)

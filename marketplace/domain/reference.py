@@ -108,6 +108,16 @@ STATUS_LABELS = {
     "moved": N_("Moved"),
     "superseded": N_("Superseded"),
     "mismatch": N_("Does not match its record"),
+    "queued": N_("Waiting for a worker"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+}
+
+# What each kind of background job does, for the pages that show jobs.
+JOB_KIND_LABELS = {
+    "draw_estimate": N_("Expected rates of a draw (1,000 derived seeds)"),
+    "purchase_report": N_("Purchase report"),
 }
 
 # What each audit action means, for the ministry's audit trail (codes without a label are shown as codes).
@@ -120,6 +130,10 @@ AUDIT_ACTIONS = {
     "user.recovery_code_used": N_("Recovery code used"),
     "user.password_changed": N_("Password changed"),
     "user.password_set": N_("Password set (invitation)"),
+    "user.password_reset": N_("Password reset by e-mail"),
+    "user.email_confirmed": N_("E-mail address confirmed"),
+    "user.email_change_requested": N_("E-mail address change requested"),
+    "user.notifications_off": N_("E-mail notifications turned off"),
     "company.registered": N_("Company registered"),
     "company.updated": N_("Company details changed"),
     "company.updated_by_ministry": N_("Company details changed by the ministry"),
@@ -173,6 +187,7 @@ AUDIT_ACTIONS = {
     "relief_certificate.revoked": N_("Audit-relief certificate revoked"),
     "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
     "report.generated": N_("Report generated"),
+    "job.retried": N_("Failed background job queued again"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -191,4 +206,5 @@ AUDIT_OBJECTS = {
     "AuditReliefCertificate": N_("Audit-relief certificate"),
     "ReportDocument": N_("Report"),
     "AllocationChange": N_("Allocation change"),
+    "Job": N_("Background job"),
 }

@@ -25,7 +25,7 @@ from .manifest import (
     manifest_json,
     manifest_sha256,
 )
-from .rates import Mapper, estimated_selection_rate, expected_rates
+from .rates import Mapper, count_selections, estimated_selection_rate, expected_rates, tier_rates
 from .refill import move_allocation, promote_from_waitlist, refill_after_withdrawal
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "RankedApplication",
     "SelectionError",
     "UnsupportedRuleError",
+    "count_selections",
     "draw_key",
     "estimated_selection_rate",
     "exact_before",
@@ -58,4 +59,5 @@ __all__ = [
     "refill_after_withdrawal",
     "result_json",
     "run_draw",
+    "tier_rates",
 ]

@@ -102,12 +102,51 @@ class ReliefStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class JobState(StrEnum):
+    """A background job: QUEUED until a worker takes it, RUNNING, then DONE or FAILED (staff may queue it again)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobKind(StrEnum):
+    DRAW_ESTIMATE = "draw_estimate"
+    PURCHASE_REPORT = "purchase_report"
+
+
 class WindowState(StrEnum):
     """Where a moment falls against a round's application window (computed, not stored)."""
 
     BEFORE = "before"
     OPEN = "open"
     AFTER = "after"
+
+
+class Language(StrEnum):
+    """The languages a user reads mail in (the UI's languages)."""
+
+    KO = "ko"
+    EN = "en"
+
+
+class TokenPurpose(StrEnum):
+    """What a single-use link token does (models OneTimeToken)."""
+
+    SET_PASSWORD = "set_password"  # noqa: S105 - a purpose label, not a secret
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose label, not a secret
+    CONFIRM_EMAIL = "confirm_email"
+
+
+class MailStatus(StrEnum):
+    """An outbox mail: PENDING until a worker claims it (SENDING), then SENT, or back to PENDING after a
+    failed try; FAILED once it has failed the configured number of times."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
@@ -124,5 +163,10 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     OrderStatus,
     InspectionResult,
     ReliefStatus,
+    JobState,
+    JobKind,
     WindowState,
+    Language,
+    TokenPurpose,
+    MailStatus,
 )

@@ -5,7 +5,7 @@ Routes are added to the ministry blueprint of ministry/views.py.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -83,6 +83,13 @@ def edit_institution(institution_id: int):
     return redirect(url_for("ministry.institution", institution_id=institution_id))
 
 
+def _dev_link(token: str | None) -> str | None:
+    """The invitation's link for staff to see only when no mail server is set: the mail is not really sent."""
+    if not token or current_app.config["MAIL_URL"]:
+        return None
+    return url_for("auth.set_password", token=token, _external=True)
+
+
 def _detail(institution_id: int, status: int = 200, **extra):
     institution = service.get_institution(institution_id)
     extra.setdefault("invite_form", InviteBuyerForm(formdata=None))
@@ -107,7 +114,7 @@ def institution(institution_id: int):
 
 @bp.post("/institutions/<int:institution_id>/invite")
 def invite_buyer(institution_id: int):
-    """Invite a buyer: the set-password link is shown once on this page (no e-mail is sent)."""
+    """Invite a buyer: the set-password link is mailed (and shown here only while mail is kept for development)."""
     form = InviteBuyerForm()
     if not form.validate_on_submit():
         return _detail(institution_id, 400, invite_form=form)
@@ -120,8 +127,7 @@ def invite_buyer(institution_id: int):
     except DomainError as error:
         attach_error(form, None, error)
         return _detail(institution_id, 400, invite_form=form)
-    link = url_for("auth.set_password", token=token, _external=True)
-    return _detail(institution_id, 200, invite_form=InviteBuyerForm(formdata=None), invited=user, link=link)
+    return _detail(institution_id, 200, invite_form=InviteBuyerForm(formdata=None), invited=user, link=_dev_link(token))
 
 
 @bp.route("/institutions/<int:institution_id>/mous/new", methods=["GET", "POST"])
@@ -223,8 +229,7 @@ def approve_join(institution_id: int):
     except DomainError as error:
         attach_error(form, None, error)
         return _join_page(400, approve_form=form)
-    link = url_for("auth.set_password", token=token, _external=True) if token else None
-    return _detail(institution.id, 200, invited=contact, link=link)
+    return _detail(institution.id, 200, invited=contact, link=_dev_link(token))
 
 
 @bp.post("/join-requests/<int:institution_id>/decline")

@@ -23,6 +23,18 @@ def purchase_report():
     return report_pages.purchase_report(PAGE, current_user, request.args)
 
 
+@bp.get("/reports/jobs/<int:job_id>")
+def report_job(job_id: int):
+    """The progress of a large purchase report being prepared, then its file's link."""
+    return report_pages.job_page(current_user, job_id)
+
+
+@bp.get("/reports/jobs/<int:job_id>/file")
+def report_job_file(job_id: int):
+    """A prepared purchase report's PDF (only for whoever asked for it, and staff)."""
+    return report_pages.job_file(current_user, job_id)
+
+
 @bp.get("/reports/relief-register.pdf")
 def relief_register():
     """An institution's audit-relief register for a period, as a PDF."""

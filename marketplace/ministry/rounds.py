@@ -12,16 +12,18 @@ from ..domain import rounds as rules
 from ..domain.clock import SEOUL
 from ..domain.errors import DomainError, NotFound
 from ..domain.seed_events import SeedEventError
-from ..domain.states import RoundStatus, WindowState
+from ..domain.states import JobState, RoundStatus, WindowState
 from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_argument, page_request
 from ..services import allocations as allocation_service
-from ..services import draws, round_lists, seed_events
+from ..services import draw_estimates, draws, round_lists, seed_events
 from ..services import rounds as round_service
 from ..services.clock import seoul_today
 from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields, round_form
 from .views import bp
+
+ESTIMATE_REFRESH_SECONDS = 3
 
 
 @bp.get("/rounds")
@@ -142,10 +144,12 @@ def round(round_code):
 def _page(
     round_, error: str | None = None, draw_form: DrawForm | None = None, event_form: AnnounceSeedEventForm | None = None
 ):
-    return rerender(
+    estimate = draw_estimates.estimate_job(round_)
+    body, status = rerender(
         "ministry/rounds/round.html",
         400 if error or (event_form and event_form.errors) else 200,
         round=round_,
+        estimate=estimate,
         error=error,
         draw_form=draw_form or DrawForm(),
         event_form=event_form or AnnounceSeedEventForm(formdata=None),
@@ -156,6 +160,9 @@ def _page(
         pool_ids={a.id for a in draws.pool_of(round_)},
         **_allocation_lists(round_),
     )
+    # while the draw's estimate is being counted, the browser asks for the page again (no script needed)
+    waiting = estimate is not None and estimate.state in (JobState.QUEUED, JobState.RUNNING)
+    return body, status, {"Refresh": str(ESTIMATE_REFRESH_SECONDS)} if waiting else {}
 
 
 def _allocation_lists(round_) -> dict:

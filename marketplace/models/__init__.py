@@ -4,6 +4,8 @@ from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
+from .jobs import Job
+from .mail import OutboxMail
 from .open_data import OcdsRelease
 from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
 from .rounds import (
@@ -35,11 +37,13 @@ __all__ = [
     "Evaluation",
     "FormSubmission",
     "Institution",
+    "Job",
     "LoginFailure",
     "Mou",
     "OneTimeToken",
     "OcdsRelease",
     "Order",
+    "OutboxMail",
     "Product",
     "QuotaEntry",
     "RecoveryCode",

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.states import UserRole
+from ..domain.states import Language, TokenPurpose, UserRole
 from ..extensions import Model
 from .types import BigId, UTCDateTime, check_in, utcnow
 
@@ -22,7 +22,7 @@ ROLES = tuple(UserRole)
 
 class User(UserMixin, Model):
     __tablename__ = "users"
-    __table_args__ = (check_in("role", UserRole),)
+    __table_args__ = (check_in("role", UserRole), check_in("language", Language))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -41,6 +41,12 @@ class User(UserMixin, Model):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # mail: the language it is written in, when the address was proven by a link sent to it (None: not
+    # yet; such an account cannot sign in), an address waiting for its link, and "no notifications"
+    language: Mapped[str] = mapped_column(String(2), default=Language.KO)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    notifications_off: Mapped[bool] = mapped_column(default=False)
 
     company: Mapped[Company | None] = relationship(back_populates="users", foreign_keys=[company_id])
     institution: Mapped[Institution | None] = relationship(back_populates="buyers")
@@ -55,9 +61,11 @@ class User(UserMixin, Model):
 
 
 class OneTimeToken(Model):
-    """A single-use link token (password set-up for invited buyers); only its hash is stored."""
+    """A single-use link token (an invited buyer's password, a password reset, an address to confirm);
+    only its hash is stored."""
 
     __tablename__ = "one_time_tokens"
+    __table_args__ = (check_in("purpose", TokenPurpose),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -66,6 +74,8 @@ class OneTimeToken(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the address a confirm_email link proves (it replaces the account's address when used)
+    email: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User] = relationship()
 

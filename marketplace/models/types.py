@@ -1,5 +1,8 @@
 """Column types shared by the models: UTC timestamps, whole-won money, and CHECKs built from state enums."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -11,8 +14,27 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 Money = BigInteger
 
 
+# The moment the app's clock reads inside as_at(); None: the wall clock.
+_AS_AT: ContextVar[datetime | None] = ContextVar("as_at", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The app's clock: the current instant in UTC, or inside as_at() the moment it names."""
+    moment = _AS_AT.get()
+    return datetime.now(UTC) if moment is None else moment
+
+
+@contextmanager
+def as_at(moment: datetime) -> Iterator[None]:
+    """Run code as at an aware `moment`: everything that reads utcnow() (services, audit events, column
+    defaults) records that moment. For writing history that happened earlier (the sample data), in order."""
+    if moment.tzinfo is None:
+        raise ValueError("as_at needs an aware moment")
+    token = _AS_AT.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _AS_AT.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

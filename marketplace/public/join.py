@@ -17,7 +17,8 @@ from .views import bp
 @bp.route("/join-institution", methods=["GET", "POST"])
 @per_client("RATELIMIT_FORMS")
 def join_institution():
-    """The request form; ministry staff approve it and send the contact a set-password link."""
+    """The request form; ministry staff approve it and the contact is mailed a set-password link. The answer
+    is the same when the contact's address already has an account (its owner is mailed a notice)."""
     form = JoinRequestForm()
     if not form.validate_on_submit():
         return rerender("public/join_institution.html", 400 if form.is_submitted() else 200, form=form)

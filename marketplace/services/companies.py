@@ -16,9 +16,14 @@ from ..domain.states import CertificateStatus, CompanyStatus, UserRole
 from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
-from .accounts import new_user
+from ..models.types import utcnow
+from .account_mail import send_confirmation
+from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
+from .links import public_url
+from .outbox import queue_mail, request_delivery
 from .ownership import own_company
+from .passwords import check_password, hash_password
 from .products import listed_condition, refresh_search_text
 
 
@@ -86,11 +91,18 @@ def _snapshot(company: Company) -> dict:
     }
 
 
-def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, today: date) -> User:
-    """Create a pending company and its first supplier user; return the user.
+def register_company(
+    data: CompanyInput, brn: str, first_user: FirstUserInput, today: date, language: str = "ko"
+) -> User | None:
+    """Create a pending company and its first supplier user, and mail the address a confirmation link;
+    return the user, who signs in once the address is confirmed.
 
-    Raises InvalidBusinessNumber, DuplicateCompany, EmailTaken, WeakPassword or DomainError.
+    An address that already has an account creates nothing and returns None: its owner is mailed a
+    notice instead, so the form's answer tells no one whether an address is registered.
+    Raises InvalidBusinessNumber, DuplicateCompany, WeakPassword or DomainError.
     """
+    check_password(first_user.password, email=normalise_email(first_user.email))
+    password_hash = hash_password(first_user.password)  # slow by design: before the write lock
     begin_write()
     digits = normalise_brn(brn)
     _check(data, today)
@@ -101,19 +113,28 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
                 "Ask a colleague who has an account, or contact the ministry."
             )
         )
+    owner = find_user_by_email(first_user.email)
+    if owner is not None:
+        context = {"login_url": public_url("auth.login"), "reset_url": public_url("auth.forgot_password")}
+        queue_mail(owner, "registration_existing", context, f"registration_existing:{digits}:{owner.id}")
+        db.session.commit()
+        request_delivery()
+        return None
+    return _create_company(data, digits, first_user, password_hash, language)
+
+
+def _create_company(data: CompanyInput, digits: str, first_user: FirstUserInput, password_hash: str, language: str):
     company = Company(brn=digits, status=CompanyStatus.PENDING, **_values(data))
     db.session.add(company)
     try:
         user = new_user(
-            email=first_user.email,
-            name=first_user.name,
-            role=UserRole.SUPPLIER,
-            password=first_user.password,
-            company=company,
+            email=first_user.email, name=first_user.name, role=UserRole.SUPPLIER, password=None, company=company
         )
+        user.password_hash, user.language = password_hash, language
         db.session.flush()
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
         record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
+        send_confirmation(user, user.email, utcnow())
         db.session.commit()
     except DomainError:
         db.session.rollback()
@@ -126,6 +147,7 @@ def register_company(data: CompanyInput, brn: str, first_user: FirstUserInput, t
                 "this e-mail address is already registered."
             )
         ) from error
+    request_delivery()
     return user
 
 

@@ -13,10 +13,10 @@ from ..domain import rounds as rules
 from ..domain import seed_events, selection
 from ..domain.clock import seoul_date
 from ..domain.errors import N_
-from ..domain.states import ApplicationStatus, RoundStatus
+from ..domain.states import ApplicationStatus, JobKind, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
-from . import estimates
+from . import jobs
 from . import rounds as round_service
 from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
@@ -79,7 +79,7 @@ def pool_of(round_: Round) -> list[Application]:
     )
 
 
-def _checked_at_close(application: Application) -> tuple[int, dict]:
+def checked_at_close(application: Application) -> tuple[int, dict]:
     """The weight and the snapshot that the round's close gave an application of the pool."""
     if application.weight is None or application.snapshot is None:
         raise ValueError(f"application {application.id} is in the pool but has no weight or snapshot")
@@ -91,7 +91,7 @@ def build_manifest(round_: Round) -> selection.Manifest:
     outside the round: such a manifest is never emitted."""
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
     applications = tuple(
-        selection.PoolApplication(a.id, _checked_at_close(a)[0], a.amount_krw, tuple(i.code for i in a.preferred))
+        selection.PoolApplication(a.id, checked_at_close(a)[0], a.amount_krw, tuple(i.code for i in a.preferred))
         for a in pool_of(round_)
     )
     return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications)
@@ -135,17 +135,19 @@ def freeze_pool(actor: User, code: str) -> Draw:
 def run_round_draw(actor: User, code: str, seed: str) -> Draw:
     """Run the draw with the seed staff type: the outcome of the round's seed event.
 
-    The draw commits first; the 1,000-seed rate estimate (minutes for a large pool) is computed after,
-    outside any write transaction, and stored by a short second one. Raises RoundError before the
-    freeze and for a second draw, SeedEventError before the seed event, SeedError for a bad seed.
+    The draw commits at once, with a queued job for its 1,000-seed rate estimate (minutes for a large
+    pool), which a worker runs (services/draw_estimates.py) while the round page shows its progress.
+    Raises RoundError before the freeze and for a second draw, SeedEventError before the seed event,
+    SeedError for a bad seed.
     """
-    draw_id, manifest, seed, tier_of = _draw(actor, code, seed)
-    rates = estimates.expected_rates(manifest, seed, tier_of, SAMPLE_RATE_SEEDS) if tier_of else {}
-    return _store_expected_rates(draw_id, seed, rates)
+    draw_id, job_id = _draw(actor, code, seed)
+    if job_id is not None:
+        jobs.submit(job_id)
+    return db.session.get_one(Draw, draw_id)
 
 
-def _draw(actor: User, code: str, seed: str):
-    """The draw itself, in one write transaction: returns what the estimate needs."""
+def _draw(actor: User, code: str, seed: str) -> tuple[int, int | None]:
+    """The draw itself and its estimate's job, in one write transaction: (draw id, job id or None)."""
     begin_write()
     round_ = round_service.get_round(code, lock=True)
     draw = round_.draw
@@ -158,9 +160,9 @@ def _draw(actor: User, code: str, seed: str):
     seed = rules.check_seed(seed)
     manifest = selection.manifest_from_json(draw.manifest_json)
     result = selection.run_draw(manifest, seed)
-    tier_of = {a.id: _checked_at_close(a)[1]["tier"] for a in pool_of(round_)}
     draw.seed, draw.seed_source = seed, ""  # the source is the seed event, which the round names
-    draw.expected_rates = None  # stored by _store_expected_rates once computed
+    # stored by the estimate's job (services/draw_estimates.py); an empty pool has nothing to estimate
+    draw.expected_rates = None if manifest.applications else {}
     draw.drawn_at, draw.drawn_by_id = moment, actor.id
     draw.result_json = selection.result_json(result, result_timeline(round_, draw))
     _apply_result(round_, result)
@@ -179,19 +181,13 @@ def _draw(actor: User, code: str, seed: str):
             "waitlisted": len(result.waitlist),
         },
     )
-    draw_id = draw.id
+    job = None
+    if manifest.applications:
+        job = jobs.create_job(JobKind.DRAW_ESTIMATE, {"draw_id": draw.id, "seed": seed}, actor)
+    db.session.flush()
+    draw_id, job_id = draw.id, job.id if job else None
     db.session.commit()
-    return draw_id, manifest, seed, tier_of
-
-
-def _store_expected_rates(draw_id: int, seed: str, rates: dict) -> Draw:
-    """Store the estimate if the stored draw is still the one it was computed for; return the draw."""
-    begin_write()
-    draw = db.session.get_one(Draw, draw_id, with_for_update=True, populate_existing=True)
-    if draw.seed == seed and draw.expected_rates is None:
-        draw.expected_rates = rates
-    db.session.commit()
-    return draw
+    return draw_id, job_id
 
 
 def _apply_result(round_: Round, result: selection.DrawResult) -> None:

@@ -6,7 +6,7 @@ The counting itself is domain.selection's; this module only chooses the map it r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -50,3 +50,26 @@ def estimated_selection_rate(manifest: Manifest, seed: str, n: int, processes: i
     """selection.estimated_selection_rate, spread over processes like `expected_rates`."""
     with seed_map(manifest, n, processes) as (map_, parts):
         return selection.estimated_selection_rate(manifest, seed, n, map_=map_, parts=parts)
+
+
+def expected_rates_in_steps(
+    manifest: Manifest,
+    seed: str,
+    tier_of: Mapping[int, str],
+    n: int,
+    report: Callable[[int], None],
+    steps: int = 20,
+    processes: int | None = None,
+) -> dict[str, float]:
+    """`expected_rates`, counted in `steps` disjoint seed ranges, calling report(percent) after each one.
+
+    The counts of the ranges add up to the counts of all n seeds: the figures equal `expected_rates`'s."""
+    steps = max(1, min(steps, n))
+    bounds = [n * k // steps for k in range(steps + 1)]
+    totals: list[int] | None = None
+    with seed_map(manifest, n, processes) as (map_, parts):
+        for done, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:], strict=True), start=1):
+            counts = selection.count_selections(manifest, seed, start, stop, map_=map_, parts=parts)
+            totals = counts if totals is None else [a + b for a, b in zip(totals, counts, strict=True)]
+            report(100 * done // steps)
+    return selection.tier_rates(manifest, tier_of, totals or [], n)

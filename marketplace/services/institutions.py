@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -14,22 +13,21 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..domain.states import InstitutionStatus, UserRole
+from ..domain.states import InstitutionStatus, TokenPurpose, UserRole
 from ..extensions import db
-from ..models import Institution, OneTimeToken, User
+from ..models import Institution, User
 from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
+from .links import public_url
+from .outbox import queue_mail, request_delivery
 from .pages import Page, paginate
 from .passwords import check_password, hash_password
+from .tokens import InvalidToken, issue_token, token_hash, valid_token
 
-TOKEN_PURPOSE = "set_password"  # noqa: S105 - a purpose label, not a secret
+__all__ = ["InvalidToken"]  # the set-password view catches it from here
 TOKEN_HOURS = 72
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
-
-
-class InvalidToken(DomainError):
-    """The link is not valid."""
 
 
 @dataclass(frozen=True)
@@ -110,35 +108,21 @@ def institutions_page(status: str | None, *, page: int, per_page: int) -> Page[I
     return paginate(query.order_by(Institution.status, Institution.code, Institution.id), page=page, per_page=per_page)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _issue_token(user: User, now: datetime) -> str:
-    """A new single-use link token; only its SHA-256 is stored. Older unused links stop working."""
-    for old in db.session.scalars(
-        select(OneTimeToken).where(OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))
-    ):
-        old.used_at = now
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        OneTimeToken(
-            token_sha256=_hash(token),
-            purpose=TOKEN_PURPOSE,
-            user_id=user.id,
-            expires_at=now + timedelta(hours=TOKEN_HOURS),
-            created_at=now,
-        )
-    )
+def _invite(actor: User | None, user: User, institution: Institution, now: datetime) -> str:
+    """A new set-password link for the user (older ones stop working), mailed to them; returns the raw token."""
+    token = issue_token(user, TokenPurpose.SET_PASSWORD, now, timedelta(hours=TOKEN_HOURS))
+    link = public_url("auth.set_password", token=token)
+    context = {"link": link, "hours": TOKEN_HOURS, "institution": institution, "inviter": actor}
+    queue_mail(user, "invitation", context, f"invitation:{token_hash(token)[:24]}")
     return token
 
 
 def invite_buyer(
     actor: User, institution_id: int, email: str, name: str, *, now: datetime | None = None
 ) -> tuple[User, str]:
-    """Create a buyer of the institution (no password yet) and return the raw set-password token.
+    """Create a buyer of the institution (no password yet), mail them a set-password link and return its token.
 
-    The token is shown once to staff, who pass the link on; a new invitation to the same e-mail of a
+    Staff see the link only while mail is kept for development; a new invitation to the same e-mail of a
     buyer who never set a password issues a fresh link instead of failing.
     """
     begin_write()
@@ -156,36 +140,30 @@ def invite_buyer(
     )
     user.active = True
     db.session.flush()
-    token = _issue_token(user, now)
+    token = _invite(actor, user, institution, now)
     record_event(actor, "buyer.invited", user, after={"email": user.email}, institution_id=institution.id)
     db.session.commit()
+    request_delivery()
     return user, token
 
 
 def user_for_token(token: str, *, now: datetime | None = None) -> User:
     """The user a set-password link belongs to; InvalidToken when unknown, used or expired."""
-    row = db.session.scalar(
-        select(OneTimeToken).where(
-            OneTimeToken.token_sha256 == _hash(token or ""), OneTimeToken.purpose == TOKEN_PURPOSE
-        )
-    )
-    if row is None or row.used_at is not None:
-        raise InvalidToken(N_("This link is not valid or has already been used. Ask ministry staff for a new one."))
-    if row.expires_at <= (now or utcnow()):
-        raise InvalidToken(N_("This link has expired. Ask ministry staff for a new one."))
-    return row.user
+    return valid_token(token, TokenPurpose.SET_PASSWORD, now or utcnow()).user
 
 
 def set_password_with_token(token: str, name: str, password: str, *, now: datetime | None = None) -> User:
-    """Set the invited buyer's name and password and use up the link (single use)."""
+    """Set the invited buyer's name and password and use up the link (single use); the link came by
+    mail, so it confirms the address too."""
     begin_write()
     now = now or utcnow()
-    user = user_for_token(token, now=now)
+    row = valid_token(token, TokenPurpose.SET_PASSWORD, now)
+    user = row.user
     check_password(password, email=user.email)
-    row = db.session.scalars(select(OneTimeToken).where(OneTimeToken.token_sha256 == _hash(token))).one()
     row.used_at = now
     user.name = (name or user.name).strip()[:100]
     user.password_hash = hash_password(password)
+    user.email_confirmed_at = user.email_confirmed_at or now
     user.session_version += 1
     record_event(user, "user.password_set", user, institution_id=user.institution_id)
     db.session.commit()
@@ -202,15 +180,24 @@ class JoinRequest:
     contact_email: str
 
 
-def request_to_join(data: JoinRequest) -> Institution:
-    """A public request: a pending institution that names its contact; no account exists until approval."""
+def request_to_join(data: JoinRequest) -> Institution | None:
+    """A public request: a pending institution that names its contact; no account exists until approval.
+
+    A contact address that already has an account gets the same answer (the form tells no one which
+    addresses are registered): nothing is created and the address's owner is mailed a notice instead.
+    """
     begin_write()
-    if find_user_by_email(data.contact_email) is not None:
-        raise DomainError(N_("An account with this e-mail address already exists."))
     if not data.contact_name.strip():
         raise DomainError(N_("Enter the contact person's name."))
     code = f"REQ-{secrets.token_hex(4).upper()}"
     checked = _check(InstitutionData(code, data.name_ko, data.name_en, data.kind, data.region))
+    owner = find_user_by_email(data.contact_email)
+    if owner is not None:
+        context = {"institution_name": checked.name_ko, "login_url": public_url("auth.login")}
+        queue_mail(owner, "join_request_existing", context, f"join_existing:{code}")
+        db.session.commit()
+        request_delivery()
+        return None
     institution = Institution(
         **checked.__dict__,
         status=InstitutionStatus.PENDING,
@@ -266,9 +253,10 @@ def approve_join(actor: User, institution_id: int, code: str) -> tuple[Instituti
     if contact is not None:
         contact.active = True
         db.session.flush()
-        token = _issue_token(contact, utcnow())
+        token = _invite(actor, contact, institution, utcnow())
     record_event(actor, "institution.approved", institution, after={"code": data.code}, institution_id=institution.id)
     db.session.commit()
+    request_delivery()
     return institution, contact, token
 
 

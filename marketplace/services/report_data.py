@@ -69,6 +69,13 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     return purchase_report(scope, institution, round_, period, lines, ledgers, today)
 
 
+def purchase_report_lines(scope: Scope) -> int:
+    """How many order lines the scope's purchase report would have (ReportRefused for a bad scope)."""
+    check_scope(scope)
+    query = _order_query(scope, _resolve_round(scope))
+    return db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
 def _order_query(scope: Scope, round_: Round | None):
     query = (
         select(Order)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -48,12 +49,15 @@ def _finish(
     filename: str,
     language: str,
     now: datetime,
+    within: Callable[[Document], None] | None = None,
     **context,
 ) -> Document:
     """The document served before for the same content (services/served_reports.py), or render one, then store the
     ReportDocument row and the audit event in one short write transaction.
 
     `shown` is everything the PDF shows beyond the data hashed in data_sha256 (names, date-dependent lists).
+    `within` (a background job's) always renders anew and is called inside that transaction, before its commit,
+    with the document: it writes the job's own state beside the report's, or raises to write nothing.
     """
     key = (
         kind,
@@ -63,7 +67,7 @@ def _finish(
         sha256_hex(canonical_json({"params": params, "data": data_sha256, "shown": shown})),
     )
     served = served_reports()
-    document = served.get(key)
+    document = served.get(key) if within is None else None
     if document is not None:
         return Document(filename, document.pdf, document.document_id)
     document_id = _document_id(now)
@@ -95,8 +99,10 @@ def _finish(
         institution_id=params.get("institution_id"),
         after={"kind": kind, "document_id": document_id, "sha256": row.sha256},
     )
-    db.session.commit()
     document = Document(filename, pdf, document_id)
+    if within is not None:
+        within(document)
+    db.session.commit()
     served.put(key, document)
     return document
 
@@ -105,11 +111,22 @@ def _period_label(scope: Scope) -> str:
     return scope.round_code or f"{scope.start:%Y%m%d}-{scope.end:%Y%m%d}"
 
 
-def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -> Document:
-    """The purchase report PDF for `scope`; raises ReportRefused (from data) for a scope beyond the limits."""
+def purchase_report(
+    actor: User,
+    scope: Scope,
+    *,
+    now: datetime | None = None,
+    within: Callable[[Document], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Document:
+    """The purchase report PDF for `scope`; raises ReportRefused (from data) for a scope beyond the limits.
+
+    A background job passes `within` (see _finish) and `progress`, told when the data is loaded."""
     now = now or datetime.now(UTC)
     today = seoul_date(now)
     report = load_purchase_report(scope, today)
+    if progress is not None:
+        progress(30)
     data_sha256 = sha256_hex(canonical_json(report.canonical()))
     if scope.language == "ko":
         who = report.institution.name_ko if report.institution else "사업전체"
@@ -127,6 +144,7 @@ def purchase_report(actor: User, scope: Scope, *, now: datetime | None = None) -
         filename,
         scope.language,
         now,
+        within,
         r=report,
     )
 

@@ -42,6 +42,10 @@ class SignInExpired(LoginRefused):
     """The half-done sign-in no longer holds (account changed or disabled): start again."""
 
 
+class EmailNotConfirmed(LoginRefused):
+    """The password is right but the account's address has not been confirmed yet."""
+
+
 class TryLater(LoginRefused):
     """Too many failures in a row: wait before the next try (seconds says how long)."""
 
@@ -172,10 +176,31 @@ def authenticate(
         record_failure(user, attempt, policy, at)
         db.session.commit()
         raise LoginRefused(N_("The e-mail address or password is not correct."))
-    if not needs_second_factor(user):
-        complete(user, attempt, at)
+    _password_accepted(user, attempt, at)
     db.session.commit()
     return user
+
+
+def _password_accepted(user: User, attempt: Attempt, at: datetime) -> None:
+    """Signed in now, or after the second factor; refused while the address is not confirmed."""
+    if user.email_confirmed_at is None:
+        _confirm_first(user, at)
+    if not needs_second_factor(user):
+        complete(user, attempt, at)
+
+
+def _confirm_first(user: User, at: datetime) -> None:
+    """The right password for an address not yet confirmed: mail a new link and refuse (the password
+    was right, so this tells the account's owner only)."""
+    from .account_mail import send_confirmation
+    from .outbox import request_delivery
+
+    send_confirmation(user, user.email, utcnow())  # the links' clock, not the throttle's
+    db.session.commit()
+    request_delivery()
+    raise EmailNotConfirmed(
+        N_("Confirm your e-mail address first: we have sent you a new link. Open it, then sign in again.")
+    )
 
 
 def pending_user(user_id: int, session_version: int) -> User:

@@ -3,8 +3,9 @@
 
 def values(world, make) -> dict:
     out: dict = {}
-    for extend in (_rounds, _orders, _reports):
+    for extend in (_rounds, _orders, _reports, _jobs):
         out.update(extend(world, make))
+    out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     return out
 
 
@@ -35,3 +36,13 @@ def _reports(world, make) -> dict:
     order = ReportBuilders(make).purchase(world.buyer, product=world.product)
     certificate = ReportBuilders(make).relief_certificate(order)
     return {"order_id": order.id, "serial": certificate.serial}
+
+
+def _jobs(world, make) -> dict:
+    from marketplace.domain.states import JobKind
+    from marketplace.extensions import db
+    from marketplace.services.jobs import create_job
+
+    job = create_job(JobKind.PURCHASE_REPORT, {"institution_id": world.buyer.institution_id}, world.buyer)
+    db.session.commit()
+    return {"job_id": job.id}

@@ -176,6 +176,12 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
             confirm="a long passphrase 42",
         ),
         "auth.set_password": {"name": "김민지", "new": "a long passphrase 42", "confirm": "a long passphrase 42"},
+        "auth.forgot_password": {"email": "nobody@example.com"},
+        "auth.reset_password": {"new": "a long passphrase 42", "confirm": "a long passphrase 42"},
+        "auth.confirm_email": {},
+        "auth.change_email": {"email": "other@example.com", "password": "not the password"},
+        "auth.mail_language": {"language": "en", "notifications": "y"},
+        "public.unsubscribe": {},
         "public.set_language": {"lang": "en", "next": "/products"},
         "public.join_institution": dict(
             institution, code="", contact_name="김민지", contact_email="contact@example.com"

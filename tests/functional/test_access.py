@@ -16,7 +16,7 @@ ROLES = ("anonymous", "supplier", "buyer", "ministry")
 
 
 def all_rules():
-    app = create_app(base_config("sqlite://"))
+    app = create_app({**base_config("sqlite://"), "DEV_PAGES": True})  # the development-only pages too
     return [rule for rule in app.url_map.iter_rules()]
 
 
@@ -96,7 +96,7 @@ def world_template(sqlite_template, tmp_path_factory):
 def world_app(world_template, tmp_path):
     target = tmp_path / "test.sqlite3"
     shutil.copy(world_template[0], target)
-    yield from _app_for(f"sqlite:///{target}")
+    yield from _app_for(f"sqlite:///{target}", DEV_PAGES=True, MAIL_DIR=str(tmp_path / "mail"))
 
 
 CASES = [(rule.endpoint, rule, role) for rule in RULES if rule.endpoint in ACCESS for role in ROLES]

@@ -8,6 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditEvent, Company, User
 from tests.builders_supplier import registration_form
 from tests.factories import valid_brn
+from tests.mail import link, sent
 
 EN = {"Accept-Language": "en"}
 
@@ -21,11 +22,14 @@ def test_a_company_registers_with_or_without_hyphens_and_sees_it_is_pending(clie
     digits = valid_brn(314159265)
     brn = digits if spelling == "plain" else _brn_with_hyphens(digits)
     response = client.post("/register", data=registration_form(brn=brn), headers=EN)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/supplier/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/check-mail")
     company = db.session.query(Company).filter_by(brn=digits).one()
     assert company.status == "pending"
     user = db.session.query(User).filter_by(email="owner@saessak.example").one()
-    assert user.role == "supplier" and user.company_id == company.id
+    assert user.role == "supplier" and user.company_id == company.id and user.email_confirmed_at is None
+    confirm = link(sent("owner@saessak.example")[-1], "/confirm-email/")
+    assert client.post(confirm, headers=EN).status_code == 302
+    client.post("/login", data={"email": user.email, "password": "a-long-enough-phrase"})
     page = client.get("/supplier/", headers=EN)
     assert page.status_code == 200 and b"Pending review" in page.data
     events = db.session.query(AuditEvent).filter_by(action="company.registered", company_id=company.id)
@@ -55,11 +59,13 @@ def test_a_second_registration_of_the_same_number_is_refused_and_nothing_is_half
     assert db.session.query(Company).count() == 1
 
 
-def test_an_e_mail_already_in_use_is_refused_and_the_company_is_not_created(client, make):
+def test_an_e_mail_already_in_use_gets_the_same_answer_and_its_owner_a_notice(client, make):
     make.user("buyer", email="owner@saessak.example")
     response = client.post("/register", data=registration_form(), headers=EN)
-    assert response.status_code == 400 and b"already exists" in response.data
+    assert response.status_code == 302 and response.headers["Location"].endswith("/check-mail")
     assert db.session.query(Company).filter_by(name_ko="주식회사 새싹테크").count() == 0
+    [notice] = sent("owner@saessak.example")
+    assert "/confirm-email/" not in notice.body and "/forgot-password" in notice.body
 
 
 @pytest.mark.parametrize(
@@ -93,12 +99,17 @@ def test_the_registration_page_is_offered_and_a_signed_in_user_is_sent_home(clie
     assert response.status_code == 302 and response.headers["Location"].endswith("/supplier/")
 
 
-def test_a_registered_supplier_starts_with_a_fresh_session(client):
+def test_a_registered_supplier_cannot_sign_in_before_confirming_and_is_mailed_a_new_link(client):
     client.get("/?lang=en")
-    before = client.get_cookie("session").value
     client.post("/register", data=registration_form())
-    assert client.get_cookie("session").value != before
-    assert b'<html lang="en">' in client.get("/supplier/").data
+    response = client.post("/login", data={"email": "owner@saessak.example", "password": "a-long-enough-phrase"})
+    assert response.status_code == 400 and b"Confirm your e-mail address first" in response.data
+    first, second = sent("owner@saessak.example")
+    assert first.subject == second.subject == "Confirm your e-mail address"  # in the language of the registration
+    assert client.post(link(first, "/confirm-email/")).status_code == 400  # the newer link replaced it
+    assert client.post(link(second, "/confirm-email/")).status_code == 302
+    response = client.post("/login", data={"email": "owner@saessak.example", "password": "a-long-enough-phrase"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/supplier/")
 
 
 def test_the_password_confirmation_is_marked_required_like_the_password(client):

@@ -1,20 +1,22 @@
-"""flask seed-demo adds a published, reproducible 2018-H2 round and an open round, once."""
+"""flask seed-demo adds a published, reproducible half-year round and an open round, once."""
 
 from sqlalchemy import func, select
 
 from marketplace.demo import base, rounds
+from marketplace.demo.timeline import story_for
 from marketplace.extensions import db
 from marketplace.models import Round
 from marketplace.services import draws
 
 
-def test_the_demo_rounds_are_published_reproducible_and_idempotent(app):
+def test_the_demo_rounds_are_published_reproducible_and_idempotent(app, today):
     base.seed()
     lines = rounds.seed()
-    assert any("2018-H2 published" in line for line in lines)
-    published = db.session.scalar(select(Round).where(Round.code == "2018-H2"))
+    code = story_for(today).round.code
+    assert any(f"{code} published" in line for line in lines)
+    published = db.session.scalar(select(Round).where(Round.code == code))
     assert published.status == "published" and published.is_sample
-    assert draws.verify_draw("2018-H2").matches
+    assert draws.verify_draw(code).matches
     assert db.session.scalar(select(func.count(Round.id)).where(Round.status == "open")) == 1
     assert rounds.seed() == []
     assert db.session.scalar(select(func.count(Round.id))) == 2

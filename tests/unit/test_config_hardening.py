@@ -14,6 +14,7 @@ from marketplace import config
 def production(monkeypatch):
     monkeypatch.setenv("MARKETPLACE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    monkeypatch.setenv("MAIL_URL", "smtp://mail.example.go.kr:587/?starttls=1")
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     return monkeypatch
 

@@ -2,14 +2,14 @@
 
 Rounds opened before this revision get their releases from `flask ocds backfill`.
 
-Revision ID: 0018_ocds_releases
-Revises: 0014_withdrawal_reason
+Revision ID: 0017_ocds_releases
+Revises: 0016_mail
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_ocds_releases"
-down_revision = "0014_withdrawal_reason"
+revision = "0017_ocds_releases"
+down_revision = "0016_mail"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,99 @@
+"""The tasks a worker runs, each in a fresh app context: background jobs, mail delivery, and the periodic ones."""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from huey import crontab
+
+from ..extensions import db
+from .queue import huey
+
+log = logging.getLogger(__name__)
+_app: Flask | None = None  # the worker's app (marketplace/worker.py)
+MAIL_BATCH = 100
+
+
+def use_app(app: Flask) -> None:
+    """The app tasks run in when they are not run inside one (in the worker process)."""
+    global _app
+    _app = app
+
+
+def in_app(work: Callable[..., Any], *args: Any) -> Any:
+    """Run `work` in a fresh app context (and a fresh context of its own: no request, `g` or session of
+    a caller's leaks in when immediate mode runs it inside a request), then release its session."""
+    app = current_app._get_current_object() if has_app_context() else _app  # type: ignore[attr-defined]
+    if app is None:
+        raise RuntimeError("no app for the background task: start the worker with marketplace.worker")
+
+    def run() -> Any:
+        with app.app_context():
+            try:
+                return work(*args)
+            finally:
+                db.session.remove()
+
+    return contextvars.Context().run(run)
+
+
+@huey.task(name="run_job")
+def run_job(job_id: int) -> None:
+    from ..services.job_runs import run_job as run
+
+    in_app(run, job_id)
+
+
+def submit_job(job_id: int) -> None:
+    """app.extensions["run_job"]: queue a committed job for a worker."""
+    run_job(job_id)
+
+
+def _deliver_pending() -> int:
+    """Send the outbox's pending mail, if this build has an outbox; 0 otherwise."""
+    try:
+        outbox = importlib.import_module("marketplace.services.outbox")
+    except ModuleNotFoundError:
+        return 0
+    return int(outbox.deliver_pending(MAIL_BATCH))
+
+
+@huey.task(name="deliver_mail")
+def deliver_mail() -> None:
+    in_app(_deliver_pending)
+
+
+def request_mail_delivery() -> None:
+    """app.extensions["deliver_mail"]: deliver pending mail soon, in a worker."""
+    deliver_mail()
+
+
+def _requeue_stale() -> None:
+    from ..services.jobs import requeue_stale
+
+    for job_id in requeue_stale(current_app.config["JOBS_STALE_SECONDS"]):
+        log.warning("background job %s lost its worker; queued again", job_id)
+        run_job(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"), name="every_minute")
+def every_minute() -> None:
+    """Mail not yet delivered, and jobs whose worker died (killed, or its host gone)."""
+    in_app(_deliver_pending)
+    in_app(_requeue_stale)
+
+
+@huey.on_startup(name="requeue_stale")
+def requeue_on_startup() -> None:
+    """A starting worker picks up the jobs a dead one left RUNNING."""
+    in_app(_requeue_stale)
+
+
+@huey.task(name="noop")
+def noop() -> None:
+    """Does nothing: the benchmark's and a health check's task."""

@@ -1,0 +1,360 @@
+"""Every page of every role's menu, and a detail page of each kind, on a 390 px phone and a 1280 px screen.
+
+For each page, in Korean and in English: the document never scrolls sideways, axe-core finds no critical,
+serious or moderate violation, and the page breaks no rule of the Content-Security-Policy. The HTML served
+is kept and checked once per role by the Nu HTML Checker. Cost: one server and one set of demo data per
+worker, one browser per module, axe injected once per page load and run at both widths.
+Set PAGE_SHOTS=/some/dir to also save screenshots of the key pages at both widths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+PHONE, SCREEN = 390, 1280
+BLOCKING = {"critical", "serious", "moderate"}
+LOGINS = itertools.count(1)  # each sign-in of ministry staff types the next authenticator code
+
+
+@dataclass
+class Site:
+    base: str
+    pages: dict[str, list[str]]
+    logins: dict[str, str]
+    shots: dict[str, str] = field(default_factory=dict)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ids() -> dict:
+    """The demo rows the detail pages show: one of each kind, seen by the role that may open it."""
+    from sqlalchemy import select
+
+    from marketplace.domain.states import AllocationStatus, OrderStatus, RoundStatus, UserRole
+    from marketplace.extensions import db
+    from marketplace.models import Allocation, Application, Company, Institution, Mou, Order, Product, Round, User
+
+    first = db.session.scalar
+    order = first(select(Order).where(Order.status == OrderStatus.EVALUATED).order_by(Order.id))
+    inspected = first(select(Order).where(Order.status == OrderStatus.INSPECTED).order_by(Order.id))
+    buyer = first(select(User).where(User.role == UserRole.BUYER, User.institution_id == order.institution_id))
+    allocation = first(
+        select(Allocation)
+        .where(Allocation.institution_id == order.institution_id, Allocation.status == AllocationStatus.ACTIVE)
+        .order_by(Allocation.id)
+    )
+    supplier = first(
+        select(User)
+        .join(Application, Application.company_id == User.company_id)
+        .where(User.role == UserRole.SUPPLIER)
+        .order_by(User.id)
+    )
+    return {
+        "order": order,
+        "inspected": inspected,
+        "other_order": first(
+            select(Order.id)
+            .where(Order.institution_id == order.institution_id, Order.id != order.id)
+            .order_by(Order.id)
+        ),
+        "buyer": buyer.email,
+        "allocation": allocation.id,
+        "supplier": supplier.email,
+        "application": first(select(Application.id).where(Application.company_id == supplier.company_id)),
+        "own_product": first(select(Product.id).where(Product.company_id == supplier.company_id)),
+        "product": first(select(Product.id).where(Product.status == "listed").order_by(Product.id)),
+        "company": first(select(Company.id).order_by(Company.id)),
+        "institution": order.institution_id,
+        "joined": first(select(Institution.id).where(Institution.code == "INST26")),
+        "mou": first(select(Mou.id).where(Mou.institution_id == order.institution_id)),
+        "open": first(select(Round.code).where(Round.status == RoundStatus.OPEN)),
+        "published": first(select(Round.code).where(Round.status == RoundStatus.PUBLISHED)),
+    }
+
+
+def _certificates(ids: dict) -> dict:
+    """The demo's valid, superseded and revoked audit-relief certificates (seed_all issues all three)."""
+    from sqlalchemy import select
+
+    from marketplace.domain.states import ReliefStatus
+    from marketplace.extensions import db
+    from marketplace.models import AuditReliefCertificate as Relief
+
+    def one(status):
+        return db.session.scalars(select(Relief).where(Relief.status == status).order_by(Relief.id)).first()
+
+    valid, old, revoked = one(ReliefStatus.VALID), one(ReliefStatus.SUPERSEDED), one(ReliefStatus.REVOKED)
+    assert valid and old and revoked, "the demo issues a valid, a superseded and a revoked certificate"
+    return {"valid": valid.serial, "code": valid.verification_code, "old": old.serial, "revoked": revoked.serial}
+
+
+def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
+    order, rnd, inst = ids["order"].id, ids["open"], ids["institution"]
+    return {
+        "anonymous": [
+            "/", "/products", f"/products/{ids['product']}", f"/suppliers/{ids['company']}", "/rounds",
+            f"/rounds/{ids['published']}", f"/rounds/{rnd}", "/how-the-draw-works", "/verify",
+            f"/verify/{serials['valid']}",
+            f"/verify/{serials['valid']}?code={serials['code']}", f"/verify/{serials['old']}",
+            f"/verify/{serials['revoked']}", "/register", "/login", "/join-institution", "/audit-chain",
+        ],
+        "supplier": [
+            "/supplier/", "/supplier/company", "/supplier/certificates", "/supplier/certificates/new",
+            "/supplier/products", "/supplier/products/new", f"/supplier/products/{ids['own_product']}/edit",
+            "/supplier/applications", f"/supplier/applications/{ids['application']}",
+            f"/supplier/rounds/{rnd}/apply", "/supplier/orders", "/account",
+        ],
+        "buyer": [
+            "/buyer/", "/buyer/selected-products", f"/buyer/purchase/{ids['allocation']}", "/buyer/orders",
+            f"/buyer/orders/{order}", f"/buyer/orders/{ids['other_order']}", "/buyer/reports", "/account",
+        ],
+        "ministry": [
+            "/ministry/", "/ministry/companies", f"/ministry/companies/{ids['company']}",
+            f"/ministry/companies/{ids['company']}/edit", "/ministry/certificates", "/ministry/institutions",
+            f"/ministry/institutions/{inst}", f"/ministry/institutions/{inst}/edit", "/ministry/institutions/new",
+            f"/ministry/institutions/{ids['joined']}/mous/new",
+        ],
+        "ministry-rounds": [
+            f"/ministry/mous/{ids['mou']}", "/ministry/join-requests", "/ministry/rounds", "/ministry/rounds/new",
+            f"/ministry/rounds/{ids['published']}",
+            f"/ministry/rounds/{rnd}", f"/ministry/allocations/{ids['allocation']}/move",
+            f"/ministry/allocations/{ids['allocation']}/refill", "/ministry/reports", "/ministry/audit", "/account",
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from werkzeug.serving import make_server
+
+    from marketplace import create_app
+    from marketplace.demo import seed_all
+    from marketplace.extensions import db
+    from marketplace.models import User
+    from tests.conftest import base_config
+    from tests.factories import TOTP_SECRET
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite3'}"
+    # the browser keeps the static files instead of asking again on every page
+    app = create_app({**base_config(url), "PUBLIC_BASE_URL": base, "SEND_FILE_MAX_AGE_DEFAULT": 3600})
+    with app.app_context():
+        db.create_all()
+        seed_all()
+        db.session.execute(db.update(User).where(User.role == "ministry").values(totp_secret=TOTP_SECRET))
+        ids = _ids()
+        serials = _certificates(ids)
+        site = Site(base, _pages(ids, serials), {"supplier": ids["supplier"], "buyer": ids["buyer"]})
+        site.logins["ministry"] = site.logins["ministry-rounds"] = "ministry@demo.example"
+        site.shots = {
+            "verify": f"/verify/{serials['valid']}?code={serials['code']}",
+            "verify-revoked": f"/verify/{serials['revoked']}",
+            "catalogue": "/products",
+            "purchase": f"/buyer/purchase/{ids['allocation']}",
+            "ministry-round": f"/ministry/rounds/{ids['published']}",
+            "buyer-quota": "/buyer/",
+        }
+        db.session.remove()
+    httpd = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield site
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page, base: str, email: str, clock) -> None:
+    from marketplace.demo import DEMO_PASSWORD
+
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form:has(#password) button[type=submit]")
+    if page.url.endswith("/login/code"):
+        import pyotp
+
+        from tests.factories import TOTP_SECRET
+
+        clock.advance(seconds=30 * next(LOGINS))
+        page.fill("#code", pyotp.TOTP(TOTP_SECRET).at(clock()))
+        with page.expect_navigation():
+            page.click("main form:has(#code) button[type=submit]")
+    assert "/login" not in page.url, page.inner_text("main")[:500]
+
+
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+OVERFLOW = """() => {
+  const width = window.innerWidth, wide = [];
+  if (document.documentElement.scrollWidth <= width) return null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && getComputedStyle(el).position !== 'absolute')
+      wide.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + Math.round(r.right));
+  }
+  return [document.documentElement.scrollWidth, wide.slice(0, 5)];
+}"""
+
+
+class Console:
+    """Content-Security-Policy reports of the pages themselves (axe's own inline styles are not the app's)."""
+
+    def __init__(self, page):
+        self.listening, self.reports = True, []
+        page.on("console", self.heard)
+
+    def heard(self, message) -> None:
+        if self.listening and "Content Security Policy" in message.text:
+            self.reports.append(f"{message.location.get('url')}: {message.text[:160]}")
+
+
+def check_page(page, console: Console, url: str, axe_source: str, problems: list[str]) -> str:
+    """Load `url` at phone width, check it there and at screen width; return the HTML served."""
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    console.listening = True
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    html = response.text()
+    console.listening = False
+    page.evaluate(axe_source)
+    for width in (PHONE, SCREEN):
+        if width != PHONE:
+            page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(OVERFLOW)
+        if overflow:
+            problems.append(f"{url} @{width}: scrolls sideways to {overflow[0]} px: {overflow[1]}")
+        for v in page.evaluate(AXE_RUN):
+            if v["impact"] in BLOCKING:
+                problems.append(f"{url} @{width}: axe {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
+    return html
+
+
+def vnu_errors(files: list[Path]) -> list[str]:
+    run = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    return [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
+
+
+def save_shots(page, site: Site, url_path: str, folder: str) -> None:
+    name = next((n for n, p in site.shots.items() if p == url_path), None)
+    if name is None:
+        return
+    lang = page.evaluate("document.documentElement.lang")
+    for width in (PHONE, SCREEN):
+        page.set_viewport_size({"width": width, "height": 844 if width == PHONE else 900})
+        page.screenshot(path=f"{folder}/{name}-{lang}-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "supplier", "buyer", "ministry", "ministry-rounds"])
+def test_every_page_of_a_role_fits_a_phone_and_passes_axe_and_the_html_checker(
+    role, site, browser, sign_in_clock, tmp_path
+):
+    axe_source = AXE.read_text(encoding="utf-8")
+    context = browser.new_context(locale="ko-KR", viewport={"width": PHONE, "height": 844})
+    page = context.new_page()
+    console = Console(page)
+    if role != "anonymous":
+        sign_in(page, site.base, site.logins[role], sign_in_clock)
+    problems: list[str] = []
+    files: list[Path] = []
+    shots = os.environ.get("PAGE_SHOTS")
+    for language in ("ko", "en"):
+        page.goto(f"{site.base}/?lang={language}")
+        for path in site.pages[role]:
+            html = check_page(page, console, site.base + path, axe_source, problems)
+            files.append(tmp_path / f"{role}-{language}-{len(files):02d}.html")
+            files[-1].write_text(html, encoding="utf-8")
+            if shots:
+                Path(shots).mkdir(parents=True, exist_ok=True)
+                save_shots(page, site, path, shots)
+    context.close()
+    problems += [f"CSP {report}" for report in console.reports]
+    problems += [f"vnu {error}" for error in vnu_errors(files)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_scroll_width_check_notices_a_page_that_scrolls_sideways(site, browser):
+    """The check itself works: a page made wider than the phone is reported."""
+    page = browser.new_page(viewport={"width": PHONE, "height": 844})
+    page.goto(site.base + "/")
+    page.evaluate("document.querySelector('main').style.minWidth = '600px'")
+    assert page.evaluate(OVERFLOW)[0] >= 600
+    page.close()
+
+
+VISIBLE = """() => {
+  const box = document.querySelector('label[for=no_private_interest]').getBoundingClientRect();
+  const header = document.querySelector('#krds-header').getBoundingClientRect();
+  return {active: document.activeElement.id, top: box.top, bottom: box.bottom,
+          covered_to: Math.max(0, header.bottom), height: window.innerHeight};
+}"""
+
+
+def test_the_no_private_interest_box_scrolls_into_view_below_the_header_when_it_gets_focus(
+    site, browser, sign_in_clock
+):
+    # reduced motion: KRDS scrolls smoothly otherwise, and the check would read the page mid-scroll
+    context = browser.new_context(locale="ko-KR", viewport={"width": PHONE, "height": 844}, reduced_motion="reduce")
+    page = context.new_page()
+    sign_in(page, site.base, site.logins["buyer"], sign_in_clock)
+    page.goto(site.base + site.shots["purchase"])
+    page.evaluate("document.querySelector('main').style.paddingBottom = '100vh'")  # room to scroll past it
+    for width in (PHONE, SCREEN):
+        page.set_viewport_size({"width": width, "height": 700})
+        # from above: the field before it, then Tab
+        page.evaluate("window.scrollTo(0, 0)")
+        page.focus("#late_reason")
+        page.keyboard.press("Tab")
+        seen = page.evaluate(VISIBLE)
+        assert seen["active"] == "no_private_interest"
+        assert seen["covered_to"] <= seen["top"] and seen["bottom"] <= seen["height"], (width, seen)
+        # from below: the page scrolled so that the box sits under the top edge (a sticky header's place)
+        page.evaluate("window.scrollBy(0, document.querySelector('label[for=no_private_interest]')"
+                      ".getBoundingClientRect().top - 10)")  # fmt: skip
+        page.focus("main form button[type=submit]")
+        page.keyboard.press("Shift+Tab")
+        seen = page.evaluate(VISIBLE)
+        assert seen["active"] == "no_private_interest"
+        assert seen["covered_to"] <= seen["top"] and seen["bottom"] <= seen["height"], (width, seen)
+    context.close()
