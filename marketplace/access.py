@@ -36,6 +36,11 @@ ACCESS: dict[str, frozenset[str]] = {
     # --- public
     "public.index": ANYONE,
     "public.catalogue": ANYONE,
+    "public.open_data": ANYONE,
+    "public.ocds_releases": ANYONE,
+    "public.ocds_records": ANYONE,
+    "public.ocds_record": ANYONE,
+    "public.ocds_bulk": ANYONE,
     "public.product": ANYONE,
     "public.supplier": ANYONE,
     "public.audit_chain": ANYONE,

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import stat
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,13 @@ def _database_url() -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _ocds_prefix() -> str:
+    prefix = os.environ.get("OCDS_PREFIX", "ocds-pp0000").strip()
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", prefix):
+        raise RuntimeError(f"OCDS_PREFIX must be 'ocds-' and six lowercase letters or digits, not {prefix!r}")
+    return prefix
 
 
 def from_environment() -> dict:
@@ -76,6 +84,9 @@ def from_environment() -> dict:
         # a whole-list file costs seconds of a worker: strangers get a few a minute
         "RATELIMIT_EXPORTS": os.environ.get("RATELIMIT_EXPORTS", "6 per minute; 60 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
+        # The OCDS ocid prefix the Open Contracting Partnership registers for a publisher ("ocds-" and six
+        # characters); every round's ocid is <prefix>-<round code>. The default is a placeholder.
+        "OCDS_PREFIX": _ocds_prefix(),
         "CATALOGUE_PAGE_SIZE": 20,
         # rows per page of the other lists (services/pages.py); the audit trail's rows are short
         "LIST_PAGE_SIZE": max(1, int(os.environ.get("LIST_PAGE_SIZE", 20))),

@@ -6,6 +6,7 @@ from .companies import Certificate, CertificateType, Company, Product, StoredFil
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
+from .open_data import OcdsRelease
 from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
 from .rounds import (
     Allocation,
@@ -40,6 +41,7 @@ __all__ = [
     "LoginFailure",
     "Mou",
     "OneTimeToken",
+    "OcdsRelease",
     "Order",
     "OutboxMail",
     "Product",

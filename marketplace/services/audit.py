@@ -6,6 +6,7 @@ from ..context import request_id
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..models.types import utcnow
+from . import ocds_releases
 from .chains import defer, plain
 
 
@@ -38,4 +39,5 @@ def record_event(
         created_at=utcnow(),
     )
     defer(event)
+    ocds_releases.stage(action, obj, event.created_at, before=event.before)
     return event

@@ -6,6 +6,7 @@ def values(world, make) -> dict:
     for extend in (_rounds, _orders, _reports, _jobs):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
+    out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
     return out
 
 

@@ -1,0 +1,135 @@
+"""Open data: each change of a round publishes an OCDS release; packages and records validate (1.1.5)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.demo import seed_all
+from marketplace.extensions import db
+from marketplace.models import OcdsRelease
+from marketplace.services import allocations, orders
+from tests.builders_allocations import MILLION, build
+from tests.builders_orders import OrderBuilders
+from tests.ocds_schema import codes_outside_codelists, errors
+
+
+def get_json(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:500])
+    return json.loads(response.get_data(as_text=True))
+
+
+def every_release_page(client) -> list[dict]:
+    releases, url = [], "/ocds/releases.json"
+    while url:
+        package = get_json(client, url)
+        assert errors(package, "release") == []
+        releases += package["releases"]
+        url = package.get("links", {}).get("next", "").replace("http://localhost", "")
+    return releases
+
+
+@pytest.fixture
+def demo(app):
+    seed_all()
+    return app
+
+
+def test_the_demo_publishes_valid_release_and_record_packages_with_codes_from_the_codelists(demo, client):
+    releases = every_release_page(client)
+    assert len(releases) == db.session.scalar(select(func.count(OcdsRelease.id)))
+    assert len({r["id"] for r in releases}) == len(releases)
+    assert [c for r in releases for c in codes_outside_codelists(r)] == []
+    tags = {t for r in releases for t in r["tag"]}
+    assert {"tender", "tenderUpdate", "award", "contract", "contractUpdate"} <= tags
+
+    records = get_json(client, "/ocds/records.json")
+    assert errors(records, "record") == []
+    record = records["records"][0]
+    compiled = record["compiledRelease"]
+    assert compiled["tender"]["status"] == "complete" and compiled["awards"] and compiled["contracts"]
+    award_ids = {a["id"] for a in compiled["awards"]}
+    assert all(c["awardID"] in award_ids for c in compiled["contracts"])
+    assert all(c["value"]["currency"] == "KRW" and c["value"]["amount"] > 0 for c in compiled["contracts"])
+
+    one = get_json(client, f"/ocds/records/{record['ocid']}.json")
+    assert errors(one, "record") == [] and one["records"][0]["ocid"] == record["ocid"]
+
+
+def test_a_year_of_releases_streams_as_one_valid_package(demo, client):
+    years = sorted({r["date"][:4] for r in every_release_page(client)})
+    for year in years:
+        response = client.get(f"/ocds/bulk/{year}.json")
+        assert response.status_code == 200 and "Content-Length" not in response.headers  # streamed
+        package = json.loads(response.get_data(as_text=True))
+        assert errors(package, "release") == [] and all(r["date"].startswith(year) for r in package["releases"])
+    assert client.get("/ocds/bulk/2001.json").status_code == 404
+
+
+def test_moves_refills_and_cancellations_are_later_releases_that_the_record_compiles(app, make, client, today):
+    world = build(make)
+    ob = OrderBuilders(make)
+    order = ob.order(world.buyers["AAA"], world.s1, world.mous["AAA"], quantity=5)
+    orders.cancel(world.buyers["AAA"], order.id, "Wrong product")
+    moved = allocations.move(world.staff, world.s1.id, world.bbb.id, "AAA's need moved to BBB")
+    refilled = allocations.refill(world.staff, world.s2.id, "W fits at AAA now")
+    kept = ob.order(world.buyers["BBB"], moved, world.mous["BBB"], quantity=2)
+
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (record,) = package["records"]
+    tags = [r["tag"] for r in record["releases"]]
+    assert tags == [["tender", "contract"], ["contractTermination"], ["awardUpdate"], ["awardUpdate"], ["contract"]]
+    compiled = record["compiledRelease"]
+    awards = {a["id"]: a for a in compiled["awards"]}
+    assert awards[f"A{world.s1.id}"]["status"] == "cancelled"
+    assert awards[f"A{moved.id}"]["status"] == "active" and awards[f"A{moved.id}"]["value"]["amount"] == 50 * MILLION
+    assert (
+        awards[f"A{refilled.id}"]["status"] == "active" and awards[f"A{refilled.id}"]["value"]["amount"] == 60 * MILLION
+    )
+    contracts = {c["id"]: c for c in compiled["contracts"]}
+    assert contracts[f"C{order.id}"]["status"] == "terminated"
+    assert contracts[f"C{kept.id}"]["status"] == "active" and contracts[f"C{kept.id}"]["awardID"] == f"A{moved.id}"
+    assert contracts[f"C{kept.id}"]["dateSigned"].startswith(today.isoformat())
+
+
+def test_a_refused_change_publishes_nothing(app, make):
+    world = build(make)
+    before = db.session.scalar(select(func.count(OcdsRelease.id)))
+    with pytest.raises(Exception, match="reason|Enter"):
+        allocations.move(world.staff, world.s1.id, world.bbb.id, "")
+    assert db.session.scalar(select(func.count(OcdsRelease.id))) == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["since=yesterday", "since=2026-01-01T00:00:00", "cursor=-1", "cursor=" + "9" * 5000, "since=" + "2" * 5000],
+)
+def test_bad_paging_input_is_a_problem_in_the_users_language_not_a_500(app, client, query):
+    response = client.get(f"/ocds/releases.json?{query}", headers={"Accept-Language": "ko"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "since" in response.get_json()["detail"]
+
+
+def test_an_unknown_ocid_or_an_empty_page_is_a_404(app, client):
+    assert client.get("/ocds/records/ocds-pp0000-NOPE.json").status_code == 404
+    assert client.get("/ocds/releases.json").status_code == 404
+    assert client.get("/open-data").status_code == 200
+
+
+def test_rounds_from_before_releases_were_kept_get_one_release_as_they_stand(app, make, client, runner):
+    world = build(make)
+    order = OrderBuilders(make).order(world.buyers["AAA"], world.s1, world.mous["AAA"], quantity=3)
+    db.session.execute(OcdsRelease.__table__.delete())  # as if written before the release table existed
+    db.session.commit()
+    assert "1 round(s)" in runner.invoke(args=["ocds", "backfill"]).output
+    assert "0 round(s)" in runner.invoke(args=["ocds", "backfill"]).output  # safe to run again
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (release,) = package["records"][0]["releases"]
+    assert release["tag"] == ["tender", "award", "contract"]
+    assert {c["id"] for c in release["contracts"]} == {f"C{order.id}"}
+    assert f"A{world.s1.id}" in {a["id"] for a in release["awards"]}
