@@ -3,8 +3,9 @@ kept in MAIL_DIR when no MAIL_URL is set, so `make run` needs no mail server."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 
+from .domain.errors import N_, NotFound
 from .mail_files import kept_mail, kept_mails
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
@@ -24,7 +25,7 @@ def mail(key: str):
     """One kept mail: its headers and text part, and a link to its HTML part."""
     found = kept_mail(current_app.config["MAIL_DIR"], key)
     if found is None:
-        abort(404)
+        raise NotFound(N_("No kept mail has this key."))
     return render_template("dev/mail.html", mail=found)
 
 
@@ -33,5 +34,5 @@ def mail_html(key: str):
     """The HTML part of a kept mail, sandboxed."""
     found = kept_mail(current_app.config["MAIL_DIR"], key)
     if found is None:
-        abort(404)
+        raise NotFound(N_("No kept mail has this key."))
     return found.part("html"), 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": SANDBOX}

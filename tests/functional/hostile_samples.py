@@ -231,6 +231,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "ministry.edit_round": dict(round_form, code=values["round_code"]),
         "ministry.open_round": {},
         "ministry.delete_round": {},
+        "ministry.retry_job": {},
         "ministry.close_round": {},
         "ministry.score_application": {"innovation": "30", "capability": "20", "need": "20"},
         "ministry.freeze_pool": {},
