@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from .domain.errors import N_, DomainError, NotFound
@@ -15,7 +15,7 @@ from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import relief_certificates, report_documents
+from .services import relief_downloads, report_documents
 from .shared_forms import PurchaseReportForm, RegisterForm
 
 
@@ -115,7 +115,8 @@ def relief_register(template: str, user: User, args):
 
 
 def certificate_pdf(user: User, order_id: int, args, issue_form=None):
-    """The order's issued certificate (its latest version, or ?version=N); never issues one.
+    """The order's issued certificate (its latest version, or ?version=N) in the language it was issued in,
+    or ?language=ko|en (every version since certificates come in both is stored in both); never issues one.
 
     Without a certificate: a 404 page saying so, with `issue_form` (the buyer's button) when one may be
     issued now.
@@ -125,9 +126,12 @@ def certificate_pdf(user: User, order_id: int, args, issue_form=None):
         version = page_argument(raw) if raw is not None else None
     except ValueError:
         raise NotFound(N_("There is no such version of this certificate.")) from None
-    found = relief_certificates.certificate_file(user, order_id, version)
+    language = args.get("language")
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise NotFound(N_("This certificate was not issued in that language."))
+    found = relief_downloads.certificate_file(user, order_id, version, language)
     if found is None:
-        order, relief = relief_certificates.order_relief(user, order_id)
+        order, relief = relief_downloads.order_relief(user, order_id)
         can_issue = issue_form is not None and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
@@ -137,4 +141,4 @@ def certificate_pdf(user: User, order_id: int, args, issue_form=None):
             form=issue_form() if can_issue else None,
         )
     certificate, pdf = found
-    return send_pdf(pdf, f"{certificate.serial}.pdf")
+    return send_pdf(pdf, f"{certificate.serial}_{language}.pdf" if language else f"{certificate.serial}.pdf")

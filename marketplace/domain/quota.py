@@ -136,13 +136,15 @@ class UsagePoint:
     charged: int
 
 
-def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePoint]:
+def usage_series(entries: Iterable[Entry], max_points: int = 24, since: date | None = None) -> list[UsagePoint]:
     """Cumulative committed and charged at the end of each day (or month, when there are many days).
 
     Entries without a day are ignored. The result is ordered by time; the last point equals summarize().
+    With `since`, entries before that day count in the totals but get no point of their own, so the time
+    axis starts there (a chart of use need not reach back years to an MOU's signing).
     """
     dated = sorted(((e.day, e) for e in entries if e.day is not None), key=lambda pair: pair[0])
-    days = {day for day, _ in dated}
+    days = {day for day, _ in dated if since is None or day >= since}
     by_month = len(days) > max_points
     points: list[UsagePoint] = []
     committed = charged = 0
@@ -151,6 +153,8 @@ def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePo
             committed += entry.amount
         else:
             charged -= entry.amount
+        if since is not None and day < since:
+            continue
         label = day.strftime("%Y-%m") if by_month else day.isoformat()
         point = UsagePoint(label, committed, charged)
         if points and points[-1].label == label:

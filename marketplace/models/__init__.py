@@ -4,7 +4,14 @@ from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
-from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
+from .orders import (
+    AuditReliefCertificate,
+    Evaluation,
+    Order,
+    ReliefCertificateRendition,
+    ReliefSerialReservation,
+    ReportDocument,
+)
 from .rounds import (
     Allocation,
     AllocationChange,
@@ -41,6 +48,7 @@ __all__ = [
     "Product",
     "QuotaEntry",
     "RecoveryCode",
+    "ReliefCertificateRendition",
     "ReliefSerialReservation",
     "ReportDocument",
     "Round",
