@@ -172,7 +172,7 @@ class ReliefCertificateRendition(Model):
         ForeignKey("audit_relief_certificates.id", name="fk_relief_renditions_certificate_id")
     )
     language: Mapped[str] = mapped_column(String(5))
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
 
     certificate: Mapped[AuditReliefCertificate] = relationship(back_populates="renditions")

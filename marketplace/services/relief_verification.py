@@ -147,8 +147,9 @@ def integrity_problems(certificate: Certificate, renditions: list[Rendition] | N
 
 
 def _matches_trail(certificate: Certificate, hashes: dict[str, str]) -> bool:
-    """The chained audit events recorded this certificate's hashes when it was issued (those of its PDF in
-    each language: a certificate issued before there were two has its own only), and its status since."""
+    """The chained audit events recorded this certificate's hashes when it was issued (every PDF stored for
+    it, in each language, among them: one issued before there were two has its own only), and its status
+    since."""
     events = db.session.execute(
         select(AuditEvent.action, AuditEvent.after)
         .where(AuditEvent.object_type == "AuditReliefCertificate", AuditEvent.object_id == certificate.id)
@@ -161,8 +162,9 @@ def _matches_trail(certificate: Certificate, hashes: dict[str, str]) -> bool:
     for key in ("pdf_sha256", "facts_sha256", "serial"):
         if key in recorded and recorded[key] != getattr(certificate, key):
             return False
-    if recorded.get("pdf_sha256_by_language", {certificate.language: certificate.pdf_sha256}) != hashes:
-        return False
+    by_language = recorded.get("pdf_sha256_by_language", {certificate.language: certificate.pdf_sha256})
+    if any(by_language.get(language) != sha256 for language, sha256 in hashes.items()):
+        return False  # a stored PDF the issue did not record (a lost one only fails its own upload)
     status = ReliefStatus.VALID
     for action, _after in events:
         status = STATUS_EVENTS.get(action, status)
