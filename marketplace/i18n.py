@@ -142,7 +142,7 @@ def both_names(ko: str, en: str | None, code: str | None = None) -> str:
 
 
 def brn(digits: str | None) -> str:
-    """A business registration number as printed: 123-45-67890."""
+    """A business registration number as printed: 123-45-67891."""
     return format_brn(digits) if digits else "-"
 
 

@@ -158,14 +158,21 @@ def _matches_trail(certificate: Certificate, hashes: dict[str, str]) -> bool:
     issued = [after or {} for action, after in events if action == "relief_certificate.issued"]
     if len(issued) != 1:
         return False
-    recorded = issued[0]
-    for key in ("pdf_sha256", "facts_sha256", "serial"):
-        if key in recorded and recorded[key] != getattr(certificate, key):
-            return False
-    by_language = recorded.get("pdf_sha256_by_language", {certificate.language: certificate.pdf_sha256})
-    if any(by_language.get(language) != sha256 for language, sha256 in hashes.items()):
-        return False  # a stored PDF the issue did not record (a lost one only fails its own upload)
+    if not _issue_recorded(certificate, issued[0], hashes):
+        return False
     status = ReliefStatus.VALID
     for action, _after in events:
         status = STATUS_EVENTS.get(action, status)
     return status == certificate.status
+
+
+def _issue_recorded(certificate: Certificate, recorded: dict, hashes: dict[str, str]) -> bool:
+    """The issue event's serial and hashes are the stored record's, and it recorded every PDF stored for
+    the certificate (a PDF lost since only fails its own upload)."""
+    if any(
+        key in recorded and recorded[key] != getattr(certificate, key)
+        for key in ("pdf_sha256", "facts_sha256", "serial")
+    ):
+        return False
+    by_language = recorded.get("pdf_sha256_by_language", {certificate.language: certificate.pdf_sha256})
+    return all(by_language.get(language) == sha256 for language, sha256 in hashes.items())
