@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, audit_display, errors, form_keys, i18n, jobs, logs, navigation, routing, security
+from . import access, audit_display, charts, errors, form_keys, i18n, jobs, logs, navigation, routing, security
 from .config import ROOT, from_environment, mail_settings
 from .database import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -56,6 +56,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     i18n.init_app(app)
+    charts.init_app(app)
     audit_display.init_app(app)
     navigation.init_app(app)
     errors.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -12,9 +13,11 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from .domain.brn import format_brn
 from .domain.clock import SEOUL
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each language named in itself, as on the switcher
 
 
 def select_locale() -> str:
@@ -126,6 +129,23 @@ def isodate(day: date | None) -> str:
     return day.isoformat() if day else "-"
 
 
+def both_names(ko: str, en: str | None, code: str | None = None) -> str:
+    """A name as documents print it: the Korean name as written and, in English, the English name after it
+    ('한국전력공사 / Korea Electric Power Corporation (KEPCO)'); then the code in brackets, unless a name
+    already shows it as a word (so no name or code is printed twice)."""
+    text = ko
+    if en and en != ko and current_language() == "en":
+        text = f"{ko} / {en}"
+    if code and not re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
+        text = f"{text} ({code})"
+    return text
+
+
+def brn(digits: str | None) -> str:
+    """A business registration number as printed: 123-45-67891."""
+    return format_brn(digits) if digits else "-"
+
+
 def localized(obj, field: str = "name") -> str:
     """obj.name_en in English when it is filled in, else obj.name_ko (Korean names always exist)."""
     if current_language() == "en":
@@ -147,7 +167,8 @@ def domain_message(error) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized)
+    app.jinja_env.filters.update(krw=krw, kst=kst, isodate=isodate, localized=localized, brn=brn)
+    app.jinja_env.globals.update(both_names=both_names, LANGUAGE_NAMES=LANGUAGE_NAMES)
     app.jinja_env.globals.update(label=label, current_language=current_language, language_url=language_url)
     # after Flask-Babel installed its callables: same behaviour, one cached catalogue lookup per call
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -17,7 +17,7 @@ from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import exports_orders, jobs, relief_certificates, report_documents, report_jobs
+from .services import exports_orders, jobs, relief_downloads, report_documents, report_jobs
 from .services.clock import seoul_today
 from .shared_forms import PurchaseReportForm, RegisterForm
 
@@ -166,7 +166,8 @@ def relief_register_export(template: str, user: User, args, fmt: str):
 
 
 def certificate_pdf(user: User, order_id: int, args, issue_form=None):
-    """The order's issued certificate (its latest version, or ?version=N); never issues one.
+    """The order's issued certificate (its latest version, or ?version=N) in the language it was issued in,
+    or ?language=ko|en (every version since certificates come in both is stored in both); never issues one.
 
     Without a certificate: a 404 page saying so, with `issue_form` (the buyer's button) when one may be
     issued now.
@@ -176,9 +177,12 @@ def certificate_pdf(user: User, order_id: int, args, issue_form=None):
         version = page_argument(raw) if raw is not None else None
     except ValueError:
         raise NotFound(N_("There is no such version of this certificate.")) from None
-    found = relief_certificates.certificate_file(user, order_id, version)
+    language = args.get("language")
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise NotFound(N_("This certificate was not issued in that language."))
+    found = relief_downloads.certificate_file(user, order_id, version, language)
     if found is None:
-        order, relief = relief_certificates.order_relief(user, order_id)
+        order, relief = relief_downloads.order_relief(user, order_id)
         can_issue = issue_form is not None and relief.can_issue and version is None
         return rerender(
             "reports/certificate_missing.html",
@@ -188,4 +192,4 @@ def certificate_pdf(user: User, order_id: int, args, issue_form=None):
             form=issue_form() if can_issue else None,
         )
     certificate, pdf = found
-    return send_pdf(pdf, f"{certificate.serial}.pdf")
+    return send_pdf(pdf, f"{certificate.serial}_{language}.pdf" if language else f"{certificate.serial}.pdf")

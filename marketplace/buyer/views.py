@@ -20,7 +20,7 @@ from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_request
-from ..services import orders, purchases, quota, relief_certificates
+from ..services import orders, purchases, quota, relief_downloads
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
@@ -141,7 +141,7 @@ def _detail(order_id: int, status: int = 200, **forms):
         order=order,
         contract_methods=CONTRACT_METHODS,
         refusal=refusal,
-        relief=relief_certificates.relief_of(order),
+        relief=relief_downloads.relief_of(order),
         may_cancel=may_cancel(order.status, order.inspection_result),
         issue_form=IssueCertificateForm(formdata=None),
         **forms,

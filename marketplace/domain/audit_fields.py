@@ -60,6 +60,7 @@ FIELD_LABELS = {
     "overall": N_("Overall"),
     "pass_mark": N_("Pass mark"),
     "pdf_sha256": N_("PDF SHA-256"),
+    "pdf_sha256_by_language": N_("PDF SHA-256 by language"),
     "pool": N_("Applications in the pool"),
     "preferred": N_("Preferred institutions"),
     "public_supply_as_of": N_("Public-supply record as of"),

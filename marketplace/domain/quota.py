@@ -136,25 +136,33 @@ class UsagePoint:
     charged: int
 
 
-def usage_series(entries: Iterable[Entry], max_points: int = 24) -> list[UsagePoint]:
+def _after(entry: Entry, committed: int, charged: int) -> tuple[int, int]:
+    """Committed and charged once the entry is counted (a charge is negative, a release positive)."""
+    return (committed + entry.amount, charged) if entry.kind in COMMITTED else (committed, charged - entry.amount)
+
+
+def _add_point(points: list[UsagePoint], point: UsagePoint) -> None:
+    """Append the point, or replace the last one when it is for the same day or month."""
+    if points and points[-1].label == point.label:
+        points[-1] = point
+    else:
+        points.append(point)
+
+
+def usage_series(entries: Iterable[Entry], max_points: int = 24, since: date | None = None) -> list[UsagePoint]:
     """Cumulative committed and charged at the end of each day (or month, when there are many days).
 
     Entries without a day are ignored. The result is ordered by time; the last point equals summarize().
+    With `since`, entries before that day count in the totals but get no point of their own, so the time
+    axis starts there (a chart of use need not reach back years to an MOU's signing).
     """
     dated = sorted(((e.day, e) for e in entries if e.day is not None), key=lambda pair: pair[0])
-    days = {day for day, _ in dated}
-    by_month = len(days) > max_points
+    first = since or date.min
+    by_month = len({day for day, _ in dated if day >= first}) > max_points
     points: list[UsagePoint] = []
     committed = charged = 0
     for day, entry in dated:
-        if entry.kind in COMMITTED:
-            committed += entry.amount
-        else:
-            charged -= entry.amount
-        label = day.strftime("%Y-%m") if by_month else day.isoformat()
-        point = UsagePoint(label, committed, charged)
-        if points and points[-1].label == label:
-            points[-1] = point
-        else:
-            points.append(point)
+        committed, charged = _after(entry, committed, charged)
+        if day >= first:
+            _add_point(points, UsagePoint(day.strftime("%Y-%m") if by_month else day.isoformat(), committed, charged))
     return points[-max_points:] if by_month else points

@@ -16,7 +16,7 @@ from ..domain.states import InstitutionStatus
 from ..forms import attach_error, filled, rerender
 from ..routing import page_argument, page_request
 from ..services import institutions as service
-from ..services import orders, quota, relief_certificates
+from ..services import orders, quota, relief_downloads
 from ..services.institutions import InstitutionData
 from ..services.quota import MouTerms
 from ..shared_forms import InstitutionForm
@@ -100,7 +100,7 @@ def _detail(institution_id: int, status: int = 200, **extra):
         institution=institution,
         figures=quota.figures_for(list(institution.mous)),
         orders=page,
-        certified=relief_certificates.certified_order_ids([o.id for o in page.items]),
+        certified=relief_downloads.certified_languages([o.id for o in page.items]),
         **VOCABULARIES,
         **extra,
     )

@@ -7,7 +7,14 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
 from .open_data import OcdsRelease
-from .orders import AuditReliefCertificate, Evaluation, Order, ReliefSerialReservation, ReportDocument
+from .orders import (
+    AuditReliefCertificate,
+    Evaluation,
+    Order,
+    ReliefCertificateRendition,
+    ReliefSerialReservation,
+    ReportDocument,
+)
 from .rounds import (
     Allocation,
     AllocationChange,
@@ -47,6 +54,7 @@ __all__ = [
     "Product",
     "QuotaEntry",
     "RecoveryCode",
+    "ReliefCertificateRendition",
     "ReliefSerialReservation",
     "ReportDocument",
     "Round",

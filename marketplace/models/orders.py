@@ -151,6 +151,31 @@ class AuditReliefCertificate(Model):
     )
 
     order: Mapped[Order] = relationship(back_populates="relief_certificates")
+    renditions: Mapped[list[ReliefCertificateRendition]] = relationship(
+        back_populates="certificate", order_by="ReliefCertificateRendition.language"
+    )
+
+
+class ReliefCertificateRendition(Model):
+    """The same version of a certificate printed in another language than the one it was issued in.
+
+    Same serial, code, facts and facts SHA-256 as its certificate (whose own row holds the PDF in the
+    issuing language); its own PDF bytes and their SHA-256, recorded in the issue's audit event and
+    accepted by the verification page like the certificate's own. Stored with the certificate, never after.
+    """
+
+    __tablename__ = "relief_certificate_renditions"
+    __table_args__ = (UniqueConstraint("certificate_id", "language", name="uq_relief_certificate_renditions_language"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("audit_relief_certificates.id", name="fk_relief_renditions_certificate_id")
+    )
+    language: Mapped[str] = mapped_column(String(5))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+    certificate: Mapped[AuditReliefCertificate] = relationship(back_populates="renditions")
 
 
 class ReliefSerialReservation(Model):

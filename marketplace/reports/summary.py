@@ -77,7 +77,7 @@ class Line:
     supplier_en: str
     product_ko: str
     product_en: str
-    certificate_type: str
+    certificate_type: str  # the type's code; printed by its name in the report's language
     certificate_number: str
     certificate_expires_on: date
     quantity: int
@@ -91,6 +91,8 @@ class Line:
     cancelled_at: datetime | None = None
     recorded_at: datetime | None = None  # when the order was recorded (the contract date is ordered_on)
     late_reason: str = ""  # a late registration's reason; empty when it was not late
+    certificate_type_ko: str = ""
+    certificate_type_en: str = ""
 
 
 @dataclass
@@ -287,5 +289,9 @@ def _bar_key_and_label(ledger: MouLedger, per_mou: bool) -> tuple[int, QuotaBar]
 
 
 def usage_series(ledgers: Sequence[MouLedger]) -> list[quota_rules.UsagePoint]:
-    """Committed and charged over time, over every entry of the ledgers (domain.quota.usage_series)."""
-    return quota_rules.usage_series([entry for ledger in ledgers for entry in ledger.entries])
+    """Committed and charged over time, over every entry of the ledgers (domain.quota.usage_series), from
+    the first day quota was used: the commitments before it (an MOU signed years earlier) are the level
+    the chart starts from, not years of empty axis."""
+    entries = [entry for ledger in ledgers for entry in ledger.entries]
+    first_use = min((e.day for e in entries if e.day is not None and e.kind not in quota_rules.COMMITTED), default=None)
+    return quota_rules.usage_series(entries, since=first_use)

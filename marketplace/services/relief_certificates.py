@@ -1,5 +1,7 @@
 """Audit-relief certificates as use cases: the buyer issues one (and later versions); cancelling revokes them.
 
+Reading them (versions, the stored PDFs in each language) is in services/relief_downloads.py.
+
 Viewing never issues. The facts are read and the PDF rendered outside any write transaction; the store
 re-checks under the order's row lock, which the cancellation takes as well, so a certificate is either
 stored before the cancellation (which then revokes it in its own transaction) or refused after it. The
@@ -12,23 +14,26 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select, text
 
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.hashing import canonical_json, sha256_hex
-from ..domain.relief import check_issuable, may_issue, new_code, versioned_serial
-from ..domain.states import ReliefStatus, UserRole
+from ..domain.relief import check_issuable, new_code, versioned_serial
+from ..domain.states import ReliefStatus
 from ..extensions import db
-from ..models import AuditReliefCertificate, Order, User
+from ..models import AuditReliefCertificate, Order, ReliefCertificateRendition, User
 from ..models.types import utcnow
 from ..reports.certificates import Rendered, render
 from .audit import record_event
+from .relief_downloads import versions_of
 from .relief_facts import Stamp, certificate_facts, load_order
 from .relief_serials import hold, next_serial, numbering_contended, release, reserved_serial
 
 ISSUE_ATTEMPTS = 4  # renders outside the lock; only an order whose facts keep moving gets a last one under it
 Certificate = AuditReliefCertificate
+Rendition = ReliefCertificateRendition
 log = logging.getLogger(__name__)
 
 
@@ -40,8 +45,7 @@ class _Draft:
     previous_id: int | None
     order_status: str
     code: str
-    language: str
-    rendered: Rendered
+    rendered: Rendered  # its PDFs: the issuing language first
 
 
 def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | None = None) -> Certificate:
@@ -56,7 +60,9 @@ def issue(buyer: User, order_id: int, language: str = "ko", *, now: datetime | N
     are being issued (reservations held, or one issued a moment ago), a first version reserves its serial
     before its first render instead. Only an order whose own facts keep moving render after render gets
     its last attempt rendered under the lock, so that nothing can starve the buyer. A new version
-    supersedes the valid one.
+    supersedes the valid one. Every version is rendered in every language of the app from the same facts:
+    the PDF in `language` (the buyer's) is the certificate's own, the others are its renditions, all
+    stored together and all their SHA-256 recorded in the issue's audit event.
     Raises NotFound (another institution's order) or CertificateRefused.
     """
     institution_id, buyer_id = buyer.institution_id, buyer.id
@@ -117,7 +123,13 @@ def _draft(order_id: int, institution_id: int | None, language: str, issued_at: 
     if not locked:
         db.session.commit()  # end the read (and anything the caller left open, as begin_write() would)
     code = new_code()
-    return _Draft(order_id, *kept, code, language, render(facts, code, language))
+    return _Draft(order_id, *kept, code, render(facts, code, issuing_order(language)))
+
+
+def issuing_order(language: str) -> list[str]:
+    """Every language of the app, the one the certificate is issued in first."""
+    languages = list(current_app.config["LANGUAGES"])
+    return [language] + [other for other in languages if other != language]
 
 
 def _still_true(draft: _Draft) -> bool:
@@ -159,6 +171,7 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
     if draft.stamp.version == 1:  # its number is now the certificate's (the reservation, if any, is used)
         release(draft.order_id)
     rendered = draft.rendered
+    language, *others = rendered.pdfs
     certificate = Certificate(
         order_id=draft.order_id,
         version=draft.stamp.version,
@@ -166,13 +179,17 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
         verification_code=draft.code,
         order_status=draft.order_status,
         issued_at=draft.stamp.issued_at,
-        language=draft.language,
+        language=language,
         facts_json=rendered.facts_json,
         facts_sha256=rendered.facts_sha256,
         pdf=rendered.pdf,
         pdf_sha256=sha256_hex(rendered.pdf),
         status=ReliefStatus.VALID,
     )
+    certificate.renditions = [
+        Rendition(language=other, pdf=rendered.pdfs[other], pdf_sha256=sha256_hex(rendered.pdfs[other]))
+        for other in others
+    ]
     db.session.add(certificate)
     db.session.flush()
     if previous is not None:
@@ -197,6 +214,7 @@ def _store(draft: _Draft, buyer_id: int) -> Certificate:
             "supersedes": draft.stamp.supersedes,
             "facts_sha256": certificate.facts_sha256,
             "pdf_sha256": certificate.pdf_sha256,
+            "pdf_sha256_by_language": {lang: sha256_hex(pdf) for lang, pdf in rendered.pdfs.items()},
         },
     )
     db.session.commit()
@@ -228,72 +246,3 @@ def revoke_for_order(order: Order, when: datetime, actor: User | None = None) ->
             reason=order.cancel_reason or "",
         )
     return list(valid)
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-
-def versions_of(order_id: int) -> list[Certificate]:
-    """Every version of the order's certificate, oldest first (without their PDFs)."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.order_id == order_id)
-            .order_by(Certificate.version)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-@dataclass(frozen=True)
-class OrderRelief:
-    """The certificate section of an order page: its versions and whether the buyer may issue one now."""
-
-    versions: list[Certificate]
-    can_issue: bool
-
-    @property
-    def current(self) -> Certificate | None:
-        return self.versions[-1] if self.versions else None
-
-
-def relief_of(order: Order) -> OrderRelief:
-    versions = versions_of(order.id)
-    valid = next((v for v in versions if v.status == ReliefStatus.VALID), None)
-    return OrderRelief(
-        versions, may_issue(order.status, bool(order.no_private_interest), valid.order_status if valid else None)
-    )
-
-
-def order_relief(user: User, order_id: int) -> tuple[Order, OrderRelief]:
-    """The order and its certificate section; NotFound for an order the user may not see."""
-    order = db.session.get(Order, order_id)
-    if order is None or not can_see(user, order):
-        raise NotFound(N_("There is no such order among yours."))
-    return order, relief_of(order)
-
-
-def can_see(user: User, order: Order) -> bool:
-    """Ministry staff see every order's certificates; a buyer only their institution's."""
-    return user.role == UserRole.MINISTRY or (
-        user.role == UserRole.BUYER and user.institution_id == order.institution_id
-    )
-
-
-def certificate_file(user: User, order_id: int, version: int | None = None) -> tuple[Certificate, bytes] | None:
-    """The stored PDF of the order's latest (or given) version, None while none (or not that version) has
-    been issued; raises NotFound for an order the user may not see."""
-    order = db.session.get(Order, order_id)
-    if order is None or not can_see(user, order):
-        raise NotFound(N_("There is no such order among yours."))
-    query = select(Certificate, Certificate.pdf).where(Certificate.order_id == order_id)
-    query = query.where(Certificate.version == version) if version else query.order_by(Certificate.version.desc())
-    row = db.session.execute(query.limit(1)).first()
-    return (row[0], row[1]) if row is not None else None
-
-
-def certified_order_ids(order_ids: list[int]) -> set[int]:
-    """Which of these orders have at least one certificate (for order lists)."""
-    if not order_ids:
-        return set()
-    return set(db.session.scalars(select(Certificate.order_id).where(Certificate.order_id.in_(order_ids))))

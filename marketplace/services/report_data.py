@@ -138,6 +138,8 @@ def _line(order: Order) -> Line:
         product_ko=product.name_ko,
         product_en=product.name_en,
         certificate_type=certificate.type.code,
+        certificate_type_ko=certificate.type.name_ko,
+        certificate_type_en=certificate.type.name_en,
         certificate_number=certificate.number,
         certificate_expires_on=certificate.expires_on,
         quantity=order.quantity,

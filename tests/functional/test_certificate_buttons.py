@@ -79,7 +79,7 @@ def test_ministry_staff_see_an_issued_certificate_from_the_institution_page(clie
     assert f"/ministry/orders/{order.id}/certificate.pdf".encode() not in page.data  # none issued yet
     certificate = ReportBuilders(make).relief_certificate(order)
     page = client.get(f"/ministry/institutions/{order.institution_id}", headers=EN)
-    assert f'href="/ministry/orders/{order.id}/certificate.pdf"'.encode() in page.data
+    assert f'href="/ministry/orders/{order.id}/certificate.pdf?language=ko"'.encode() in page.data
     assert client.get(f"/ministry/orders/{order.id}/certificate.pdf").data == certificate.pdf
 
 

@@ -32,19 +32,22 @@ SCORES = dict.fromkeys(("conformance", "quality", "delivery", "support", "overal
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Each render of the test's own thread is noted in `locked` (True: inside a write transaction) and then
-    runs the next action of `during`; renders in other threads are noted in `others_locked` only."""
+    """Each render of a draft (its PDFs in every language) in the test's own thread is noted in `locked`
+    (True: inside a write transaction) and then runs the next action of `during`; renders in other threads
+    are noted in `others_locked` only."""
     state = SimpleNamespace(locked=[], others_locked=[], during=[], thread=threading.current_thread())
+    render_all = certificates.render
 
-    def render_pdf(*_args, **_kwargs):
+    def render(*args, **kwargs):
         mine = threading.current_thread() is state.thread
         (state.locked if mine else state.others_locked).append(in_write_transaction())
         pause(RENDER_SECONDS)
         if mine and state.during:
             state.during.pop(0)()
-        return FAKE_PDF
+        return render_all(*args, **kwargs)
 
-    monkeypatch.setattr(certificates, "render_pdf", render_pdf)
+    monkeypatch.setattr(certificates, "render_pdf", lambda *_args, **_kwargs: FAKE_PDF)
+    monkeypatch.setattr(relief_certificates, "render", render)
     return state
 
 

@@ -74,6 +74,7 @@ def test_every_audit_object_label_names_a_model_and_every_model_has_one():
         "QuotaEntry",
         "LoginFailure",
         "ReliefSerialReservation",
+        "ReliefCertificateRendition",
         "RecoveryCode",
         "ChainHead",
         "FormSubmission",

@@ -126,15 +126,27 @@ def test_the_program_report_sums_each_institutions_mous_into_one_bar_with_the_ko
     assert [bar.remaining_krw for bar in bars] == [100, 70]
 
 
-def test_the_usage_series_runs_over_every_entry_of_every_ledger():
+def test_the_usage_series_runs_over_every_entry_of_every_ledger_from_the_first_day_quota_was_used():
     ledgers = [
         ledger(1, entries=[Entry("commit", 100, date(2018, 1, 2))]),
         ledger(2, entries=[Entry("commit", 50, date(2018, 1, 1)), Entry("charge", -20, date(2018, 1, 2))]),
+        ledger(3, entries=[Entry("commit", 5, date(2018, 1, 3)), Entry("charge", -1, date(2018, 1, 4))]),
     ]
     assert s.usage_series(ledgers) == [
-        UsagePoint("2018-01-01", 50, 0),
         UsagePoint("2018-01-02", 150, 20),
+        UsagePoint("2018-01-03", 155, 20),
+        UsagePoint("2018-01-04", 155, 21),
     ]
+
+
+def test_an_mou_signed_years_before_its_first_order_does_not_stretch_the_chart_over_those_years():
+    ledgers = [ledger(1, entries=[Entry("commit", 10**9, date(2018, 3, 2)), Entry("charge", -5, date(2026, 10, 2))])]
+    assert s.usage_series(ledgers) == [UsagePoint("2026-10-02", 10**9, 5)]
+
+
+def test_without_any_use_the_usage_series_shows_the_commitments():
+    ledgers = [ledger(1, entries=[Entry("commit", 100, date(2018, 1, 2))])]
+    assert s.usage_series(ledgers) == [UsagePoint("2018-01-02", 100, 0)]
 
 
 def test_a_purchase_report_adds_up_live_orders_and_the_ledgers_of_its_scope():
