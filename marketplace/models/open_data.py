@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index
+from sqlalchemy import JSON, BigInteger, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -22,7 +22,10 @@ class OcdsRelease(Model):
     __table_args__ = (Index("ix_ocds_releases_round", "round_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    # No foreign key: on PostgreSQL inserting a row that references a round takes a KEY SHARE lock on it,
+    # which waits for (and deadlocks with) the round lock an allocation move holds while an order holds the
+    # allocation. A release names only rounds that were opened, and opened rounds are never deleted.
+    round_id: Mapped[int] = mapped_column(BigInteger)
     date: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     tag: Mapped[list] = mapped_column(JSON)
     data: Mapped[dict] = mapped_column(JSON)

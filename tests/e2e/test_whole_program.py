@@ -299,7 +299,7 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
     download = buyer.context.request.get(f"{base}{href}")
     assert download.status == 200 and download.headers["content-type"] == "application/pdf"
     pdf = download.body()
-    serial = re.search(r"filename=(PP-\d{4}-\d{6})\.pdf", download.headers["content-disposition"]).group(1)
+    serial = re.search(r"filename=(PP-\d{4}-\d{6})(?:_ko|_en)?\.pdf", download.headers["content-disposition"]).group(1)
     assert buyer.context.request.get(f"{base}/buyer/orders/{order_id}/certificate.pdf").body() == pdf
     assert serial in buyer.page.inner_text("main")  # the issued serial, with its /verify link and code
     buyer.shot("09-certificate-issued")
