@@ -367,8 +367,11 @@ def today():
 
 def pytest_collection_modifyitems(config, items):
     """Mark date-sensitive tests: those whose module reads the clock (CI runs them again under faketime)."""
+    from tests import clock as test_clock
+
     for item in items:
         module = getattr(item, "module", None)
-        uses_clock = module is not None and "clock" in vars(module)
+        # a module that imports tests/clock.py (not one with a fixture of its own named `clock`)
+        uses_clock = module is not None and vars(module).get("clock") is test_clock
         if uses_clock or {"now", "today"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.clock)
