@@ -82,12 +82,11 @@ run: setup
 	HOST=$(HOST) $(BIN)/honcho start -f Procfile --port $(PORT)
 
 # The tests run in one worker process per core (pytest-xdist): each worker copies its own SQLite template and
-# creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process. --dist loadgroup keeps the
-# tests of an xdist_group (those sharing one costly module fixture) on one worker.
+# creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
 
 test: setup-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The date-sensitive tests (marker `clock`) again, with the clock moved by Debian's faketime (monotonic clocks
 # stay real, so timeouts still work): gw0 runs them in Seoul at a month end while UTC is a day behind, gw1 at

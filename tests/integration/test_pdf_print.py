@@ -33,10 +33,6 @@ from tests.conftest import base_config
 from tests.factories import Builders
 from tests.print_layout import outside_printable_area, page_margins, read_pages, split_amounts, text_of
 
-# Every test here reads the same module-scoped PDFs (about a minute of rendering): one worker runs them all
-# (make test distributes with --dist loadgroup), instead of each worker rendering them again.
-pytestmark = pytest.mark.xdist_group("printed-pdfs")
-
 LINES = 1_000
 REGISTER_LINES = 300  # a register of many pages, every status among them
 LANGUAGES = ("ko", "en")
