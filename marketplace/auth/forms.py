@@ -9,6 +9,32 @@ from ..forms import EMAIL, REQUIRED, OneTimeForm, choices
 from ..shared_forms import CompanyForm
 
 
+def email_address() -> EmailField:
+    """The e-mail field of the forms that take a new address (registration, forgotten password)."""
+    return EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+
+
+def new_password(*validators) -> PasswordField:
+    return PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password.")), *validators])
+
+
+def repeated_new_password() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("new", _l("The two new passwords are not the same.")),
+        ],
+    )
+
+
 class LoginForm(FlaskForm):
     # No one-time key: a repeated sign-in changes nothing worth guarding, and the first answer
     # cannot be replayed (its session cookie went to the first request).
@@ -18,26 +44,14 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(OneTimeForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
-    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(_l("Repeat the new password.")),
-            EqualTo("new", _l("The two new passwords are not the same.")),
-        ],
-    )
+    new = new_password()
+    confirm = repeated_new_password()
 
 
 class SetPasswordForm(OneTimeForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
-    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(_l("Repeat the new password.")),
-            EqualTo("new", _l("The two new passwords are not the same.")),
-        ],
-    )
+    new = new_password()
+    confirm = repeated_new_password()
 
 
 class CodeForm(FlaskForm):
@@ -55,14 +69,7 @@ class EnrolForm(OneTimeForm):
 class RegistrationForm(CompanyForm):
     brn = StringField(_l("Business registration number"), validators=[DataRequired(REQUIRED), Length(max=20)])
     user_name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-    )
+    email = email_address()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password.")), Length(max=128)])
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -74,25 +81,12 @@ class RegistrationForm(CompanyForm):
 
 
 class ForgotPasswordForm(OneTimeForm):
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-    )
+    email = email_address()
 
 
 class ResetPasswordForm(OneTimeForm):
-    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password.")), Length(max=128)])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(_l("Repeat the new password.")),
-            EqualTo("new", _l("The two new passwords are not the same.")),
-        ],
-    )
+    new = new_password(Length(max=128))
+    confirm = repeated_new_password()
 
 
 class ConfirmForm(OneTimeForm):
