@@ -122,10 +122,16 @@ def job_file(user: User, job_id: int):
     return send_pdf(pdf, filename)
 
 
-def relief_register(template: str, user: User, args):
+def _register_form(user: User, args):
+    """The register's GET form, read from `args`: a buyer's institution is always their own."""
     _purchase, register = report_forms(user, args)
     if user.role == UserRole.BUYER:
         register.institution.data = str(user.institution_id)
+    return register
+
+
+def relief_register(template: str, user: User, args):
+    register = _register_form(user, args)
     if not register.validate():
         return reports_page(template, user, 400, register=register)
     try:
@@ -150,9 +156,7 @@ def relief_register(template: str, user: User, args):
 
 def relief_register_export(template: str, user: User, args, fmt: str):
     """The register's lines as CSV or Excel for the GET form's choices, or the page again with 400."""
-    _purchase, register = report_forms(user, args)
-    if user.role == UserRole.BUYER:
-        register.institution.data = str(user.institution_id)
+    register = _register_form(user, args)
     if not register.validate():
         return reports_page(template, user, 400, register=register)
     try:

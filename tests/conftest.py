@@ -342,6 +342,15 @@ def auth(client, sign_in_clock):
 
 
 @pytest.fixture
+def held(app, monkeypatch):
+    """Background jobs submitted while the test runs, held (as a busy worker would) until the test runs them
+    (services.job_runs.run_job); the list holds their ids."""
+    submitted: list[int] = []
+    monkeypatch.setitem(app.extensions, "run_job", submitted.append)
+    return submitted
+
+
+@pytest.fixture
 def make():
     """Builders for test rows in the current app context (request `app` or `sqlite_app` first)."""
     from tests import factories

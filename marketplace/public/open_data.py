@@ -111,7 +111,7 @@ def ocds_record(ocid):
 @bp.get("/ocds/bulk/<int(min=2000,max=2999):year>.json")
 def ocds_bulk(year):
     """Every release dated in a year (UTC), as one release package streamed as it is read."""
-    if year not in ocds_packages.release_years():
+    if not ocds_packages.has_releases_in(year):
         return _empty()
     chunks = stream_with_context(ocds_packages.bulk_year(year, request.url))
     response = Response(chunks, mimetype="application/json")

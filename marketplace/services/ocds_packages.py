@@ -11,7 +11,7 @@ from pathlib import Path
 
 import ocdsmerge
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.errors import NotFound
 from ..extensions import db
@@ -127,16 +127,30 @@ def record_for(the_ocid: str) -> dict:
     return record(round_)
 
 
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def has_releases_in(year: int) -> bool:
+    start, end = _year_bounds(year)
+    found = select(OcdsRelease.id).where(OcdsRelease.date >= start, OcdsRelease.date < end).limit(1)
+    return db.session.scalar(found) is not None
+
+
 def release_years() -> list[int]:
-    """The years in which releases were dated (UTC), newest first: one bulk file each."""
-    dates = db.session.scalars(select(OcdsRelease.date).order_by(OcdsRelease.date)).all()
-    return sorted({d.astimezone(UTC).year for d in dates}, reverse=True)
+    """The years in which releases were dated (UTC), newest first: one bulk file each (read through the date
+    index: the first and last date, then one probe per year between them)."""
+    first, last = db.session.execute(select(func.min(OcdsRelease.date), func.max(OcdsRelease.date))).one()
+    if first is None or last is None:
+        return []
+    span = range(last.astimezone(UTC).year, first.astimezone(UTC).year - 1, -1)
+    return [year for year in span if has_releases_in(year)]
 
 
 def bulk_year(year: int, uri: str) -> Iterator[str]:
     """A release package of every release dated in `year` (UTC), as JSON text in pieces: rows are read in
     batches by id, so memory stays flat however many there are."""
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    start, end = _year_bounds(year)
     head = json.dumps(package_head(uri), ensure_ascii=False)
     yield head[:-1] + ', "releases": ['
     cursor, first = 0, True

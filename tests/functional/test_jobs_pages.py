@@ -23,14 +23,6 @@ def clock(monkeypatch):
     return Clock(monkeypatch, kst(date(2018, 8, 20), 10))
 
 
-@pytest.fixture
-def held(app, monkeypatch):
-    """Jobs submitted while the test runs, held (as a busy worker would) until the test runs them."""
-    submitted: list[int] = []
-    monkeypatch.setitem(app.extensions, "run_job", submitted.append)
-    return submitted
-
-
 def _frozen_round(make, clock):
     round_, staff, _users = _closed_round(make, RoundBuilders(make), clock, count=4)
     _score_all(staff, round_)

@@ -26,14 +26,6 @@ def clock(monkeypatch):
     return Clock(monkeypatch, kst(date(2018, 8, 20), 10))
 
 
-@pytest.fixture
-def held(app, monkeypatch):
-    """Jobs submitted during the test, held instead of run: the test runs them when it chooses."""
-    submitted: list[int] = []
-    monkeypatch.setitem(app.extensions, "run_job", submitted.append)
-    return submitted
-
-
 def _drawn(make, rounds, clock, count=4):
     round_, staff, users = _closed_round(make, rounds, clock, count=count)
     _score_all(staff, round_)

@@ -67,6 +67,8 @@ def test_a_year_of_releases_streams_as_one_valid_package(demo, client):
         package = json.loads(response.get_data(as_text=True))
         assert errors(package, "release") == [] and all(r["date"].startswith(year) for r in package["releases"])
     assert client.get("/ocds/bulk/2001.json").status_code == 404
+    page = client.get("/open-data").get_data(as_text=True)
+    assert [y for y in years if f"/ocds/bulk/{y}.json" not in page] == []  # the page offers every year's file
 
 
 def test_moves_refills_and_cancellations_are_later_releases_that_the_record_compiles(app, make, client, today):
