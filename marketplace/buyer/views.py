@@ -20,11 +20,12 @@ from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_request
-from ..services import orders, purchases, quota, relief_downloads
+from ..domain.follow_ons import is_completed_pilot
+from ..services import corrective_actions, follow_ons, orders, purchases, quota, relief_downloads
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
-from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
+from .forms import CancelFollowOnForm, CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
 
@@ -127,6 +128,7 @@ def orders_list():
 
 
 STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_form": "cancel"}
+NOT_A_STEP = ("follow_on_cancel_form",)  # forms of the page that do not move the order on
 
 
 def _detail(order_id: int, status: int = 200, **forms):
@@ -135,6 +137,7 @@ def _detail(order_id: int, status: int = 200, **forms):
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
+    forms.setdefault("follow_on_cancel_form", CancelFollowOnForm(formdata=None))
     return rerender(
         "buyer/order.html",
         status,
@@ -144,6 +147,9 @@ def _detail(order_id: int, status: int = 200, **forms):
         relief=relief_downloads.relief_of(order),
         may_cancel=may_cancel(order.status, order.inspection_result),
         issue_form=IssueCertificateForm(formdata=None),
+        follow_ons=follow_ons.follow_ons_of_order(order.id),
+        may_follow_on=is_completed_pilot(order.status, order.inspection_result),
+        corrective=corrective_actions.action_of_order(order.id),
         **forms,
     )
 
@@ -151,6 +157,8 @@ def _detail(order_id: int, status: int = 200, **forms):
 def _refusal(order, submitted: dict) -> str | None:
     """Why a submitted step is refused when the order's status no longer shows its form (and errors)."""
     for name in submitted:
+        if name in NOT_A_STEP:
+            continue
         try:
             if STEP_OF_FORM[name] == "cancel":
                 check_cancellable(order.status, order.inspection_result)

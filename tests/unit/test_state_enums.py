@@ -37,9 +37,12 @@ STATE_COLUMNS = {
     ("users", "language"): states.Language,
     ("one_time_tokens", "purpose"): states.TokenPurpose,
     ("outbox_mails", "status"): states.MailStatus,
+    ("follow_on_purchases", "status"): states.FollowOnStatus,
+    ("corrective_actions", "state"): states.CorrectiveActionState,
+    ("corrective_actions", "cause"): states.CorrectiveActionCause,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
-NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose")}
+NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose"), ("corrective_actions", "cause")}
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
 # institution's kind is a vocabulary like regions and size classes (reference.INSTITUTION_KIND_LABELS).
@@ -140,6 +143,8 @@ def test_every_state_a_page_shows_has_a_label():
         states.InspectionResult,
         states.ReliefStatus,
         states.JobState,
+        states.FollowOnStatus,
+        states.CorrectiveActionState,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
