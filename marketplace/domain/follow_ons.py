@@ -83,7 +83,7 @@ def cancellation_reason(reason: str) -> str:
 class PilotOutcome:
     """One completed pilot order as the rate sees it: who bought what, and whether it was bought again."""
 
-    institution_id: int
+    institution: int | str  # an id or a code: whatever the caller groups institutions by
     product_id: int
     bought_again: bool
 
@@ -112,9 +112,9 @@ def follow_on_rate(outcomes: Iterable[PilotOutcome]) -> FollowOnRate:
     return FollowOnRate(len(again), sum(again.values()))
 
 
-def follow_on_rates(outcomes: Iterable[PilotOutcome]) -> dict[int, FollowOnRate]:
+def follow_on_rates(outcomes: Iterable[PilotOutcome]) -> dict[int | str, FollowOnRate]:
     """The follow-on rate of each institution: its own pilot products, bought again by itself."""
-    by_institution: dict[int, list[PilotOutcome]] = {}
+    by_institution: dict[int | str, list[PilotOutcome]] = {}
     for outcome in outcomes:
-        by_institution.setdefault(outcome.institution_id, []).append(outcome)
+        by_institution.setdefault(outcome.institution, []).append(outcome)
     return {key: follow_on_rate(items) for key, items in by_institution.items()}

@@ -201,7 +201,28 @@ def follow_on_overview(start: date, end: date) -> tuple[rules.FollowOnRate, list
     outcomes = pilot_outcomes(start, end)
     per_institution = rules.follow_on_rates(outcomes)
     institutions = db.session.scalars(
-        select(Institution).where(Institution.id.in_(per_institution)).order_by(Institution.code)
+        select(Institution).where(Institution.id.in_(list(per_institution))).order_by(Institution.code)
     )
     rows = [RateRow(institution, per_institution[institution.id]) for institution in institutions]
     return rules.follow_on_rate(outcomes), rows
+
+
+FIRST_YEAR = 2018  # the program's first year in this system
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    year: int
+    years: list[int]
+    overall: rules.FollowOnRate
+    rows: list[RateRow]
+
+
+def overview_of_year(raw_year: str | None, today: date) -> YearOverview:
+    """The follow-on rates of pilot orders contracted in one calendar year (the fiscal year in Korea):
+    the year asked for when it is one of FIRST_YEAR..this year, else this year."""
+    years = list(range(today.year, FIRST_YEAR - 1, -1))
+    text = (raw_year or "").strip()
+    year = int(text) if len(text) == 4 and text.isdigit() and int(text) in years else today.year
+    overall, rows = follow_on_overview(date(year, 1, 1), date(year, 12, 31))
+    return YearOverview(year, years, overall, rows)
