@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
+from ..domain.follow_ons import is_completed_pilot
 from ..domain.orders import (
     SCORE_FIELDS,
     InvalidTransition,
@@ -20,12 +21,19 @@ from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_request
-from ..domain.follow_ons import is_completed_pilot
 from ..services import corrective_actions, follow_ons, orders, purchases, quota, relief_downloads
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
-from .forms import CancelFollowOnForm, CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
+from .forms import (
+    CancelFollowOnForm,
+    CancelForm,
+    DeliverForm,
+    EvaluationForm,
+    InspectForm,
+    IssueCertificateForm,
+    PurchaseForm,
+)
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
 

@@ -27,9 +27,7 @@ class FollowOnRefused(DomainError):
 
 def is_completed_pilot(status: str, inspection_result: str | None) -> bool:
     """A pilot order whose goods were accepted at inspection (evaluated or not): the only kind bought again."""
-    return (
-        status in (OrderStatus.INSPECTED, OrderStatus.EVALUATED) and inspection_result == InspectionResult.ACCEPTED
-    )
+    return status in (OrderStatus.INSPECTED, OrderStatus.EVALUATED) and inspection_result == InspectionResult.ACCEPTED
 
 
 @dataclass(frozen=True)

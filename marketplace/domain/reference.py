@@ -113,8 +113,15 @@ STATUS_LABELS = {
     "done": N_("Done"),
     "failed": N_("Failed"),
     "recorded": N_("Recorded"),
-    "opened": N_("Opened"),
+}
+
+# A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
+CORRECTIVE_STATES = {
+    "opened": N_("Awaiting a plan"),
     "plan_submitted": N_("Plan submitted"),
+    "accepted": N_("Plan accepted"),
+    "rejected": N_("Plan rejected"),
+    "closed": N_("Closed by the ministry"),
 }
 
 # Why a corrective action was opened (CorrectiveAction.cause).

@@ -9,10 +9,10 @@ from flask_login import current_user
 from ..after_pilot_forms import CorrectiveDecisionForm
 from ..domain import corrective_actions as rules
 from ..domain.errors import DomainError, NotFound
-from ..domain.reference import CONTRACT_METHODS
+from ..domain.reference import CONTRACT_METHODS, CORRECTIVE_STATES
 from ..domain.states import CorrectiveActionState
 from ..forms import attach_error, rerender
-from ..navigation import status_label
+from ..i18n import label
 from ..routing import page_request
 from ..services import corrective_actions
 from ..services import follow_ons as follow_on_service
@@ -62,7 +62,7 @@ def decide_corrective_action(action_id: int):
     except DomainError as error:
         attach_error(form, None, error)
         return _detail(action_id, form, 400)
-    flash(_("The decision was recorded: %(state)s.", state=status_label(action.state)), "success")
+    flash(_("The decision was recorded: %(state)s.", state=label(CORRECTIVE_STATES, action.state)), "success")
     return redirect(url_for("ministry.corrective_action", action_id=action_id))
 
 

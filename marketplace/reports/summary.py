@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain import quota as quota_rules
-from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, follow_on_rates, is_completed_pilot
 from ..domain.errors import N_, DomainError
+from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, follow_on_rates, is_completed_pilot
 from ..domain.states import OrderStatus
 
 if TYPE_CHECKING:

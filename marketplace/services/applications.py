@@ -27,8 +27,8 @@ from ..domain.states import (
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
-from .corrective_actions import require_not_blocked
 from .audit import record_event
+from .corrective_actions import require_not_blocked
 from .draws import allocation_valid_until, drawn
 
 

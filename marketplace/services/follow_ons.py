@@ -177,9 +177,7 @@ def follow_on_for_buyer(buyer: User, follow_on_id: int) -> FollowOnPurchase:
 def pilot_outcomes(start: date, end: date, institution_id: int | None = None) -> list[rules.PilotOutcome]:
     """Each completed pilot order contracted from `start` to `end` (both included), and whether it has a
     follow-on purchase that is not cancelled (recorded at any time up to now); one query."""
-    again = exists().where(
-        FollowOnPurchase.order_id == Order.id, FollowOnPurchase.status == FollowOnStatus.RECORDED
-    )
+    again = exists().where(FollowOnPurchase.order_id == Order.id, FollowOnPurchase.status == FollowOnStatus.RECORDED)
     query = select(Order.institution_id, Order.product_id, again).where(
         Order.status.in_((OrderStatus.INSPECTED, OrderStatus.EVALUATED)),
         Order.inspection_result == InspectionResult.ACCEPTED,

@@ -13,8 +13,7 @@ from ..forms import attach_error, choices, filled, rerender
 from ..i18n import localized
 from ..routing import page_request
 from ..services import applications as service
-from ..services import corrective_actions
-from ..services import round_lists
+from ..services import corrective_actions, round_lists
 from ..services import rounds as round_service
 from .application_forms import ApplicationForm, EditApplicationForm, WithdrawForm
 from .views import bp

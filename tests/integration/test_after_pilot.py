@@ -252,7 +252,9 @@ def test_the_plan_is_due_after_today_and_only_its_company_may_submit_it(opened, 
         corrective_actions.submit_plan(supplier, action.id, " ", today + timedelta(days=1), today=today)
     with pytest.raises(NotFound):
         corrective_actions.submit_plan(make.user("supplier"), action.id, "x", today + timedelta(days=1), today=today)
-    done = corrective_actions.submit_plan(supplier, action.id, "retrain the line", today + timedelta(days=1), today=today)
+    done = corrective_actions.submit_plan(
+        supplier, action.id, "retrain the line", today + timedelta(days=1), today=today
+    )
     assert (done.state, done.plan, done.due_on) == ("plan_submitted", "retrain the line", today + timedelta(days=1))
     assert events("corrective_action.plan_submitted") == 1
 

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, String
 import marketplace.models  # noqa: F401 - the tables
 from marketplace.domain import states
 from marketplace.domain.quota import ENTRY_LABELS
-from marketplace.domain.reference import ROLE_LABELS, STATUS_LABELS
+from marketplace.domain.reference import CORRECTIVE_CAUSES, CORRECTIVE_STATES, ROLE_LABELS, STATUS_LABELS
 from marketplace.extensions import db
 from marketplace.models.types import check_in
 from tests.state_literals import python_comparisons, scan, template_comparisons
@@ -144,11 +144,12 @@ def test_every_state_a_page_shows_has_a_label():
         states.ReliefStatus,
         states.JobState,
         states.FollowOnStatus,
-        states.CorrectiveActionState,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
     assert set(ENTRY_LABELS) == set(states.QuotaEntryKind)
+    assert set(CORRECTIVE_STATES) == set(states.CorrectiveActionState)
+    assert set(CORRECTIVE_CAUSES) == set(states.CorrectiveActionCause)
 
 
 def test_the_scan_finds_bare_strings_compared_with_states():
