@@ -198,6 +198,7 @@ def purchase_report(
     """
     bars = quota_bars(ledgers, per_mou=scope.institution_id is not None)
     live = live_lines(lines)
+    outcomes = pilot_outcomes(lines)
     return PurchaseReport(
         scope=scope,
         institution=institution,
@@ -220,8 +221,8 @@ def purchase_report(
         late=late_lines(lines),
         mou_numbers=[ledger.number for ledger in ledgers],
         series=usage_series(ledgers),
-        follow_on=follow_on_rate(pilot_outcomes(lines)),
-        follow_on_by_institution=dict(sorted(follow_on_rates(pilot_outcomes(lines)).items())),
+        follow_on=follow_on_rate(outcomes),
+        follow_on_by_institution=dict(sorted(follow_on_rates(outcomes).items(), key=lambda item: str(item[0]))),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
 from ..database import begin_write
@@ -133,7 +133,7 @@ _LOAD = (
 )
 
 
-def _listing(*conditions) -> object:
+def _listing(*conditions) -> Select[FollowOnPurchase]:
     return (
         select(FollowOnPurchase)
         .options(*_LOAD)

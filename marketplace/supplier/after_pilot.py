@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,7 +39,7 @@ def corrective_action(action_id: int):
     """One corrective action: what opened it, the decision so far, and the plan form when one is due."""
     action = corrective_actions.action_for_company(current_user, action_id)
     form = PlanForm()
-    page = {"action": action, "form": form, "may_submit": rules.may("submit_plan", action.state)}
+    page: dict[str, Any] = {"action": action, "form": form, "may_submit": rules.may("submit_plan", action.state)}
     if not form.validate_on_submit():
         return rerender("supplier/corrective_action.html", 400 if form.is_submitted() else 200, **page)
     try:
