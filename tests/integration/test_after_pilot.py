@@ -329,3 +329,39 @@ def test_at_close_an_application_of_a_company_with_an_unresolved_action_is_ineli
     db.session.expire_all()
     assert db.session.get(Application, blocked.id).eligibility_reasons == ["corrective_action_open"]
     assert db.session.get(Application, fine.id).status == ApplicationStatus.ELIGIBLE
+
+
+def test_the_purchase_report_pdf_states_the_follow_on_rate_and_its_definition(app, make):
+    from datetime import date
+
+    from marketplace.services import report_documents
+    from tests.builders_reports import ReportBuilders
+    from tests.pdf_checks import pdf_text
+
+    app.config["REPORTS_RENDER_IN_PROCESS"] = True
+    builders = ReportBuilders(make)
+    buyer = make.user("buyer")
+    again = builders.purchase(buyer, status="evaluated", inspection_result="accepted")
+    builders.purchase(buyer, status="inspected", inspection_result="accepted")
+    builders.purchase(buyer, status="inspected", inspection_result="rejected")
+    db.session.add(
+        FollowOnPurchase(
+            order_id=again.id,
+            institution_id=again.institution_id,
+            product_id=again.product_id,
+            buyer_id=buyer.id,
+            contracted_on=date(2018, 11, 1),
+            quantity=1,
+            amount_krw=1_000_000,
+            contract_method="general_tender",
+            reference="FO-2018-1",
+        )
+    )
+    db.session.commit()
+    scope = Scope(buyer.institution_id, date(2018, 1, 1), date(2018, 12, 31), language="en")
+    text = "\n".join(pdf_text(report_documents.purchase_report(buyer, scope).pdf))
+    assert "Follow-on rate" in text and "50.0%" in text  # 2 pilot products completed, 1 bought again
+    korean = "\n".join(
+        pdf_text(report_documents.purchase_report(buyer, Scope(**{**scope.__dict__, "language": "ko"})).pdf)
+    )
+    assert "후속 구매율" in korean
