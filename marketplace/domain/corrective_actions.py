@@ -40,6 +40,11 @@ class CorrectiveActionRefused(DomainError):
     """The corrective action cannot be moved this way."""
 
 
+def action_number(action_id: int) -> str:
+    """CA-000012: how pages and the refusal of an application name a corrective action."""
+    return f"CA-{action_id:06d}"
+
+
 def needs_corrective_action(overall_score: int, threshold: int) -> bool:
     """An evaluation whose overall score is under the threshold opens a corrective action."""
     return overall_score < threshold

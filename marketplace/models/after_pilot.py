@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.corrective_actions import action_number
 from ..domain.states import CorrectiveActionCause, CorrectiveActionState, FollowOnStatus
 from ..extensions import Model
 from .types import BigId, Money, UTCDateTime, check_in, utcnow
@@ -91,5 +92,4 @@ class CorrectiveAction(Model):
 
     @property
     def number(self) -> str:
-        """CA-000012: how pages and the refusal of an application name it."""
-        return f"CA-{self.id:06d}"
+        return action_number(self.id)

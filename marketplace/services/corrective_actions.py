@@ -132,17 +132,16 @@ def decide(staff: User, action_id: int, decision: str, reason: str, *, now: date
 # --- what blocks applications --------------------------------------------------------------------
 
 
-def blocking_actions(company_id: int | None) -> list[CorrectiveAction]:
-    """The company's corrective actions that are neither accepted nor closed, oldest first."""
+def blocking_numbers(company_id: int | None) -> list[str]:
+    """The numbers of the company's corrective actions that are neither accepted nor closed, oldest first."""
     if company_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(CorrectiveAction)
-            .where(CorrectiveAction.company_id == company_id, CorrectiveAction.state.in_(rules.BLOCKING))
-            .order_by(CorrectiveAction.id)
-        )
+    ids = db.session.scalars(
+        select(CorrectiveAction.id)
+        .where(CorrectiveAction.company_id == company_id, CorrectiveAction.state.in_(rules.BLOCKING))
+        .order_by(CorrectiveAction.id)
     )
+    return [rules.action_number(action_id) for action_id in ids]
 
 
 def blocked_companies(company_ids: Iterable[int]) -> set[int]:
@@ -161,8 +160,8 @@ def blocked_companies(company_ids: Iterable[int]) -> set[int]:
 
 def require_not_blocked(company_id: int | None) -> None:
     """Raise ApplicationBlocked naming the company's unresolved corrective actions, if it has any."""
-    if actions := blocking_actions(company_id):
-        raise ApplicationBlocked(rules.BLOCKED_MESSAGE, numbers=", ".join(a.number for a in actions))
+    if numbers := blocking_numbers(company_id):
+        raise ApplicationBlocked(rules.BLOCKED_MESSAGE, numbers=", ".join(numbers))
 
 
 class ApplicationBlocked(rules.CorrectiveActionRefused):

@@ -30,7 +30,7 @@ def follow_ons():
 def corrective_actions_list():
     """The company's corrective actions; an unresolved one blocks new applications."""
     page = corrective_actions.company_actions(current_user.company_id, **page_request())
-    blocking = corrective_actions.blocking_actions(current_user.company_id)
+    blocking = corrective_actions.blocking_numbers(current_user.company_id)
     return render_template("supplier/corrective_actions.html", actions=page, blocking=blocking)
 
 
