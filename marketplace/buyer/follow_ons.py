@@ -13,7 +13,7 @@ from ..routing import page_request
 from ..services import follow_ons, orders
 from ..services.clock import seoul_today
 from .forms import CancelFollowOnForm, FollowOnForm
-from .views import _detail, bp
+from .views import bp, order_page
 
 
 @bp.route("/orders/<int:order_id>/follow-on", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def cancel_follow_on(follow_on_id: int):
         else:
             flash(_("Follow-on purchase cancelled."), "success")
             return redirect(url_for("buyer.order_detail", order_id=purchase.order_id))
-    return _detail(purchase.order_id, 400, follow_on_cancel_form=form)
+    return order_page(purchase.order_id, 400, follow_on_cancel_form=form)
 
 
 @bp.get("/follow-on-purchases")

@@ -139,7 +139,8 @@ STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_fo
 NOT_A_STEP = ("follow_on_cancel_form",)  # forms of the page that do not move the order on
 
 
-def _detail(order_id: int, status: int = 200, **forms):
+def order_page(order_id: int, status: int = 200, **forms):
+    """The order's page with its step forms (those given: as posted, with their errors), with `status`."""
     order = orders.order_for_buyer(current_user, order_id)
     refusal = _refusal(order, forms)
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
@@ -180,20 +181,20 @@ def _refusal(order, submitted: dict) -> str | None:
 @bp.get("/orders/<int:order_id>")
 def order_detail(order_id: int):
     """One order, its history and the buttons for its next step."""
-    return _detail(order_id)
+    return order_page(order_id)
 
 
 def _transition(order_id: int, form, form_name: str, action, done: str):
     """Validate the step's form, call the service, and redirect, or re-render the order with 400."""
     if not form.validate_on_submit():
-        return _detail(order_id, 400, **{form_name: form})
+        return order_page(order_id, 400, **{form_name: form})
     try:
         action()
     except NotFound:
         raise
     except DomainError as error:
         attach_error(form, None, error)
-        return _detail(order_id, 400, **{form_name: form})
+        return order_page(order_id, 400, **{form_name: form})
     flash(done, "success")
     return redirect(url_for("buyer.order_detail", order_id=order_id))
 
