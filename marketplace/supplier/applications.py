@@ -27,6 +27,7 @@ def applications():
         "supplier/applications/list.html",
         applications=round_lists.company_applications(current_user, **page_request()),
         open_rounds=round_lists.open_rounds(),
+        blocked=corrective_actions.blocking_numbers(current_user.company_id),
     )
 
 

@@ -167,6 +167,7 @@ def test_a_blocked_supplier_is_told_why_in_both_languages_and_may_apply_once_the
     korean = unescape(client.get(f"/supplier/rounds/{round_.code}/apply", headers=KO).text)
     assert f"cannot apply while a corrective action is not accepted: {action.number}" in english
     assert f"시정 조치가 승인되지 않아 신청할 수 없습니다: {action.number}" in korean
+    assert action.number in client.get("/supplier/applications", headers=EN).text
 
     page = f"/supplier/corrective-actions/{action.id}"
     due = (clock.today() + timedelta(days=14)).isoformat()
@@ -184,6 +185,7 @@ def test_a_blocked_supplier_is_told_why_in_both_languages_and_may_apply_once_the
 
     auth.login(supplier)
     assert "cannot apply" not in unescape(client.get(f"/supplier/rounds/{round_.code}/apply", headers=EN).text)
+    assert action.number not in client.get("/supplier/applications", headers=EN).text
     client.post("/logout")
     auth.login(buyer)
     assert "Corrective action" in client.get(f"/buyer/orders/{action.order_id}", headers=EN).text
