@@ -141,6 +141,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.change_email": SIGNED_IN,
     "auth.mail_language": SIGNED_IN,
     "public.unsubscribe": ANYONE,  # the signed token is the credential (RFC 8058 one-click)
+    # --- after the pilot: follow-on purchases and corrective actions
+    "buyer.record_follow_on": BUYER,  # own institution's completed orders only (service)
+    "buyer.cancel_follow_on": BUYER,  # own institution's follow-on purchases only (service)
+    "buyer.follow_on_list": BUYER,
+    "supplier.follow_ons": SUPPLIER,  # own company's products only (service)
+    "supplier.corrective_actions": SUPPLIER,
+    "supplier.corrective_action": SUPPLIER,  # own company's only (service)
+    "ministry.follow_ons": MINISTRY,
+    "ministry.corrective_actions": MINISTRY,
+    "ministry.corrective_action": MINISTRY,
+    "ministry.decide_corrective_action": MINISTRY,
     # --- development only: registered with the debugger or DEV_PAGES, never in production
     "dev.mails": ANYONE,
     "dev.mail": ANYONE,

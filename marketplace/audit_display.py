@@ -11,6 +11,9 @@ from .domain.audit_fields import FIELD_LABELS, REPORT_KINDS, SCORE_LABELS, STATE
 from .domain.reference import (
     CATEGORIES,
     CERTIFICATE_TYPES,
+    CONTRACT_METHODS,
+    CORRECTIVE_CAUSES,
+    CORRECTIVE_STATES,
     INSTITUTION_KIND_LABELS,
     REGIONS,
     ROLE_LABELS,
@@ -36,6 +39,9 @@ VOCABULARIES = {
     "tier": TIER_LABELS,
     "kind": {**INSTITUTION_KIND_LABELS, **REPORT_KINDS},
     **{key: STATUS_LABELS for key in STATE_KEYS},
+    "state": CORRECTIVE_STATES,  # only corrective actions record a "state"
+    "cause": CORRECTIVE_CAUSES,
+    "contract_method": CONTRACT_METHODS,
 }
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
-from .domain.reference import JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from .domain.reference import CORRECTIVE_CAUSES, CORRECTIVE_STATES, JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from .domain.states import STATE_ENUMS, UserRole
 from .i18n import gettext
 
@@ -25,6 +25,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("supplier.products", N_("Products")),
         ("supplier.applications", N_("Applications")),
         ("supplier.orders", N_("Orders")),
+        ("supplier.corrective_actions", N_("Corrective actions")),
         ("public.catalogue", N_("Product catalogue")),
     ],
     UserRole.BUYER: [
@@ -41,6 +42,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("ministry.institutions", N_("Institutions")),
         ("ministry.rounds", N_("Rounds")),
         ("ministry.reports", N_("Reports")),
+        ("ministry.corrective_actions", N_("Corrective actions")),
         ("ministry.jobs", N_("Background jobs")),
         ("ministry.audit_log", N_("Audit trail")),
     ],
@@ -68,6 +70,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         main_menu=main_menu, role_label=role_label, status_label=status_label, registered_endpoints=registered_endpoints
     )
+    app.jinja_env.globals.update(corrective_causes=CORRECTIVE_CAUSES, corrective_states=CORRECTIVE_STATES)
     # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings
     app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})
     # the round vocabularies the supplier's, the ministry's and the public round pages label codes with

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..domain.follow_ons import MAX_REFERENCE
 from ..domain.money import MAX_KRW
 from ..domain.numbers import read_whole_number
 from ..domain.orders import MAX_QUANTITY, MAX_TEXT
@@ -102,3 +103,25 @@ class EvaluationForm(OneTimeForm):
 
 class IssueCertificateForm(OneTimeForm):
     """The buyer's button that issues an order's audit-relief certificate (or its next version)."""
+
+
+class FollowOnForm(OneTimeForm):
+    """A follow-on purchase of a pilot product, outside the quota."""
+
+    contracted_on = Date(_l("Contract date"))
+    quantity = QuantityField(
+        _l("Quantity"), validators=[DataRequired(_l("Enter the quantity.")), WholeNumber(MAX_QUANTITY)]
+    )
+    amount = AmountField(_l("Amount (won)"), validators=[DataRequired(_l("Enter the amount.")), KRW(1, MAX_KRW)])
+    contract_method = SelectField(_l("Contract method"), validators=[DataRequired(_l("Choose a contract method."))])
+    reference = StringField(
+        _l("Contract reference number"),
+        validators=[DataRequired(_l("Enter the contract's reference number.")), Length(max=MAX_REFERENCE)],
+    )
+
+
+class CancelFollowOnForm(OneTimeForm):
+    reason = TextAreaField(
+        _l("Reason for cancelling"),
+        validators=[DataRequired(_l("Give the reason for the cancellation.")), Length(max=MAX_TEXT)],
+    )

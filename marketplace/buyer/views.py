@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.errors import DomainError, NotFound
+from ..domain.follow_ons import is_completed_pilot
 from ..domain.orders import (
     SCORE_FIELDS,
     InvalidTransition,
@@ -20,11 +21,19 @@ from ..domain.reference import CONTRACT_METHODS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_request
-from ..services import orders, purchases, quota, relief_downloads
+from ..services import corrective_actions, follow_ons, orders, purchases, quota, relief_downloads
 from ..services.clock import seoul_today
 from ..services.orders import PurchaseInput
 from ..services.purchases import PurchaseUnavailable
-from .forms import CancelForm, DeliverForm, EvaluationForm, InspectForm, IssueCertificateForm, PurchaseForm
+from .forms import (
+    CancelFollowOnForm,
+    CancelForm,
+    DeliverForm,
+    EvaluationForm,
+    InspectForm,
+    IssueCertificateForm,
+    PurchaseForm,
+)
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
 
@@ -127,14 +136,17 @@ def orders_list():
 
 
 STEP_OF_FORM = {"deliver_form": "deliver", "inspect_form": "inspect", "cancel_form": "cancel"}
+NOT_A_STEP = ("follow_on_cancel_form",)  # forms of the page that do not move the order on
 
 
-def _detail(order_id: int, status: int = 200, **forms):
+def order_page(order_id: int, status: int = 200, **forms):
+    """The order's page with its step forms (those given: as posted, with their errors), with `status`."""
     order = orders.order_for_buyer(current_user, order_id)
     refusal = _refusal(order, forms)
     forms.setdefault("deliver_form", DeliverForm(formdata=None, delivered_on=seoul_today()))
     forms.setdefault("inspect_form", InspectForm(formdata=None, inspected_on=seoul_today()))
     forms.setdefault("cancel_form", CancelForm(formdata=None))
+    forms.setdefault("follow_on_cancel_form", CancelFollowOnForm(formdata=None))
     return rerender(
         "buyer/order.html",
         status,
@@ -144,6 +156,9 @@ def _detail(order_id: int, status: int = 200, **forms):
         relief=relief_downloads.relief_of(order),
         may_cancel=may_cancel(order.status, order.inspection_result),
         issue_form=IssueCertificateForm(formdata=None),
+        follow_ons=follow_ons.follow_ons_of_order(order.id),
+        may_follow_on=is_completed_pilot(order.status, order.inspection_result),
+        corrective=corrective_actions.action_of_order(order.id),
         **forms,
     )
 
@@ -151,6 +166,8 @@ def _detail(order_id: int, status: int = 200, **forms):
 def _refusal(order, submitted: dict) -> str | None:
     """Why a submitted step is refused when the order's status no longer shows its form (and errors)."""
     for name in submitted:
+        if name in NOT_A_STEP:
+            continue
         try:
             if STEP_OF_FORM[name] == "cancel":
                 check_cancellable(order.status, order.inspection_result)
@@ -164,20 +181,20 @@ def _refusal(order, submitted: dict) -> str | None:
 @bp.get("/orders/<int:order_id>")
 def order_detail(order_id: int):
     """One order, its history and the buttons for its next step."""
-    return _detail(order_id)
+    return order_page(order_id)
 
 
 def _transition(order_id: int, form, form_name: str, action, done: str):
     """Validate the step's form, call the service, and redirect, or re-render the order with 400."""
     if not form.validate_on_submit():
-        return _detail(order_id, 400, **{form_name: form})
+        return order_page(order_id, 400, **{form_name: form})
     try:
         action()
     except NotFound:
         raise
     except DomainError as error:
         attach_error(form, None, error)
-        return _detail(order_id, 400, **{form_name: form})
+        return order_page(order_id, 400, **{form_name: form})
     flash(done, "success")
     return redirect(url_for("buyer.order_detail", order_id=order_id))
 

@@ -112,6 +112,22 @@ STATUS_LABELS = {
     "running": N_("Running"),
     "done": N_("Done"),
     "failed": N_("Failed"),
+    "recorded": N_("Recorded"),
+}
+
+# A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
+CORRECTIVE_STATES = {
+    "opened": N_("Awaiting a plan"),
+    "plan_submitted": N_("Plan submitted"),
+    "accepted": N_("Plan accepted"),
+    "rejected": N_("Plan rejected"),
+    "closed": N_("Closed by the ministry"),
+}
+
+# Why a corrective action was opened (CorrectiveAction.cause).
+CORRECTIVE_CAUSES = {
+    "low_evaluation": N_("Post-use evaluation under the threshold"),
+    "rejected_inspection": N_("Goods rejected at inspection"),
 }
 
 # What each kind of background job does, for the pages that show jobs.
@@ -183,6 +199,13 @@ AUDIT_ACTIONS = {
     "order.inspected": N_("Inspection recorded"),
     "order.evaluated": N_("Product evaluated"),
     "order.cancelled": N_("Purchase cancelled"),
+    "follow_on.recorded": N_("Follow-on purchase recorded"),
+    "follow_on.cancelled": N_("Follow-on purchase cancelled"),
+    "corrective_action.opened": N_("Corrective action opened"),
+    "corrective_action.plan_submitted": N_("Corrective plan submitted"),
+    "corrective_action.accepted": N_("Corrective plan accepted"),
+    "corrective_action.rejected": N_("Corrective plan rejected"),
+    "corrective_action.closed": N_("Corrective action closed by the ministry"),
     "relief_certificate.issued": N_("Audit-relief certificate issued"),
     "relief_certificate.revoked": N_("Audit-relief certificate revoked"),
     "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
@@ -207,4 +230,6 @@ AUDIT_OBJECTS = {
     "ReportDocument": N_("Report"),
     "AllocationChange": N_("Allocation change"),
     "Job": N_("Background job"),
+    "FollowOnPurchase": N_("Follow-on purchase"),
+    "CorrectiveAction": N_("Corrective action"),
 }

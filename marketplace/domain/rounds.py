@@ -23,6 +23,7 @@ REASONS = {
     "certificate_not_valid": N_("The product had no verified certificate valid on the closing day."),
     "product_not_listed": N_("The product was not listed in the catalogue at close."),
     "amount_over_cap": N_("The requested amount was above the round's cap per application."),
+    "corrective_action_open": N_("The company had a corrective action that was not accepted at close."),
 }
 
 TIER_LABELS = {
@@ -89,6 +90,7 @@ class EligibilityFacts:
     product_listed: bool
     amount: int
     cap: int
+    corrective_action_open: bool = False
 
 
 def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
@@ -102,6 +104,8 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
         reasons.append("product_not_listed")
     if facts.amount > facts.cap:
         reasons.append("amount_over_cap")
+    if facts.corrective_action_open:
+        reasons.append("corrective_action_open")
     return reasons
 
 

@@ -94,6 +94,31 @@ class InspectionResult(StrEnum):
     REJECTED = "rejected"
 
 
+class FollowOnStatus(StrEnum):
+    """A follow-on purchase: RECORDED, or CANCELLED by its buyer with a reason (it then counts nowhere)."""
+
+    RECORDED = "recorded"
+    CANCELLED = "cancelled"
+
+
+class CorrectiveActionState(StrEnum):
+    """A corrective action (domain/corrective_actions.py): OPENED -> PLAN_SUBMITTED -> ACCEPTED | REJECTED
+    (-> PLAN_SUBMITTED again); staff may CLOSE one that is not accepted. Only ACCEPTED and CLOSED are resolved."""
+
+    OPENED = "opened"
+    PLAN_SUBMITTED = "plan_submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+class CorrectiveActionCause(StrEnum):
+    """Why a corrective action was opened: a post-use evaluation under the threshold, or goods rejected."""
+
+    LOW_EVALUATION = "low_evaluation"
+    REJECTED_INSPECTION = "rejected_inspection"
+
+
 class ReliefStatus(StrEnum):
     """An audit-relief certificate version: VALID until a newer version supersedes it or the order is cancelled."""
 
@@ -162,6 +187,9 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     AllocationChangeKind,
     OrderStatus,
     InspectionResult,
+    FollowOnStatus,
+    CorrectiveActionState,
+    CorrectiveActionCause,
     ReliefStatus,
     JobState,
     JobKind,

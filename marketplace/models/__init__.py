@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area; import them from here."""
 
 from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
+from .after_pilot import CorrectiveAction, FollowOnPurchase
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
@@ -40,8 +41,10 @@ __all__ = [
     "Certificate",
     "CertificateType",
     "Company",
+    "CorrectiveAction",
     "Draw",
     "Evaluation",
+    "FollowOnPurchase",
     "FormSubmission",
     "Institution",
     "Job",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import quota as quota_rules
 from ..domain.errors import N_, DomainError
+from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, follow_on_rates, is_completed_pilot
 from ..domain.states import OrderStatus
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class Line:
     late_reason: str = ""  # a late registration's reason; empty when it was not late
     certificate_type_ko: str = ""
     certificate_type_en: str = ""
+    product_id: int = 0
+    inspection_result: str | None = None
+    follow_ons: int = 0  # follow-on purchases of this pilot order that were not cancelled, when generated
 
 
 @dataclass
@@ -150,6 +154,8 @@ class PurchaseReport:
     late: list[Line] = field(default_factory=list)
     mou_numbers: list[str] = field(default_factory=list)
     series: list = field(default_factory=list)
+    follow_on: FollowOnRate = field(default_factory=lambda: FollowOnRate(0, 0))
+    follow_on_by_institution: dict[int | str, FollowOnRate] = field(default_factory=dict)
 
     @property
     def utilisation_pct(self) -> float:
@@ -192,6 +198,7 @@ def purchase_report(
     """
     bars = quota_bars(ledgers, per_mou=scope.institution_id is not None)
     live = live_lines(lines)
+    outcomes = pilot_outcomes(lines)
     return PurchaseReport(
         scope=scope,
         institution=institution,
@@ -214,6 +221,8 @@ def purchase_report(
         late=late_lines(lines),
         mou_numbers=[ledger.number for ledger in ledgers],
         series=usage_series(ledgers),
+        follow_on=follow_on_rate(outcomes),
+        follow_on_by_institution=dict(sorted(follow_on_rates(outcomes).items(), key=lambda item: str(item[0]))),
     )
 
 
@@ -223,6 +232,16 @@ def report_period(scope: Scope, round_opened_on: date | None, lines: Sequence[Li
     if round_opened_on is None:
         return _dates(scope)
     return round_opened_on, max([today, *(line.ordered_on for line in lines)])
+
+
+def pilot_outcomes(lines: Sequence[Line]) -> list[PilotOutcome]:
+    """The completed pilot orders among `lines` (goods accepted at inspection, not cancelled), by institution
+    code, and whether each has a follow-on purchase: what the follow-on rate is computed from."""
+    return [
+        PilotOutcome(line.institution_code, line.product_id, line.follow_ons > 0)
+        for line in lines
+        if is_completed_pilot(line.status, line.inspection_result)
+    ]
 
 
 def sum_of(items: Sequence, attribute: str) -> int:

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
 from . import rounds as round_service
 from .audit import record_event
+from .corrective_actions import require_not_blocked
 from .draws import allocation_valid_until, drawn
 
 
@@ -98,6 +99,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     begin_write()
     round_ = round_service.get_round(round_code, lock=True)
     require_window_open(round_)
+    require_not_blocked(user.company_id)  # re-checked under the lock: an action may have opened meanwhile
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
         raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))

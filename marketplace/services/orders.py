@@ -18,6 +18,7 @@ from ..domain.states import (
     AllocationStatus,
     ApplicationStatus,
     CertificateStatus,
+    InspectionResult,
     InstitutionStatus,
     OrderStatus,
     RoundStatus,
@@ -35,7 +36,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import quota
+from . import corrective_actions, quota
 from .audit import record_event
 from .pages import Page, paginate
 
@@ -303,6 +304,8 @@ def inspect(buyer: User, order_id: int, result: str, note: str, inspected_on: da
     order.status, order.inspected_on = OrderStatus.INSPECTED, inspected_on
     order.inspection_result, order.inspection_note = result, (note or "").strip()
     _event(buyer, "order.inspected", order, before, result=result, note=order.inspection_note)
+    if result == InspectionResult.REJECTED:  # the supplier must put it right: in this same transaction
+        corrective_actions.open_after_rejection(buyer, order)
     db.session.commit()
     return order
 
@@ -366,6 +369,7 @@ def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again
         **{name: scores[name] for name in rules.SCORE_FIELDS},
         would_buy_again=bool(would_buy_again),
     )
+    corrective_actions.open_after_evaluation(buyer, order, scores["overall"])  # in this same transaction
     db.session.commit()
     return evaluation
 

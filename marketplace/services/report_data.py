@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from ..domain import quota as quota_rules
 from ..domain.clock import seoul_date, seoul_day_bounds
 from ..domain.errors import N_
-from ..domain.states import ReliefStatus
+from ..domain.states import FollowOnStatus, ReliefStatus
 from ..extensions import db
 from ..models import (
     Allocation,
@@ -23,6 +23,7 @@ from ..models import (
     AuditReliefCertificate,
     Certificate,
     Company,
+    FollowOnPurchase,
     Institution,
     Mou,
     Order,
@@ -114,6 +115,7 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
             "Choose a shorter period or one institution."
         ),
     )
+    follow_ons = _follow_on_counts(query)
     orders = db.session.scalars(
         query.options(
             contains_eager(Order.product).contains_eager(Product.company),
@@ -123,10 +125,23 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
             joinedload(Order.evaluation),
         ).order_by(Order.ordered_on, Order.number)
     ).unique()
-    return [_line(order) for order in orders]
+    return [_line(order, follow_ons.get(order.id, 0)) for order in orders]
 
 
-def _line(order: Order) -> Line:
+def _follow_on_counts(order_query) -> dict[int, int]:
+    """How many follow-on purchases (not cancelled) each order of the query has; one query."""
+    rows = db.session.execute(
+        select(FollowOnPurchase.order_id, func.count())
+        .where(
+            FollowOnPurchase.order_id.in_(order_query.with_only_columns(Order.id)),
+            FollowOnPurchase.status == FollowOnStatus.RECORDED,
+        )
+        .group_by(FollowOnPurchase.order_id)
+    )
+    return {order_id: count for order_id, count in rows}
+
+
+def _line(order: Order, follow_ons: int = 0) -> Line:
     startup, first_timer = supplier_tier(order.allocation.application)
     company, product, certificate = order.product.company, order.product, order.certificate
     return Line(
@@ -153,6 +168,9 @@ def _line(order: Order) -> Line:
         cancelled_at=order.cancelled_at,
         recorded_at=order.created_at,
         late_reason=order.late_reason or "",
+        product_id=order.product_id,
+        inspection_result=order.inspection_result,
+        follow_ons=follow_ons,
     )
 
 

@@ -28,6 +28,7 @@ from ..models import Application, Institution, Product, Round, RoundInstitution,
 from ..models.types import utcnow
 from . import quota
 from .audit import record_event
+from .corrective_actions import blocked_companies
 
 
 def now() -> datetime:
@@ -287,8 +288,9 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
         )
     ).all()
     counts: dict[str, int] = {ApplicationStatus.ELIGIBLE: 0, ApplicationStatus.INELIGIBLE: 0}
+    blocked = blocked_companies(a.company_id for a in applications)
     for application in applications:
-        _check(actor, application, round_, day, tiers)
+        _check(actor, application, round_, day, tiers, application.company_id in blocked)
         counts[application.status] += 1
     round_.status, round_.closed_at = RoundStatus.CLOSED, moment
     record_event(
@@ -300,7 +302,7 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     )
 
 
-def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers) -> None:
+def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers, blocked: bool) -> None:
     company, product = application.company, application.product
     valid = [c for c in product.certificates if c.company_id == company.id and c.is_valid_on(day)]
     reasons = rules.eligibility_reasons(
@@ -310,6 +312,7 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
             product_listed=product.status == ProductStatus.LISTED,
             amount=application.amount_krw,
             cap=round_.cap_krw,
+            corrective_action_open=blocked,
         )
     )
     startup = is_startup(company.founded_on, day)

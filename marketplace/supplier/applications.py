@@ -13,7 +13,7 @@ from ..forms import attach_error, choices, filled, rerender
 from ..i18n import localized
 from ..routing import page_request
 from ..services import applications as service
-from ..services import round_lists
+from ..services import corrective_actions, round_lists
 from ..services import rounds as round_service
 from .application_forms import ApplicationForm, EditApplicationForm, WithdrawForm
 from .views import bp
@@ -27,6 +27,7 @@ def applications():
         "supplier/applications/list.html",
         applications=round_lists.company_applications(current_user, **page_request()),
         open_rounds=round_lists.open_rounds(),
+        blocked=corrective_actions.blocking_numbers(current_user.company_id),
     )
 
 
@@ -81,7 +82,8 @@ def apply(round_code):
     _choices(form, round_, service.eligible_products(current_user, round_))
     try:
         service.require_window_open(round_)
-    except rules.WindowClosedError as error:
+        corrective_actions.require_not_blocked(current_user.company_id)
+    except (rules.WindowClosedError, corrective_actions.ApplicationBlocked) as error:
         attach_error(form, None, error)
         return rerender(
             "supplier/applications/apply.html",

@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs):
+    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -47,3 +47,37 @@ def _jobs(world, make) -> dict:
     job = create_job(JobKind.PURCHASE_REPORT, {"institution_id": world.buyer.institution_id}, world.buyer)
     db.session.commit()
     return {"job_id": job.id}
+
+
+def _after_pilot(world, make) -> dict:
+    """A completed pilot order of the supplier's product, a follow-on purchase of it and a corrective action."""
+    from marketplace.domain.states import CorrectiveActionCause
+    from marketplace.extensions import db
+    from marketplace.models import CorrectiveAction, FollowOnPurchase
+    from tests.builders_reports import ReportBuilders
+
+    order = ReportBuilders(make).purchase(
+        world.buyer, product=world.product, status="inspected", inspection_result="accepted"
+    )
+    follow_on = FollowOnPurchase(
+        order_id=order.id,
+        institution_id=order.institution_id,
+        product_id=order.product_id,
+        buyer_id=world.buyer.id,
+        contracted_on=order.ordered_on,
+        quantity=1,
+        amount_krw=1_000_000,
+        contract_method="private_contract",
+        reference="FO-1",
+    )
+    action = CorrectiveAction(
+        order_id=order.id,
+        company_id=world.product.company_id,
+        product_id=order.product_id,
+        institution_id=order.institution_id,
+        cause=CorrectiveActionCause.REJECTED_INSPECTION,
+        finding="scratched",
+    )
+    db.session.add_all([follow_on, action])
+    db.session.commit()
+    return {"follow_on_id": follow_on.id, "action_id": action.id}

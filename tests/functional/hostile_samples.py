@@ -273,6 +273,16 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "buyer.inspect_order": {"result": "accepted", "note": "", "inspected_on": date},
         "buyer.cancel_order": {"reason": "changed our mind"},
         "buyer.issue_certificate": {},
+        "buyer.record_follow_on": {
+            "contracted_on": date,
+            "quantity": "2",
+            "amount": "3,000,000",
+            "contract_method": "private_contract",
+            "reference": "FO-2018-001",
+        },
+        "buyer.cancel_follow_on": {"reason": "recorded twice"},
+        "supplier.corrective_action": {"plan": "재발 방지 교육", "due_on": "2099-12-31"},
+        "ministry.decide_corrective_action": {"decision": "accept", "reason": "ok"},
         "buyer.evaluate_order": {
             "conformance": "5",
             "quality": "4",

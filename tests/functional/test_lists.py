@@ -18,6 +18,8 @@ from marketplace.models import (
     AuditEvent,
     Certificate,
     Company,
+    CorrectiveAction,
+    FollowOnPurchase,
     Institution,
     Order,
     Product,
@@ -211,6 +213,62 @@ def _supplier_applications(w: World) -> ListCase:
     return ListCase("/supplier/applications", ROWS, "supplier/applications/list.html", model=Application)
 
 
+def _after_pilot_rows(w: World, *, follow_ons: bool):
+    """Three orders of one company's products named ROWS, each with a follow-on purchase or a corrective action."""
+    buyer, mou, _allocation = w.ob.setup()
+    company = w.make.company()
+    for name in ROWS:
+        order = w.ob.order(buyer, w.ob.allocation(buyer.institution, w.make.product(company, name_ko=name)), mou)
+        facts = dict(order_id=order.id, institution_id=order.institution_id, product_id=order.product_id)
+        if follow_ons:
+            row = FollowOnPurchase(
+                **facts,
+                buyer_id=buyer.id,
+                contracted_on=order.ordered_on,
+                quantity=1,
+                amount_krw=1,
+                contract_method="general_tender",
+                reference=name,
+            )
+        else:
+            row = CorrectiveAction(**facts, company_id=company.id, cause="rejected_inspection", finding="x")
+        db.session.add(row)
+    db.session.commit()
+    return buyer, company
+
+
+def _buyer_follow_ons(w: World) -> ListCase:
+    buyer, _company = _after_pilot_rows(w, follow_ons=True)
+    w.sign_in(buyer)
+    return ListCase("/buyer/follow-on-purchases", ROWS, "buyer/follow_ons.html", model=FollowOnPurchase)
+
+
+def _supplier_follow_ons(w: World) -> ListCase:
+    _buyer, company = _after_pilot_rows(w, follow_ons=True)
+    w.sign_in(w.make.user("supplier", company=company))
+    return ListCase("/supplier/follow-on-purchases", ROWS, "supplier/follow_ons.html", model=FollowOnPurchase)
+
+
+def _ministry_follow_ons(w: World) -> ListCase:
+    _after_pilot_rows(w, follow_ons=True)
+    w.staff()
+    return ListCase("/ministry/follow-on-purchases", ROWS, "ministry/follow_ons.html", model=FollowOnPurchase)
+
+
+def _supplier_corrective_actions(w: World) -> ListCase:
+    _buyer, company = _after_pilot_rows(w, follow_ons=False)
+    w.sign_in(w.make.user("supplier", company=company))
+    return ListCase("/supplier/corrective-actions", ROWS, "supplier/corrective_actions.html", model=CorrectiveAction)
+
+
+def _ministry_corrective_actions(w: World) -> ListCase:
+    _after_pilot_rows(w, follow_ons=False)
+    w.staff()
+    return ListCase(
+        "/ministry/corrective-actions?status=opened", ROWS, "ministry/corrective_actions.html", model=CorrectiveAction
+    )
+
+
 CASES = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -233,6 +291,11 @@ CASES = {
         _supplier_certificates,
         _supplier_products,
         _supplier_applications,
+        _buyer_follow_ons,
+        _supplier_follow_ons,
+        _ministry_follow_ons,
+        _supplier_corrective_actions,
+        _ministry_corrective_actions,
     )
 }
 

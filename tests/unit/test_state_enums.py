@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, String
 import marketplace.models  # noqa: F401 - the tables
 from marketplace.domain import states
 from marketplace.domain.quota import ENTRY_LABELS
-from marketplace.domain.reference import ROLE_LABELS, STATUS_LABELS
+from marketplace.domain.reference import CORRECTIVE_CAUSES, CORRECTIVE_STATES, ROLE_LABELS, STATUS_LABELS
 from marketplace.extensions import db
 from marketplace.models.types import check_in
 from tests.state_literals import python_comparisons, scan, template_comparisons
@@ -37,9 +37,12 @@ STATE_COLUMNS = {
     ("users", "language"): states.Language,
     ("one_time_tokens", "purpose"): states.TokenPurpose,
     ("outbox_mails", "status"): states.MailStatus,
+    ("follow_on_purchases", "status"): states.FollowOnStatus,
+    ("corrective_actions", "state"): states.CorrectiveActionState,
+    ("corrective_actions", "cause"): states.CorrectiveActionCause,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
-NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose")}
+NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose"), ("corrective_actions", "cause")}
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
 # institution's kind is a vocabulary like regions and size classes (reference.INSTITUTION_KIND_LABELS).
@@ -140,10 +143,13 @@ def test_every_state_a_page_shows_has_a_label():
         states.InspectionResult,
         states.ReliefStatus,
         states.JobState,
+        states.FollowOnStatus,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
     assert set(ENTRY_LABELS) == set(states.QuotaEntryKind)
+    assert set(CORRECTIVE_STATES) == set(states.CorrectiveActionState)
+    assert set(CORRECTIVE_CAUSES) == set(states.CorrectiveActionCause)
 
 
 def test_the_scan_finds_bare_strings_compared_with_states():
