@@ -26,8 +26,10 @@ from ..domain.states import (
 )
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
+from . import notices
 from . import rounds as round_service
 from .audit import record_event
+from .outbox import request_delivery
 from .draws import allocation_valid_until, drawn
 
 
@@ -244,6 +246,8 @@ def _withdraw_selected(user: User, application: Application, round_: Round, reas
     _mark_withdrawn(user, application, reason, commit=False)
     new = promote(round_, promoted, allocation) if promoted else None
     db.session.commit()
+    if new is not None:
+        request_delivery()
     return new
 
 
@@ -328,6 +332,7 @@ def promote(
         },
         reason=reason,
     )
+    notices.allocation_changed(allocation, "refilled", reason)
     return allocation
 
 

@@ -19,6 +19,7 @@ from ..models import Certificate, Company, Product, User
 from ..models.types import utcnow
 from .account_mail import send_confirmation
 from .accounts import find_user_by_email, new_user, normalise_email
+from . import notices
 from .audit import record_event
 from .links import public_url
 from .outbox import queue_mail, request_delivery
@@ -135,6 +136,7 @@ def _create_company(data: CompanyInput, digits: str, first_user: FirstUserInput,
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
         record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
         send_confirmation(user, user.email, utcnow())
+        notices.company_waiting(company)
         db.session.commit()
     except DomainError:
         db.session.rollback()

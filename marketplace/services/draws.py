@@ -16,9 +16,10 @@ from ..domain.errors import N_
 from ..domain.states import ApplicationStatus, JobKind, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
-from . import jobs
+from . import jobs, notices
 from . import rounds as round_service
 from .audit import record_event
+from .outbox import request_delivery
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
 from .seed_events import result_timeline
 
@@ -236,7 +237,9 @@ def publish_round(actor: User, code: str) -> Round:
         before={"status": RoundStatus.DRAWN},
         after={"status": RoundStatus.PUBLISHED, "allocations_valid_until": valid_until.isoformat()},
     )
+    notices.round_published(round_)
     db.session.commit()
+    request_delivery()
     return round_
 
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Institution, User
 from ..models.types import utcnow
 from .accounts import find_user_by_email, new_user, normalise_email
+from . import notices
 from .audit import record_event
 from .links import public_url
 from .outbox import queue_mail, request_delivery
@@ -213,7 +214,9 @@ def request_to_join(data: JoinRequest) -> Institution | None:
         institution_id=institution.id,
         after={**checked.__dict__, "contact_email": institution.contact_email},
     )
+    notices.join_requested(institution)
     db.session.commit()
+    request_delivery()
     return institution
 
 

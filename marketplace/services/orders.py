@@ -35,8 +35,9 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import quota
+from . import notices, quota
 from .audit import record_event
+from .outbox import request_delivery
 from .pages import Page, paginate
 
 
@@ -157,7 +158,10 @@ def record_pilot_purchase(
     entry.order_id = order.id
     entry.reason = order.number
     _placed_event(buyer, order, company_id)
+    notices.order_placed(order)
+    notices.quota_charged(mou, entry.balance_after)
     db.session.commit()
+    request_delivery()
     return order
 
 
@@ -335,7 +339,9 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
         released_krw=order.amount_krw,
         balance_after=balance,
     )
+    notices.order_cancelled(order)
     db.session.commit()
+    request_delivery()
     return order
 
 
@@ -366,7 +372,9 @@ def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again
         **{name: scores[name] for name in rules.SCORE_FIELDS},
         would_buy_again=bool(would_buy_again),
     )
+    notices.order_evaluated(order)
     db.session.commit()
+    request_delivery()
     return evaluation
 
 

@@ -26,8 +26,9 @@ from ..domain.states import (
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
-from . import quota
+from . import notices, quota, round_opening
 from .audit import record_event
+from .outbox import request_delivery
 
 
 def now() -> datetime:
@@ -236,6 +237,7 @@ def open_round(actor: User, code: str) -> Round:
         },
     )
     db.session.commit()
+    round_opening.announce_later(round_.id)
     return round_
 
 
@@ -252,6 +254,7 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
         )
     _close(actor, round_, moment)
     db.session.commit()
+    request_delivery()
     return round_
 
 
@@ -271,6 +274,7 @@ def close_if_due(round_: Round) -> bool:
         return False
     _close(None, locked, now())
     db.session.commit()
+    request_delivery()
     return True
 
 
@@ -290,6 +294,7 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     for application in applications:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
+    notices.eligibility_checked(round_, list(applications))
     round_.status, round_.closed_at = RoundStatus.CLOSED, moment
     record_event(
         actor,

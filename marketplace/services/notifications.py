@@ -1,0 +1,207 @@
+"""Notifications: tell a user about an event in their inbox and, if they want it, by mail; the inbox's use cases.
+
+notify() runs inside the use case's own write transaction, so a notification exists exactly when the
+change it tells about committed. (recipient, event key) is unique in the inbox and in the outbox: a
+retried use case or a periodic task run again tells each user once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..database import begin_write, in_write_transaction
+from ..domain import notifications as rules
+from ..domain.errors import N_, NotFound
+from ..domain.states import UserRole
+from ..extensions import db
+from ..models import Notification, NotificationPreference, User
+from ..models.types import utcnow
+from . import outbox
+from .links import public_url
+from .pages import Page, paginate
+
+MAIL_TEMPLATE = "inbox_notice"
+
+# (in the inbox, by mail) for a kind the user has not chosen for
+DEFAULT_CHOICE = (True, True)
+
+
+def link_path(endpoint: str, **values) -> str:
+    """The site-relative path of an endpoint, built outside any request (workers): stored as the link."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def choices_of(user_ids: Iterable[int], kind: str) -> dict[int, tuple[bool, bool]]:
+    """(in the inbox, by mail) per user for `kind`, for the users who chose; the others take DEFAULT_CHOICE."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.in_app, NotificationPreference.mail).where(
+            NotificationPreference.kind == kind, NotificationPreference.user_id.in_(ids)
+        )
+    )
+    return {user_id: (in_app, mail) for user_id, in_app, mail in rows}
+
+
+def notify(
+    recipient: User,
+    kind: str,
+    event_key: str,
+    params: Mapping,
+    link: str = "",
+    *,
+    choice: tuple[bool, bool] | None = None,
+) -> bool:
+    """Put the event in the recipient's inbox and queue its mail, as the recipient chose for `kind`.
+
+    Call it inside the use case's write transaction, before its commit; `choice` is the recipient's
+    (in the inbox, by mail) when the caller loaded it for many recipients at once. Returns whether
+    anything new was written (False: the user wants neither, or was told already).
+    """
+    if not in_write_transaction():
+        raise RuntimeError("notify() belongs inside a use case's write transaction")
+    if kind not in rules.kinds_for(recipient.role) or not recipient.active:
+        return False
+    in_app, by_mail = choice or choices_of([recipient.id], kind).get(recipient.id, DEFAULT_CHOICE)
+    key = event_key[:200]
+    if in_app and not _insert(recipient.id, kind, key, dict(params), link[:300]):
+        return False  # told already: its mail was queued with it
+    if not by_mail:
+        return in_app
+    settings = public_url("auth.notification_settings")
+    context = {"kind": kind, "params": dict(params), "link": _absolute(link), "link_to_settings": settings}
+    return outbox.queue_mail(recipient, MAIL_TEMPLATE, context, key, notification=True) or in_app
+
+
+def _absolute(link: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link if link else ""
+
+
+def _insert(recipient_id: int, kind: str, event_key: str, params: dict, link: str) -> bool:
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Notification.__table__)
+        .values(
+            recipient_id=recipient_id, kind=kind, event_key=event_key, params=params, link=link, created_at=utcnow()
+        )
+        .on_conflict_do_nothing(index_elements=["recipient_id", "event_key"])
+        .returning(Notification.__table__.c.id)
+    )
+    return db.session.execute(statement).first() is not None
+
+
+def ministry_staff() -> list[User]:
+    """The active ministry users: every one of them is told what waits for review."""
+    return list(db.session.scalars(select(User).where(User.role == UserRole.MINISTRY, User.active.is_(True))))
+
+
+def company_users(company_id: int) -> list[User]:
+    """The active users of a company (a supplier's notifications go to each of them)."""
+    return list(db.session.scalars(select(User).where(User.company_id == company_id, User.active.is_(True))))
+
+
+def institution_buyers(institution_id: int) -> list[User]:
+    """The active buyers of an institution."""
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.institution_id == institution_id, User.role == UserRole.BUYER, User.active.is_(True)
+            )
+        )
+    )
+
+
+def notify_all(users: Iterable[User], kind: str, event_key: str, params: Mapping, link: str = "") -> int:
+    """notify() each of `users` (their choices read in one query); returns how many were told."""
+    users = list(users)
+    choices = choices_of((u.id for u in users), kind)
+    return sum(notify(u, kind, event_key, params, link, choice=choices.get(u.id, DEFAULT_CHOICE)) for u in users)
+
+
+# --- the inbox
+
+
+def inbox(user: User, *, page: int, per_page: int) -> Page[Notification]:
+    """The user's notifications, newest first."""
+    statement = (
+        select(Notification)
+        .where(Notification.recipient_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return paginate(statement, page=page, per_page=per_page)
+
+
+def unread_count(user_id: int) -> int:
+    """How many of the user's notifications are unread: one COUNT on the (recipient, read_at) index."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.recipient_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_read(user: User, notification_id: int, *, now: datetime | None = None) -> Notification:
+    """Mark one of the user's notifications read (again: no change). Raises NotFound for another's."""
+    begin_write()
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.recipient_id == user.id)
+    )
+    if notification is None:
+        db.session.rollback()
+        raise NotFound(N_("There is no such notification."))
+    if notification.read_at is None:
+        notification.read_at = now or utcnow()
+    db.session.commit()
+    return notification
+
+
+def mark_all_read(user: User, *, now: datetime | None = None) -> int:
+    """Mark every unread notification of the user read; returns how many were unread."""
+    begin_write()
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- choices
+
+
+def choices_for(user: User) -> dict[str, tuple[bool, bool]]:
+    """(in the inbox, by mail) for every kind the user's role gets, defaults filled in."""
+    kinds = rules.kinds_for(user.role)
+    rows = db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    chosen = {row.kind: (row.in_app, row.mail) for row in rows}
+    return {kind: chosen.get(kind, DEFAULT_CHOICE) for kind in kinds}
+
+
+def set_choices(user_id: int, choices: Mapping[str, tuple[bool, bool]]) -> None:
+    """Save the user's choices for the kinds of their role (others are ignored); saving again changes nothing."""
+    begin_write()
+    user = db.session.get(User, user_id)
+    if user is None:
+        db.session.rollback()
+        raise NotFound(N_("There is no such account."))
+    rows = {
+        row.kind: row
+        for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user_id))
+    }
+    for kind in rules.kinds_for(user.role):
+        in_app, mail = choices.get(kind, DEFAULT_CHOICE)
+        row = rows.get(kind) or NotificationPreference(user_id=user_id, kind=kind)
+        row.in_app, row.mail = bool(in_app), bool(mail)
+        db.session.add(row)
+    db.session.commit()
