@@ -61,13 +61,13 @@ SENTENCES: dict[tuple[str, str], str] = {
         "Your application %(receipt)s to round %(round)s did not pass the check: %(reasons)s"
     ),
     (Kind.SELECTION_RESULT, "selected"): N_("%(product)s was selected in round %(round)s."),
-    (Kind.SELECTION_RESULT, "waitlisted"): N_("%(product)s is on the waiting list of round %(round)s."),
+    (Kind.SELECTION_RESULT, "waitlisted"): N_("%(product)s is on the waitlist of round %(round)s."),
     (Kind.SELECTION_RESULT, "not_selected"): N_("%(product)s was not selected in round %(round)s."),
     (Kind.ALLOCATION_CHANGED, "moved"): N_(
         "The allocation of %(product)s in round %(round)s moved to %(institution)s. Reason: %(reason)s"
     ),
     (Kind.ALLOCATION_CHANGED, "refilled"): N_(
-        "%(product)s got an allocation with %(institution)s in round %(round)s from the waiting list."
+        "%(product)s got an allocation with %(institution)s in round %(round)s from the waitlist."
     ),
     (Kind.ORDER_PLACED, ""): N_("%(institution)s placed order %(order)s for %(product)s, %(amount)s."),
     (Kind.ORDER_CANCELLED, ""): N_("%(institution)s cancelled order %(order)s for %(product)s. Reason: %(reason)s"),
@@ -86,7 +86,7 @@ SENTENCES: dict[tuple[str, str], str] = {
         "The allocation of %(product)s from round %(round)s can be ordered until %(until)s."
     ),
     (Kind.EVALUATION_DUE, ""): N_("Evaluate order %(order)s for %(product)s by %(due)s."),
-    (Kind.QUOTA_LOW, ""): N_("Agreement %(mou)s has %(left)s of quota left, %(percent)s%% or less."),
+    (Kind.QUOTA_LOW, ""): N_("MOU %(mou)s has %(left)s of quota left, %(percent)s%% or less."),
     (Kind.REVIEW_WAITING, "company"): N_("Company %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "certificate"): N_("Certificate %(number)s of %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "institution"): N_("%(institution)s asked to join the programme."),

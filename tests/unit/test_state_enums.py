@@ -37,6 +37,8 @@ STATE_COLUMNS = {
     ("users", "language"): states.Language,
     ("one_time_tokens", "purpose"): states.TokenPurpose,
     ("outbox_mails", "status"): states.MailStatus,
+    ("notifications", "kind"): states.NotificationKind,
+    ("notification_preferences", "kind"): states.NotificationKind,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose")}
