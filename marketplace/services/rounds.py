@@ -236,8 +236,9 @@ def open_round(actor: User, code: str) -> Round:
             "seed_event": seed_events.facts(event),
         },
     )
+    round_id = round_.id  # read before the commit: reading it after would begin a transaction the job outlives
     db.session.commit()
-    round_opening.announce_later(round_.id)
+    round_opening.announce_later(round_id)
     return round_
 
 
