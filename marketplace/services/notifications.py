@@ -49,51 +49,70 @@ def choices_of(user_ids: Iterable[int], kind: str) -> dict[int, tuple[bool, bool
     return {user_id: (in_app, mail) for user_id, in_app, mail in rows}
 
 
-def notify(
-    recipient: User,
-    kind: str,
-    event_key: str,
-    params: Mapping,
-    link: str = "",
-    *,
-    choice: tuple[bool, bool] | None = None,
-) -> bool:
+def notify(recipient: User, kind: str, event_key: str, params: Mapping, link: str = "") -> bool:
     """Put the event in the recipient's inbox and queue its mail, as the recipient chose for `kind`.
 
-    Call it inside the use case's write transaction, before its commit; `choice` is the recipient's
-    (in the inbox, by mail) when the caller loaded it for many recipients at once. Returns whether
-    anything new was written (False: the user wants neither, or was told already).
+    Call it inside the use case's write transaction, before its commit. Returns whether anything new
+    was written (False: the user wants neither, gets no such kind, or was told already).
     """
+    return notify_all([recipient], kind, event_key, params, link) > 0
+
+
+def notify_all(users: Iterable[User], kind: str, event_key: str, params: Mapping, link: str = "") -> int:
+    """notify() each of `users`: their choices read in one query, their inbox rows written in one INSERT
+    (ON CONFLICT DO NOTHING); a mail is queued for each one newly told who wants mail. Returns how many
+    were newly told."""
     if not in_write_transaction():
         raise RuntimeError("notify() belongs inside a use case's write transaction")
-    if kind not in rules.kinds_for(recipient.role) or not recipient.active:
-        return False
-    in_app, by_mail = choice or choices_of([recipient.id], kind).get(recipient.id, DEFAULT_CHOICE)
-    key = event_key[:200]
-    if in_app and not _insert(recipient.id, kind, key, dict(params), link[:300]):
-        return False  # told already: its mail was queued with it
-    if not by_mail:
-        return in_app
-    settings = public_url("auth.notification_settings")
-    context = {"kind": kind, "params": dict(params), "link": _absolute(link), "link_to_settings": settings}
-    return outbox.queue_mail(recipient, MAIL_TEMPLATE, context, key, notification=True) or in_app
+    users = [u for u in users if u.active and kind in rules.kinds_for(u.role)]
+    if not users:
+        return 0
+    key, values = event_key[:200], dict(params)
+    choices = choices_of((u.id for u in users), kind)
+    wanted = {u.id: choices.get(u.id, DEFAULT_CHOICE) for u in users}
+    inserted = _insert_inbox([uid for uid, (in_app, _) in wanted.items() if in_app], kind, key, values, link[:300])
+    told = len(inserted)
+    context = None
+    for user in users:
+        in_app, by_mail = wanted[user.id]
+        if not by_mail or (in_app and user.id not in inserted):
+            continue  # no mail wanted, or told already (its mail was queued with it)
+        context = context or _mail_context(kind, values, link)
+        queued = outbox.queue_mail(user, MAIL_TEMPLATE, context, key, notification=True)
+        told += int(queued and not in_app)
+    return told
+
+
+def _mail_context(kind: str, params: dict, link: str) -> dict:
+    return {
+        "kind": kind,
+        "params": params,
+        "link": _absolute(link),
+        "link_to_settings": public_url("auth.notification_settings"),
+    }
 
 
 def _absolute(link: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link if link else ""
 
 
-def _insert(recipient_id: int, kind: str, event_key: str, params: dict, link: str) -> bool:
+def _insert_inbox(recipient_ids: list[int], kind: str, event_key: str, params: dict, link: str) -> set[int]:
+    """One INSERT of the inbox rows; returns the recipients whose row is new (the others had it)."""
+    if not recipient_ids:
+        return set()
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    moment = utcnow()
+    rows = [
+        {"recipient_id": rid, "kind": kind, "event_key": event_key, "params": params, "link": link, "created_at": moment}
+        for rid in recipient_ids
+    ]
     statement = (
         dialect.insert(Notification.__table__)
-        .values(
-            recipient_id=recipient_id, kind=kind, event_key=event_key, params=params, link=link, created_at=utcnow()
-        )
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["recipient_id", "event_key"])
-        .returning(Notification.__table__.c.id)
+        .returning(Notification.__table__.c.recipient_id)
     )
-    return db.session.execute(statement).first() is not None
+    return set(db.session.scalars(statement))
 
 
 def ministry_staff() -> list[User]:
@@ -115,13 +134,6 @@ def institution_buyers(institution_id: int) -> list[User]:
             )
         )
     )
-
-
-def notify_all(users: Iterable[User], kind: str, event_key: str, params: Mapping, link: str = "") -> int:
-    """notify() each of `users` (their choices read in one query); returns how many were told."""
-    users = list(users)
-    choices = choices_of((u.id for u in users), kind)
-    return sum(notify(u, kind, event_key, params, link, choice=choices.get(u.id, DEFAULT_CHOICE)) for u in users)
 
 
 # --- the inbox

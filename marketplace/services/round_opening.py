@@ -16,7 +16,7 @@ from ..database import begin_write
 from ..domain.states import CompanyStatus, NotificationKind, ProductStatus, RoundStatus, UserRole
 from ..extensions import db
 from ..models import Company, Product, Round, User
-from .notifications import DEFAULT_CHOICE, choices_of, link_path, notify
+from .notifications import link_path, notify_all
 from .outbox import request_delivery
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,6 @@ def announce_round(round_id: int, batch: int = BATCH) -> int:
 def _tell_batch(ids: list[int], key: str, params: dict, link: str) -> int:
     begin_write()
     users = db.session.scalars(select(User).where(User.id.in_(ids))).all()
-    choices = choices_of(ids, NotificationKind.ROUND_OPENED)
-    told = sum(
-        notify(u, NotificationKind.ROUND_OPENED, key, params, link, choice=choices.get(u.id, DEFAULT_CHOICE))
-        for u in users
-    )
+    told = notify_all(users, NotificationKind.ROUND_OPENED, key, params, link)
     db.session.commit()
     return told

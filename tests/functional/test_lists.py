@@ -211,6 +211,19 @@ def _supplier_applications(w: World) -> ListCase:
     return ListCase("/supplier/applications", ROWS, "supplier/applications/list.html", model=Application)
 
 
+def _notifications(w: World) -> ListCase:
+    from marketplace.database import begin_write
+    from marketplace.models import Notification
+    from marketplace.services.notifications import notify
+
+    user = w.supplier()
+    begin_write()
+    for n, name in enumerate(ROWS):
+        notify(user, "company_decided", f"list-{n}", {"variant": "approved", "company_ko": name, "company_en": name})
+    db.session.commit()
+    return ListCase("/notifications", ROWS, "auth/notifications.html", model=Notification)
+
+
 CASES = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -233,6 +246,7 @@ CASES = {
         _supplier_certificates,
         _supplier_products,
         _supplier_applications,
+        _notifications,
     )
 }
 
