@@ -81,7 +81,6 @@ def init_app(app) -> None:
         status_label=status_label,
         registered_endpoints=registered_endpoints,
         unread_notifications=unread_notifications,
-
     )
     # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings
     app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})

@@ -29,8 +29,8 @@ from ..models import Allocation, AllocationChange, Application, Institution, Ord
 from . import notices
 from . import rounds as round_service
 from .audit import record_event
-from .outbox import request_delivery
 from .draws import allocation_valid_until, drawn
+from .outbox import request_delivery
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from ..extensions import db
 from ..models import Certificate, CertificateType, Company, StoredFile, User, product_certificates
 from . import notices
 from .audit import record_event
-from .outbox import request_delivery
 from .clock import seoul_today
 from .files import new_stored_file
+from .outbox import request_delivery
 from .ownership import own_company, own_row
 from .pages import Page, paginate
 

@@ -17,9 +17,9 @@ from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
 from ..models.types import utcnow
+from . import notices
 from .account_mail import send_confirmation
 from .accounts import find_user_by_email, new_user, normalise_email
-from . import notices
 from .audit import record_event
 from .links import public_url
 from .outbox import queue_mail, request_delivery

@@ -19,8 +19,8 @@ from ..models import Allocation, Application, Draw, Round, User
 from . import jobs, notices
 from . import rounds as round_service
 from .audit import record_event
-from .outbox import request_delivery
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
+from .outbox import request_delivery
 from .seed_events import result_timeline
 
 # Orders may rest on an allocation for a year after publication (DESIGN does not set a period).

@@ -17,8 +17,8 @@ from ..domain.states import InstitutionStatus, TokenPurpose, UserRole
 from ..extensions import db
 from ..models import Institution, User
 from ..models.types import utcnow
-from .accounts import find_user_by_email, new_user, normalise_email
 from . import notices
+from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
 from .links import public_url
 from .outbox import queue_mail, request_delivery

@@ -165,7 +165,9 @@ def order_cancelled(order: Order) -> None:
 def order_evaluated(order: Order) -> None:
     """The supplier learns that the buyer evaluated its product."""
     link = link_path("supplier.orders")
-    notify_all(_supplier_users(order), Kind.EVALUATION_RECEIVED, f"order:{order.id}:evaluated", _order_params(order), link)
+    notify_all(
+        _supplier_users(order), Kind.EVALUATION_RECEIVED, f"order:{order.id}:evaluated", _order_params(order), link
+    )
 
 
 def quota_charged(mou: Mou, balance: int) -> None:
@@ -175,4 +177,3 @@ def quota_charged(mou: Mou, balance: int) -> None:
     params = {"mou": mou.number, "left": balance, "percent": rules.QUOTA_LOW_PERCENT}
     key = f"quota_low:{mou.id}:{mou.committed_krw}"
     notify_all(institution_buyers(mou.institution_id), Kind.QUOTA_LOW, key, params, link_path("buyer.dashboard"))
-

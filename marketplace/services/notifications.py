@@ -64,23 +64,31 @@ def notify_all(users: Iterable[User], kind: str, event_key: str, params: Mapping
     were newly told."""
     if not in_write_transaction():
         raise RuntimeError("notify() belongs inside a use case's write transaction")
-    users = [u for u in users if u.active and kind in rules.kinds_for(u.role)]
-    if not users:
-        return 0
+    users, wanted = _choices(users, kind)
     key, values = event_key[:200], dict(params)
+    in_inbox = [user_id for user_id, (in_app, _mail) in wanted.items() if in_app]
+    inserted = _insert_inbox(in_inbox, kind, key, values, link[:300])
+    mail_to = [u for u in users if _mail_wanted(wanted[u.id], u.id in inserted)]
+    return len(inserted) + _queue_mails(mail_to, wanted, key, _mail_context(kind, values, link))
+
+
+def _queue_mails(users: list[User], wanted: dict[int, tuple[bool, bool]], key: str, context: dict) -> int:
+    """Queue the notification mail to each of `users`; returns how many were told by mail only (newly)."""
+    queued = [u for u in users if outbox.queue_mail(u, MAIL_TEMPLATE, context, key, notification=True)]
+    return sum(1 for u in queued if not wanted[u.id][0])
+
+
+def _choices(users: Iterable[User], kind: str) -> tuple[list[User], dict[int, tuple[bool, bool]]]:
+    """The active users whose role gets `kind`, and (in the inbox, by mail) for each."""
+    users = [u for u in users if u.active and kind in rules.kinds_for(u.role)]
     choices = choices_of((u.id for u in users), kind)
-    wanted = {u.id: choices.get(u.id, DEFAULT_CHOICE) for u in users}
-    inserted = _insert_inbox([uid for uid, (in_app, _) in wanted.items() if in_app], kind, key, values, link[:300])
-    told = len(inserted)
-    context = None
-    for user in users:
-        in_app, by_mail = wanted[user.id]
-        if not by_mail or (in_app and user.id not in inserted):
-            continue  # no mail wanted, or told already (its mail was queued with it)
-        context = context or _mail_context(kind, values, link)
-        queued = outbox.queue_mail(user, MAIL_TEMPLATE, context, key, notification=True)
-        told += int(queued and not in_app)
-    return told
+    return users, {u.id: choices.get(u.id, DEFAULT_CHOICE) for u in users}
+
+
+def _mail_wanted(choice: tuple[bool, bool], newly_in_inbox: bool) -> bool:
+    """Whether to queue the mail: wanted, and not told already (an inbox row that existed had its mail)."""
+    in_app, by_mail = choice
+    return by_mail and (newly_in_inbox or not in_app)
 
 
 def _mail_context(kind: str, params: dict, link: str) -> dict:
@@ -103,7 +111,14 @@ def _insert_inbox(recipient_ids: list[int], kind: str, event_key: str, params: d
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     moment = utcnow()
     rows = [
-        {"recipient_id": rid, "kind": kind, "event_key": event_key, "params": params, "link": link, "created_at": moment}
+        {
+            "recipient_id": rid,
+            "kind": kind,
+            "event_key": event_key,
+            "params": params,
+            "link": link,
+            "created_at": moment,
+        }
         for rid in recipient_ids
     ]
     statement = (

@@ -139,7 +139,9 @@ def allocations_expiring(today: date) -> int:
         }
         key = f"allocation_expiring:{allocation.id}:{until.isoformat()}"
         buyers = institution_buyers(allocation.institution_id)
-        return notify_all(buyers, NotificationKind.ALLOCATION_EXPIRING, key, params, link_path("buyer.selected_products"))
+        return notify_all(
+            buyers, NotificationKind.ALLOCATION_EXPIRING, key, params, link_path("buyer.selected_products")
+        )
 
     return _in_batches(allocations, tell)
 
@@ -184,12 +186,11 @@ def daily_digest(moment: datetime) -> int:
     if not any(counts.values()):
         db.session.commit()
         return 0
-    day = seoul_date(moment).isoformat()
-    staff = ministry_staff()
-    return _in_batches(
-        [staff],
-        lambda users: notify_all(users, NotificationKind.DAILY_DIGEST, f"digest:{day}", counts, link_path("ministry.dashboard")),
-    )
+    key, link = f"digest:{seoul_date(moment).isoformat()}", link_path("ministry.dashboard")
+    begin_write()
+    told = notify_all(ministry_staff(), NotificationKind.DAILY_DIGEST, key, counts, link)
+    db.session.commit()
+    return told
 
 
 def _count(model, condition) -> int:
