@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -35,6 +36,7 @@ from .outbox import request_delivery
 from .round_opening import recipients_after
 
 BATCH = 200
+T = TypeVar("T")
 DIGEST_HOUR = 8  # the ministry's digest goes out from 08:00 Seoul time
 
 
@@ -53,14 +55,18 @@ def send_reminders(now: datetime | None = None) -> int:
     return told
 
 
-def _in_batches(targets: Sequence, tell: Callable[[object], int]) -> int:
-    """tell() each target, BATCH targets to a write transaction."""
+def _in_batches(targets: Sequence[T], tell: Callable[[Sequence[T]], int]) -> int:
+    """tell() the targets BATCH at a time, each batch its own short write transaction."""
     told = 0
     for start in range(0, len(targets), BATCH):
         begin_write()
-        told += sum(tell(target) for target in targets[start : start + BATCH])
+        told += tell(targets[start : start + BATCH])
         db.session.commit()
     return told
+
+
+def _each(tell: Callable[[T], int]) -> Callable[[Sequence[T]], int]:
+    return lambda batch: sum(tell(target) for target in batch)
 
 
 def rounds_closing(today: date) -> int:
@@ -86,7 +92,7 @@ def _round_closing(round_: Round, days: int) -> int:
     db.session.commit()
     params = {"variant": str(days), "round": round_.code, "closes": round_.closes_at.isoformat()}
     key, link = f"round_closing:{round_.id}:{days}", link_path("supplier.apply", round_code=round_.code)
-    return _in_batches(users, lambda u: notify_all([u], NotificationKind.ROUND_CLOSING, key, params, link))
+    return _in_batches(users, lambda batch: notify_all(batch, NotificationKind.ROUND_CLOSING, key, params, link))
 
 
 def _users(ids: Iterable[int]) -> list[User]:
@@ -113,7 +119,7 @@ def certificates_expiring(today: date) -> int:
         users = company_users(certificate.company_id)
         return notify_all(users, NotificationKind.CERTIFICATE_EXPIRING, key, params, link_path("supplier.certificates"))
 
-    return _in_batches(certificates, tell)
+    return _in_batches(certificates, _each(tell))
 
 
 def allocations_expiring(today: date) -> int:
@@ -143,7 +149,7 @@ def allocations_expiring(today: date) -> int:
             buyers, NotificationKind.ALLOCATION_EXPIRING, key, params, link_path("buyer.selected_products")
         )
 
-    return _in_batches(allocations, tell)
+    return _in_batches(allocations, _each(tell))
 
 
 def evaluations_due(today: date) -> int:
@@ -171,7 +177,7 @@ def evaluations_due(today: date) -> int:
         buyers = institution_buyers(order.institution_id)
         return notify_all(buyers, NotificationKind.EVALUATION_DUE, f"evaluation_due:{order.id}", params, link)
 
-    return _in_batches(orders, tell)
+    return _in_batches(orders, _each(tell))
 
 
 def daily_digest(moment: datetime) -> int:
