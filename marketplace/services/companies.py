@@ -181,7 +181,11 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
         reason=company.status_reason if resubmitted else "",
         company_id=company.id,
     )
+    if resubmitted:
+        notices.company_waiting(company, again=utcnow())
     db.session.commit()
+    if resubmitted:
+        request_delivery()
     return company
 
 

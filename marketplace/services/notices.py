@@ -7,6 +7,7 @@ and an event key that names the change, so the same change told twice is told on
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -45,11 +46,12 @@ def certificate_decided(certificate: Certificate) -> None:
     notify_all(users, Kind.CERTIFICATE_DECIDED, key, params, link_path("supplier.certificates"))
 
 
-def company_waiting(company: Company) -> None:
-    """Ministry staff learn that a company waits for review."""
+def company_waiting(company: Company, again: datetime | None = None) -> None:
+    """Ministry staff learn that a company waits for review: registered, or `again` re-submitted then."""
     params = {"variant": "company", **_names("company", company)}
     link = link_path("ministry.company", company_id=company.id)
-    notify_all(ministry_staff(), Kind.REVIEW_WAITING, f"review:company:{company.id}", params, link)
+    key = f"review:company:{company.id}" + (f":{again.isoformat()}" if again else "")
+    notify_all(ministry_staff(), Kind.REVIEW_WAITING, key, params, link)
 
 
 def certificate_waiting(certificate: Certificate, company: Company) -> None:

@@ -197,3 +197,29 @@ def test_a_registration_an_upload_and_a_join_request_tell_ministry_staff(client,
     variants = sorted(n.params["variant"] for n in told(staff, "review_waiting"))
     assert variants == ["certificate", "company", "institution"]
     assert any("New Body asked to join the programme." in body for body in mailed(staff))
+
+
+def test_a_rejected_company_sent_again_waits_for_review_again(client, make):
+    from marketplace.services import approvals
+
+    staff = make.user("ministry")
+    company = make.company(status="pending")
+    supplier = make.user("supplier", company=company)
+    approvals.decide_company(staff, company.id, "reject", "Unreadable copy")
+    sign_in(client, supplier)
+    data = {
+        "name_ko": company.name_ko,
+        "name_en": "Renamed Co",
+        "representative": "홍길동",
+        "region": "busan",
+        "founded_on": "2020-01-01",
+        "size_class": "small",
+        "public_supply_krw": "0",
+        "public_supply_count": "0",
+        "public_supply_as_of": "2024-01-01",
+    }
+    assert client.post("/supplier/company", data=data).status_code == 302
+    [waiting] = told(staff, "review_waiting")
+    assert waiting.params["company_en"] == "Renamed Co" and waiting.event_key.startswith(
+        f"review:company:{company.id}:"
+    )
