@@ -41,7 +41,8 @@ def test_the_inbox_shows_the_sentence_in_the_readers_language_with_an_unread_bad
     approvals.decide_company(staff, company.id, "reject", "흐린 사본")
     sign_in(client, supplier, language="ko")
     page = client.get("/notifications").get_data(as_text=True)
-    assert "가나기업" in page and "흐린 사본" in page and 'class="app-badge">1' in page
+    assert "중소벤처기업부에서 기업을 반려했습니다: 가나기업. 사유: 흐린 사본" in page
+    assert 'class="app-badge">1' in page and "알림" in page
     sign_in(client, supplier, language="en")
     page = client.get("/notifications").get_data(as_text=True)
     assert "The ministry rejected Gana Ltd. Reason: 흐린 사본" in page
