@@ -62,7 +62,9 @@ SENTENCES: dict[tuple[str, str], str] = {
     ),
     (Kind.SELECTION_RESULT, "selected"): N_("%(product)s was selected in round %(round)s."),
     (Kind.SELECTION_RESULT, "waitlisted"): N_("%(product)s is on the waitlist of round %(round)s."),
-    (Kind.SELECTION_RESULT, "not_selected"): N_("%(product)s was not selected in round %(round)s."),
+    (Kind.SELECTION_RESULT, "not_selected"): N_(
+        "%(product)s was not selected in round %(round)s: its score was below the pass mark of %(pass_mark)s."
+    ),
     (Kind.ALLOCATION_CHANGED, "moved"): N_(
         "The allocation of %(product)s in round %(round)s moved to %(institution)s. Reason: %(reason)s"
     ),

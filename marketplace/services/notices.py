@@ -107,7 +107,12 @@ def round_published(round_: Round) -> None:
     ).all()
     users = _users_by_company(a.company_id for a in applications)
     for application in applications:
-        params = {"variant": application.status, "round": round_.code, **_names("product", application.product)}
+        params = {
+            "variant": application.status,
+            "round": round_.code,
+            "pass_mark": round_.pass_mark,
+            **_names("product", application.product),
+        }
         link = link_path("supplier.application", application_id=application.id)
         notify_all(users[application.company_id], Kind.SELECTION_RESULT, f"selection:{application.id}", params, link)
     counts = Counter(

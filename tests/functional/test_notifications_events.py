@@ -106,6 +106,7 @@ def test_publishing_tells_applicants_their_result_and_buyers_their_allocations(a
     assert [n.params["variant"] for n in told(winner)] == ["selected"]
     assert [n.params["variant"] for n in told(waiting)] == ["waitlisted"]
     assert [n.params["variant"] for n in told(loser)] == ["not_selected"]
+    assert any("its score was below the pass mark of 70" in body for body in mailed(loser))
     [published] = told(buyer, "allocations_published")
     assert published.params["count"] == 1
     assert any(f"Round {round_.code} is published with 1 allocations" in body for body in mailed(buyer))
