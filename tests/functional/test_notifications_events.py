@@ -159,6 +159,7 @@ def test_an_order_placed_and_cancelled_tells_the_supplier_with_amount_and_reason
     orders.cancel(buyer, order.id, "Budget withdrawn by the council")
     [cancelled] = told(supplier, "order_cancelled")
     assert cancelled.params["reason"] == "Budget withdrawn by the council"
+    assert any("Reason: Budget withdrawn by the council" in body for body in mailed(supplier))
 
 
 def test_an_evaluation_tells_the_supplier(purchase):
@@ -170,6 +171,7 @@ def test_an_evaluation_tells_the_supplier(purchase):
     scores = {name: 4 for name in orders.rules.SCORE_FIELDS}
     orders.evaluate(buyer, order.id, scores, True, "Works well")
     assert [n.params["order"] for n in told(supplier, "evaluation_received")] == [order.number]
+    assert any(f"(order {order.number})" in body and "evaluated" in body for body in mailed(supplier))
 
 
 def test_the_quota_at_ten_percent_or_less_tells_the_buyers_once(purchase, make):
@@ -180,6 +182,7 @@ def test_the_quota_at_ten_percent_or_less_tells_the_buyers_once(purchase, make):
     builders.order(buyer, allocation, mou, quantity=1)  # 0 %: told already
     [low] = told(buyer, "quota_low")
     assert low.params == {"mou": mou.number, "left": 1_000_000, "percent": 10}
+    assert [b for b in mailed(buyer) if mou.number in b and "10%" in b] != []  # in Korean, the buyer's language
 
 
 # --- what waits for the ministry

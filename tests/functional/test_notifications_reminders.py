@@ -68,6 +68,7 @@ def test_an_allocation_about_to_expire_reminds_the_buyers_once(app, make):
     send_reminders(LATE_UTC)
     [row] = told(buyer, "allocation_expiring")
     assert row.params["until"] == "2026-03-18"
+    assert any("can be ordered until 2026-03-18" in m.body for m in sent(buyer.email))
 
 
 def test_an_evaluation_due_reminds_the_buyers_seven_days_before_its_day(app, make):
@@ -82,6 +83,7 @@ def test_an_evaluation_due_reminds_the_buyers_seven_days_before_its_day(app, mak
     send_reminders(LATE_UTC)
     [row] = told(buyer, "evaluation_due")
     assert row.params["due"] == "2026-03-18" and row.link == f"/buyer/orders/{order.id}/evaluate"
+    assert any(order.number in m.body and "2026-03-18" in m.body for m in sent(buyer.email))
 
 
 def test_the_ministry_digest_comes_once_a_seoul_day_from_eight_and_only_when_something_waits(app, make):
@@ -95,6 +97,7 @@ def test_the_ministry_digest_comes_once_a_seoul_day_from_eight_and_only_when_som
     send_reminders(LATE_UTC + timedelta(hours=5))
     [digest] = told(staff, "daily_digest")
     assert digest.params == {"companies": 1, "certificates": 0, "institutions": 0}
+    assert [m for m in sent(staff.email) if "Waiting for review: 1 companies" in m.body] != []
     send_reminders(LATE_UTC + timedelta(days=1))
     assert len(told(staff, "daily_digest")) == 2
 
