@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import current_app, g
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
 from .domain.reference import JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from .domain.states import STATE_ENUMS, UserRole
+from .extensions import db
 from .i18n import gettext
 from .services import notifications
 
@@ -66,7 +68,11 @@ def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:
-        g.unread_notifications = notifications.unread_count(current_user.id)
+        try:
+            g.unread_notifications = notifications.unread_count(current_user.id)
+        except SQLAlchemyError:  # an error page drawn while the database fails still renders, without a badge
+            db.session.rollback()
+            g.unread_notifications = 0
     return g.unread_notifications
 
 

@@ -143,3 +143,15 @@ def test_the_badge_is_one_count_query_and_absent_for_visitors(client, make):
     supplier = make.user("supplier")
     sign_in(client, supplier)
     assert "app-badge" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_failing_count_leaves_the_badge_out_rather_than_failing_the_page(client, make, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def failing(_user_id):
+        raise OperationalError("SELECT count(*)", {}, Exception("database is locked"))
+
+    sign_in(client, make.user("supplier"))
+    monkeypatch.setattr(notifications, "unread_count", failing)
+    response = client.get("/notifications")
+    assert response.status_code == 200 and "app-badge" not in response.get_data(as_text=True)
