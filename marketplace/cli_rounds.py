@@ -1,4 +1,5 @@
-"""flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due."""
+"""flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due;
+flask draw announce ROUND: tell the suppliers a round opened; flask draw remind: the dated reminders."""
 
 from __future__ import annotations
 
@@ -36,6 +37,28 @@ def close_due_command():
 
     for code in close_due_rounds():
         click.echo(f"closed {code}")
+
+
+@draw_group.command("announce")
+@click.argument("round_code")
+def announce_command(round_code):
+    """Tell the suppliers that ROUND_CODE is open (what its opening queued); nobody is told twice."""
+    from .services.round_opening import announce_round
+    from .services.rounds import get_round
+
+    try:
+        round_id = get_round(round_code).id
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"told {announce_round(round_id)} suppliers of round {round_code}")
+
+
+@draw_group.command("remind")
+def remind_command():
+    """Send the dated reminders due now (the worker does this every hour)."""
+    from .services.reminders import send_reminders
+
+    click.echo(f"{send_reminders()} new notifications")
 
 
 COMMANDS = [draw_group]

@@ -28,7 +28,7 @@ def announce_later(round_id: int) -> None:
     announce = current_app.extensions.get("announce_round", announce_round)
     try:
         announce(round_id)
-    except Exception:  # noqa: BLE001 - the opening is saved; `flask rounds announce` can tell them later
+    except Exception:  # noqa: BLE001 - the opening is saved; `flask draw announce` can tell them later
         db.session.rollback()
         log.exception("Could not queue the announcement of round %s", round_id)
 

@@ -227,3 +227,14 @@ def test_a_rejected_company_sent_again_waits_for_review_again(client, make):
     assert waiting.params["company_en"] == "Renamed Co" and waiting.event_key.startswith(
         f"review:company:{company.id}:"
     )
+
+
+def test_the_announcement_can_be_run_again_from_the_command_line(app, make):
+    supplier = make.user("supplier")
+    make.product(supplier.company)
+    round_ = RoundBuilders(make).round(status="open")
+    runner = app.test_cli_runner()
+    assert "told 1 suppliers" in runner.invoke(args=["draw", "announce", round_.code]).output
+    assert "told 0 suppliers" in runner.invoke(args=["draw", "announce", round_.code]).output
+    assert runner.invoke(args=["draw", "announce", "NO-SUCH"]).exit_code == 1
+    assert len(told(supplier, "round_opened")) == 1
