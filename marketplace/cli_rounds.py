@@ -1,5 +1,6 @@
 """flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due;
-flask draw announce ROUND: tell the suppliers a round opened; flask draw remind: the dated reminders."""
+flask draw announce ROUND and results ROUND STAGE: tell suppliers a round opened, or its results;
+flask draw remind: the dated reminders."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ def announce_command(round_code):
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"told {announce_round(round_id)} suppliers of round {round_code}")
+
+
+@draw_group.command("results")
+@click.argument("round_code")
+@click.argument("stage", type=click.Choice(["eligibility", "selection"]))
+def results_command(round_code, stage):
+    """Tell the applicants of ROUND_CODE their results at STAGE (what closing or publishing queued)."""
+    from .services.round_opening import tell_results
+    from .services.rounds import get_round
+
+    try:
+        round_id = get_round(round_code).id
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"told the applicants of {tell_results(round_id, stage)} applications of round {round_code}")
 
 
 @draw_group.command("remind")

@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     app.extensions["run_job"] = tasks.submit_job
     app.extensions["deliver_mail"] = tasks.request_mail_delivery
     app.extensions["announce_round"] = tasks.request_round_announcement
+    app.extensions["tell_results"] = tasks.request_round_results

@@ -107,6 +107,19 @@ def request_round_announcement(round_id: int) -> None:
     announce_round(round_id)
 
 
+@huey.task(name="tell_round_results", retries=3, retry_delay=60)
+def tell_round_results(round_id: int, stage: str) -> None:
+    """Tell the applicants (and at publication the buyers) a round's results, in batches; a retry tells nobody twice."""
+    from ..services.round_opening import tell_results
+
+    in_app(tell_results, round_id, stage)
+
+
+def request_round_results(round_id: int, stage: str) -> None:
+    """app.extensions["tell_results"]: tell a round's results, in a worker."""
+    tell_round_results(round_id, stage)
+
+
 def _send_reminders() -> None:
     from ..services.reminders import send_reminders
 

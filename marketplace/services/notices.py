@@ -10,10 +10,8 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..domain import notifications as rules
-from ..domain.states import ApplicationStatus
 from ..domain.states import NotificationKind as Kind
 from ..extensions import db
 from ..models import Allocation, Application, Certificate, Company, Institution, Mou, Order, Round, User
@@ -95,16 +93,8 @@ def eligibility_checked(round_: Round, applications: list[Application]) -> None:
         notify_all(users[application.company_id], Kind.ELIGIBILITY_RESULT, key, params, link)
 
 
-RESULTS = (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
-
-
-def round_published(round_: Round) -> None:
-    """Each applicant learns its selection result; each institution's buyers, how many allocations it got."""
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.round_id == round_.id, Application.status.in_(RESULTS))
-        .options(selectinload(Application.product))
-    ).all()
+def selection_results(round_: Round, applications: list[Application]) -> None:
+    """Each applicant learns its selection result (selected, waitlisted, or below the pass mark)."""
     users = _users_by_company(a.company_id for a in applications)
     for application in applications:
         params = {
@@ -115,6 +105,10 @@ def round_published(round_: Round) -> None:
         }
         link = link_path("supplier.application", application_id=application.id)
         notify_all(users[application.company_id], Kind.SELECTION_RESULT, f"selection:{application.id}", params, link)
+
+
+def allocations_published(round_: Round) -> None:
+    """Each institution's buyers learn how many allocations the published round gave it."""
     counts = Counter(
         db.session.scalars(select(Allocation.institution_id).where(Allocation.round_id == round_.id)).all()
     )

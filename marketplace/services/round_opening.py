@@ -1,8 +1,10 @@
-"""Telling every supplier that a round opened: one background job, in short batches, after the opening commits.
+"""Telling many people about a round, in background jobs of short batches after the change commits.
 
 Opening a round must answer staff at once however many suppliers there are, so open_round() only asks
-for this job (announce_later). The job walks the recipients in id order, BATCH at a time, each batch
-its own short write transaction; the event key makes a retried or repeated job tell each user once.
+for a job (announce_later) that walks the suppliers in id order, BATCH at a time, each batch its own
+short write transaction. Closing (eligibility) and publishing (selection, allocations) do the same
+(results_later): closing may happen in any visitor's page view. The event keys make a retried or
+repeated job tell each user once.
 """
 
 from __future__ import annotations
@@ -11,16 +13,23 @@ import logging
 
 from flask import current_app
 from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
-from ..domain.states import CompanyStatus, NotificationKind, ProductStatus, RoundStatus, UserRole
+from ..domain.states import ApplicationStatus, CompanyStatus, NotificationKind, ProductStatus, RoundStatus, UserRole
 from ..extensions import db
-from ..models import Company, Product, Round, User
+from ..models import Application, Company, Product, Round, User
+from . import notices
 from .notifications import link_path, notify_all
 from .outbox import request_delivery
 
 log = logging.getLogger(__name__)
 BATCH = 200
+ELIGIBILITY, SELECTION = "eligibility", "selection"
+STAGE_STATUSES = {
+    ELIGIBILITY: (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE),
+    SELECTION: (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED),
+}
 
 
 def announce_later(round_id: int) -> None:
@@ -75,3 +84,50 @@ def _tell_batch(ids: list[int], key: str, params: dict, link: str) -> int:
     told = notify_all(users, NotificationKind.ROUND_OPENED, key, params, link)
     db.session.commit()
     return told
+
+
+def results_later(round_id: int, stage: str) -> None:
+    """Ask a worker to tell the applicants (and buyers) a stage's results; never raises: the change is saved."""
+    tell = current_app.extensions.get("tell_results", tell_results)
+    try:
+        tell(round_id, stage)
+    except Exception:  # noqa: BLE001 - the change is saved; `flask draw results` can tell them later
+        db.session.rollback()
+        log.exception("Could not queue the %s results of round %s", stage, round_id)
+
+
+def tell_results(round_id: int, stage: str, batch: int = BATCH) -> int:
+    """Tell each applicant its result at `stage` (eligibility at close, selection at publication), BATCH
+    applications to a transaction; at publication each institution's buyers too. Returns the applications."""
+    statuses = STAGE_STATUSES.get(stage)
+    ids = list(
+        db.session.scalars(
+            select(Application.id)
+            .where(Application.round_id == round_id, Application.status.in_(statuses or ()))
+            .order_by(Application.id)
+        )
+    )
+    db.session.commit()
+    for start in range(0, len(ids), batch):
+        _results_batch(round_id, stage, ids[start : start + batch])
+    if stage == SELECTION:
+        begin_write()
+        notices.allocations_published(db.session.get_one(Round, round_id))
+        db.session.commit()
+    request_delivery()
+    return len(ids)
+
+
+def _results_batch(round_id: int, stage: str, ids: list[int]) -> None:
+    begin_write()
+    round_ = db.session.get_one(Round, round_id)
+    applications = list(
+        db.session.scalars(
+            select(Application).where(Application.id.in_(ids)).options(selectinload(Application.product))
+        )
+    )
+    if stage == ELIGIBILITY:
+        notices.eligibility_checked(round_, applications)
+    else:
+        notices.selection_results(round_, applications)
+    db.session.commit()

@@ -26,9 +26,8 @@ from ..domain.states import (
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
-from . import notices, quota, round_opening
+from . import quota, round_opening
 from .audit import record_event
-from .outbox import request_delivery
 
 
 def now() -> datetime:
@@ -254,8 +253,9 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
             closes=kst_text(round_.closes_at),
         )
     _close(actor, round_, moment)
+    round_id = round_.id  # read before the commit: reading it after would begin a transaction the job outlives
     db.session.commit()
-    request_delivery()
+    round_opening.results_later(round_id, round_opening.ELIGIBILITY)
     return round_
 
 
@@ -275,7 +275,7 @@ def close_if_due(round_: Round) -> bool:
         return False
     _close(None, locked, now())
     db.session.commit()
-    request_delivery()
+    round_opening.results_later(round_id, round_opening.ELIGIBILITY)
     return True
 
 
@@ -295,7 +295,6 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     for application in applications:
         _check(actor, application, round_, day, tiers)
         counts[application.status] += 1
-    notices.eligibility_checked(round_, list(applications))
     round_.status, round_.closed_at = RoundStatus.CLOSED, moment
     record_event(
         actor,

@@ -238,3 +238,19 @@ def test_the_announcement_can_be_run_again_from_the_command_line(app, make):
     assert "told 0 suppliers" in runner.invoke(args=["draw", "announce", round_.code]).output
     assert runner.invoke(args=["draw", "announce", "NO-SUCH"]).exit_code == 1
     assert len(told(supplier, "round_opened")) == 1
+
+
+def test_closing_and_publishing_only_queue_the_results_which_a_job_tells_in_batches(app, make, monkeypatch):
+    queued: list[tuple[int, str]] = []
+    monkeypatch.setitem(app.extensions, "tell_results", lambda *args: queued.append(args))
+    rounds_ = RoundBuilders(make)
+    now = clock.now()
+    round_ = rounds_.round(opens_at=now - timedelta(days=10), closes_at=now - timedelta(hours=1))
+    suppliers = [make.user("supplier") for _ in range(3)]
+    for supplier in suppliers:
+        rounds_.application(round_, make.product(supplier.company))
+    rounds.close_round(make.user("ministry"), round_.code)
+    assert queued == [(round_.id, "eligibility")] and db.session.query(Notification).count() == 0
+    assert round_opening.tell_results(round_.id, "eligibility", batch=2) == 3
+    assert round_opening.tell_results(round_.id, "eligibility", batch=2) == 3  # again: nobody told twice
+    assert sorted(n.recipient_id for n in db.session.query(Notification)) == sorted(s.id for s in suppliers)
