@@ -37,7 +37,7 @@ def _load(name: str) -> dict:
 def headlines() -> dict:
     """The figures the targets are about, read back from the scripts' own results."""
     mixed, orders, audit, draw = _load("mixed"), _load("orders"), _load("audit"), _load("draw")
-    exports, ocds = _load("exports"), _load("ocds")
+    exports, ocds, notify = _load("exports"), _load("ocds"), _load("notify")
     return {
         "mixed_sqlite_writes_ratio": mixed.get("sqlite_mixed_over_orders_only_writes"),
         "mixed_p95_ms": {
@@ -61,6 +61,9 @@ def headlines() -> dict:
         ],
         "ocds_bulk_peak_growth_mb_1k_to_10k": {
             r["backend"]: r.get("bulk_peak_growth_mb_1k_to_10k") for r in ocds.get("results", [])
+        },
+        "notify_round_opening": {
+            k: notify.get(k) for k in ("suppliers", "open_round_ms", "announce_seconds", "worker_over_bare")
         },
     }
 

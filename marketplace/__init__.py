@@ -9,7 +9,20 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, audit_display, charts, errors, form_keys, i18n, jobs, logs, navigation, routing, security
+from . import (
+    access,
+    audit_display,
+    charts,
+    errors,
+    form_keys,
+    i18n,
+    jobs,
+    logs,
+    navigation,
+    notification_text,
+    routing,
+    security,
+)
 from .config import ROOT, from_environment, mail_settings
 from .database import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -59,6 +72,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     charts.init_app(app)
     audit_display.init_app(app)
     navigation.init_app(app)
+    notification_text.init_app(app)
     errors.init_app(app)
     logs.init_app(app)  # its access line is written after every other after_request has run
     app.before_request(security.start_request)

@@ -140,6 +140,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.confirm_email": ANYONE,  # the one-time token is the credential
     "auth.change_email": SIGNED_IN,
     "auth.mail_language": SIGNED_IN,
+    "auth.notifications": SIGNED_IN,
+    "auth.mark_notification_read": SIGNED_IN,  # the user's own only (service: another's is 404)
+    "auth.mark_all_notifications_read": SIGNED_IN,
+    "auth.notification_settings": SIGNED_IN,
     "public.unsubscribe": ANYONE,  # the signed token is the credential (RFC 8058 one-click)
     # --- after the pilot: follow-on purchases and corrective actions
     "buyer.record_follow_on": BUYER,  # own institution's completed orders only (service)

@@ -1,4 +1,6 @@
-"""flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due."""
+"""flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due;
+flask draw announce ROUND and results ROUND STAGE: tell suppliers a round opened, or its results;
+flask draw remind: the dated reminders."""
 
 from __future__ import annotations
 
@@ -36,6 +38,43 @@ def close_due_command():
 
     for code in close_due_rounds():
         click.echo(f"closed {code}")
+
+
+@draw_group.command("announce")
+@click.argument("round_code")
+def announce_command(round_code):
+    """Tell the suppliers that ROUND_CODE is open (what its opening queued); nobody is told twice."""
+    from .services.round_opening import announce_round
+    from .services.rounds import get_round
+
+    try:
+        round_id = get_round(round_code).id
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"told {announce_round(round_id)} suppliers of round {round_code}")
+
+
+@draw_group.command("results")
+@click.argument("round_code")
+@click.argument("stage", type=click.Choice(["eligibility", "selection"]))
+def results_command(round_code, stage):
+    """Tell the applicants of ROUND_CODE their results at STAGE (what closing or publishing queued)."""
+    from .services.round_opening import tell_results
+    from .services.rounds import get_round
+
+    try:
+        round_id = get_round(round_code).id
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"told the applicants of {tell_results(round_id, stage)} applications of round {round_code}")
+
+
+@draw_group.command("remind")
+def remind_command():
+    """Send the dated reminders due now (the worker does this every hour)."""
+    from .services.reminders import send_reminders
+
+    click.echo(f"{send_reminders()} new notifications")
 
 
 COMMANDS = [draw_group]

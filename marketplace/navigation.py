@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
 from .domain.reference import CORRECTIVE_CAUSES, CORRECTIVE_STATES, JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from .domain.states import STATE_ENUMS, UserRole
+from .extensions import db
 from .i18n import gettext
+from .services import notifications
 
 MENU: dict[str, list[tuple[str, str]]] = {
     ANONYMOUS: [
@@ -62,13 +65,30 @@ def status_label(status: str) -> str:
     return gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
+def unread_notifications() -> int:
+    """The signed-in user's unread notifications, for the header's badge (one COUNT a page; 0 signed out)."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = notifications.unread_count(current_user.id)
+        except SQLAlchemyError:  # an error page drawn while the database fails still renders, without a badge
+            db.session.rollback()
+            g.unread_notifications = 0
+    return g.unread_notifications
+
+
 def registered_endpoints():
     return current_app.view_functions
 
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(
-        main_menu=main_menu, role_label=role_label, status_label=status_label, registered_endpoints=registered_endpoints
+        main_menu=main_menu,
+        role_label=role_label,
+        status_label=status_label,
+        registered_endpoints=registered_endpoints,
+        unread_notifications=unread_notifications,
     )
     app.jinja_env.globals.update(corrective_causes=CORRECTIVE_CAUSES, corrective_states=CORRECTIVE_STATES)
     # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings

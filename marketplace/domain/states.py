@@ -174,6 +174,28 @@ class MailStatus(StrEnum):
     FAILED = "failed"
 
 
+class NotificationKind(StrEnum):
+    """What a notification tells about; each user turns each kind on or off, in the inbox and by mail."""
+
+    ROUND_OPENED = "round_opened"
+    ROUND_CLOSING = "round_closing"
+    ELIGIBILITY_RESULT = "eligibility_result"
+    SELECTION_RESULT = "selection_result"
+    ALLOCATION_CHANGED = "allocation_changed"
+    ORDER_PLACED = "order_placed"
+    ORDER_CANCELLED = "order_cancelled"
+    EVALUATION_RECEIVED = "evaluation_received"
+    CERTIFICATE_EXPIRING = "certificate_expiring"
+    COMPANY_DECIDED = "company_decided"
+    CERTIFICATE_DECIDED = "certificate_decided"
+    ALLOCATIONS_PUBLISHED = "allocations_published"
+    ALLOCATION_EXPIRING = "allocation_expiring"
+    EVALUATION_DUE = "evaluation_due"
+    QUOTA_LOW = "quota_low"
+    REVIEW_WAITING = "review_waiting"
+    DAILY_DIGEST = "daily_digest"
+
+
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
     UserRole,
     CompanyStatus,
@@ -197,4 +219,5 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     Language,
     TokenPurpose,
     MailStatus,
+    NotificationKind,
 )

@@ -16,3 +16,5 @@ def init_app(app: Flask) -> None:
     app.extensions["huey"] = queue.huey
     app.extensions["run_job"] = tasks.submit_job
     app.extensions["deliver_mail"] = tasks.request_mail_delivery
+    app.extensions["announce_round"] = tasks.request_round_announcement
+    app.extensions["tell_results"] = tasks.request_round_results

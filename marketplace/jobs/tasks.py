@@ -94,6 +94,45 @@ def requeue_on_startup() -> None:
     in_app(_requeue_stale)
 
 
+@huey.task(name="announce_round", retries=3, retry_delay=60)
+def announce_round(round_id: int) -> None:
+    """Tell the suppliers that a round opened (in batches; a retry tells nobody twice)."""
+    from ..services.round_opening import announce_round as announce
+
+    in_app(announce, round_id)
+
+
+def request_round_announcement(round_id: int) -> None:
+    """app.extensions["announce_round"]: tell the suppliers of an opened round, in a worker."""
+    announce_round(round_id)
+
+
+@huey.task(name="tell_round_results", retries=3, retry_delay=60)
+def tell_round_results(round_id: int, stage: str) -> None:
+    """Tell the applicants (and at publication the buyers) a round's results, in batches; a retry tells nobody twice."""
+    from ..services.round_opening import tell_results
+
+    in_app(tell_results, round_id, stage)
+
+
+def request_round_results(round_id: int, stage: str) -> None:
+    """app.extensions["tell_results"]: tell a round's results, in a worker."""
+    tell_round_results(round_id, stage)
+
+
+def _send_reminders() -> None:
+    from ..services.reminders import send_reminders
+
+    send_reminders()
+
+
+@huey.periodic_task(crontab(minute="7"), name="hourly_reminders")
+def hourly_reminders() -> None:
+    """The dated reminders (rounds closing, certificates and allocations expiring, evaluations due, the
+    ministry's digest): each fires on its Seoul day, once per recipient however often this runs."""
+    in_app(_send_reminders)
+
+
 @huey.task(name="noop")
 def noop() -> None:
     """Does nothing: the benchmark's and a health check's task."""

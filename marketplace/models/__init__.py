@@ -7,6 +7,7 @@ from .companies import Certificate, CertificateType, Company, Product, StoredFil
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
+from .notifications import Notification, NotificationPreference
 from .open_data import OcdsRelease
 from .orders import (
     AuditReliefCertificate,
@@ -50,6 +51,8 @@ __all__ = [
     "Job",
     "LoginFailure",
     "Mou",
+    "Notification",
+    "NotificationPreference",
     "OneTimeToken",
     "OcdsRelease",
     "Order",

@@ -23,9 +23,10 @@ from ..domain.states import (
 )
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Round, User
-from . import applications
+from . import applications, notices
 from . import rounds as round_service
 from .audit import record_event
+from .outbox import request_delivery
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,9 @@ def move(actor: User, allocation_id: int, institution_id: int | None, reason: st
         after={"allocation_id": new.id, "institution": target.code, "amount_krw": new.amount_krw},
         reason=reason.strip(),
     )
+    notices.allocation_changed(new, "moved", reason.strip())
     db.session.commit()
+    request_delivery()
     return new
 
 
@@ -224,6 +227,7 @@ def refill(actor: User, allocation_id: int, reason: str) -> Allocation:
         if promoted is not None:
             new = applications.promote(round_, promoted, allocation, actor, reason.strip())
             db.session.commit()
+            request_delivery()
             return new
         refusal = _none_fits()
     db.session.rollback()

@@ -26,10 +26,12 @@ from ..domain.states import (
 )
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
+from . import notices
 from . import rounds as round_service
 from .audit import record_event
 from .corrective_actions import require_not_blocked
 from .draws import allocation_valid_until, drawn
+from .outbox import request_delivery
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,8 @@ def _withdraw_selected(user: User, application: Application, round_: Round, reas
     _mark_withdrawn(user, application, reason, commit=False)
     new = promote(round_, promoted, allocation) if promoted else None
     db.session.commit()
+    if new is not None:
+        request_delivery()
     return new
 
 
@@ -330,6 +334,7 @@ def promote(
         },
         reason=reason,
     )
+    notices.allocation_changed(allocation, "refilled", reason)
     return allocation
 
 

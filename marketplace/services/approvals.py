@@ -12,8 +12,10 @@ from ..domain.suppliers import CERTIFICATE_DECISIONS, COMPANY_DECISIONS, check_v
 from ..extensions import db
 from ..models import AuditEvent, Certificate, Company, User
 from ..models.types import utcnow
+from . import notices
 from .audit import record_event
 from .clock import seoul_today
+from .outbox import request_delivery
 from .pages import Page, paginate
 
 COMPANY_STATUSES = tuple(CompanyStatus)
@@ -101,7 +103,9 @@ def decide_company(actor: User, company_id: int, action: str, reason: str) -> Co
         reason=company.status_reason,
         company_id=company.id,
     )
+    notices.company_decided(company)
     db.session.commit()
+    request_delivery()
     return company
 
 
@@ -126,7 +130,9 @@ def decide_certificate(actor: User, certificate_id: int, action: str, reason: st
         after={"status": target, "reason": certificate.status_reason},
         reason=certificate.status_reason,
     )
+    notices.certificate_decided(certificate)
     db.session.commit()
+    request_delivery()
     return certificate
 
 

@@ -16,9 +16,11 @@ from ..domain.suppliers import check_certificate_dates, check_deletable
 from ..domain.uploads import UnapprovedAllowance
 from ..extensions import db
 from ..models import Certificate, CertificateType, Company, StoredFile, User, product_certificates
+from . import notices
 from .audit import record_event
 from .clock import seoul_today
 from .files import new_stored_file
+from .outbox import request_delivery
 from .ownership import own_company, own_row
 from .pages import Page, paginate
 
@@ -115,12 +117,15 @@ def add_certificate(
                 "file": stored.storage_name,
             },
         )
+        db.session.flush()
+        notices.certificate_waiting(certificate, company)
         db.session.commit()
     except IntegrityError as error:  # a concurrent upload of the same number
         db.session.rollback()
         raise DuplicateCertificate(
             N_("Your company already has a %(type)s certificate numbered %(number)s."), type=kind.code, number=number
         ) from error
+    request_delivery()
     return certificate
 
 

@@ -17,6 +17,7 @@ from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
 from ..models.types import utcnow
+from . import notices
 from .account_mail import send_confirmation
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
@@ -135,6 +136,7 @@ def _create_company(data: CompanyInput, digits: str, first_user: FirstUserInput,
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
         record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
         send_confirmation(user, user.email, utcnow())
+        notices.company_waiting(company)
         db.session.commit()
     except DomainError:
         db.session.rollback()
@@ -179,7 +181,11 @@ def update_own_company(user: User, data: CompanyInput, today: date) -> Company:
         reason=company.status_reason if resubmitted else "",
         company_id=company.id,
     )
+    if resubmitted:
+        notices.company_waiting(company, again=utcnow())
     db.session.commit()
+    if resubmitted:
+        request_delivery()
     return company
 
 

@@ -16,7 +16,7 @@ from ..domain.errors import N_
 from ..domain.states import ApplicationStatus, JobKind, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
-from . import jobs
+from . import jobs, round_opening
 from . import rounds as round_service
 from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
@@ -236,7 +236,9 @@ def publish_round(actor: User, code: str) -> Round:
         before={"status": RoundStatus.DRAWN},
         after={"status": RoundStatus.PUBLISHED, "allocations_valid_until": valid_until.isoformat()},
     )
+    round_id = round_.id  # read before the commit: reading it after would begin a transaction the job outlives
     db.session.commit()
+    round_opening.results_later(round_id, round_opening.SELECTION)
     return round_
 
 

@@ -17,6 +17,7 @@ from ..domain.states import InstitutionStatus, TokenPurpose, UserRole
 from ..extensions import db
 from ..models import Institution, User
 from ..models.types import utcnow
+from . import notices
 from .accounts import find_user_by_email, new_user, normalise_email
 from .audit import record_event
 from .links import public_url
@@ -213,7 +214,9 @@ def request_to_join(data: JoinRequest) -> Institution | None:
         institution_id=institution.id,
         after={**checked.__dict__, "contact_email": institution.contact_email},
     )
+    notices.join_requested(institution)
     db.session.commit()
+    request_delivery()
     return institution
 
 

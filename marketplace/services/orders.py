@@ -36,8 +36,9 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import corrective_actions, quota
+from . import corrective_actions, notices, quota
 from .audit import record_event
+from .outbox import request_delivery
 from .pages import Page, paginate
 
 
@@ -158,7 +159,10 @@ def record_pilot_purchase(
     entry.order_id = order.id
     entry.reason = order.number
     _placed_event(buyer, order, company_id)
+    notices.order_placed(order)
+    notices.quota_charged(mou, entry.balance_after)
     db.session.commit()
+    request_delivery()
     return order
 
 
@@ -338,7 +342,9 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
         released_krw=order.amount_krw,
         balance_after=balance,
     )
+    notices.order_cancelled(order)
     db.session.commit()
+    request_delivery()
     return order
 
 
@@ -370,7 +376,9 @@ def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again
         would_buy_again=bool(would_buy_again),
     )
     corrective_actions.open_after_evaluation(buyer, order, scores["overall"])  # in this same transaction
+    notices.order_evaluated(order)
     db.session.commit()
+    request_delivery()
     return evaluation
 
 

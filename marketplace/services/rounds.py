@@ -26,7 +26,7 @@ from ..domain.states import (
 from ..extensions import db
 from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
 from ..models.types import utcnow
-from . import quota
+from . import quota, round_opening
 from .audit import record_event
 from .corrective_actions import blocked_companies
 
@@ -236,7 +236,9 @@ def open_round(actor: User, code: str) -> Round:
             "seed_event": seed_events.facts(event),
         },
     )
+    round_id = round_.id  # read before the commit: reading it after would begin a transaction the job outlives
     db.session.commit()
+    round_opening.announce_later(round_id)
     return round_
 
 
@@ -252,7 +254,9 @@ def close_round(actor: User | None, code: str, *, at: datetime | None = None) ->
             closes=kst_text(round_.closes_at),
         )
     _close(actor, round_, moment)
+    round_id = round_.id  # read before the commit: reading it after would begin a transaction the job outlives
     db.session.commit()
+    round_opening.results_later(round_id, round_opening.ELIGIBILITY)
     return round_
 
 
@@ -272,6 +276,7 @@ def close_if_due(round_: Round) -> bool:
         return False
     _close(None, locked, now())
     db.session.commit()
+    round_opening.results_later(round_id, round_opening.ELIGIBILITY)
     return True
 
 

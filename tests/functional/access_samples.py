@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot):
+    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -37,6 +37,18 @@ def _reports(world, make) -> dict:
     order = ReportBuilders(make).purchase(world.buyer, product=world.product)
     certificate = ReportBuilders(make).relief_certificate(order)
     return {"order_id": order.id, "serial": certificate.serial}
+
+
+def _notifications(world, make) -> dict:
+    from marketplace.database import begin_write
+    from marketplace.extensions import db
+    from marketplace.models import Notification
+    from marketplace.services.notifications import notify
+
+    begin_write()
+    notify(world.supplier, "company_decided", "access-sample", {"variant": "approved"}, "/supplier/")
+    db.session.commit()
+    return {"notification_id": db.session.query(Notification.id).filter_by(event_key="access-sample").scalar()}
 
 
 def _jobs(world, make) -> dict:

@@ -181,6 +181,9 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "auth.confirm_email": {},
         "auth.change_email": {"email": "other@example.com", "password": "not the password"},
         "auth.mail_language": {"language": "en", "notifications": "y"},
+        "auth.mark_notification_read": {"page": "2"},
+        "auth.mark_all_notifications_read": {"page": "2"},
+        "auth.notification_settings": {"in_app-round_opened": "y", "mail-round_opened": "y"},
         "public.unsubscribe": {},
         "public.set_language": {"lang": "en", "next": "/products"},
         "public.join_institution": dict(

@@ -267,6 +267,17 @@ def _ministry_corrective_actions(w: World) -> ListCase:
     return ListCase(
         "/ministry/corrective-actions?status=opened", ROWS, "ministry/corrective_actions.html", model=CorrectiveAction
     )
+def _notifications(w: World) -> ListCase:
+    from marketplace.database import begin_write
+    from marketplace.models import Notification
+    from marketplace.services.notifications import notify
+
+    user = w.supplier()
+    begin_write()
+    for n, name in enumerate(ROWS):
+        notify(user, "company_decided", f"list-{n}", {"variant": "approved", "company_ko": name, "company_en": name})
+    db.session.commit()
+    return ListCase("/notifications", ROWS, "auth/notifications.html", model=Notification)
 
 
 CASES = {
@@ -296,6 +307,7 @@ CASES = {
         _ministry_follow_ons,
         _supplier_corrective_actions,
         _ministry_corrective_actions,
+        _notifications,
     )
 }
 

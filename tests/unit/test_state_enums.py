@@ -40,6 +40,8 @@ STATE_COLUMNS = {
     ("follow_on_purchases", "status"): states.FollowOnStatus,
     ("corrective_actions", "state"): states.CorrectiveActionState,
     ("corrective_actions", "cause"): states.CorrectiveActionCause,
+    ("notifications", "kind"): states.NotificationKind,
+    ("notification_preferences", "kind"): states.NotificationKind,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose"), ("corrective_actions", "cause")}
