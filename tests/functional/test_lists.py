@@ -267,6 +267,8 @@ def _ministry_corrective_actions(w: World) -> ListCase:
     return ListCase(
         "/ministry/corrective-actions?status=opened", ROWS, "ministry/corrective_actions.html", model=CorrectiveAction
     )
+
+
 def _notifications(w: World) -> ListCase:
     from marketplace.database import begin_write
     from marketplace.models import Notification
