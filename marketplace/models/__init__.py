@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area; import them from here."""
 
 from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
+from .api_tokens import ApiToken
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
@@ -32,6 +33,7 @@ __all__ = [
     "ROLES",
     "INSTITUTION_KINDS",
     "Allocation",
+    "ApiToken",
     "AllocationChange",
     "Application",
     "AuditEvent",
