@@ -8,7 +8,7 @@ an RFC 9457 problem (errors.problem_response). Authentication is by Bearer token
 from __future__ import annotations
 
 from flask import Blueprint
-from spectree import SecurityScheme, SpecTree
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
 from .problems import ApiProblem
 from .schemas import Problem
@@ -36,10 +36,12 @@ spec = SpecTree(
         "Public catalogue, rounds, results and certificate verification; with an API token, an institution's "
         "MOUs, allocations and orders. Errors are RFC 9457 problems in the language of Accept-Language."
     ),
-    security_schemes=[SecurityScheme(name="bearer", data={"type": "http", "scheme": "bearer"})],
+    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))],
     validation_error_status=400,
     validation_error_model=Problem,
     before=_refuse_invalid,
+    naming_strategy=lambda model: model.__name__,  # readable schema names; the API's model names are unique
+    nested_naming_strategy=lambda _parent, child: child,
 )
 
 from . import auth, docs, institution, public  # noqa: E402,F401 - they put their routes on bp

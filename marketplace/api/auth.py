@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
@@ -19,6 +20,8 @@ from ..extensions import limiter
 from ..models import ApiToken, User
 from ..services import api_tokens
 from .problems import ApiProblem
+
+API_PREFIX = "/api/"
 
 
 def _bearer() -> str | None:
@@ -78,3 +81,17 @@ def api_limit():
 
 def init_limits(blueprint) -> None:
     limiter.limit(api_limit, key_func=client_key, scope="api")(blueprint)
+
+
+class SessionlessApi(SecureCookieSessionInterface):
+    """The browser session, except that API requests neither read nor refresh it: a token is the only credential."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(API_PREFIX):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if request.path.startswith(API_PREFIX):
+            return
+        super().save_session(app, session, response)
