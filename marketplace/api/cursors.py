@@ -34,7 +34,12 @@ def _fits(value, shape: type) -> bool:
     if shape is int:
         return type(value) is int and 0 <= value < 2**53
     if shape is list:
-        return isinstance(value, list) and 0 < len(value) <= 3 and all(
-            (type(part) is int and 0 <= part < 2**53) or (isinstance(part, str) and len(part) <= 40) for part in value
+        return (
+            isinstance(value, list)
+            and 0 < len(value) <= 3
+            and all(
+                (type(part) is int and 0 <= part < 2**53) or (isinstance(part, str) and len(part) <= 40)
+                for part in value
+            )
         )
     return False

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask import current_app, jsonify, render_template
 
-from . import bp, spec
+from .blueprint import bp, spec
 
 PROBLEM_MEDIA = "application/problem+json"
 # Stateful testing and readers: an order placed leads to the order read back.

@@ -14,8 +14,9 @@ from ..form_keys import FormAlreadySubmitted
 from ..i18n import domain_message
 from ..services import institution_reads, orders
 from ..services.orders import PurchaseInput
-from . import bp, cursors, idempotency, spec
+from . import cursors, idempotency
 from .auth import caller, institution_scope, token
+from .blueprint import bp, spec
 from .problems import ApiProblem
 from .schemas import (
     AllocationList,
@@ -97,9 +98,7 @@ def order_detail(order_id: int):
 @spec.validate(
     json=OrderIn,
     headers=IdempotencyHeaders,
-    resp=Response(
-        HTTP_201=OrderOut, HTTP_403=Problem, HTTP_409=Problem, HTTP_422=Problem, HTTP_503=Problem, **REFUSED
-    ),
+    resp=Response(HTTP_201=OrderOut, HTTP_403=Problem, HTTP_409=Problem, HTTP_422=Problem, HTTP_503=Problem, **REFUSED),
     security=TOKEN,
     tags=["orders"],
 )
@@ -144,4 +143,3 @@ def _created(row, *, replayed: bool = False) -> FlaskResponse:
 
 def _replayed(buyer, order_id: int) -> FlaskResponse:
     return _created(institution_reads.order_for(buyer, order_id), replayed=True)
-

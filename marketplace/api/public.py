@@ -14,7 +14,8 @@ from ..i18n import domain_message
 from ..rate_limits import verification_attempts
 from ..services import catalogue, orders, public_rounds, relief_verification
 from ..services.clock import seoul_today
-from . import bp, cursors, spec
+from . import cursors
+from .blueprint import bp, spec
 from .problems import ApiProblem
 from .schemas import (
     CatalogueQuery,
@@ -51,7 +52,10 @@ def products(query: CatalogueQuery):
     )
     refused = refused_filters(args, wanted)
     if refused:
-        raise ApiProblem(400, detail=_("These filters have a value the catalogue does not offer: %(names)s.", names=", ".join(refused)))
+        raise ApiProblem(
+            400,
+            detail=_("These filters have a value the catalogue does not offer: %(names)s.", names=", ".join(refused)),
+        )
     offset = cursors.decode(query.cursor, int) or 0
     cards, more = catalogue.search_slice(wanted, today=seoul_today(), offset=offset, limit=query.limit)
     return ProductList(
@@ -148,4 +152,3 @@ def verify(serial: str, query: VerifyQuery):
         raise ApiProblem(404, detail=_("No certificate has the serial number %(serial)s.", serial=serial[:30]))
     g.verification_refused = result.code_refused
     return verification(result, code_given=bool(query.code))
-

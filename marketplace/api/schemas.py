@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.catalogue import MAX_QUERY_CHARS, SORTS

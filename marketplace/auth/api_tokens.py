@@ -37,7 +37,9 @@ def create_api_token():
     if not form.validate_on_submit():
         return _page(400, form)
     try:
-        made = api_tokens.create_token(current_user, form.name.data or "", form.scope.data or "", int(form.days.data or 0))
+        made = api_tokens.create_token(
+            current_user, form.name.data or "", form.scope.data or "", int(form.days.data or 0)
+        )
     except DomainError as error:
         attach_error(form, "name", error)
         return _page(400, form)
@@ -51,6 +53,8 @@ def revoke_api_token(token_id: int):
     try:
         token = api_tokens.revoke_token(current_user, token_id)
     except NotFound as error:
-        return render_template("errors/error.html", code=404, title=_("Page not found"), text=domain_message(error)), 404
+        return render_template(
+            "errors/error.html", code=404, title=_("Page not found"), text=domain_message(error)
+        ), 404
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("auth.api_tokens"))

@@ -120,9 +120,7 @@ class MailLanguageForm(OneTimeForm):
 class ApiTokenForm(OneTimeForm):
     """A new API token: its name, what it may do and how long it lives."""
 
-    name = StringField(
-        _l("Token name"), validators=[DataRequired(_l("Name the token.")), Length(max=80)]
-    )
+    name = StringField(_l("Token name"), validators=[DataRequired(_l("Name the token.")), Length(max=80)])
     scope = RadioField(
         _l("What it may do"),
         choices=choices([("read", _l("Read only")), ("write", _l("Read and place orders"))]),

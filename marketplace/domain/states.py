@@ -175,5 +175,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     WindowState,
     Language,
     TokenPurpose,
+    ApiTokenScope,
     MailStatus,
 )

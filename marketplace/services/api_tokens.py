@@ -86,9 +86,7 @@ def revoke_token(user: User, token_id: int, *, now: datetime | None = None) -> A
         raise NotFound(N_("There is no such token among yours."))
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
-        record_event(
-            user, "api_token.revoked", token, before={"name": token.name}, institution_id=user.institution_id
-        )
+        record_event(user, "api_token.revoked", token, before={"name": token.name}, institution_id=user.institution_id)
     db.session.commit()
     return token
 
@@ -105,7 +103,9 @@ def authenticate(secret: str, *, now: datetime | None = None) -> ApiToken | None
         return None
     moment = now or utcnow()
     row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.secret_sha256 == secret_hash(secret))
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.secret_sha256 == secret_hash(secret))
     ).first()
     if row is None:
         return None

@@ -124,7 +124,9 @@ def test_ministry_tokens_read_every_institution_but_place_no_order(client, ob, m
     order = ob.order(buyer, allocation, mou)
     ministry = make.user("ministry")
     assert client.get(f"/api/v1/orders/{order.id}", headers=bearer(ministry, "read")).status_code == 200
-    assert [m["id"] for m in client.get("/api/v1/mous", headers=bearer(ministry, "read")).get_json()["items"]] == [mou.id]
+    assert [m["id"] for m in client.get("/api/v1/mous", headers=bearer(ministry, "read")).get_json()["items"]] == [
+        mou.id
+    ]
     response = client.post("/api/v1/orders", json=body(allocation, mou), headers=bearer(ministry))
     assert response.status_code == 403
 

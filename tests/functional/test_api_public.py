@@ -27,7 +27,16 @@ def api_ids(client, query: str) -> list[int]:
 
 @pytest.mark.parametrize(
     "query",
-    ["?q=센서", "?q=센서+모듈", "?q=sensor", "?sort=price_asc", "?sort=name", "?q=센서&sort=price_desc", "?category=electronics", ""],
+    [
+        "?q=센서",
+        "?q=센서+모듈",
+        "?q=sensor",
+        "?sort=price_asc",
+        "?sort=name",
+        "?q=센서&sort=price_desc",
+        "?category=electronics",
+        "",
+    ],
 )
 def test_the_catalogue_api_finds_what_the_catalogue_page_shows_in_the_same_order(client, make, query):
     searchable_product(make, name_ko="무선 온도센서 모듈", name_en="Wireless sensor module", unit_price_krw=300)
