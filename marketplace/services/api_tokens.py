@@ -47,7 +47,7 @@ def create_token(user: User, name: str, scope: str, days: int, *, now: datetime 
     name = " ".join((name or "").split())
     if user.role not in TOKEN_ROLES:
         raise TokenRefused(N_("Only buyers and ministry staff can make API tokens."))
-    if not name or len(name) > MAX_NAME:
+    if not name or len(name) > MAX_NAME or not name.isprintable():
         raise TokenRefused(N_("Name the token in 1 to %(limit)s characters."), limit=MAX_NAME)
     if scope not in set(ApiTokenScope) or days not in EXPIRY_DAYS:
         raise TokenRefused(N_("Choose a scope and an expiry from the list."))

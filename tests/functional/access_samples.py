@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs):
+    for extend in (_rounds, _orders, _reports, _jobs, _api_tokens):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -47,3 +47,9 @@ def _jobs(world, make) -> dict:
     job = create_job(JobKind.PURCHASE_REPORT, {"institution_id": world.buyer.institution_id}, world.buyer)
     db.session.commit()
     return {"job_id": job.id}
+
+
+def _api_tokens(world, make) -> dict:
+    from marketplace.services.api_tokens import create_token
+
+    return {"token_id": create_token(world.buyer, "ERP", "read", 30).token.id}
