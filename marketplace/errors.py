@@ -79,6 +79,10 @@ def _wants_json() -> bool:
 def render_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return _api_problem(error)
+    return _error_page(error)
+
+
+def _error_page(error: HTTPException):
     code = error.code or 500
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):

@@ -110,11 +110,16 @@ def authenticate(secret: str, *, now: datetime | None = None) -> ApiToken | None
     if row is None:
         return None
     token, user = row
-    if token.revoked_at is not None or token.expires_at <= moment or not user.active or user.role not in TOKEN_ROLES:
+    if not _live(token, user, moment):
         return None
     if token.last_used_at is None or moment - token.last_used_at >= LAST_USE_PRECISION:
         _note_use(token.id, moment)
     return token
+
+
+def _live(token: ApiToken, user: User, moment: datetime) -> bool:
+    """Not revoked, not expired, and its user still active in a role that may hold tokens."""
+    return token.revoked_at is None and token.expires_at > moment and user.active and user.role in TOKEN_ROLES
 
 
 def _note_use(token_id: int, moment: datetime) -> None:
