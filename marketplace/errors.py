@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .context import request_id
 from .domain.errors import N_, NotFound
@@ -59,7 +60,7 @@ def problem_response(status: int, title: str, detail: str, *, errors=None, kind:
     return response
 
 
-def _api_problem(error: HTTPException) -> Response:
+def _api_problem(error: HTTPException) -> WerkzeugResponse:
     """Any HTTP error on an /api/ address (unknown address, wrong method, limits, busy database, a crash)."""
     if getattr(error, "is_problem", False):  # an api.problems.ApiProblem: its response is the problem
         return error.get_response()

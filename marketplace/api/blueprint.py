@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
 
 from .problems import ApiProblem
 from .schemas import Problem
@@ -31,7 +32,7 @@ spec = SpecTree(
         "Public catalogue, rounds, results and certificate verification; with an API token, an institution's "
         "MOUs, allocations and orders. Errors are RFC 9457 problems in the language of Accept-Language."
     ),
-    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))],
+    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
     validation_error_status=400,
     validation_error_model=Problem,
     before=_refuse_invalid,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from spectree import Response
 
 from ..domain.errors import DomainError, NotFound
-from ..domain.states import UserRole
+from ..domain.states import ApiTokenScope, UserRole
 from ..extensions import db
 from ..form_keys import FormAlreadySubmitted
 from ..i18n import domain_message
@@ -32,7 +32,7 @@ from .schemas import (
 )
 from .shapes import allocation, mou, named, order
 
-TOKEN = {"bearer": []}
+TOKEN: dict[str, list[str]] = {"bearer": []}
 REFUSED = {"HTTP_401": Problem, "HTTP_429": Problem}
 
 
@@ -44,7 +44,7 @@ def me():
     return TokenOut(
         name=current.name,
         prefix=current.prefix,
-        scope=current.scope,
+        scope=ApiTokenScope(current.scope),
         expires_at=current.expires_at,
         role=user.role,
         institution=named(user.institution) if user.institution else None,
@@ -52,7 +52,7 @@ def me():
 
 
 def _after(query: Page) -> int | None:
-    return cursors.decode(query.cursor, int)  # type: ignore[return-value]
+    return cursors.decode(query.cursor)
 
 
 def _next(items: list, limit: int) -> str | None:

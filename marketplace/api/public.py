@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import g, request
 from flask_babel import gettext as _
 from spectree import Response
@@ -11,6 +13,7 @@ from ..domain.eligibility import is_first_timer, is_startup
 from ..domain.errors import NotFound
 from ..domain.reference import CATEGORIES, REGIONS
 from ..i18n import domain_message
+from ..models import Certificate, Product
 from ..rate_limits import verification_attempts
 from ..services import catalogue, orders, public_rounds, relief_verification
 from ..services.clock import seoul_today
@@ -19,6 +22,8 @@ from .blueprint import bp, spec
 from .problems import ApiProblem
 from .schemas import (
     CatalogueQuery,
+    CertificateOut,
+    Evaluations,
     Page,
     Problem,
     ProductList,
@@ -34,8 +39,8 @@ from .shapes import named, product_summary, round_detail, round_summary, verific
 LIMITED = {"HTTP_429": Problem}
 
 
-def not_found(error: NotFound):
-    raise ApiProblem(404, detail=domain_message(error))
+def missing(error: NotFound) -> ApiProblem:
+    return ApiProblem(404, detail=domain_message(error))
 
 
 @bp.get("/products")
@@ -56,7 +61,7 @@ def products(query: CatalogueQuery):
             400,
             detail=_("These filters have a value the catalogue does not offer: %(names)s.", names=", ".join(refused)),
         )
-    offset = cursors.decode(query.cursor, int) or 0
+    offset = cursors.decode(query.cursor) or 0
     cards, more = catalogue.search_slice(wanted, today=seoul_today(), offset=offset, limit=query.limit)
     return ProductList(
         items=[product_summary(card) for card in cards],
@@ -71,26 +76,28 @@ def product(product_id: int):
     try:
         card = catalogue.public_product(product_id, seoul_today())
     except NotFound as error:
-        not_found(error)
-    item = card.product
+        raise missing(error) from None
+    item = cast(Product, card.product)  # a product page's card holds the row itself
+    evaluations = orders.evaluation_summary(product_id)
     return ProductOut(
         **product_summary(card).model_dump(),
         model=item.model,
         category=item.category,
         description=item.description,
         specification=item.specification,
-        certificates=[
-            dict(
-                type_code=c.type.code,
-                type_name=c.type.name_ko,
-                number=c.number,
-                issuer=c.issuer,
-                issued_on=c.issued_on,
-                expires_on=c.expires_on,
-            )
-            for c in card.certificates
-        ],
-        evaluations=orders.evaluation_summary(product_id),
+        certificates=[certificate_out(c) for c in cast(list[Certificate], card.certificates)],
+        evaluations=Evaluations(**evaluations) if evaluations else None,
+    )
+
+
+def certificate_out(certificate: Certificate) -> CertificateOut:
+    return CertificateOut(
+        type_code=certificate.type.code,
+        type_name=certificate.type.name_ko,
+        number=certificate.number,
+        issuer=certificate.issuer,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
     )
 
 
@@ -98,12 +105,12 @@ def product(product_id: int):
 @spec.validate(query=Page, resp=Response(HTTP_200=SupplierOut, HTTP_404=Problem, **LIMITED), tags=["catalogue"])
 def supplier(company_id: int, query: Page):
     """An approved supplier and its products in the public catalogue, newest first, walked by cursor."""
-    page = cursors.decode(query.cursor, int) or 1
+    page = cursors.decode(query.cursor) or 1
     today = seoul_today()
     try:
         company, cards = catalogue.public_supplier(company_id, today, page=page, per_page=query.limit)
     except NotFound as error:
-        not_found(error)
+        raise missing(error) from None
     return SupplierOut(
         **named(company).model_dump(),
         region=company.region,
@@ -119,7 +126,7 @@ def supplier(company_id: int, query: Page):
 @spec.validate(query=Page, resp=Response(HTTP_200=RoundList, **LIMITED), tags=["rounds"])
 def rounds(query: Page):
     """Every round but drafts, newest first, walked by cursor."""
-    page = cursors.decode(query.cursor, int) or 1
+    page = cursors.decode(query.cursor) or 1
     found = public_rounds.public_rounds(page=page, per_page=query.limit)
     return RoundList(
         items=[round_summary(round_) for round_ in found],
@@ -136,7 +143,7 @@ def round_(round_code: str):
     try:
         found = public_rounds.public_round(round_code)
     except NotFound as error:
-        not_found(error)
+        raise missing(error) from None
     return round_detail(found, public_rounds.published_result(found))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from ..domain.states import OrderStatus, ReliefStatus, RoundStatus
 from ..models import Allocation, Mou, Order, Round
 from ..services.catalogue import ProductCard
 from ..services.public_rounds import PublishedResult
@@ -46,7 +47,7 @@ def round_summary(round_: Round) -> RoundSummary:
         code=round_.code,
         title_ko=round_.title_ko,
         title_en=round_.title_en or "",
-        status=round_.status,
+        status=RoundStatus(round_.status),
         opens_at=round_.opens_at,
         closes_at=round_.closes_at,
         cap_krw=round_.cap_krw,
@@ -85,7 +86,7 @@ def verification(result: Verification, *, code_given: bool) -> VerificationOut:
     certificate = result.certificate
     return VerificationOut(
         serial=certificate.serial,
-        status=certificate.status,
+        status=ReliefStatus(certificate.status),
         issued_at=certificate.issued_at,
         institution=named(result.institution),
         superseded_by=result.superseded_by.serial if result.superseded_by else None,
@@ -137,7 +138,7 @@ def order(row: Order) -> OrderOut:
         amount_krw=row.amount_krw,
         contract_method=row.contract_method,
         ordered_on=row.ordered_on,
-        status=row.status,
+        status=OrderStatus(row.status),
         late_reason=row.late_reason,
         created_at=row.created_at,
     )
