@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from marketplace.extensions import db
 from marketplace.models import FormSubmission, Order
 from marketplace.services import api_tokens
+from marketplace.services import orders as order_service
 from tests import clock
 from tests.builders_orders import OrderBuilders
 
@@ -153,3 +157,27 @@ def test_a_bad_cursor_or_body_is_a_400_problem(client, ob):
     assert response.mimetype == "application/problem+json" and response.get_json()["errors"]
     response = client.post("/api/v1/orders", data="not json", headers=token | {"Content-Type": "application/json"})
     assert response.status_code == 400
+
+
+def test_two_posts_with_one_idempotency_key_at_the_same_moment_place_one_order(app, ob, monkeypatch):
+    buyer, mou, allocation = ob.setup(committed=10_000_000)
+    headers = bearer(buyer) | {"Idempotency-Key": "double-click"}
+    # Both requests find the key free and pass their checks before either takes the write lock.
+    both_checked = threading.Barrier(2, timeout=30)
+    begin_write = order_service.begin_write
+
+    def together():
+        both_checked.wait()
+        begin_write()
+
+    monkeypatch.setattr(order_service, "begin_write", together)
+    order_body = body(allocation, mou)
+    db.session.commit()
+    clients = [app.test_client(), app.test_client()]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda c: c.post("/api/v1/orders", json=order_body, headers=headers), clients))
+
+    order = db.session.query(Order).one()
+    assert [a.status_code for a in answers] == [201, 201]
+    assert {a.get_json()["id"] for a in answers} == {order.id}
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
