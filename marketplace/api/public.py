@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import g, request
+from flask import Response as FlaskResponse
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from spectree import Response
 
@@ -15,7 +16,7 @@ from ..domain.reference import CATEGORIES, REGIONS
 from ..i18n import domain_message
 from ..models import Certificate, Product
 from ..rate_limits import verification_attempts
-from ..services import catalogue, orders, public_rounds, relief_verification
+from ..services import catalogue, catalogue_cache, orders, public_rounds, relief_verification
 from ..services.clock import seoul_today
 from . import cursors
 from .blueprint import bp, spec
@@ -46,7 +47,16 @@ def missing(error: NotFound) -> ApiProblem:
 @bp.get("/products")
 @spec.validate(query=CatalogueQuery, resp=Response(HTTP_200=ProductList, **LIMITED), tags=["catalogue"])
 def products(query: CatalogueQuery):
-    """Search the catalogue: the catalogue page's words, filters, sort and relevance, walked by cursor."""
+    """Search the catalogue: the catalogue page's words, filters, sort and relevance, walked by cursor.
+
+    Answers come from the catalogue page's cache (services/catalogue_cache.py), keyed by the query and
+    the Seoul date, while the catalogue version is unchanged: a change shows on the next request."""
+    key = ("api", seoul_today(), request.query_string)
+    body = catalogue_cache.cached(current_app, True, key, lambda: _search(query).model_dump_json())
+    return FlaskResponse(body, mimetype="application/json")
+
+
+def _search(query: CatalogueQuery) -> ProductList:
     args = {name: value for name, value in request.args.items() if name not in ("limit", "cursor")}
     wanted = parse_catalogue_query(
         args,

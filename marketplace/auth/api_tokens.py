@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError
 from ..forms import attach_error, rerender
-from ..i18n import domain_message
 from ..services import api_tokens
 from .forms import ApiTokenForm
 from .views import bp
@@ -50,11 +49,6 @@ def create_api_token():
 @bp.post("/account/api-tokens/<int:token_id>/revoke")
 def revoke_api_token(token_id: int):
     """Revoke a token at once: every request with it is refused from now on."""
-    try:
-        token = api_tokens.revoke_token(current_user, token_id)
-    except NotFound as error:
-        return render_template(
-            "errors/error.html", code=404, title=_("Page not found"), text=domain_message(error)
-        ), 404
+    token = api_tokens.revoke_token(current_user, token_id)  # NotFound for another's token: the 404 page
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("auth.api_tokens"))
