@@ -19,7 +19,7 @@ from ..rate_limits import verification_attempts
 from ..services import catalogue, catalogue_cache, orders, public_rounds, relief_verification
 from ..services.clock import seoul_today
 from . import cursors
-from .blueprint import bp, spec
+from .blueprint import bp, spec, validated_query
 from .problems import ApiProblem
 from .schemas import (
     CatalogueQuery,
@@ -45,12 +45,18 @@ def missing(error: NotFound) -> ApiProblem:
 
 
 @bp.get("/products")
-@spec.validate(query=CatalogueQuery, resp=Response(HTTP_200=ProductList, **LIMITED), tags=["catalogue"])
-def products(query: CatalogueQuery):
+@spec.validate(
+    query=CatalogueQuery,
+    resp=Response(HTTP_200=ProductList, HTTP_400=Problem, **LIMITED),
+    tags=["catalogue"],
+    skip_validation=True,  # the query is read below; the answer was made from ProductList, often a cached one
+)
+def products():
     """Search the catalogue: the catalogue page's words, filters, sort and relevance, walked by cursor.
 
     Answers come from the catalogue page's cache (services/catalogue_cache.py), keyed by the query and
     the Seoul date, while the catalogue version is unchanged: a change shows on the next request."""
+    query = validated_query(CatalogueQuery)
     key = ("api", seoul_today(), request.query_string)
     body = catalogue_cache.cached(current_app, True, key, lambda: _search(query).model_dump_json())
     return FlaskResponse(body, mimetype="application/json")
