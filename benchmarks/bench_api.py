@@ -5,7 +5,8 @@ gunicorn (2 gthread workers) and loaded with `wrk -t2 -c16`. The URLs are bench_
 query with one filter; the API gets them as /api/v1/products?...&limit=20 (the page's 20 results).
 Three runs: the HTML catalogue as deployed (its page cache on), the HTML catalogue with the cache off (every
 request searches and renders), and the API (no cache: every request searches; the API rate limit raised so
-that it does not refuse the load). Target: API req/s >= HTML catalogue req/s for the same queries.
+that it does not refuse the load). Target: API req/s >= HTML catalogue req/s (as deployed, its cache on) for
+the same queries; the ratio to the HTML catalogue searching every request is reported beside it.
 Figures go to benchmarks/results/api.json.
 """
 
@@ -52,7 +53,7 @@ def measure(database_url: str) -> dict:
             process.wait(timeout=10)
     runs["api_over_html"] = round(runs["api"]["rps"] / runs["html"]["rps"], 3)
     runs["api_over_html_uncached"] = round(runs["api"]["rps"] / runs["html_uncached"]["rps"], 3)
-    runs["target_met"] = runs["api_over_html_uncached"] >= 1.0
+    runs["target_met"] = runs["api_over_html"] >= 1.0  # against the page as deployed, its cache on
     return runs
 
 
