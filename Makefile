@@ -57,6 +57,9 @@ $(STAMP)/assets: package.json package-lock.json
 	rm -rf static/vendor/krds && mkdir -p static/vendor/krds
 	cp -r node_modules/krds-uiux/resources/css node_modules/krds-uiux/resources/img \
 	      node_modules/krds-uiux/resources/fonts static/vendor/krds/
+	rm -rf static/vendor/swagger-ui && mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
 	@touch $@
 
 assets: $(STAMP)/assets

@@ -38,7 +38,9 @@ def headlines() -> dict:
     """The figures the targets are about, read back from the scripts' own results."""
     mixed, orders, audit, draw = _load("mixed"), _load("orders"), _load("audit"), _load("draw")
     exports, ocds, notify = _load("exports"), _load("ocds"), _load("notify")
+    api = _load("api").get("sqlite", {})
     return {
+        "api_over_html_catalogue": {k: api.get(k) for k in ("api_over_html", "api_over_html_uncached")},
         "mixed_sqlite_writes_ratio": mixed.get("sqlite_mixed_over_orders_only_writes"),
         "mixed_p95_ms": {
             r["backend"]: {k: v["latency_ms_p95"] for k, v in r["kinds"].items()} for r in mixed.get("results", [])

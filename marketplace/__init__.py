@@ -116,6 +116,8 @@ def warn_without_harfbuzz_subset() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Each audience package puts all of its routes on its own blueprint when it is imported.
+    from .api import bp as api
+    from .api.auth import SessionlessApi
     from .auth import bp as auth
     from .buyer import bp as buyer
     from .ministry import bp as ministry
@@ -124,6 +126,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth, public, supplier, ministry, buyer):
         app.register_blueprint(blueprint)
+    csrf.exempt(api)  # Bearer tokens only, never the session cookie: nothing for a forged request to ride on
+    app.register_blueprint(api)
+    app.session_interface = SessionlessApi()
     if (app.debug or app.config["DEV_PAGES"]) and app.config["ENV_NAME"] != "production":
         from .dev import bp as dev  # the mails kept in MAIL_DIR: development only
 

@@ -169,7 +169,35 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.mou_ledger_export": MINISTRY,
     "ministry.audit_log_export": MINISTRY,
     "ministry.relief_register_export": MINISTRY,
+    # --- API tokens (account page)
+    "auth.api_tokens": BUYER_OR_MINISTRY,
+    "auth.create_api_token": BUYER_OR_MINISTRY,
+    "auth.revoke_api_token": BUYER_OR_MINISTRY,
 }
+
+# The JSON API (/api/v1) never reads the session: its blueprint authenticates by Bearer token (api/auth.py)
+# against this table of its own, and a session's role does not matter there (every API endpoint is ANYONE
+# in ACCESS). A token acts with its user's role (a buyer: own institution only; ministry: read all).
+API_PUBLIC = "public"
+API_READ = "token-read"  # any live token of a buyer or ministry user
+API_WRITE = "token-write"  # a live token with the write scope
+API_ACCESS: dict[str, str] = {
+    "api.openapi": API_PUBLIC,
+    "api.docs": API_PUBLIC,
+    "api.products": API_PUBLIC,
+    "api.product": API_PUBLIC,
+    "api.supplier": API_PUBLIC,
+    "api.rounds": API_PUBLIC,
+    "api.round_": API_PUBLIC,
+    "api.verify": API_PUBLIC,
+    "api.me": API_READ,
+    "api.mous": API_READ,
+    "api.allocations": API_READ,
+    "api.order_list": API_READ,
+    "api.order_detail": API_READ,
+    "api.place_order": API_WRITE,
+}
+ACCESS.update(dict.fromkeys(API_ACCESS, ANYONE))
 
 
 def role_of(user) -> str:
@@ -181,6 +209,8 @@ def enforce_access():
     endpoint = request.endpoint
     if endpoint is None:
         return None  # 404/405 follow
+    if request.blueprint == "api":
+        return None  # the API checks its token against API_ACCESS (api/auth.py), never the session
     allowed = ACCESS.get(endpoint)
     if allowed is None:
         abort(403)

@@ -82,6 +82,8 @@ def from_environment() -> dict:
         "RATELIMIT_FORMS": os.environ.get("RATELIMIT_FORMS", "10 per minute; 50 per hour"),
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),
         # a whole-list file costs seconds of a worker: strangers get a few a minute
+        "RATELIMIT_API": os.environ.get("RATELIMIT_API", "120 per minute; 3000 per hour"),
+        "RATELIMIT_HEADERS_ENABLED": True,  # X-RateLimit-* and Retry-After on every limited answer (the API's)
         "RATELIMIT_EXPORTS": os.environ.get("RATELIMIT_EXPORTS", "6 per minute; 60 per hour"),
         "PUBLIC_BASE_URL": _public_base_url(production),
         # The OCDS ocid prefix the Open Contracting Partnership registers for a publisher ("ocds-" and six

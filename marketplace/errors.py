@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, make_response, render_template, request
+import json
+
+from flask import Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .context import request_id
 from .domain.errors import N_, NotFound
@@ -24,12 +27,63 @@ MESSAGES = {
     500: (N_("Something went wrong"), N_("An unexpected error occurred. It has been logged; please try again later.")),
 }
 
+# the API's own wording where the page's would talk of pages and forms
+API_MESSAGES = {
+    400: (N_("Bad request"), N_("The request is not valid. Check the parameters and the body.")),
+    401: (N_("Token needed"), N_("Send a valid API token: Authorization: Bearer <token>.")),
+    403: (N_("Not allowed"), N_("This token may not do this.")),
+    404: (N_("Not found"), N_("There is no such thing, or it is not yours to see.")),
+    405: (N_("Method not allowed"), N_("This address does not accept that kind of request.")),
+    409: (N_("Already submitted"), N_("This request is still being processed; check the result in a moment.")),
+    422: (N_("Not acceptable"), N_("The request could not be carried out.")),
+}
+PROBLEM = "application/problem+json"
+
+
+def problem_response(status: int, title: str, detail: str, *, errors=None, kind: str | None = None) -> Response:
+    """An RFC 9457 problem (title and detail already in the requester's language)."""
+    from .i18n import current_language
+
+    body: dict = {
+        "type": f"/api/v1/docs#problem-{kind}" if kind else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    response.headers["Content-Language"] = current_language()
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def _api_problem(error: HTTPException) -> WerkzeugResponse:
+    """Any HTTP error on an /api/ address (unknown address, wrong method, limits, busy database, a crash)."""
+    if getattr(error, "is_problem", False):  # an api.problems.ApiProblem: its response is the problem
+        return error.get_response()
+    code = error.code or 500
+    title, text = API_MESSAGES.get(code) or MESSAGES.get(code, MESSAGES[500])
+    response = problem_response(code, _(title), _(text))
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        return _api_problem(error)
+    return _error_page(error)
+
+
+def _error_page(error: HTTPException):
     code = error.code or 500
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and getattr(error, "description", None) and "CSRF" in str(error.description):
@@ -87,8 +141,9 @@ def handle_operational(error: OperationalError):
     if not is_busy(error):
         raise error
     current_app.logger.warning("Database busy on %s: %s", request.path, error.orig)
-    response = render_error(ServiceUnavailable())
-    return response[0], response[1], {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    response = make_response(render_error(ServiceUnavailable()))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def init_app(app) -> None:

@@ -82,7 +82,13 @@ def claim(*, rollback: bool = True) -> None:
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(FormSubmission.__table__)
-        .values(key=key, user_id=g.get("form_key_user_id"), endpoint=(request.endpoint or "")[:80], created_at=utcnow())
+        .values(
+            key=key,
+            user_id=g.get("form_key_user_id"),
+            endpoint=(request.endpoint or "")[:80],
+            fingerprint=g.get("form_key_fingerprint"),  # an API Idempotency-Key's request body (api/idempotency.py)
+            created_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(FormSubmission.__table__.c.key)
     )

@@ -23,6 +23,8 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each language named in 
 def select_locale() -> str:
     """?lang= (remembered in the session), then the session, then the browser, then Korean."""
     languages = current_app.config["LANGUAGES"]
+    if request.blueprint == "api":  # the API has no session: Accept-Language alone decides
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     wanted = request.args.get("lang")
     if wanted is not None and wanted in languages:
         session["lang"] = wanted

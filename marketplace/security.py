@@ -32,6 +32,8 @@ def start_request() -> None:
         :CLIENT_REQUEST_ID_MAX
     ]
     user_id.set("")
+    if request.blueprint == "api":
+        return  # Bearer tokens only: the session is never read (api/auth.py sets the user id)
     _enforce_absolute_timeout()
     if current_user.is_authenticated:
         user_id.set(str(current_user.id))

@@ -4,7 +4,15 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import mail_links, notifications, registration, set_password, two_factor, views  # noqa: F401  (each adds its routes to bp)
+from . import (  # noqa: F401  (each adds its routes to bp)
+    api_tokens,
+    mail_links,
+    notifications,
+    registration,
+    set_password,
+    two_factor,
+    views,
+)
 from .views import bp
 
 __all__ = ["bp"]

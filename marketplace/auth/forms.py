@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
 
 from ..forms import EMAIL, REQUIRED, OneTimeForm, choices
+from ..services.api_tokens import EXPIRY_DAYS
 from ..shared_forms import CompanyForm
 
 
@@ -114,3 +115,21 @@ class MailLanguageForm(OneTimeForm):
         validators=[DataRequired(_l("Choose a language from the list."))],
     )
     notifications = BooleanField(_l("Mail me notifications (mails about my account always come)"))
+
+
+class ApiTokenForm(OneTimeForm):
+    """A new API token: its name, what it may do and how long it lives."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(_l("Name the token.")), Length(max=80)])
+    scope = RadioField(
+        _l("What it may do"),
+        choices=choices([("read", _l("Read only")), ("write", _l("Read and place orders"))]),
+        default="read",
+        validators=[InputRequired(_l("Choose what the token may do."))],
+    )
+    days = SelectField(
+        _l("Expires after"),
+        choices=choices([(str(days), _l("%(days)s days", days=days)) for days in EXPIRY_DAYS]),
+        default="90",
+        validators=[InputRequired(_l("Choose when the token expires."))],
+    )

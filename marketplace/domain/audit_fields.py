@@ -9,6 +9,10 @@ from __future__ import annotations
 from .errors import N_
 
 FIELD_LABELS = {
+    "expires_at": N_("Expires"),
+    "name": N_("Token name"),
+    "prefix": N_("Starts with"),
+    "scope": N_("What it may do"),
     "active": N_("Active"),
     "allocation_before_krw": N_("Allocation left before the order"),
     "allocation_id": N_("Selection ID"),

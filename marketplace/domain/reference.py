@@ -211,6 +211,8 @@ AUDIT_ACTIONS = {
     "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
     "report.generated": N_("Report generated"),
     "job.retried": N_("Failed background job queued again"),
+    "api_token.created": N_("API token created"),
+    "api_token.revoked": N_("API token revoked"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -232,4 +234,5 @@ AUDIT_OBJECTS = {
     "Job": N_("Background job"),
     "FollowOnPurchase": N_("Follow-on purchase"),
     "CorrectiveAction": N_("Corrective action"),
+    "ApiToken": N_("API token"),
 }

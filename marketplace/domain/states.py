@@ -164,6 +164,13 @@ class TokenPurpose(StrEnum):
     CONFIRM_EMAIL = "confirm_email"
 
 
+class ApiTokenScope(StrEnum):
+    """What an API token may do (models ApiToken): read, or read and place orders."""
+
+    READ = "read"
+    WRITE = "write"
+
+
 class MailStatus(StrEnum):
     """An outbox mail: PENDING until a worker claims it (SENDING), then SENT, or back to PENDING after a
     failed try; FAILED once it has failed the configured number of times."""
@@ -218,6 +225,7 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     WindowState,
     Language,
     TokenPurpose,
+    ApiTokenScope,
     MailStatus,
     NotificationKind,
 )

@@ -2,6 +2,7 @@
 
 from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .after_pilot import CorrectiveAction, FollowOnPurchase
+from .api_tokens import ApiToken
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
@@ -34,6 +35,7 @@ __all__ = [
     "ROLES",
     "INSTITUTION_KINDS",
     "Allocation",
+    "ApiToken",
     "AllocationChange",
     "Application",
     "AuditEvent",

@@ -24,4 +24,6 @@ class FormSubmission(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     endpoint: Mapped[str] = mapped_column(String(80), default="")
     outcome: Mapped[str | None] = mapped_column(String(500))
+    # an API request's Idempotency-Key: the SHA-256 of its body, so the key sent with another body is refused
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

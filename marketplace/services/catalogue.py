@@ -128,6 +128,19 @@ def search(query: CatalogueQuery, *, today: date, page_size: int) -> CataloguePa
     )
 
 
+def search_slice(query: CatalogueQuery, *, today: date, offset: int, limit: int) -> tuple[list[ProductCard], bool]:
+    """Results offset..offset+limit of the search, in the catalogue page's order (the API's cursor walks
+    them), and whether more follow; like the pages, it stops at COUNT_LIMIT results."""
+    limit = min(limit, COUNT_LIMIT - offset)
+    if limit <= 0:
+        return [], False
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))  # as in search()
+    ids = _page_ids(query, today, offset, limit + 1)
+    more = len(ids) > limit and offset + limit < COUNT_LIMIT
+    return cards_of(ids[:limit], today), more
+
+
 def _last_page(query: CatalogueQuery, today: date, page_size: int) -> CataloguePage:
     """A page past the end shows the last page instead (a shared link outlived some products)."""
     found = len(_page_ids(replace(query, page=1), today, 0, (query.page - 1) * page_size))

@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications):
+    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -93,3 +93,7 @@ def _after_pilot(world, make) -> dict:
     db.session.add_all([follow_on, action])
     db.session.commit()
     return {"follow_on_id": follow_on.id, "action_id": action.id}
+def _api_tokens(world, make) -> dict:
+    from marketplace.services.api_tokens import create_token
+
+    return {"token_id": create_token(world.buyer, "ERP", "read", 30).token.id}

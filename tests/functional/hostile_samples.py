@@ -179,6 +179,9 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "auth.forgot_password": {"email": "nobody@example.com"},
         "auth.reset_password": {"new": "a long passphrase 42", "confirm": "a long passphrase 42"},
         "auth.confirm_email": {},
+        "auth.create_api_token": {"name": "ERP", "scope": "read", "days": "90"},
+        "auth.revoke_api_token": {},
+        "api.place_order": {},  # JSON with a Bearer token (tests/functional/test_api_*.py); a form post is refused
         "auth.change_email": {"email": "other@example.com", "password": "not the password"},
         "auth.mail_language": {"language": "en", "notifications": "y"},
         "auth.mark_notification_read": {"page": "2"},

@@ -42,9 +42,15 @@ STATE_COLUMNS = {
     ("corrective_actions", "cause"): states.CorrectiveActionCause,
     ("notifications", "kind"): states.NotificationKind,
     ("notification_preferences", "kind"): states.NotificationKind,
+    ("api_tokens", "scope"): states.ApiTokenScope,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
-NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose"), ("corrective_actions", "cause")}
+NAMED_OTHERWISE = {
+    ("users", "language"),
+    ("one_time_tokens", "purpose"),
+    ("corrective_actions", "cause"),
+    ("api_tokens", "scope"),
+}
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
 # institution's kind is a vocabulary like regions and size classes (reference.INSTITUTION_KIND_LABELS).

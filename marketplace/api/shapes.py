@@ -1,0 +1,144 @@
+"""Rows and service results turned into the API's response models."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..domain.states import OrderStatus, ReliefStatus, RoundStatus
+from ..models import Allocation, Mou, Order, Round
+from ..services.catalogue import ProductCard
+from ..services.public_rounds import PublishedResult
+from ..services.relief_verification import Verification
+from .schemas import (
+    AllocationOut,
+    MouOut,
+    Named,
+    OrderOut,
+    ProductSummary,
+    RoundOut,
+    RoundSummary,
+    Selected,
+    VerificationOut,
+)
+
+
+def named(row) -> Named:
+    return Named(id=row.id, name_ko=row.name_ko, name_en=row.name_en or "")
+
+
+def product_summary(card: ProductCard) -> ProductSummary:
+    item = card.product
+    return ProductSummary(
+        id=item.id,
+        name_ko=item.name_ko,
+        name_en=item.name_en or "",
+        unit_price_krw=item.unit_price_krw,
+        unit=item.unit,
+        supplier=named(item.company),
+        certificate_types=list(dict.fromkeys(c.type.name_ko for c in card.certificates)),
+        startup=card.startup,
+        first_timer=card.first_timer,
+        url=url_for("api.product", product_id=item.id),
+    )
+
+
+def round_summary(round_: Round) -> RoundSummary:
+    return RoundSummary(
+        code=round_.code,
+        title_ko=round_.title_ko,
+        title_en=round_.title_en or "",
+        status=RoundStatus(round_.status),
+        opens_at=round_.opens_at,
+        closes_at=round_.closes_at,
+        cap_krw=round_.cap_krw,
+        url=url_for("api.round_", round_code=round_.code),
+    )
+
+
+def round_detail(round_: Round, result: PublishedResult) -> RoundOut:
+    draw = round_.draw
+    return RoundOut(
+        **round_summary(round_).model_dump(),
+        pass_mark=round_.pass_mark,
+        weights={
+            "first_timer": round_.weight_first_timer,
+            "startup": round_.weight_startup,
+            "general": round_.weight_general,
+        },
+        manifest_sha256=draw.manifest_sha256 if draw else None,
+        published_at=draw.published_at if draw else None,
+        selected=[
+            Selected(
+                rank=a.rank,
+                product=named(a.application.product),
+                supplier=named(a.application.company),
+                institution=named(a.institution),
+                amount_krw=a.amount_krw,
+                status=a.status,
+            )
+            for a in result.selected
+        ],
+        waitlist=[named(application.product) for application in result.waitlisted],
+    )
+
+
+def verification(result: Verification, *, code_given: bool) -> VerificationOut:
+    certificate = result.certificate
+    return VerificationOut(
+        serial=certificate.serial,
+        status=ReliefStatus(certificate.status),
+        issued_at=certificate.issued_at,
+        institution=named(result.institution),
+        superseded_by=result.superseded_by.serial if result.superseded_by else None,
+        intact=result.intact,
+        code_accepted=(result.proof == "code") if code_given else None,
+        facts=result.facts,
+    )
+
+
+def mou(row: Mou) -> MouOut:
+    return MouOut(
+        id=row.id,
+        number=row.number,
+        institution=named(row.institution),
+        signed_on=row.signed_on,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        committed_krw=row.committed_krw,
+        balance_krw=row.balance_krw,
+    )
+
+
+def allocation(row: Allocation) -> AllocationOut:
+    return AllocationOut(
+        id=row.id,
+        round_code=row.round.code,
+        institution=named(row.institution),
+        product=named(row.application.product),
+        supplier=named(row.application.company),
+        amount_krw=row.amount_krw,
+        ordered_krw=row.ordered_krw,
+        remaining_krw=row.amount_krw - row.ordered_krw,
+        status=row.status,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+    )
+
+
+def order(row: Order) -> OrderOut:
+    return OrderOut(
+        id=row.id,
+        number=row.number,
+        institution=named(row.institution),
+        mou_id=row.mou_id,
+        allocation_id=row.allocation_id,
+        product=named(row.product),
+        quantity=row.quantity,
+        unit_price_krw=row.unit_price_krw,
+        amount_krw=row.amount_krw,
+        contract_method=row.contract_method,
+        ordered_on=row.ordered_on,
+        status=OrderStatus(row.status),
+        late_reason=row.late_reason,
+        created_at=row.created_at,
+    )
