@@ -149,6 +149,21 @@ class MailStatus(StrEnum):
     FAILED = "failed"
 
 
+class ConsentContext(StrEnum):
+    """Where a person agreed to the privacy notice (models PrivacyConsent)."""
+
+    REGISTRATION = "registration"
+    INVITATION = "invitation"
+
+
+class QuestionStatus(StrEnum):
+    """A question asked during a round: ASKED until staff publish an answer, then ANSWERED (published to
+    all, without the asker)."""
+
+    ASKED = "asked"
+    ANSWERED = "answered"
+
+
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
     UserRole,
     CompanyStatus,
@@ -169,4 +184,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     Language,
     TokenPurpose,
     MailStatus,
+    ConsentContext,
+    QuestionStatus,
 )

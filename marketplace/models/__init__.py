@@ -7,6 +7,7 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
 from .open_data import OcdsRelease
+from .privacy import PrivacyConsent, RoundQuestion
 from .orders import (
     AuditReliefCertificate,
     Evaluation,
@@ -51,6 +52,7 @@ __all__ = [
     "OcdsRelease",
     "Order",
     "OutboxMail",
+    "PrivacyConsent",
     "Product",
     "QuotaEntry",
     "RecoveryCode",
@@ -58,6 +60,7 @@ __all__ = [
     "ReliefSerialReservation",
     "ReportDocument",
     "Round",
+    "RoundQuestion",
     "RoundInstitution",
     "SeedEventAnnouncement",
     "SearchGram",
