@@ -44,6 +44,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "public.product": ANYONE,
     "public.supplier": ANYONE,
     "public.audit_chain": ANYONE,
+    "public.privacy": ANYONE,
+    "public.terms": ANYONE,
     # --- supplier
     "supplier.dashboard": SUPPLIER,
     "supplier.company": SUPPLIER,
@@ -140,6 +142,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.confirm_email": ANYONE,  # the one-time token is the credential
     "auth.change_email": SIGNED_IN,
     "auth.mail_language": SIGNED_IN,
+    # --- personal information: what is held about me, closing my account
+    "auth.my_data": SIGNED_IN,
+    "auth.my_data_json": SIGNED_IN,
+    "auth.close_account": SIGNED_IN,
     "public.unsubscribe": ANYONE,  # the signed token is the credential (RFC 8058 one-click)
     # --- development only: registered with the debugger or DEV_PAGES, never in production
     "dev.mails": ANYONE,

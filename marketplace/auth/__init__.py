@@ -4,7 +4,7 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import mail_links, registration, set_password, two_factor, views  # noqa: F401  (each adds its routes to bp)
+from . import mail_links, privacy, registration, set_password, two_factor, views  # noqa: F401  (each adds its routes to bp)
 from .views import bp
 
 __all__ = ["bp"]

@@ -188,6 +188,9 @@ AUDIT_ACTIONS = {
     "relief_certificate.superseded": N_("Audit-relief certificate superseded by a new version"),
     "report.generated": N_("Report generated"),
     "job.retried": N_("Failed background job queued again"),
+    "user.closed": N_("Account closed by its owner"),
+    "question.asked": N_("Question asked"),
+    "question.answered": N_("Answer published"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -207,4 +210,5 @@ AUDIT_OBJECTS = {
     "ReportDocument": N_("Report"),
     "AllocationChange": N_("Allocation change"),
     "Job": N_("Background job"),
+    "RoundQuestion": N_("Question"),
 }

@@ -37,9 +37,11 @@ STATE_COLUMNS = {
     ("users", "language"): states.Language,
     ("one_time_tokens", "purpose"): states.TokenPurpose,
     ("outbox_mails", "status"): states.MailStatus,
+    ("round_questions", "status"): states.QuestionStatus,
+    ("privacy_consents", "context"): states.ConsentContext,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
-NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose")}
+NAMED_OTHERWISE = {("users", "language"), ("one_time_tokens", "purpose"), ("privacy_consents", "context")}
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
 # institution's kind is a vocabulary like regions and size classes (reference.INSTITUTION_KIND_LABELS).
