@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.access import ACCESS
 from marketplace.domain.privacy import KEPT_ON_CLOSE, POLICY_VERSION, SECTION_LABELS, closed_email
 from marketplace.extensions import db
 from marketplace.models import (
@@ -26,6 +27,7 @@ from tests.builders_reports import ReportBuilders
 from tests.builders_rounds import RoundBuilders
 from tests.builders_supplier import registration_form
 from tests.conftest import DEFAULT_PASSWORD, TOTP_SECRET, AuthActions, totp_code
+from tests.functional.test_access import RULES, world_app, world_template  # noqa: F401 - fixtures
 
 EN = {"Accept-Language": "en"}
 NAME = "Zelda Quixote-Park"
@@ -274,3 +276,25 @@ def test_the_privacy_policy_names_controller_items_retention_processor_rights_an
         "names of selected companies",
     ):
         assert words in page, words
+
+
+# --- every page links both policies in its footer
+
+
+@pytest.mark.parametrize("role", ["anonymous", "supplier", "buyer", "ministry"])
+def test_every_html_page_links_the_privacy_policy_and_the_terms_in_its_footer(world_app, world_template, sign_in_clock, role):
+    world = world_template[1]
+    client = world_app.test_client()
+    if role != "anonymous":
+        assert AuthActions(client, sign_in_clock).login(getattr(world, role)).status_code == 302
+    seen = 0
+    for rule in RULES:
+        if "GET" not in rule.methods or role not in ACCESS.get(rule.endpoint, ()) or rule.endpoint == "auth.logout":
+            continue
+        response = client.get(world.url_for(rule))
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        footer = response.get_data(as_text=True).rpartition("<footer")[2]
+        assert 'href="/privacy"' in footer and 'href="/terms"' in footer, rule.rule
+        seen += 1
+    assert seen >= 10
