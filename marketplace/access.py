@@ -92,6 +92,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.application": SUPPLIER,  # own company's only (service)
     "supplier.edit_application": SUPPLIER,
     "supplier.withdraw_application": SUPPLIER,
+    # --- questions during a round
+    "supplier.ask_question": SUPPLIER,
+    "supplier.question": SUPPLIER,  # own company's only (service)
+    "ministry.round_questions": MINISTRY,
+    "ministry.answer_question": MINISTRY,
     # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,

@@ -76,6 +76,8 @@ ROLE_LABELS: dict[str, str] = {
 
 # Keyed by the stored strings: several state enums share a value ("pending") and so its label.
 STATUS_LABELS = {
+    "asked": N_("Waiting for an answer"),
+    "answered": N_("Answered"),
     "pending": N_("Pending review"),
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),

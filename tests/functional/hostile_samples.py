@@ -231,6 +231,8 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "supplier.apply": {"product_id": str(values["product_id"]), "amount": "10,000,000", "statement": "우리 제품"},
         "supplier.edit_application": {"amount": "10,000,000", "statement": "우리 제품"},
         "supplier.withdraw_application": {"reason": "계획 변경"},
+        "supplier.ask_question": {"question": "납품 기한은 언제입니까?"},
+        "ministry.answer_question": {"answer": "배정 후 30일 이내입니다."},
         "supplier.delete_certificate": {},
         "ministry.decide_company": {"action": "approve", "reason": "ok"},
         "ministry.edit_company": dict(company, reason="사업자 요청"),

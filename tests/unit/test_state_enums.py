@@ -142,6 +142,7 @@ def test_every_state_a_page_shows_has_a_label():
         states.InspectionResult,
         states.ReliefStatus,
         states.JobState,
+        states.QuestionStatus,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
