@@ -54,11 +54,10 @@ PRIVACY_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "audit-relief certificates issued for them (they print your name)."
             ),
             N_(
-                "Ministry staff: the decisions you made (approvals, scores, draws, answers), recorded with your account."
+                "Ministry staff: the decisions you made (approvals, scores, draws, answers), "
+                "recorded with your account."
             ),
-            N_(
-                "A person who asks for an institution to join: the contact name and e-mail address on the request."
-            ),
+            N_("A person who asks for an institution to join: the contact name and e-mail address on the request."),
             N_(
                 "We do not collect resident registration numbers, and we do not use analytics or advertising cookies. "
                 "Cookies hold only your sign-in session, your language and whether this browser signed in before."
@@ -159,8 +158,8 @@ PRIVACY_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         N_("11. Remedies"),
         (
             N_(
-                "You may also ask for help from the Personal Information Infringement Report Center (privacy.kisa.or.kr, "
-                "118), the Personal Information Dispute Mediation Committee (www.kopico.go.kr, 1833-6972), the Supreme "
+                "You may also ask for help from the Personal Information Infringement Report Center "
+                "(privacy.kisa.or.kr, 118), the Personal Information Dispute Mediation Committee (www.kopico.go.kr, 1833-6972), the Supreme "
                 "Prosecutors' Office (1301) or the Korean National Police Agency (ecrm.police.go.kr, 182)."
             ),
         ),

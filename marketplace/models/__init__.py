@@ -7,7 +7,6 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
 from .open_data import OcdsRelease
-from .privacy import PrivacyConsent, RoundQuestion
 from .orders import (
     AuditReliefCertificate,
     Evaluation,
@@ -16,6 +15,7 @@ from .orders import (
     ReliefSerialReservation,
     ReportDocument,
 )
+from .privacy import PrivacyConsent, RoundQuestion
 from .rounds import (
     Allocation,
     AllocationChange,

@@ -25,9 +25,7 @@ def _values() -> dict[str, str]:
 @bp.get("/privacy")
 def privacy():
     """The privacy policy (개인정보처리방침)."""
-    return render_template(
-        "public/policy.html", title=_("Privacy policy"), sections=PRIVACY_SECTIONS, values=_values()
-    )
+    return render_template("public/policy.html", title=_("Privacy policy"), sections=PRIVACY_SECTIONS, values=_values())
 
 
 @bp.get("/terms")

@@ -26,8 +26,8 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from .audit import record_event
 from . import sign_in
+from .audit import record_event
 from .sign_in import Attempt, SignInPolicy, check_not_throttled, record_failure, totp_step_matching
 
 # Columns the download names but does not show: secrets that would let someone act as the person, a
@@ -53,7 +53,11 @@ def record_consent(user: User, context: str, notifications: bool, at: datetime |
     if user.id is None:
         db.session.flush()
     consent = PrivacyConsent(
-        user_id=user.id, policy_version=POLICY_VERSION, context=context, notifications=notifications, given_at=at or utcnow()
+        user_id=user.id,
+        policy_version=POLICY_VERSION,
+        context=context,
+        notifications=notifications,
+        given_at=at or utcnow(),
     )
     user.notifications_off = not notifications
     db.session.add(consent)
@@ -107,7 +111,9 @@ def personal_data(user_id: int) -> dict[str, Any]:
     if account.get("company_id"):
         sections["company"] = _rows(tables["companies"], tables["companies"].c.id == account["company_id"])
     if account.get("institution_id"):
-        sections["institution"] = _rows(tables["institutions"], tables["institutions"].c.id == account["institution_id"])
+        sections["institution"] = _rows(
+            tables["institutions"], tables["institutions"].c.id == account["institution_id"]
+        )
     return {"policy_version": POLICY_VERSION, "generated_at": utcnow().isoformat(), "sections": sections}
 
 
@@ -194,4 +200,3 @@ def _remove_personal_details(user: User, at: datetime) -> None:
     user.failed_logins = 0
     user.active, user.notifications_off, user.closed_at = False, True, at
     user.session_version += 1
-

@@ -27,9 +27,12 @@ from tests.builders_reports import ReportBuilders
 from tests.builders_rounds import RoundBuilders
 from tests.builders_supplier import registration_form
 from tests.conftest import DEFAULT_PASSWORD, TOTP_SECRET, AuthActions, totp_code
-from tests.functional.test_access import RULES, world_app, world_template  # noqa: F401 - fixtures
+from tests.functional import test_access
 
 EN = {"Accept-Language": "en"}
+# the access test's world (one object of each kind, a signed-in user per role), shared as fixtures
+world_template = test_access.world_template
+world_app = test_access.world_app
 NAME = "Zelda Quixote-Park"
 EMAIL = "zelda.quixote@inst.example"
 # tables that keep what they hold about a closed account (domain/privacy.py KEPT_ON_CLOSE): the PDFs and
@@ -169,9 +172,7 @@ def buyer_with_history(app, make):
     return db.session.get(User, user.id), certificate
 
 
-def test_closing_removes_the_person_everywhere_but_the_records_the_program_must_keep(
-    auth, client, buyer_with_history
-):
+def test_closing_removes_the_person_everywhere_but_the_records_the_program_must_keep(auth, client, buyer_with_history):
     user, certificate = buyer_with_history
     before = tables_naming(EMAIL) | tables_naming(NAME)
     assert {"users", "one_time_tokens", "outbox_mails", "institutions"} <= before  # the search finds them
@@ -282,13 +283,15 @@ def test_the_privacy_policy_names_controller_items_retention_processor_rights_an
 
 
 @pytest.mark.parametrize("role", ["anonymous", "supplier", "buyer", "ministry"])
-def test_every_html_page_links_the_privacy_policy_and_the_terms_in_its_footer(world_app, world_template, sign_in_clock, role):
+def test_every_html_page_links_the_privacy_policy_and_the_terms_in_its_footer(
+    world_app, world_template, sign_in_clock, role
+):
     world = world_template[1]
     client = world_app.test_client()
     if role != "anonymous":
         assert AuthActions(client, sign_in_clock).login(getattr(world, role)).status_code == 302
     seen = 0
-    for rule in RULES:
+    for rule in test_access.RULES:
         if "GET" not in rule.methods or role not in ACCESS.get(rule.endpoint, ()) or rule.endpoint == "auth.logout":
             continue
         response = client.get(world.url_for(rule))
