@@ -160,7 +160,8 @@ PRIVACY_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             N_(
                 "You may also ask for help from the Personal Information Infringement Report Center "
                 "(privacy.kisa.or.kr, 118), the Personal Information Dispute Mediation Committee "
-                "(www.kopico.go.kr, 1833-6972), the Supreme Prosecutors' Office (1301) or the Korean National Police Agency (ecrm.police.go.kr, 182)."
+                "(www.kopico.go.kr, 1833-6972), the Supreme Prosecutors' Office (1301) or the Korean National "
+                "Police Agency (ecrm.police.go.kr, 182)."
             ),
         ),
     ),
