@@ -37,7 +37,7 @@ def round_questions(round_code: str):
 def answer_question(question_id: int):
     """Publish the answer to a question; refused after the answer deadline."""
     row = db.get_or_404(RoundQuestion, question_id)
-    round_ = db.session.get(Round, row.round_id)
+    round_ = row.round
     form = AnswerForm()
     if form.validate_on_submit():
         try:

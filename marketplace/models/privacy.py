@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.states import ConsentContext, QuestionStatus
 from ..extensions import Model
 from .types import BigId, UTCDateTime, check_in, utcnow
+
+if TYPE_CHECKING:
+    from .rounds import Round
 
 
 class PrivacyConsent(Model):
@@ -51,3 +55,5 @@ class RoundQuestion(Model):
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship()

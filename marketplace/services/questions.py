@@ -34,7 +34,7 @@ class PublishedQuestion:
 
     question: str
     answer: str
-    published_at: datetime
+    published_at: datetime | None  # always set once answered
 
 
 def deadline_of(round_: Round) -> datetime | None:
@@ -102,7 +102,7 @@ def answer(staff: User, question_id: int, text: str, *, at: datetime | None = No
         raise NotFound(N_("There is no such question."))
     if row.status != QuestionStatus.ASKED:
         raise DomainError(N_("This question has already been answered."))
-    round_ = db.session.get(Round, row.round_id)
+    round_ = row.round
     deadline = answer_deadline(round_.closes_at)
     if at > deadline:
         raise DomainError(
