@@ -111,3 +111,18 @@ SECTION_LABELS = {
     "company": N_("Your company"),
     "institution": N_("Your institution"),
 }
+
+
+# Keys of audit-event values that hold a person's details (user.created, buyer.invited, e-mail changes).
+PERSONAL_KEYS = frozenset({"email", "name", "contact_email", "contact_name"})
+
+
+def masked(values: dict | None) -> dict | None:
+    """An audit event's values with a closed account's personal details blanked, for display and export.
+
+    The stored event keeps them (it is never rewritten: its hash chain must verify, and the audit trail is a
+    record the law requires); pages and exports show them only while the account is open (PIPA art. 21(3):
+    kept apart from ordinary use)."""
+    if not isinstance(values, dict):
+        return values
+    return {key: (None if key in PERSONAL_KEYS else value) for key, value in values.items()}

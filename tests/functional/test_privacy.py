@@ -301,3 +301,21 @@ def test_every_html_page_links_the_privacy_policy_and_the_terms_in_its_footer(
         assert 'href="/privacy"' in footer and 'href="/terms"' in footer, rule.rule
         seen += 1
     assert seen >= 10
+
+
+def test_the_audit_trail_shows_a_closed_accounts_address_blanked_but_keeps_it_stored(
+    app, auth, client, make, buyer_with_history, sign_in_clock
+):
+    user, _certificate = buyer_with_history
+    auth.login(user)
+    assert client.post("/account/close", data={"password": DEFAULT_PASSWORD, "confirm": "y"}).status_code == 302
+    staff = app.test_client()
+    AuthActions(staff, sign_in_clock).login(make.user("ministry"))
+    page_response = staff.get("/ministry/audit?action=buyer.invited", headers=EN)
+    export_response = staff.get("/ministry/audit/export.csv", query_string={"action": "buyer."}, headers=EN)
+    assert page_response.status_code == 200 and export_response.status_code == 200
+    page, export = page_response.get_data(as_text=True), export_response.get_data(as_text=True)
+    assert 'title="buyer.invited"' in page and export.count("\n") >= 2  # the event is listed
+    assert EMAIL not in page and EMAIL not in export and NAME not in page and NAME not in export
+    assert "audit_events" in tables_naming(EMAIL)  # the stored event is unchanged
+    assert chains.verify_chain("audit").intact
