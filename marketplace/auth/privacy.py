@@ -22,7 +22,10 @@ from .views import bp
 def my_data():
     """Everything the service holds about the signed-in person, section by section."""
     return render_template(
-        "auth/my_data.html", data=privacy.personal_data(current_user.id), section_labels=SECTION_LABELS
+        "auth/my_data.html",
+        data=privacy.personal_data(current_user.id),
+        section_labels=SECTION_LABELS,
+        withheld=privacy.WITHHELD_TEXT,
     )
 
 

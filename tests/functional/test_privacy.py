@@ -139,6 +139,9 @@ def test_the_readable_page_shows_the_same_sections(auth, client, make):
     auth.login(user)
     page = client.get("/account/data", headers=EN).get_data(as_text=True)
     assert NAME in page and "Your consents" in page and "Failed sign-ins" in page and "/account/data.json" in page
+    assert "(held, not shown: a secret or a file)" in page  # the password hash's place
+    korean = client.get("/account/data", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "보유 중이나 표시하지 않음" in korean and "동의 기록" in korean
 
 
 # --- closing the account
