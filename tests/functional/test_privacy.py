@@ -192,11 +192,13 @@ def test_closing_removes_the_person_everywhere_but_the_records_the_program_must_
     assert db.session.get(Institution, user.institution_id).code  # the institution itself stays
 
 
-def test_after_closing_certificates_still_verify_and_both_chains_are_intact(auth, client, buyer_with_history):
+def test_after_closing_certificates_still_verify_and_both_chains_are_intact(auth, client, runner, buyer_with_history):
     user, certificate = buyer_with_history
     auth.login(user)
     assert client.post("/account/close", data={"password": DEFAULT_PASSWORD, "confirm": "y"}).status_code == 302
     assert chains.verify_chain("audit").intact and chains.verify_chain("ledger").intact
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "INTACT audit" in verified.output and "BROKEN" not in verified.output
     page = client.get(f"/verify/{certificate.serial}", query_string={"code": certificate.verification_code})
     assert page.status_code == 200 and certificate.facts_sha256.encode() in page.data
 
