@@ -44,6 +44,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "public.product": ANYONE,
     "public.supplier": ANYONE,
     "public.audit_chain": ANYONE,
+    "public.privacy": ANYONE,
+    "public.terms": ANYONE,
     # --- supplier
     "supplier.dashboard": SUPPLIER,
     "supplier.company": SUPPLIER,
@@ -90,6 +92,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.application": SUPPLIER,  # own company's only (service)
     "supplier.edit_application": SUPPLIER,
     "supplier.withdraw_application": SUPPLIER,
+    # --- questions during a round
+    "supplier.ask_question": SUPPLIER,
+    "supplier.question": SUPPLIER,  # own company's only (service)
+    "ministry.round_questions": MINISTRY,
+    "ministry.answer_question": MINISTRY,
     # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,
@@ -144,6 +151,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.mark_notification_read": SIGNED_IN,  # the user's own only (service: another's is 404)
     "auth.mark_all_notifications_read": SIGNED_IN,
     "auth.notification_settings": SIGNED_IN,
+    # --- personal information: what is held about me, closing my account
+    "auth.my_data": SIGNED_IN,
+    "auth.my_data_json": SIGNED_IN,
+    "auth.close_account": SIGNED_IN,
     "public.unsubscribe": ANYONE,  # the signed token is the credential (RFC 8058 one-click)
     # --- after the pilot: follow-on purchases and corrective actions
     "buyer.record_follow_on": BUYER,  # own institution's completed orders only (service)

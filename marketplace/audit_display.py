@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from .domain.audit_fields import FIELD_LABELS, REPORT_KINDS, SCORE_LABELS, STATE_KEYS, SYSTEM_ROLE, is_money
+from .domain.privacy import masked
 from .domain.reference import (
     CATEGORIES,
     CERTIFICATE_TYPES,
@@ -148,5 +149,5 @@ def _css(key: str, value, text: str) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(audit_fields=audit_fields)
+    app.jinja_env.filters.update(audit_fields=audit_fields, masked_personal=masked)
     app.jinja_env.globals.update(audit_role=role_name)

@@ -90,6 +90,12 @@ def from_environment() -> dict:
         # characters); every round's ocid is <prefix>-<round code>. The default is a placeholder.
         "OCDS_PREFIX": _ocds_prefix(),
         "CATALOGUE_PAGE_SIZE": 20,
+        # the privacy officer (개인정보 보호책임자) the privacy policy names (PIPA art. 31); the program
+        # office fills these in, the page says "to be designated" while they are empty
+        "PRIVACY_OFFICER": os.environ.get("PRIVACY_OFFICER", ""),
+        "PRIVACY_OFFICER_CONTACT": os.environ.get("PRIVACY_OFFICER_CONTACT", ""),
+        # the mail delivery service the outbox hands mail to (a processor under PIPA art. 26)
+        "MAIL_PROCESSOR": os.environ.get("MAIL_PROCESSOR", ""),
         # rows per page of the other lists (services/pages.py); the audit trail's rows are short
         "LIST_PAGE_SIZE": max(1, int(os.environ.get("LIST_PAGE_SIZE", 20))),
         "AUDIT_LOG_PAGE_SIZE": max(1, int(os.environ.get("AUDIT_LOG_PAGE_SIZE", 50))),

@@ -30,6 +30,8 @@ def registration_form(**overrides) -> dict:
         "email": "owner@saessak.example",
         "password": "a-long-enough-phrase",
         "confirm": "a-long-enough-phrase",
+        "agree_terms": "y",
+        "agree_privacy": "y",
     }
     values.update(overrides)
     return values

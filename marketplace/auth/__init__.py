@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     registration,
     set_password,
     two_factor,
+    privacy,
     views,
 )
 from .views import bp

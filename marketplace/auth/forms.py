@@ -36,6 +36,28 @@ def repeated_new_password() -> PasswordField:
     )
 
 
+class ConsentFields:
+    """The consents asked when an account is made (registration, invitation): terms of use and the
+    collection and use of personal information are required, notification mail is optional."""
+
+    agree_terms = BooleanField(
+        _l("I agree to the terms of use (required)"),
+        validators=[DataRequired(_l("Agree to the terms of use to continue."))],
+    )
+    agree_privacy = BooleanField(
+        _l("I agree to the collection and use of my personal information as described above (required)"),
+        validators=[
+            DataRequired(
+                _l(
+                    "Agree to the collection and use of your personal information to continue: "
+                    "without it we cannot keep an account for you."
+                )
+            )
+        ],
+    )
+    notifications = BooleanField(_l("Mail me notifications about rounds, orders and certificates (optional)"))
+
+
 class LoginForm(FlaskForm):
     # No one-time key: a repeated sign-in changes nothing worth guarding, and the first answer
     # cannot be replayed (its session cookie went to the first request).
@@ -49,7 +71,7 @@ class ChangePasswordForm(OneTimeForm):
     confirm = repeated_new_password()
 
 
-class SetPasswordForm(OneTimeForm):
+class SetPasswordForm(ConsentFields, OneTimeForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
     new = new_password()
     confirm = repeated_new_password()
@@ -67,7 +89,7 @@ class EnrolForm(OneTimeForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=20)])
 
 
-class RegistrationForm(CompanyForm):
+class RegistrationForm(ConsentFields, CompanyForm):
     brn = StringField(_l("Business registration number"), validators=[DataRequired(REQUIRED), Length(max=20)])
     user_name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)])
     email = email_address()
@@ -132,4 +154,12 @@ class ApiTokenForm(OneTimeForm):
         choices=choices([(str(days), _l("%(days)s days", days=days)) for days in EXPIRY_DAYS]),
         default="90",
         validators=[InputRequired(_l("Choose when the token expires."))],
+class CloseAccountForm(OneTimeForm):
+    password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=128)]
+    )
+    code = StringField(_l("Code from your authenticator app"), validators=[Length(max=20)])
+    confirm = BooleanField(
+        _l("I understand that closing cannot be undone"),
+        validators=[DataRequired(_l("Tick the box to confirm that you want to close the account."))],
     )

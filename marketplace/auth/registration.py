@@ -39,7 +39,10 @@ def register():
             company_input(form),
             filled(form.brn.data),
             companies.FirstUserInput(
-                name=filled(form.user_name.data), email=filled(form.email.data), password=filled(form.password.data)
+                name=filled(form.user_name.data),
+                email=filled(form.email.data),
+                password=filled(form.password.data),
+                notifications=bool(form.notifications.data),
             ),
             seoul_today(),
             current_language(),

@@ -28,7 +28,9 @@ def set_password(token: str):
     if not form.validate_on_submit():
         return rerender("auth/set_password.html", 400 if form.is_submitted() else 200, form=form, user=user)
     try:
-        institutions.set_password_with_token(token, filled(form.name.data), filled(form.new.data))
+        institutions.set_password_with_token(
+            token, filled(form.name.data), filled(form.new.data), notifications=bool(form.notifications.data)
+        )
     except WeakPassword as error:
         attach_error(form, "new", error)
         return rerender("auth/set_password.html", form=form, user=user)

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "certificate_id": N_("Certificate ID"),
     "certificate_ids": N_("Certificate IDs"),
     "closes_at": N_("Closes"),
+    "answer": N_("Answer"),
     "code": N_("Code"),
     "committed_krw": N_("Committed amount"),
     "conformance": N_("Conformance to specification"),
@@ -116,6 +117,8 @@ FIELD_LABELS = {
     "waitlisted": N_("Waitlisted"),
     "weights": N_("Weights"),
     "would_buy_again": N_("Would buy again"),
+    "question": N_("Question"),
+    "round": N_("Round"),
 }
 
 # Amounts in won whose key does not end in _krw (kept as first recorded).

@@ -76,6 +76,8 @@ ROLE_LABELS: dict[str, str] = {
 
 # Keyed by the stored strings: several state enums share a value ("pending") and so its label.
 STATUS_LABELS = {
+    "asked": N_("Waiting for an answer"),
+    "answered": N_("Answered"),
     "pending": N_("Pending review"),
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),
@@ -213,6 +215,9 @@ AUDIT_ACTIONS = {
     "job.retried": N_("Failed background job queued again"),
     "api_token.created": N_("API token created"),
     "api_token.revoked": N_("API token revoked"),
+    "user.closed": N_("Account closed by its owner"),
+    "question.asked": N_("Question asked"),
+    "question.answered": N_("Answer published"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -235,4 +240,5 @@ AUDIT_OBJECTS = {
     "FollowOnPurchase": N_("Follow-on purchase"),
     "CorrectiveAction": N_("Corrective action"),
     "ApiToken": N_("API token"),
+    "RoundQuestion": N_("Question"),
 }

@@ -201,6 +201,19 @@ class NotificationKind(StrEnum):
     QUOTA_LOW = "quota_low"
     REVIEW_WAITING = "review_waiting"
     DAILY_DIGEST = "daily_digest"
+class ConsentContext(StrEnum):
+    """Where a person agreed to the privacy notice (models PrivacyConsent)."""
+
+    REGISTRATION = "registration"
+    INVITATION = "invitation"
+
+
+class QuestionStatus(StrEnum):
+    """A question asked during a round: ASKED until staff publish an answer, then ANSWERED (published to
+    all, without the asker)."""
+
+    ASKED = "asked"
+    ANSWERED = "answered"
 
 
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
@@ -228,4 +241,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     ApiTokenScope,
     MailStatus,
     NotificationKind,
+    ConsentContext,
+    QuestionStatus,
 )

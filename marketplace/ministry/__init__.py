@@ -4,7 +4,19 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import after_pilot, allocations, approvals, company_edit, exports, institutions, jobs, reports, rounds, views  # noqa: F401  (each adds its routes to bp)
+from . import (  # noqa: F401  (each adds its routes to bp)
+    after_pilot,
+    allocations,
+    approvals,
+    company_edit,
+    exports,
+    institutions,
+    jobs,
+    questions,
+    reports,
+    rounds,
+    views,
+)
 from .views import bp
 
 __all__ = ["bp"]

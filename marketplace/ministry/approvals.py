@@ -139,4 +139,5 @@ def audit_log():
         audit_objects=AUDIT_OBJECTS,
         company_names=company_names,
         actors=approvals.actor_names(page.items),
+        closed=approvals.closed_subjects(page.items),
     )

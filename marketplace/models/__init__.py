@@ -18,6 +18,7 @@ from .orders import (
     ReliefSerialReservation,
     ReportDocument,
 )
+from .privacy import PrivacyConsent, RoundQuestion
 from .rounds import (
     Allocation,
     AllocationChange,
@@ -59,6 +60,7 @@ __all__ = [
     "OcdsRelease",
     "Order",
     "OutboxMail",
+    "PrivacyConsent",
     "Product",
     "QuotaEntry",
     "RecoveryCode",
@@ -66,6 +68,7 @@ __all__ = [
     "ReliefSerialReservation",
     "ReportDocument",
     "Round",
+    "RoundQuestion",
     "RoundInstitution",
     "SeedEventAnnouncement",
     "SearchGram",

@@ -47,6 +47,9 @@ class User(UserMixin, Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending_email: Mapped[str | None] = mapped_column(String(254))
     notifications_off: Mapped[bool] = mapped_column(default=False)
+    # when the person closed the account: the row stays (orders, certificates and the audit trail name
+    # it) with its personal details removed (services/privacy.py close_account)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(back_populates="users", foreign_keys=[company_id])
     institution: Mapped[Institution | None] = relationship(back_populates="buyers")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Response, jsonify, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..domain import rounds as rules
+from ..domain.states import RoundStatus, UserRole
+from ..question_forms import QuestionForm
 from ..routing import page_request
-from ..services import public_rounds
+from ..services import public_rounds, questions
 from ..services import rounds as round_service
 from .views import bp
 
@@ -34,7 +37,22 @@ def round(round_code):
         selected=result.selected,
         changes=result.changes,
         waitlisted=result.waitlisted,
+        **_questions(round_, moment),
     )
+
+
+def _questions(round_, moment) -> dict:
+    """The questions part of the round page: published answers, the deadline, the supplier's form."""
+    deadline = questions.deadline_of(round_)
+    supplier = current_user.is_authenticated and current_user.role == UserRole.SUPPLIER
+    can_ask = supplier and deadline is not None and round_.status == RoundStatus.OPEN
+    can_ask = can_ask and round_.opens_at <= moment <= deadline
+    return {
+        "published": questions.published_questions(round_.id),
+        "deadline": deadline,
+        "ask_form": QuestionForm(formdata=None) if can_ask else None,
+        "own": questions.own_questions(current_user, round_.id) if supplier else [],
+    }
 
 
 def _json_download(text: str, filename: str) -> Response:

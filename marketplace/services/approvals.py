@@ -169,6 +169,16 @@ def audit_filters() -> tuple[list[str], list[tuple[int, str]]]:
     return actions, [(row.id, row.name_ko) for row in names]
 
 
+def closed_subjects(events) -> set[int]:
+    """The ids of events (of these) about an account that has since been closed: their personal details
+    are shown blanked (domain/privacy.py masked)."""
+    ids = {e.object_id for e in events if e.object_type == "User" and e.object_id}
+    if not ids:
+        return set()
+    closed = set(db.session.scalars(select(User.id).where(User.id.in_(ids), User.closed_at.is_not(None))))
+    return {e.id for e in events if e.object_type == "User" and e.object_id in closed}
+
+
 def actor_names(events) -> dict[int, str]:
     ids = {e.actor_id for e in events if e.actor_id}
     if not ids:

@@ -12,7 +12,7 @@ from ..database import begin_write
 from ..domain.brn import normalise_brn
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import REGIONS, SIZE_CLASSES
-from ..domain.states import CertificateStatus, CompanyStatus, UserRole
+from ..domain.states import CertificateStatus, CompanyStatus, ConsentContext, UserRole
 from ..domain.suppliers import COMPANY_EDITABLE, TransitionRefused
 from ..extensions import db
 from ..models import Certificate, Company, Product, User
@@ -25,6 +25,7 @@ from .links import public_url
 from .outbox import queue_mail, request_delivery
 from .ownership import own_company
 from .passwords import check_password, hash_password
+from .privacy import record_consent
 from .products import listed_condition, refresh_search_text
 
 
@@ -50,6 +51,7 @@ class FirstUserInput:
     name: str
     email: str
     password: str
+    notifications: bool = False  # the optional consent to notification mail
 
 
 FIELDS = (
@@ -135,6 +137,7 @@ def _create_company(data: CompanyInput, digits: str, first_user: FirstUserInput,
         db.session.flush()
         record_event(user, "company.registered", company, after=_snapshot(company), company_id=company.id)
         record_event(user, "user.created", user, after={"email": user.email, "role": UserRole.SUPPLIER})
+        record_consent(user, ConsentContext.REGISTRATION, first_user.notifications)
         send_confirmation(user, user.email, utcnow())
         notices.company_waiting(company)
         db.session.commit()

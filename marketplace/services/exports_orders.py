@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..domain.errors import N_, NotFound
+from ..domain.privacy import masked
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS
 from ..extensions import db
@@ -106,18 +107,28 @@ AUDIT_COLUMNS = (
 
 def audit_table(action: str | None, company_id: int | None) -> Table:
     """The audit trail newest first, filtered as services.approvals.audit_page filters it."""
+    subject = aliased(User)  # the account an event is about: closed ones show their details blanked
     query = (
         select(AuditEvent.created_at, User.name, AuditEvent.actor_role, AuditEvent.action, AuditEvent.object_type)
         .add_columns(AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.reason)
-        .add_columns(AuditEvent.request_id)
+        .add_columns(AuditEvent.request_id, subject.closed_at)
         .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(subject, (AuditEvent.object_type == "User") & (subject.id == AuditEvent.object_id))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     if company_id:
         query = query.where(AuditEvent.company_id == company_id)
-    return Table("audit-log", AUDIT_COLUMNS, (tuple(row) for row in streamed(query)))
+    return Table("audit-log", AUDIT_COLUMNS, (_audit_row(tuple(row)) for row in streamed(query)))
+
+
+def _audit_row(row: tuple) -> tuple:
+    """An audit line without its last column (the subject's closing time), masked when it is set."""
+    *values, subject_closed_at = row
+    if subject_closed_at is not None:
+        values[6], values[7] = masked(values[6]), masked(values[7])
+    return tuple(values)
 
 
 REGISTER_COLUMNS = (

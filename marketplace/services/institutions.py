@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.reference import INSTITUTION_KIND_LABELS, REGIONS
-from ..domain.states import InstitutionStatus, TokenPurpose, UserRole
+from ..domain.states import ConsentContext, InstitutionStatus, TokenPurpose, UserRole
 from ..extensions import db
 from ..models import Institution, User
 from ..models.types import utcnow
@@ -24,6 +24,7 @@ from .links import public_url
 from .outbox import queue_mail, request_delivery
 from .pages import Page, paginate
 from .passwords import check_password, hash_password
+from .privacy import record_consent
 from .tokens import InvalidToken, issue_token, token_hash, valid_token
 
 __all__ = ["InvalidToken"]  # the set-password view catches it from here
@@ -153,9 +154,12 @@ def user_for_token(token: str, *, now: datetime | None = None) -> User:
     return valid_token(token, TokenPurpose.SET_PASSWORD, now or utcnow()).user
 
 
-def set_password_with_token(token: str, name: str, password: str, *, now: datetime | None = None) -> User:
-    """Set the invited buyer's name and password and use up the link (single use); the link came by
-    mail, so it confirms the address too."""
+def set_password_with_token(
+    token: str, name: str, password: str, *, notifications: bool = False, now: datetime | None = None
+) -> User:
+    """Set the invited buyer's name and password, keep their consent to the privacy notice (and their
+    choice on notification mail) and use up the link (single use); the link came by mail, so it confirms
+    the address too."""
     begin_write()
     now = now or utcnow()
     row = valid_token(token, TokenPurpose.SET_PASSWORD, now)
@@ -167,6 +171,7 @@ def set_password_with_token(token: str, name: str, password: str, *, now: dateti
     user.email_confirmed_at = user.email_confirmed_at or now
     user.session_version += 1
     record_event(user, "user.password_set", user, institution_id=user.institution_id)
+    record_consent(user, ConsentContext.INVITATION, notifications, now)
     db.session.commit()
     return user
 

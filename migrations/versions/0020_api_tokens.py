@@ -6,13 +6,13 @@ through the API with an Idempotency-Key claims a form_submissions row like a for
 fingerprint column holds the SHA-256 of the request body, so the same key with another body is refused.
 
 Revision ID: 0020_api_tokens
-Revises: 0018_certificate_languages
+Revises: 0019_notifications
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_api_tokens"
-down_revision = "0018_certificate_languages"
+down_revision = "0019_notifications"
 branch_labels = None
 depends_on = None
 

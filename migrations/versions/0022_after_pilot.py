@@ -5,14 +5,14 @@ completed pilot order it follows. A corrective action opens when an evaluation i
 rejected at inspection; while one of a company's is not accepted (or closed), the company cannot apply.
 
 Revision ID: 0022_after_pilot
-Revises: 0019_notifications
+Revises: 0021_privacy_questions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_after_pilot"
-down_revision = "0019_notifications"
+down_revision = "0021_privacy_questions"
 branch_labels = None
 depends_on = None
 

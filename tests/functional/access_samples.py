@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens):
+    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens, _questions):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -97,3 +97,16 @@ def _api_tokens(world, make) -> dict:
     from marketplace.services.api_tokens import create_token
 
     return {"token_id": create_token(world.buyer, "ERP", "read", 30).token.id}
+
+
+def _questions(world, make) -> dict:
+    from marketplace.extensions import db
+    from marketplace.models import Round, RoundQuestion
+
+    round_ = db.session.scalar(db.select(Round).where(Round.code == "2018-H2"))
+    question = RoundQuestion(
+        round_id=round_.id, asked_by_id=world.supplier.id, company_id=world.supplier.company_id, question="질문"
+    )
+    db.session.add(question)
+    db.session.commit()
+    return {"question_id": question.id}

@@ -58,7 +58,13 @@ POST_RULES = sorted((rule for rule in RULES if "POST" in rule.methods), key=lamb
 
 
 # A refused password or code is counted by design (throttling): its counters and the event are not "saved".
-SIGN_IN_STEPS = ("auth.login", "auth.change_password", "auth.second_factor", "auth.enrol_two_factor")
+SIGN_IN_STEPS = (
+    "auth.login",
+    "auth.change_password",
+    "auth.second_factor",
+    "auth.enrol_two_factor",
+    "auth.close_account",
+)
 THROTTLE_TABLES = {"login_failures", "audit_events", "chain_heads"}
 THROTTLE_USER_COLUMNS = {"failed_logins", "login_retry_at"}
 

@@ -246,7 +246,16 @@ def test_an_invitation_is_mailed_with_a_link_that_sets_the_password(app, client,
     assert str(message["Subject"]).strip() == "시범구매 마켓플레이스에 초대되었습니다"
     assert "한국테스트공사의 구매 담당자로 초대되었습니다" in message.get_body(preferencelist=("plain",)).get_content()
     link = _link(message, "/set-password/")
-    response = client.post(link, data={"name": "Invitee", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        link,
+        data={
+            "name": "Invitee",
+            "new": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "agree_terms": "y",
+            "agree_privacy": "y",
+        },
+    )
     assert response.status_code == 302
 
 

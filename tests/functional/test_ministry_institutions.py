@@ -115,7 +115,10 @@ def test_an_invited_buyer_is_mailed_a_link_and_sets_a_password_once_through_it(c
     assert stored.token_sha256 != token and len(stored.token_sha256) == 64
     auth.logout()
     assert client.get(link).status_code == 200
-    response = client.post(link, data={"name": "Kim", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        link,
+        data={"name": "Kim", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD, "agree_terms": "y", "agree_privacy": "y"},
+    )
     assert response.status_code == 302
     assert client.get(link, headers=EN).status_code == 400  # single use
     assert auth.login("kim@inst.example", NEW_PASSWORD).headers["Location"] != "/login"

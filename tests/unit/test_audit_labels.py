@@ -83,5 +83,6 @@ def test_every_audit_object_label_names_a_model_and_every_model_has_one():
         "Notification",
         "NotificationPreference",
         "OcdsRelease",
+        "PrivacyConsent",
     }  # never the object of an event
     assert sorted(models - internal - AUDIT_OBJECTS.keys()) == []

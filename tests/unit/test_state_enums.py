@@ -43,6 +43,8 @@ STATE_COLUMNS = {
     ("notifications", "kind"): states.NotificationKind,
     ("notification_preferences", "kind"): states.NotificationKind,
     ("api_tokens", "scope"): states.ApiTokenScope,
+    ("round_questions", "status"): states.QuestionStatus,
+    ("privacy_consents", "context"): states.ConsentContext,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {
@@ -50,6 +52,7 @@ NAMED_OTHERWISE = {
     ("one_time_tokens", "purpose"),
     ("corrective_actions", "cause"),
     ("api_tokens", "scope"),
+    ("privacy_consents", "context"),
 }
 # Columns named like a state that hold something else: the audit trail keeps the actor's role as it
 # was, "system" included (and the table is append-only); a report's kind names its template; an
@@ -152,6 +155,7 @@ def test_every_state_a_page_shows_has_a_label():
         states.ReliefStatus,
         states.JobState,
         states.FollowOnStatus,
+        states.QuestionStatus,
     ]
     assert sorted({s.value for enum in shown for s in enum} - STATUS_LABELS.keys()) == []
     assert set(ROLE_LABELS) == set(states.UserRole)
