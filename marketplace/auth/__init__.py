@@ -8,10 +8,10 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     api_tokens,
     mail_links,
     notifications,
+    privacy,
     registration,
     set_password,
     two_factor,
-    privacy,
     views,
 )
 from .views import bp

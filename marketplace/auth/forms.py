@@ -154,6 +154,9 @@ class ApiTokenForm(OneTimeForm):
         choices=choices([(str(days), _l("%(days)s days", days=days)) for days in EXPIRY_DAYS]),
         default="90",
         validators=[InputRequired(_l("Choose when the token expires."))],
+    )
+
+
 class CloseAccountForm(OneTimeForm):
     password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=128)]

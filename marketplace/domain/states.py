@@ -201,6 +201,8 @@ class NotificationKind(StrEnum):
     QUOTA_LOW = "quota_low"
     REVIEW_WAITING = "review_waiting"
     DAILY_DIGEST = "daily_digest"
+
+
 class ConsentContext(StrEnum):
     """Where a person agreed to the privacy notice (models PrivacyConsent)."""
 

@@ -93,6 +93,8 @@ def _after_pilot(world, make) -> dict:
     db.session.add_all([follow_on, action])
     db.session.commit()
     return {"follow_on_id": follow_on.id, "action_id": action.id}
+
+
 def _api_tokens(world, make) -> dict:
     from marketplace.services.api_tokens import create_token
 
