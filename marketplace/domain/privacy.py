@@ -108,6 +108,10 @@ SECTION_LABELS = {
     "evaluations.created_by_id": N_("Evaluations you wrote"),
     "round_questions.asked_by_id": N_("Questions you asked"),
     "round_questions.answered_by_id": N_("Questions you answered"),
+    "notifications.recipient_id": N_("Your notifications"),
+    "notification_preferences.user_id": N_("Your notification settings"),
+    "api_tokens.user_id": N_("Your API tokens"),
+    "follow_on_purchases.buyer_id": N_("Follow-on purchases you recorded"),
     "company": N_("Your company"),
     "institution": N_("Your institution"),
 }

@@ -14,9 +14,12 @@ from ..domain.privacy import POLICY_VERSION, ClosingFacts, check_can_close, clos
 from ..domain.states import ApplicationStatus, OrderStatus
 from ..extensions import db
 from ..models import (
+    ApiToken,
     Application,
     Institution,
     LoginFailure,
+    Notification,
+    NotificationPreference,
     OneTimeToken,
     Order,
     OutboxMail,
@@ -37,6 +40,7 @@ WITHHELD = {
     ("users", "totp_secret"),
     ("one_time_tokens", "token_sha256"),
     ("recovery_codes", "code_sha256"),
+    ("api_tokens", "secret_sha256"),
     ("stored_files", "data"),
     ("outbox_mails", "text_body"),
     ("outbox_mails", "html_body"),
@@ -181,8 +185,16 @@ def close_account(
 
 def _remove_personal_details(user: User, at: datetime) -> None:
     address = user.email.lower()
-    for model in (OneTimeToken, LoginFailure, RecoveryCode):
+    for model in (OneTimeToken, LoginFailure, RecoveryCode, NotificationPreference):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.recipient_id == user.id))
+    # API tokens stay listed in the audit trail by id: revoked, never usable again
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         delete(OutboxMail).where(or_(OutboxMail.user_id == user.id, func.lower(OutboxMail.recipient) == address))
     )

@@ -192,6 +192,29 @@ def test_closing_removes_the_person_everywhere_but_the_records_the_program_must_
     assert db.session.get(Institution, user.institution_id).code  # the institution itself stays
 
 
+def test_closing_removes_the_notifications_and_revokes_the_api_tokens(auth, client, make):
+    from marketplace.database import begin_write
+    from marketplace.models import ApiToken, Notification, NotificationPreference
+    from marketplace.services.api_tokens import authenticate, create_token
+    from marketplace.services.notifications import notify
+
+    user = make.user("buyer")
+    made = create_token(user, "ERP", "read", 30)
+    begin_write()
+    notify(user, "quota_low", "privacy-test", {"mou": "M-1", "left": 1, "percent": 10})
+    db.session.add(NotificationPreference(user_id=user.id, kind="quota_low", in_app=True, mail=False))
+    db.session.commit()
+    assert authenticate(made.secret) is not None
+    auth.login(user)
+    assert client.post("/account/close", data={"password": DEFAULT_PASSWORD, "confirm": "y"}).status_code == 302
+    assert db.session.scalars(select(Notification).where(Notification.recipient_id == user.id)).all() == []
+    assert (
+        db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id)).all() == []
+    )
+    token = db.session.get(ApiToken, made.token.id, populate_existing=True)
+    assert token.revoked_at is not None and authenticate(made.secret) is None
+
+
 def test_after_closing_certificates_still_verify_and_both_chains_are_intact(auth, client, runner, buyer_with_history):
     user, certificate = buyer_with_history
     auth.login(user)
