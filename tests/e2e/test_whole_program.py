@@ -184,6 +184,8 @@ def test_the_whole_program_from_registration_to_a_verified_certificate(server, b
         supplier.page.fill(selector, value)
     supplier.page.select_option("#region", "daejeon")
     supplier.page.select_option("#size_class", "small")
+    supplier.page.click("label[for=agree_terms]")  # KRDS draws the box on the label
+    supplier.page.click("label[for=agree_privacy]")
     supplier.submit("main form:has(#brn)")
     supplier.shot("01-registered")
     # The address is confirmed by the link mailed to it (kept in memory in tests), then the supplier signs in.
