@@ -5,6 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from marketplace import create_app
+from marketplace.database import enable_wal
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, Draw, Round, SeedEventAnnouncement
 from marketplace.services import rounds as round_service
@@ -17,6 +18,7 @@ def test_the_seed_event_migration_carries_existing_rounds_forward(tmp_path):
     app = create_app(base_config(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
     with app.app_context():
         upgrade()
+        enable_wal(db.engine)  # as `make run` sets a database up (flask init-wal): jobs run beside the test's reads
         make = Builders()
         rounds = RoundBuilders(make)
         opened = rounds.round(status="draft")

@@ -48,7 +48,7 @@ def admits(conn, column: str, sqltext: str, value: str) -> bool:
     """Whether a row holding `value` in `column` passes the CHECK `sqltext` (on a scratch table)."""
     savepoint = conn.begin_nested()
     try:
-        conn.execute(text(f"CREATE TEMPORARY TABLE probe ({column} VARCHAR(20), CHECK ({sqltext}))"))
+        conn.execute(text(f"CREATE TEMPORARY TABLE probe ({column} VARCHAR(64), CHECK ({sqltext}))"))
         conn.execute(text(f"INSERT INTO probe ({column}) VALUES (:value)"), {"value": value})  # noqa: S608 - constants
     except IntegrityError:
         savepoint.rollback()
