@@ -15,6 +15,7 @@ from ..domain.states import FollowOnStatus, InspectionResult, OrderStatus
 from ..extensions import db
 from ..models import FollowOnPurchase, Institution, Order, Product, User
 from ..models.types import utcnow
+from . import orders
 from .audit import record_event
 from .clock import seoul_today
 from .pages import Page, paginate
@@ -34,15 +35,8 @@ def record_follow_on(buyer: User, order_id: int, data: FollowOnInput, *, today: 
 
     Raises NotFound for an order of another institution, FollowOnRefused for a broken rule.
     """
-    institution_id = buyer.institution_id
     day = today or seoul_today()
-    begin_write()
-    order = db.session.scalar(
-        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if order is None or institution_id is None or order.institution_id != institution_id:
-        db.session.rollback()
-        raise NotFound(N_("There is no such order among yours."))
+    order = orders.locked_order(buyer, order_id)
     facts = rules.FollowOnFacts(
         pilot_status=order.status,
         pilot_inspection_result=order.inspection_result,

@@ -255,7 +255,7 @@ def release_allocation(allocation_id: int, amount: int) -> None:
     )
 
 
-def _locked_order(buyer: User, order_id: int) -> Order:
+def locked_order(buyer: User, order_id: int) -> Order:
     """Open a write transaction and lock the buyer's order; NotFound for anyone else's."""
     institution_id = buyer.institution_id
     begin_write()
@@ -282,7 +282,7 @@ def _event(buyer: User, action: str, order: Order, before: str, **after) -> None
 
 def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | None = None) -> Order:
     """Mark a placed order delivered; raises InvalidTransition / InvalidOrderInput / NotFound."""
-    order = _locked_order(buyer, order_id)
+    order = locked_order(buyer, order_id)
     try:
         rules.check_transition("deliver", order.status)
         rules.check_delivery(delivered_on, order.ordered_on, today or seoul_date(utcnow()))
@@ -297,7 +297,7 @@ def deliver(buyer: User, order_id: int, delivered_on: date, *, today: date | Non
 
 def inspect(buyer: User, order_id: int, result: str, note: str, inspected_on: date) -> Order:
     """Record the inspection (accepted or rejected, with a note)."""
-    order = _locked_order(buyer, order_id)
+    order = locked_order(buyer, order_id)
     try:
         rules.check_transition("inspect", order.status)
         rules.check_inspection(result, note, inspected_on, order.delivered_on)
@@ -316,7 +316,7 @@ def inspect(buyer: User, order_id: int, result: str, note: str, inspected_on: da
 
 def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = None) -> Order:
     """Cancel an order with a reason and release its amount to the MOU in the same transaction."""
-    order = _locked_order(buyer, order_id)
+    order = locked_order(buyer, order_id)
     try:
         rules.check_cancellable(order.status, order.inspection_result)
         rules.check_cancellation(reason)
@@ -350,7 +350,7 @@ def cancel(buyer: User, order_id: int, reason: str, *, now: datetime | None = No
 
 def evaluate(buyer: User, order_id: int, scores: dict[str, int], would_buy_again: bool, comment: str) -> Evaluation:
     """Record the post-use evaluation of an accepted order; the order becomes evaluated."""
-    order = _locked_order(buyer, order_id)
+    order = locked_order(buyer, order_id)
     try:
         rules.check_transition("evaluate", order.status)
         rules.check_evaluation(scores, order.inspection_result, comment)
