@@ -53,6 +53,25 @@ def _compile_url_builders_once() -> None:
 _compile_url_builders_once()
 
 
+def _sleep_under_faketime() -> None:
+    """Under Debian's faketime (make test-dates) time.sleep fails with EINVAL: libfaketime mishandles the
+    absolute monotonic deadline Python passes to clock_nanosleep. A timed wait on an event sleeps the same
+    time through another call, so code that polls (one-time keys, Idempotency-Key) runs there as it does
+    everywhere else."""
+    if "FAKETIME" not in os.environ:
+        return
+    import threading
+    import time
+
+    def sleep(seconds: float) -> None:
+        threading.Event().wait(seconds)
+
+    time.sleep = sleep
+
+
+_sleep_under_faketime()
+
+
 def pytest_configure(config):
     if os.environ.get("REQUIRE_POSTGRES") and not TEST_DATABASE_URL:
         raise pytest.UsageError("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
