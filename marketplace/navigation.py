@@ -49,6 +49,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("ministry.jobs", N_("Background jobs")),
         ("ministry.audit_log", N_("Audit trail")),
     ],
+    UserRole.EVALUATOR: [("evaluator.dashboard", N_("Applications to evaluate"))],
 }
 
 

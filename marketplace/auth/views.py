@@ -23,6 +23,7 @@ HOME_BY_ROLE = {
     UserRole.SUPPLIER: "supplier.dashboard",
     UserRole.BUYER: "buyer.dashboard",
     UserRole.MINISTRY: "ministry.dashboard",
+    UserRole.EVALUATOR: "evaluator.dashboard",
 }
 
 

@@ -119,6 +119,10 @@ FIELD_LABELS = {
     "would_buy_again": N_("Would buy again"),
     "question": N_("Question"),
     "round": N_("Round"),
+    "applications": N_("Application IDs"),
+    "comments": N_("Comments"),
+    "minutes_sha256": N_("Minutes SHA-256"),
+    "members": N_("Members who scored"),
 }
 
 # Amounts in won whose key does not end in _krw (kept as first recorded).

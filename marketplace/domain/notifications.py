@@ -29,6 +29,7 @@ KINDS_BY_ROLE: dict[str, tuple[Kind, ...]] = {
     ),
     UserRole.BUYER: (Kind.ALLOCATIONS_PUBLISHED, Kind.ALLOCATION_EXPIRING, Kind.EVALUATION_DUE, Kind.QUOTA_LOW),
     UserRole.MINISTRY: (Kind.REVIEW_WAITING, Kind.DAILY_DIGEST),
+    UserRole.EVALUATOR: (Kind.COMMITTEE_ASSIGNED,),
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -49,6 +50,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.QUOTA_LOW: N_("Quota runs low"),
     Kind.REVIEW_WAITING: N_("Companies, certificates and join requests waiting for review"),
     Kind.DAILY_DIGEST: N_("Daily digest"),
+    Kind.COMMITTEE_ASSIGNED: N_("Applications are assigned to me for evaluation"),
 }
 
 # (kind, variant) -> the sentence; its %(name)s values come from the notification's stored values.
@@ -92,6 +94,7 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.REVIEW_WAITING, "company"): N_("Company %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "certificate"): N_("Certificate %(number)s of %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "institution"): N_("%(institution)s asked to join the programme."),
+    (Kind.COMMITTEE_ASSIGNED, ""): N_("%(count)s applications of round %(round)s were assigned to you to evaluate."),
     (Kind.DAILY_DIGEST, ""): N_(
         "Waiting for review: %(companies)s companies, %(certificates)s certificates, %(institutions)s join requests."
     ),

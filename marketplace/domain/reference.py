@@ -72,6 +72,7 @@ ROLE_LABELS: dict[str, str] = {
     UserRole.SUPPLIER: N_("Supplier"),
     UserRole.BUYER: N_("Buyer"),
     UserRole.MINISTRY: N_("Ministry staff"),
+    UserRole.EVALUATOR: N_("Evaluation committee member"),
 }
 
 # Keyed by the stored strings: several state enums share a value ("pending") and so its label.
@@ -218,6 +219,15 @@ AUDIT_ACTIONS = {
     "user.closed": N_("Account closed by its owner"),
     "question.asked": N_("Question asked"),
     "question.answered": N_("Answer published"),
+    "evaluator.invited": N_("Evaluation committee member invited"),
+    "committee.member_named": N_("Named to the evaluation committee"),
+    "committee.member_removed": N_("Removed from the evaluation committee"),
+    "committee.assigned": N_("Application assigned to a committee member"),
+    "committee.unassigned": N_("Application taken from a committee member"),
+    "committee.declared": N_("No conflict of interest declared"),
+    "committee.recused": N_("Committee member recused"),
+    "committee.scored": N_("Committee member's scores recorded"),
+    "committee.finalised": N_("Committee scores finalised"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -241,4 +251,6 @@ AUDIT_OBJECTS = {
     "CorrectiveAction": N_("Corrective action"),
     "ApiToken": N_("API token"),
     "RoundQuestion": N_("Question"),
+    "CommitteeMember": N_("Committee member"),
+    "CommitteeAssignment": N_("Committee assignment"),
 }

@@ -15,6 +15,7 @@ class UserRole(StrEnum):
     SUPPLIER = "supplier"
     BUYER = "buyer"
     MINISTRY = "ministry"
+    EVALUATOR = "evaluator"  # a member of a round's evaluation committee, invited by the ministry
 
 
 class CompanyStatus(StrEnum):
@@ -201,6 +202,7 @@ class NotificationKind(StrEnum):
     QUOTA_LOW = "quota_low"
     REVIEW_WAITING = "review_waiting"
     DAILY_DIGEST = "daily_digest"
+    COMMITTEE_ASSIGNED = "committee_assigned"
 
 
 class ConsentContext(StrEnum):

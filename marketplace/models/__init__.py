@@ -4,6 +4,7 @@ from .accounts import ROLES, LoginFailure, OneTimeToken, RecoveryCode, User
 from .after_pilot import CorrectiveAction, FollowOnPurchase
 from .api_tokens import ApiToken
 from .audit import AuditEvent, ChainHead, add_append_only_triggers
+from .committee import CommitteeAssignment, CommitteeMember
 from .companies import Certificate, CertificateType, Company, Product, StoredFile, product_certificates
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
@@ -45,6 +46,8 @@ __all__ = [
     "Certificate",
     "CertificateType",
     "Company",
+    "CommitteeAssignment",
+    "CommitteeMember",
     "CorrectiveAction",
     "Draw",
     "Evaluation",

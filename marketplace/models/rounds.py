@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.committee import from_hundredths
 from ..domain.seed_events import SeedEvent
 from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, RoundStatus
 from ..extensions import Model, db
@@ -15,6 +17,7 @@ from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
 if TYPE_CHECKING:
     from .accounts import User
+    from .committee import CommitteeMember
     from .companies import Company, Product
     from .institutions import Institution
 
@@ -63,12 +66,21 @@ class Round(Model):
     seed_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A round with an evaluation committee: when staff made its scores final (each application's committee
+    # score written), and the minutes as canonical JSON with their SHA-256 (the certificate cites them).
+    scores_finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scores_finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    minutes_json: Mapped[str | None] = mapped_column(Text)
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
 
     budgets: Mapped[list[RoundInstitution]] = relationship(back_populates="round", cascade="all, delete-orphan")
     applications: Mapped[list[Application]] = relationship(back_populates="round", order_by="Application.id")
     draw: Mapped[Draw | None] = relationship(back_populates="round", uselist=False)
     seed_event_announcements: Mapped[list[SeedEventAnnouncement]] = relationship(
         back_populates="round", order_by="SeedEventAnnouncement.id"
+    )
+    committee_members: Mapped[list[CommitteeMember]] = relationship(
+        back_populates="round", order_by="CommitteeMember.id"
     )
 
     @property
@@ -146,6 +158,8 @@ class Application(Model):
     score_innovation: Mapped[int | None] = mapped_column(Integer)
     score_capability: Mapped[int | None] = mapped_column(Integer)
     score_need: Mapped[int | None] = mapped_column(Integer)
+    # The committee's trimmed mean in hundredths of a point, written when staff finalise a committee's scores
+    committee_score_hundredths: Mapped[int | None] = mapped_column(Integer)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -159,7 +173,11 @@ class Application(Model):
     preferred: Mapped[list[Institution]] = relationship(secondary=application_preferences)
 
     @property
-    def total_score(self) -> int | None:
+    def total_score(self) -> Decimal | int | None:
+        """The score held against the pass mark: the committee's (final) when the round had a committee,
+        else the three scores staff typed added up."""
+        if self.committee_score_hundredths is not None:
+            return from_hundredths(self.committee_score_hundredths)
         if self.score_innovation is None or self.score_capability is None or self.score_need is None:
             return None
         return self.score_innovation + self.score_capability + self.score_need

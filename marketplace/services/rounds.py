@@ -298,6 +298,9 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
         _check(actor, application, round_, day, tiers, application.company_id in blocked)
         counts[application.status] += 1
     round_.status, round_.closed_at = RoundStatus.CLOSED, moment
+    from .committee import assign_at_close  # the committee's module reads rounds through this one
+
+    assign_at_close(actor, round_)
     record_event(
         actor,
         "round.closed",
