@@ -120,11 +120,12 @@ def _register_blueprints(app: Flask) -> None:
     from .api.auth import SessionlessApi
     from .auth import bp as auth
     from .buyer import bp as buyer
+    from .evaluator import bp as evaluator
     from .ministry import bp as ministry
     from .public import bp as public
     from .supplier import bp as supplier
 
-    for blueprint in (auth, public, supplier, ministry, buyer):
+    for blueprint in (auth, public, supplier, ministry, buyer, evaluator):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # Bearer tokens only, never the session cookie: nothing for a forged request to ride on
     app.register_blueprint(api)

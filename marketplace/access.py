@@ -17,6 +17,7 @@ SIGNED_IN = frozenset(UserRole)
 SUPPLIER = frozenset({UserRole.SUPPLIER})
 BUYER = frozenset({UserRole.BUYER})
 MINISTRY = frozenset({UserRole.MINISTRY})
+EVALUATOR = frozenset({UserRole.EVALUATOR})
 BUYER_OR_MINISTRY = frozenset({UserRole.BUYER, UserRole.MINISTRY})
 ANONYMOUS_ONLY = frozenset({ANONYMOUS})
 
@@ -167,6 +168,19 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.corrective_actions": MINISTRY,
     "ministry.corrective_action": MINISTRY,
     "ministry.decide_corrective_action": MINISTRY,
+    # --- the evaluation committee of a round
+    "ministry.round_committee": MINISTRY,
+    "ministry.name_committee_member": MINISTRY,
+    "ministry.remove_committee_member": MINISTRY,
+    "ministry.assign_committee_member": MINISTRY,
+    "ministry.unassign_committee_member": MINISTRY,
+    "ministry.finalise_committee_scores": MINISTRY,
+    "ministry.committee_minutes": MINISTRY,
+    "evaluator.dashboard": EVALUATOR,
+    "evaluator.application": EVALUATOR,  # own assignments only (service: any other id is 404)
+    "evaluator.declare": EVALUATOR,
+    "evaluator.recuse": EVALUATOR,
+    "evaluator.score": EVALUATOR,
     # --- development only: registered with the debugger or DEV_PAGES, never in production
     "dev.mails": ANYONE,
     "dev.mail": ANYONE,

@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     after_pilot,
     allocations,
     approvals,
+    committee,
     company_edit,
     exports,
     institutions,

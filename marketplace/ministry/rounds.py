@@ -17,7 +17,7 @@ from ..forms import attach_error, filled, rerender
 from ..i18n import domain_message
 from ..routing import page_argument, page_request
 from ..services import allocations as allocation_service
-from ..services import draw_estimates, draws, round_lists, seed_events
+from ..services import committee, draw_estimates, draws, round_lists, seed_events
 from ..services import rounds as round_service
 from ..services.clock import seoul_today
 from .round_forms import AnnounceSeedEventForm, DrawForm, RoundForm, ScoreForm, SeedEventFields, round_form
@@ -158,6 +158,7 @@ def _page(
         applications=round_lists.round_applications(round_.id, **page_request()),
         tiers=draws.tier_table(round_),
         pool_ids={a.id for a in draws.pool_of(round_)},
+        has_committee=committee.has_committee(round_.id),
         **_allocation_lists(round_),
     )
     # while the draw's estimate is being counted, the browser asks for the page again (no script needed)

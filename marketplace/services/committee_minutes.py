@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain import committee as rules
+from ..domain.errors import N_
 from ..models import CommitteeAssignment, Round, User
+from ..reports.minutes import render_minutes
+from . import rounds as round_service
 
 if TYPE_CHECKING:
     from .committee import CommitteePage
@@ -67,3 +70,13 @@ def build(page: CommitteePage, actor: User, moment: datetime) -> dict:
 def stored(round_: Round) -> dict | None:
     """The round's finalised minutes, or None before staff finalised its committee's scores."""
     return json.loads(round_.minutes_json) if round_.minutes_json else None
+
+
+def minutes_pdf(code: str, language: str) -> tuple[bytes, str]:
+    """The finalised minutes of the round as a PDF in `language`, and its file name. Raises NotFound, or
+    CommitteeError before staff finalised the scores."""
+    round_ = round_service.get_round(code)
+    minutes = stored(round_)
+    if minutes is None or round_.minutes_sha256 is None:
+        raise rules.CommitteeError(N_("The minutes exist once staff finalise the committee's scores."))
+    return render_minutes(minutes, round_.minutes_sha256, language), f"committee-minutes-{round_.code}-{language}.pdf"

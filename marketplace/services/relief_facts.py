@@ -192,7 +192,16 @@ def _selection_facts(order: Order) -> dict:
             "via_waitlist": allocation.via_waitlist,
             "allocated_krw": allocation.amount_krw,
         },
+        **_committee_facts(round_),
     }
+
+
+def _committee_facts(round_: Round) -> dict:
+    """The evaluation committee's minutes the selection rests on (their SHA-256 and finalisation time);
+    nothing for a round staff scored themselves, so such certificates keep the facts they always had."""
+    if round_.minutes_sha256 is None:
+        return {}
+    return {"committee": {"minutes_sha256": round_.minutes_sha256, "finalised_at": _iso(round_.scores_finalised_at)}}
 
 
 def _product_certificate(order: Order) -> dict:

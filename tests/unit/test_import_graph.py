@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "marketplace"
-AUDIENCES = ("auth", "public", "supplier", "buyer", "ministry")
+AUDIENCES = ("auth", "public", "supplier", "buyer", "ministry", "evaluator")
 
 
 def module_name(path: Path) -> str:
