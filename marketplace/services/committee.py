@@ -208,13 +208,14 @@ def assign_at_close(actor: User | None, round_: Round) -> None:
 
 def _assign(actor, round_: Round, members, applications, now: datetime) -> list[CommitteeAssignment]:
     """Assign each application to each member who does not have it, audited; each member is told once."""
-    have = set(
-        db.session.execute(
+    have = {
+        (application_id, user_id)
+        for application_id, user_id in db.session.execute(
             select(CommitteeAssignment.application_id, CommitteeAssignment.user_id).where(
                 CommitteeAssignment.round_id == round_.id
             )
-        ).tuples()
-    )
+        )
+    }
     made: list[CommitteeAssignment] = []
     for member in members:
         rows = [
