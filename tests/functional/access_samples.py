@@ -3,7 +3,7 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens, _questions):
+    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens, _questions, _committee):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -112,3 +112,21 @@ def _questions(world, make) -> dict:
     db.session.add(question)
     db.session.commit()
     return {"question_id": question.id}
+
+
+def _committee(world, make) -> dict:
+    """The evaluator named to round 2018-H2's committee and assigned its sample application."""
+    from marketplace.extensions import db
+    from marketplace.models import Application, CommitteeAssignment, CommitteeMember, Round
+
+    round_ = db.session.scalar(db.select(Round).where(Round.code == "2018-H2"))
+    application = db.session.scalar(db.select(Application).where(Application.round_id == round_.id))
+    member = CommitteeMember(round_id=round_.id, user_id=world.evaluator.id, named_by_id=world.ministry.id)
+    db.session.add(member)
+    db.session.flush()
+    assignment = CommitteeAssignment(
+        round_id=round_.id, application_id=application.id, member_id=member.id, user_id=world.evaluator.id
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return {"member_id": member.id, "assignment_id": assignment.id}

@@ -197,6 +197,21 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
         "auth.notification_settings": {"in_app-round_opened": "y", "mail-round_opened": "y"},
         "auth.close_account": {"password": "not the password", "code": "", "confirm": "y"},
         "public.unsubscribe": {},
+        "ministry.name_committee_member": {"name": "김심사", "email": "judge@example.com"},
+        "ministry.remove_committee_member": {},
+        "ministry.assign_committee_member": {"member_id": str(values.get("member_id", 1))},
+        "ministry.unassign_committee_member": {},
+        "ministry.finalise_committee_scores": {},
+        "evaluator.declare": {"no_conflict": "y"},
+        "evaluator.recuse": {"reason": "신청 기업 대표의 친족"},
+        "evaluator.score": {
+            "innovation": "30",
+            "capability": "20",
+            "need": "20",
+            "comment_innovation": "혁신적",
+            "comment_capability": "",
+            "comment_need": "",
+        },
         "public.set_language": {"lang": "en", "next": "/products"},
         "public.join_institution": dict(
             institution, code="", contact_name="김민지", contact_email="contact@example.com"

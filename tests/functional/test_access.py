@@ -12,7 +12,7 @@ from marketplace.access import ACCESS
 from marketplace.extensions import db
 from tests.conftest import AuthActions, _app_for, base_config
 
-ROLES = ("anonymous", "supplier", "buyer", "ministry")
+ROLES = ("anonymous", "supplier", "buyer", "ministry", "evaluator")
 
 
 def all_rules():
@@ -41,6 +41,7 @@ class World:
         company = self.supplier.company
         self.buyer = make.user("buyer")
         self.ministry = make.user("ministry")
+        self.evaluator = make.user("evaluator")
         self.product = make.product(company)
         self.certificate = self.product.certificates[0]
         self.values = {
@@ -74,6 +75,7 @@ class SavedWorld(World):
 
     def __init__(self, world: World):
         self.supplier, self.buyer, self.ministry = world.supplier.email, world.buyer.email, world.ministry.email
+        self.evaluator = world.evaluator.email
         self.values = dict(world.values)
 
 
