@@ -95,7 +95,9 @@ def _open_round(code: str) -> Round:
     return round_
 
 
-def name_member(actor: User, code: str, email: str, name: str, *, now: datetime | None = None) -> tuple[User, str | None]:
+def name_member(
+    actor: User, code: str, email: str, name: str, *, now: datetime | None = None
+) -> tuple[User, str | None]:
     """Name an evaluator to the round's committee: an existing evaluator account by its address, or a new one
     invited by a one-time set-password link (returned, for staff to see while mail is kept for development).
     On a closed round the member is assigned every eligible application. Raises CommitteeError."""
@@ -228,7 +230,9 @@ def _assign(actor, round_: Round, members, applications, now: datetime) -> list[
         db.session.add_all(rows)
         db.session.flush()
         for row in rows:
-            record_event(actor, "committee.assigned", row, after={"name": member.user.name, "application_id": row.application_id})
+            record_event(
+                actor, "committee.assigned", row, after={"name": member.user.name, "application_id": row.application_id}
+            )
         if rows:
             _tell(member, round_, rows)
         made.extend(rows)

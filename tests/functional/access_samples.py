@@ -3,7 +3,17 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens, _questions, _committee):
+    for extend in (
+        _rounds,
+        _orders,
+        _reports,
+        _jobs,
+        _after_pilot,
+        _notifications,
+        _api_tokens,
+        _questions,
+        _committee,
+    ):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file

@@ -53,7 +53,13 @@ def method_of(rule) -> str:
 ARG_RULES = [rule for rule in RULES if rule.arguments and rule.endpoint != "static"]
 GET_RULES = [rule for rule in RULES if "GET" in rule.methods and rule.endpoint != "static"]
 # Steps that end what others need (a cancelled order cannot be delivered) are fuzzed last.
-LAST = ("buyer.cancel_order", "supplier.withdraw_application", "supplier.product_status", "ministry.decline_join", "ministry.remove_committee_member")
+LAST = (
+    "buyer.cancel_order",
+    "supplier.withdraw_application",
+    "supplier.product_status",
+    "ministry.decline_join",
+    "ministry.remove_committee_member",
+)
 POST_RULES = sorted((rule for rule in RULES if "POST" in rule.methods), key=lambda rule: rule.endpoint in LAST)
 
 

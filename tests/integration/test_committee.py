@@ -36,9 +36,7 @@ def staff(make):
 
 def closed_round(rounds, count: int = 1, **kw):
     round_ = rounds.round(status="closed", **kw)
-    applications = [
-        rounds.application(round_, status="eligible", weight=1, snapshot=SNAPSHOT) for _ in range(count)
-    ]
+    applications = [rounds.application(round_, status="eligible", weight=1, snapshot=SNAPSHOT) for _ in range(count)]
     return round_, applications
 
 
@@ -154,7 +152,9 @@ def test_staff_add_and_remove_members_per_application(app, make, rounds, staff):
     committee.unassign(staff, round_.code, row.id)
     page = committee.committee_page(round_.code)
     with pytest.raises(CommitteeError, match="Only eligible"):
-        committee.assign_member(staff, round_.code, rounds.application(round_, status="ineligible").id, page.members[0].id)
+        committee.assign_member(
+            staff, round_.code, rounds.application(round_, status="ineligible").id, page.members[0].id
+        )
     committee.assign_member(staff, round_.code, application.id, page.members[0].id)
     with pytest.raises(CommitteeError, match="already assigned"):
         committee.assign_member(staff, round_.code, application.id, page.members[0].id)
