@@ -72,9 +72,9 @@ def test_scores_are_refused_before_the_declaration_and_accepted_after(client, au
     auth.login(one)
     text = client.get(page(first), headers=EN).text
     assert "no conflict of interest" in unescape(text) and f"{page(first)}/score" not in text
-    scores = {"innovation": "30", "capability": "20", "need": "20", "csrf_token": "", "form_key": ""}
+    scores = {"innovation": "30", "capability": "20", "need": "20"}
     fields = rendered_form(client, page(first), f"{page(first)}/declare")
-    refused = client.post(f"{page(first)}/score", data={**scores, "csrf_token": fields["csrf_token"]}, headers=EN)
+    refused = client.post(f"{page(first)}/score", data={**fields, **scores}, headers=EN)
     assert refused.status_code == 400 and "Declare that you have no conflict of interest" in unescape(refused.text)
     unticked = client.post(f"{page(first)}/declare", data={**fields, "no_conflict": ""}, headers=EN)
     assert unticked.status_code == 400 and "Tick the statement" in unticked.text
@@ -156,5 +156,5 @@ def test_an_assignment_form_with_a_member_of_no_such_id_is_400(client, auth, set
     auth.login(staff)
     base = f"/ministry/rounds/{round_.code}/committee"
     form = rendered_form(client, base, f"{base}/members")
-    data = {"csrf_token": form["csrf_token"], "form_key": form["form_key"], "member_id": "999999"}
+    data = {**form, "member_id": "999999"}
     assert client.post(f"{base}/applications/{first.id}/assign", data=data, headers=EN).status_code == 400
