@@ -7,7 +7,7 @@ import importlib
 from marketplace import create_app
 from tests.conftest import base_config
 
-AUDIENCES = ("auth", "public", "supplier", "buyer", "ministry", "api")
+AUDIENCES = ("auth", "public", "supplier", "buyer", "ministry", "evaluator", "api")
 
 
 def test_the_app_registers_the_bp_of_each_audience_package_and_no_other_blueprint():
