@@ -112,6 +112,10 @@ SECTION_LABELS = {
     "notification_preferences.user_id": N_("Your notification settings"),
     "api_tokens.user_id": N_("Your API tokens"),
     "follow_on_purchases.buyer_id": N_("Follow-on purchases you recorded"),
+    "committee_members.user_id": N_("Evaluation committees you were named to"),
+    "committee_members.named_by_id": N_("Committee members you named"),
+    "committee_assignments.user_id": N_("Your declarations, recusals and scores as a committee member"),
+    "rounds.scores_finalised_by_id": N_("Committee scores you finalised"),
     "company": N_("Your company"),
     "institution": N_("Your institution"),
 }
