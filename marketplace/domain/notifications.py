@@ -94,7 +94,7 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.REVIEW_WAITING, "company"): N_("Company %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "certificate"): N_("Certificate %(number)s of %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "institution"): N_("%(institution)s asked to join the programme."),
-    (Kind.COMMITTEE_ASSIGNED, ""): N_("%(count)s applications of round %(round)s were assigned to you to evaluate."),
+    (Kind.COMMITTEE_ASSIGNED, ""): N_("Applications of round %(round)s were assigned to you to evaluate: %(count)s."),
     (Kind.DAILY_DIGEST, ""): N_(
         "Waiting for review: %(companies)s companies, %(certificates)s certificates, %(institutions)s join requests."
     ),

@@ -138,7 +138,8 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
         "ministry-rounds": [
             f"/ministry/mous/{ids['mou']}", "/ministry/join-requests", "/ministry/rounds", "/ministry/rounds/new",
             f"/ministry/rounds/{ids['published']}",
-            f"/ministry/rounds/{rnd}", f"/ministry/allocations/{ids['allocation']}/move",
+            f"/ministry/rounds/{rnd}", f"/ministry/rounds/{ids['published']}/committee",
+            f"/ministry/allocations/{ids['allocation']}/move",
             f"/ministry/allocations/{ids['allocation']}/refill", "/ministry/reports", "/ministry/audit", "/account",
         ],
     }  # fmt: skip

@@ -158,3 +158,20 @@ def test_an_assignment_form_with_a_member_of_no_such_id_is_400(client, auth, set
     form = rendered_form(client, base, f"{base}/members")
     data = {**form, "member_id": "999999"}
     assert client.post(f"{base}/applications/{first.id}/assign", data=data, headers=EN).status_code == 400
+
+
+def test_an_invited_member_sets_a_password_signs_in_to_their_list_and_was_told_of_the_assignment(client, auth, make):
+    rounds = RoundBuilders(make)
+    round_ = rounds.round(status="closed")
+    application = rounds.application(round_, status="eligible", weight=1, snapshot=SNAPSHOT)
+    user, token = committee.name_member(make.user("ministry"), round_.code, "judge@example.com", "김심사")
+    invited = client.get(f"/set-password/{token}", headers=EN).text
+    assert "member of an evaluation committee" in invited
+    password = "a long passphrase 42"
+    form = {"name": "김심사", "new": password, "confirm": password, "agree_terms": "y", "agree_privacy": "y"}
+    assert client.post(f"/set-password/{token}", data=form).status_code == 302
+    signed_in = auth.login(user, password)
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/evaluator/")
+    assert application.receipt_no in client.get("/evaluator/", headers=EN).text
+    inbox = client.get("/notifications", headers=EN).text
+    assert f"Applications of round {round_.code} were assigned to you to evaluate: 1." in unescape(inbox)
