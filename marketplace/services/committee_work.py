@@ -49,20 +49,27 @@ def my_assignments(member: User) -> list[CommitteeAssignment]:
 
 
 def my_assignment(member: User, application_id: int, *, lock: bool = False) -> CommitteeAssignment:
-    """The member's assignment to the application; NotFound for any application not assigned to them."""
+    """The member's assignment to the application; NotFound for any application not assigned to them.
+
+    With lock, the round's row is locked first, then the assignment read afresh: staff finalising the
+    scores lock the same round row, so a score is either in the minutes or refused as too late."""
     query = select(CommitteeAssignment).where(
         CommitteeAssignment.application_id == application_id, CommitteeAssignment.user_id == member.id
     )
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
     row = db.session.scalar(query)
     if row is None:
         raise NotFound(N_("There is no such application."))
+    if lock:
+        locked = select(Round.id).where(Round.id == row.round_id).with_for_update()
+        db.session.scalar(locked)
+        row = db.session.scalar(query.execution_options(populate_existing=True))
+        if row is None:  # staff took it away meanwhile
+            raise NotFound(N_("There is no such application."))
     return row
 
 
 def _standing(row: CommitteeAssignment) -> rules.MemberStanding:
-    round_ = db.session.get(Round, row.round_id)
+    round_ = db.session.scalar(select(Round).where(Round.id == row.round_id).execution_options(populate_existing=True))
     finalised = round_ is None or round_.scores_finalised_at is not None or round_.draw is not None
     return rules.MemberStanding(row.declared_at, row.recused_at, finalised)
 
