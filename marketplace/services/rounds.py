@@ -207,7 +207,7 @@ def delete_draft_round(actor: User, code: str) -> None:
     begin_write()
     round_ = get_round(code, lock=True)
     rules.require_status(round_.status, (RoundStatus.DRAFT,), rules.DRAFT_ONLY)
-    if round_.applications or round_.seed_event_announcements or round_.draw is not None:
+    if round_.applications or round_.seed_event_announcements or round_.committee_members or round_.draw is not None:
         raise rules.RoundError(N_("This round has records of its own and cannot be deleted."))
     record_event(actor, "round.deleted", round_, before={"status": RoundStatus.DRAFT, **_rules_of(round_)})
     db.session.delete(round_)

@@ -246,3 +246,12 @@ def test_a_certificate_of_an_order_from_a_committee_round_cites_the_minutes(app,
     facts = json.loads(certificate.facts_json)
     assert facts["committee"]["minutes_sha256"] == "ab" * 32
     assert "ab" * 8 in "\n".join(pdf_text(certificate.pdf)).replace("\n", "")
+
+
+def test_a_draft_round_with_committee_members_is_not_deleted_until_they_are_removed(app, make, rounds, staff):
+    round_ = rounds.round(status="draft", seed_event_at=None)
+    member(make, staff, round_, "Draft")
+    with pytest.raises(RoundError, match="records of its own"):
+        round_service.delete_draft_round(staff, round_.code)
+    committee.remove_member(staff, round_.code, committee.committee_page(round_.code).members[0].id)
+    round_service.delete_draft_round(staff, round_.code)
