@@ -76,6 +76,10 @@ ROLE_LABELS: dict[str, str] = {
 
 # Keyed by the stored strings: several state enums share a value ("pending") and so its label.
 STATUS_LABELS = {
+    "filed": N_("Filed, waiting for a decision"),
+    "upheld": N_("Upheld"),
+    "dismissed": N_("Dismissed"),
+    "remedied": N_("Upheld, remedy recorded"),
     "asked": N_("Waiting for an answer"),
     "answered": N_("Answered"),
     "pending": N_("Pending review"),
@@ -118,6 +122,13 @@ STATUS_LABELS = {
 }
 
 # A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
+# The remedy of an upheld objection (ObjectionRemedyKind), and the one staff may not choose.
+REMEDY_LABELS = {
+    "rescored": N_("Rescoring"),
+    "reinstated": N_("Reinstatement from the waitlist"),
+    "new_draw": N_("A new draw"),
+}
+
 CORRECTIVE_STATES = {
     "opened": N_("Awaiting a plan"),
     "plan_submitted": N_("Plan submitted"),
@@ -218,6 +229,11 @@ AUDIT_ACTIONS = {
     "user.closed": N_("Account closed by its owner"),
     "question.asked": N_("Question asked"),
     "question.answered": N_("Answer published"),
+    "objection.filed": N_("Objection filed"),
+    "objection.upheld": N_("Objection upheld"),
+    "objection.dismissed": N_("Objection dismissed"),
+    "objection.rescored": N_("Scores corrected after an upheld objection"),
+    "objection.reinstated": N_("Allocation from the waitlist after an upheld objection"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -241,4 +257,5 @@ AUDIT_OBJECTS = {
     "CorrectiveAction": N_("Corrective action"),
     "ApiToken": N_("API token"),
     "RoundQuestion": N_("Question"),
+    "Objection": N_("Objection"),
 }

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_
-from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, ObjectionRemedyKind
 from ..extensions import db
 from ..models import Allocation, AuditEvent, Draw, Round
 from . import rounds as round_service
@@ -77,7 +77,12 @@ def _load(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-_REPLAYED = ("application.withdrawn", "allocation.moved", "allocation.refilled_from_waitlist")
+_REPLAYED = (
+    "application.withdrawn",
+    "allocation.moved",
+    "allocation.refilled_from_waitlist",
+    "objection.reinstated",
+)
 
 
 def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]:
@@ -110,6 +115,8 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
             found.append((AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}))
         elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
             found.append((AllocationChangeKind.REFILLED, None, {}))
+        elif action == "objection.reinstated":
+            found.append((ObjectionRemedyKind.REINSTATED, (after or {}).get("application_id"), {}))
     return found
 
 
@@ -120,7 +127,8 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     The changes after publication are replayed in order with the draw's own rules: a withdrawal frees its
     budget for the first waitlisted application that fits (selection.refill_after_withdrawal), a move
     leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
-    ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist).
+    ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist),
+    and the reinstatement of an upheld objection allocates that application (selection.reinstate_from_waitlist).
     """
     replay = _Replay(manifest, rerun)
     for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
@@ -148,6 +156,9 @@ class _Replay:
             self.state = selection.move_allocation(self.manifest, self.state, held.app_id, after["institution"])
         elif kind == AllocationChangeKind.REFILLED:
             self.state, new = selection.promote_from_waitlist(self.manifest, self.state)
+            self._promote(new)
+        elif kind == ObjectionRemedyKind.REINSTATED and app_id in self.state.waitlist:
+            self.state, new = selection.reinstate_from_waitlist(self.manifest, self.state, app_id)
             self._promote(new)
 
     def _withdrawn(self, app_id: int | None, held: selection.Allocation | None) -> None:
