@@ -3,7 +3,17 @@
 
 def values(world, make) -> dict:
     out: dict = {"fmt": "csv"}
-    for extend in (_rounds, _orders, _reports, _jobs, _after_pilot, _notifications, _api_tokens, _questions):
+    for extend in (
+        _rounds,
+        _orders,
+        _reports,
+        _jobs,
+        _after_pilot,
+        _notifications,
+        _api_tokens,
+        _questions,
+        _objections,
+    ):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
     out["ocid"], out["year"] = "ocds-pp0000-NONE", 2026  # open data: an unknown process, a year's bulk file
@@ -112,3 +122,34 @@ def _questions(world, make) -> dict:
     db.session.add(question)
     db.session.commit()
     return {"question_id": question.id}
+
+
+def _objections(world, make) -> dict:
+    from datetime import date
+
+    from marketplace.extensions import db
+    from marketplace.models import Application, Objection, Round, StoredFile
+
+    round_ = db.session.scalar(db.select(Round).where(Round.code == "2018-H2"))
+    application = db.session.scalar(db.select(Application).where(Application.round_id == round_.id))
+    document = StoredFile(
+        storage_name="objection-sample",
+        original_name="근거.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        data=b"%PDF-1.4",
+    )
+    objection = Objection(
+        round_id=round_.id,
+        application_id=application.id,
+        company_id=application.company_id,
+        filed_by_id=world.supplier.id,
+        number=1,
+        reasons="점수 산정 오류",
+        due_on=date(2018, 10, 6),
+        documents=[document],
+    )
+    db.session.add(objection)
+    db.session.commit()
+    return {"objection_id": objection.id, "file_id": document.id, "version": 1}
