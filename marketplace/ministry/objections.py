@@ -13,7 +13,6 @@ from ..forms import attach_error, filled, rerender
 from ..objection_forms import ObjectionDecisionForm, RemedyForm
 from ..security import private_download
 from ..services import objection_remedies, objections
-from ..services.clock import seoul_today
 from ..services.files import download_name
 from .views import bp
 
@@ -22,7 +21,7 @@ from .views import bp
 def objections_list():
     """Every objection: those waiting for a decision first, by due date, the overdue highlighted."""
     return render_template(
-        "ministry/objections/list.html", rows=objections.all_objections(), today=seoul_today(), overdue=objections.is_overdue
+        "ministry/objections/list.html", rows=objections.all_objections(), today=objections.seoul_today(), overdue=objections.is_overdue
     )
 
 
@@ -30,8 +29,8 @@ def _detail(objection_id: int, status: int = 200, decision=None, remedy=None):
     row = objections.get_objection(objection_id)
     context = dict(
         objection=row,
-        today=seoul_today(),
-        overdue=objections.is_overdue(row, seoul_today()),
+        today=objections.seoul_today(),
+        overdue=objections.is_overdue(row, objections.seoul_today()),
         decision_form=decision or ObjectionDecisionForm(formdata=None),
         remedy_form=remedy or RemedyForm(formdata=None),
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import begin_write
 from ..domain import objections as rules
+from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.states import ApplicationStatus, ObjectionState, RoundStatus
 from ..extensions import db
@@ -245,6 +246,11 @@ def all_objections() -> list[Objection]:
     pending = sorted((r for r in rows if r.state == ObjectionState.FILED), key=lambda r: (r.due_on, r.id))
     decided = sorted((r for r in rows if r.state != ObjectionState.FILED), key=lambda r: r.id, reverse=True)
     return pending + decided
+
+
+def seoul_today() -> date:
+    """Today in Seoul by the services' clock (the one the window and the due dates are decided by)."""
+    return seoul_date(round_service.now())
 
 
 def is_overdue(row: Objection, today: date) -> bool:
