@@ -16,7 +16,10 @@ _TOO_LONG = _l("Keep it to %(max)d characters.", max=MAX_LENGTH)
 class ObjectionForm(OneTimeForm):
     reasons = TextAreaField(
         _l("Reasons for the objection"),
-        validators=[DataRequired(_l("Write the reasons for your objection.")), Length(max=MAX_LENGTH, message=_TOO_LONG)],
+        validators=[
+            DataRequired(_l("Write the reasons for your objection.")),
+            Length(max=MAX_LENGTH, message=_TOO_LONG),
+        ],
     )
     documents = MultipleFileField(_l("Supporting documents (optional; PDF, PNG or JPEG, up to 3, 10 MB in all)"))
 

@@ -70,4 +70,3 @@ def check_remediable(state: str) -> None:
         raise ObjectionRefused(N_("A remedy has already been recorded for this objection."))
     if state != ObjectionState.UPHELD:
         raise ObjectionRefused(N_("Only an upheld objection takes a remedy."))
-

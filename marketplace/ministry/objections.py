@@ -21,7 +21,10 @@ from .views import bp
 def objections_list():
     """Every objection: those waiting for a decision first, by due date, the overdue highlighted."""
     return render_template(
-        "ministry/objections/list.html", rows=objections.all_objections(), today=objections.seoul_today(), overdue=objections.is_overdue
+        "ministry/objections/list.html",
+        rows=objections.all_objections(),
+        today=objections.seoul_today(),
+        overdue=objections.is_overdue,
     )
 
 

@@ -88,7 +88,8 @@ _REPLAYED = (
 def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]:
     """What changed the result after the draw, in the audit trail's order: withdrawals of pool
     applications that were selected or waitlisted then, the ministry's moves (application id and new
-    institution) and the ministry's refills (those with an actor: a supplier's withdrawal refills by itself)."""
+    institution), the ministry's refills (those with an actor: a supplier's withdrawal refills by itself) and
+    the reinstatements of upheld objections (application id)."""
     allocation_ids = select(Allocation.id).where(Allocation.round_id == round_.id)
     events = db.session.execute(
         select(AuditEvent.action, AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.actor_id)
@@ -104,20 +105,25 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
             select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)
         ).all()
     )
-    found: list[tuple[str, int | None, dict]] = []
-    for action, object_id, before, after, actor_id in events:
-        if action == "application.withdrawn" and (before or {}).get("status") in (
-            ApplicationStatus.SELECTED,
-            ApplicationStatus.WAITLISTED,
-        ):
-            found.append((ApplicationStatus.WITHDRAWN, object_id, {}))
-        elif action == "allocation.moved":
-            found.append((AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}))
-        elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
-            found.append((AllocationChangeKind.REFILLED, None, {}))
-        elif action == "objection.reinstated":
-            found.append((ObjectionRemedyKind.REINSTATED, (after or {}).get("application_id"), {}))
-    return found
+    found = (_change(event, moved_apps) for event in events)
+    return [change for change in found if change is not None]
+
+
+def _change(event, moved_apps: dict[int, int]) -> tuple[str, int | None, dict] | None:
+    """The change one audit event made to the result, or None when it made none to replay."""
+    action, object_id, before, after, actor_id = event
+    if action == "application.withdrawn" and (before or {}).get("status") in (
+        ApplicationStatus.SELECTED,
+        ApplicationStatus.WAITLISTED,
+    ):
+        return ApplicationStatus.WITHDRAWN, object_id, {}
+    if action == "allocation.moved":
+        return AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}
+    if action == "allocation.refilled_from_waitlist" and actor_id is not None:
+        return AllocationChangeKind.REFILLED, None, {}
+    if action == "objection.reinstated":
+        return ObjectionRemedyKind.REINSTATED, (after or {}).get("application_id"), {}
+    return None
 
 
 def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):

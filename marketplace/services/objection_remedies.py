@@ -25,9 +25,9 @@ from ..database import begin_write
 from ..domain import objections as rules
 from ..domain import rounds as round_rules
 from ..domain import selection
-from ..domain.manifest import canonical_json
 from ..domain.clock import seoul_date, seoul_iso
 from ..domain.errors import N_, DomainError
+from ..domain.manifest import canonical_json
 from ..domain.states import ApplicationStatus, ObjectionRemedyKind, ObjectionState, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Institution, Objection, Round, User

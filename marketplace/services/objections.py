@@ -168,7 +168,10 @@ def locked_objection(objection_id: int) -> Objection:
         raise NotFound(N_("There is no such objection."))
     round_service.get_round(code, lock=True)
     return db.session.scalars(
-        select(Objection).where(Objection.id == objection_id).with_for_update().execution_options(populate_existing=True)
+        select(Objection)
+        .where(Objection.id == objection_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
 
 
