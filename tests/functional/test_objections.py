@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.models import Allocation, AuditEvent, Notification, Objection
+from marketplace.models import Allocation, AuditEvent, Notification, Objection, OcdsRelease
 from marketplace.services import allocations
 from tests.builders_allocations import MILLION, build
 from tests.builders_rounds import Clock
@@ -189,6 +189,8 @@ def test_an_upheld_reinstatement_allocates_from_the_budget_left_as_result_versio
     assert world.w.status == "selected" and objection.result_version == 2 and objection.state == "remedied"
     assert allocations.budgets_left(world.round)[world.aaa.id] == 40 * MILLION
     assert db.session.query(AuditEvent).filter_by(action="objection.reinstated").count() == 1
+    award = db.session.scalars(select(OcdsRelease).order_by(OcdsRelease.id.desc())).first().data["awards"][0]
+    assert award["id"] == f"A{new.id}"  # the open data publishes the new allocation like a refill
     again = _remedy(client, objection, remedy="rescored", innovation="30", capability="20", need="20")
     assert again.status_code == 400 and "already been recorded" in again.get_data(as_text=True)
     auth.logout()
