@@ -88,13 +88,19 @@ def objection_of(application_id: int) -> Objection | None:
     return db.session.scalar(select(Objection).where(Objection.application_id == application_id))
 
 
+def refusal(application: Application, at: datetime | None = None) -> rules.ObjectionRefused | None:
+    """Why the applicant cannot object to the application's result now (window, no result, already filed),
+    or None when it can: the page shows the button, or this reason, by the rule the filing checks."""
+    try:
+        _check_fileable(application, application.round, at or round_service.now())
+    except rules.ObjectionRefused as error:
+        return error
+    return None
+
+
 def may_object(application: Application, at: datetime | None = None) -> bool:
     """Whether the page offers the objection button: a result, no objection yet, the window open."""
-    return (
-        application.status in RESULTS
-        and rules.window_open(published_at(application.round), at or round_service.now())
-        and objection_of(application.id) is None
-    )
+    return refusal(application, at) is None
 
 
 def _check_fileable(application: Application, round_: Round, at: datetime) -> None:

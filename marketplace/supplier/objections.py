@@ -10,6 +10,7 @@ from ..domain import objections as rules
 from ..domain.errors import DomainError, NotFound
 from ..domain.uploads import UploadRefused
 from ..forms import attach_error, filled, rerender
+from ..i18n import domain_message
 from ..objection_forms import ObjectionForm
 from ..services import applications, objections
 from .views import bp
@@ -23,11 +24,13 @@ def _uploads(form: ObjectionForm) -> list[objections.Upload]:
 
 def _context(application, form: ObjectionForm | None) -> dict:
     published = objections.published_at(application.round)
+    refused = objections.refusal(application)
     return dict(
         application=application,
         form=form,
         existing=objections.objection_of(application.id),
         last_day=rules.last_day(published) if published else None,
+        refusal=domain_message(refused) if refused else "",
     )
 
 
@@ -37,8 +40,9 @@ def object_to_result(application_id: int):
     application = applications.own_application(current_user, application_id)
     form = ObjectionForm()
     if not form.is_submitted():
-        shown = form if objections.may_object(application) else None
-        return render_template("supplier/objection_form.html", **_context(application, shown))
+        context = _context(application, form)
+        context["form"] = None if context["refusal"] else form
+        return render_template("supplier/objection_form.html", **context)
     if form.validate():
         try:
             row = objections.file_objection(
