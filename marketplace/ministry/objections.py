@@ -69,10 +69,10 @@ def decide_objection(objection_id: int):
 def _apply_remedy(objection_id: int, form: RemedyForm) -> None:
     note = filled(form.note.data)
     if form.remedy.data == ObjectionRemedyKind.RESCORED:
-        scores = (form.innovation.data, form.capability.data, form.need.data)
-        if any(s is None for s in scores):
+        innovation, capability, need = form.innovation.data, form.capability.data, form.need.data
+        if innovation is None or capability is None or need is None:
             raise ScoreError(N_("Enter the three corrected scores."))
-        objection_remedies.rescore(current_user, objection_id, scores, note)  # type: ignore[arg-type]
+        objection_remedies.rescore(current_user, objection_id, (innovation, capability, need), note)
     elif form.remedy.data == ObjectionRemedyKind.REINSTATED:
         objection_remedies.reinstate(current_user, objection_id, note)
     else:
