@@ -98,6 +98,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "supplier.question": SUPPLIER,  # own company's only (service)
     "ministry.round_questions": MINISTRY,
     "ministry.answer_question": MINISTRY,
+    # --- objections to a round's published result
+    "public.round_result_version": ANYONE,
+    "supplier.object_to_result": SUPPLIER,  # own company's application only (service)
+    "supplier.objection": SUPPLIER,  # own company's only (service)
+    "ministry.objections_list": MINISTRY,
+    "ministry.objection": MINISTRY,
+    "ministry.decide_objection": MINISTRY,
+    "ministry.record_remedy": MINISTRY,
+    "ministry.objection_document": MINISTRY,
     # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,

@@ -112,6 +112,8 @@ def from_environment() -> dict:
         # a post-use evaluation whose overall score (1 to 5) is under this opens a corrective action for the
         # supplier (domain/corrective_actions.py): the default 3 catches "poor" (2) and "very poor" (1)
         "CORRECTIVE_ACTION_SCORE": int(os.environ.get("CORRECTIVE_ACTION_SCORE", 3)),
+        # calendar days staff have to decide an objection to a round's result (services/objections.py)
+        "OBJECTION_DECISION_DAYS": int(os.environ.get("OBJECTION_DECISION_DAYS", 14)),
         # how long a thread may run Python before another thread of the process gets a turn (Python's
         # default is 5 ms); see marketplace/__init__.py; 0 leaves the interpreter's setting alone
         "THREAD_SWITCH_INTERVAL_MS": float(os.environ.get("THREAD_SWITCH_INTERVAL_MS", 1)),

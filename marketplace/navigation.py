@@ -9,7 +9,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
-from .domain.reference import CORRECTIVE_CAUSES, CORRECTIVE_STATES, JOB_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from .domain.reference import (
+    CORRECTIVE_CAUSES,
+    CORRECTIVE_STATES,
+    JOB_KIND_LABELS,
+    REMEDY_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 from .domain.states import STATE_ENUMS, UserRole
 from .extensions import db
 from .i18n import gettext
@@ -44,6 +51,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("ministry.certificates", N_("Certificates")),
         ("ministry.institutions", N_("Institutions")),
         ("ministry.rounds", N_("Rounds")),
+        ("ministry.objections_list", N_("Objections")),
         ("ministry.reports", N_("Reports")),
         ("ministry.corrective_actions", N_("Corrective actions")),
         ("ministry.jobs", N_("Background jobs")),
@@ -97,3 +105,4 @@ def init_app(app) -> None:
     # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
     app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)
     app.jinja_env.globals.update(JOB_KIND_LABELS=JOB_KIND_LABELS)  # the pages that show background jobs
+    app.jinja_env.globals.update(REMEDY_LABELS=REMEDY_LABELS)  # objections' remedies

@@ -118,6 +118,8 @@ FIELD_LABELS = {
     "weights": N_("Weights"),
     "would_buy_again": N_("Would buy again"),
     "question": N_("Question"),
+    "documents": N_("Documents (SHA-256)"),
+    "result_version": N_("Result version"),
     "round": N_("Round"),
     "applications": N_("Application IDs"),
     "comments": N_("Comments"),

@@ -26,9 +26,10 @@ KINDS_BY_ROLE: dict[str, tuple[Kind, ...]] = {
         Kind.CERTIFICATE_EXPIRING,
         Kind.COMPANY_DECIDED,
         Kind.CERTIFICATE_DECIDED,
+        Kind.OBJECTION_DECIDED,
     ),
     UserRole.BUYER: (Kind.ALLOCATIONS_PUBLISHED, Kind.ALLOCATION_EXPIRING, Kind.EVALUATION_DUE, Kind.QUOTA_LOW),
-    UserRole.MINISTRY: (Kind.REVIEW_WAITING, Kind.DAILY_DIGEST),
+    UserRole.MINISTRY: (Kind.REVIEW_WAITING, Kind.DAILY_DIGEST, Kind.OBJECTION_FILED),
     UserRole.EVALUATOR: (Kind.COMMITTEE_ASSIGNED,),
 }
 
@@ -51,6 +52,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.REVIEW_WAITING: N_("Companies, certificates and join requests waiting for review"),
     Kind.DAILY_DIGEST: N_("Daily digest"),
     Kind.COMMITTEE_ASSIGNED: N_("Applications are assigned to me for evaluation"),
+    Kind.OBJECTION_FILED: N_("An objection to a round's result is filed"),
+    Kind.OBJECTION_DECIDED: N_("The ministry decides on my objection"),
 }
 
 # (kind, variant) -> the sentence; its %(name)s values come from the notification's stored values.
@@ -72,6 +75,9 @@ SENTENCES: dict[tuple[str, str], str] = {
     ),
     (Kind.ALLOCATION_CHANGED, "refilled"): N_(
         "%(product)s got an allocation with %(institution)s in round %(round)s from the waitlist."
+    ),
+    (Kind.ALLOCATION_CHANGED, "reinstated"): N_(
+        "%(product)s got an allocation with %(institution)s in round %(round)s after your objection was upheld."
     ),
     (Kind.ORDER_PLACED, ""): N_("%(institution)s placed order %(order)s for %(product)s, %(amount)s."),
     (Kind.ORDER_CANCELLED, ""): N_("%(institution)s cancelled order %(order)s for %(product)s. Reason: %(reason)s"),
@@ -95,6 +101,15 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.REVIEW_WAITING, "certificate"): N_("Certificate %(number)s of %(company)s is waiting for review."),
     (Kind.REVIEW_WAITING, "institution"): N_("%(institution)s asked to join the programme."),
     (Kind.COMMITTEE_ASSIGNED, ""): N_("Applications of round %(round)s were assigned to you to evaluate: %(count)s."),
+    (Kind.OBJECTION_FILED, ""): N_(
+        "Objection %(number)s to the result of round %(round)s was filed; decide it by %(due)s."
+    ),
+    (Kind.OBJECTION_DECIDED, "upheld"): N_(
+        "The ministry upheld your objection to the result of %(product)s in round %(round)s. Reason: %(reason)s"
+    ),
+    (Kind.OBJECTION_DECIDED, "dismissed"): N_(
+        "The ministry dismissed your objection to the result of %(product)s in round %(round)s. Reason: %(reason)s"
+    ),
     (Kind.DAILY_DIGEST, ""): N_(
         "Waiting for review: %(companies)s companies, %(certificates)s certificates, %(institutions)s join requests."
     ),

@@ -77,6 +77,10 @@ ROLE_LABELS: dict[str, str] = {
 
 # Keyed by the stored strings: several state enums share a value ("pending") and so its label.
 STATUS_LABELS = {
+    "filed": N_("Filed, waiting for a decision"),
+    "upheld": N_("Upheld"),
+    "dismissed": N_("Dismissed"),
+    "remedied": N_("Upheld, remedy recorded"),
     "asked": N_("Waiting for an answer"),
     "answered": N_("Answered"),
     "pending": N_("Pending review"),
@@ -119,6 +123,13 @@ STATUS_LABELS = {
 }
 
 # A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
+# The remedy of an upheld objection (ObjectionRemedyKind), and the one staff may not choose.
+REMEDY_LABELS = {
+    "rescored": N_("Rescoring"),
+    "reinstated": N_("Reinstatement from the waitlist"),
+    "new_draw": N_("A new draw"),
+}
+
 CORRECTIVE_STATES = {
     "opened": N_("Awaiting a plan"),
     "plan_submitted": N_("Plan submitted"),
@@ -228,6 +239,11 @@ AUDIT_ACTIONS = {
     "committee.recused": N_("Committee member recused"),
     "committee.scored": N_("Committee member's scores recorded"),
     "committee.finalised": N_("Committee scores finalised"),
+    "objection.filed": N_("Objection filed"),
+    "objection.upheld": N_("Objection upheld"),
+    "objection.dismissed": N_("Objection dismissed"),
+    "objection.rescored": N_("Scores corrected after an upheld objection"),
+    "objection.reinstated": N_("Allocation from the waitlist after an upheld objection"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -253,4 +269,5 @@ AUDIT_OBJECTS = {
     "RoundQuestion": N_("Question"),
     "CommitteeMember": N_("Committee member"),
     "CommitteeAssignment": N_("Committee assignment"),
+    "Objection": N_("Objection"),
 }

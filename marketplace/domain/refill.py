@@ -42,6 +42,31 @@ def promote_from_waitlist(manifest: Manifest, result: DrawResult) -> tuple[DrawR
     return (refilled, promoted) if promoted is not None else (result, None)
 
 
+def reinstate_from_waitlist(
+    manifest: Manifest, result: DrawResult, app_id: int
+) -> tuple[DrawResult, Allocation | None]:
+    """Return the result after waitlisted application `app_id` is allocated by the rule of `run_draw` (the
+    candidate with the most budget left that covers its amount, ties to the lowest code) out of the budget
+    left, ahead of the waitlist's order: the remedy of an upheld objection. None (and the result unchanged)
+    when no candidate's budget left covers its amount: budgets are never exceeded. Raises NotSelectedError
+    when the application is not on the waitlist, SelectionError for a result of another manifest."""
+    _require_drawn_from(manifest, result)
+    if app_id not in result.waitlist:
+        raise NotSelectedError(N_("Application %(id)s is not on the waitlist."), id=app_id)
+    pool = pool_of(manifest)
+    remaining = _remaining(pool, result)
+    rank = {entry.app_id: n for n, entry in enumerate(result.order, start=1)}
+    promoted = _promote_first_that_fits(pool, (app_id,), remaining, rank)
+    if promoted is None:
+        return result, None
+    return replace(
+        result,
+        selected=result.selected + (promoted,),
+        waitlist=tuple(a for a in result.waitlist if a != app_id),
+        remaining=dict(zip(pool.codes, remaining, strict=True)),
+    ), promoted
+
+
 def move_allocation(manifest: Manifest, result: DrawResult, app_id: int, institution_code: str) -> DrawResult:
     """Return the result after the ministry moved an application's allocation to another institution of the
     manifest: its amount returns to the old institution's budget and is taken from the new one's.

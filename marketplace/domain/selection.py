@@ -26,7 +26,7 @@ from .manifest import (
     manifest_sha256,
 )
 from .rates import Mapper, count_selections, estimated_selection_rate, expected_rates, tier_rates
-from .refill import move_allocation, promote_from_waitlist, refill_after_withdrawal
+from .refill import move_allocation, promote_from_waitlist, refill_after_withdrawal, reinstate_from_waitlist
 
 __all__ = [
     "EXACT_RULE",
@@ -57,6 +57,7 @@ __all__ = [
     "promote_from_waitlist",
     "rank_by_key",
     "refill_after_withdrawal",
+    "reinstate_from_waitlist",
     "result_json",
     "run_draw",
     "tier_rates",

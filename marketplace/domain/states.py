@@ -203,6 +203,8 @@ class NotificationKind(StrEnum):
     REVIEW_WAITING = "review_waiting"
     DAILY_DIGEST = "daily_digest"
     COMMITTEE_ASSIGNED = "committee_assigned"
+    OBJECTION_FILED = "objection_filed"
+    OBJECTION_DECIDED = "objection_decided"
 
 
 class ConsentContext(StrEnum):
@@ -218,6 +220,23 @@ class QuestionStatus(StrEnum):
 
     ASKED = "asked"
     ANSWERED = "answered"
+
+
+class ObjectionState(StrEnum):
+    """An objection to a round's published result: FILED until staff decide it UPHELD or DISMISSED; an
+    upheld one becomes REMEDIED when staff record its remedy (domain/objections.py guards each step)."""
+
+    FILED = "filed"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+    REMEDIED = "remedied"
+
+
+class ObjectionRemedyKind(StrEnum):
+    """What staff did about an upheld objection: corrected scores, or an allocation from the waitlist."""
+
+    RESCORED = "rescored"
+    REINSTATED = "reinstated"
 
 
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
@@ -247,4 +266,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     NotificationKind,
     ConsentContext,
     QuestionStatus,
+    ObjectionState,
+    ObjectionRemedyKind,
 )

@@ -10,6 +10,7 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
 from .notifications import Notification, NotificationPreference
+from .objections import Objection, objection_documents
 from .open_data import OcdsRelease
 from .orders import (
     AuditReliefCertificate,
@@ -72,6 +73,8 @@ __all__ = [
     "ReportDocument",
     "Round",
     "RoundQuestion",
+    "Objection",
+    "objection_documents",
     "RoundInstitution",
     "SeedEventAnnouncement",
     "SearchGram",

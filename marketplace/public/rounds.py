@@ -37,6 +37,9 @@ def round(round_code):
         selected=result.selected,
         changes=result.changes,
         waitlisted=result.waitlisted,
+        result_version=result.version,
+        result_changes=result.result_changes,
+        decisions=result.decisions,
         **_questions(round_, moment),
     )
 
@@ -74,11 +77,22 @@ def round_manifest(round_code):
 
 @bp.get("/rounds/<round_code>/result.json")
 def round_result(round_code):
-    """The published draw result (order, keys, allocation, waitlist) with its seed."""
+    """The published draw result (order, keys, allocation, waitlist) with its seed, its result version and the
+    changes made since the draw by the remedies of upheld objections."""
     result = public_rounds.result_json(round_code)
     if result is None:
         return jsonify(error="not found", message=_("This round's result has not been published yet.")), 404
     return _json_download(result, f"{round_code}-result.json")
+
+
+@bp.get("/rounds/<round_code>/result-v<int:version>.json")
+def round_result_version(round_code, version):
+    """An earlier (or the latest) version of the published result: the draw, and the changes made by the
+    remedies of upheld objections up to that version."""
+    result = public_rounds.result_json(round_code, version)
+    if result is None:
+        return jsonify(error="not found", message=_("This round has no such result version.")), 404
+    return _json_download(result, f"{round_code}-result-v{version}.json")
 
 
 @bp.get("/how-the-draw-works")

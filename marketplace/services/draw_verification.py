@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..domain import rounds as rules
 from ..domain import selection
 from ..domain.errors import N_
-from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, ObjectionRemedyKind
 from ..extensions import db
 from ..models import Allocation, AuditEvent, Draw, Round
 from . import rounds as round_service
@@ -77,13 +77,19 @@ def _load(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-_REPLAYED = ("application.withdrawn", "allocation.moved", "allocation.refilled_from_waitlist")
+_REPLAYED = (
+    "application.withdrawn",
+    "allocation.moved",
+    "allocation.refilled_from_waitlist",
+    "objection.reinstated",
+)
 
 
 def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]:
     """What changed the result after the draw, in the audit trail's order: withdrawals of pool
     applications that were selected or waitlisted then, the ministry's moves (application id and new
-    institution) and the ministry's refills (those with an actor: a supplier's withdrawal refills by itself)."""
+    institution), the ministry's refills (those with an actor: a supplier's withdrawal refills by itself) and
+    the reinstatements of upheld objections (application id)."""
     allocation_ids = select(Allocation.id).where(Allocation.round_id == round_.id)
     events = db.session.execute(
         select(AuditEvent.action, AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.actor_id)
@@ -99,18 +105,25 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
             select(Allocation.id, Allocation.application_id).where(Allocation.round_id == round_.id)
         ).all()
     )
-    found: list[tuple[str, int | None, dict]] = []
-    for action, object_id, before, after, actor_id in events:
-        if action == "application.withdrawn" and (before or {}).get("status") in (
-            ApplicationStatus.SELECTED,
-            ApplicationStatus.WAITLISTED,
-        ):
-            found.append((ApplicationStatus.WITHDRAWN, object_id, {}))
-        elif action == "allocation.moved":
-            found.append((AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}))
-        elif action == "allocation.refilled_from_waitlist" and actor_id is not None:
-            found.append((AllocationChangeKind.REFILLED, None, {}))
-    return found
+    found = (_change(event, moved_apps) for event in events)
+    return [change for change in found if change is not None]
+
+
+def _change(event, moved_apps: dict[int, int]) -> tuple[str, int | None, dict] | None:
+    """The change one audit event made to the result, or None when it made none to replay."""
+    action, object_id, before, after, actor_id = event
+    if action == "application.withdrawn" and (before or {}).get("status") in (
+        ApplicationStatus.SELECTED,
+        ApplicationStatus.WAITLISTED,
+    ):
+        return ApplicationStatus.WITHDRAWN, object_id, {}
+    if action == "allocation.moved":
+        return AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}
+    if action == "allocation.refilled_from_waitlist" and actor_id is not None:
+        return AllocationChangeKind.REFILLED, None, {}
+    if action == "objection.reinstated":
+        return ObjectionRemedyKind.REINSTATED, (after or {}).get("application_id"), {}
+    return None
 
 
 def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
@@ -120,7 +133,8 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     The changes after publication are replayed in order with the draw's own rules: a withdrawal frees its
     budget for the first waitlisted application that fits (selection.refill_after_withdrawal), a move
     leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
-    ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist).
+    ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist),
+    and the reinstatement of an upheld objection allocates that application (selection.reinstate_from_waitlist).
     """
     replay = _Replay(manifest, rerun)
     for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
@@ -148,6 +162,9 @@ class _Replay:
             self.state = selection.move_allocation(self.manifest, self.state, held.app_id, after["institution"])
         elif kind == AllocationChangeKind.REFILLED:
             self.state, new = selection.promote_from_waitlist(self.manifest, self.state)
+            self._promote(new)
+        elif kind == ObjectionRemedyKind.REINSTATED and app_id in self.state.waitlist:
+            self.state, new = selection.reinstate_from_waitlist(self.manifest, self.state, app_id)
             self._promote(new)
 
     def _withdrawn(self, app_id: int | None, held: selection.Allocation | None) -> None:

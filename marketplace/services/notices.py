@@ -136,6 +136,26 @@ def allocation_changed(allocation: Allocation, variant: str, reason: str = "") -
     notify_all(company_users(application.company_id), Kind.ALLOCATION_CHANGED, key, params, link)
 
 
+def objection_filed(objection, round_: Round) -> None:
+    """Ministry staff learn that an objection was filed, and by when to decide it (never who filed it)."""
+    params = {"round": round_.code, "number": objection.number, "due": objection.due_on.isoformat()}
+    link = link_path("ministry.objection", objection_id=objection.id)
+    notify_all(ministry_staff(), Kind.OBJECTION_FILED, f"objection:{objection.id}:filed", params, link)
+
+
+def objection_decided(objection, application: Application) -> None:
+    """The objecting company learns the ministry's decision (upheld or dismissed) and its reason."""
+    params = {
+        "variant": objection.state,
+        "round": objection.round.code,
+        "reason": objection.decision_reason,
+        **_names("product", application.product),
+    }
+    link = link_path("supplier.objection", objection_id=objection.id)
+    key = f"objection:{objection.id}:decided"
+    notify_all(company_users(application.company_id), Kind.OBJECTION_DECIDED, key, params, link)
+
+
 # --- orders
 
 

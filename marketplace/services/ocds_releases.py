@@ -293,6 +293,7 @@ BUILDERS: dict[str, Callable[..., Staged]] = {
     "round.published": _published,
     "allocation.moved": _allocation_changed,
     "allocation.refilled_from_waitlist": _allocation_changed,
+    "objection.reinstated": _allocation_changed,  # an upheld objection's allocation from the waitlist
     "allocation.withdrawn": _allocation_withdrawn,
     "order.placed": _placed,
     "order.cancelled": _cancelled,

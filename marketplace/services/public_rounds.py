@@ -10,7 +10,7 @@ from ..domain.errors import N_, NotFound
 from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Round
-from . import allocations, draws, round_lists, rounds
+from . import allocations, draws, objection_remedies, objections, round_lists, rounds
 from .draws import TierRow
 from .pages import Page
 
@@ -23,6 +23,9 @@ class PublishedResult:
     selected: list[Allocation] = field(default_factory=list)
     changes: list[AllocationChange] = field(default_factory=list)
     waitlisted: list[Application] = field(default_factory=list)
+    version: int = 1
+    result_changes: list[objection_remedies.ResultChange] = field(default_factory=list)
+    decisions: list[objections.PublishedDecision] = field(default_factory=list)
 
 
 def public_rounds(*, page: int, per_page: int) -> Page[Round]:
@@ -51,6 +54,9 @@ def published_result(round_: Round) -> PublishedResult:
         selected=allocations.allocations_of(round_.id),
         changes=allocations.changes_of(round_.id),
         waitlisted=list(waitlisted),
+        version=objection_remedies.current_version(round_.id),
+        result_changes=objection_remedies.result_changes(round_.id),
+        decisions=objections.published_decisions(round_.id),
     )
 
 
@@ -62,9 +68,11 @@ def frozen_manifest(code: str) -> str | None:
     return draw.manifest_json if draw is not None else None
 
 
-def result_json(code: str) -> str | None:
-    """The published draw result (order, keys, allocation, waitlist) with its seed; None for an unknown
-    round or one not published yet."""
+def result_json(code: str, version: int | None = None) -> str | None:
+    """The published draw result (order, keys, allocation, waitlist) with its seed, as of a result version
+    (None: the latest) with the changes remedies of objections made; None for an unknown round, one not
+    published yet or a version it does not have."""
     round_ = db.session.scalar(select(Round).where(Round.code == code))
-    draw = round_.draw if round_ is not None and round_.status == RoundStatus.PUBLISHED else None
-    return draw.result_json if draw is not None else None
+    if round_ is None or round_.status != RoundStatus.PUBLISHED:
+        return None
+    return objection_remedies.versioned_result_json(round_, version)

@@ -4,7 +4,15 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import after_pilot, applications, orders, products, questions, views  # noqa: F401  (each adds its routes to bp)
+from . import (  # noqa: F401  (each adds its routes to bp)
+    after_pilot,
+    applications,
+    objections,
+    orders,
+    products,
+    questions,
+    views,
+)
 from .views import bp
 
 __all__ = ["bp"]

@@ -13,7 +13,7 @@ from ..forms import attach_error, choices, filled, rerender
 from ..i18n import localized
 from ..routing import page_request
 from ..services import applications as service
-from ..services import corrective_actions, round_lists
+from ..services import corrective_actions, objections, round_lists
 from ..services import rounds as round_service
 from .application_forms import ApplicationForm, EditApplicationForm, WithdrawForm
 from .views import bp
@@ -125,6 +125,8 @@ def application(application_id):
         application=application,
         allocation=service.allocation_of(application),
         may_withdraw=rules.may_withdraw(application.status, application.round.status),
+        may_object=objections.may_object(application),
+        objection=objections.objection_of(application.id),
         reach=_reach(application.round, application.amount_krw, [i.code for i in application.preferred])
         if undecided
         else None,

@@ -13,6 +13,7 @@ def values(world, make) -> dict:
         _api_tokens,
         _questions,
         _committee,
+        _objections,
     ):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
@@ -140,3 +141,34 @@ def _committee(world, make) -> dict:
     db.session.add(assignment)
     db.session.commit()
     return {"member_id": member.id, "assignment_id": assignment.id}
+
+
+def _objections(world, make) -> dict:
+    from datetime import date
+
+    from marketplace.extensions import db
+    from marketplace.models import Application, Objection, Round, StoredFile
+
+    round_ = db.session.scalar(db.select(Round).where(Round.code == "2018-H2"))
+    application = db.session.scalar(db.select(Application).where(Application.round_id == round_.id))
+    document = StoredFile(
+        storage_name="objection-sample",
+        original_name="근거.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        data=b"%PDF-1.4",
+    )
+    objection = Objection(
+        round_id=round_.id,
+        application_id=application.id,
+        company_id=application.company_id,
+        filed_by_id=world.supplier.id,
+        number=1,
+        reasons="점수 산정 오류",
+        due_on=date(2018, 10, 6),
+        documents=[document],
+    )
+    db.session.add(objection)
+    db.session.commit()
+    return {"objection_id": objection.id, "file_id": document.id, "version": 1}

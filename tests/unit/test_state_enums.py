@@ -44,6 +44,8 @@ STATE_COLUMNS = {
     ("notification_preferences", "kind"): states.NotificationKind,
     ("api_tokens", "scope"): states.ApiTokenScope,
     ("round_questions", "status"): states.QuestionStatus,
+    ("objections", "state"): states.ObjectionState,
+    ("objections", "remedy_kind"): states.ObjectionRemedyKind,
     ("privacy_consents", "context"): states.ConsentContext,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
