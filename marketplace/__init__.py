@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Mapping
@@ -105,13 +106,19 @@ def switch_threads_often(milliseconds: float) -> None:
 
 def warn_without_harfbuzz_subset() -> None:
     """WeasyPrint falls back to fontTools without libharfbuzz-subset: Korean PDFs then take seconds."""
-    import ctypes.util
-
-    if ctypes.util.find_library("harfbuzz-subset") is None:
+    if not _has_harfbuzz_subset():
         log.warning(
             "libharfbuzz-subset0 is not installed: PDF font subsetting will use fontTools and "
             "Korean reports will render 10-100x slower. Install it: apt-get install libharfbuzz-subset0"
         )
+
+
+@functools.cache
+def _has_harfbuzz_subset() -> bool:
+    """Looked up once per process: find_library runs ldconfig in a child process (a few ms per app)."""
+    import ctypes.util
+
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 def _register_blueprints(app: Flask) -> None:

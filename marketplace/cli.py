@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import Flask
 
@@ -19,8 +21,9 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(extra)
 
 
-def _extra_commands() -> list:
-    """Commands that belong to later areas register themselves in marketplace/cli_*.py modules."""
+@functools.cache
+def _extra_commands() -> tuple:
+    """Commands that belong to later areas register themselves in marketplace/cli_*.py modules (found once)."""
     import importlib
     import pkgutil
 
@@ -30,7 +33,7 @@ def _extra_commands() -> list:
     for module in pkgutil.iter_modules(marketplace.__path__):
         if module.name.startswith("cli_"):
             found.extend(importlib.import_module(f"marketplace.{module.name}").COMMANDS)
-    return found
+    return tuple(found)
 
 
 @click.command("create-user")

@@ -75,9 +75,9 @@ def from_environment() -> dict:
         "LOGIN_ACCOUNT_MAX_DELAY": int(os.environ.get("LOGIN_ACCOUNT_MAX_DELAY", 60)),
         # per-client request limits (Flask-Limiter); Redis in production so all workers and hosts share them
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "swept-memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "marketplace"),
-        "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window boundary
+        "RATELIMIT_STRATEGY": "sliding-window-counter",  # no burst at a window boundary, constant cost per hit
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "20 per minute"),
         "RATELIMIT_FORMS": os.environ.get("RATELIMIT_FORMS", "10 per minute; 50 per hour"),
         "RATELIMIT_UPLOADS": os.environ.get("RATELIMIT_UPLOADS", "10 per minute; 100 per hour"),

@@ -31,6 +31,7 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT
         return
     if engine.dialect.name != "sqlite":
         return
+    in_file = engine.url.database not in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -38,6 +39,10 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={timeout}")
+        if in_file:
+            # WAL whoever made the file: readers never wait for a writer's commit (in the rollback journal a
+            # page read while an order commits failed with "database is locked"); a no-op once it is WAL
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -13,6 +13,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
+from . import limit_storage  # noqa: F401  (registers swept-memory://)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -46,5 +48,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()  # settings from MAIL_URL (config.mail_settings)
-# per-client request limits; storage and limits come from the config (RATELIMIT_*)
+# per-client request limits; storage and limits come from the config (RATELIMIT_*); importing limit_storage
+# registers the embedded default's storage scheme, swept-memory://
 limiter = Limiter(key_func=get_remote_address)

@@ -53,6 +53,48 @@ def _compile_url_builders_once() -> None:
 _compile_url_builders_once()
 
 
+def _parse_url_rules_once() -> None:
+    """Parsing a URL rule into its regular-expression parts is most of what is left of create_app's routing
+    cost: parse each rule text once per test process and replay it. The replay re-makes the rule's own
+    converter objects (bound to its map) and its trace, as parsing does; the parts depend only on the text
+    and the converter classes, which are part of the key."""
+    from werkzeug.routing.rules import Rule
+
+    parse = Rule._parse_rule
+    parsed: dict[tuple, tuple] = {}
+
+    def cached(self, rule):
+        key = (rule, tuple(sorted(self.map.converters.items())))
+        if key not in parsed:
+            trace_from, converters_before = len(self._trace), dict(self._converters)
+            parts = list(parse(self, rule))
+            made = [(name, c) for name, c in self._converters.items() if converters_before.get(name) is not c]
+            specs = [(name, getattr(c, "_test_spec", None)) for name, c in made]
+            if any(spec is None for _name, spec in specs):
+                return parts  # a converter made without its recipe: nothing to replay
+            parsed[key] = (parts, self._trace[trace_from:], specs)
+            return parts
+        parts, trace, specs = parsed[key]
+        self._trace.extend(trace)
+        for name, (converter, args, kwargs) in specs:
+            self._converters[name] = self.get_converter(name, converter, args, kwargs)
+            self.arguments.add(name)
+        return list(parts)
+
+    get_converter = Rule.get_converter
+
+    def recorded(self, variable_name, converter_name, args, kwargs):
+        made = get_converter(self, variable_name, converter_name, args, kwargs)
+        made._test_spec = (converter_name, args, kwargs)
+        return made
+
+    Rule._parse_rule = cached  # type: ignore[method-assign]
+    Rule.get_converter = recorded  # type: ignore[method-assign]
+
+
+_parse_url_rules_once()
+
+
 def _sleep_under_faketime() -> None:
     """Under Debian's faketime (make test-dates) time.sleep fails with EINVAL: libfaketime mishandles the
     absolute monotonic deadline Python passes to clock_nanosleep. A timed wait on an event sleeps the same
@@ -187,35 +229,52 @@ def _maintenance_app(url: str):
     return create_app(base_config(url))
 
 
+RESET_FUNCTION = """
+CREATE OR REPLACE FUNCTION reset_test_rows(tables text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE name text;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOREACH name IN ARRAY tables LOOP
+    EXECUTE format('DELETE FROM %I', name);
+  END LOOP;
+  PERFORM setval(s.oid, 1, false) FROM pg_class s JOIN pg_depend d ON d.objid = s.oid
+    JOIN pg_class t ON t.oid = d.refobjid
+    WHERE s.relkind = 'S' AND d.deptype IN ('a', 'i') AND t.relname = ANY(tables);
+  UPDATE chain_heads SET seq = 0, hash = repeat('0', 64);
+END $$
+"""
+
+
 def _empty_postgres(url: str) -> None:
     """Delete every row but the kept ones and restart the ids: as TRUNCATE ... RESTART IDENTITY, ~20x faster.
 
-    session_replication_role = replica switches off the triggers (foreign keys, append-only tables) for this
-    transaction; it needs a superuser, so other roles TRUNCATE.
+    One call of a function made in the test database does it in one round trip (a statement per table took
+    ~30 ms a test). session_replication_role = replica switches off the triggers (foreign keys, append-only
+    tables) for that transaction; it needs a superuser, so other roles TRUNCATE.
     """
     from marketplace.services.reference import ensure_certificate_types
 
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
     with _maintenance_app(url).app_context():
         with db.engine.begin() as conn:
-            if conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
-                for table in tables:
-                    conn.execute(db.metadata.tables[table].delete())
-                conn.execute(
-                    text(
-                        "SELECT setval(s.oid, 1, false) FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
-                        "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' "
-                        "AND d.deptype IN ('a', 'i') AND t.relname = ANY(:tables)"
-                    ),
-                    {"tables": tables},
-                )
+            if _reset_function_made(url):
+                conn.execute(text("SELECT reset_test_rows(:tables)"), {"tables": tables})
             else:
                 names = ", ".join(f'"{t}"' for t in tables)
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            conn.execute(text("UPDATE chain_heads SET seq = 0, hash = :genesis"), {"genesis": "0" * 64})
+                conn.execute(text("UPDATE chain_heads SET seq = 0, hash = :genesis"), {"genesis": "0" * 64})
         ensure_certificate_types()
         db.session.remove()
+
+
+@functools.cache
+def _reset_function_made(url: str) -> bool:
+    """Once per database: a superuser gets the reset function there (False: not a superuser)."""
+    with db.engine.begin() as conn:
+        if not conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+            return False
+        conn.execute(text(RESET_FUNCTION))
+    return True
 
 
 @pytest.fixture(params=BACKENDS)

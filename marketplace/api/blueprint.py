@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
+from .field_errors import field_error
 from .problems import ApiProblem
 from .schemas import Problem
 
@@ -22,7 +23,7 @@ def _refuse_invalid(_request, _response, error, _instance, _adapter) -> None:
         return
     from flask_babel import gettext as _
 
-    faults = [f"{'.'.join(str(part) for part in fault['loc']) or 'body'}: {fault['msg']}" for fault in error.errors()]
+    faults = [field_error(fault) for fault in error.errors()]
     raise ApiProblem(400, detail=_("The request is not valid. Check the parameters and the body."), errors=faults)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from flask import current_app, jsonify, render_template
 
 from .blueprint import bp, spec
+from .problems import PROBLEM_TYPES
 
 PROBLEM_MEDIA = "application/problem+json"
 # Stateful testing and readers: an order placed leads to the order read back.
@@ -29,7 +30,7 @@ def openapi():
 @bp.get("/docs")
 def docs():
     """The API's documentation page (Swagger UI from static/vendor: no CDN, no inline script)."""
-    return render_template("api/docs.html")
+    return render_template("api/docs.html", problem_types=PROBLEM_TYPES)
 
 
 def document() -> dict:

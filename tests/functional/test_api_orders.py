@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -181,3 +182,45 @@ def test_two_posts_with_one_idempotency_key_at_the_same_moment_place_one_order(a
     assert [a.status_code for a in answers] == [201, 201]
     assert {a.get_json()["id"] for a in answers} == {order.id}
     assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+PYDANTIC_ENGLISH = ("Input should", "Field required", "String should", "Extra inputs", "Invalid JSON", "Value error")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"quantity": "many"},
+        {"allocation_id": 0, "mou_id": 10**30, "quantity": 1.5, "unit_price_krw": -(10**30)},
+        {"contract_method": "x" * 31, "late_reason": 5},
+        {"ordered_on": "31/12/2026", "no_private_interest": "maybe", "surprise": 1},
+        [],
+    ],
+)
+def test_every_field_error_is_worded_in_the_requesters_language(client, ob, payload):
+    buyer, _mou, _allocation = ob.setup()
+    for language in ("en", "ko"):
+        response = client.post("/api/v1/orders", json=payload, headers=bearer(buyer) | {"Accept-Language": language})
+        assert response.status_code == 400
+        errors = response.get_json()["errors"]
+        assert errors and not any(english in error for error in errors for english in PYDANTIC_ENGLISH), errors
+        if language == "ko":
+            assert all(HANGUL.search(error) for error in errors), errors
+
+
+def test_every_problem_type_the_api_names_is_explained_on_the_documentation_page(client, ob):
+    from marketplace.api.problems import PROBLEM_TYPES
+
+    buyer, mou, allocation = ob.setup(committed=1_000_000)
+    refused = client.post("/api/v1/orders", json=body(allocation, mou, quantity=0), headers=bearer(buyer) | EN)
+    type_uri = refused.get_json()["type"]
+    assert type_uri == "/api/v1/docs#problem-order-refused"
+    for language in ("en", "ko"):
+        page = client.get(type_uri.split("#")[0], headers={"Accept-Language": language}).get_data(as_text=True)
+        for kind in PROBLEM_TYPES:
+            assert f'id="problem-{kind}"' in page
+    with pytest.raises(ValueError, match="undocumented"):
+        from marketplace.api.problems import ApiProblem
+
+        ApiProblem(409, kind="no-such-kind")

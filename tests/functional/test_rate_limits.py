@@ -16,7 +16,7 @@ from tests.conftest import AuthActions, IsolatedClient, base_config
 
 LIMITED = {
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "swept-memory://",
     "RATELIMIT_SIGN_IN": "2 per hour",
     "RATELIMIT_FORMS": "2 per hour",
     "RATELIMIT_UPLOADS": "2 per hour",

@@ -2,15 +2,17 @@
 read them, in Korean and in English, for a purchase report and a register of 1,000 lines and a certificate,
 all with names longer than the longest of the demo data.
 
-The documents are built and rendered once for the module (the reports from plain values through their pure
-summary, the certificate issued through the service on a database of its own) and read once each.
+The documents are built and rendered once per run (the reports from plain values through their pure summary,
+the certificate issued through the service on a database of its own) and read once each.
 """
 
 from __future__ import annotations
 
-import functools
+import fcntl
+import pickle
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -145,33 +147,65 @@ def certificate_pdfs(make: Builders) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> dict[tuple[str, str], bytes]:
-    """(document, language) -> PDF, for the purchase report, the register and the certificate."""
+def print_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("print") / "print.sqlite3"
     app = create_app({**base_config(f"sqlite:///{path}"), "REPORTS_RENDER_IN_PROCESS": True})
-    with app.test_request_context():
+    with app.app_context():
         db.create_all()
         ensure_certificate_types()
-        institution = SimpleNamespace(code=INSTITUTION[0], name_ko=INSTITUTION[1], name_en=INSTITUTION[2])
-        documents = {}
-        for language in LANGUAGES:
-            documents["purchase", language] = purchase_pdf(language, institution)
-            documents["register", language] = register_pdf(language, institution)
-        for language, pdf in certificate_pdfs(Builders()).items():
-            documents["certificate", language] = pdf
         db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
-    return documents
 
 
-@functools.cache
-def _pages(pdf: bytes):
-    return read_pages(pdf)
+def _render(app, document: str, language: str) -> dict[str, bytes]:
+    """language -> PDF: a report in one language, or the certificate in both (one issue makes both)."""
+    institution = SimpleNamespace(code=INSTITUTION[0], name_ko=INSTITUTION[1], name_en=INSTITUTION[2])
+    with app.test_request_context():
+        try:
+            if document == "certificate":
+                return certificate_pdfs(Builders())
+            make = purchase_pdf if document == "purchase" else register_pdf
+            return {language: make(language, institution)}
+        finally:
+            db.session.remove()
 
 
 @pytest.fixture(scope="module")
-def pages(printed):
-    return lambda document, language: _pages(printed[document, language])
+def pages(print_app, tmp_path_factory, worker_id):
+    """(document, language) -> its pages as read by pdfplumber.
+
+    Each document is rendered and read once per run, not once per test process: the first process that needs
+    it does the work under a lock in the run's shared temporary directory, and the others load what it
+    saved (about a minute of rendering and reading a 1,000-line report, which both processes did before)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the directory every worker process of this run shares
+    shared = shared / "printed-documents"
+    shared.mkdir(exist_ok=True)
+    loaded: dict[tuple[str, str], list] = {}
+
+    def read(document: str, language: str):
+        if (document, language) not in loaded:
+            for lang, found in _shared_pages(print_app, shared, document, language).items():
+                loaded[document, lang] = found
+        return loaded[document, language]
+
+    return read
+
+
+def _shared_pages(app, shared: Path, document: str, language: str) -> dict[str, list]:
+    unit = document if document == "certificate" else f"{document}-{language}"  # two processes work at once
+    saved = shared / f"{unit}.pickle"
+    with open(shared / f"{unit}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        if not saved.exists():
+            pages = {lang: read_pages(pdf) for lang, pdf in _render(app, document, language).items()}
+            partial = saved.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(pages))
+            partial.rename(saved)
+        return pickle.loads(saved.read_bytes())  # noqa: S301 - written just above by this run, in its own temp dir
 
 
 DOCUMENTS = [(d, lang) for d in ("purchase", "register", "certificate") for lang in LANGUAGES]
