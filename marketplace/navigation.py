@@ -10,6 +10,7 @@ from .access import ANONYMOUS, role_of
 from .domain import rounds
 from .domain.errors import N_
 from .domain.reference import (
+    CATEGORIES,
     CORRECTIVE_CAUSES,
     CORRECTIVE_STATES,
     JOB_KIND_LABELS,
@@ -103,6 +104,6 @@ def init_app(app) -> None:
     # the state enums by name (OrderStatus.PLACED ...): templates compare states with these, never with strings
     app.jinja_env.globals.update({states.__name__: states for states in STATE_ENUMS})
     # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
-    app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS)
+    app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS, CATEGORIES=CATEGORIES)
     app.jinja_env.globals.update(JOB_KIND_LABELS=JOB_KIND_LABELS)  # the pages that show background jobs
     app.jinja_env.globals.update(REMEDY_LABELS=REMEDY_LABELS)  # objections' remedies

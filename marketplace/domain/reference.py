@@ -255,6 +255,7 @@ AUDIT_OBJECTS = {
     "Institution": N_("Institution"),
     "Mou": N_("MOU"),
     "Round": N_("Round"),
+    "RoundCategory": N_("Round product category"),
     "Application": N_("Application"),
     "Draw": N_("Draw"),
     "Allocation": N_("Selection"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -170,6 +170,19 @@ def check_round_code(code: str) -> str:
     if not ROUND_CODE.match(code):
         raise InvalidRoundError(N_("A round code is 3 to 20 letters, digits or hyphens, for example 2018-H2."))
     return code
+
+
+def check_categories(codes: Collection[str], known: Collection[str]) -> tuple[str, ...]:
+    """The distinct category codes a round is for, in code order (none: every category); raises
+    InvalidRoundError for a code the catalogue does not have."""
+    if unknown := sorted({code for code in codes if code not in known}):
+        raise InvalidRoundError(N_("Unknown product category: %(codes)s."), codes=", ".join(unknown))
+    return tuple(sorted(set(codes)))
+
+
+def in_categories(category: str, categories: Collection[str]) -> bool:
+    """Whether a product of this category may be offered in a round for `categories` (none: every one)."""
+    return not categories or category in categories
 
 
 def check_window(opens_at: datetime, closes_at: datetime) -> None:

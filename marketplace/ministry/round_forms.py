@@ -1,9 +1,12 @@
 """Forms for ministry staff running a round: rules, scores, the seed."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..domain.reference import CATEGORIES
 from ..forms import KRW, AmountField, OneTimeForm, WholeNumberField
 from ..i18n import localized
 
@@ -60,6 +63,14 @@ class RoundForm(SeedEventFields):
         default="500,000,000",
         validators=[DataRequired(_l("Enter the limit.")), KRW(minimum=0)],
     )
+    # checked by the service (an unknown code is refused there with a message); labels set by round_form()
+    categories = SelectMultipleField(
+        _l("Product categories"),
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     budget_rows: list  # (field, institution, quota left) for each institution, set by round_form()
 
     def budgets(self) -> list[tuple[str, int]]:
@@ -80,6 +91,7 @@ def round_form(institutions, **kwargs) -> RoundForm:
     }
     form = type("RoundBudgetForm", (RoundForm,), fields)(**kwargs)
     form.budget_rows = [(getattr(form, f"budget_{i.id}"), i, left) for i, left in institutions]
+    form.categories.choices = [(code, gettext(name)) for code, name in CATEGORIES.items()]
     return form
 
 

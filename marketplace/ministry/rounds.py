@@ -94,6 +94,7 @@ def _form_data(round_) -> dict:
         "weight_startup": round_.weight_startup,
         "weight_general": round_.weight_general,
         "small_record": f"{round_.small_record_limit_krw:,}",
+        "categories": round_.categories,
         **{f"budget_{b.institution_id}": f"{b.budget_krw:,}" for b in round_.budgets},
     }
 
@@ -118,6 +119,7 @@ def _settings(form: RoundForm) -> round_service.RoundSettings:
         weight_startup=filled(form.weight_startup.data),
         weight_general=filled(form.weight_general.data),
         small_record_limit_krw=form.small_record.krw,
+        categories=tuple(form.categories.data or ()),
         seed_event_ko=form.seed_event_ko.data or "",
         seed_event_en=form.seed_event_en.data or "",
         seed_event_at=_event_moment(form),

@@ -74,6 +74,10 @@ class Round(Model):
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
 
     budgets: Mapped[list[RoundInstitution]] = relationship(back_populates="round", cascade="all, delete-orphan")
+    # The product categories the round is for; none: every category.
+    category_rows: Mapped[list[RoundCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="RoundCategory.category"
+    )
     applications: Mapped[list[Application]] = relationship(back_populates="round", order_by="Application.id")
     draw: Mapped[Draw | None] = relationship(back_populates="round", uselist=False)
     seed_event_announcements: Mapped[list[SeedEventAnnouncement]] = relationship(
@@ -82,6 +86,11 @@ class Round(Model):
     committee_members: Mapped[list[CommitteeMember]] = relationship(
         back_populates="round", order_by="CommitteeMember.id"
     )
+
+    @property
+    def categories(self) -> list[str]:
+        """The product category codes the round is for, in code order; empty: every category."""
+        return [row.category for row in self.category_rows]
 
     @property
     def seed_event(self) -> SeedEvent | None:
@@ -119,6 +128,15 @@ class SeedEventAnnouncement(Model):
             announced_at=moment,
             announced_by_id=actor.id if actor else None,
         )
+
+
+class RoundCategory(Model):
+    """A product category a round is for (a round with none is for every category)."""
+
+    __tablename__ = "round_categories"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
 
 
 class RoundInstitution(Model):

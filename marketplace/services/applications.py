@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -61,7 +62,8 @@ def require_window_open(round_: Round) -> None:
 
 
 def eligible_products(user: User, round_: Round) -> list[Product]:
-    """The company's listed products with a verified certificate valid from today through the closing day."""
+    """The company's listed products in the round's categories with a verified certificate valid from today
+    through the closing day."""
     if user.company_id is None:
         return []
     today = seoul_date(round_service.now())
@@ -74,7 +76,8 @@ def eligible_products(user: User, round_: Round) -> list[Product]:
     return [
         p
         for p in products
-        if any(
+        if rules.in_categories(p.category, round_.categories)
+        and any(
             c.company_id == p.company_id
             and c.status == CertificateStatus.VERIFIED
             and c.issued_on <= today
@@ -96,6 +99,16 @@ def _check_input(round_: Round, data: ApplicationInput) -> list[Institution]:
     return [participating[c] for c in sorted(set(data.preferred_codes))]
 
 
+def _refuse_product(user: User, round_: Round, product_id: int) -> NoReturn:
+    """Why a product may not apply: outside the round's categories, or not listed with a valid certificate."""
+    category = db.session.scalar(
+        select(Product.category).where(Product.id == product_id, Product.company_id == user.company_id)
+    )
+    if category is not None and not rules.in_categories(category, round_.categories):
+        raise rules.RoundError(N_("This round is not for this product's category; its page lists the categories."))
+    raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))
+
+
 def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) -> Application:
     """Submit (or re-submit a withdrawn) application for one of the company's products; returns it."""
     begin_write()
@@ -104,7 +117,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     require_not_blocked(user.company_id)  # re-checked under the lock: an action may have opened meanwhile
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
-        raise rules.RoundError(N_("Choose one of your listed products with a certificate valid through the round."))
+        _refuse_product(user, round_, product_id)
     preferred = _check_input(round_, data)
     application = db.session.scalar(
         select(Application).where(Application.round_id == round_.id, Application.product_id == product.id)

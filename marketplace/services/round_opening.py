@@ -42,10 +42,12 @@ def announce_later(round_id: int) -> None:
         log.exception("Could not queue the announcement of round %s", round_id)
 
 
-def recipients_after(after_id: int, limit: int):
+def recipients_after(after_id: int, limit: int, categories: list[str] | None = None):
     """The next `limit` suppliers (by id) who could apply: active users of an approved company with a
-    listed product. Rounds have no category of their own: every listed product may be offered."""
+    listed product in one of the round's categories (a round without any is for every category)."""
     listed = exists().where(Product.company_id == Company.id, Product.status == ProductStatus.LISTED)
+    if categories:
+        listed = listed.where(Product.category.in_(categories))
     return (
         select(User.id)
         .join(Company, Company.id == User.company_id)
@@ -68,9 +70,10 @@ def announce_round(round_id: int, batch: int = BATCH) -> int:
         return 0
     params = {"round": round_.code, "closes": round_.closes_at.isoformat()}
     key, link = f"round_opened:{round_.id}", link_path("public.round", round_code=round_.code)
+    categories = round_.categories
     db.session.commit()
     told, after = 0, 0
-    while ids := list(db.session.scalars(recipients_after(after, batch))):
+    while ids := list(db.session.scalars(recipients_after(after, batch, categories))):
         db.session.commit()  # the read above ends before the batch's write lock begins
         told += _tell_batch(ids, key, params, link)
         after = ids[-1]

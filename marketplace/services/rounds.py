@@ -15,6 +15,7 @@ from ..domain import seed_events
 from ..domain.clock import kst_text
 from ..domain.eligibility import TierFacts, WeightTiers, is_first_timer, is_startup, tier_name, weight_for
 from ..domain.errors import N_, NotFound
+from ..domain.reference import CATEGORIES
 from ..domain.states import (
     ApplicationStatus,
     CompanyStatus,
@@ -24,7 +25,16 @@ from ..domain.states import (
     WindowState,
 )
 from ..extensions import db
-from ..models import Application, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
+from ..models import (
+    Application,
+    Institution,
+    Product,
+    Round,
+    RoundCategory,
+    RoundInstitution,
+    SeedEventAnnouncement,
+    User,
+)
 from ..models.types import utcnow
 from . import quota, round_opening
 from .audit import record_event
@@ -52,6 +62,8 @@ class RoundSettings:
     weight_startup: int = 2
     weight_general: int = 1
     small_record_limit_krw: int = 500_000_000
+    # The product categories the round is for (codes of reference.CATEGORIES); none: every category.
+    categories: tuple[str, ...] = ()
     # The public event whose outcome will be the seed: optional in a draft, required to open it.
     seed_event_ko: str = ""
     seed_event_en: str = ""
@@ -95,6 +107,7 @@ def _checked(settings: RoundSettings) -> tuple[str, WeightTiers, dict[str, Insti
     )
     if not 0 <= settings.pass_mark <= 100:
         raise rules.InvalidRoundError(N_("The pass mark is a score from 0 to 100."))
+    rules.check_categories(settings.categories, CATEGORIES)
     codes = [c for c, _ in settings.budgets]
     institutions = {i.code: i for i in db.session.scalars(select(Institution).where(Institution.code.in_(codes)))}
     if unknown := [c for c in codes if c not in institutions]:
@@ -139,11 +152,22 @@ def _apply(round_: Round, settings: RoundSettings, tiers: WeightTiers, instituti
     round_.seed_event_ko, round_.seed_event_en, round_.seed_event_at = (
         (event.description_ko, event.description_en, event.at) if event else (None, None, None)
     )
-    wanted = dict(settings.budgets)
+    _apply_categories(round_, rules.check_categories(settings.categories, CATEGORIES))
+    _apply_budgets(round_, settings.budgets, institutions)
+
+
+def _apply_categories(round_: Round, categories: tuple[str, ...]) -> None:
+    round_.category_rows[:] = [r for r in round_.category_rows if r.category in categories]
+    round_.category_rows.extend(RoundCategory(category=c) for c in categories if c not in round_.categories)
+
+
+def _apply_budgets(round_: Round, budgets: list[tuple[str, int]], institutions: dict) -> None:
+    """One row per institution, updated in place."""
+    wanted = dict(budgets)
     for row in [b for b in round_.budgets if b.institution.code not in wanted]:
         round_.budgets.remove(row)
     existing = {b.institution.code: b for b in round_.budgets}
-    for code, budget in settings.budgets:
+    for code, budget in budgets:
         if code in existing:
             existing[code].budget_krw = budget
         else:
@@ -197,6 +221,7 @@ def _rules_of(round_: Round) -> dict:
         "weights": [round_.weight_first_timer, round_.weight_startup, round_.weight_general],
         "small_record_limit_krw": round_.small_record_limit_krw,
         "budgets": {b.institution.code: b.budget_krw for b in round_.budgets},
+        "categories": round_.categories,
         "seed_event": seed_events.facts(round_.seed_event),
     }
 
