@@ -28,6 +28,7 @@ from .rounds import (
     Draw,
     Round,
     RoundInstitution,
+    RoundTrack,
     SeedEventAnnouncement,
     application_preferences,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "Objection",
     "objection_documents",
     "RoundInstitution",
+    "RoundTrack",
     "SeedEventAnnouncement",
     "SearchGram",
     "StoredFile",
