@@ -89,8 +89,12 @@ class PoolApplication:
                 N_("Application %(id)s names the same preferred institution twice."), id=self.id
             )
         object.__setattr__(self, "preferred", tuple(sorted(codes)))
-        if not isinstance(self.track, str):
-            raise MalformedManifestError(N_("Application %(id)s: track must be a text."), id=self.id)
+        _require_text_track(self)
+
+
+def _require_text_track(app: PoolApplication) -> None:
+    if not isinstance(app.track, str):
+        raise MalformedManifestError(N_("Application %(id)s: track must be a text."), id=app.id)
 
 
 @dataclass(frozen=True)
@@ -168,14 +172,18 @@ def _check_tracks(
                 id=app.id,
                 track=app.track or "-",
             )
-    budgets = {inst.code: inst.budget for inst in institutions}
+    if tracks:
+        _check_track_budgets(tracks, {inst.code: inst.budget for inst in institutions})
+
+
+def _check_track_budgets(tracks: Sequence[PoolTrack], budgets: dict[str, int]) -> None:
     for track in tracks:
         _refuse_duplicates([inst.code for inst in track.institutions], "Institution")
         if {inst.code for inst in track.institutions} != set(budgets):
             raise MalformedManifestError(
                 N_("Track %(track)s must list each of the manifest's institutions."), track=track.track
             )
-    for code, budget in budgets.items() if tracks else ():
+    for code, budget in budgets.items():
         shares = sum(inst.budget for t in tracks for inst in t.institutions if inst.code == code)
         if shares != budget:
             raise MalformedManifestError(

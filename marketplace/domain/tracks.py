@@ -65,7 +65,7 @@ class Qualification:
 
 def check_tracks(tracks: Sequence[TrackRules]) -> None:
     """Raise TrackError unless the tracks are valid: at most one per kind, shares whole numbers from 1 to
-    100 adding up to 100, a cap of at least 1 won, and a threshold (0 or more) on a general track only.
+    100 adding up to 100, a cap of at least 1 won, and a threshold (1 or more) on a general track only.
     The weights are checked by WeightTiers itself. No tracks at all is valid: the round has none."""
     if not tracks:
         return
@@ -73,19 +73,22 @@ def check_tracks(tracks: Sequence[TrackRules]) -> None:
     if any(kind not in set(TrackKind) for kind in kinds) or len(set(kinds)) != len(kinds):
         raise TrackError(N_("A round has at most one startup track and one general track."))
     for track in tracks:
-        if not is_whole(track.share_percent, 1) or track.share_percent > FULL_SHARE:
-            raise TrackError(N_("A track's budget share is a whole number of per cent from 1 to 100."))
-        if not is_whole(track.cap_krw, 1):
-            raise TrackError(N_("A track's cap per application is a whole number of won, 1 or more."))
-        if track.kind == TrackKind.GENERAL and (
-            track.record_limit_krw is None or not is_whole(track.record_limit_krw, 1)
-        ):
-            raise TrackError(N_("A general track needs its public supply record threshold: 1 won or more."))
-        if track.kind == TrackKind.STARTUP and track.record_limit_krw is not None:
-            raise TrackError(N_("A startup track has no public supply record threshold."))
+        _check_track(track)
     total = sum(t.share_percent for t in tracks)
     if total != FULL_SHARE:
         raise TrackError(N_("The tracks' budget shares must add up to 100 per cent, not %(total)s."), total=total)
+
+
+def _check_track(track: TrackRules) -> None:
+    if not is_whole(track.share_percent, 1) or track.share_percent > FULL_SHARE:
+        raise TrackError(N_("A track's budget share is a whole number of per cent from 1 to 100."))
+    if not is_whole(track.cap_krw, 1):
+        raise TrackError(N_("A track's cap per application is a whole number of won, 1 or more."))
+    general = track.kind == TrackKind.GENERAL
+    if general and (track.record_limit_krw is None or not is_whole(track.record_limit_krw, 1)):
+        raise TrackError(N_("A general track needs its public supply record threshold: 1 won or more."))
+    if not general and track.record_limit_krw is not None:
+        raise TrackError(N_("A startup track has no public supply record threshold."))
 
 
 def ordered(tracks: Sequence[TrackRules]) -> list[TrackRules]:

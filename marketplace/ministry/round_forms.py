@@ -164,13 +164,17 @@ class TracksForm(OneTimeForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for kind in ("startup", "general"):
-            share, cap = getattr(self, f"{kind}_share"), getattr(self, f"{kind}_cap")
-            if share.data is not None and not (cap.data or "").strip() and not cap.errors:
-                cap.errors = [str(_l("Enter the track's cap per application."))]
-                valid = False
-        limit = self.general_record_limit
-        if self.general_share.data is not None and not (limit.data or "").strip() and not limit.errors:
-            limit.errors = [str(_l("Enter the general track's public supply record threshold."))]
-            valid = False
+        needed = [f"{kind}_cap" for kind in ("startup", "general") if getattr(self, f"{kind}_share").data is not None]
+        if self.general_share.data is not None:
+            needed.append("general_record_limit")
+        for name in needed:
+            valid = _required(getattr(self, name)) and valid
         return valid
+
+
+def _required(field) -> bool:
+    """A field a filled budget share makes necessary: False (with the message) when it is empty."""
+    if (field.data or "").strip() or field.errors:
+        return not field.errors
+    field.errors = [str(_l("Enter this to keep the track: it is needed once the track has a budget share."))]
+    return False

@@ -61,13 +61,13 @@ def round_tracks(round_code):
         flash(_(rules.DRAFT_ONLY), "error")
         return redirect(url_for("ministry.round", round_code=round_.code))
     form = TracksForm(data=None if request.method == "POST" else _form_data(round_))
-    page = {"form": form, "round": round_}
+    page: dict[str, object] = {"form": form, "round": round_}
     if not form.validate_on_submit():
         return rerender(TEMPLATE, 400 if form.is_submitted() else 200, **page)
     try:
         track_service.set_tracks(current_user, round_.code, _tracks(form))
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender(TEMPLATE, **page)
+        return rerender(TEMPLATE, 400, **page)
     flash(_("The tracks of draft round %(code)s were saved.", code=round_.code), "success")
     return redirect(url_for("ministry.round", round_code=round_.code))

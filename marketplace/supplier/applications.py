@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
-from ..domain.states import ApplicationStatus
+from ..domain.states import ApplicationStatus, TrackKind
 from ..domain.tracks import TRACK_LABELS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import localized
@@ -82,7 +82,9 @@ def _track_page(form, round_) -> dict:
     """The round's tracks with whether the company qualifies and why; the track choices on the form."""
     company = current_user.company
     found = track_service.qualifications(company, round_)
-    form.track.choices = choices([("", _("Choose a track"))] + [(t.kind, _(TRACK_LABELS[t.kind])) for t, _q in found])
+    form.track.choices = choices(
+        [("", _("Choose a track"))] + [(t.kind, _(TRACK_LABELS[TrackKind(t.kind)])) for t, _q in found]
+    )
     return {"tracks": found}
 
 

@@ -67,7 +67,8 @@ def test_staff_set_a_drafts_tracks_and_the_pages_show_them_in_both_languages(app
     "change, message",
     [
         ({"general_share": "59"}, "add up to 100"),
-        ({"general_record_limit": ""}, "public supply record threshold"),
+        ({"general_record_limit": ""}, "Enter this to keep the track"),
+        ({"startup_cap": ""}, "Enter this to keep the track"),
         ({"startup_cap": "abc"}, ""),
         ({"startup_share": "101"}, "1 to 100"),
         ({"startup_weight_general": "5"}, "must not increase"),
