@@ -256,7 +256,8 @@ class DrawResult:
     tracks: tuple[TrackResult, ...] = ()
 
 
-def _track_manifest(manifest: Manifest, track: PoolTrack) -> Manifest:
+def track_manifest(manifest: Manifest, track: PoolTrack) -> Manifest:
+    """The manifest of one track on its own: its applications (without the track name) and its budgets."""
     apps = tuple(replace(a, track="") for a in manifest.applications if a.track == track.track)
     return Manifest(manifest.round_code, manifest.rule, track.institutions, apps)
 
@@ -265,7 +266,7 @@ def _run_tracks(manifest: Manifest, seed: str) -> DrawResult:
     """Each track drawn on its own budgets, with the same seed and key ("seed:round:id"), in manifest order."""
     parts = []
     for track in manifest.tracks:
-        own = run_draw(_track_manifest(manifest, track), seed)
+        own = run_draw(track_manifest(manifest, track), seed)
         parts.append(TrackResult(track.track, own.order, own.selected, own.waitlist, own.remaining))
     remaining = {inst.code: sum(p.remaining[inst.code] for p in parts) for inst in manifest.institutions}
     return DrawResult(

@@ -16,7 +16,7 @@ from marketplace.domain.rounds import RoundError
 from marketplace.domain.states import TrackKind
 from marketplace.domain.tracks import TrackError, TrackRules
 from marketplace.extensions import db
-from marketplace.models import Allocation, AuditEvent
+from marketplace.models import Allocation, AuditEvent, User
 from marketplace.services import applications as apps
 from marketplace.services import draws
 from marketplace.services import rounds as round_service
@@ -184,3 +184,15 @@ def test_close_rechecks_the_track(app, make, rounds, clock):
     round_service.close_round(staff, round_.code)
     assert application.status == "ineligible" and "track_not_qualified" in application.eligibility_reasons
     assert application.snapshot["track"]["reason"] == "record_not_under"
+
+
+def test_a_withdrawal_passes_its_budget_within_its_track_and_the_draw_still_verifies(app, make, rounds, clock):
+    round_, staff = _drawn(make, rounds, clock)
+    draws.publish_round(staff, round_.code)
+    startup = [a for a in round_.applications if a.track.kind == "startup"]
+    chosen = next(a for a in startup if a.status == "selected")
+    waiting = next(a for a in startup if a.status == "waitlisted")
+    user = db.session.scalar(select(User).where(User.company_id == chosen.company_id))
+    promoted = apps.withdraw(user, chosen.id, "Plans changed")
+    assert promoted is not None and promoted.application_id == waiting.id
+    assert draws.verify_draw(round_.code).matches

@@ -154,3 +154,32 @@ def test_an_application_must_be_in_a_listed_track():
         Manifest(
             "2026-T1", EXACT_RULE, (PoolInstitution("A", 5),), (PoolApplication(1, 1, 5, (), "general"),), (track,)
         )
+
+
+def test_a_withdrawal_refills_from_the_same_tracks_waitlist_within_its_budget():
+    from marketplace.domain.selection import promote_from_waitlist, refill_after_withdrawal, reinstate_from_waitlist
+
+    manifest = tracked_manifest()
+    result = run_draw(manifest, "seed-42")
+    track_of = {a.id: a.track for a in manifest.applications}
+    for part in result.tracks:
+        withdrawn = part.selected[0]
+        after, promoted = refill_after_withdrawal(manifest, result, withdrawn.app_id)
+        assert withdrawn.app_id not in {a.app_id for a in after.selected}
+        if promoted is not None:
+            assert track_of[promoted.app_id] == part.track and promoted.app_id not in after.waitlist
+        budgets = {i.code: i.budget for t in manifest.tracks if t.track == part.track for i in t.institutions}
+        for code, total in budgets.items():
+            used = sum(
+                a.amount for a in after.selected if a.institution_code == code and track_of[a.app_id] == part.track
+            )
+            assert used <= total
+        assert after.remaining == {
+            i.code: i.budget - sum(a.amount for a in after.selected if a.institution_code == i.code)
+            for i in manifest.institutions
+        }
+    unchanged, none = promote_from_waitlist(manifest, result)
+    assert none is None or track_of[none.app_id] in {"startup", "general"}
+    waiting = result.tracks[0].waitlist[0]
+    reinstated, allocation = reinstate_from_waitlist(manifest, result, waiting)
+    assert allocation is None or track_of[allocation.app_id] == "startup"
