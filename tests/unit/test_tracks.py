@@ -183,3 +183,14 @@ def test_a_withdrawal_refills_from_the_same_tracks_waitlist_within_its_budget():
     waiting = result.tracks[0].waitlist[0]
     reinstated, allocation = reinstate_from_waitlist(manifest, result, waiting)
     assert allocation is None or track_of[allocation.app_id] == "startup"
+
+
+def test_rates_are_estimated_track_by_track():
+    from marketplace.domain.selection import estimated_selection_rate
+
+    manifest = tracked_manifest()
+    rates = estimated_selection_rate(manifest, "seed-42", 20)
+    for seed_index in range(20):
+        result = run_draw(manifest, f"seed-42#{seed_index}")
+        assert all(rates[a.app_id] > 0 for a in result.selected)
+    assert set(rates) == {a.id for a in manifest.applications}
