@@ -140,3 +140,17 @@ def test_the_public_round_page_shows_the_tracks(app, make, client, rounds, clock
     round_ = _open_tracked_round(make, rounds)
     page = client.get(f"/rounds/{round_.code}", headers=EN).get_data(as_text=True)
     assert "Startup track" in page and "40%" in page and "60,000,000" in page
+
+
+def test_the_ministry_applications_table_shows_the_track(app, make, auth, rounds, clock):
+    round_ = _open_tracked_round(make, rounds)
+    user, product = _supplier_with_product(make, date(2015, 1, 1))
+    auth.login(user)
+    form = {"product_id": str(product.id), "amount": "50,000,000", "statement": "", "track": "startup"}
+    assert auth.client.post(f"/supplier/rounds/{round_.code}/apply", data=form, headers=EN).status_code == 302
+    auth.logout()
+    auth.login(make.user("ministry"))
+    page = auth.client.get(f"/ministry/rounds/{round_.code}", headers=KO).get_data(as_text=True)
+    assert page.count("창업과제") >= 2  # the tracks table and the application's row
+    method = auth.client.get("/how-the-draw-works", headers=EN).get_data(as_text=True)
+    assert "A round with tracks lists its tracks in the same manifest" in method
