@@ -77,6 +77,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.rounds": MINISTRY,
     "ministry.new_round": MINISTRY,
     "ministry.edit_round": MINISTRY,
+    "ministry.round_tracks": MINISTRY,
     "ministry.round": MINISTRY,
     "ministry.open_round": MINISTRY,
     "ministry.delete_round": MINISTRY,

@@ -18,6 +18,8 @@ FIELD_LABELS = {
     "allocation_id": N_("Selection ID"),
     "allocations_valid_until": N_("Selections valid until"),
     "amount_krw": N_("Amount"),
+    "track": N_("Track"),
+    "tracks": N_("Tracks"),
     "application_id": N_("Application ID"),
     "as_of": N_("As of"),
     "balance_after": N_("Quota left after"),

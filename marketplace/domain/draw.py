@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cmp_to_key
 from heapq import heapify, heappop, heappush, heapreplace
 
@@ -20,6 +20,7 @@ from .manifest import (
     RULES,
     Manifest,
     PoolApplication,
+    PoolTrack,
     UnsupportedRuleError,
     canonical_json,
     manifest_sha256,
@@ -226,8 +227,23 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class TrackResult:
+    """What the draw decided within one track of a round with tracks."""
+
+    track: str
+    order: tuple[RankedApplication, ...]
+    selected: tuple[Allocation, ...]
+    waitlist: tuple[int, ...]
+    remaining: dict[str, int]
+
+
+@dataclass(frozen=True)
 class DrawResult:
-    """Everything the draw decided, plus what identifies the inputs it was run on."""
+    """Everything the draw decided, plus what identifies the inputs it was run on.
+
+    With tracks, `tracks` holds each track's own draw; order, selected and waitlist are the tracks' own
+    one after the other (ranks are within the track), and remaining adds up the tracks' budgets left.
+    """
 
     round_code: str
     rule: str
@@ -237,6 +253,33 @@ class DrawResult:
     selected: tuple[Allocation, ...]
     waitlist: tuple[int, ...]
     remaining: dict[str, int] = field(default_factory=dict)
+    tracks: tuple[TrackResult, ...] = ()
+
+
+def track_manifest(manifest: Manifest, track: PoolTrack) -> Manifest:
+    """The manifest of one track on its own: its applications (without the track name) and its budgets."""
+    apps = tuple(replace(a, track="") for a in manifest.applications if a.track == track.track)
+    return Manifest(manifest.round_code, manifest.rule, track.institutions, apps)
+
+
+def _run_tracks(manifest: Manifest, seed: str) -> DrawResult:
+    """Each track drawn on its own budgets, with the same seed and key ("seed:round:id"), in manifest order."""
+    parts = []
+    for track in manifest.tracks:
+        own = run_draw(track_manifest(manifest, track), seed)
+        parts.append(TrackResult(track.track, own.order, own.selected, own.waitlist, own.remaining))
+    remaining = {inst.code: sum(p.remaining[inst.code] for p in parts) for inst in manifest.institutions}
+    return DrawResult(
+        round_code=manifest.round_code,
+        rule=manifest.rule,
+        seed=seed,
+        manifest_sha256=manifest_sha256(manifest),
+        order=tuple(e for p in parts for e in p.order),
+        selected=tuple(a for p in parts for a in p.selected),
+        waitlist=tuple(i for p in parts for i in p.waitlist),
+        remaining=remaining,
+        tracks=tuple(parts),
+    )
 
 
 def run_draw(manifest: Manifest, seed: str) -> DrawResult:
@@ -249,7 +292,11 @@ def run_draw(manifest: Manifest, seed: str) -> DrawResult:
     still covers its amount; equal budgets go to the lowest institution code (Unicode code-point
     order). One that fits nowhere joins the waitlist, which keeps the draw order. `rank` is the
     application's 1-based place in the draw order. Raises UnsupportedRuleError for another rule.
+    A manifest with tracks is drawn track by track, each on its own budgets (_run_tracks).
     """
+    if manifest.tracks:
+        _require_known_rule(manifest.rule)
+        return _run_tracks(manifest, seed)
     pool = pool_of(manifest)
     order, keys = draw_order(pool, seed)
     placed, remaining = allocate(pool, order)
@@ -269,6 +316,17 @@ def run_draw(manifest: Manifest, seed: str) -> DrawResult:
     )
 
 
+def _outcome_json(order, selected, waitlist, remaining) -> dict:
+    return {
+        "order": [{"id": e.app_id, "key": e.key} for e in order],
+        "selected": [
+            {"id": a.app_id, "institution": a.institution_code, "amount": a.amount, "rank": a.rank} for a in selected
+        ],
+        "waitlist": list(waitlist),
+        "remaining": remaining,
+    }
+
+
 def result_json(result: DrawResult, timeline: Mapping | None = None) -> str:
     """Return the canonical JSON of a draw result for publication beside the manifest and seed.
 
@@ -282,12 +340,16 @@ def result_json(result: DrawResult, timeline: Mapping | None = None) -> str:
             "rule": result.rule,
             "seed": result.seed,
             "manifest_sha256": result.manifest_sha256,
-            "order": [{"id": e.app_id, "key": e.key} for e in result.order],
-            "selected": [
-                {"id": a.app_id, "institution": a.institution_code, "amount": a.amount, "rank": a.rank}
-                for a in result.selected
-            ],
-            "waitlist": list(result.waitlist),
-            "remaining": result.remaining,
         }
+        | _outcome_json(result.order, result.selected, result.waitlist, result.remaining)
+        | (
+            {
+                "tracks": [
+                    {"track": t.track} | _outcome_json(t.order, t.selected, t.waitlist, t.remaining)
+                    for t in result.tracks
+                ]
+            }
+            if result.tracks
+            else {}
+        )
     )

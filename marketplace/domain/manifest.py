@@ -64,6 +64,7 @@ class PoolApplication:
     weight: int
     amount: int
     preferred: tuple[str, ...] = ()
+    track: str = ""  # the track's kind in a round with tracks; empty in a round without
 
     def __post_init__(self) -> None:
         if not is_whole(self.id, 1):
@@ -88,6 +89,25 @@ class PoolApplication:
                 N_("Application %(id)s names the same preferred institution twice."), id=self.id
             )
         object.__setattr__(self, "preferred", tuple(sorted(codes)))
+        _require_text_track(self)
+
+
+def _require_text_track(app: PoolApplication) -> None:
+    if not isinstance(app.track, str):
+        raise MalformedManifestError(N_("Application %(id)s: track must be a text."), id=app.id)
+
+
+@dataclass(frozen=True)
+class PoolTrack:
+    """A track of a round with tracks: its kind and its share of each institution's budget (KRW)."""
+
+    track: str
+    institutions: tuple[PoolInstitution, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.track, str) or not self.track:
+            raise MalformedManifestError(N_("A track must be named by a non-empty text."))
+        object.__setattr__(self, "institutions", tuple(sorted(self.institutions, key=lambda inst: inst.code)))
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,7 @@ class Manifest:
     rule: str
     institutions: tuple[PoolInstitution, ...]
     applications: tuple[PoolApplication, ...]
+    tracks: tuple[PoolTrack, ...] = ()  # empty: the round has no tracks and draws as one pool
 
     def __post_init__(self) -> None:
         if not isinstance(self.round_code, str) or not self.round_code:
@@ -111,6 +132,7 @@ class Manifest:
         _refuse_duplicates([inst.code for inst in institutions], "Institution")
         _refuse_duplicates([app.id for app in applications], "Application")
         _refuse_unknown_preferences(institutions, applications)
+        _check_tracks(self.tracks, institutions, applications)
         object.__setattr__(self, "institutions", institutions)
         object.__setattr__(self, "applications", applications)
 
@@ -135,23 +157,71 @@ def _refuse_unknown_preferences(
             )
 
 
+def _check_tracks(
+    tracks: Sequence[PoolTrack], institutions: Sequence[PoolInstitution], applications: Sequence[PoolApplication]
+) -> None:
+    """With tracks: each application in exactly one listed track, and each institution's track budgets
+    adding up to its round budget. Without: no application names a track."""
+    names = [t.track for t in tracks]
+    if len(set(names)) != len(names):
+        raise MalformedManifestError(N_("A track appears twice in the manifest."))
+    for app in applications:
+        if (app.track not in names) if tracks else app.track:
+            raise MalformedManifestError(
+                N_("Application %(id)s names track %(track)s, which the manifest does not list."),
+                id=app.id,
+                track=app.track or "-",
+            )
+    if tracks:
+        _check_track_budgets(tracks, {inst.code: inst.budget for inst in institutions})
+
+
+def _check_track_budgets(tracks: Sequence[PoolTrack], budgets: dict[str, int]) -> None:
+    for track in tracks:
+        _refuse_duplicates([inst.code for inst in track.institutions], "Institution")
+        if {inst.code for inst in track.institutions} != set(budgets):
+            raise MalformedManifestError(
+                N_("Track %(track)s must list each of the manifest's institutions."), track=track.track
+            )
+    for code, budget in budgets.items():
+        shares = sum(inst.budget for t in tracks for inst in t.institutions if inst.code == code)
+        if shares != budget:
+            raise MalformedManifestError(
+                N_("The tracks' budgets for institution %(code)s do not add up to its budget."), code=code
+            )
+
+
 def canonical_json(data: object) -> str:
     """Sorted keys, no spaces, UTF-8 text as is: the form manifests and results are published and hashed in."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _application_json(app: PoolApplication, tracked: bool) -> dict:
+    data = {"id": app.id, "weight": app.weight, "amount": app.amount, "preferred": list(app.preferred)}
+    return data | {"track": app.track} if tracked else data
+
+
 def manifest_json(manifest: Manifest) -> str:
-    """Return the canonical JSON of the manifest (DESIGN.md section 4, step 2)."""
+    """Return the canonical JSON of the manifest (DESIGN.md section 4, step 2).
+
+    A round with tracks adds "tracks" (each with its budget per institution) and each application's
+    "track"; a round without is written exactly as before tracks existed.
+    """
+    tracked = bool(manifest.tracks)
+    tracks = {
+        "tracks": [
+            {"track": t.track, "institutions": [{"code": i.code, "budget": i.budget} for i in t.institutions]}
+            for t in manifest.tracks
+        ]
+    }
     return canonical_json(
         {
             "round": manifest.round_code,
             "rule": manifest.rule,
             "institutions": [{"code": i.code, "budget": i.budget} for i in manifest.institutions],
-            "applications": [
-                {"id": a.id, "weight": a.weight, "amount": a.amount, "preferred": list(a.preferred)}
-                for a in manifest.applications
-            ],
+            "applications": [_application_json(a, tracked) for a in manifest.applications],
         }
+        | (tracks if tracked else {})
     )
 
 
@@ -192,14 +262,29 @@ def manifest_from_json(text: str | bytes) -> Manifest:
         data = json.loads(text)
     except (ValueError, TypeError) as exc:
         raise MalformedManifestError(N_("The manifest is not valid JSON: %(error)s."), error=str(exc)) from exc
-    top = _object(data, {"round", "rule", "institutions", "applications"}, "top level")
-    institutions = []
-    for n, item in enumerate(_array(top["institutions"], "institutions"), start=1):
-        item = _object(item, {"code", "budget"}, f"institution #{n}")
-        institutions.append(PoolInstitution(item["code"], item["budget"]))
+    tracked = isinstance(data, dict) and "tracks" in data
+    top = _object(
+        data, {"round", "rule", "institutions", "applications"} | ({"tracks"} if tracked else set()), "top level"
+    )
+    institutions = _institutions(top["institutions"], "institution")
+    app_keys = {"id", "weight", "amount", "preferred"} | ({"track"} if tracked else set())
     applications = []
     for n, item in enumerate(_array(top["applications"], "applications"), start=1):
-        item = _object(item, {"id", "weight", "amount", "preferred"}, f"application #{n}")
+        item = _object(item, app_keys, f"application #{n}")
         preferred = tuple(_array(item["preferred"], f"application #{n} preferred"))
-        applications.append(PoolApplication(item["id"], item["weight"], item["amount"], preferred))
-    return Manifest(top["round"], top["rule"], tuple(institutions), tuple(applications))
+        applications.append(
+            PoolApplication(item["id"], item["weight"], item["amount"], preferred, item.get("track", ""))
+        )
+    tracks = []
+    for n, item in enumerate(_array(top["tracks"], "tracks") if tracked else [], start=1):
+        item = _object(item, {"track", "institutions"}, f"track #{n}")
+        tracks.append(PoolTrack(item["track"], tuple(_institutions(item["institutions"], f"track #{n} institution"))))
+    return Manifest(top["round"], top["rule"], tuple(institutions), tuple(applications), tuple(tracks))
+
+
+def _institutions(value: object, where: str) -> list[PoolInstitution]:
+    institutions = []
+    for n, item in enumerate(_array(value, f"{where}s"), start=1):
+        item = _object(item, {"code", "budget"}, f"{where} #{n}")
+        institutions.append(PoolInstitution(item["code"], item["budget"]))
+    return institutions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from .draw import Pool, allocate, draw_order, pool_of
+from .draw import Pool, allocate, draw_order, pool_of, track_manifest
 from .errors import N_
 from .manifest import Manifest, SelectionError
 from .numbers import is_whole
@@ -13,28 +13,35 @@ from .numbers import is_whole
 Mapper = Callable[..., Iterable[list[int]]]
 
 
-def _count_selected(pool: Pool, seed: str, start: int, stop: int) -> list[int]:
-    """Count, per application position, the derived seeds start..stop-1 in which it is selected."""
-    counts = [0] * len(pool.ids)
-    for i in range(start, stop):
-        placed, _ = allocate(pool, draw_order(pool, f"{seed}#{i}")[0])
-        for pos, _inst in placed:
-            counts[pos] += 1
-    return counts
+def _pools(manifest: Manifest) -> tuple[Pool, ...]:
+    """The pools drawn: one per track (each on its own budgets), or the whole manifest without tracks."""
+    return tuple(pool_of(track_manifest(manifest, t)) for t in manifest.tracks) or (pool_of(manifest),)
+
+
+def _count_selected(pools: tuple[Pool, ...], seed: str, start: int, stop: int) -> list[int]:
+    """Count, per application (by id), the derived seeds start..stop-1 in which it is selected."""
+    counts: dict[int, int] = {}
+    for pool in pools:
+        own = [0] * len(pool.ids)
+        for i in range(start, stop):
+            placed, _ = allocate(pool, draw_order(pool, f"{seed}#{i}")[0])
+            for pos, _inst in placed:
+                own[pos] += 1
+        counts.update(zip(pool.ids, own, strict=True))
+    return [counts[app_id] for app_id in sorted(counts)]
 
 
 def _selection_counts(manifest: Manifest, seed: str, n: int, map_: Mapper, parts: int) -> tuple[Pool, list[int]]:
     if not is_whole(n, 1):
         raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(n))
-    pool = pool_of(manifest)
-    return pool, _counts_between(pool, seed, 0, n, map_, parts)
+    return pool_of(manifest), _counts_between(_pools(manifest), seed, 0, n, map_, parts)
 
 
-def _counts_between(pool: Pool, seed: str, start: int, stop: int, map_: Mapper, parts: int) -> list[int]:
+def _counts_between(pools: tuple[Pool, ...], seed: str, start: int, stop: int, map_: Mapper, parts: int) -> list[int]:
     parts = max(1, min(parts, stop - start))
     bounds = [start + (stop - start) * k // parts for k in range(parts + 1)]
     # Integer counts summed over disjoint seed ranges: the same whatever the parts and wherever they run.
-    chunks = map_(_count_selected, [pool] * parts, [seed] * parts, bounds[:-1], bounds[1:])
+    chunks = map_(_count_selected, [pools] * parts, [seed] * parts, bounds[:-1], bounds[1:])
     return [sum(column) for column in zip(*chunks, strict=True)]
 
 
@@ -48,7 +55,7 @@ def count_selections(
     """
     if not (is_whole(start, 0) and is_whole(stop, 1)) or start >= stop:
         raise SelectionError(N_("The number of derived seeds must be 1 or more, not %(n)s."), n=repr(stop - start))
-    return _counts_between(pool_of(manifest), seed, start, stop, map_, parts)
+    return _counts_between(_pools(manifest), seed, start, stop, map_, parts)
 
 
 def tier_rates(manifest: Manifest, tier_of: Mapping[int, str], counts: list[int], n: int) -> dict[str, float]:

@@ -199,6 +199,7 @@ AUDIT_ACTIONS = {
     "round.pool_frozen": N_("Pool frozen"),
     "round.drawn": N_("Draw run"),
     "round.published": N_("Results published"),
+    "round.tracks_set": N_("Tracks of a draft round set"),
     "application.submitted": N_("Application submitted"),
     "application.resubmitted": N_("Application resubmitted"),
     "application.edited": N_("Application changed"),
@@ -271,4 +272,5 @@ AUDIT_OBJECTS = {
     "CommitteeMember": N_("Committee member"),
     "CommitteeAssignment": N_("Committee assignment"),
     "Objection": N_("Objection"),
+    "RoundTrack": N_("Track"),
 }

@@ -24,6 +24,7 @@ REASONS = {
     "product_not_listed": N_("The product was not listed in the catalogue at close."),
     "amount_over_cap": N_("The requested amount was above the round's cap per application."),
     "corrective_action_open": N_("The company had a corrective action that was not accepted at close."),
+    "track_not_qualified": N_("The company did not qualify at close for the track it chose."),
 }
 
 TIER_LABELS = {
@@ -91,6 +92,7 @@ class EligibilityFacts:
     amount: int
     cap: int
     corrective_action_open: bool = False
+    track_qualified: bool = True
 
 
 def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
@@ -106,6 +108,8 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
         reasons.append("amount_over_cap")
     if facts.corrective_action_open:
         reasons.append("corrective_action_open")
+    if not facts.track_qualified:
+        reasons.append("track_not_qualified")
     return reasons
 
 

@@ -239,6 +239,14 @@ class ObjectionRemedyKind(StrEnum):
     REINSTATED = "reinstated"
 
 
+class TrackKind(StrEnum):
+    """A round's track: STARTUP for companies founded at most 7 years before the close, GENERAL for a public
+    supply record under the threshold the round sets for the track (domain/tracks.py)."""
+
+    STARTUP = "startup"
+    GENERAL = "general"
+
+
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
     UserRole,
     CompanyStatus,
@@ -268,4 +276,5 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     QuestionStatus,
     ObjectionState,
     ObjectionRemedyKind,
+    TrackKind,
 )

@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     objections,
     questions,
     reports,
+    round_tracks,
     rounds,
     views,
 )

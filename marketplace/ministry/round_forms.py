@@ -141,3 +141,52 @@ class MoveAllocationForm(OneTimeForm):
 
 class RefillAllocationForm(OneTimeForm):
     reason = TextAreaField(_l("Reason (shown on the public round page)"), validators=_REASON)
+
+
+class TracksForm(OneTimeForm):
+    """A draft round's tracks: a track takes part when its budget share is filled; none: no tracks."""
+
+    startup_share = WholeNumberField(
+        _l("Startup track: budget share (per cent)"),
+        validators=[Optional(), NumberRange(1, 100, _l("A budget share is a whole number of per cent from 1 to 100."))],
+    )
+    startup_cap = AmountField(_l("Startup track: cap per application (won)"), validators=[Optional(), KRW()])
+    startup_weight_first_timer = WholeNumberField(
+        _l("Startup track weight: first-timer"), default=3, validators=_WEIGHT
+    )
+    startup_weight_startup = WholeNumberField(
+        _l("Startup track weight: startup or small public-supply record"), default=2, validators=_WEIGHT
+    )
+    startup_weight_general = WholeNumberField(_l("Startup track weight: everyone else"), default=1, validators=_WEIGHT)
+    general_share = WholeNumberField(
+        _l("General track: budget share (per cent)"),
+        validators=[Optional(), NumberRange(1, 100, _l("A budget share is a whole number of per cent from 1 to 100."))],
+    )
+    general_cap = AmountField(_l("General track: cap per application (won)"), validators=[Optional(), KRW()])
+    general_record_limit = AmountField(
+        _l("General track: public supply record under (won)"), validators=[Optional(), KRW()]
+    )
+    general_weight_first_timer = WholeNumberField(
+        _l("General track weight: first-timer"), default=3, validators=_WEIGHT
+    )
+    general_weight_startup = WholeNumberField(
+        _l("General track weight: startup or small public-supply record"), default=2, validators=_WEIGHT
+    )
+    general_weight_general = WholeNumberField(_l("General track weight: everyone else"), default=1, validators=_WEIGHT)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        needed = [f"{kind}_cap" for kind in ("startup", "general") if getattr(self, f"{kind}_share").data is not None]
+        if self.general_share.data is not None:
+            needed.append("general_record_limit")
+        for name in needed:
+            valid = _required(getattr(self, name)) and valid
+        return valid
+
+
+def _required(field) -> bool:
+    """A field a filled budget share makes necessary: False (with the message) when it is empty."""
+    if (field.data or "").strip() or field.errors:
+        return not field.errors
+    field.errors = [str(_l("Enter this to keep the track: it is needed once the track has a budget share."))]
+    return False

@@ -29,6 +29,7 @@ from .rounds import (
     Round,
     RoundCategory,
     RoundInstitution,
+    RoundTrack,
     SeedEventAnnouncement,
     application_preferences,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "objection_documents",
     "RoundCategory",
     "RoundInstitution",
+    "RoundTrack",
     "SeedEventAnnouncement",
     "SearchGram",
     "StoredFile",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.committee import from_hundredths
 from ..domain.seed_events import SeedEvent
-from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, RoundStatus
+from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, RoundStatus, TrackKind
 from ..extensions import Model, db
 from .types import BigId, Money, UTCDateTime, check_in, utcnow
 
@@ -86,6 +86,10 @@ class Round(Model):
     committee_members: Mapped[list[CommitteeMember]] = relationship(
         back_populates="round", order_by="CommitteeMember.id"
     )
+    # Empty: the round draws as one pool. Set on the draft, public from the opening (domain/tracks.py).
+    tracks: Mapped[list[RoundTrack]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundTrack.id"
+    )
 
     @property
     def categories(self) -> list[str]:
@@ -139,6 +143,35 @@ class RoundCategory(Model):
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
 
 
+class RoundTrack(Model):
+    """A track of a round: its share of the round's budget, cap per application, weights and who qualifies."""
+
+    __tablename__ = "round_tracks"
+    __table_args__ = (
+        UniqueConstraint("round_id", "kind", name="uq_round_tracks_round_kind"),
+        check_in("kind", TrackKind),
+        CheckConstraint("share_percent >= 1 AND share_percent <= 100", name="share_range"),
+        CheckConstraint("cap_krw > 0", name="cap_positive"),
+        CheckConstraint(
+            f"(kind = '{TrackKind.GENERAL.value}' AND record_limit_krw IS NOT NULL) OR "
+            f"(kind <> '{TrackKind.GENERAL.value}' AND record_limit_krw IS NULL)",
+            name="record_limit_for_general",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    share_percent: Mapped[int] = mapped_column(Integer)
+    cap_krw: Mapped[int] = mapped_column(Money)
+    weight_first_timer: Mapped[int] = mapped_column(Integer, default=3)
+    weight_startup: Mapped[int] = mapped_column(Integer, default=2)
+    weight_general: Mapped[int] = mapped_column(Integer, default=1)
+    record_limit_krw: Mapped[int | None] = mapped_column(Money)  # general track: record must be under it
+
+    round: Mapped[Round] = relationship(back_populates="tracks")
+
+
 class RoundInstitution(Model):
     """An institution taking part in a round, with the budget it puts in."""
 
@@ -184,11 +217,14 @@ class Application(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")  # the supplier's, shown back to them
+    # The one track the supplier chose, in a round with tracks; empty in a round without.
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("round_tracks.id"), index=True)
 
     round: Mapped[Round] = relationship(back_populates="applications")
     company: Mapped[Company] = relationship()
     product: Mapped[Product] = relationship()
     preferred: Mapped[list[Institution]] = relationship(secondary=application_preferences)
+    track: Mapped[RoundTrack | None] = relationship()
 
     @property
     def total_score(self) -> Decimal | int | None:

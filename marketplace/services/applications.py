@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import begin_write
 from ..domain import rounds as rules
 from ..domain import selection
+from ..domain import tracks as track_rules
 from ..domain.allocations import AllocationChangeRefused
 from ..domain.clock import kst_text, seoul_date
 from ..domain.errors import N_, NotFound
@@ -26,9 +27,10 @@ from ..domain.states import (
     WindowState,
 )
 from ..extensions import db
-from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, User
+from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, RoundTrack, User
 from . import notices
 from . import rounds as round_service
+from . import tracks as track_service
 from .audit import record_event
 from .corrective_actions import require_not_blocked
 from .draws import allocation_valid_until, drawn
@@ -40,6 +42,7 @@ class ApplicationInput:
     amount_krw: int
     preferred_codes: list[str]
     statement: str
+    track: str = ""  # the chosen track's kind, in a round with tracks
 
 
 def own_application(user: User, application_id: int, *, lock: bool = False) -> Application:
@@ -87,8 +90,10 @@ def eligible_products(user: User, round_: Round) -> list[Product]:
     ]
 
 
-def _check_input(round_: Round, data: ApplicationInput) -> list[Institution]:
-    if data.amount_krw > round_.cap_krw:
+def _check_input(round_: Round, data: ApplicationInput, track: RoundTrack | None = None) -> list[Institution]:
+    if track is not None:
+        track_rules.check_cap(data.amount_krw, track.cap_krw)
+    elif data.amount_krw > round_.cap_krw:
         raise rules.RoundError(
             N_("The amount is above this round's cap of %(cap)s won per application."),
             cap=f"{round_.cap_krw:,}",
@@ -118,7 +123,8 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     product = next((p for p in eligible_products(user, round_) if p.id == product_id), None)
     if product is None:
         _refuse_product(user, round_, product_id)
-    preferred = _check_input(round_, data)
+    track = _chosen_track(round_, product.company, data.track)
+    preferred = _check_input(round_, data, track)
     application = db.session.scalar(
         select(Application).where(Application.round_id == round_.id, Application.product_id == product.id)
     )
@@ -141,6 +147,7 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
         data.statement.strip(),
         preferred,
     )
+    application.track = track
     application.status, application.withdrawn_at = ApplicationStatus.SUBMITTED, None
     application.withdrawal_reason = ""
     application.submitted_at = round_service.now()
@@ -156,8 +163,20 @@ def apply(user: User, round_code: str, product_id: int, data: ApplicationInput) 
     return application
 
 
+def _chosen_track(round_: Round, company, kind: str) -> RoundTrack | None:
+    """The track the supplier chose, which the company must qualify for; None in a round without tracks."""
+    if not round_.tracks:
+        if kind:
+            raise track_rules.TrackError(N_("This round has no tracks."))
+        return None
+    track = track_service.track_of_kind(round_, kind)
+    track_service.require_qualified(company, track)
+    return track
+
+
 def _facts(application: Application) -> dict:
     return {
+        **({"track": application.track.kind} if application.track is not None else {}),
         "receipt_no": application.receipt_no,
         "amount_krw": application.amount_krw,
         "preferred": [i.code for i in application.preferred],
@@ -178,7 +197,7 @@ def edit(user: User, application_id: int, data: ApplicationInput) -> Application
     application = own_application(user, application_id, lock=True)
     require_editable(application)
     before = _facts(application)
-    preferred = _check_input(application.round, data)
+    preferred = _check_input(application.round, data, application.track)
     application.amount_krw, application.statement, application.preferred = (
         data.amount_krw,
         data.statement.strip(),

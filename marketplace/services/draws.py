@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
 from . import committee, jobs, round_opening
 from . import rounds as round_service
+from . import tracks as track_service
 from .audit import record_event
 from .draw_verification import Verification, verify_draw  # noqa: F401  (callers import them from here)
 from .seed_events import result_timeline
@@ -93,10 +94,17 @@ def build_manifest(round_: Round) -> selection.Manifest:
     outside the round: such a manifest is never emitted."""
     institutions = tuple(selection.PoolInstitution(b.institution.code, b.budget_krw) for b in round_.budgets)
     applications = tuple(
-        selection.PoolApplication(a.id, checked_at_close(a)[0], a.amount_krw, tuple(i.code for i in a.preferred))
+        selection.PoolApplication(
+            a.id,
+            checked_at_close(a)[0],
+            a.amount_krw,
+            tuple(i.code for i in a.preferred),
+            a.track.kind if a.track is not None else "",
+        )
         for a in pool_of(round_)
     )
-    return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications)
+    tracks = track_service.manifest_tracks(round_)
+    return selection.Manifest(round_.code, selection.RULE_VERSION, institutions, applications, tracks)
 
 
 def freeze_pool(actor: User, code: str) -> Draw:

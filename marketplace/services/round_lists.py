@@ -42,7 +42,7 @@ def round_applications(round_id: int, *, page: int, per_page: int) -> Page[Appli
     query = (
         select(Application)
         .where(Application.round_id == round_id)
-        .options(selectinload(Application.company), selectinload(Application.product))
+        .options(selectinload(Application.company), selectinload(Application.product), selectinload(Application.track))
         .order_by(Application.id)
     )
     return paginate(query, page=page, per_page=per_page)

@@ -24,6 +24,7 @@ from ..domain.states import (
     RoundStatus,
     WindowState,
 )
+from ..domain.tracks import qualification as track_qualification
 from ..extensions import db
 from ..models import (
     Application,
@@ -335,8 +336,30 @@ def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     )
 
 
+def _track_terms(application: Application, round_: Round, day, tiers: WeightTiers) -> tuple[WeightTiers, int, dict]:
+    """The weights and cap that apply to the application (its track's, or the round's), and the track's
+    facts for the snapshot: its kind and whether the company still qualified for it at close, and why."""
+    track = application.track
+    if track is None:
+        return tiers, round_.cap_krw, {}
+    own = WeightTiers(
+        track.weight_first_timer, track.weight_startup, track.weight_general, round_.small_record_limit_krw
+    )
+    company = application.company
+    found = track_qualification(
+        track.kind,
+        founded_on=company.founded_on,
+        close_day=day,
+        public_supply_krw=company.public_supply_krw,
+        record_limit_krw=track.record_limit_krw,
+    )
+    facts = {"kind": track.kind, "qualifies": found.qualifies, "reason": found.reason, "params": dict(found.params)}
+    return own, track.cap_krw, {"track": facts}
+
+
 def _check(actor, application: Application, round_: Round, day, tiers: WeightTiers, blocked: bool) -> None:
     company, product = application.company, application.product
+    tiers, cap, track = _track_terms(application, round_, day, tiers)
     valid = [c for c in product.certificates if c.company_id == company.id and c.is_valid_on(day)]
     reasons = rules.eligibility_reasons(
         rules.EligibilityFacts(
@@ -344,8 +367,9 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
             certificate_valid=bool(valid),
             product_listed=product.status == ProductStatus.LISTED,
             amount=application.amount_krw,
-            cap=round_.cap_krw,
+            cap=cap,
             corrective_action_open=blocked,
+            track_qualified=track.get("track", {}).get("qualifies", True),
         )
     )
     startup = is_startup(company.founded_on, day)
@@ -363,6 +387,7 @@ def _check(actor, application: Application, round_: Round, day, tiers: WeightTie
         "tier": tier_name(tiers, **facts),
         "weight": weight_for(tiers, **facts),
         "certificates": [{"id": c.id, "number": c.number, "expires_on": c.expires_on.isoformat()} for c in valid],
+        **track,
     }
     application.weight = application.snapshot["weight"]
     application.eligibility_reasons = reasons

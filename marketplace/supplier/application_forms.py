@@ -11,6 +11,8 @@ class ApplicationForm(OneTimeForm):
     product_id = SelectField(
         _l("Product"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose a product."))]
     )
+    # Only in a round with tracks (the page sets its choices); the service checks the company qualifies.
+    track = SelectField(_l("Track"), validate_choice=False, validators=[Optional()])
     amount = AmountField(
         _l("Requested pilot-purchase amount (won)"), validators=[DataRequired(_l("Enter the amount.")), KRW()]
     )
@@ -28,6 +30,7 @@ class ApplicationForm(OneTimeForm):
 
 class EditApplicationForm(ApplicationForm):
     product_id = None  # type: ignore[assignment]  # WTForms drops an inherited field set to None; the stubs do not know
+    track = None  # type: ignore[assignment]  # an application stays in the track it was submitted to
 
 
 class WithdrawForm(OneTimeForm):

@@ -8,13 +8,15 @@ from flask_login import current_user
 
 from ..domain import rounds as rules
 from ..domain.errors import N_, DomainError
-from ..domain.states import ApplicationStatus
+from ..domain.states import ApplicationStatus, TrackKind
+from ..domain.tracks import TRACK_LABELS
 from ..forms import attach_error, choices, filled, rerender
 from ..i18n import localized
 from ..routing import page_request
 from ..services import applications as service
 from ..services import corrective_actions, objections, round_lists
 from ..services import rounds as round_service
+from ..services import tracks as track_service
 from .application_forms import ApplicationForm, EditApplicationForm, WithdrawForm
 from .views import bp
 
@@ -71,7 +73,19 @@ def _saved(application, message: str):
 
 
 def _input(form) -> service.ApplicationInput:
-    return service.ApplicationInput(form.amount.krw, list(form.preferred.data or []), form.statement.data or "")
+    track = getattr(form, "track", None)
+    kind = (track.data or "") if track is not None else ""
+    return service.ApplicationInput(form.amount.krw, list(form.preferred.data or []), form.statement.data or "", kind)
+
+
+def _track_page(form, round_) -> dict:
+    """The round's tracks with whether the company qualifies and why; the track choices on the form."""
+    company = current_user.company
+    found = track_service.qualifications(company, round_)
+    form.track.choices = choices(
+        [("", _("Choose a track"))] + [(t.kind, _(TRACK_LABELS[TrackKind(t.kind)])) for t, _q in found]
+    )
+    return {"tracks": found}
 
 
 @bp.route("/rounds/<round_code>/apply", methods=["GET", "POST"])
@@ -80,6 +94,7 @@ def apply(round_code):
     round_ = _round(round_code)
     form = ApplicationForm()
     _choices(form, round_, service.eligible_products(current_user, round_))
+    tracks = _track_page(form, round_)
     try:
         service.require_window_open(round_)
         corrective_actions.require_not_blocked(current_user.company_id)
@@ -91,9 +106,10 @@ def apply(round_code):
             form=form,
             round=round_,
             closed=True,
+            **tracks,
         )
     valid = form.validate_on_submit()
-    page = {"form": form, "round": round_, "reach": _form_reach(form, round_)}
+    page = {"form": form, "round": round_, "reach": _form_reach(form, round_), **tracks}
     if not valid:
         return rerender("supplier/applications/apply.html", 400 if form.is_submitted() else 200, **page)
     try:

@@ -26,6 +26,12 @@ The draw (the marketplace's "How the draw works" page says the same in words):
   them) with the most budget left that covers its amount, ties to the lowest code; the budget drops by
   the amount; an application that fits nowhere joins the waitlist.
 
+A round with tracks publishes one manifest listing its tracks ("tracks": each track's budget per
+institution, adding up to the institution's budget) and each application's "track". Each track is drawn
+on its own as above, on its own budgets with its own applications and the same seed; the result lists
+each track's draw under "tracks", and its order, selected and waitlist are the tracks' one after the
+other (ranks count within the track), its remaining the tracks' budgets left added up.
+
 This file is written straight from that description and shares no code with the marketplace, so that it
 checks the marketplace instead of repeating it.
 """
@@ -77,6 +83,34 @@ def draw(manifest, seed):
     }
 
 
+def draw_tracks(manifest, seed):
+    """The result of a manifest with tracks: each track drawn on its own budgets, then put together."""
+    parts = []
+    for track in manifest["tracks"]:
+        own = {"round": manifest["round"], "rule": manifest["rule"], "institutions": track["institutions"],
+               "applications": [app for app in manifest["applications"] if app["track"] == track["track"]]}
+        parts.append(dict(draw(own, seed), track=track["track"]))
+    combined = {part: [entry for p in parts for entry in p[part]] for part in ("order", "selected", "waitlist")}
+    combined["remaining"] = {inst["code"]: sum(p["remaining"][inst["code"]] for p in parts)
+                             for inst in manifest["institutions"]}
+    combined["tracks"] = [{"track": p["track"], "order": p["order"], "selected": p["selected"],
+                           "waitlist": p["waitlist"], "remaining": p["remaining"]} for p in parts]
+    return combined
+
+
+def track_problems(manifest):
+    """A manifest with tracks is malformed unless each application is in a listed track and each
+    institution's track budgets add up to its budget."""
+    names = [track["track"] for track in manifest["tracks"]]
+    found = [f"malformed manifest: application {app['id']} names track {app.get('track')}, which is not listed"
+             for app in manifest["applications"] if app.get("track") not in names]
+    for inst in manifest["institutions"]:
+        shares = [i["budget"] for track in manifest["tracks"] for i in track["institutions"] if i["code"] == inst["code"]]
+        if len(shares) != len(names) or sum(shares) != inst["budget"]:
+            found.append(f"malformed manifest: the tracks' budgets for {inst['code']} do not add up to its budget")
+    return found
+
+
 def exactly(a, b):
     """Rule pp-draw-2: -1 when a comes first (higher key, or equal key and lower id), 1 when b does."""
     (_, n_a, app_a), (_, n_b, app_b) = a, b
@@ -111,19 +145,34 @@ def differences(manifest_bytes, result, fingerprint=None):
     if manifest.get("rule") not in RULES:
         found.append(f"this checker knows rules {', '.join(RULES)}, the manifest says {manifest.get('rule')}")
         return found
-    malformed = unknown_preferences(manifest)
+    tracked = "tracks" in manifest
+    malformed = unknown_preferences(manifest) + (track_problems(manifest) if tracked else [])
     if malformed:
         return found + malformed
     found += timeline_problems(result.get("timeline"))
     for part in ("round", "rule"):
         if result.get(part) != manifest.get(part):
             found.append(f"the result is for {part} {result.get(part)}, the manifest for {manifest.get(part)}")
-    ours = draw(manifest, result["seed"])
+    ours = draw_tracks(manifest, result["seed"]) if tracked else draw(manifest, result["seed"])
+    found += outcome_differences(ours, result, "")
+    for n, track in enumerate(ours["tracks"] if tracked else []):
+        theirs = result.get("tracks") or []
+        published = theirs[n] if n < len(theirs) and isinstance(theirs[n], dict) else {}
+        if published.get("track") != track["track"]:
+            found.append(f"track {n + 1} is {track['track']} in the manifest, {published.get('track')} in the result")
+        found += outcome_differences(track, published, f"track {track['track']}: ")
+    if not tracked and "tracks" in result:
+        found.append("the result lists tracks, the manifest none")
+    return found
+
+
+def outcome_differences(ours, result, where):
+    found = []
     if not same_order(ours["order"], result.get("order")):
-        found.append(f"order differs: {first_difference(ours['order'], result.get('order'))}")
+        found.append(f"{where}order differs: {first_difference(ours['order'], result.get('order'))}")
     for part in ("selected", "waitlist", "remaining"):
         if ours[part] != result.get(part):
-            found.append(f"{part} differs: {first_difference(ours[part], result.get(part))}")
+            found.append(f"{where}{part} differs: {first_difference(ours[part], result.get(part))}")
     return found
 
 

@@ -47,6 +47,7 @@ STATE_COLUMNS = {
     ("objections", "state"): states.ObjectionState,
     ("objections", "remedy_kind"): states.ObjectionRemedyKind,
     ("privacy_consents", "context"): states.ConsentContext,
+    ("round_tracks", "kind"): states.TrackKind,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {

@@ -1,15 +1,15 @@
 """the product categories a round is for: its opening is told to the suppliers of those categories, and only
 their products may apply; a round without any (every earlier round) stays open to every category
 
-Revision ID: 0025_round_categories
-Revises: 0024_objections
+Revision ID: 0026_round_categories
+Revises: 0025_tracks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_round_categories"
-down_revision = "0024_objections"
+revision = "0026_round_categories"
+down_revision = "0025_tracks"
 branch_labels = None
 depends_on = None
 
