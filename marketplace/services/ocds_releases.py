@@ -31,6 +31,7 @@ from ..models import (
     Order,
     Round,
 )
+from . import ocds_after  # it imports this module back: each reads the other only at call time
 
 MINISTRY_PARTY = {
     "id": "KR-MSS",
@@ -42,6 +43,7 @@ COMPANY_SCHEME = "KR-BRN"  # the National Tax Service's business registration nu
 INSTITUTION_PREFIX = "KR-PILOT-INST"  # the program's own institution codes: no public register covers them all
 
 Staged = tuple[Round, list[str], dict]
+Builder = Callable[..., Staged]
 
 
 def moment_text(moment: datetime) -> str:
@@ -286,14 +288,13 @@ def _certificate(certificate: AuditReliefCertificate, event: dict) -> Staged:
     return order.allocation.round, ["contractUpdate"], {"contracts": [entry]}
 
 
-BUILDERS: dict[str, Callable[..., Staged]] = {
+BUILDERS: dict[str, Builder] = {
     "round.opened": _opened,
     "round.closed": _closed,
     "round.pool_frozen": _frozen,
     "round.published": _published,
     "allocation.moved": _allocation_changed,
     "allocation.refilled_from_waitlist": _allocation_changed,
-    "objection.reinstated": _allocation_changed,  # an upheld objection's allocation from the waitlist
     "allocation.withdrawn": _allocation_withdrawn,
     "order.placed": _placed,
     "order.cancelled": _cancelled,
@@ -308,7 +309,7 @@ BUILDERS: dict[str, Callable[..., Staged]] = {
 
 def stage(action: str, obj, moment: datetime, before: dict | None = None) -> OcdsRelease | None:
     """Add the release for an audited change to the session (the caller's commit writes both together)."""
-    builder = BUILDERS.get(action)
+    builder = BUILDERS.get(action) or ocds_after.BUILDERS.get(action)
     if builder is None:
         return None
     round_, tag, data = builder(obj, {"action": action, "before": before})
