@@ -31,7 +31,6 @@ from ..models import (
     Order,
     Round,
 )
-from . import ocds_after  # it imports this module back: each reads the other only at call time
 
 MINISTRY_PARTY = {
     "id": "KR-MSS",
@@ -309,7 +308,9 @@ BUILDERS: dict[str, Builder] = {
 
 def stage(action: str, obj, moment: datetime, before: dict | None = None) -> OcdsRelease | None:
     """Add the release for an audited change to the session (the caller's commit writes both together)."""
-    builder = BUILDERS.get(action) or ocds_after.BUILDERS.get(action)
+    from .ocds_after import BUILDERS as LATER_PARTS  # ocds_after builds on this module's helpers
+
+    builder = BUILDERS.get(action) or LATER_PARTS.get(action)
     if builder is None:
         return None
     round_, tag, data = builder(obj, {"action": action, "before": before})

@@ -8,13 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.demo import seed_all
-from marketplace.domain.hashing import canonical_json, sha256_hex
 from marketplace.extensions import db
 from marketplace.models import Allocation, OcdsRelease
-from marketplace.services import allocations, corrective_actions, follow_ons, objection_remedies, objections, orders
-from marketplace.services.audit import record_event
+from marketplace.services import allocations, follow_ons, orders
 from tests.builders_allocations import MILLION, build
 from tests.builders_orders import OrderBuilders
+from tests.builders_outcomes import build_outcomes
 from tests.ocds_schema import codes_outside_codelists, errors
 
 
@@ -139,50 +138,10 @@ def test_rounds_from_before_releases_were_kept_get_one_release_as_they_stand(app
     assert f"A{world.s1.id}" in {a["id"] for a in release["awards"]}
 
 
-def _finalised_committee(world) -> str:
-    """The round's committee minutes finalised: stored canonical with their hash, then the event
-    (what committee.finalise_scores ends with; its own tests cover how the minutes are made)."""
-    round_ = world.round
-    round_.minutes_json = canonical_json({"members": ["평가위원 가"], "applications": []})
-    round_.minutes_sha256 = sha256_hex(round_.minutes_json)
-    round_.scores_finalised_at = round_.closed_at or round_.created_at
-    record_event(world.staff, "committee.finalised", round_, after={"minutes_sha256": round_.minutes_sha256})
-    db.session.commit()
-    return round_.minutes_sha256
-
-
-def _reinstated_objection(world):
-    """W objects, staff uphold it, budget moves, and W is reinstated from the waitlist (result version 2)."""
-    owner = world.suppliers[world.w.id]
-    objection = objections.file_objection(owner, world.w.id, "AAA had room", [], max_bytes=10)
-    objections.decide(world.staff, objection.id, True, "The waitlist was applied wrongly.")
-    allocations.move(world.staff, world.s1.id, world.bbb.id, "BBB's budget suits S1")
-    objection_remedies.reinstate(world.staff, objection.id, "Reinstated from the waitlist")
-    return objection
-
-
-def test_committee_objection_follow_on_and_corrective_action_are_published_and_the_record_validates(
-    app, make, client, today
-):
-    world = build(make, published_days_ago=1)
-    digest = _finalised_committee(world)
-    objection = _reinstated_objection(world)
-    ob = OrderBuilders(make)
-    moved = db.session.scalars(
-        select(Allocation).where(Allocation.application_id == world.s1.application_id, Allocation.status == "active")
-    ).one()
-    bought = ob.order(world.buyers["BBB"], moved, world.mous["BBB"], quantity=2)
-    orders.deliver(world.buyers["BBB"], bought.id, today)
-    orders.inspect(world.buyers["BBB"], bought.id, "accepted", "", today)
-    follow_on = follow_ons.FollowOnInput(
-        contracted_on=today, quantity=3, amount_krw=3_000_000, contract_method="private_contract", reference="FO-1"
-    )
-    purchase = follow_ons.record_follow_on(world.buyers["BBB"], bought.id, follow_on)
+def test_committee_objection_follow_on_and_corrective_action_are_published_and_the_record_validates(app, make, client):
+    done = build_outcomes(make)
+    world, digest, objection, bought, rejected = done.world, done.digest, done.objection, done.bought, done.rejected
     reinstated = db.session.get(Allocation, objection.allocation_id)
-    rejected = ob.order(world.buyers["AAA"], reinstated, world.mous["AAA"], quantity=1)
-    orders.deliver(world.buyers["AAA"], rejected.id, today)
-    orders.inspect(world.buyers["AAA"], rejected.id, "rejected", "scratched casing", today)
-    action = corrective_actions.action_of_order(rejected.id)
 
     package = get_json(client, "/ocds/records.json")
     assert errors(package, "record") == []
@@ -208,17 +167,17 @@ def test_committee_objection_follow_on_and_corrective_action_are_published_and_t
     assert (
         related
         == {
-            "id": f"F{purchase.id}",
+            "id": f"F{done.purchase.id}",
             "relationship": ["renewalProcess"],
             "title": related["title"],
         }
         and "KRW 3,000,000" in related["title"]
     )
     milestones = {m["id"]: m for m in contracts[f"C{rejected.id}"]["implementation"]["milestones"]}
-    corrective = milestones[f"corrective-action-{action.number}"]
+    corrective = milestones[f"corrective-action-{done.action.number}"]
     assert corrective["status"] == "scheduled" and corrective["type"] == "reporting"
 
-    follow_ons.cancel_follow_on(world.buyers["BBB"], purchase.id, "recorded twice")
+    follow_ons.cancel_follow_on(world.buyers["BBB"], done.purchase.id, "recorded twice")
     compiled = get_json(client, "/ocds/records.json")["records"][0]["compiledRelease"]
     contracts = {c["id"]: c for c in compiled["contracts"]}
     assert contracts[f"C{bought.id}"]["relatedProcesses"][0]["title"].endswith("(cancelled by the buyer)")
