@@ -138,7 +138,7 @@ def corrective_milestone(action: CorrectiveAction) -> dict:
         **({"dueDate": core.day_text(action.due_on)} if action.due_on else {}),
     }
     changed = action.decided_at or action.plan_submitted_at or action.opened_at
-    milestone["dateMet" if outcome == "met" else "dateModified"] = core._optional_moment(changed)
+    milestone["dateMet" if outcome == "met" else "dateModified"] = core.moment_text(changed)
     return milestone
 
 

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from marketplace.demo import seed_all
 from marketplace.extensions import db
-from marketplace.models import Allocation, OcdsRelease
-from marketplace.services import allocations, follow_ons, orders
+from marketplace.models import Allocation, OcdsRelease, Round
+from marketplace.services import allocations, committee, follow_ons, orders
 from tests.builders_allocations import MILLION, build
 from tests.builders_orders import OrderBuilders
 from tests.builders_outcomes import build_outcomes
+from tests.builders_rounds import RoundBuilders
+from tests.integration.test_committee import closed_round, declared_score, member
 from tests.ocds_schema import codes_outside_codelists, errors
 
 
@@ -181,3 +183,22 @@ def test_committee_objection_follow_on_and_corrective_action_are_published_and_t
     compiled = get_json(client, "/ocds/records.json")["records"][0]["compiledRelease"]
     contracts = {c["id"]: c for c in compiled["contracts"]}
     assert contracts[f"C{bought.id}"]["relatedProcesses"][0]["title"].endswith("(cancelled by the buyer)")
+
+
+def test_finalising_a_committees_scores_publishes_the_minutes_hash_but_no_evaluator(app, make, client):
+    rounds, staff = RoundBuilders(make), make.user("ministry")
+    round_, (application,) = closed_round(rounds, 1, pass_mark=70)
+    members = [member(make, staff, round_, f"Evaluator{n}") for n in range(3)]
+    for user in members:
+        declared_score(user, application, (30, 25, 20), ("very new", "", ""))
+    committee.finalise_scores(staff, round_.code)
+
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (record,) = package["records"]
+    assert record["releases"][-1]["tag"] == ["tender", "tenderUpdate"]  # its first release states the tender too
+    (minutes,) = [d for d in record["compiledRelease"]["tender"]["documents"] if d["id"] == "committee-minutes"]
+    stored = db.session.get(Round, round_.id)
+    assert stored.minutes_sha256 in minutes["description"] and minutes["documentType"] == "evaluationReports"
+    text = json.dumps(record, ensure_ascii=False)
+    assert "Evaluator" not in text and "very new" not in text  # evaluators and their comments stay out
