@@ -204,6 +204,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.mou_ledger_export": MINISTRY,
     "ministry.audit_log_export": MINISTRY,
     "ministry.relief_register_export": MINISTRY,
+    "ministry.round_outcomes_export": MINISTRY,
     # --- API tokens (account page)
     "auth.api_tokens": BUYER_OR_MINISTRY,
     "auth.create_api_token": BUYER_OR_MINISTRY,

@@ -17,7 +17,7 @@ from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import exports_orders, follow_ons, jobs, relief_downloads, report_documents, report_jobs
+from .services import exports_orders, follow_ons, jobs, relief_downloads, report_documents, report_jobs, round_outcomes
 from .services.clock import seoul_today
 from .shared_forms import PurchaseReportForm, RegisterForm
 
@@ -56,6 +56,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
     context = {"purchase": forms.get("purchase", purchase), "register": forms.get("register", register)}
     if user.role == UserRole.MINISTRY:
         context["follow_on"] = follow_ons.overview_of_year(request.args.get("follow_on_year"), seoul_today())
+        context["round_outcomes"] = round_outcomes.round_outcomes()
     return render_template(template, **context), status
 
 

@@ -64,6 +64,7 @@ def codes_outside_codelists(release: dict) -> list[str]:
     for method in tender.get("submissionMethod", []):
         check(method, "submissionMethod")
     documents = list(tender.get("documents", []))
+    milestones = list(tender.get("milestones", []))
     for party in release.get("parties", []):
         for role in party.get("roles", []):
             check(role, "partyRole")
@@ -73,9 +74,14 @@ def codes_outside_codelists(release: dict) -> list[str]:
     for contract in release.get("contracts", []):
         check(contract.get("status"), "contractStatus")
         documents += contract.get("documents", [])
-        for milestone in (contract.get("implementation") or {}).get("milestones", []):
-            check(milestone.get("status"), "milestoneStatus")
-            check(milestone.get("type"), "milestoneType")
+        milestones += (contract.get("implementation") or {}).get("milestones", [])
+        for related in contract.get("relatedProcesses", []):
+            for relationship in related.get("relationship") or []:
+                check(relationship, "relatedProcess")
+            check(related.get("scheme"), "relatedProcessScheme")
+    for milestone in milestones:
+        check(milestone.get("status"), "milestoneStatus")
+        check(milestone.get("type"), "milestoneType")
     for document in documents:
         check(document.get("documentType"), "documentType")
     return found

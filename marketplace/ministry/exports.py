@@ -9,7 +9,7 @@ from .. import report_pages
 from ..domain.orders import STATUSES as ORDER_STATUSES
 from ..exports import send_table
 from ..routing import choice_filter, id_filter, refuse_filter
-from ..services import exports_orders
+from ..services import exports_orders, round_outcomes
 from ..services.clock import seoul_today
 from .views import bp
 
@@ -43,3 +43,9 @@ def audit_log_export(fmt: str):
 def relief_register_export(fmt: str):
     """An institution's audit-relief register for a period, as a table."""
     return report_pages.relief_register_export("ministry/reports.html", current_user, request.args, fmt)
+
+
+@bp.get("/reports/round-outcomes.<any(csv,xlsx):fmt>")
+def round_outcomes_export(fmt: str):
+    """The reports page's round outcomes: minutes hash, objections, follow-on purchases, corrective actions."""
+    return send_table(round_outcomes.round_outcomes_table(), fmt, seoul_today())

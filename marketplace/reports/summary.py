@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..domain import quota as quota_rules
 from ..domain.errors import N_, DomainError
 from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, follow_on_rates, is_completed_pilot
+from ..domain.round_outcomes import RoundOutcome, corrective_counts
 from ..domain.states import OrderStatus
 
 if TYPE_CHECKING:
@@ -97,6 +98,9 @@ class Line:
     product_id: int = 0
     inspection_result: str | None = None
     follow_ons: int = 0  # follow-on purchases of this pilot order that were not cancelled, when generated
+    follow_on_krw: int = 0  # and their amount
+    corrective_action: str | None = None  # the state of the corrective action opened on this order, if any
+    round_code: str = ""  # the round whose allocation the order rests on
 
 
 @dataclass
@@ -156,6 +160,11 @@ class PurchaseReport:
     series: list = field(default_factory=list)
     follow_on: FollowOnRate = field(default_factory=lambda: FollowOnRate(0, 0))
     follow_on_by_institution: dict[int | str, FollowOnRate] = field(default_factory=dict)
+    rounds: list[RoundOutcome] = field(default_factory=list)  # the rounds of the report's orders
+    follow_on_count: int = 0
+    follow_on_krw: int = 0
+    corrective_open: int = 0
+    corrective_resolved: int = 0
 
     @property
     def utilisation_pct(self) -> float:
@@ -170,6 +179,7 @@ class PurchaseReport:
             "mous": self.mou_numbers,
             "bars": [asdict(b) for b in self.bars],
             "lines": [asdict(line) for line in self.lines],
+            "rounds": [round_facts(outcome) for outcome in self.rounds],
         }
 
     def shown(self, today: date) -> dict:
@@ -180,7 +190,13 @@ class PurchaseReport:
             "series": [asdict(point) for point in self.series],
             "institution": (institution.code, institution.name_ko, institution.name_en) if institution else None,
             "round": (round_.code, round_.title_ko, round_.title_en) if round_ else None,
+            "round_titles": [(o.code, o.title_ko, o.title_en) for o in self.rounds],
         }
+
+
+def round_facts(outcome: RoundOutcome) -> dict:
+    """What the report prints of a round beyond its titles: hashed with the report's data."""
+    return {"code": outcome.code, "minutes_sha256": outcome.minutes_sha256, "objections": asdict(outcome.objections)}
 
 
 def purchase_report(
@@ -191,14 +207,18 @@ def purchase_report(
     lines: list[Line],
     ledgers: Sequence[MouLedger],
     today: date,
+    rounds: Sequence[RoundOutcome] = (),
 ) -> PurchaseReport:
-    """The purchase report of `lines` (in report order) and the scope's MOU ledgers, as of `today`.
+    """The purchase report of `lines` (in report order) and the scope's MOU ledgers, as of `today`, with the
+    committee and objection facts of `rounds` (the rounds of the lines).
 
     Cancelled orders are listed but count nowhere else; the quota figures are the ledgers' as of now.
+    Follow-on purchases and corrective actions count on the orders that were not cancelled.
     """
     bars = quota_bars(ledgers, per_mou=scope.institution_id is not None)
     live = live_lines(lines)
     outcomes = pilot_outcomes(lines)
+    corrective_open, corrective_resolved = corrective_counts((line.corrective_action, 1) for line in live)
     return PurchaseReport(
         scope=scope,
         institution=institution,
@@ -223,6 +243,11 @@ def purchase_report(
         series=usage_series(ledgers),
         follow_on=follow_on_rate(outcomes),
         follow_on_by_institution=dict(sorted(follow_on_rates(outcomes).items(), key=lambda item: str(item[0]))),
+        rounds=list(rounds),
+        follow_on_count=sum_of(live, "follow_ons"),
+        follow_on_krw=sum_of(live, "follow_on_krw"),
+        corrective_open=corrective_open,
+        corrective_resolved=corrective_resolved,
     )
 
 

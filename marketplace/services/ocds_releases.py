@@ -42,6 +42,7 @@ COMPANY_SCHEME = "KR-BRN"  # the National Tax Service's business registration nu
 INSTITUTION_PREFIX = "KR-PILOT-INST"  # the program's own institution codes: no public register covers them all
 
 Staged = tuple[Round, list[str], dict]
+Builder = Callable[..., Staged]
 
 
 def moment_text(moment: datetime) -> str:
@@ -286,14 +287,13 @@ def _certificate(certificate: AuditReliefCertificate, event: dict) -> Staged:
     return order.allocation.round, ["contractUpdate"], {"contracts": [entry]}
 
 
-BUILDERS: dict[str, Callable[..., Staged]] = {
+BUILDERS: dict[str, Builder] = {
     "round.opened": _opened,
     "round.closed": _closed,
     "round.pool_frozen": _frozen,
     "round.published": _published,
     "allocation.moved": _allocation_changed,
     "allocation.refilled_from_waitlist": _allocation_changed,
-    "objection.reinstated": _allocation_changed,  # an upheld objection's allocation from the waitlist
     "allocation.withdrawn": _allocation_withdrawn,
     "order.placed": _placed,
     "order.cancelled": _cancelled,
@@ -308,7 +308,9 @@ BUILDERS: dict[str, Callable[..., Staged]] = {
 
 def stage(action: str, obj, moment: datetime, before: dict | None = None) -> OcdsRelease | None:
     """Add the release for an audited change to the session (the caller's commit writes both together)."""
-    builder = BUILDERS.get(action)
+    from .ocds_after import BUILDERS as LATER_PARTS  # ocds_after builds on this module's helpers
+
+    builder = BUILDERS.get(action) or LATER_PARTS.get(action)
     if builder is None:
         return None
     round_, tag, data = builder(obj, {"action": action, "before": before})

@@ -23,6 +23,7 @@ from ..models import (
     AuditReliefCertificate,
     Certificate,
     Company,
+    CorrectiveAction,
     FollowOnPurchase,
     Institution,
     Mou,
@@ -42,6 +43,7 @@ from ..reports.summary import (
     purchase_report,
     report_period,
 )
+from .round_outcomes import round_outcomes
 
 MAX_LINES = 5_000
 
@@ -67,7 +69,9 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     lines = _load_lines(scope, round_)
     period = report_period(scope, seoul_date(round_.opens_at) if round_ else None, lines, today)
     ledgers = _load_ledgers(scope.institution_id, *period)
-    return purchase_report(scope, institution, round_, period, lines, ledgers, today)
+    codes = [round_.code] if round_ else sorted({line.round_code for line in lines})
+    rounds = round_outcomes(codes) if codes else []
+    return purchase_report(scope, institution, round_, period, lines, ledgers, today, rounds)
 
 
 def purchase_report_lines(scope: Scope) -> int:
@@ -116,6 +120,8 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
         ),
     )
     follow_ons = _follow_on_counts(query)
+    actions = _corrective_states(query)
+    codes = _round_codes(query)
     orders = db.session.scalars(
         query.options(
             contains_eager(Order.product).contains_eager(Product.company),
@@ -125,23 +131,44 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
             joinedload(Order.evaluation),
         ).order_by(Order.ordered_on, Order.number)
     ).unique()
-    return [_line(order, follow_ons.get(order.id, 0)) for order in orders]
+    lines = []
+    for order in orders:
+        line = _line(order, *follow_ons.get(order.id, (0, 0)))
+        line.corrective_action, line.round_code = actions.get(order.id), codes[order.allocation.round_id]
+        lines.append(line)
+    return lines
 
 
-def _follow_on_counts(order_query) -> dict[int, int]:
-    """How many follow-on purchases (not cancelled) each order of the query has; one query."""
+def _follow_on_counts(order_query) -> dict[int, tuple[int, int]]:
+    """How many follow-on purchases (not cancelled) each order of the query has, and their amount; one query."""
     rows = db.session.execute(
-        select(FollowOnPurchase.order_id, func.count())
+        select(FollowOnPurchase.order_id, func.count(), func.sum(FollowOnPurchase.amount_krw))
         .where(
             FollowOnPurchase.order_id.in_(order_query.with_only_columns(Order.id)),
             FollowOnPurchase.status == FollowOnStatus.RECORDED,
         )
         .group_by(FollowOnPurchase.order_id)
     )
-    return {order_id: count for order_id, count in rows}
+    return {order_id: (int(count), int(amount)) for order_id, count, amount in rows}
 
 
-def _line(order: Order, follow_ons: int = 0) -> Line:
+def _corrective_states(order_query) -> dict[int, str]:
+    """The state of the corrective action of each order of the query that has one; one query."""
+    rows = db.session.execute(
+        select(CorrectiveAction.order_id, CorrectiveAction.state).where(
+            CorrectiveAction.order_id.in_(order_query.with_only_columns(Order.id))
+        )
+    )
+    return {order_id: state for order_id, state in rows}
+
+
+def _round_codes(order_query) -> dict[int, str]:
+    """The code of every round the query's orders rest on, by round id; one query."""
+    round_ids = order_query.with_only_columns(Allocation.round_id)
+    return {row.id: row.code for row in db.session.execute(select(Round.id, Round.code).where(Round.id.in_(round_ids)))}
+
+
+def _line(order: Order, follow_ons: int = 0, follow_on_krw: int = 0) -> Line:
     startup, first_timer = supplier_tier(order.allocation.application)
     company, product, certificate = order.product.company, order.product, order.certificate
     return Line(
@@ -171,6 +198,7 @@ def _line(order: Order, follow_ons: int = 0) -> Line:
         product_id=order.product_id,
         inspection_result=order.inspection_result,
         follow_ons=follow_ons,
+        follow_on_krw=follow_on_krw,
     )
 
 

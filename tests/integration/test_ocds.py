@@ -9,10 +9,13 @@ from sqlalchemy import func, select
 
 from marketplace.demo import seed_all
 from marketplace.extensions import db
-from marketplace.models import OcdsRelease
-from marketplace.services import allocations, orders
+from marketplace.models import Allocation, OcdsRelease, Round
+from marketplace.services import allocations, committee, follow_ons, orders
 from tests.builders_allocations import MILLION, build
 from tests.builders_orders import OrderBuilders
+from tests.builders_outcomes import build_outcomes
+from tests.builders_rounds import RoundBuilders
+from tests.integration.test_committee import closed_round, declared_score, member
 from tests.ocds_schema import codes_outside_codelists, errors
 
 
@@ -135,3 +138,67 @@ def test_rounds_from_before_releases_were_kept_get_one_release_as_they_stand(app
     assert release["tag"] == ["tender", "award", "contract"]
     assert {c["id"] for c in release["contracts"]} == {f"C{order.id}"}
     assert f"A{world.s1.id}" in {a["id"] for a in release["awards"]}
+
+
+def test_committee_objection_follow_on_and_corrective_action_are_published_and_the_record_validates(app, make, client):
+    done = build_outcomes(make)
+    world, digest, objection, bought, rejected = done.world, done.digest, done.objection, done.bought, done.rejected
+    reinstated = db.session.get(Allocation, objection.allocation_id)
+
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (record,) = package["records"]
+    assert [c for r in record["releases"] for c in codes_outside_codelists(r)] == []
+    assert ["tenderUpdate", "awardUpdate"] in [r["tag"] for r in record["releases"]]  # the new result version
+    compiled = record["compiledRelease"]
+    assert codes_outside_codelists(compiled) == []
+    documents = {d["id"]: d for d in compiled["tender"]["documents"]}
+    minutes = documents["committee-minutes"]
+    assert digest in minutes["description"] and minutes["datePublished"] and "url" not in minutes
+    assert documents["result-v2"]["url"].endswith(f"/rounds/{world.round.code}/result-v2.json")
+    (milestone,) = compiled["tender"]["milestones"]
+    assert milestone["id"] == f"objection-{objection.number}" and milestone["type"] == "assessment"
+    assert "Upheld" in milestone["description"] and "result version 2" in milestone["description"]
+    text = json.dumps(record, ensure_ascii=False)
+    assert "AAA had room" not in text and "평가위원" not in text  # the applicant's reasons and evaluators stay private
+    assert "scratched casing" not in text  # the buyer's note stays private
+    awards = {a["id"]: a for a in compiled["awards"]}
+    assert awards[f"A{reinstated.id}"]["status"] == "active"
+    contracts = {c["id"]: c for c in compiled["contracts"]}
+    (related,) = contracts[f"C{bought.id}"]["relatedProcesses"]
+    assert (
+        related
+        == {
+            "id": f"F{done.purchase.id}",
+            "relationship": ["renewalProcess"],
+            "title": related["title"],
+        }
+        and "KRW 3,000,000" in related["title"]
+    )
+    milestones = {m["id"]: m for m in contracts[f"C{rejected.id}"]["implementation"]["milestones"]}
+    corrective = milestones[f"corrective-action-{done.action.number}"]
+    assert corrective["status"] == "scheduled" and corrective["type"] == "reporting"
+
+    follow_ons.cancel_follow_on(world.buyers["BBB"], done.purchase.id, "recorded twice")
+    compiled = get_json(client, "/ocds/records.json")["records"][0]["compiledRelease"]
+    contracts = {c["id"]: c for c in compiled["contracts"]}
+    assert contracts[f"C{bought.id}"]["relatedProcesses"][0]["title"].endswith("(cancelled by the buyer)")
+
+
+def test_finalising_a_committees_scores_publishes_the_minutes_hash_but_no_evaluator(app, make, client):
+    rounds, staff = RoundBuilders(make), make.user("ministry")
+    round_, (application,) = closed_round(rounds, 1, pass_mark=70)
+    members = [member(make, staff, round_, f"Evaluator{n}") for n in range(3)]
+    for user in members:
+        declared_score(user, application, (30, 25, 20), ("very new", "", ""))
+    committee.finalise_scores(staff, round_.code)
+
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (record,) = package["records"]
+    assert record["releases"][-1]["tag"] == ["tender", "tenderUpdate"]  # its first release states the tender too
+    (minutes,) = [d for d in record["compiledRelease"]["tender"]["documents"] if d["id"] == "committee-minutes"]
+    stored = db.session.get(Round, round_.id)
+    assert stored.minutes_sha256 in minutes["description"] and minutes["documentType"] == "evaluationReports"
+    text = json.dumps(record, ensure_ascii=False)
+    assert "Evaluator" not in text and "very new" not in text  # evaluators and their comments stay out
