@@ -23,7 +23,7 @@ from ..domain.states import ApplicationStatus
 from ..extensions import db
 from ..models import Allocation, Application, Institution, Round, User
 from ..models.types import as_at
-from ..services import allocations, applications, committee, committee_work, objection_remedies, objections
+from ..services import allocations, applications, committee, committee_work, draws, objection_remedies, objections
 from .base import EVALUATORS
 from .timeline import HalfRound, at_kst
 
@@ -98,7 +98,7 @@ def _suppliers() -> dict[int, User]:
 def _plan(round_: Round, owned: list[Application]) -> tuple[Allocation, Institution, Application] | None:
     """An allocation staff may move to another institution so that the budget it frees lets a waitlisted
     application with a supplier login be reinstated; None when there is none."""
-    manifest = selection.manifest_from_json(round_.draw.manifest_json)
+    manifest = selection.manifest_from_json(draws.drawn(round_).manifest_json)
     current = applications.current_result(round_, manifest)
     waitlisted = [a for a in owned if a.status == ApplicationStatus.WAITLISTED]
     for allocation in allocations.allocations_of(round_.id):
