@@ -42,7 +42,7 @@ VOCABULARIES = {
     "kind": {**INSTITUTION_KIND_LABELS, **REPORT_KINDS},
     **{key: STATUS_LABELS for key in STATE_KEYS},
     # corrective actions and objections record a "state" (their codes do not overlap)
-    "state": {**{code: STATUS_LABELS[code] for code in ObjectionState}, **CORRECTIVE_STATES},
+    "state": {**{str(code): STATUS_LABELS[code] for code in ObjectionState}, **CORRECTIVE_STATES},
     "cause": CORRECTIVE_CAUSES,
     "contract_method": CONTRACT_METHODS,
 }
