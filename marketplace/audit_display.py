@@ -22,6 +22,7 @@ from .domain.reference import (
     STATUS_LABELS,
 )
 from .domain.rounds import REASONS, TIER_LABELS
+from .domain.states import ObjectionState
 from .i18n import current_language, gettext, krw, kst
 
 
@@ -40,7 +41,8 @@ VOCABULARIES = {
     "tier": TIER_LABELS,
     "kind": {**INSTITUTION_KIND_LABELS, **REPORT_KINDS},
     **{key: STATUS_LABELS for key in STATE_KEYS},
-    "state": CORRECTIVE_STATES,  # only corrective actions record a "state"
+    # corrective actions and objections record a "state" (their codes do not overlap)
+    "state": {**{str(code): STATUS_LABELS[code] for code in ObjectionState}, **CORRECTIVE_STATES},
     "cause": CORRECTIVE_CAUSES,
     "contract_method": CONTRACT_METHODS,
 }

@@ -253,6 +253,7 @@ COMPANY_COUNT = 40
 PRODUCTS_PER_COMPANY = 3
 REJECTION_NOTE = "샘플: 서류 보완 필요 (sample: documents incomplete)"
 SUPPLIER_LOGINS = 5  # supplier1..5@demo.example for the first five companies
+EVALUATORS = 5  # evaluator1..5@demo.example, the published round's committee (demo/verdicts.py)
 
 
 def seed() -> list[str]:
@@ -455,6 +456,8 @@ def _users(institutions: list[Institution], companies: list[Company]) -> None:
         )
     for n, company in enumerate(companies[:SUPPLIER_LOGINS], start=1):
         add(f"supplier{n}@demo.example", f"샘플 공급기업 담당자 {n}", UserRole.SUPPLIER, company_id=company.id)
+    for n in range(1, EVALUATORS + 1):
+        add(f"evaluator{n}@demo.example", f"샘플 평가위원 {n}", UserRole.EVALUATOR)
 
 
 def _logins(institutions: list[Institution]) -> list[str]:
@@ -464,6 +467,7 @@ def _logins(institutions: list[Institution]) -> list[str]:
         " keep the recovery codes shown)",
     ]
     lines += [f"  supplier   supplier{n}@demo.example" for n in range(1, SUPPLIER_LOGINS + 1)]
+    lines.append(f"  evaluator  evaluator1@demo.example .. evaluator{EVALUATORS}@demo.example  (evaluation committee)")
     lines += [f"  buyer      buyer.{i.code.lower()}@demo.example  ({i.name_ko})" for i in institutions[:6]]
     lines.append(
         f"  buyer      ... and one per joined institution: buyer.inst07@demo.example .. "

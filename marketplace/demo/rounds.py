@@ -2,10 +2,12 @@
 
 Uses the institutions and listed products of demo/base.py and the dates of demo/timeline.py. The published
 round is the latest half-year round whose story lies before the seeding day; its applications are
-written as they stood after the close (eligible, scored: the products with a certificate valid on the
-closing day). The pool freeze, the draw and publication then run through the ordinary services as at
+written as they stood after the close (eligible: the products with a certificate valid on the closing
+day); its evaluation committee scores them (demo/verdicts.py). The pool freeze, the draw and publication
+then run through the ordinary services as at
 their moments (before and after the round's seed event), with a fixed seed, so `flask draw verify CODE`
-says MATCH and the audit trail, the draw's timeline and the allocations' dates agree. The open round, the
+says MATCH and the audit trail, the draw's timeline and the allocations' dates agree; two objections
+follow publication. The open round, the
 following half's, is open today.
 """
 
@@ -25,6 +27,7 @@ from ..models.types import as_at
 from ..services import draws
 from ..services.clock import seoul_today
 from ..services.rounds import tiers_of
+from . import verdicts
 from .timeline import HalfRound, Story, lotto_event, story_for
 
 # The sample numbers are made up: the descriptions say "sample", the format is the one they describe.
@@ -53,7 +56,7 @@ def seed() -> list[str]:
         return ["rounds: skipped (run the base demo data first)"]
     lines = []
     if published_round() is None:
-        lines.append(_published(staff, story, institutions, products[:POOL_SIZE]))
+        lines.extend(_published(staff, story, institutions, products[:POOL_SIZE]))
     lines.append(_open_round(story, institutions, products[POOL_SIZE : POOL_SIZE + OPEN_APPLICATIONS]))
     return [line for line in lines if line]
 
@@ -120,21 +123,24 @@ def _budgets() -> dict[str, int]:
     return BUDGETS | {f"INST{n:02d}": JOINED_BUDGET for n in range(7, 27)}
 
 
-def _published(staff: User, story: Story, institutions, products: list[Product]) -> str:
+def _published(staff: User, story: Story, institutions, products: list[Product]) -> list[str]:
     half = story.round
     if db.session.scalar(select(Round.id).where(Round.code == half.code)) is not None:
-        return f"rounds: {half.code} is taken by a round that is not sample data; no sample round published"
+        return [f"rounds: {half.code} is taken by a round that is not sample data; no sample round published"]
     round_ = _round(half, half.opens_at, half.closes_at, institutions, _budgets(), RoundStatus.CLOSED, half.seed_event)
     round_.closed_at = half.closes_at + timedelta(minutes=1)
-    codes = sorted(round_budget.institution.code for round_budget in round_.budgets)
+    budgets = {b.institution.code: b.budget_krw for b in round_.budgets}
     for n, product in enumerate(products):
         application = _closed_application(round_, half, product, n)
-        application.preferred = [institutions[codes[(n * 5) % len(codes)]]] if n % 4 == 0 else []
+        # a preference only for an institution whose round budget could ever cover the amount
+        codes = sorted(code for code, budget in budgets.items() if budget >= application.amount_krw)
+        application.preferred = [institutions[codes[(n * 5) % len(codes)]]] if n % 4 == 0 and codes else []
         with as_at(application.submitted_at):
             db.session.add(application)
             db.session.flush()
     with as_at(round_.closed_at):
         db.session.commit()
+    verdicts.score_committee(staff, round_, half)
     with as_at(half.frozen_at):
         draws.freeze_pool(staff, half.code)
     with as_at(half.drawn_at):
@@ -143,11 +149,13 @@ def _published(staff: User, story: Story, institutions, products: list[Product])
         draws.publish_round(staff, half.code)
     selected = sum(1 for a in round_.applications if a.status == ApplicationStatus.SELECTED)
     count = len(round_.applications)
-    return f"rounds: {half.code} published ({count} applications, {selected} selected, seed fixed)"
+    objected = verdicts.object_to_result(staff, round_, half)
+    return [f"rounds: {half.code} published ({count} applications, {selected} selected, seed fixed)", objected]
 
 
 def _closed_application(round_: Round, half: HalfRound, product: Product, n: int) -> Application:
-    """The n-th application as the close left it: eligible, with the facts of the closing day, scored."""
+    """The n-th application as the close left it: eligible, with the facts of the closing day (the committee
+    scores it: demo/verdicts.py)."""
     company, tiers = product.company, tiers_of(round_)
     facts = TierFacts(
         first_timer=is_first_timer(company.public_supply_count),
@@ -172,10 +180,6 @@ def _closed_application(round_: Round, half: HalfRound, product: Product, n: int
             "tier": tier_name(tiers, **facts),
             "public_supply_count": company.public_supply_count,
         },
-        score_innovation=20 + (n * 7) % 21,
-        score_capability=15 + (n * 5) % 16,
-        score_need=15 + (n * 3) % 16,
-        scored_at=half.scored_at,
     )
 
 

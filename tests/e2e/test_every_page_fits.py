@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,18 @@ class Site:
     pages: dict[str, list[str]]
     logins: dict[str, str]
     shots: dict[str, str] = field(default_factory=dict)
+    as_at: dict[str, datetime] = field(default_factory=dict)  # pages seen with the round clock at a moment
+    clock: RoundClock | None = None
+
+
+class RoundClock:
+    """The server's round clock (services.rounds.now): the app's own clock unless a page sets a moment."""
+
+    def __init__(self, real):
+        self.real, self.at = real, None
+
+    def __call__(self) -> datetime:
+        return self.at or self.real()
 
 
 def _free_port() -> int:
@@ -90,6 +103,41 @@ def _ids() -> dict:
         "mou": first(select(Mou.id).where(Mou.institution_id == order.institution_id)),
         "open": first(select(Round.code).where(Round.status == RoundStatus.OPEN)),
         "published": first(select(Round.code).where(Round.status == RoundStatus.PUBLISHED)),
+        **_committee_and_objections(supplier),
+    }
+
+
+def _committee_and_objections(supplier) -> dict:
+    """An evaluator's assignment, the demo's objections, and the supplier's own objection and an application
+    of theirs with a result and no objection yet (its form is seen the day after publication)."""
+    from sqlalchemy import select
+
+    from marketplace.domain.states import ApplicationStatus
+    from marketplace.extensions import db
+    from marketplace.models import Application, CommitteeAssignment, Objection, User
+
+    evaluator = db.session.scalar(select(User).where(User.email == "evaluator1@demo.example"))
+    objections = list(db.session.scalars(select(Objection).order_by(Objection.number)))
+    objected = {o.application_id for o in objections}
+    results = (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
+    fresh = db.session.scalars(
+        select(Application)
+        .where(Application.company_id == supplier.company_id, Application.status.in_(results))
+        .order_by(Application.id)
+    )
+    fresh_one = next(a for a in fresh if a.id not in objected)
+    own = next(o for o in objections if o.company_id == supplier.company_id)
+    return {
+        "evaluator": evaluator.email,
+        "assignment": db.session.scalar(
+            select(CommitteeAssignment.application_id)
+            .where(CommitteeAssignment.user_id == evaluator.id)
+            .order_by(CommitteeAssignment.id)
+        ),
+        "objections": [o.id for o in objections],
+        "own_objection": own.id,
+        "fresh_application": fresh_one.id,
+        "window_open_at": fresh_one.round.draw.published_at + timedelta(days=1),
     }
 
 
@@ -124,7 +172,10 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             "/supplier/products", "/supplier/products/new", f"/supplier/products/{ids['own_product']}/edit",
             "/supplier/applications", f"/supplier/applications/{ids['application']}",
             f"/supplier/rounds/{rnd}/apply", "/supplier/orders", "/account",
+            f"/supplier/applications/{ids['fresh_application']}/objection",
+            f"/supplier/objections/{ids['own_objection']}",
         ],
+        "evaluator": ["/evaluator/", f"/evaluator/applications/{ids['assignment']}", "/account"],
         "buyer": [
             "/buyer/", "/buyer/selected-products", f"/buyer/purchase/{ids['allocation']}", "/buyer/orders",
             f"/buyer/orders/{order}", f"/buyer/orders/{ids['other_order']}", "/buyer/reports", "/account",
@@ -133,7 +184,8 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             "/ministry/", "/ministry/companies", f"/ministry/companies/{ids['company']}",
             f"/ministry/companies/{ids['company']}/edit", "/ministry/certificates", "/ministry/institutions",
             f"/ministry/institutions/{inst}", f"/ministry/institutions/{inst}/edit", "/ministry/institutions/new",
-            f"/ministry/institutions/{ids['joined']}/mous/new",
+            f"/ministry/institutions/{ids['joined']}/mous/new", "/ministry/objections",
+            *(f"/ministry/objections/{n}" for n in ids["objections"]),
         ],
         "ministry-rounds": [
             f"/ministry/mous/{ids['mou']}", "/ministry/join-requests", "/ministry/rounds", "/ministry/rounds/new",
@@ -169,7 +221,9 @@ def site(tmp_path_factory):
         db.session.execute(db.update(User).where(User.role == "ministry").values(totp_secret=TOTP_SECRET))
         ids = _ids()
         serials = _certificates(ids)
-        site = Site(base, _pages(ids, serials), {"supplier": ids["supplier"], "buyer": ids["buyer"]})
+        logins = {"supplier": ids["supplier"], "buyer": ids["buyer"], "evaluator": ids["evaluator"]}
+        site = Site(base, _pages(ids, serials), logins)
+        site.as_at = {f"/supplier/applications/{ids['fresh_application']}/objection": ids["window_open_at"]}
         site.logins["ministry"] = site.logins["ministry-rounds"] = "ministry@demo.example"
         site.shots = {
             "verify": f"/verify/{serials['valid']}?code={serials['code']}",
@@ -180,9 +234,14 @@ def site(tmp_path_factory):
             "buyer-quota": "/buyer/",
         }
         db.session.remove()
+    from marketplace.services import rounds
+
+    site.clock = RoundClock(rounds.now)
     httpd = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield site
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rounds, "now", site.clock)
+        yield site
     httpd.shutdown()
 
 
@@ -287,7 +346,7 @@ def save_shots(page, site: Site, url_path: str, folder: str) -> None:
         page.screenshot(path=f"{folder}/{name}-{lang}-{width}.png", full_page=True)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "supplier", "buyer", "ministry", "ministry-rounds"])
+@pytest.mark.parametrize("role", ["anonymous", "supplier", "buyer", "ministry", "ministry-rounds", "evaluator"])
 def test_every_page_of_a_role_fits_a_phone_and_passes_axe_and_the_html_checker(
     role, site, browser, sign_in_clock, tmp_path
 ):
@@ -303,7 +362,11 @@ def test_every_page_of_a_role_fits_a_phone_and_passes_axe_and_the_html_checker(
     for language in ("ko", "en"):
         page.goto(f"{site.base}/?lang={language}")
         for path in site.pages[role]:
-            html = check_page(page, console, site.base + path, axe_source, problems)
+            site.clock.at = site.as_at.get(path)
+            try:
+                html = check_page(page, console, site.base + path, axe_source, problems)
+            finally:
+                site.clock.at = None
             files.append(tmp_path / f"{role}-{language}-{len(files):02d}.html")
             files[-1].write_text(html, encoding="utf-8")
             if shots:

@@ -24,6 +24,7 @@ def test_flask_seed_demo_prints_the_demo_logins(app):
     assert result.exit_code == 0, result.output
     assert DEMO_PASSWORD in result.output and "ministry@demo.example" in result.output
     assert "supplier1@demo.example" in result.output and "buyer.kepco@demo.example" in result.output
+    assert "evaluator1@demo.example" in result.output
 
 
 def test_the_base_demo_creates_the_institutions_companies_products_and_logins(app):
@@ -35,7 +36,7 @@ def test_the_base_demo_creates_the_institutions_companies_products_and_logins(ap
     assert db.session.scalar(select(func.count()).select_from(Institution).where(~Institution.is_sample)) == 0
     assert db.session.scalar(select(func.count()).select_from(Company).where(~Company.is_sample)) == 0
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert roles == {"ministry": 1, "buyer": 26, "supplier": 5}
+    assert roles == {"ministry": 1, "buyer": 26, "supplier": 5, "evaluator": 5}
     buyer = db.session.scalar(select(User).where(User.email == "buyer.kwater@demo.example"))
     assert buyer.institution.code == "KWATER"
 

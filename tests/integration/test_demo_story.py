@@ -25,9 +25,12 @@ from marketplace.models import (
     AuditEvent,
     AuditReliefCertificate,
     Certificate,
+    CommitteeAssignment,
+    CommitteeMember,
     Company,
     Evaluation,
     Mou,
+    Objection,
     Order,
     QuotaEntry,
     Round,
@@ -47,6 +50,7 @@ AWKWARD_MOMENTS = {
 
 def row_counts() -> dict[str, int]:
     models = (Round, Application, Allocation, Mou, Order, QuotaEntry, AuditEvent, AuditReliefCertificate, Company)
+    models += (CommitteeMember, CommitteeAssignment, Objection)
     return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
@@ -101,6 +105,41 @@ def assert_round_in_order(round_: Round, now: datetime) -> None:
     close_day = seoul_date(round_.closes_at)
     assert round_.code == f"{close_day.year}-H{1 if close_day.month <= 6 else 2}"
     assert draws.verify_draw(round_.code).matches
+
+
+def assert_committee_in_order(round_: Round) -> None:
+    """Five members named after the close; every declaration, recusal and score before staff finalised the
+    scores, which came before the pool freeze; one recusal, with its reason; the minutes stored."""
+    members = list(db.session.scalars(select(CommitteeMember).filter_by(round_id=round_.id)))
+    rows = list(db.session.scalars(select(CommitteeAssignment).filter_by(round_id=round_.id)))
+    finalised = round_.scores_finalised_at
+    assert len(members) == 5 and {m.user.role for m in members} == {"evaluator"}
+    assert all(round_.closed_at < m.named_at <= r.assigned_at for m in members for r in rows if r.member_id == m.id)
+    recused = [r for r in rows if r.recused_at is not None]
+    assert len(recused) == 1 and recused[0].recusal_reason and recused[0].total is None
+    for row in rows:
+        moments = [row.assigned_at, row.recused_at or row.declared_at, row.scored_at or row.recused_at, finalised]
+        assert all(m is not None for m in moments) and in_order(moments), moments
+    assert finalised < round_.draw.frozen_at and round_.minutes_sha256
+    assert all(a.scored_at == finalised for a in round_.applications if a.committee_score_hundredths is not None)
+
+
+def assert_objections_in_order(round_: Round) -> None:
+    """One objection dismissed, one remedied by reinstatement (result version 2), filed inside the window
+    after publication and decided and remedied before the first order."""
+    from marketplace.domain.objections import window_open
+
+    rows = list(db.session.scalars(select(Objection).filter_by(round_id=round_.id).order_by(Objection.number)))
+    first_order = db.session.scalar(select(func.min(Order.created_at)))
+    published = round_.draw.published_at
+    assert [(r.state, r.result_version) for r in rows] == [("dismissed", None), ("remedied", 2)]
+    for row in rows:
+        assert published < row.filed_at < row.decided_at < first_order and window_open(published, row.filed_at)
+        assert row.documents and row.decision_reason
+    remedied = rows[1]
+    assert remedied.decided_at < remedied.remedied_at < first_order
+    assert remedied.application.status == "selected" and remedied.allocation.via_waitlist
+    assert remedied.allocation.valid_from == seoul_date(remedied.remedied_at)
 
 
 def assert_orders_in_order() -> None:
@@ -188,6 +227,8 @@ def assert_one_story(now: datetime) -> None:
     assert_nothing_after(now)
     assert_chains_in_time_order()
     assert_round_in_order(round_, now)
+    assert_committee_in_order(round_)
+    assert_objections_in_order(round_)
     assert_orders_in_order()
     assert_relief_certificates_agree()
     assert_products_fit_the_round(round_, now)
