@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+CONFIRMED = datetime(2018, 1, 2, tzinfo=UTC)
 PASSWORD = "bench-password-2018"  # noqa: S105 - throw-away benchmark accounts
 UNIT_PRICE = 1_000
 COMMITTED = 10**12  # never runs out during a run: throughput, not the quota's end, is measured here
@@ -119,6 +120,7 @@ def _buyers(prefix: str, count: int, institution, hashed: str) -> list:
             role="buyer",
             password_hash=hashed,
             institution_id=institution.id,
+            email_confirmed_at=CONFIRMED,  # bench addresses receive no mail: confirmed, as the demo's are
         )
         for n in range(count)
     ]
@@ -180,6 +182,7 @@ def prepare(url: str, mix: dict[str, int], certificate_pool: int) -> dict:
                 role="supplier",
                 password_hash=hashed,
                 company_id=p.company_id,
+                email_confirmed_at=CONFIRMED,
             )
             for n, p in enumerate(supplier_products)
         ]
