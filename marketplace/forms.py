@@ -7,9 +7,9 @@ from typing import TypeVar
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField, ValidationError
+from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs are 3.2
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .domain.errors import DomainError
 from .domain.money import parse_krw
@@ -20,6 +20,20 @@ from .routing import id_argument
 
 # A plain shape check (the e-mail_validator package is not a dependency); the address is not verified.
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def required_email(label=None) -> EmailField:
+    """A required e-mail address of at most 254 characters, checked for its shape."""
+    return EmailField(
+        label or _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address.")),
+            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+
+
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
 

@@ -1,22 +1,15 @@
 """Forms of the staff's committee page: name a member, add a member to one application."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import EMAIL, OneTimeForm
+from ..forms import OneTimeForm, required_email
 
 
 class NameMemberForm(OneTimeForm):
     name = StringField(_l("Member's name"), validators=[DataRequired(_l("Enter the member's name.")), Length(max=100)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
+    email = required_email()
 
 
 class AssignMemberForm(OneTimeForm):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..domain.errors import DomainError
 from ..domain.money import MAX_KRW, parse_krw
-from ..forms import EMAIL, KRW, AmountField, Date, OneTimeForm
+from ..forms import KRW, AmountField, Date, OneTimeForm, required_email
 from ..i18n import domain_message
 
 
@@ -45,14 +45,7 @@ class AmendmentForm(OneTimeForm):
 
 class InviteBuyerForm(OneTimeForm):
     name = StringField(_l("Buyer's name"), validators=[DataRequired(_l("Enter the buyer's name.")), Length(max=100)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
+    email = required_email()
 
 
 class ApproveJoinForm(OneTimeForm):

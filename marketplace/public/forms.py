@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import EMAIL, GetForm
+from ..forms import GetForm, required_email
 from ..shared_forms import InstitutionForm
 
 
@@ -18,14 +18,7 @@ class JoinRequestForm(InstitutionForm):
         _l("Contact person"),
         validators=[DataRequired(_l("Enter the contact person's name.")), Length(max=100)],
     )
-    contact_email = EmailField(
-        _l("Contact e-mail"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Regexp(EMAIL, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
+    contact_email = required_email(_l("Contact e-mail"))
 
 
 class LookupForm(GetForm):
