@@ -174,7 +174,7 @@ def _render(app, document: str, language: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def pages(print_app, tmp_path_factory, worker_id):
-    """(document, language) -> its pages as read by pdfplumber.
+    """(document, language) -> its pages as read by PDFium (tests/print_layout.py).
 
     Each document is rendered and read once per run, not once per test process: the first process that needs
     it does the work under a lock in the run's shared temporary directory, and the others load what it
@@ -272,3 +272,20 @@ def test_the_quota_chart_axis_fits_the_charged_amounts_not_a_committed_amount_fa
     text = re.sub(r"[^\S\n]", "", text_of(pages("purchase", "en")))  # SVG text draws no spaces
     assert "CommittedKRW999,000,000,000:abovethescale" in text
     assert "\n999,000,000,000\n" not in text  # no axis label at the commitment
+
+
+def test_the_reader_finds_a_character_past_a_margin_and_an_amount_split_from_its_unit():
+    """The checks above pass only because the documents are right: on a page that breaks each rule, each
+    check reports it (read with the same reader and the same print stylesheet)."""
+    from marketplace.reports.render import render_in_process
+
+    html = '<p style="margin-left:-12mm">Past the left margin</p><p style="width:20mm">1,234,567<br>원</p>'
+    document = read_pages(render_in_process(html))
+    outside = outside_printable_area(document, page_margins(PRINT_CSS))
+    assert any("past the side margins" in line and "'P'" in line for line in outside), outside
+    assert split_amounts(document) == [f"page 1: 7|원 at y {_char(document, '7')['top']:.1f}"]
+    assert "Past the left margin" in text_of(document)
+
+
+def _char(document, text: str) -> dict:
+    return next(c for page in document for c in page.chars if c["text"] == text)
