@@ -134,6 +134,7 @@ def base_config(url: str) -> dict:
         # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
         "REPORTS_RENDER_NICE": 0,
         "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
+        "DB_DURABLE_COMMITS": False,  # the databases are thrown away: commits need not wait for the disk
     }
 
 
