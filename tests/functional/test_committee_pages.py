@@ -12,8 +12,8 @@ from marketplace.models import CommitteeAssignment, User
 from marketplace.services import committee, committee_work
 from tests.builders_rounds import RoundBuilders
 from tests.factories import TOTP_SECRET
-from tests.functional.test_totp import enrol
 from tests.functional.test_one_time_keys import rendered_form
+from tests.functional.test_totp import enrol
 from tests.pdf_checks import pdf_text
 
 EN = {"Accept-Language": "en"}
