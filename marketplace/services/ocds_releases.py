@@ -31,6 +31,8 @@ from ..models import (
     Order,
     Round,
 )
+from ..models.types import utcnow
+from .ocds_lots import lots, related_lots
 
 MINISTRY_PARTY = {
     "id": "KR-MSS",
@@ -116,6 +118,7 @@ def _tender(round_: Round) -> dict:
         "tenderPeriod": {"startDate": moment_text(round_.opens_at), "endDate": moment_text(round_.closes_at)},
         "value": krw(budget),
         "documents": [_document("rules", "tenderNotice", "Round rules", f"{base}/rounds/{round_.code}", "text/html")],
+        **({"lots": lots(round_)} if round_.tracks else {}),
     }
 
 
@@ -157,6 +160,7 @@ def award(allocation: Allocation) -> dict:
         "date": _optional_moment(allocation.created_at),  # set by the flush that gave the allocation its id
         "value": krw(allocation.amount_krw),
         "suppliers": [_ref(supplier)],
+        **related_lots(application),
         "items": [{"id": str(product.id), "description": product.name_ko, "quantity": 1}],
         "contractPeriod": {
             **({"startDate": day_text(allocation.valid_from)} if allocation.valid_from else {}),
@@ -346,31 +350,41 @@ def _without_none(value):
 
 
 def backfill() -> int:
-    """Write one release for each round opened before releases were kept, stating it as it stands now
-    (tender, awards, contracts), dated at its last recorded change; returns how many were written.
+    """Write one release for each round opened before releases were kept, stating it as it stands now (tender
+    with its lots, awards, contracts, and the later parts: minutes, objections, result versions, follow-on
+    purchases, corrective actions), dated at its last recorded change; and for each round whose releases lack
+    some of those parts (kept before they were published), one release with the missing parts, dated now.
+    Returns how many rounds were given a release; safe to run again (a second run finds nothing missing)."""
+    from .ocds_backfill import missing_parts  # it compiles the round's record (ocds_packages uses this module)
 
-    Rounds that have releases already are left alone, so it is safe to run again.
-    """
     begin_write()
     has_release = select(OcdsRelease.id).where(OcdsRelease.round_id == Round.id).exists()
-    rounds = db.session.scalars(
-        select(Round).where(Round.status != RoundStatus.DRAFT, ~has_release).order_by(Round.id)
-    ).all()
-    for round_ in rounds:
+    opened = select(Round).where(Round.status != RoundStatus.DRAFT).order_by(Round.id)
+    written = 0
+    for round_, first in ((r, not kept) for r, kept in db.session.execute(opened.add_columns(has_release))):
         tag, data = _as_it_stands(round_)
-        last = db.session.scalar(
-            select(func.max(AuditEvent.created_at)).where(
-                AuditEvent.object_type == "Round", AuditEvent.object_id == round_.id
+        if first:
+            last = db.session.scalar(
+                select(func.max(AuditEvent.created_at)).where(
+                    AuditEvent.object_type == "Round", AuditEvent.object_id == round_.id
+                )
             )
-        )
-        db.session.add(
-            OcdsRelease(round_id=round_.id, date=last or round_.created_at, tag=tag, data=_without_none(data))
-        )
+            release = OcdsRelease(round_id=round_.id, date=last or round_.created_at, tag=tag, data=data)
+        else:
+            found = missing_parts(round_, data)
+            if found is None:
+                continue
+            release = OcdsRelease(round_id=round_.id, date=utcnow(), tag=found[0], data=found[1])
+        db.session.add(release)
+        written += 1
     db.session.commit()
-    return len(rounds)
+    return written
 
 
 def _as_it_stands(round_: Round) -> tuple[list[str], dict]:
+    """A round's release as it stands now: its tags and its data, the later parts included."""
+    from .ocds_after import standing_later_parts  # ocds_after builds on this module's helpers
+
     _, _, data = _opened(round_, {})
     tag = ["tender"]
     if round_.draw is not None and round_.draw.published_at is not None:
@@ -384,11 +398,22 @@ def _as_it_stands(round_: Round) -> tuple[list[str], dict]:
         if placed:
             data["contracts"] = [_standing(order) for order in placed]
             tag.append("contract")
-    return tag, data
+    return tag, _without_none(standing_later_parts(round_, data))
 
 
 def _standing(order: Order) -> dict:
+    """An order's contract as it stands: terminated when cancelled or evaluated, with its milestones met so far."""
     entry = contract(order)
-    if order.status == OrderStatus.CANCELLED:
+    steps = [
+        (order.delivered_on is not None, _delivered),
+        (order.inspection_result is not None, _inspected),
+        (order.status == OrderStatus.EVALUATED, _evaluated),
+    ]
+    milestones = [
+        builder(order, {})[2]["contracts"][0]["implementation"]["milestones"][0] for done, builder in steps if done
+    ]
+    if milestones:
+        entry["implementation"] = {"milestones": milestones}
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.EVALUATED):
         entry["status"] = "terminated"
     return entry
