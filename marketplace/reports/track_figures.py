@@ -7,7 +7,7 @@ report's own order lines. Tracks are listed in TrackKind's order, whatever kinds
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -99,3 +99,15 @@ def track_rows(facts: Iterable[TrackFacts], lines: Sequence[TrackLine]) -> list[
             ]
         )
     return [rows[kind] for kind in sorted(rows, key=kind_order)]
+
+
+def rows_by_round(facts: Sequence[TrackFacts], ordered: Mapping[tuple[str, str], int]) -> list[tuple[str, TrackRow]]:
+    """Each round's tracks (rounds in the order of `facts`, tracks in TrackKind's order), with the amount
+    `ordered` on each (by round code and kind): the reports page's table, which reads no order lines."""
+    rounds = list(dict.fromkeys(fact.round_code for fact in facts))
+    found = []
+    for code in rounds:
+        for row in track_rows([fact for fact in facts if fact.round_code == code], []):
+            row.ordered_krw = ordered.get((code, row.kind), 0)
+            found.append((code, row))
+    return found

@@ -1,5 +1,6 @@
-"""What a round's releases lack of the round as it stands: parts published only since its releases were kept
-(tracks as lots, the committee's minutes, objections, result versions, follow-on purchases, corrective actions).
+"""`flask ocds backfill`: a release for each round opened before releases were kept, as it stands; and for a round
+whose releases lack parts published only since they were kept (tracks as lots, the committee's minutes, objections,
+result versions, follow-on purchases, corrective actions), a release with what they lack.
 
 The round's record is compiled (ocdsmerge) and compared with the round as it stands, by the ids OCDS merges
 on: a document, milestone, related process or award link that the compiled release lacks is missing.
@@ -7,7 +8,15 @@ on: a document, milestone, related process or award link that the compiled relea
 
 from __future__ import annotations
 
-from ..models import Round
+from sqlalchemy import func, select
+
+from ..database import begin_write
+from ..domain.states import OrderStatus, RoundStatus
+from ..extensions import db
+from ..models import Allocation, AuditEvent, OcdsRelease, Order, Round
+from ..models.types import utcnow
+from . import ocds_releases as core
+from .ocds_after import standing_later_parts
 from .ocds_packages import record
 
 
@@ -86,4 +95,70 @@ def _contract_gap(contract: dict, before: dict | None) -> dict | None:
         entry["relatedProcesses"] = related
     if milestones:
         entry["implementation"] = {"milestones": milestones}
+    return entry
+
+
+def backfill() -> int:
+    """Write one release for each round opened before releases were kept, stating it as it stands now (tender
+    with its lots, awards, contracts, and the later parts: minutes, objections, result versions, follow-on
+    purchases, corrective actions), dated at its last recorded change; and for each round whose releases lack
+    some of those parts (kept before they were published), one release with the missing parts, dated now.
+    Returns how many rounds were given a release; safe to run again (a second run finds nothing missing)."""
+    begin_write()
+    has_release = select(OcdsRelease.id).where(OcdsRelease.round_id == Round.id).exists()
+    opened = select(Round).where(Round.status != RoundStatus.DRAFT).order_by(Round.id)
+    written = 0
+    for round_, first in ((r, not kept) for r, kept in db.session.execute(opened.add_columns(has_release))):
+        tag, data = _as_it_stands(round_)
+        if first:
+            last = db.session.scalar(
+                select(func.max(AuditEvent.created_at)).where(
+                    AuditEvent.object_type == "Round", AuditEvent.object_id == round_.id
+                )
+            )
+            release = OcdsRelease(round_id=round_.id, date=last or round_.created_at, tag=tag, data=data)
+        else:
+            found = missing_parts(round_, data)
+            if found is None:
+                continue
+            release = OcdsRelease(round_id=round_.id, date=utcnow(), tag=found[0], data=found[1])
+        db.session.add(release)
+        written += 1
+    db.session.commit()
+    return written
+
+
+def _as_it_stands(round_: Round) -> tuple[list[str], dict]:
+    """A round's release as it stands now: its tags and its data, the later parts included."""
+    _, _, data = core._opened(round_, {})
+    tag = ["tender"]
+    if round_.draw is not None and round_.draw.published_at is not None:
+        _, award_tags, awarded = core._published(round_, {})
+        data = {**data, **awarded, "tender": {**data["tender"], **awarded["tender"]}}
+        data["parties"] = core._unique([*core._opened(round_, {})[2]["parties"], *awarded["parties"]])
+        tag = ["tender", "award"]
+        placed = db.session.scalars(
+            select(Order).join(Allocation, Allocation.id == Order.allocation_id).where(Allocation.round_id == round_.id)
+        ).all()
+        if placed:
+            data["contracts"] = [_standing(order) for order in placed]
+            tag.append("contract")
+    return tag, core._without_none(standing_later_parts(round_, data))
+
+
+def _standing(order: Order) -> dict:
+    """An order's contract as it stands: terminated when cancelled or evaluated, with its milestones met so far."""
+    entry = core.contract(order)
+    steps = [
+        (order.delivered_on is not None, core._delivered),
+        (order.inspection_result is not None, core._inspected),
+        (order.status == OrderStatus.EVALUATED, core._evaluated),
+    ]
+    milestones = [
+        builder(order, {})[2]["contracts"][0]["implementation"]["milestones"][0] for done, builder in steps if done
+    ]
+    if milestones:
+        entry["implementation"] = {"milestones": milestones}
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.EVALUATED):
+        entry["status"] = "terminated"
     return entry

@@ -16,14 +16,12 @@ from datetime import UTC, date, datetime, time
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..database import begin_write
 from ..domain.clock import SEOUL
-from ..domain.states import AllocationStatus, ApplicationStatus, InspectionResult, OrderStatus, RoundStatus
+from ..domain.states import AllocationStatus, ApplicationStatus, InspectionResult
 from ..extensions import db
 from ..models import (
     Allocation,
     Application,
-    AuditEvent,
     AuditReliefCertificate,
     Company,
     Institution,
@@ -31,7 +29,6 @@ from ..models import (
     Order,
     Round,
 )
-from ..models.types import utcnow
 from .ocds_lots import lots, related_lots
 
 MINISTRY_PARTY = {
@@ -347,73 +344,3 @@ def _without_none(value):
     if isinstance(value, list):
         return [_without_none(v) for v in value]
     return value
-
-
-def backfill() -> int:
-    """Write one release for each round opened before releases were kept, stating it as it stands now (tender
-    with its lots, awards, contracts, and the later parts: minutes, objections, result versions, follow-on
-    purchases, corrective actions), dated at its last recorded change; and for each round whose releases lack
-    some of those parts (kept before they were published), one release with the missing parts, dated now.
-    Returns how many rounds were given a release; safe to run again (a second run finds nothing missing)."""
-    from .ocds_backfill import missing_parts  # it compiles the round's record (ocds_packages uses this module)
-
-    begin_write()
-    has_release = select(OcdsRelease.id).where(OcdsRelease.round_id == Round.id).exists()
-    opened = select(Round).where(Round.status != RoundStatus.DRAFT).order_by(Round.id)
-    written = 0
-    for round_, first in ((r, not kept) for r, kept in db.session.execute(opened.add_columns(has_release))):
-        tag, data = _as_it_stands(round_)
-        if first:
-            last = db.session.scalar(
-                select(func.max(AuditEvent.created_at)).where(
-                    AuditEvent.object_type == "Round", AuditEvent.object_id == round_.id
-                )
-            )
-            release = OcdsRelease(round_id=round_.id, date=last or round_.created_at, tag=tag, data=data)
-        else:
-            found = missing_parts(round_, data)
-            if found is None:
-                continue
-            release = OcdsRelease(round_id=round_.id, date=utcnow(), tag=found[0], data=found[1])
-        db.session.add(release)
-        written += 1
-    db.session.commit()
-    return written
-
-
-def _as_it_stands(round_: Round) -> tuple[list[str], dict]:
-    """A round's release as it stands now: its tags and its data, the later parts included."""
-    from .ocds_after import standing_later_parts  # ocds_after builds on this module's helpers
-
-    _, _, data = _opened(round_, {})
-    tag = ["tender"]
-    if round_.draw is not None and round_.draw.published_at is not None:
-        _, award_tags, awarded = _published(round_, {})
-        data = {**data, **awarded, "tender": {**data["tender"], **awarded["tender"]}}
-        data["parties"] = _unique([*_opened(round_, {})[2]["parties"], *awarded["parties"]])
-        tag = ["tender", "award"]
-        placed = db.session.scalars(
-            select(Order).join(Allocation, Allocation.id == Order.allocation_id).where(Allocation.round_id == round_.id)
-        ).all()
-        if placed:
-            data["contracts"] = [_standing(order) for order in placed]
-            tag.append("contract")
-    return tag, _without_none(standing_later_parts(round_, data))
-
-
-def _standing(order: Order) -> dict:
-    """An order's contract as it stands: terminated when cancelled or evaluated, with its milestones met so far."""
-    entry = contract(order)
-    steps = [
-        (order.delivered_on is not None, _delivered),
-        (order.inspection_result is not None, _inspected),
-        (order.status == OrderStatus.EVALUATED, _evaluated),
-    ]
-    milestones = [
-        builder(order, {})[2]["contracts"][0]["implementation"]["milestones"][0] for done, builder in steps if done
-    ]
-    if milestones:
-        entry["implementation"] = {"milestones": milestones}
-    if order.status in (OrderStatus.CANCELLED, OrderStatus.EVALUATED):
-        entry["status"] = "terminated"
-    return entry

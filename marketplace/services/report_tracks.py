@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from ..domain.states import AllocationStatus
+from ..domain.states import AllocationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Institution, Round, RoundInstitution, RoundTrack
-from ..reports.track_figures import SINGLE_POOL, TrackFacts
+from ..reports.track_figures import SINGLE_POOL, TrackFacts, TrackRow, rows_by_round
 from .tracks import manifest_tracks
 
 Key = tuple[int, str]  # a round's id and a track kind
@@ -102,3 +102,28 @@ def _allocations(ids: list[int], kinds: dict[int | None, str], institution_id: i
         selected[key] = selected.get(key, 0) + int(count)
         allocated[key] = allocated.get(key, 0) + int(amount)
     return selected, allocated
+
+
+def round_track_figures() -> list[tuple[Round, TrackRow]]:
+    """Every round that has opened, newest first, with each of its tracks' figures (a round without tracks:
+    its single pool); the amount ordered is what the orders not cancelled charged to the allocations."""
+    rounds = db.session.scalars(
+        select(Round).where(Round.status != RoundStatus.DRAFT).order_by(Round.opens_at.desc(), Round.id.desc())
+    ).all()
+    by_code = {round_.code: round_ for round_ in rounds}
+    facts = track_facts(list(by_code), None)
+    order = {code: n for n, code in enumerate(by_code)}
+    facts.sort(key=lambda fact: order[fact.round_code])
+    kinds = track_kinds([round_.id for round_ in rounds])
+    ordered: dict[tuple[str, str], int] = {}
+    codes = {round_.id: round_.code for round_ in rounds}
+    rows = db.session.execute(
+        select(Allocation.round_id, Application.track_id, func.coalesce(func.sum(Allocation.ordered_krw), 0))
+        .join(Application, Application.id == Allocation.application_id)
+        .where(Allocation.round_id.in_(list(codes)))
+        .group_by(Allocation.round_id, Application.track_id)
+    )
+    for round_id, track_id, amount in rows:
+        key = (codes[round_id], kinds.get(track_id, SINGLE_POOL))
+        ordered[key] = ordered.get(key, 0) + int(amount)
+    return [(by_code[code], row) for code, row in rows_by_round(facts, ordered)]

@@ -106,3 +106,18 @@ def test_a_bad_choice_rerenders_the_reports_page_with_400(tracked, client, auth)
         query_string={"purchase-round": "NOPE", "purchase-language": "en"},
     )
     assert response.status_code == 400 and "text/html" in response.content_type
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        ({"Accept-Language": "en"}, ["Figures per track", "Startup track", "General track", "10.0%"]),
+        ({"Accept-Language": "ko"}, ["과제별 실적", "창업과제", "일반과제", "배정액 대비 주문률"]),
+    ],
+)
+def test_the_ministry_reports_page_shows_each_rounds_tracks(tracked, client, auth, headers, words):
+    auth.login(tracked.staff)
+    page = client.get("/ministry/reports", headers=headers).get_data(as_text=True)
+    section = page[page.index('id="track-figures"') : page.index('id="round-outcomes"')]
+    assert [word for word in words if word not in section] == []
+    assert "60,000,000" in section and "5,000,000" in section

@@ -75,3 +75,18 @@ def test_the_purchase_report_carries_the_track_rows_and_hashes_them():
     assert report.tracks == [TrackRow("startup", 4, 2, 60_000_000, 40_000_000, 1, 2_000, report.tracks[0].follow_on)]
     assert report.canonical()["tracks"][0]["ordered_krw"] == 2_000
     assert report.canonical()["lines"][0]["track"] == "startup"
+
+
+def test_the_reports_page_lists_each_rounds_tracks_with_the_amount_ordered_on_them():
+    from marketplace.reports.track_figures import rows_by_round
+
+    found = rows_by_round(
+        [facts("general", "2019-H1"), facts("startup", "2019-H1"), facts(SINGLE_POOL, "2018-H2")],
+        {("2019-H1", "startup"): 10_000_000, ("2018-H2", SINGLE_POOL): 40_000_000},
+    )
+    assert [(code, row.kind, row.ordered_krw) for code, row in found] == [
+        ("2019-H1", "startup", 10_000_000),
+        ("2019-H1", "general", 0),
+        ("2018-H2", SINGLE_POOL, 40_000_000),
+    ]
+    assert found[-1][1].execution_pct == pytest.approx(100.0)
