@@ -21,6 +21,8 @@ FIELD_LABELS = {
     "track": N_("Track"),
     "tracks": N_("Tracks"),
     "application_id": N_("Application ID"),
+    "added_application_id": N_("Application taken into the pool"),
+    "superseded": N_("Selections ended by the new draw"),
     "as_of": N_("As of"),
     "balance_after": N_("Quota left after"),
     "balance_krw": N_("Remaining quota"),
