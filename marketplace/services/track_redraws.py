@@ -238,6 +238,7 @@ def run_redraw(staff: User, objection_id: int, seed: str) -> TrackRedraw:
         "objection.redrawn",
         redraw,
         company_id=row.company_id,
+        before={"allocations": [a.id for a in ended]},
         after={
             "number": row.number,
             "track": redraw.track,
@@ -245,7 +246,7 @@ def run_redraw(staff: User, objection_id: int, seed: str) -> TrackRedraw:
             "manifest_sha256": redraw.manifest_sha256,
             "result_version": version,
             "superseded": [a.id for a in ended],
-            "selected": len(made),
+            "allocations": [a.id for a in made],
         },
         reason=row.remedy_note,
     )

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from marketplace.domain.clock import SEOUL
 from marketplace.extensions import db
-from marketplace.models import Allocation, AuditEvent, TrackRedraw
+from marketplace.models import Allocation, AuditEvent, OcdsRelease, TrackRedraw
 from tests.builders_allocations import build
 from tests.builders_rounds import Clock
 from tests.functional.test_objections import EN, KO, _decide, _file_ok
 from tests.functional.test_one_time_keys import rendered_form
+from tests.ocds_schema import errors
 
 SEED = "03 11 24 30 38 45 + 9"
 
@@ -130,6 +131,13 @@ def test_staff_freeze_publish_and_run_a_new_draw_once(client, auth, world, clock
     assert latest["result_changes"][0]["result"] == json.loads(result.data)
     public = client.get(f"/rounds/{code}", headers=EN).get_data(as_text=True)
     assert SEED in public and f"/rounds/{code}/result-v2.json" in public
+
+    package = json.loads(client.get("/ocds/releases.json").data)
+    assert errors(package, "release") == []
+    release = db.session.scalars(select(OcdsRelease).order_by(OcdsRelease.id.desc())).first().data
+    assert {"id": f"A{world.s1.id}", "status": "cancelled"} in release["awards"]
+    assert {a["id"] for a in release["awards"] if a.get("status") != "cancelled"} == {f"A{a.id}" for a in active}
+    assert release["tender"]["documents"][0]["url"].endswith(f"/rounds/{code}/result-v2.json")
 
 
 def _redraw_remedy_fields(clock) -> dict:
