@@ -27,7 +27,7 @@ from ..domain import objections as objection_rules
 from ..domain import redraws, seed_events, selection
 from ..domain import rounds as round_rules
 from ..domain.clock import seoul_date
-from ..domain.errors import N_, DomainError, NotFound
+from ..domain.errors import N_, DomainError
 from ..domain.states import (
     AllocationStatus,
     ApplicationStatus,
@@ -204,7 +204,7 @@ def _drawable(objection_id: int, seed: str) -> tuple[Objection, TrackRedraw, str
     row = locked_objection(objection_id)
     redraw = redraw_of(objection_id)
     if redraw is None:
-        raise NotFound(N_("No new draw was recorded for this objection."))
+        raise objection_rules.ObjectionRefused(N_("No new draw was recorded for this objection."))
     if redraw.state == RedrawState.DRAWN:
         raise objection_rules.ObjectionRefused(N_("This new draw has already run; there is no second draw."))
     seed_events.require_draw_after_event(redraw.seed_event, round_service.now())
@@ -215,7 +215,7 @@ def _drawable(objection_id: int, seed: str) -> tuple[Objection, TrackRedraw, str
 
 def run_redraw(staff: User, objection_id: int, seed: str) -> TrackRedraw:
     """Step 2: run the new draw with the seed staff type (its event's outcome) and make it the round's next
-    result version. Raises NotFound, ObjectionRefused (twice; an order now rests on the track),
+    result version. Raises NotFound, ObjectionRefused (none recorded; twice; an order now rests on the track),
     SeedEventError before the event, SeedError for a bad seed; nothing is changed then."""
     begin_write()
     try:

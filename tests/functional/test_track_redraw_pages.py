@@ -142,3 +142,14 @@ def test_staff_freeze_publish_and_run_a_new_draw_once(client, auth, world, clock
 
 def _redraw_remedy_fields(clock) -> dict:
     return {"remedy": "redrawn", "note": "Drawn again.", **_event(clock)}
+
+
+def test_a_seed_for_an_objection_without_a_new_draw_is_refused_and_unknown_ids_are_404(client, auth, world, clock):
+    objection = _upheld(client, auth, world)
+    refused = client.post(f"/ministry/objections/{objection.id}/redraw", data={"seed": SEED}, headers=KO)
+    assert refused.status_code == 400 and "기록된 재추첨이 없습니다" in refused.get_data(as_text=True)
+    assert client.post("/ministry/objections/987654321/redraw", data={"seed": SEED}).status_code == 404
+    auth.logout()
+    code = world.round.code
+    assert client.get(f"/rounds/{code}/redraws/1/manifest.json").status_code == 404
+    assert client.get("/rounds/NO-SUCH/redraws/1/result.json").status_code == 404
