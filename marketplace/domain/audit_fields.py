@@ -23,6 +23,7 @@ FIELD_LABELS = {
     "application_id": N_("Application ID"),
     "added_application_id": N_("Application taken into the pool"),
     "superseded": N_("Selections ended by the new draw"),
+    "allocations": N_("Selection IDs"),
     "as_of": N_("As of"),
     "balance_after": N_("Quota left after"),
     "balance_krw": N_("Remaining quota"),

@@ -290,3 +290,25 @@ def test_only_one_new_draw_of_a_round_waits_at_a_time(app, make, clock):
     with pytest.raises(ObjectionRefused, match="Another new draw"):
         _freeze(staff, second, clock, scores=None)
     assert second.state == "upheld"
+
+
+def test_changes_after_a_new_draw_rest_on_it_and_verify_replays_them(app, make, clock):
+    round_, staff, owner, low = _published(make, clock)
+    objection = _upheld(staff, owner, low)
+    redraw = _freeze(staff, objection, clock)
+    clock.now = redraw.seed_event_at
+    track_redraws.run_redraw(staff, objection.id, NEW_SEED)
+    result = json.loads(redraw.result_json)
+    first, waiting = result["selected"][0]["id"], result["waitlist"][0]
+    leaving = next(a for a in round_.applications if a.id == first)
+    apps.withdraw(owner[leaving.company_id], leaving.id, "Plans changed")  # its budget goes to the new waitlist
+    promoted = next(a for a in round_.applications if a.id == waiting)
+    assert promoted.status == "selected"
+    assert [a.via_waitlist for a in _allocations(round_) if a.application_id == waiting] == [True]
+    outcome = draws.verify_draw(round_.code)
+    assert outcome.matches, outcome.details
+
+    redraw.result_json = redraw.result_json.replace(NEW_SEED, "00 00 00 00 00 00")  # tampered with
+    db.session.commit()
+    outcome = draws.verify_draw(round_.code)
+    assert not outcome.matches and "new draw for objection 1: seed" in " ".join(outcome.details)
