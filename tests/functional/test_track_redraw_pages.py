@@ -93,6 +93,10 @@ def test_staff_freeze_publish_and_run_a_new_draw_once(client, auth, world, clock
     too_early = client.post(f"{page}/redraw", data={"seed": SEED}, headers=EN)
     assert too_early.status_code == 400 and "only after that event" in too_early.get_data(as_text=True)
     auth.logout()
+    auth.login(world.buyers["AAA"])
+    held = client.get(f"/buyer/purchase/{world.s1.id}", headers=EN)
+    assert held.status_code == 404 and "orders on the track wait until it has run" in held.get_data(as_text=True)
+    auth.logout()
     code = world.round.code
     assert client.get(f"/rounds/{code}/redraws/1/manifest.json").data.decode() == redraw.manifest_json
     assert client.get(f"/rounds/{code}/redraws/1/result.json").status_code == 404
@@ -122,6 +126,10 @@ def test_staff_freeze_publish_and_run_a_new_draw_once(client, auth, world, clock
     assert {a.application_id for a in active} == {s["id"] for s in drawn["selected"]}
     assert world.w.status == ("selected" if world.w.id in {s["id"] for s in drawn["selected"]} else "waitlisted")
     assert "Run the new draw" not in client.get(page, headers=KO).get_data(as_text=True)
+    auth.logout()
+    auth.login(world.buyers["AAA"])
+    ended = client.get(f"/buyer/purchase/{world.s1.id}", headers=KO)
+    assert ended.status_code == 404 and "과제를 재추첨했습니다" in ended.get_data(as_text=True)
     auth.logout()
 
     result = client.get(f"/rounds/{code}/redraws/1/result.json")
