@@ -312,3 +312,24 @@ def test_changes_after_a_new_draw_rest_on_it_and_verify_replays_them(app, make, 
     db.session.commit()
     outcome = draws.verify_draw(round_.code)
     assert not outcome.matches and "new draw for objection 1: seed" in " ".join(outcome.details)
+
+
+def test_a_second_new_draw_rests_on_the_first_and_verify_replays_both(app, make, clock, tmp_path):
+    round_, staff, owner, low = _published(make, clock)
+    first = _upheld(staff, owner, low)
+    redraw = _freeze(staff, first, clock)
+    clock.now = redraw.seed_event_at
+    track_redraws.run_redraw(staff, first.id, NEW_SEED)
+    waiting = next(a for a in round_.applications if a.status == "waitlisted")
+    second = _upheld(staff, owner, waiting)
+    again = _freeze(staff, second, clock, scores=None)
+    assert low.id in {a["id"] for a in json.loads(again.manifest_json)["applications"]}  # taken in by the first
+    clock.now = again.seed_event_at
+    track_redraws.run_redraw(staff, second.id, "01 02 03 04 05 06 + 7")
+    assert (first.result_version, second.result_version) == (2, 3)
+    outcome = draws.verify_draw(round_.code)
+    assert outcome.matches, outcome.details
+    versions = json.loads(objection_remedies.versioned_result_json(round_))["result_changes"]
+    assert [c["version"] for c in versions] == [2, 3]
+    done = _check(tmp_path, again.manifest_json, again.result_json, again.manifest_sha256)
+    assert done.returncode == 0 and done.stdout.startswith("MATCH"), done.stdout
