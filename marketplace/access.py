@@ -108,6 +108,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.decide_objection": MINISTRY,
     "ministry.record_remedy": MINISTRY,
     "ministry.objection_document": MINISTRY,
+    "ministry.run_redraw": MINISTRY,
+    "public.redraw_manifest": ANYONE,
+    "public.redraw_result": ANYONE,
     # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,

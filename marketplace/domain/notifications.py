@@ -79,6 +79,14 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.ALLOCATION_CHANGED, "reinstated"): N_(
         "%(product)s got an allocation with %(institution)s in round %(round)s after your objection was upheld."
     ),
+    (Kind.ALLOCATION_CHANGED, "redrawn"): N_(
+        "%(product)s got an allocation with %(institution)s in round %(round)s in a new draw of its track, the "
+        "remedy of an upheld objection."
+    ),
+    (Kind.ALLOCATION_CHANGED, "superseded"): N_(
+        "The allocation of %(product)s with %(institution)s in round %(round)s ended: its track was drawn again "
+        "as the remedy of an upheld objection. Reason: %(reason)s"
+    ),
     (Kind.ORDER_PLACED, ""): N_("%(institution)s placed order %(order)s for %(product)s, %(amount)s."),
     (Kind.ORDER_CANCELLED, ""): N_("%(institution)s cancelled order %(order)s for %(product)s. Reason: %(reason)s"),
     (Kind.EVALUATION_RECEIVED, ""): N_("%(institution)s evaluated %(product)s (order %(order)s)."),

@@ -98,6 +98,7 @@ class PlacementFacts:
     selection_moved: bool = False  # moved to another institution: closed to new orders
     late_limit_days: int | None = None  # LATE_REGISTRATION_DAYS; None: no limit
     late_reason: str = ""
+    redraw_pending: bool = False  # a new draw of the selection's track is waiting for its seed event
 
 
 def days_back(ordered_on: date, recorded_on: date) -> int:
@@ -144,6 +145,15 @@ def _selection_checks(f: PlacementFacts) -> list[DomainError]:
         return [OrderError(N_("The product's selection has not been published."))]
     if f.selection_moved:
         return [OrderError(N_("The product's selection was moved to another institution."))]
+    if f.redraw_pending:
+        return [
+            OrderError(
+                N_(
+                    "A new draw of this selection's track, the remedy of an upheld objection, is waiting for its "
+                    "seed event: orders on the track wait until it has run."
+                )
+            )
+        ]
     if not f.selection_active:
         return [OrderError(N_("The product's selection has been withdrawn."))]
     if f.buyer_institution_id is None or f.allocation_institution_id != f.buyer_institution_id:

@@ -123,11 +123,11 @@ STATUS_LABELS = {
 }
 
 # A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
-# The remedy of an upheld objection (ObjectionRemedyKind), and the one staff may not choose.
+# The remedy of an upheld objection (ObjectionRemedyKind).
 REMEDY_LABELS = {
     "rescored": N_("Rescoring"),
     "reinstated": N_("Reinstatement from the waitlist"),
-    "new_draw": N_("A new draw"),
+    "redrawn": N_("A new draw of the track"),
 }
 
 CORRECTIVE_STATES = {
@@ -245,6 +245,8 @@ AUDIT_ACTIONS = {
     "objection.dismissed": N_("Objection dismissed"),
     "objection.rescored": N_("Scores corrected after an upheld objection"),
     "objection.reinstated": N_("Allocation from the waitlist after an upheld objection"),
+    "objection.redraw_frozen": N_("New draw of a track frozen after an upheld objection"),
+    "objection.redrawn": N_("New draw of a track run after an upheld objection"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -273,4 +275,5 @@ AUDIT_OBJECTS = {
     "CommitteeAssignment": N_("Committee assignment"),
     "Objection": N_("Objection"),
     "RoundTrack": N_("Track"),
+    "TrackRedraw": N_("New draw of a track"),
 }

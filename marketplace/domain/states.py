@@ -75,6 +75,7 @@ class AllocationStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
     MOVED = "moved"
+    SUPERSEDED = "superseded"  # ended by a new draw of its track (the remedy of an upheld objection)
 
 
 class AllocationChangeKind(StrEnum):
@@ -233,10 +234,19 @@ class ObjectionState(StrEnum):
 
 
 class ObjectionRemedyKind(StrEnum):
-    """What staff did about an upheld objection: corrected scores, or an allocation from the waitlist."""
+    """What staff did about an upheld objection: corrected scores, an allocation from the waitlist, or a new
+    draw of the objecting application's track (services/track_redraws.py)."""
 
     RESCORED = "rescored"
     REINSTATED = "reinstated"
+    REDRAWN = "redrawn"
+
+
+class RedrawState(StrEnum):
+    """A new draw of a track: FROZEN once its manifest and seed event are published, DRAWN once run."""
+
+    FROZEN = "frozen"
+    DRAWN = "drawn"
 
 
 class TrackKind(StrEnum):
@@ -276,5 +286,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     QuestionStatus,
     ObjectionState,
     ObjectionRemedyKind,
+    RedrawState,
     TrackKind,
 )

@@ -10,7 +10,7 @@ from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
 from .notifications import Notification, NotificationPreference
-from .objections import Objection, objection_documents
+from .objections import Objection, TrackRedraw, objection_documents
 from .open_data import OcdsRelease
 from .orders import (
     AuditReliefCertificate,
@@ -76,6 +76,7 @@ __all__ = [
     "Round",
     "RoundQuestion",
     "Objection",
+    "TrackRedraw",
     "objection_documents",
     "RoundCategory",
     "RoundInstitution",

@@ -39,6 +39,7 @@ def round(round_code):
         waitlisted=result.waitlisted,
         result_version=result.version,
         result_changes=result.result_changes,
+        redraws=result.redraws,
         decisions=result.decisions,
         **_questions(round_, moment),
     )
@@ -93,6 +94,25 @@ def round_result_version(round_code, version):
     if result is None:
         return jsonify(error="not found", message=_("This round has no such result version.")), 404
     return _json_download(result, f"{round_code}-result-v{version}.json")
+
+
+@bp.get("/rounds/<round_code>/redraws/<int:number>/manifest.json")
+def redraw_manifest(round_code, number):
+    """The manifest of the new draw of a track made for objection `number`, frozen and published before its
+    seed event."""
+    manifest = public_rounds.redraw_file(round_code, number, "manifest")
+    if manifest is None:
+        return jsonify(error="not found", message=_("This round has no such new draw.")), 404
+    return _json_download(manifest, f"{round_code}-redraw-{number}-manifest.json")
+
+
+@bp.get("/rounds/<round_code>/redraws/<int:number>/result.json")
+def redraw_result(round_code, number):
+    """The result of that new draw once run: the checker re-runs it from its manifest and seed."""
+    result = public_rounds.redraw_file(round_code, number, "result")
+    if result is None:
+        return jsonify(error="not found", message=_("This new draw has not run yet.")), 404
+    return _json_download(result, f"{round_code}-redraw-{number}-result.json")
 
 
 @bp.get("/how-the-draw-works")

@@ -23,7 +23,7 @@ from ..domain.states import (
 )
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Round, User
-from . import applications, notices
+from . import applications, notices, redraw_results
 from . import rounds as round_service
 from .audit import record_event
 from .outbox import request_delivery
@@ -184,7 +184,7 @@ def _refilled(allocation_id: int) -> bool:
 def _first_that_fits(round_: Round) -> selection.Allocation | None:
     if round_.draw is None or round_.draw.seed is None or round_.draw.published_at is None:
         return None  # no draw to take a waitlist from (rounds made by hand)
-    manifest = selection.manifest_from_json(round_.draw.manifest_json)
+    manifest = redraw_results.effective(round_)[0]
     return selection.promote_from_waitlist(manifest, applications.current_result(round_, manifest))[1]
 
 

@@ -28,7 +28,7 @@ from ..domain.states import (
 )
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Institution, Order, Product, Round, RoundTrack, User
-from . import notices
+from . import notices, redraw_results
 from . import rounds as round_service
 from . import tracks as track_service
 from .audit import record_event
@@ -264,7 +264,7 @@ def _withdraw_selected(user: User, application: Application, round_: Round, reas
     )
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
-    manifest = selection.manifest_from_json(drawn(round_).manifest_json)
+    manifest = redraw_results.effective(round_)[0]
     current = current_result(round_, manifest)
     _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
     allocation.status = AllocationStatus.WITHDRAWN
@@ -290,7 +290,8 @@ def current_result(round_: Round, manifest: selection.Manifest) -> selection.Dra
     draw = drawn(round_)
     if draw.seed is None:
         raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=round_.code)
-    original = selection.run_draw(manifest, draw.seed)
+    # the draw's order, with each new draw of a track spliced in; `manifest` is the one this rests on
+    original = redraw_results.effective(round_)[1]
     active = db.session.scalars(
         select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == AllocationStatus.ACTIVE)
     ).all()

@@ -1,5 +1,9 @@
 """flask draw verify: re-run a round's draw from its stored manifest and seed, then hold the stored result
-and the database's allocations, statuses and waitlist against the re-run (DESIGN.md section 4, step 6)."""
+and the database's allocations, statuses and waitlist against the re-run (DESIGN.md section 4, step 6).
+
+Each new draw of a track (the remedy of an upheld objection) is re-run from its own manifest and seed and
+held against its stored result; its manifest must be the track's part of the round's (domain/redraws.py);
+the replay of the changes after publication splices it in where it was drawn."""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
+from ..domain import redraws, selection
 from ..domain import rounds as rules
-from ..domain import selection
 from ..domain.errors import N_
 from ..domain.states import AllocationChangeKind, AllocationStatus, ApplicationStatus, ObjectionRemedyKind
 from ..extensions import db
-from ..models import Allocation, AuditEvent, Draw, Round
+from ..models import Allocation, AuditEvent, Draw, Round, TrackRedraw
+from . import redraw_results
 from . import rounds as round_service
 from .seed_events import result_timeline
 
@@ -38,7 +43,9 @@ def verify_draw(code: str) -> Verification:
         raise rules.RoundError(N_("Round %(code)s has not been drawn yet."), code=code)
     manifest = selection.manifest_from_json(draw.manifest_json)
     rerun = selection.run_draw(manifest, draw.seed)
-    details = _result_differences(round_, draw, manifest, rerun) + _database_differences(round_, manifest, rerun)
+    redrawn = [r for r in redraw_results.redraws_of(round_.id) if r.seed is not None]
+    details = _result_differences(round_, draw, manifest, rerun) + _redraw_differences(manifest, redrawn)
+    details = details or _database_differences(round_, manifest, rerun, redrawn)
     if details:
         return Verification(False, details)
     return Verification(
@@ -47,9 +54,39 @@ def verify_draw(code: str) -> Verification:
             f"manifest SHA-256 {rerun.manifest_sha256}",
             f"seed {draw.seed!r}",
             f"{len(rerun.selected)} selected, {len(rerun.waitlist)} waitlisted: same as the stored result",
+            *(
+                f"new draw of track {r.track or '(whole pool)'} for objection {r.objection.number}: manifest "
+                f"SHA-256 {r.manifest_sha256}, seed {r.seed!r}, same as its stored result"
+                for r in redrawn
+            ),
             "allocations, statuses and waitlist positions in the database: as the re-run gives them",
         ],
     )
+
+
+def _redraw_differences(manifest: selection.Manifest, redrawn: list[TrackRedraw]) -> list[str]:
+    """Each new draw re-run from its manifest and seed against its stored result, and its manifest against
+    the track's part of the manifest the result rested on when it was frozen."""
+    found = []
+    for redraw in redrawn:
+        own = selection.manifest_from_json(redraw.manifest_json)
+        rerun = redraw_results.redraw_result(redraw)
+        where = f"new draw for objection {redraw.objection.number}"
+        if rerun.manifest_sha256 != redraw.manifest_sha256 or selection.manifest_json(own) != redraw.manifest_json:
+            found.append(f"{where}: manifest SHA-256 {rerun.manifest_sha256} differs from the published one")
+        expected, stored = json.loads(selection.result_json(rerun)), _load(redraw.result_json or "{}")
+        found += [
+            f"{where}: {key} of the stored result differs from the re-run"
+            for key in RESULT_PARTS
+            if expected.get(key) != stored.get(key)
+        ]
+        found += [
+            f"{where}: {d}"
+            for d in redraws.manifest_differences(manifest, redraw.track, own, redraw.added_application_id)
+        ]
+        added = redraw_results.added_application(redraw)
+        manifest = redraws.with_application(manifest, added, redraw.track)
+    return found
 
 
 def _result_differences(round_: Round, draw: Draw, manifest, rerun: selection.DrawResult) -> list[str]:
@@ -82,10 +119,11 @@ _REPLAYED = (
     "allocation.moved",
     "allocation.refilled_from_waitlist",
     "objection.reinstated",
+    "objection.redrawn",
 )
 
 
-def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]:
+def _changes(round_: Round, ids: set[int], redraw_ids: list[int]) -> list[tuple[str, int | None, dict]]:
     """What changed the result after the draw, in the audit trail's order: withdrawals of pool
     applications that were selected or waitlisted then, the ministry's moves (application id and new
     institution), the ministry's refills (those with an actor: a supplier's withdrawal refills by itself) and
@@ -96,7 +134,8 @@ def _changes(round_: Round, ids: set[int]) -> list[tuple[str, int | None, dict]]
         .where(
             AuditEvent.action.in_(_REPLAYED),
             ((AuditEvent.object_type == "Application") & AuditEvent.object_id.in_(ids))
-            | ((AuditEvent.object_type == "Allocation") & AuditEvent.object_id.in_(allocation_ids)),
+            | ((AuditEvent.object_type == "Allocation") & AuditEvent.object_id.in_(allocation_ids))
+            | ((AuditEvent.object_type == "TrackRedraw") & AuditEvent.object_id.in_(redraw_ids)),
         )
         .order_by(AuditEvent.seq)
     ).all()
@@ -121,12 +160,19 @@ def _change(event, moved_apps: dict[int, int]) -> tuple[str, int | None, dict] |
         return AllocationChangeKind.MOVED, moved_apps.get(object_id), after or {}
     if action == "allocation.refilled_from_waitlist" and actor_id is not None:
         return AllocationChangeKind.REFILLED, None, {}
+    return _remedy_change(action, object_id, after)
+
+
+def _remedy_change(action: str, object_id: int, after: dict | None) -> tuple[str, int | None, dict] | None:
+    """A remedy's change: the reinstated application's id, or the id of the new draw of a track."""
     if action == "objection.reinstated":
         return ObjectionRemedyKind.REINSTATED, (after or {}).get("application_id"), {}
+    if action == "objection.redrawn":
+        return ObjectionRemedyKind.REDRAWN, object_id, {}
     return None
 
 
-def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
+def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult, redrawn: list[TrackRedraw]):
     """What the database must hold: per application, its allocation rows in the order they were made
     (institution, amount, rank, status, from the waitlist), and its status with its waitlist position.
 
@@ -134,12 +180,17 @@ def _expected_rows(round_: Round, manifest, rerun: selection.DrawResult):
     budget for the first waitlisted application that fits (selection.refill_after_withdrawal), a move
     leaves a 'moved' row and an active one at the new institution (selection.move_allocation), and a
     ministry refill promotes the first waitlisted application that fits (selection.promote_from_waitlist),
-    and the reinstatement of an upheld objection allocates that application (selection.reinstate_from_waitlist).
+    and the reinstatement of an upheld objection allocates that application (selection.reinstate_from_waitlist);
+    a new draw of a track ends the track's allocations ('superseded') and puts its own result in the track's
+    place (domain/redraws.py), after the withdrawals since its freeze. Waitlist positions follow the draw's
+    waitlist with the new draws spliced in.
     """
-    replay = _Replay(manifest, rerun)
-    for kind, app_id, after in _changes(round_, {a.id for a in manifest.applications}):
+    final_manifest, base = redraw_results.effective(round_, manifest)
+    replay = _Replay(manifest, rerun, redraws={r.id: r for r in redrawn})
+    ids = {a.id for a in final_manifest.applications}
+    for kind, app_id, after in _changes(round_, ids, [r.id for r in redrawn]):
         replay.apply(kind, app_id, after)
-    return replay.rows_after(), _statuses(manifest, rerun, replay.state)
+    return replay.rows_after(), _statuses(final_manifest, base, replay.state)
 
 
 @dataclass
@@ -150,6 +201,8 @@ class _Replay:
     state: selection.DrawResult
     promoted: set[int] = field(default_factory=set)
     rows: dict[int, list[tuple]] = field(default_factory=dict)
+    redraws: dict[int, TrackRedraw] = field(default_factory=dict)
+    withdrawn: set[int] = field(default_factory=set)
 
     def apply(self, kind: str, app_id: int | None, after: dict) -> None:
         held = next((a for a in self.state.selected if a.app_id == app_id), None)
@@ -163,11 +216,33 @@ class _Replay:
         elif kind == AllocationChangeKind.REFILLED:
             self.state, new = selection.promote_from_waitlist(self.manifest, self.state)
             self._promote(new)
-        elif kind == ObjectionRemedyKind.REINSTATED and app_id in self.state.waitlist:
-            self.state, new = selection.reinstate_from_waitlist(self.manifest, self.state, app_id)
+        else:
+            self._remedy(kind, app_id)
+
+    def _remedy(self, kind: str, object_id: int | None) -> None:
+        """A reinstatement (of application `object_id`) or a new draw of a track (new draw `object_id`)."""
+        if kind == ObjectionRemedyKind.REINSTATED and object_id in self.state.waitlist:
+            self.state, new = selection.reinstate_from_waitlist(self.manifest, self.state, object_id)
             self._promote(new)
+        elif kind == ObjectionRemedyKind.REDRAWN and object_id in self.redraws:
+            self._redrawn(self.redraws[object_id])
+
+    def _redrawn(self, redraw: TrackRedraw) -> None:
+        """The track's allocations end; the new draw, less those that withdrew since, takes its place."""
+        added = redraw_results.added_application(redraw)
+        ids = redraw_results.track_ids(self.manifest, redraw.track, added)
+        for held in self.state.selected:
+            if held.app_id in ids:
+                self._record(held, AllocationStatus.SUPERSEDED)
+        own = selection.manifest_from_json(redraw.manifest_json)
+        settled, promoted = redraws.settle_withdrawals(own, redraw_results.redraw_result(redraw), self.withdrawn & ids)
+        self.promoted = (self.promoted - ids) | {a.app_id for a in promoted}
+        self.manifest = redraws.with_application(self.manifest, added, redraw.track)
+        self.state = redraws.spliced(self.manifest, self.state, ids, settled)
 
     def _withdrawn(self, app_id: int | None, held: selection.Allocation | None) -> None:
+        if app_id is not None:
+            self.withdrawn.add(app_id)
         if held is not None:
             self._record(held, AllocationStatus.WITHDRAWN)
             self.state, new = selection.refill_after_withdrawal(self.manifest, self.state, held.app_id)
@@ -202,9 +277,11 @@ def _statuses(manifest, rerun: selection.DrawResult, state: selection.DrawResult
     return statuses
 
 
-def _database_differences(round_: Round, manifest, rerun: selection.DrawResult) -> list[str]:
+def _database_differences(
+    round_: Round, manifest, rerun: selection.DrawResult, redrawn: list[TrackRedraw]
+) -> list[str]:
     """The first difference between the database's allocations and statuses and the re-run, if any."""
-    allocations, statuses = _expected_rows(round_, manifest, rerun)
+    allocations, statuses = _expected_rows(round_, manifest, rerun, redrawn)
     return _allocation_difference(_stored_rows(round_), allocations) or _status_difference(round_, statuses)
 
 

@@ -8,9 +8,12 @@
   covers its amount). Its amount is taken from that institution's round budget left; it is refused when no
   candidate has enough left, so no budget is ever exceeded. No MOU quota is charged (quota is charged only
   by orders, as for every allocation). It is a new result version, replayed by `flask draw verify`.
-- A new draw is not available: the round's one draw stays verifiable from its manifest and seed.
+- A new draw of the objecting application's track (services/track_redraws.py): a new manifest and a new
+  public seed event are published before the event, then the track is drawn again with the event's outcome.
+  The round's draw stays verifiable from its manifest and seed, and the new draw from its own. It is a new
+  result version, replayed by `flask draw verify`.
 
-Result version 1 is the draw as published; each reinstatement adds one version.
+Result version 1 is the draw as published; each reinstatement and each new draw adds one version.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from ..domain.manifest import canonical_json
 from ..domain.states import ApplicationStatus, ObjectionRemedyKind, ObjectionState, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Institution, Objection, Round, User
-from . import applications, notices
+from . import applications, notices, redraw_results
 from . import rounds as round_service
 from .audit import record_event
 from .draws import allocation_valid_until, drawn
@@ -50,15 +53,6 @@ class ResultChange:
     institution_code: str
     amount_krw: int
     at: datetime | None
-
-
-def new_draw_refused() -> DomainError:
-    return rules.ObjectionRefused(
-        N_(
-            "A new draw is not available: a round has one draw, which anyone can re-run from its published "
-            "manifest and seed. Choose rescoring or reinstatement from the waitlist."
-        )
-    )
 
 
 def _remedied(row: Objection, staff: User, kind: str, note: str) -> None:
@@ -107,7 +101,7 @@ def _reinstatable(round_: Round, application: Application) -> selection.Allocati
         raise rules.ObjectionRefused(
             N_("Only a waitlisted application can be reinstated from the waitlist; choose rescoring instead.")
         )
-    manifest = selection.manifest_from_json(drawn(round_).manifest_json)
+    manifest = redraw_results.effective(round_)[0]
     current = applications.current_result(round_, manifest)
     promoted = selection.reinstate_from_waitlist(manifest, current, application.id)[1]
     if promoted is None:
@@ -205,20 +199,30 @@ def current_version(round_id: int) -> int:
 
 def versioned_result_json(round_: Round, version: int | None = None) -> str | None:
     """The published result as of a result version (None: the latest): the draw's result exactly as drawn
-    (so the checker re-runs it) with `result_version` and the `result_changes` made up to that version.
-    None for a version that does not exist."""
+    (so the checker re-runs it) with `result_version` and the `result_changes` made up to that version, a
+    new draw's change with its manifest's SHA-256, seed event, seed and result (which the checker re-runs
+    from the new draw's own manifest). None for a version that does not exist."""
     draw = round_.draw
     if draw is None or draw.result_json is None:
         return None
-    changes = result_changes(round_.id)
-    latest = changes[-1].version if changes else 1
+    changes = _all_changes(round_.id)
+    latest = changes[-1][0] if changes else 1
     version = latest if version is None else version
     if not 1 <= version <= latest:
         return None
     data = json.loads(draw.result_json)
     data["result_version"] = version
-    data["result_changes"] = [_change_json(c) for c in changes if c.version <= version]
+    data["result_changes"] = [c for v, c in changes if v <= version]
     return canonical_json(data)
+
+
+def _all_changes(round_id: int) -> list[tuple[int, dict]]:
+    """Every change to the drawn result as its result version lists it, by version: reinstatements and
+    new draws of a track."""
+    changes = [(c.version, _change_json(c)) for c in result_changes(round_id)]
+    drawn_again = [r for r in redraw_results.redraws_of(round_id) if r.result_version is not None]
+    changes += [(r.result_version or 1, redraw_results.change_json(r)) for r in drawn_again]
+    return sorted(changes, key=lambda change: change[0])
 
 
 def _change_json(change: ResultChange) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..domain.states import (
+    AllocationStatus,
     CorrectiveActionCause,
     CorrectiveActionState,
     FollowOnStatus,
@@ -23,8 +24,9 @@ from ..domain.states import (
     ObjectionState,
 )
 from ..extensions import db
-from ..models import Allocation, CorrectiveAction, FollowOnPurchase, Objection, Round
+from ..models import Allocation, CorrectiveAction, FollowOnPurchase, Objection, Round, TrackRedraw
 from . import ocds_releases as core
+from . import redraw_results
 
 OUTCOMES = {
     ObjectionState.UPHELD: "Upheld",
@@ -34,6 +36,7 @@ OUTCOMES = {
 REMEDIES = {
     ObjectionRemedyKind.RESCORED: "the application's scores were corrected",
     ObjectionRemedyKind.REINSTATED: "the application was given an allocation from the waitlist",
+    ObjectionRemedyKind.REDRAWN: "the application's track was drawn again with a new manifest and a new seed event",
 }
 CAUSES = {
     CorrectiveActionCause.LOW_EVALUATION: "a post-use evaluation under the threshold",
@@ -109,6 +112,34 @@ def _reinstated(allocation: Allocation, event: dict) -> core.Staged:
     return round_, ["tenderUpdate", "awardUpdate"], {**data, "tender": tender}
 
 
+def _redrawn(redraw: TrackRedraw, event: dict) -> core.Staged:
+    """The award update of a new draw of a track: the track's allocations before it cancelled, its own
+    allocations awarded, with the objection's remedy and the new result version."""
+    round_ = redraw.round
+    ended = ((event.get("before") or {}).get("allocations")) or []
+    made = [
+        a
+        for a in db.session.scalars(
+            select(Allocation).where(Allocation.round_id == round_.id, Allocation.status == AllocationStatus.ACTIVE)
+        )
+        if redraw_results.track_of(a.application) == redraw.track
+    ]
+    awards = [{"id": f"A{i}", "status": "cancelled"} for i in ended] + [core.award(a) for a in made]
+    parties = [
+        p for a in made for p in (core.company_party(a.application.company), core.institution_party(a.institution))
+    ]
+    tender = {
+        "id": round_.code,
+        "milestones": [objection_milestone(redraw.objection)],
+        "documents": [result_version_document(round_, redraw.result_version or 1)],
+    }
+    return (
+        round_,
+        ["tenderUpdate", "awardUpdate"],
+        {"awards": awards, "parties": core._unique(parties), "tender": tender},
+    )
+
+
 def follow_on_process(row: FollowOnPurchase) -> dict:
     """A follow-on purchase as a process related to the pilot order's contract (outside this process)."""
     title = (
@@ -152,6 +183,7 @@ BUILDERS: dict[str, core.Builder] = {
     "objection.dismissed": _objection,
     "objection.rescored": _objection,
     "objection.reinstated": _reinstated,
+    "objection.redrawn": _redrawn,
     "follow_on.recorded": _follow_on,
     "follow_on.cancelled": _follow_on,
     **{f"corrective_action.{state}": _corrective for state in CorrectiveActionState},

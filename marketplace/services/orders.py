@@ -36,7 +36,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import corrective_actions, notices, quota
+from . import corrective_actions, notices, quota, redraw_results
 from .audit import record_event
 from .outbox import request_delivery
 from .pages import Page, paginate
@@ -186,6 +186,7 @@ def _placement_facts(
         round_published=allocation.round.status == RoundStatus.PUBLISHED,
         selection_active=allocation.status == AllocationStatus.ACTIVE
         and allocation.application.status == ApplicationStatus.SELECTED,
+        redraw_pending=redraw_results.redraw_pending_for(allocation),
         selection_valid_until=allocation.valid_until,
         allocation_institution_id=allocation.institution_id,
         allocation_remaining_krw=allocation.remaining_krw,

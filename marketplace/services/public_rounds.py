@@ -10,7 +10,7 @@ from ..domain.errors import N_, NotFound
 from ..domain.states import RoundStatus
 from ..extensions import db
 from ..models import Allocation, AllocationChange, Application, Round
-from . import allocations, draws, objection_remedies, objections, round_lists, rounds
+from . import allocations, draws, objection_remedies, objections, redraw_results, round_lists, rounds
 from .draws import TierRow
 from .pages import Page
 
@@ -25,6 +25,7 @@ class PublishedResult:
     waitlisted: list[Application] = field(default_factory=list)
     version: int = 1
     result_changes: list[objection_remedies.ResultChange] = field(default_factory=list)
+    redraws: list[redraw_results.RedrawFacts] = field(default_factory=list)
     decisions: list[objections.PublishedDecision] = field(default_factory=list)
 
 
@@ -56,6 +57,7 @@ def published_result(round_: Round) -> PublishedResult:
         waitlisted=list(waitlisted),
         version=objection_remedies.current_version(round_.id),
         result_changes=objection_remedies.result_changes(round_.id),
+        redraws=redraw_results.redraw_facts(round_.id),
         decisions=objections.published_decisions(round_.id),
     )
 
@@ -76,3 +78,15 @@ def result_json(code: str, version: int | None = None) -> str | None:
     if round_ is None or round_.status != RoundStatus.PUBLISHED:
         return None
     return objection_remedies.versioned_result_json(round_, version)
+
+
+def redraw_file(code: str, number: int, part: str) -> str | None:
+    """A published round's new draw made for objection `number`: its manifest (published from its freeze) or
+    its result (once drawn), exactly as stored; None otherwise."""
+    round_ = db.session.scalar(select(Round).where(Round.code == code))
+    if round_ is None or round_.status != RoundStatus.PUBLISHED:
+        return None
+    redraw = redraw_results.by_number(round_, number)
+    if redraw is None:
+        return None
+    return redraw.manifest_json if part == "manifest" else redraw.result_json

@@ -11,6 +11,7 @@ from ..domain.errors import N_, DomainError
 from ..domain.states import AllocationStatus, ApplicationStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Mou, Product, Round, User
+from . import redraw_results
 from .orders import institution_mous
 from .pages import Page, paginate
 from .products import has_valid_certificate
@@ -101,6 +102,17 @@ def purchase_context(buyer: User, allocation_id: int) -> tuple[Allocation, list[
         raise PurchaseUnavailable(N_("The product's selection has not been published."))
     if allocation.status == AllocationStatus.MOVED:
         raise PurchaseUnavailable(N_("The product's selection was moved to another institution."))
+    if allocation.status == AllocationStatus.SUPERSEDED:
+        raise PurchaseUnavailable(
+            N_("The product's selection ended: its track was drawn again as the remedy of an upheld objection.")
+        )
+    if redraw_results.redraw_pending_for(allocation):
+        raise PurchaseUnavailable(
+            N_(
+                "A new draw of this selection's track, the remedy of an upheld objection, is waiting for its "
+                "seed event: orders on the track wait until it has run."
+            )
+        )
     if allocation.status != AllocationStatus.ACTIVE or allocation.application.status != ApplicationStatus.SELECTED:
         raise PurchaseUnavailable(N_("The product's selection has been withdrawn."))
     return allocation, institution_mous(buyer.institution_id)

@@ -171,4 +171,4 @@ def _objections(world, make) -> dict:
     )
     db.session.add(objection)
     db.session.commit()
-    return {"objection_id": objection.id, "file_id": document.id, "version": 1}
+    return {"objection_id": objection.id, "file_id": document.id, "version": 1, "number": 1}

@@ -263,6 +263,7 @@ def baseline(values: dict) -> dict[str, dict[str, object]]:
             "need": "20",
             "note": "재채점",
         },
+        "ministry.run_redraw": {"seed": "07 12 19 28 33 41"},
         "supplier.delete_certificate": {},
         "ministry.decide_company": {"action": "approve", "reason": "ok"},
         "ministry.edit_company": dict(company, reason="사업자 요청"),

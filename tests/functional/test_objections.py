@@ -227,8 +227,10 @@ def test_an_upheld_rescoring_records_the_scores_before_and_after_without_a_new_v
     assert bad.status_code == 400 and "40 / 30 / 30" in bad.get_data(as_text=True)
     missing = _remedy(client, objection, remedy="rescored", innovation="30")
     assert missing.status_code == 400 and "Enter the three corrected scores." in missing.get_data(as_text=True)
-    new_draw = _remedy(client, objection, remedy="new_draw")
-    assert new_draw.status_code == 400 and "A new draw is not available" in new_draw.get_data(as_text=True)
+    new_draw = _remedy(client, objection, remedy="redrawn")
+    assert new_draw.status_code == 400 and "Enter the date and time of the new seed event" in new_draw.get_data(
+        as_text=True
+    )
     assert _remedy(client, objection, remedy="rescored", innovation="30", capability="25", need="20").status_code == 302
     assert objection.scores_before == [20, 20, 20] and objection.scores_after == [30, 25, 20]
     assert application.total_score == 75 and objection.result_version is None

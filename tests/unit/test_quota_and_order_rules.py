@@ -155,3 +155,11 @@ def test_evaluations_need_accepted_goods_and_scores_from_1_to_5():
         o.check_evaluation(good, "rejected", "")
     with pytest.raises(o.InvalidOrderInput):
         o.check_evaluation({**good, "quality": 6}, "accepted", "")
+
+
+def test_a_pending_new_draw_of_the_track_holds_orders_with_its_reason():
+    failures = o.placement_failures(facts(redraw_pending=True))
+    assert [str(f) for f in failures][:1] == [
+        "A new draw of this selection's track, the remedy of an upheld objection, is waiting for its seed event: "
+        "orders on the track wait until it has run."
+    ]

@@ -46,6 +46,7 @@ STATE_COLUMNS = {
     ("round_questions", "status"): states.QuestionStatus,
     ("objections", "state"): states.ObjectionState,
     ("objections", "remedy_kind"): states.ObjectionRemedyKind,
+    ("track_redraws", "state"): states.RedrawState,
     ("privacy_consents", "context"): states.ConsentContext,
     ("round_tracks", "kind"): states.TrackKind,
 }
