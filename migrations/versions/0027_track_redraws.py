@@ -1,14 +1,14 @@
 """track_redraws: a new draw of one track as the remedy of an upheld objection (its manifest, seed event,
 seed and result); allocations a new draw ends are 'superseded'; an objection's remedy may be 'redrawn'
 
-Revision ID: 0030_track_redraws
+Revision ID: 0027_track_redraws
 Revises: 0026_round_categories
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030_track_redraws"
+revision = "0027_track_redraws"
 down_revision = "0026_round_categories"
 branch_labels = None
 depends_on = None
