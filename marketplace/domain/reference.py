@@ -120,6 +120,10 @@ STATUS_LABELS = {
     "done": N_("Done"),
     "failed": N_("Failed"),
     "recorded": N_("Recorded"),
+    "shortlisting": N_("Shortlisting"),
+    "evaluating": N_("Under committee evaluation"),
+    "shortlisted": N_("Shortlisted"),
+    "not_shortlisted": N_("Not shortlisted"),
 }
 
 # A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
@@ -245,6 +249,13 @@ AUDIT_ACTIONS = {
     "objection.dismissed": N_("Objection dismissed"),
     "objection.rescored": N_("Scores corrected after an upheld objection"),
     "objection.reinstated": N_("Allocation from the waitlist after an upheld objection"),
+    "need.posted": N_("Need posted"),
+    "need.withdrawn": N_("Need withdrawn"),
+    "need.proposed": N_("Product proposed against a need"),
+    "need.proposal_withdrawn": N_("Proposal against a need withdrawn"),
+    "need.shortlist_decided": N_("Proposal shortlisted or not, with its reason"),
+    "need.shortlist_sent": N_("Shortlist sent to the ministry"),
+    "need.decided": N_("Need's selection made"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -273,4 +284,6 @@ AUDIT_OBJECTS = {
     "CommitteeAssignment": N_("Committee assignment"),
     "Objection": N_("Objection"),
     "RoundTrack": N_("Track"),
+    "Need": N_("Need"),
+    "NeedProposal": N_("Proposal against a need"),
 }
