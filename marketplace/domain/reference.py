@@ -284,6 +284,6 @@ AUDIT_OBJECTS = {
     "CommitteeAssignment": N_("Committee assignment"),
     "Objection": N_("Objection"),
     "RoundTrack": N_("Track"),
-    "Need": N_("Need"),
+    "Need": N_("Institution's need"),
     "NeedProposal": N_("Proposal against a need"),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,14 +34,14 @@ def propose(need_id: int):
     form = ProposalForm()
     context = _context(need_id, form)
     if not form.validate_on_submit():
-        return rerender("needs/propose.html", 400 if form.is_submitted() else 200, **context)
+        return render_template("needs/propose.html", **context), 400 if form.is_submitted() else 200
     try:
         needs.propose(current_user, need_id, filled(form.product_id.data), filled(form.note.data))
     except NotFound:
         raise
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender("needs/propose.html", **context)
+        return render_template("needs/propose.html", **context), 400
     flash(_("Your proposal was sent to the institution."), "success")
     return redirect(url_for("supplier.propose", need_id=need_id))
 

@@ -48,6 +48,8 @@ STATE_COLUMNS = {
     ("objections", "remedy_kind"): states.ObjectionRemedyKind,
     ("privacy_consents", "context"): states.ConsentContext,
     ("round_tracks", "kind"): states.TrackKind,
+    ("needs", "status"): states.NeedStatus,
+    ("need_proposals", "status"): states.ProposalStatus,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {
