@@ -116,9 +116,10 @@ def _evaluate(buyer: User, need: Need, shortlisted: list[NeedProposal], moment: 
         db.session.add(application)
         db.session.flush()
         proposal.application_id = application.id
+    need.round_id, need.status = round_.id, NeedStatus.EVALUATING
+    db.session.flush()  # the close's open-data release reads the need of the round
     db.session.expire(round_, ["applications"])
     round_service.close_now(buyer, round_, moment)
-    need.round_id, need.status = round_.id, NeedStatus.EVALUATING
     params = {"variant": "need", **need_params(need)}
     notify_all(
         ministry_staff(), NotificationKind.REVIEW_WAITING, f"need_shortlist:{need.id}", params, _staff_link(need)
