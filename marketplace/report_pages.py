@@ -17,7 +17,16 @@ from .reports.render import RenderTimeout
 from .reports.summary import Scope
 from .routing import page_argument
 from .security import private_download
-from .services import exports_orders, follow_ons, jobs, relief_downloads, report_documents, report_jobs, round_outcomes
+from .services import (
+    exports_orders,
+    follow_ons,
+    jobs,
+    need_figures,
+    relief_downloads,
+    report_documents,
+    report_jobs,
+    round_outcomes,
+)
 from .services.clock import seoul_today
 from .shared_forms import PurchaseReportForm, RegisterForm
 
@@ -57,6 +66,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
     if user.role == UserRole.MINISTRY:
         context["follow_on"] = follow_ons.overview_of_year(request.args.get("follow_on_year"), seoul_today())
         context["round_outcomes"] = round_outcomes.round_outcomes()
+        context["need_figures"] = need_figures.figures()
     return render_template(template, **context), status
 
 

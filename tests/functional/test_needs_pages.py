@@ -151,3 +151,10 @@ def test_staff_see_the_needs_and_selecting_before_the_scores_are_final_is_refuse
     data = rendered_form(client, f"/ministry/needs/{need.id}", f"/ministry/needs/{need.id}/select")
     refused = client.post(f"/ministry/needs/{need.id}/select", data=data, headers=EN)
     assert refused.status_code == 400 and "Finalise the committee" in refused.get_data(as_text=True)
+
+
+def test_the_ministrys_reports_page_counts_the_needs(client, auth, make, build):
+    build.need()
+    auth.login(make.user("ministry"))
+    page = client.get("/ministry/reports", headers=EN).get_data(as_text=True)
+    assert 'id="needs"' in page and "Needs posted" in page

@@ -15,7 +15,7 @@ from marketplace.domain.rounds import RoundError
 from marketplace.extensions import db
 from marketplace.models import Allocation, AuditEvent, Notification, Round
 from marketplace.models.types import as_at
-from marketplace.services import draws, need_selection, needs, relief_certificates
+from marketplace.services import draws, need_figures, need_selection, needs, relief_certificates
 from tests.builders_needs import NeedBuilders
 from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock
@@ -223,3 +223,19 @@ def test_withdrawing_a_need_needs_a_reason_and_stops_proposals(app, make, build)
     needs.withdraw_need(buyer, need.id, "예산 삭감")
     with pytest.raises(NeedError):
         build.proposal(need)
+
+
+def test_the_ministrys_figures_count_needs_proposals_and_selections(app, make, build, staff):
+    buyer = make.user("buyer")
+    selected, closed, withdrawn = build.need(buyer), build.need(buyer), build.need(buyer)
+    chosen, dropped = build.proposal(selected), build.proposal(selected)
+    lone = build.proposal(closed)
+    needs.withdraw_need(buyer, withdrawn.id, "예산 삭감")
+    build.past_deadline(selected)
+    build.shortlist(buyer, selected, [chosen], [dropped])
+    build.shortlist(buyer, closed, [], [lone])
+    build.committee_scores(staff, selected, {chosen.id: [GOOD]})
+    need_selection.select_for_need(staff, selected.id)
+    figures = need_figures.figures()
+    assert (figures.posted, figures.withdrawn, figures.selected, figures.closed, figures.evaluating) == (2, 1, 1, 1, 0)
+    assert (figures.proposals, figures.shortlisted, figures.selected_budget_krw) == (3, 1, selected.budget_krw)
