@@ -19,6 +19,7 @@ from marketplace.services import draws, need_figures, need_selection, needs, rel
 from tests.builders_needs import NeedBuilders
 from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock
+from tests.pdf_checks import pdf_text
 
 GOOD = (35, 25, 25)  # 85
 FAIR = (30, 22, 20)  # 72
@@ -211,6 +212,8 @@ def test_the_institution_orders_the_selection_and_its_certificate_cites_the_need
     facts = json.loads(certificate.facts_json)
     assert facts["need"]["number"] == need.number
     assert facts["committee"]["minutes_sha256"] == db.session.get(Round, need.round_id).minutes_sha256
+    printed = "".join("".join(pdf_text(certificate.pdf)).split())
+    assert need.number in printed and facts["committee"]["minutes_sha256"][:16] in printed
 
 
 def test_withdrawing_a_need_needs_a_reason_and_stops_proposals(app, make, build):
