@@ -63,11 +63,7 @@ class Candidate:
 def check_need(data: NeedInput, now: datetime, categories: Collection[str]) -> NeedInput:
     """The need with its texts stripped; raises NeedError for an empty or long text, a quantity or budget
     out of range, an unknown category or a deadline that is not after `now`."""
-    title, problem = (data.title or "").strip(), (data.problem or "").strip()
-    if not title or len(title) > MAX_TITLE:
-        raise NeedError(N_("Give the need a title of at most %(count)s characters."), count=MAX_TITLE)
-    if not problem or len(problem) > MAX_TEXT:
-        raise NeedError(N_("Describe the problem in at most %(count)s characters."), count=MAX_TEXT)
+    title, problem = _checked_texts(data.title, data.problem)
     if not 1 <= data.quantity <= MAX_QUANTITY:
         raise NeedError(N_("Enter a quantity from 1 to %(maximum)s."), maximum=f"{MAX_QUANTITY:,}")
     if not 1 <= data.budget_krw <= MAX_KRW:
@@ -77,6 +73,15 @@ def check_need(data: NeedInput, now: datetime, categories: Collection[str]) -> N
     if data.deadline_at <= now:
         raise NeedError(N_("The proposal deadline must be later than now."))
     return NeedInput(title, problem, data.quantity, data.budget_krw, data.category, data.deadline_at)
+
+
+def _checked_texts(title: str, problem: str) -> tuple[str, str]:
+    title, problem = (title or "").strip(), (problem or "").strip()
+    if not title or len(title) > MAX_TITLE:
+        raise NeedError(N_("Give the need a title of at most %(count)s characters."), count=MAX_TITLE)
+    if not problem or len(problem) > MAX_TEXT:
+        raise NeedError(N_("Describe the problem in at most %(count)s characters."), count=MAX_TEXT)
+    return title, problem
 
 
 def takes_proposals(posted_at: datetime, deadline_at: datetime, now: datetime) -> bool:

@@ -30,11 +30,10 @@ def need_of(round_: Round) -> Need | None:
 
 
 def _proposals(need: Need) -> int:
-    return db.session.scalar(
-        select(func.count(NeedProposal.id)).where(
-            NeedProposal.need_id == need.id, NeedProposal.status != ProposalStatus.WITHDRAWN
-        )
+    query = select(func.count(NeedProposal.id)).where(
+        NeedProposal.need_id == need.id, NeedProposal.status != ProposalStatus.WITHDRAWN
     )
+    return db.session.scalar(query) or 0
 
 
 def for_need(part: str, round_: Round, data: dict) -> dict:

@@ -59,8 +59,15 @@ def test_a_buyer_posts_a_need_that_anyone_reads_with_its_institution_and_budget(
 
 @pytest.mark.parametrize(
     "field,value",
-    [("budget", "-5"), ("budget", "9" * 5000), ("quantity", "0"), ("quantity", "1e3"), ("category", "weapons"),
-     ("deadline_on", "2018-02-30"), ("title", "")],
+    [
+        ("budget", "-5"),
+        ("budget", "9" * 5000),
+        ("quantity", "0"),
+        ("quantity", "1e3"),
+        ("category", "weapons"),
+        ("deadline_on", "2018-02-30"),
+        ("title", ""),
+    ],
 )
 def test_a_need_with_bad_input_is_refused_with_the_form_and_nothing_is_saved(client, auth, make, moment, field, value):
     auth.login(make.user("buyer"))

@@ -114,7 +114,8 @@ def test_the_shortlist_waits_for_the_deadline_needs_every_reason_and_another_ins
     with pytest.raises(NotFound):
         build.shortlist(make.user("buyer"), need, [first], [second])
     with pytest.raises(NeedError):
-        need_selection.send_shortlist(buyer, need.id, [Decision(first.id, True, "좋음"), Decision(second.id, False, " ")])
+        blank = [Decision(first.id, True, "좋음"), Decision(second.id, False, " ")]
+        need_selection.send_shortlist(buyer, need.id, blank)
     with pytest.raises(NeedError):
         need_selection.send_shortlist(buyer, need.id, [Decision(first.id, True, "좋음")])
     sent = build.shortlist(buyer, need, [first], [second])
@@ -123,9 +124,7 @@ def test_the_shortlist_waits_for_the_deadline_needs_every_reason_and_another_ins
         build.shortlist(buyer, need, [first], [second])
 
 
-def test_sending_the_shortlist_makes_a_closed_round_of_the_institution_with_the_shortlisted_proposals(
-    app, make, build
-):
+def test_sending_the_shortlist_makes_a_closed_round_of_the_institution_with_the_shortlisted_proposals(app, make, build):
     buyer = make.user("buyer")
     need = build.need(buyer)
     chosen, dropped = build.proposal(need), build.proposal(need)

@@ -68,7 +68,7 @@ def test_a_need_out_of_bounds_is_refused(change):
 
 
 def test_the_deadline_is_a_seoul_wall_clock_minute():
-    assert DEADLINE == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    assert datetime(2026, 3, 16, 9, 0, tzinfo=UTC) == DEADLINE
 
 
 def test_proposals_are_taken_through_the_whole_deadline_minute_and_not_after():
