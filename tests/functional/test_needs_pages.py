@@ -165,3 +165,29 @@ def test_the_ministrys_reports_page_counts_the_needs(client, auth, make, build):
     auth.login(make.user("ministry"))
     page = client.get("/ministry/reports", headers=EN).get_data(as_text=True)
     assert 'id="needs"' in page and "Needs posted" in page
+
+
+def test_the_round_pages_of_a_decided_need_serve_without_a_draw(client, auth, make, build):
+    buyer, staff, supplier = make.user("buyer"), make.user("ministry"), make.user("supplier")
+    need = build.need(buyer)
+    proposal = build.proposal(need, supplier)
+    build.past_deadline(need)
+    build.shortlist(buyer, need, [proposal])
+    build.committee_scores(staff, need, {proposal.id: [(35, 25, 25)]})
+    from marketplace.services import need_selection
+
+    need_selection.select_for_need(staff, need.id)
+    assert client.get(f"/rounds/{need.number}").status_code == 200
+    public = client.get(f"/needs/{need.id}", headers=KO).get_data(as_text=True)
+    assert proposal.product.name_ko in public
+    auth.login(supplier)
+    assert client.get("/supplier/applications").status_code == 200
+    assert client.get(f"/supplier/applications/{proposal.application_id}").status_code == 200
+    auth.logout()
+    auth.login(buyer)
+    assert proposal.product.name_ko in client.get("/buyer/selected-products", headers=KO).get_data(as_text=True)
+    assert client.get(f"/buyer/needs/{need.id}").status_code == 200
+    auth.logout()
+    auth.login(staff)
+    assert client.get(f"/ministry/rounds/{need.number}").status_code == 200
+    assert client.get(f"/ministry/needs/{need.id}").status_code == 200

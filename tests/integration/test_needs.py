@@ -241,3 +241,17 @@ def test_the_ministrys_figures_count_needs_proposals_and_selections(app, make, b
     figures = need_figures.figures()
     assert (figures.posted, figures.withdrawn, figures.selected, figures.closed, figures.evaluating) == (2, 1, 1, 1, 0)
     assert (figures.proposals, figures.shortlisted, figures.selected_budget_krw) == (3, 1, selected.budget_krw)
+
+
+def test_a_selected_supplier_withdraws_before_any_order_and_nobody_is_promoted(app, make, build, staff):
+    from marketplace.services import applications
+
+    buyer, supplier = make.user("buyer"), make.user("supplier")
+    need = build.need(buyer)
+    proposal, other = build.proposal(need, supplier), build.proposal(need)
+    build.past_deadline(need)
+    build.shortlist(buyer, need, [proposal, other])
+    build.committee_scores(staff, need, {proposal.id: [GOOD], other.id: [FAIR]})
+    need_selection.select_for_need(staff, need.id)
+    assert applications.withdraw(supplier, proposal.application_id, "생산 일정 차질") is None
+    assert db.session.scalars(select(Allocation.status)).one() == "withdrawn"
