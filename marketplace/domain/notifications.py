@@ -79,6 +79,9 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.SELECTION_RESULT, "not_selected"): N_(
         "%(product)s was not selected in round %(round)s: its score was below the pass mark of %(pass_mark)s."
     ),
+    (Kind.SELECTION_RESULT, "outscored"): N_(
+        "%(product)s was not selected in round %(round)s: another proposal scored higher, or as high and earlier."
+    ),
     (Kind.ALLOCATION_CHANGED, "moved"): N_(
         "The allocation of %(product)s in round %(round)s moved to %(institution)s. Reason: %(reason)s"
     ),

@@ -214,7 +214,7 @@ def _tell_outcome(need: Need, round_: Round, shortlisted: list[NeedProposal]) ->
     """Each shortlisted supplier learns its outcome; the institution's buyers learn of their allocation."""
     for proposal in shortlisted:
         product = proposal.product
-        variant = "selected" if proposal.status == ProposalStatus.SELECTED else "not_selected"
+        variant = _variant(proposal, round_.pass_mark)
         params = {
             "variant": variant,
             "round": round_.code,
@@ -236,6 +236,14 @@ def _tell_outcome(need: Need, round_: Round, shortlisted: list[NeedProposal]) ->
             params,
             link,
         )
+
+
+def _variant(proposal: NeedProposal, pass_mark: int) -> str:
+    """The supplier's outcome: selected, outscored (passed, another won) or not selected (under the mark)."""
+    if proposal.status == ProposalStatus.SELECTED:
+        return "selected"
+    score = proposal.application.total_score if proposal.application is not None else None
+    return "outscored" if score is not None and score >= pass_mark else "not_selected"
 
 
 def ministry_needs(*, page: int, per_page: int):

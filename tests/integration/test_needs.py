@@ -181,6 +181,8 @@ def test_equal_scores_go_to_the_proposal_made_first_and_none_passing_closes_the_
     build.committee_scores(staff, need, {first.id: [FAIR], second.id: [FAIR]})
     need_selection.select_for_need(staff, need.id)
     assert (first.status, second.status) == ("selected", "not_selected")
+    told = db.session.scalars(select(Notification).where(Notification.kind == "selection_result")).all()
+    assert sorted(n.params["variant"] for n in told) == ["outscored", "selected"]
 
     other = build.need(buyer)
     weak = build.proposal(other)
