@@ -20,9 +20,16 @@ from ..domain import needs as rules
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, NotFound
 from ..domain.reference import CATEGORIES
-from ..domain.states import CompanyStatus, NeedStatus, NotificationKind, ProductStatus, ProposalStatus
+from ..domain.states import (
+    CompanyStatus,
+    InstitutionStatus,
+    NeedStatus,
+    NotificationKind,
+    ProductStatus,
+    ProposalStatus,
+)
 from ..extensions import db
-from ..models import Company, Need, NeedProposal, Product, User
+from ..models import Company, Institution, Need, NeedProposal, Product, User
 from . import rounds as round_service
 from .audit import record_event
 from .notifications import institution_buyers, link_path, notify_all
@@ -121,8 +128,11 @@ def post_need(buyer: User, data: rules.NeedInput) -> Need:
     """Post a need of the buyer's institution, open to proposals until its deadline; the suppliers with a
     listed product in its category are told. Raises NeedError."""
     begin_write()
-    if buyer.institution_id is None:
+    institution = db.session.get(Institution, buyer.institution_id) if buyer.institution_id else None
+    if institution is None:
         raise NotFound(N_("There is no such institution."))
+    if institution.status != InstitutionStatus.ACTIVE:
+        raise rules.NeedError(N_("Only an active institution can post a need."))
     moment = now()
     data = rules.check_need(data, moment, CATEGORIES)
     need = Need(

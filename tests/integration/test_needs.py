@@ -257,3 +257,11 @@ def test_a_selected_supplier_withdraws_before_any_order_and_nobody_is_promoted(a
     need_selection.select_for_need(staff, need.id)
     assert applications.withdraw(supplier, proposal.application_id, "생산 일정 차질") is None
     assert db.session.scalars(select(Allocation.status)).one() == "withdrawn"
+
+
+def test_a_suspended_institution_cannot_post_a_need(app, make, build):
+    buyer = make.user("buyer")
+    buyer.institution.status = "suspended"
+    db.session.commit()
+    with pytest.raises(NeedError):
+        build.need(buyer)
