@@ -81,6 +81,8 @@ def send_shortlist(buyer: User, need_id: int, decisions: list[rules.Decision]) -
 
 def _evaluate(buyer: User, need: Need, shortlisted: list[NeedProposal], moment: datetime) -> None:
     """The need's round with one application per shortlisted proposal, closed at once (eligibility checked)."""
+    if db.session.scalar(select(Round.id).where(Round.code == need.number)) is not None:
+        raise rules.NeedError(N_("A round with code %(code)s already exists: ask the ministry."), code=need.number)
     round_ = Round(
         code=need.number,
         title_ko=need.title,

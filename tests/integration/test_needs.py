@@ -13,7 +13,7 @@ from marketplace.domain.errors import NotFound
 from marketplace.domain.needs import Decision, NeedError
 from marketplace.domain.rounds import RoundError
 from marketplace.extensions import db
-from marketplace.models import Allocation, AuditEvent, Notification, Round
+from marketplace.models import Allocation, AuditEvent, NeedProposal, Notification, Round
 from marketplace.models.types import as_at
 from marketplace.services import draws, need_figures, need_selection, needs, relief_certificates
 from tests.builders_needs import NeedBuilders
@@ -265,3 +265,17 @@ def test_a_suspended_institution_cannot_post_a_need(app, make, build):
     db.session.commit()
     with pytest.raises(NeedError):
         build.need(buyer)
+
+
+def test_a_round_already_holding_the_needs_number_refuses_the_shortlist_and_saves_nothing(app, make, build):
+    from tests.builders_rounds import RoundBuilders
+
+    buyer = make.user("buyer")
+    need = build.need(buyer)
+    proposal = build.proposal(need)
+    RoundBuilders(make).round(code=need.number)
+    build.past_deadline(need)
+    with pytest.raises(NeedError):
+        build.shortlist(buyer, need, [proposal])
+    db.session.rollback()
+    assert db.session.get(NeedProposal, proposal.id).status == "submitted"
