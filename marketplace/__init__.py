@@ -59,7 +59,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.login_message = None
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     with app.app_context():
-        configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"], durable=app.config["DB_DURABLE_COMMITS"])
     switch_threads_often(app.config.get("THREAD_SWITCH_INTERVAL_MS", 0))
     jobs.init_app(app)  # the background queue, and the run_job and deliver_mail hooks services call
 

@@ -213,10 +213,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "public.round_result_export": ANYONE,
     "buyer.orders_export": BUYER,  # own institution's orders only (the view passes it)
     "buyer.relief_register_export": BUYER,  # own institution's register only (report_pages)
+    "buyer.purchase_report_tracks_export": BUYER,  # own institution's figures only (report_pages)
     "ministry.orders_export": MINISTRY,
     "ministry.mou_ledger_export": MINISTRY,
     "ministry.audit_log_export": MINISTRY,
     "ministry.relief_register_export": MINISTRY,
+    "ministry.purchase_report_tracks_export": MINISTRY,
     "ministry.round_outcomes_export": MINISTRY,
     # --- API tokens (account page)
     "auth.api_tokens": BUYER_OR_MINISTRY,

@@ -12,8 +12,9 @@ def ocds():
 
 @ocds.command("backfill")
 def backfill_command():
-    """Write a release for each round that has none yet, as it stands now (safe to run again)."""
-    from .services.ocds_releases import backfill
+    """Write a release for each round that has none yet, as it stands now, and one with what a round's releases
+    lack of it (safe to run again)."""
+    from .services.ocds_backfill import backfill
 
     click.echo(f"{backfill()} round(s) given a release")
 

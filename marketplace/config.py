@@ -47,6 +47,9 @@ def from_environment() -> dict:
         # how long a write waits for the database lock (SQLite busy_timeout, PostgreSQL lock_timeout)
         # before the request answers 503 "nothing was saved"
         "DB_LOCK_TIMEOUT_MS": int(os.environ.get("DB_LOCK_TIMEOUT_MS", 5000)),
+        # each commit waits for the disk (SQLite synchronous=FULL, PostgreSQL's synchronous_commit as the
+        # server sets it); the tests turn it off: their databases are thrown away, a power cut loses nothing
+        "DB_DURABLE_COMMITS": True,
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's; the tests pass a fast one
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)) + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),

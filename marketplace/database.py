@@ -10,9 +10,14 @@ DEFAULT_LOCK_TIMEOUT_MS = 5000
 _WRITING = "write_transaction"
 
 
-def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
+def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS, *, durable: bool = True) -> None:
     """Bound every wait for a lock, and let SQLAlchemy own BEGIN on SQLite so that write transactions
     can take the lock up front.
+
+    `durable` (the default) makes each commit wait until it is on disk: SQLite's synchronous=FULL, which in
+    WAL mode syncs the log at every commit, and PostgreSQL's synchronous_commit as its server sets it. Off
+    (synchronous=OFF, synchronous_commit=off) a commit returns once the operating system has it: a crashed
+    process still loses nothing, a power cut may. The tests run so, on databases they throw away.
 
     A lock not had within `lock_timeout_ms` raises OperationalError, which errors.py answers with 503.
     pysqlite's legacy mode runs reads outside the transaction, which lets two concurrent orders
@@ -26,6 +31,8 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT
         def _pg_connect(dbapi_conn, _record):
             # lock_timeout bounds row-lock waits (FOR UPDATE, conditional UPDATEs) as busy_timeout does on SQLite
             dbapi_conn.execute(f"SET lock_timeout = {timeout}")
+            if not durable:
+                dbapi_conn.execute("SET synchronous_commit = off")
             dbapi_conn.commit()
 
         return
@@ -43,6 +50,7 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT
             # WAL whoever made the file: readers never wait for a writer's commit (in the rollback journal a
             # page read while an order commits failed with "database is locked"); a no-op once it is WAL
             cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=OFF")
         cursor.close()
 
     @event.listens_for(engine, "begin")

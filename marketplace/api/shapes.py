@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from ..domain.reference import CATEGORIES
 from ..domain.states import OrderStatus, ReliefStatus, RoundStatus
+from ..domain.tracks import TRACK_LABELS
 from ..models import Allocation, Mou, Order, Round
+from ..services import tracks
 from ..services.catalogue import ProductCard
 from ..services.public_rounds import PublishedResult
 from ..services.relief_verification import Verification
 from .schemas import (
     AllocationOut,
+    CategoryOut,
     MouOut,
     Named,
     OrderOut,
     ProductSummary,
+    ResultVersionOut,
     RoundOut,
     RoundSummary,
     Selected,
+    TrackOut,
     VerificationOut,
 )
 
@@ -79,7 +87,59 @@ def round_detail(round_: Round, result: PublishedResult) -> RoundOut:
             for a in result.selected
         ],
         waitlist=[named(application.product) for application in result.waitlisted],
+        tracks=round_tracks(round_),
+        categories=[CategoryOut(code=code, **_both(CATEGORIES.get(code, code))) for code in round_.categories],
+        result_versions=result_versions(round_, result),
     )
+
+
+def _both(msgid: str) -> dict[str, str]:
+    """A label in Korean and English, whatever the request's language."""
+    with force_locale("ko"):
+        name_ko = _(msgid)
+    with force_locale("en"):
+        name_en = _(msgid)
+    return {"name_ko": name_ko, "name_en": name_en}
+
+
+def round_tracks(round_: Round) -> list[TrackOut]:
+    budgets = tracks.track_budgets(round_)
+    out = []
+    for track in round_.tracks:
+        names = _both(next((label for kind, label in TRACK_LABELS.items() if kind == track.kind), track.kind))
+        out.append(
+            TrackOut(
+                kind=track.kind,
+                label_ko=names["name_ko"],
+                label_en=names["name_en"],
+                share_percent=track.share_percent,
+                budget_krw=budgets[track.kind],
+                cap_krw=track.cap_krw,
+                weights={
+                    "first_timer": track.weight_first_timer,
+                    "startup": track.weight_startup,
+                    "general": track.weight_general,
+                },
+                record_limit_krw=track.record_limit_krw,
+            )
+        )
+    return out
+
+
+def result_versions(round_: Round, result: PublishedResult) -> list[ResultVersionOut]:
+    """Every version of a published result (none before publication), with the remedy that made it."""
+    if round_.status != RoundStatus.PUBLISHED:
+        return []
+    changes = {change.version: change for change in result.result_changes}
+    return [
+        ResultVersionOut(
+            version=n,
+            url=url_for("public.round_result_version", round_code=round_.code, version=n),
+            objection=changes[n].objection if n in changes else None,
+            changed_at=changes[n].at if n in changes else None,
+        )
+        for n in range(1, result.version + 1)
+    ]
 
 
 def verification(result: Verification, *, code_given: bool) -> VerificationOut:

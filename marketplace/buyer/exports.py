@@ -25,6 +25,12 @@ def orders_export(fmt: str):
     return send_table(table, fmt, seoul_today())
 
 
+@bp.get("/reports/purchase-report-tracks.<any(csv,xlsx):fmt>")
+def purchase_report_tracks_export(fmt: str):
+    """The purchase report's figures per track (applications, selections, budget, orders, rates), as a table."""
+    return report_pages.purchase_report_tracks_export("buyer/reports.html", current_user, request.args, fmt)
+
+
 @bp.get("/reports/relief-register.<any(csv,xlsx):fmt>")
 def relief_register_export(fmt: str):
     """The institution's audit-relief register for a period, as a table."""

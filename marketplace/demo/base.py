@@ -467,7 +467,10 @@ def _logins(institutions: list[Institution]) -> list[str]:
         " keep the recovery codes shown)",
     ]
     lines += [f"  supplier   supplier{n}@demo.example" for n in range(1, SUPPLIER_LOGINS + 1)]
-    lines.append(f"  evaluator  evaluator1@demo.example .. evaluator{EVALUATORS}@demo.example  (evaluation committee)")
+    lines.append(
+        f"  evaluator  evaluator1@demo.example .. evaluator{EVALUATORS}@demo.example  (evaluation committee; like"
+        " ministry staff, set up the authenticator app at first sign-in)"
+    )
     lines += [f"  buyer      buyer.{i.code.lower()}@demo.example  ({i.name_ko})" for i in institutions[:6]]
     lines.append(
         f"  buyer      ... and one per joined institution: buyer.inst07@demo.example .. "

@@ -16,6 +16,7 @@ from ..domain.errors import N_, DomainError
 from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, follow_on_rates, is_completed_pilot
 from ..domain.round_outcomes import RoundOutcome, corrective_counts
 from ..domain.states import OrderStatus
+from .track_figures import TrackFacts, TrackRow, track_rows
 
 if TYPE_CHECKING:
     from ..models import Institution, Round
@@ -101,6 +102,7 @@ class Line:
     follow_on_krw: int = 0  # and their amount
     corrective_action: str | None = None  # the state of the corrective action opened on this order, if any
     round_code: str = ""  # the round whose allocation the order rests on
+    track: str = ""  # the kind of the application's track; empty in a round without tracks (its single pool)
 
 
 @dataclass
@@ -165,6 +167,7 @@ class PurchaseReport:
     follow_on_krw: int = 0
     corrective_open: int = 0
     corrective_resolved: int = 0
+    tracks: list[TrackRow] = field(default_factory=list)  # per track kind, the single pool last
 
     @property
     def utilisation_pct(self) -> float:
@@ -180,6 +183,7 @@ class PurchaseReport:
             "bars": [asdict(b) for b in self.bars],
             "lines": [asdict(line) for line in self.lines],
             "rounds": [round_facts(outcome) for outcome in self.rounds],
+            "tracks": [asdict(row) for row in self.tracks],
         }
 
     def shown(self, today: date) -> dict:
@@ -208,9 +212,10 @@ def purchase_report(
     ledgers: Sequence[MouLedger],
     today: date,
     rounds: Sequence[RoundOutcome] = (),
+    tracks: Sequence[TrackFacts] = (),
 ) -> PurchaseReport:
     """The purchase report of `lines` (in report order) and the scope's MOU ledgers, as of `today`, with the
-    committee and objection facts of `rounds` (the rounds of the lines).
+    committee and objection facts of `rounds` (the rounds of the lines) and the figures of their `tracks`.
 
     Cancelled orders are listed but count nowhere else; the quota figures are the ledgers' as of now.
     Follow-on purchases and corrective actions count on the orders that were not cancelled.
@@ -248,6 +253,7 @@ def purchase_report(
         follow_on_krw=sum_of(live, "follow_on_krw"),
         corrective_open=corrective_open,
         corrective_resolved=corrective_resolved,
+        tracks=track_rows(tracks, lines),
     )
 
 

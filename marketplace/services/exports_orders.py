@@ -1,4 +1,5 @@
-"""Exports of the lists behind a login: orders, an MOU's ledger, the audit trail, the audit-relief register.
+"""Exports of the lists behind a login: orders, an MOU's ledger, the audit trail, the audit-relief register, the
+purchase report's figures per track.
 
 The caller decides who may read which list (a buyer passes their own institution); each function here
 returns the columns and a lazy iterator of rows, in the order the page lists them.
@@ -16,10 +17,13 @@ from ..domain.errors import N_, NotFound
 from ..domain.privacy import masked
 from ..domain.quota import ENTRY_LABELS, SYSTEM_REASONS
 from ..domain.reference import AUDIT_ACTIONS, AUDIT_OBJECTS
+from ..domain.tracks import TRACK_LABELS
 from ..extensions import db
 from ..models import AuditEvent, AuditReliefCertificate, Company, Institution, Order, Product, QuotaEntry, User
+from ..reports.summary import Scope, iso
+from ..reports.track_figures import SINGLE_POOL, TrackRow
 from . import quota
-from .report_data import register_scope
+from .report_data import load_purchase_report, register_scope
 from .tables import Column, Table, streamed
 
 ORDER_COLUMNS = (
@@ -173,3 +177,52 @@ def relief_register_table(institution_id: int | None, start: date, end: date) ->
 def _register_rows(query: Select) -> Iterator[tuple]:
     for serial, version, issued_at, number, ordered_on, c_ko, c_en, p_ko, p_en, *rest in streamed(query):
         yield (serial, version, issued_at, number, ordered_on, (c_ko, c_en), (p_ko, p_en), *rest)
+
+
+TRACK_NAMES: dict[str, str] = {
+    **{str(k): v for k, v in TRACK_LABELS.items()},
+    SINGLE_POOL: N_("Single pool (round without tracks)"),
+}
+TRACK_COLUMNS = (
+    Column(N_("Track"), "label", TRACK_NAMES),
+    Column(N_("Applications"), "int"),
+    Column(N_("Selected"), "int"),
+    Column(N_("Track budget"), "krw"),
+    Column(N_("Allocated"), "krw"),
+    Column(N_("Orders"), "int"),
+    Column(N_("Amount ordered"), "krw"),
+    Column(N_("Execution rate (%)")),
+    Column(N_("Pilot products"), "int"),
+    Column(N_("Bought again"), "int"),
+    Column(N_("Follow-on rate (%)")),
+)
+
+
+def purchase_report_tracks_table(scope: Scope, today: date) -> Table:
+    """The purchase report's per-track rows, as its PDF prints them (services.report_data.load_purchase_report),
+    for a CSV or XLSX file. Raises ReportRefused as the report does."""
+    report = load_purchase_report(scope, today)
+    return Table(
+        _tracks_table_name(scope, report.institution), TRACK_COLUMNS, [_track_row(row) for row in report.tracks]
+    )
+
+
+def _track_row(row: TrackRow) -> tuple:
+    return (
+        row.kind,
+        row.applications,
+        row.selected,
+        row.budget_krw,
+        row.allocated_krw,
+        row.order_count,
+        row.ordered_krw,
+        f"{row.execution_pct:.1f}",
+        row.follow_on.pilot_products,
+        row.follow_on.bought_again,
+        f"{row.follow_on.pct:.1f}",
+    )
+
+
+def _tracks_table_name(scope: Scope, institution: Institution | None) -> str:
+    who = institution.code if institution else "program"
+    return f"purchase-report-tracks-{who}-{scope.round_code or f'{iso(scope.start)}-{iso(scope.end)}'}"

@@ -156,3 +156,39 @@ BUILDERS: dict[str, core.Builder] = {
     "follow_on.cancelled": _follow_on,
     **{f"corrective_action.{state}": _corrective for state in CorrectiveActionState},
 }
+
+
+def standing_later_parts(round_: Round, data: dict) -> dict:
+    """`data` (a round's release as it stands: tender, awards, contracts) with the later parts as they stand:
+    the committee's minutes, decided objections and result versions on the tender; follow-on purchases and
+    corrective actions on the contracts of their pilot orders. What `flask ocds backfill` writes."""
+    tender = dict(data["tender"])
+    documents = list(tender.get("documents", []))
+    if round_.minutes_sha256:
+        documents.append(minutes_document(round_))
+    decided = db.session.scalars(
+        select(Objection)
+        .where(Objection.round_id == round_.id, Objection.decided_at.is_not(None))
+        .order_by(Objection.number)
+    ).all()
+    versions = sorted({row.result_version for row in decided if row.result_version})
+    documents += [result_version_document(round_, version) for version in versions]
+    milestones = [objection_milestone(row) for row in decided]
+    tender.update(documents=documents, **({"milestones": milestones} if milestones else {}))
+    contracts = [_standing_contract(entry) for entry in data.get("contracts", [])]
+    return {**data, "tender": tender, **({"contracts": contracts} if contracts else {})}
+
+
+def _standing_contract(entry: dict) -> dict:
+    order_id = int(entry["id"][1:])
+    purchases = db.session.scalars(
+        select(FollowOnPurchase).where(FollowOnPurchase.order_id == order_id).order_by(FollowOnPurchase.id)
+    ).all()
+    action = db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.order_id == order_id))
+    if purchases:
+        entry = {**entry, "relatedProcesses": [follow_on_process(row) for row in purchases]}
+    if action is not None:
+        implementation = entry.get("implementation", {})
+        milestones = [*implementation.get("milestones", []), corrective_milestone(action)]
+        entry = {**entry, "implementation": {**implementation, "milestones": milestones}}
+    return entry

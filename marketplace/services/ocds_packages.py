@@ -17,6 +17,7 @@ from ..domain.errors import NotFound
 from ..extensions import db
 from ..models import OcdsRelease, Round
 from ..models.types import utcnow
+from .ocds_lots import LOTS_EXTENSION
 from .ocds_releases import moment_text
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "open_data" / "schema"
@@ -70,6 +71,7 @@ def package_head(uri: str, published: datetime | None = None) -> dict:
         "publisher": _publisher(),
         "license": LICENSE,
         "publicationPolicy": f"{_base_url()}/open-data",
+        "extensions": [LOTS_EXTENSION],  # a round's tracks are its tender's lots
     }
 
 

@@ -16,14 +16,12 @@ from datetime import UTC, date, datetime, time
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..database import begin_write
 from ..domain.clock import SEOUL
-from ..domain.states import AllocationStatus, ApplicationStatus, InspectionResult, OrderStatus, RoundStatus
+from ..domain.states import AllocationStatus, ApplicationStatus, InspectionResult
 from ..extensions import db
 from ..models import (
     Allocation,
     Application,
-    AuditEvent,
     AuditReliefCertificate,
     Company,
     Institution,
@@ -32,6 +30,7 @@ from ..models import (
     Round,
 )
 from . import ocds_needs
+from .ocds_lots import lots, related_lots
 
 MINISTRY_PARTY = {
     "id": "KR-MSS",
@@ -117,6 +116,7 @@ def _tender(round_: Round) -> dict:
         "tenderPeriod": {"startDate": moment_text(round_.opens_at), "endDate": moment_text(round_.closes_at)},
         "value": krw(budget),
         "documents": [_document("rules", "tenderNotice", "Round rules", f"{base}/rounds/{round_.code}", "text/html")],
+        **({"lots": lots(round_)} if round_.tracks else {}),
     }
 
 
@@ -159,6 +159,7 @@ def award(allocation: Allocation) -> dict:
         "date": _optional_moment(allocation.created_at),  # set by the flush that gave the allocation its id
         "value": krw(allocation.amount_krw),
         "suppliers": [_ref(supplier)],
+        **related_lots(application),
         "items": [{"id": str(product.id), "description": product.name_ko, "quantity": 1}],
         "contractPeriod": {
             **({"startDate": day_text(allocation.valid_from)} if allocation.valid_from else {}),
@@ -346,52 +347,3 @@ def _without_none(value):
     if isinstance(value, list):
         return [_without_none(v) for v in value]
     return value
-
-
-def backfill() -> int:
-    """Write one release for each round opened before releases were kept, stating it as it stands now
-    (tender, awards, contracts), dated at its last recorded change; returns how many were written.
-
-    Rounds that have releases already are left alone, so it is safe to run again.
-    """
-    begin_write()
-    has_release = select(OcdsRelease.id).where(OcdsRelease.round_id == Round.id).exists()
-    rounds = db.session.scalars(
-        select(Round).where(Round.status != RoundStatus.DRAFT, ~has_release).order_by(Round.id)
-    ).all()
-    for round_ in rounds:
-        tag, data = _as_it_stands(round_)
-        last = db.session.scalar(
-            select(func.max(AuditEvent.created_at)).where(
-                AuditEvent.object_type == "Round", AuditEvent.object_id == round_.id
-            )
-        )
-        db.session.add(
-            OcdsRelease(round_id=round_.id, date=last or round_.created_at, tag=tag, data=_without_none(data))
-        )
-    db.session.commit()
-    return len(rounds)
-
-
-def _as_it_stands(round_: Round) -> tuple[list[str], dict]:
-    _, _, data = _opened(round_, {})
-    tag = ["tender"]
-    if round_.draw is not None and round_.draw.published_at is not None:
-        _, award_tags, awarded = _published(round_, {})
-        data = {**data, **awarded, "tender": {**data["tender"], **awarded["tender"]}}
-        data["parties"] = _unique([*_opened(round_, {})[2]["parties"], *awarded["parties"]])
-        tag = ["tender", "award"]
-        placed = db.session.scalars(
-            select(Order).join(Allocation, Allocation.id == Order.allocation_id).where(Allocation.round_id == round_.id)
-        ).all()
-        if placed:
-            data["contracts"] = [_standing(order) for order in placed]
-            tag.append("contract")
-    return tag, data
-
-
-def _standing(order: Order) -> dict:
-    entry = contract(order)
-    if order.status == OrderStatus.CANCELLED:
-        entry["status"] = "terminated"
-    return entry

@@ -43,6 +43,8 @@ from ..reports.summary import (
     purchase_report,
     report_period,
 )
+from ..reports.track_figures import SINGLE_POOL
+from .report_tracks import track_facts, track_kinds
 from .round_outcomes import round_outcomes
 
 MAX_LINES = 5_000
@@ -71,7 +73,8 @@ def load_purchase_report(scope: Scope, today: date) -> PurchaseReport:
     ledgers = _load_ledgers(scope.institution_id, *period)
     codes = [round_.code] if round_ else sorted({line.round_code for line in lines})
     rounds = round_outcomes(codes) if codes else []
-    return purchase_report(scope, institution, round_, period, lines, ledgers, today, rounds)
+    tracks = track_facts(codes, scope.institution_id) if codes else []
+    return purchase_report(scope, institution, round_, period, lines, ledgers, today, rounds, tracks)
 
 
 def purchase_report_lines(scope: Scope) -> int:
@@ -122,6 +125,7 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
     follow_ons = _follow_on_counts(query)
     actions = _corrective_states(query)
     codes = _round_codes(query)
+    kinds = track_kinds(query.with_only_columns(Allocation.round_id))
     orders = db.session.scalars(
         query.options(
             contains_eager(Order.product).contains_eager(Product.company),
@@ -135,6 +139,7 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
     for order in orders:
         line = _line(order, *follow_ons.get(order.id, (0, 0)))
         line.corrective_action, line.round_code = actions.get(order.id), codes[order.allocation.round_id]
+        line.track = kinds.get(order.allocation.application.track_id, SINGLE_POOL)
         lines.append(line)
     return lines
 

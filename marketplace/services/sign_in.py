@@ -1,4 +1,4 @@
-"""Signing in: the password, then a second factor for ministry staff and enrolled users, throttled.
+"""Signing in: the password, then a second factor for ministry staff, evaluators and enrolled users, throttled.
 
 A wrong password or code slows down whoever sent it, never locks the account:
 - per account and client: after a few failures that client waits, longer after each further failure;
@@ -93,9 +93,14 @@ class Attempt:
         return (prefix + self.client)[:64]
 
 
+# Roles that always sign in with a code, enrolling at their first sign-in: ministry staff, and evaluators, whose
+# scores decide which products public money buys.
+SECOND_FACTOR_ROLES = frozenset({UserRole.MINISTRY, UserRole.EVALUATOR})
+
+
 def needs_second_factor(user: User) -> bool:
-    """Ministry staff always sign in with a code; other users once they enrolled."""
-    return user.role == UserRole.MINISTRY or bool(user.totp_secret)
+    """Ministry staff and evaluators always sign in with a code; other users once they enrolled."""
+    return user.role in SECOND_FACTOR_ROLES or bool(user.totp_secret)
 
 
 def _failures(user: User, attempt: Attempt) -> LoginFailure | None:

@@ -101,6 +101,12 @@ def require_qualified(company: Company, track: RoundTrack) -> Qualification:
     return found
 
 
+def track_budgets(round_: Round) -> dict[str, int]:
+    """Each track's share of the round's budget in won, by kind (the per-institution parts added up, as the
+    manifest splits them); empty for a round without tracks."""
+    return {track.track: sum(i.budget for i in track.institutions) for track in manifest_tracks(round_)}
+
+
 def manifest_tracks(round_: Round) -> tuple[selection.PoolTrack, ...]:
     """Each track's budget per institution, for the manifest (empty for a round without tracks)."""
     if not round_.tracks:

@@ -240,7 +240,9 @@ def site(tmp_path_factory):
     with app.app_context():
         db.create_all()
         seed_all()
-        db.session.execute(db.update(User).where(User.role == "ministry").values(totp_secret=TOTP_SECRET))
+        db.session.execute(
+            db.update(User).where(User.role.in_(("ministry", "evaluator"))).values(totp_secret=TOTP_SECRET)
+        )
         ids = _ids()
         ids.update(_need(ids))
         serials = _certificates(ids)

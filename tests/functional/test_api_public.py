@@ -116,3 +116,37 @@ def test_the_session_of_a_signed_in_buyer_does_not_open_the_token_api(client, au
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_round_shows_its_tracks_with_their_budgets_in_both_languages(client, make, monkeypatch):
+    from tests.builders_rounds import Clock
+    from tests.integration.test_tracks import OPENS, _drawn
+
+    round_, _staff = _drawn(make, RoundBuilders(make), Clock(monkeypatch, OPENS))
+    answer = client.get(f"/api/v1/rounds/{round_.code}", headers=EN).get_json()
+    startup, general = answer["tracks"]
+    assert startup["kind"] == "startup" and startup["label_en"] == "Startup track" and startup["label_ko"] != ""
+    assert startup["label_ko"] != startup["label_en"]
+    assert (startup["share_percent"], startup["budget_krw"], startup["cap_krw"]) == (40, 60_000_000, 60_000_000)
+    assert (general["budget_krw"], general["record_limit_krw"]) == (90_000_000, 1_000_000_000)
+    assert general["weights"] == {"first_timer": 3, "startup": 2, "general": 1}
+    assert answer["categories"] == [] and answer["result_versions"] == []  # drawn, not yet published
+
+
+def test_a_published_round_lists_its_result_versions_and_categories(client, make):
+    from marketplace.extensions import db
+    from marketplace.models import RoundCategory
+    from tests.builders_outcomes import build_outcomes
+
+    done = build_outcomes(make)
+    db.session.add(RoundCategory(round_id=done.world.round.id, category="energy"))
+    db.session.commit()
+    answer = client.get(f"/api/v1/rounds/{done.world.round.code}", headers=KO).get_json()
+    assert answer["tracks"] == []  # one pool
+    (category,) = answer["categories"]
+    assert category["code"] == "energy" and category["name_en"] == "Energy and power" and category["name_ko"] != ""
+    first, second = answer["result_versions"]
+    assert first["version"] == 1 and first["objection"] is None and first["changed_at"] is None
+    assert second["version"] == 2 and second["objection"] == done.objection.number and second["changed_at"]
+    for version in (first, second):
+        assert client.get(version["url"]).status_code == 200

@@ -11,11 +11,12 @@ import pytest
 from flask_babel import force_locale
 
 from marketplace.audit_display import audit_fields, value_text
-from marketplace.demo import seed_all
 from marketplace.domain.audit_fields import FIELD_LABELS, STATE_KEYS, is_money
 from marketplace.domain.reference import STATUS_LABELS
 from marketplace.extensions import db
 from marketplace.models import AuditEvent
+from tests.conftest import AuthActions
+from tests.factories import Builders
 
 SAMPLES = Path(__file__).resolve().parents[1] / "unit" / "audit_samples.jsonl"
 SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
@@ -97,8 +98,9 @@ class _Cells(HTMLParser):
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_the_audit_trail_of_the_demo_shows_no_raw_key_or_state(app, client, auth, make, language):
-    seed_all()
+def test_the_audit_trail_of_the_demo_shows_no_raw_key_or_state(demo_app, sign_in_clock, language):
+    client = demo_app.test_client()
+    auth, make = AuthActions(client, sign_in_clock), Builders()
     actions = set(db.session.scalars(db.select(AuditEvent.action).distinct()))
     assert {"mou.created", "order.placed", "order.cancelled", "round.drawn", "round.published"} <= actions
     auth.login(make.user("ministry"), language=language)

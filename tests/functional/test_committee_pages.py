@@ -11,7 +11,9 @@ from marketplace.extensions import db
 from marketplace.models import CommitteeAssignment, User
 from marketplace.services import committee, committee_work
 from tests.builders_rounds import RoundBuilders
+from tests.factories import TOTP_SECRET
 from tests.functional.test_one_time_keys import rendered_form
+from tests.functional.test_totp import enrol
 from tests.pdf_checks import pdf_text
 
 EN = {"Accept-Language": "en"}
@@ -31,6 +33,7 @@ def setting(make):
         user, _token = committee.name_member(staff, round_.code, email, email[0].upper())
         user.password_hash = make.user("evaluator").password_hash
         user.email_confirmed_at = make.user("evaluator").email_confirmed_at
+        user.totp_secret = TOTP_SECRET  # enrolled at their first sign-in
         db.session.commit()
         members.append(user)
     return round_, applications, staff, members
@@ -160,7 +163,9 @@ def test_an_assignment_form_with_a_member_of_no_such_id_is_400(client, auth, set
     assert client.post(f"{base}/applications/{first.id}/assign", data=data, headers=EN).status_code == 400
 
 
-def test_an_invited_member_sets_a_password_signs_in_to_their_list_and_was_told_of_the_assignment(client, auth, make):
+def test_an_invited_member_sets_a_password_enrols_an_authenticator_app_and_sees_their_list(
+    client, auth, make, sign_in_clock
+):
     rounds = RoundBuilders(make)
     round_ = rounds.round(status="closed")
     application = rounds.application(round_, status="eligible", weight=1, snapshot=SNAPSHOT)
@@ -171,7 +176,11 @@ def test_an_invited_member_sets_a_password_signs_in_to_their_list_and_was_told_o
     form = {"name": "김심사", "new": password, "confirm": password, "agree_terms": "y", "agree_privacy": "y"}
     assert client.post(f"/set-password/{token}", data=form).status_code == 302
     signed_in = auth.login(user, password)
-    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/evaluator/")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/two-factor/setup")
+    assert client.get("/evaluator/").status_code == 302  # not signed in before the authenticator app is set up
+    assert "evaluation committee members sign in with a code" in client.get("/two-factor/setup", headers=EN).text
+    _secret, codes = enrol(client, sign_in_clock)
+    assert len(codes) == 10
     assert application.receipt_no in client.get("/evaluator/", headers=EN).text
     inbox = client.get("/notifications", headers=EN).text
     assert f"Applications of round {round_.code} were assigned to you to evaluate: 1." in unescape(inbox)

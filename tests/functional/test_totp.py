@@ -87,7 +87,7 @@ def test_ministry_staff_without_a_second_factor_must_enrol_before_anything_else(
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
     assert client.post("/login/code", data={"code": "123456"}).status_code == 400  # nothing to check against
     html = client.get("/two-factor/setup", headers=EN).get_data(as_text=True)
-    assert "Ministry staff sign in with a code" in html
+    assert "Ministry staff and evaluation committee members sign in with a code" in html
     secret, codes = enrol(client, sign_in_clock)
     assert len(codes) == 10
     assert client.get("/ministry/").status_code == 200
@@ -112,6 +112,29 @@ def test_staff_created_by_the_cli_enrol_at_their_first_sign_in(app, client, runn
     assert result.exit_code == 0, result.output
     response = client.post("/login", data={"email": "new.staff@mss.example", "password": "a-long-staff-phrase"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/two-factor/setup")
+
+
+def test_an_evaluator_signs_in_with_a_code_after_the_password(client, make, sign_in_clock):
+    evaluator = make.user("evaluator")
+    first = password_step(client, evaluator)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/login/code")
+    assert client.get("/evaluator/").status_code == 302  # the password alone does not sign in
+    ok = client.post("/login/code", data={"code": totp_code(sign_in_clock)})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/evaluator/")
+    assert client.get("/evaluator/").status_code == 200
+
+
+def test_an_evaluator_without_a_second_factor_must_enrol_before_seeing_any_application(client, make, sign_in_clock):
+    evaluator = make.user("evaluator", totp_secret=None)
+    first = password_step(client, evaluator)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/two-factor/setup")
+    for path in ("/evaluator/", "/account"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    secret, _codes = enrol(client, sign_in_clock)
+    assert client.get("/evaluator/").status_code == 200
+    db.session.refresh(evaluator)
+    assert evaluator.totp_secret == secret
 
 
 def test_wrong_codes_are_throttled_like_wrong_passwords(client, make, sign_in_clock):

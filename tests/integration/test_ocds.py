@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.demo import seed_all
 from marketplace.extensions import db
 from marketplace.models import Allocation, OcdsRelease, Round
-from marketplace.services import allocations, committee, follow_ons, orders
+from marketplace.services import allocations, committee, draws, follow_ons, orders
+from marketplace.services.ocds_lots import LOTS_EXTENSION
 from tests.builders_allocations import MILLION, build
 from tests.builders_orders import OrderBuilders
 from tests.builders_outcomes import build_outcomes
@@ -36,12 +36,13 @@ def every_release_page(client) -> list[dict]:
 
 
 @pytest.fixture
-def demo(app):
-    seed_all()
-    return app
+def demo(demo_app):
+    """A client of an app on a copy of the seeded demo."""
+    return demo_app.test_client()
 
 
-def test_the_demo_publishes_valid_release_and_record_packages_with_codes_from_the_codelists(demo, client):
+def test_the_demo_publishes_valid_release_and_record_packages_with_codes_from_the_codelists(demo):
+    client = demo
     releases = every_release_page(client)
     assert len(releases) == db.session.scalar(select(func.count(OcdsRelease.id)))
     assert len({r["id"] for r in releases}) == len(releases)
@@ -62,7 +63,8 @@ def test_the_demo_publishes_valid_release_and_record_packages_with_codes_from_th
     assert errors(one, "record") == [] and one["records"][0]["ocid"] == record["ocid"]
 
 
-def test_a_year_of_releases_streams_as_one_valid_package(demo, client):
+def test_a_year_of_releases_streams_as_one_valid_package(demo):
+    client = demo
     years = sorted({r["date"][:4] for r in every_release_page(client)})
     for year in years:
         response = client.get(f"/ocds/bulk/{year}.json")
@@ -202,3 +204,84 @@ def test_finalising_a_committees_scores_publishes_the_minutes_hash_but_no_evalua
     assert stored.minutes_sha256 in minutes["description"] and minutes["documentType"] == "evaluationReports"
     text = json.dumps(record, ensure_ascii=False)
     assert "Evaluator" not in text and "very new" not in text  # evaluators and their comments stay out
+
+
+def test_a_rounds_tracks_are_its_tenders_lots_and_each_award_names_its_lot(app, make, client, monkeypatch):
+    from tests.builders_rounds import Clock
+    from tests.integration.test_tracks import OPENS, _drawn
+
+    round_, staff = _drawn(make, RoundBuilders(make), Clock(monkeypatch, OPENS))
+    draws.publish_round(staff, round_.code)
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == [] and LOTS_EXTENSION in package["extensions"]
+    (record,) = package["records"]
+    assert [c for r in record["releases"] for c in codes_outside_codelists(r)] == []
+    compiled = record["compiledRelease"]
+    startup, general = compiled["tender"]["lots"]
+    assert (startup["id"], startup["title_en"], startup["value"]) == (
+        "startup",
+        "Startup track",
+        {"amount": 60 * MILLION, "currency": "KRW"},
+    )
+    assert (
+        startup["title"] == "창업과제"
+        and "KRW 60,000,000" in startup["description"]
+        and "40%" in startup["description"]
+    )
+    assert (general["id"], general["value"]["amount"]) == ("general", 90 * MILLION)
+    tracks = {f"A{a.id}": a.application.track.kind for a in db.session.scalars(select(Allocation))}
+    assert {a["id"]: a["relatedLots"] for a in compiled["awards"]} == {k: [v] for k, v in tracks.items()}
+    assert errors(get_json(client, "/ocds/releases.json"), "release") == []
+
+
+def test_backfill_states_the_later_parts_of_a_round_from_before_releases_were_kept(app, make, client, runner):
+    done = build_outcomes(make)
+    db.session.execute(OcdsRelease.__table__.delete())
+    db.session.commit()
+    assert "1 round(s)" in runner.invoke(args=["ocds", "backfill"]).output
+    assert "0 round(s)" in runner.invoke(args=["ocds", "backfill"]).output
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    (release,) = package["records"][0]["releases"]
+    assert codes_outside_codelists(release) == []
+    documents = {d["id"] for d in release["tender"]["documents"]}
+    assert {"committee-minutes", "result-v2"} <= documents
+    assert [m["id"] for m in release["tender"]["milestones"]] == [f"objection-{done.objection.number}"]
+    contracts = {c["id"]: c for c in release["contracts"]}
+    assert contracts[f"C{done.bought.id}"]["relatedProcesses"][0]["id"] == f"F{done.purchase.id}"
+    milestones = {m["id"] for m in contracts[f"C{done.rejected.id}"]["implementation"]["milestones"]}
+    assert {"delivery", "inspection", f"corrective-action-{done.action.number}"} <= milestones
+
+
+def test_backfill_adds_what_a_rounds_releases_lack_once(app, make, client, runner):
+    from tests.integration.test_reports_tracks import with_tracks
+
+    world = build(make)
+    OrderBuilders(make).order(world.buyers["AAA"], world.s1, world.mous["AAA"], quantity=3)
+    with_tracks(world)  # as if the round's tracks were kept before they were published
+    minutes = finalise_minutes_quietly(world)
+    assert "1 round(s)" in runner.invoke(args=["ocds", "backfill"]).output
+    assert "0 round(s)" in runner.invoke(args=["ocds", "backfill"]).output
+    package = get_json(client, "/ocds/records.json")
+    assert errors(package, "record") == []
+    releases = package["records"][0]["releases"]
+    assert releases[-1]["tag"] == ["tenderUpdate", "awardUpdate"]
+    compiled = package["records"][0]["compiledRelease"]
+    assert [lot["id"] for lot in compiled["tender"]["lots"]] == ["startup", "general"]
+    assert minutes in {d["id"]: d.get("description", "") for d in compiled["tender"]["documents"]}["committee-minutes"]
+    awards = {a["id"]: a for a in compiled["awards"]}
+    assert (
+        awards[f"A{world.s1.id}"]["relatedLots"] == ["startup"] and awards[f"A{world.s2.id}"]["status"] == "cancelled"
+    )
+
+
+def finalise_minutes_quietly(world) -> str:
+    """The committee's minutes stored without their event: as if finalised before they were published."""
+    from marketplace.domain.hashing import canonical_json, sha256_hex
+
+    round_ = world.round
+    round_.minutes_json = canonical_json({"members": [], "applications": []})
+    round_.minutes_sha256 = sha256_hex(round_.minutes_json)
+    round_.scores_finalised_at = round_.closed_at or round_.created_at
+    db.session.commit()
+    return round_.minutes_sha256

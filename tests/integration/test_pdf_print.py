@@ -8,7 +8,6 @@ the certificate issued through the service on a database of its own) and read on
 
 from __future__ import annotations
 
-import fcntl
 import pickle
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +30,7 @@ from marketplace.services import relief_certificates
 from marketplace.services.reference import ensure_certificate_types
 from marketplace.services.report_data import RegisterEntry, ReliefRegister
 from tests.builders_reports import ReportBuilders
-from tests.conftest import base_config
+from tests.conftest import base_config, once_per_run, run_directory
 from tests.factories import Builders
 from tests.print_layout import outside_printable_area, page_margins, read_pages, split_amounts, text_of
 
@@ -174,15 +173,12 @@ def _render(app, document: str, language: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def pages(print_app, tmp_path_factory, worker_id):
-    """(document, language) -> its pages as read by pdfplumber.
+    """(document, language) -> its pages as read by PDFium (tests/print_layout.py).
 
     Each document is rendered and read once per run, not once per test process: the first process that needs
-    it does the work under a lock in the run's shared temporary directory, and the others load what it
-    saved (about a minute of rendering and reading a 1,000-line report, which both processes did before)."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the directory every worker process of this run shares
-    shared = shared / "printed-documents"
+    it does the work and the others load what it saved (about a minute of rendering and reading a 1,000-line
+    report, which both processes did before)."""
+    shared = run_directory(tmp_path_factory, worker_id) / "printed-documents"
     shared.mkdir(exist_ok=True)
     loaded: dict[tuple[str, str], list] = {}
 
@@ -197,15 +193,13 @@ def pages(print_app, tmp_path_factory, worker_id):
 
 def _shared_pages(app, shared: Path, document: str, language: str) -> dict[str, list]:
     unit = document if document == "certificate" else f"{document}-{language}"  # two processes work at once
-    saved = shared / f"{unit}.pickle"
-    with open(shared / f"{unit}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
-        if not saved.exists():
-            pages = {lang: read_pages(pdf) for lang, pdf in _render(app, document, language).items()}
-            partial = saved.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(pages))
-            partial.rename(saved)
-        return pickle.loads(saved.read_bytes())  # noqa: S301 - written just above by this run, in its own temp dir
+
+    def build(path: Path) -> None:
+        pages = {lang: read_pages(pdf) for lang, pdf in _render(app, document, language).items()}
+        path.write_bytes(pickle.dumps(pages))
+
+    saved = once_per_run(shared / f"{unit}.pickle", build)
+    return pickle.loads(saved.read_bytes())  # noqa: S301 - written by this run, in its own temp dir
 
 
 DOCUMENTS = [(d, lang) for d in ("purchase", "register", "certificate") for lang in LANGUAGES]
@@ -272,3 +266,20 @@ def test_the_quota_chart_axis_fits_the_charged_amounts_not_a_committed_amount_fa
     text = re.sub(r"[^\S\n]", "", text_of(pages("purchase", "en")))  # SVG text draws no spaces
     assert "CommittedKRW999,000,000,000:abovethescale" in text
     assert "\n999,000,000,000\n" not in text  # no axis label at the commitment
+
+
+def test_the_reader_finds_a_character_past_a_margin_and_an_amount_split_from_its_unit():
+    """The checks above pass only because the documents are right: on a page that breaks each rule, each
+    check reports it (read with the same reader and the same print stylesheet)."""
+    from marketplace.reports.render import render_in_process
+
+    html = '<p style="margin-left:-12mm">Past the left margin</p><p style="width:20mm">1,234,567<br>원</p>'
+    document = read_pages(render_in_process(html))
+    outside = outside_printable_area(document, page_margins(PRINT_CSS))
+    assert any("past the side margins" in line and "'P'" in line for line in outside), outside
+    assert split_amounts(document) == [f"page 1: 7|원 at y {_char(document, '7')['top']:.1f}"]
+    assert "Past the left margin" in text_of(document)
+
+
+def _char(document, text: str) -> dict:
+    return next(c for page in document for c in page.chars if c["text"] == text)

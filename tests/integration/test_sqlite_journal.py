@@ -40,3 +40,25 @@ def test_a_reader_is_not_refused_while_another_connection_holds_the_write_lock(t
             writer.close()
         db.session.remove()
         db.engine.dispose()
+
+
+def _synchronous(url: str, **settings) -> str:
+    app = create_app({**base_config(url), **settings})
+    with app.app_context():
+        setting = "PRAGMA synchronous" if url.startswith("sqlite") else "SHOW synchronous_commit"
+        found = str(db.session.execute(text(setting)).scalar())
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def test_commits_wait_for_the_disk_unless_the_configuration_says_the_database_is_disposable(database_url):
+    """The app's default is a durable commit (SQLite FULL = 2; PostgreSQL as the server sets it, here on);
+    the tests' own databases turn it off, and only they."""
+    from marketplace.config import from_environment
+
+    assert from_environment()["DB_DURABLE_COMMITS"] is True
+    assert base_config(database_url)["DB_DURABLE_COMMITS"] is False
+    durable, disposable = ("2", "0") if database_url.startswith("sqlite") else ("on", "off")
+    assert _synchronous(database_url, DB_DURABLE_COMMITS=True) == durable
+    assert _synchronous(database_url) == disposable
