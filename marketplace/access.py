@@ -111,6 +111,19 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.run_redraw": MINISTRY,
     "public.redraw_manifest": ANYONE,
     "public.redraw_result": ANYONE,
+    # --- the demand-driven track: needs, proposals, shortlist, selection
+    "public.needs_list": ANYONE,
+    "public.need": ANYONE,
+    "buyer.needs_list": BUYER,
+    "buyer.new_need": BUYER,
+    "buyer.need": BUYER,  # own institution's only (service)
+    "buyer.send_shortlist": BUYER,  # own institution's only (service)
+    "buyer.withdraw_need": BUYER,  # own institution's only (service)
+    "supplier.propose": SUPPLIER,
+    "supplier.withdraw_proposal": SUPPLIER,  # own company's only (service)
+    "ministry.needs_list": MINISTRY,
+    "ministry.need": MINISTRY,
+    "ministry.select_need": MINISTRY,
     # --- quotas and orders
     "buyer.dashboard": BUYER,
     "buyer.selected_products": BUYER,

@@ -10,7 +10,7 @@ from .domain.rounds import REASONS
 from .i18n import current_language, gettext, krw, kst, label
 
 MONEY = frozenset({"amount", "left"})
-MOMENTS = frozenset({"closes"})
+MOMENTS = frozenset({"closes", "deadline"})
 
 
 class _Values(dict):

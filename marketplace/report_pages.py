@@ -21,6 +21,7 @@ from .services import (
     exports_orders,
     follow_ons,
     jobs,
+    need_figures,
     relief_downloads,
     report_documents,
     report_jobs,
@@ -67,6 +68,7 @@ def reports_page(template: str, user: User, status: int = 200, **forms):
         context["follow_on"] = follow_ons.overview_of_year(request.args.get("follow_on_year"), seoul_today())
         context["round_outcomes"] = round_outcomes.round_outcomes()
         context["track_figures"] = report_tracks.round_track_figures()
+        context["need_figures"] = need_figures.figures()
     return render_template(template, **context), status
 
 

@@ -4,7 +4,7 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import exports, follow_ons, reports, views  # noqa: F401  (each adds its routes to bp)
+from . import exports, follow_ons, needs, reports, views  # noqa: F401  (each adds its routes to bp)
 from .views import bp
 
 __all__ = ["bp"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-ORDER = ("base", "mous", "rounds", "orders")  # in time order: the audit trail records them so
+ORDER = ("base", "mous", "rounds", "orders", "needs")  # in time order: the audit trail records them so
 
 DEMO_PASSWORD = "demo-password-2018"  # noqa: S105 - printed on purpose for the demo logins
 

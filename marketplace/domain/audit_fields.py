@@ -130,6 +130,12 @@ FIELD_LABELS = {
     "comments": N_("Comments"),
     "minutes_sha256": N_("Minutes SHA-256"),
     "members": N_("Members who scored"),
+    "budget_krw": N_("Budget"),
+    "need": N_("Institution's need"),
+    "product_id": N_("Product ID"),
+    "proposals": N_("Proposals"),
+    "selected_proposal": N_("Selected proposal ID"),
+    "shortlisted": N_("Shortlisted"),
 }
 
 # Amounts in won whose key does not end in _krw (kept as first recorded).

@@ -27,8 +27,15 @@ KINDS_BY_ROLE: dict[str, tuple[Kind, ...]] = {
         Kind.COMPANY_DECIDED,
         Kind.CERTIFICATE_DECIDED,
         Kind.OBJECTION_DECIDED,
+        Kind.NEED_POSTED,
     ),
-    UserRole.BUYER: (Kind.ALLOCATIONS_PUBLISHED, Kind.ALLOCATION_EXPIRING, Kind.EVALUATION_DUE, Kind.QUOTA_LOW),
+    UserRole.BUYER: (
+        Kind.ALLOCATIONS_PUBLISHED,
+        Kind.ALLOCATION_EXPIRING,
+        Kind.EVALUATION_DUE,
+        Kind.QUOTA_LOW,
+        Kind.PROPOSAL_RECEIVED,
+    ),
     UserRole.MINISTRY: (Kind.REVIEW_WAITING, Kind.DAILY_DIGEST, Kind.OBJECTION_FILED),
     UserRole.EVALUATOR: (Kind.COMMITTEE_ASSIGNED,),
 }
@@ -54,6 +61,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.COMMITTEE_ASSIGNED: N_("Applications are assigned to me for evaluation"),
     Kind.OBJECTION_FILED: N_("An objection to a round's result is filed"),
     Kind.OBJECTION_DECIDED: N_("The ministry decides on my objection"),
+    Kind.NEED_POSTED: N_("An institution posts a need in a category of my products"),
+    Kind.PROPOSAL_RECEIVED: N_("A supplier proposes a product against my institution's need"),
 }
 
 # (kind, variant) -> the sentence; its %(name)s values come from the notification's stored values.
@@ -69,6 +78,9 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.SELECTION_RESULT, "waitlisted"): N_("%(product)s is on the waitlist of round %(round)s."),
     (Kind.SELECTION_RESULT, "not_selected"): N_(
         "%(product)s was not selected in round %(round)s: its score was below the pass mark of %(pass_mark)s."
+    ),
+    (Kind.SELECTION_RESULT, "outscored"): N_(
+        "%(product)s was not selected in round %(round)s: another proposal scored higher, or as high and earlier."
     ),
     (Kind.ALLOCATION_CHANGED, "moved"): N_(
         "The allocation of %(product)s in round %(round)s moved to %(institution)s. Reason: %(reason)s"
@@ -118,6 +130,11 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.OBJECTION_DECIDED, "dismissed"): N_(
         "The ministry dismissed your objection to the result of %(product)s in round %(round)s. Reason: %(reason)s"
     ),
+    (Kind.REVIEW_WAITING, "need"): N_(
+        "%(institution)s sent the shortlist of need %(need)s for the committee's evaluation."
+    ),
+    (Kind.NEED_POSTED, ""): N_("%(institution)s posted need %(need)s, %(title)s: proposals until %(deadline)s."),
+    (Kind.PROPOSAL_RECEIVED, ""): N_("%(company)s proposed %(product)s against need %(need)s."),
     (Kind.DAILY_DIGEST, ""): N_(
         "Waiting for review: %(companies)s companies, %(certificates)s certificates, %(institutions)s join requests."
     ),

@@ -120,6 +120,10 @@ STATUS_LABELS = {
     "done": N_("Done"),
     "failed": N_("Failed"),
     "recorded": N_("Recorded"),
+    "shortlisting": N_("Shortlisting"),
+    "evaluating": N_("Under committee evaluation"),
+    "shortlisted": N_("Shortlisted"),
+    "not_shortlisted": N_("Not shortlisted"),
 }
 
 # A corrective action's states (CorrectiveActionState): their own words, as "accepted" here is a plan's.
@@ -247,6 +251,13 @@ AUDIT_ACTIONS = {
     "objection.reinstated": N_("Allocation from the waitlist after an upheld objection"),
     "objection.redraw_frozen": N_("New draw of a track frozen after an upheld objection"),
     "objection.redrawn": N_("New draw of a track run after an upheld objection"),
+    "need.posted": N_("Need posted"),
+    "need.withdrawn": N_("Need withdrawn"),
+    "need.proposed": N_("Product proposed against a need"),
+    "need.proposal_withdrawn": N_("Proposal against a need withdrawn"),
+    "need.shortlist_decided": N_("Proposal shortlisted or not, with its reason"),
+    "need.shortlist_sent": N_("Shortlist sent to the ministry"),
+    "need.decided": N_("Need's selection made"),
 }
 
 # What kind of record an audit event is about (AuditEvent.object_type is the model's class name).
@@ -276,4 +287,6 @@ AUDIT_OBJECTS = {
     "Objection": N_("Objection"),
     "RoundTrack": N_("Track"),
     "TrackRedraw": N_("New draw of a track"),
+    "Need": N_("Institution's need"),
+    "NeedProposal": N_("Proposal against a need"),
 }

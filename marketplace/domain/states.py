@@ -206,6 +206,8 @@ class NotificationKind(StrEnum):
     COMMITTEE_ASSIGNED = "committee_assigned"
     OBJECTION_FILED = "objection_filed"
     OBJECTION_DECIDED = "objection_decided"
+    NEED_POSTED = "need_posted"
+    PROPOSAL_RECEIVED = "proposal_received"
 
 
 class ConsentContext(StrEnum):
@@ -257,6 +259,32 @@ class TrackKind(StrEnum):
     GENERAL = "general"
 
 
+class NeedStatus(StrEnum):
+    """An institution's need (domain/needs.py): OPEN to proposals until its deadline, then SHORTLISTING
+    (shown so from the deadline, stored so when the institution saves its shortlist), EVALUATING once the
+    shortlist is sent to the ministry, then SELECTED or CLOSED without a selection; WITHDRAWN by the
+    institution before it sends the shortlist."""
+
+    OPEN = "open"
+    SHORTLISTING = "shortlisting"
+    EVALUATING = "evaluating"
+    SELECTED = "selected"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class ProposalStatus(StrEnum):
+    """A supplier's proposal of a product against a need: SUBMITTED (WITHDRAWN before the deadline), then
+    SHORTLISTED or NOT_SHORTLISTED by the institution, a shortlisted one SELECTED or NOT_SELECTED."""
+
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    SHORTLISTED = "shortlisted"
+    NOT_SHORTLISTED = "not_shortlisted"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+
+
 STATE_ENUMS: tuple[type[StrEnum], ...] = (
     UserRole,
     CompanyStatus,
@@ -288,4 +316,6 @@ STATE_ENUMS: tuple[type[StrEnum], ...] = (
     ObjectionRemedyKind,
     RedrawState,
     TrackKind,
+    NeedStatus,
+    ProposalStatus,
 )

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     exports,
     institutions,
     jobs,
+    needs,
     objections,
     questions,
     reports,

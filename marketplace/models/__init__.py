@@ -9,6 +9,7 @@ from .companies import Certificate, CertificateType, Company, Product, StoredFil
 from .institutions import INSTITUTION_KINDS, Institution, Mou, QuotaEntry
 from .jobs import Job
 from .mail import OutboxMail
+from .needs import Need, NeedProposal
 from .notifications import Notification, NotificationPreference
 from .objections import Objection, TrackRedraw, objection_documents
 from .open_data import OcdsRelease
@@ -60,6 +61,8 @@ __all__ = [
     "Job",
     "LoginFailure",
     "Mou",
+    "Need",
+    "NeedProposal",
     "Notification",
     "NotificationPreference",
     "OneTimeToken",

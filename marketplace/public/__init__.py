@@ -4,7 +4,7 @@
 so the app factory registers `bp` and imports nothing else from this package.
 """
 
-from . import chain, exports, join, open_data, policies, rounds, unsubscribe, verify, views  # noqa: F401  (each adds its routes to bp)
+from . import chain, exports, join, needs, open_data, policies, rounds, unsubscribe, verify, views  # noqa: F401  (each adds its routes to bp)
 from .views import bp
 
 __all__ = ["bp"]

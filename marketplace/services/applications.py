@@ -264,9 +264,7 @@ def _withdraw_selected(user: User, application: Application, round_: Round, reas
     )
     if open_orders:
         raise rules.RoundError(N_("An order already rests on this selection; it cannot be withdrawn."))
-    manifest = redraw_results.effective(round_)[0]
-    current = current_result(round_, manifest)
-    _, promoted = selection.refill_after_withdrawal(manifest, current, application.id)
+    promoted = _refill(round_, application.id)
     allocation.status = AllocationStatus.WITHDRAWN
     record_event(
         user,
@@ -283,6 +281,16 @@ def _withdraw_selected(user: User, application: Application, round_: Round, reas
     if new is not None:
         request_delivery()
     return new
+
+
+def _refill(round_: Round, application_id: int) -> selection.Allocation | None:
+    """The waitlisted application the withdrawal promotes, if any; none in a round without a draw (a need's
+    round: its selection is the best score, with no waitlist)."""
+    if round_.draw is None:
+        return None
+    manifest = redraw_results.effective(round_)[0]
+    current = current_result(round_, manifest)
+    return selection.refill_after_withdrawal(manifest, current, application_id)[1]
 
 
 def current_result(round_: Round, manifest: selection.Manifest) -> selection.DrawResult:

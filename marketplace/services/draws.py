@@ -16,7 +16,7 @@ from ..domain.errors import N_
 from ..domain.states import ApplicationStatus, JobKind, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Draw, Round, User
-from . import committee, jobs, round_opening
+from . import committee, jobs, needs, round_opening
 from . import rounds as round_service
 from . import tracks as track_service
 from .audit import record_event
@@ -40,7 +40,7 @@ def score_application(
         raise rules.RoundError(N_("The pool is frozen; scores can no longer change."))
     if application.status != ApplicationStatus.ELIGIBLE:
         raise rules.RoundError(N_("Only eligible applications are scored."))
-    if committee.has_committee(round_.id):
+    if committee.has_committee(round_.id) or needs.is_need_round(round_.id):
         raise rules.RoundError(N_("This round has an evaluation committee: its members score the applications."))
     total = rules.check_scores(innovation, capability, need)
     before = {"scores": [application.score_innovation, application.score_capability, application.score_need]}
@@ -117,6 +117,10 @@ def freeze_pool(actor: User, code: str) -> Draw:
     )
     if round_.draw is not None:
         raise rules.RoundError(N_("The pool is already frozen; a frozen manifest cannot change."))
+    if needs.is_need_round(round_.id):
+        raise rules.RoundError(
+            N_("This round evaluates a need's shortlist: it has no draw; select on the need's page.")
+        )
     if committee.has_committee(round_.id) and round_.scores_finalised_at is None:
         raise rules.RoundError(N_("Finalise the committee's scores before freezing the pool."))
     unscored = [a for a in round_.applications if a.status == ApplicationStatus.ELIGIBLE and a.total_score is None]

@@ -29,6 +29,7 @@ from ..models import (
     Order,
     Round,
 )
+from . import ocds_needs
 from .ocds_lots import lots, related_lots
 
 MINISTRY_PARTY = {
@@ -122,7 +123,7 @@ def _tender(round_: Round) -> dict:
 def _opened(round_: Round, _event: dict) -> Staged:
     institutions = [institution_party(b.institution) for b in round_.budgets]
     data = {"tender": _tender(round_), "parties": [MINISTRY_PARTY, *institutions], "buyer": _ref(MINISTRY_PARTY)}
-    return round_, ["tender"], data
+    return round_, ["tender"], ocds_needs.for_need("opened", round_, data)
 
 
 def _ref(party: dict) -> dict:
@@ -135,7 +136,8 @@ def _closed(round_: Round, _event: dict) -> Staged:
             Application.round_id == round_.id, Application.status != ApplicationStatus.WITHDRAWN
         )
     )
-    return round_, ["tenderUpdate"], {"tender": {"id": round_.code, "status": "active", "numberOfTenderers": tenderers}}
+    data = {"tender": {"id": round_.code, "status": "active", "numberOfTenderers": tenderers}}
+    return round_, ["tenderUpdate"], ocds_needs.for_need("closed", round_, data)
 
 
 def _frozen(round_: Round, _event: dict) -> Staged:
@@ -188,7 +190,7 @@ def _published(round_: Round, _event: dict) -> Staged:
         ),
     ]
     data = {"tender": {"id": round_.code, "status": "complete", "documents": documents}, "awards": awards}
-    return round_, ["tenderUpdate", "award"], {**data, "parties": parties}
+    return round_, ["tenderUpdate", "award"], ocds_needs.for_need("published", round_, {**data, "parties": parties})
 
 
 def _unique(parties: list[dict]) -> list[dict]:
@@ -334,7 +336,8 @@ def _with_tender(round_: Round, tag: list[str], data: dict) -> tuple[list[str], 
     _, _, opened = _opened(round_, {})
     parties = _unique([*opened["parties"], *data.get("parties", [])])
     merged = {**data, "tender": {**opened["tender"], **data.get("tender", {})}, "parties": parties}
-    return ["tender", *tag], {**merged, "buyer": opened["buyer"]}
+    planning = {"planning": opened["planning"]} if "planning" in opened else {}  # a need's round
+    return ["tender", *tag], {**merged, "buyer": opened["buyer"], **planning}
 
 
 def _without_none(value):

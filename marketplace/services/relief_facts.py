@@ -25,6 +25,7 @@ from ..models import (
     Application,
     AuditEvent,
     Certificate,
+    Need,
     Order,
     Product,
     QuotaEntry,
@@ -193,6 +194,7 @@ def _selection_facts(order: Order) -> dict:
             "allocated_krw": allocation.amount_krw,
         },
         **_committee_facts(round_),
+        **_need_facts(round_),
     }
 
 
@@ -202,6 +204,23 @@ def _committee_facts(round_: Round) -> dict:
     if round_.minutes_sha256 is None:
         return {}
     return {"committee": {"minutes_sha256": round_.minutes_sha256, "finalised_at": _iso(round_.scores_finalised_at)}}
+
+
+def _need_facts(round_: Round) -> dict:
+    """The institution's need the selection answers (demand-driven track); nothing for any other round."""
+    need = db.session.scalar(select(Need).where(Need.round_id == round_.id))
+    if need is None:
+        return {}
+    return {
+        "need": {
+            "number": need.number,
+            "title": need.title,
+            "budget_krw": need.budget_krw,
+            "posted_at": _iso(need.posted_at),
+            "deadline_at": _iso(need.deadline_at),
+            "shortlist_sent_at": _iso(need.shortlist_sent_at),
+        }
+    }
 
 
 def _product_certificate(order: Order) -> dict:

@@ -306,6 +306,12 @@ def close_if_due(round_: Round) -> bool:
     return True
 
 
+def close_now(actor: User | None, round_: Round, moment: datetime) -> None:
+    """Close an open round at `moment` inside the caller's write transaction, checking its applications
+    (a need's round: its shortlist is checked as it is sent to the committee)."""
+    _close(actor, round_, moment)
+
+
 def _close(actor: User | None, round_: Round, moment: datetime) -> None:
     """Mark every submitted application eligible or ineligible with its reasons and a snapshot."""
     day = rules.closing_day(round_.closes_at)

@@ -7,6 +7,7 @@ so the app factory registers `bp` and imports nothing else from this package.
 from . import (  # noqa: F401  (each adds its routes to bp)
     after_pilot,
     applications,
+    needs,
     objections,
     orders,
     products,

@@ -141,6 +141,25 @@ def _committee_and_objections(supplier) -> dict:
     }
 
 
+def _need(ids: dict) -> dict:
+    """A need of the buyer's institution in the category of the supplier's product, with its proposal; the
+    buyer's page of it is seen after the deadline, with the shortlist form."""
+    from marketplace.extensions import db
+    from marketplace.models import Product, User
+    from marketplace.services import needs
+    from tests import clock
+    from tests.builders_needs import need_input
+
+    buyer = db.session.scalar(db.select(User).where(User.email == ids["buyer"]))
+    supplier = db.session.scalar(db.select(User).where(User.email == ids["supplier"]))
+    category = db.session.get_one(Product, ids["own_product"]).category
+    deadline = clock.now().replace(second=0, microsecond=0) + timedelta(days=7)
+    need = needs.post_need(buyer, need_input(category=category, deadline_at=deadline))
+    product = needs.proposable_products(supplier, need)[0]
+    needs.propose(supplier, need.id, product.id, "실시간 측정이 가능한 제품입니다.")
+    return {"need": need.id, "need_deadline_passed": deadline + timedelta(minutes=5)}
+
+
 def _certificates(ids: dict) -> dict:
     """The demo's valid, superseded and revoked audit-relief certificates (seed_all issues all three)."""
     from sqlalchemy import select
@@ -166,6 +185,7 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             f"/verify/{serials['valid']}",
             f"/verify/{serials['valid']}?code={serials['code']}", f"/verify/{serials['old']}",
             f"/verify/{serials['revoked']}", "/register", "/login", "/join-institution", "/audit-chain",
+            "/needs", f"/needs/{ids['need']}",
         ],
         "supplier": [
             "/supplier/", "/supplier/company", "/supplier/certificates", "/supplier/certificates/new",
@@ -173,12 +193,13 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             "/supplier/applications", f"/supplier/applications/{ids['application']}",
             f"/supplier/rounds/{rnd}/apply", "/supplier/orders", "/account",
             f"/supplier/applications/{ids['fresh_application']}/objection",
-            f"/supplier/objections/{ids['own_objection']}",
+            f"/supplier/objections/{ids['own_objection']}", f"/supplier/needs/{ids['need']}/propose",
         ],
         "evaluator": ["/evaluator/", f"/evaluator/applications/{ids['assignment']}", "/account"],
         "buyer": [
             "/buyer/", "/buyer/selected-products", f"/buyer/purchase/{ids['allocation']}", "/buyer/orders",
             f"/buyer/orders/{order}", f"/buyer/orders/{ids['other_order']}", "/buyer/reports", "/account",
+            "/buyer/needs", "/buyer/needs/new", f"/buyer/needs/{ids['need']}",
         ],
         "ministry": [
             "/ministry/", "/ministry/companies", f"/ministry/companies/{ids['company']}",
@@ -193,6 +214,7 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             f"/ministry/rounds/{rnd}", f"/ministry/rounds/{ids['published']}/committee",
             f"/ministry/allocations/{ids['allocation']}/move",
             f"/ministry/allocations/{ids['allocation']}/refill", "/ministry/reports", "/ministry/audit", "/account",
+            "/ministry/needs", f"/ministry/needs/{ids['need']}",
         ],
     }  # fmt: skip
 
@@ -222,10 +244,14 @@ def site(tmp_path_factory):
             db.update(User).where(User.role.in_(("ministry", "evaluator"))).values(totp_secret=TOTP_SECRET)
         )
         ids = _ids()
+        ids.update(_need(ids))
         serials = _certificates(ids)
         logins = {"supplier": ids["supplier"], "buyer": ids["buyer"], "evaluator": ids["evaluator"]}
         site = Site(base, _pages(ids, serials), logins)
-        site.as_at = {f"/supplier/applications/{ids['fresh_application']}/objection": ids["window_open_at"]}
+        site.as_at = {
+            f"/supplier/applications/{ids['fresh_application']}/objection": ids["window_open_at"],
+            f"/buyer/needs/{ids['need']}": ids["need_deadline_passed"],  # the shortlist form
+        }
         site.logins["ministry"] = site.logins["ministry-rounds"] = "ministry@demo.example"
         site.shots = {
             "verify": f"/verify/{serials['valid']}?code={serials['code']}",

@@ -14,6 +14,7 @@ def values(world, make) -> dict:
         _questions,
         _committee,
         _objections,
+        _needs,
     ):
         out.update(extend(world, make))
     out["key"] = "no-such-mail"  # a kept development mail (dev.mail)
@@ -172,3 +173,13 @@ def _objections(world, make) -> dict:
     db.session.add(objection)
     db.session.commit()
     return {"objection_id": objection.id, "file_id": document.id, "version": 1, "number": 1}
+
+
+def _needs(world, make) -> dict:
+    """A need of the buyer's institution in the sample product's category, and the supplier's proposal."""
+    from marketplace.services import needs
+    from tests.builders_needs import need_input
+
+    need = needs.post_need(world.buyer, need_input(category=world.product.category))
+    proposal = needs.propose(world.supplier, need.id, world.product.id, "센서 제안")
+    return {"need_id": need.id, "proposal_id": proposal.id}

@@ -219,6 +219,9 @@ POSTGRES_SUBSET = (
     "supplier.new_product",
     "supplier.edit_application",
     "ministry.new_round",
+    "buyer.new_need",
+    "supplier.propose",
+    "buyer.send_shortlist",
 )
 POSTGRES_VALUES = ["\x00", "a\x00b", "9" * 5000, "-" + "9" * 5000, "가" * 5000, str(2**63), "--5", "+-5", "\r\n"]
 

@@ -21,6 +21,7 @@ from marketplace.models import (
     CorrectiveAction,
     FollowOnPurchase,
     Institution,
+    Need,
     Order,
     Product,
     QuotaEntry,
@@ -282,6 +283,32 @@ def _notifications(w: World) -> ListCase:
     return ListCase("/notifications", ROWS, "auth/notifications.html", model=Notification)
 
 
+def _posted_needs(w: World):
+    from marketplace.services import needs
+    from tests.builders_needs import need_input
+
+    buyer = w.make.user("buyer")
+    for title in ROWS:
+        needs.post_need(buyer, need_input(title=title))
+    return buyer
+
+
+def _public_needs(w: World) -> ListCase:
+    _posted_needs(w)
+    return ListCase("/needs?category=electronics", ROWS, "needs/public_list.html", model=Need)
+
+
+def _buyer_needs(w: World) -> ListCase:
+    w.sign_in(_posted_needs(w))
+    return ListCase("/buyer/needs", ROWS, "needs/buyer_list.html", model=Need)
+
+
+def _ministry_needs(w: World) -> ListCase:
+    _posted_needs(w)
+    w.staff()
+    return ListCase("/ministry/needs", ROWS, "needs/ministry_list.html", model=Need)
+
+
 CASES = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -310,6 +337,9 @@ CASES = {
         _supplier_corrective_actions,
         _ministry_corrective_actions,
         _notifications,
+        _public_needs,
+        _buyer_needs,
+        _ministry_needs,
     )
 }
 

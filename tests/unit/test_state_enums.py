@@ -49,6 +49,8 @@ STATE_COLUMNS = {
     ("track_redraws", "state"): states.RedrawState,
     ("privacy_consents", "context"): states.ConsentContext,
     ("round_tracks", "kind"): states.TrackKind,
+    ("needs", "status"): states.NeedStatus,
+    ("need_proposals", "status"): states.ProposalStatus,
 }
 # State columns whose names do not look like one: a user's mail language, a one-time link's purpose.
 NAMED_OTHERWISE = {
