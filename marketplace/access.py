@@ -243,6 +243,8 @@ API_ACCESS: dict[str, str] = {
     "api.supplier": API_PUBLIC,
     "api.rounds": API_PUBLIC,
     "api.round_": API_PUBLIC,
+    "api.needs_list": API_PUBLIC,
+    "api.need": API_PUBLIC,
     "api.verify": API_PUBLIC,
     "api.me": API_READ,
     "api.mous": API_READ,

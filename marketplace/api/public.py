@@ -1,4 +1,5 @@
-"""Public API operations: the catalogue search, products, suppliers, rounds and results, certificate verification."""
+"""Public API operations: the catalogue search, products, suppliers, rounds and results, institutions' needs,
+certificate verification."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..domain.reference import CATEGORIES, REGIONS
 from ..i18n import domain_message
 from ..models import Certificate, Product
 from ..rate_limits import verification_attempts
-from ..services import catalogue, catalogue_cache, orders, public_rounds, relief_verification
+from ..services import catalogue, catalogue_cache, need_selection, needs, orders, public_rounds, relief_verification
 from ..services.clock import seoul_today
 from . import cursors
 from .blueprint import bp, spec, validated_query
@@ -25,6 +26,9 @@ from .schemas import (
     CatalogueQuery,
     CertificateOut,
     Evaluations,
+    NeedList,
+    NeedOut,
+    NeedQuery,
     Page,
     Problem,
     ProductList,
@@ -35,7 +39,7 @@ from .schemas import (
     VerificationOut,
     VerifyQuery,
 )
-from .shapes import named, product_summary, round_detail, round_summary, verification
+from .shapes import named, need_detail, need_summary, product_summary, round_detail, round_summary, verification
 
 LIMITED = {"HTTP_429": Problem}
 
@@ -161,6 +165,32 @@ def round_(round_code: str):
     except NotFound as error:
         raise missing(error) from None
     return round_detail(found, public_rounds.published_result(found))
+
+
+@bp.get("/needs")
+@spec.validate(query=NeedQuery, resp=Response(HTTP_200=NeedList, **LIMITED), tags=["needs"])
+def needs_list(query: NeedQuery):
+    """Needs posted by institutions (the demand-driven track), newest first, optionally of one product
+    category; withdrawn needs are left out. Walked by cursor."""
+    page = cursors.decode(query.cursor) or 1
+    category = query.category.value if query.category else ""
+    found = needs.public_needs(page=page, per_page=query.limit, category=category)
+    return NeedList(
+        items=[need_summary(need, needs.status_of(need)) for need in found],
+        next=cursors.encode(page + 1) if found.has_next and page == found.page else None,
+    )
+
+
+@bp.get("/needs/<int:need_id>")
+@spec.validate(resp=Response(HTTP_200=NeedOut, HTTP_404=Problem, **LIMITED), tags=["needs"])
+def need(need_id: int):
+    """A need: the problem, quantity, budget and deadline, how many proposals it had, the round in which the
+    committee evaluated its shortlist and, once made, the selection."""
+    try:
+        view = need_selection.public_need(need_id)
+    except NotFound as error:
+        raise missing(error) from None
+    return need_detail(view.need, view.status, view.proposals, view.selected)
 
 
 @bp.get("/verify/<serial>")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain.catalogue import MAX_QUERY_CHARS, SORTS
 from ..domain.orders import MAX_TEXT
 from ..domain.reference import CATEGORIES, CONTRACT_METHODS, REGIONS
-from ..domain.states import ApiTokenScope, OrderStatus, ReliefStatus, RoundStatus
+from ..domain.states import ApiTokenScope, NeedStatus, OrderStatus, ReliefStatus, RoundStatus
 
 MAX_LIMIT = 100
 MAX_ROW_ID = 2**53  # ids beyond what JSON numbers carry exactly are no row's
@@ -171,6 +171,38 @@ class RoundOut(RoundSummary):
     result_versions: list[ResultVersionOut] = Field(
         description="the published result's versions, the draw's first; a remedy of an objection adds one"
     )
+
+
+class NeedQuery(Page):
+    category: Category | None = None
+
+
+class NeedSummary(BaseModel):
+    id: int
+    number: str
+    title: str
+    institution: Named = Field(description="the institution that posted the need and would buy the selection")
+    category: CategoryOut
+    quantity: int
+    budget_krw: int
+    deadline_at: datetime = Field(description="proposals are taken until this moment")
+    posted_at: datetime
+    status: NeedStatus = Field(description="shortlisting from the deadline until the institution sends its shortlist")
+    url: str
+
+
+class NeedList(BaseModel):
+    items: list[NeedSummary]
+    next: str | None
+
+
+class NeedOut(NeedSummary):
+    problem: str
+    proposals: int = Field(description="proposals received and not withdrawn (the proposers are not named)")
+    round_code: str | None = Field(description="the round in which the committee evaluated the shortlist")
+    round_url: str | None
+    selected: list[Selected] = Field(description="the selection, once made: an allocation to the institution")
+    decided_at: datetime | None = Field(description="when the selection was made or the need closed without one")
 
 
 class VerifyQuery(Closed):

@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..domain.reference import CATEGORIES
-from ..domain.states import OrderStatus, ReliefStatus, RoundStatus
+from ..domain.states import NeedStatus, OrderStatus, ReliefStatus, RoundStatus
 from ..domain.tracks import TRACK_LABELS
-from ..models import Allocation, Mou, Order, Round
+from ..models import Allocation, Mou, Need, Order, Round
 from ..services import tracks
 from ..services.catalogue import ProductCard
 from ..services.public_rounds import PublishedResult
@@ -19,6 +19,8 @@ from .schemas import (
     CategoryOut,
     MouOut,
     Named,
+    NeedOut,
+    NeedSummary,
     OrderOut,
     ProductSummary,
     ResultVersionOut,
@@ -75,17 +77,7 @@ def round_detail(round_: Round, result: PublishedResult) -> RoundOut:
         },
         manifest_sha256=draw.manifest_sha256 if draw else None,
         published_at=draw.published_at if draw else None,
-        selected=[
-            Selected(
-                rank=a.rank,
-                product=named(a.application.product),
-                supplier=named(a.application.company),
-                institution=named(a.institution),
-                amount_krw=a.amount_krw,
-                status=a.status,
-            )
-            for a in result.selected
-        ],
+        selected=[selected_out(a) for a in result.selected],
         waitlist=[named(application.product) for application in result.waitlisted],
         tracks=round_tracks(round_),
         categories=[CategoryOut(code=code, **_both(CATEGORIES.get(code, code))) for code in round_.categories],
@@ -201,4 +193,44 @@ def order(row: Order) -> OrderOut:
         status=OrderStatus(row.status),
         late_reason=row.late_reason,
         created_at=row.created_at,
+    )
+
+
+def selected_out(allocation: Allocation) -> Selected:
+    return Selected(
+        rank=allocation.rank,
+        product=named(allocation.application.product),
+        supplier=named(allocation.application.company),
+        institution=named(allocation.institution),
+        amount_krw=allocation.amount_krw,
+        status=allocation.status,
+    )
+
+
+def need_summary(need: Need, status: str) -> NeedSummary:
+    return NeedSummary(
+        id=need.id,
+        number=need.number,
+        title=need.title,
+        institution=named(need.institution),
+        category=CategoryOut(code=need.category, **_both(CATEGORIES.get(need.category, need.category))),
+        quantity=need.quantity,
+        budget_krw=need.budget_krw,
+        deadline_at=need.deadline_at,
+        posted_at=need.posted_at,
+        status=NeedStatus(status),
+        url=url_for("api.need", need_id=need.id),
+    )
+
+
+def need_detail(need: Need, status: str, proposals: int, selected: list[Allocation]) -> NeedOut:
+    round_ = need.round
+    return NeedOut(
+        **need_summary(need, status).model_dump(),
+        problem=need.problem,
+        proposals=proposals,
+        round_code=round_.code if round_ else None,
+        round_url=url_for("api.round_", round_code=round_.code) if round_ else None,
+        selected=[selected_out(a) for a in selected],
+        decided_at=need.decided_at,
     )

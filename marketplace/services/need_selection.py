@@ -12,6 +12,7 @@ against like any other; there is no draw.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from ..domain.errors import N_
 from ..domain.states import ApplicationStatus, NeedStatus, NotificationKind, ProposalStatus, RoundStatus
 from ..extensions import db
 from ..models import Allocation, Application, Need, NeedProposal, Round, RoundCategory, RoundInstitution, User
+from . import allocations, needs
 from . import rounds as round_service
 from .audit import record_event
 from .draws import allocation_valid_until
@@ -257,3 +259,24 @@ def ministry_needs(*, page: int, per_page: int):
         .order_by(waiting.desc(), Need.posted_at.desc(), Need.id.desc())
     )
     return paginate(query, page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class PublicNeed:
+    """What anyone may know of a need: the row, its status, the proposals received (not withdrawn; the
+    proposers are not named) and, once made, the selection's allocations."""
+
+    need: Need
+    status: NeedStatus
+    proposals: int
+    selected: list[Allocation]
+
+
+def public_need(need_id: int) -> PublicNeed:
+    """A need for the public API; NotFound when there is none."""
+    view = needs.get_need(need_id)
+    live = sum(1 for p in needs.proposals_of(need_id) if p.status != ProposalStatus.WITHDRAWN)
+    round_ = view.need.round
+    published = round_ is not None and round_.status == RoundStatus.PUBLISHED
+    selected = allocations.allocations_of(round_.id) if published and round_ is not None else []
+    return PublicNeed(view.need, view.status, live, list(selected))
