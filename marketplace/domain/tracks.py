@@ -2,7 +2,9 @@
 
 A startup track takes companies founded at most 7 years before the round's close (eligibility.py's rule,
 29 February included); a general track takes companies whose public supply record is under the threshold
-the round sets for it. A round without tracks draws as one pool, as before tracks existed.
+the round sets for it; a small-value track (small_track.py) takes startups and first-timers with a small public
+supply record and is the only track of its round. A round without tracks draws as one pool, as before tracks
+existed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .eligibility import STARTUP_YEARS, WeightTiers, is_startup, startup_founded_after
+from . import small_track
 from .errors import N_, DomainError
 from .numbers import is_whole
 from .states import TrackKind
@@ -21,6 +24,7 @@ FULL_SHARE = 100  # the shares of a round's tracks add up to 100 per cent of its
 TRACK_LABELS = {
     TrackKind.STARTUP: N_("Startup track"),
     TrackKind.GENERAL: N_("General track"),
+    TrackKind.SMALL: N_("Small-value track"),
 }
 
 # Why a company qualifies for a track or not: stable codes, with the facts as parameters.
@@ -32,6 +36,7 @@ QUALIFY_TEXTS = {
     ),
     "record_under": N_("Public supply record %(record)s won, under this track's threshold of %(limit)s won."),
     "record_not_under": N_("Public supply record %(record)s won, not under this track's threshold of %(limit)s won."),
+    **small_track.QUALIFY_TEXTS,
 }
 
 
@@ -72,6 +77,8 @@ def check_tracks(tracks: Sequence[TrackRules]) -> None:
     kinds = [t.kind for t in tracks]
     if any(kind not in set(TrackKind) for kind in kinds) or len(set(kinds)) != len(kinds):
         raise TrackError(N_("A round has at most one startup track and one general track."))
+    if TrackKind.SMALL in kinds and len(kinds) > 1:
+        raise TrackError(N_("A small-value track is its round's only track: it takes the whole budget."))
     for track in tracks:
         _check_track(track)
     total = sum(t.share_percent for t in tracks)
@@ -87,6 +94,11 @@ def _check_track(track: TrackRules) -> None:
     general = track.kind == TrackKind.GENERAL
     if general and (track.record_limit_krw is None or not is_whole(track.record_limit_krw, 1)):
         raise TrackError(N_("A general track needs its public supply record threshold: 1 won or more."))
+    if track.kind == TrackKind.SMALL and track.record_limit_krw is not None:
+        raise TrackError(
+            N_("The small-value track's record limit is set by the programme (%(limit)s won), not by the round."),
+            limit=f"{small_track.RECORD_LIMIT_KRW:,}",
+        )
     if not general and track.record_limit_krw is not None:
         raise TrackError(N_("A startup track has no public supply record threshold."))
 
@@ -111,9 +123,24 @@ def split_budgets(budgets: Mapping[str, int], shares: Sequence[tuple[str, int]])
 
 
 def qualification(
-    kind: str, *, founded_on: date, close_day: date, public_supply_krw: int, record_limit_krw: int | None
+    kind: str,
+    *,
+    founded_on: date,
+    close_day: date,
+    public_supply_krw: int,
+    record_limit_krw: int | None,
+    public_supply_count: int = 0,
 ) -> Qualification:
     """Whether a company qualifies for a track of a round closing on `close_day`, and why."""
+    if kind == TrackKind.SMALL:
+        return Qualification(
+            *small_track.qualify(
+                founded_on=founded_on,
+                close_day=close_day,
+                public_supply_krw=public_supply_krw,
+                public_supply_count=public_supply_count,
+            )
+        )
     if kind == TrackKind.STARTUP:
         params = {"founded": founded_on.isoformat(), "close": close_day.isoformat(), "years": str(STARTUP_YEARS)}
         if is_startup(founded_on, close_day):

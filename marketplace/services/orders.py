@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import begin_write
 from ..domain import orders as rules
+from ..domain import small_track
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.states import (
@@ -201,6 +202,7 @@ def _placement_facts(
         selection_moved=allocation.status == AllocationStatus.MOVED,
         late_limit_days=limit,
         late_reason=data.late_reason,
+        order_cap_krw=small_track.order_cap(track.kind if (track := allocation.application.track) else None),
     )
 
 
