@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .eligibility import STARTUP_YEARS, WeightTiers, is_startup, startup_founded_after
 from . import small_track
+from .eligibility import STARTUP_YEARS, WeightTiers, is_startup, startup_founded_after
 from .errors import N_, DomainError
 from .numbers import is_whole
 from .states import TrackKind
@@ -74,11 +74,7 @@ def check_tracks(tracks: Sequence[TrackRules]) -> None:
     The weights are checked by WeightTiers itself. No tracks at all is valid: the round has none."""
     if not tracks:
         return
-    kinds = [t.kind for t in tracks]
-    if any(kind not in set(TrackKind) for kind in kinds) or len(set(kinds)) != len(kinds):
-        raise TrackError(N_("A round has at most one startup track and one general track."))
-    if TrackKind.SMALL in kinds and len(kinds) > 1:
-        raise TrackError(N_("A small-value track is its round's only track: it takes the whole budget."))
+    _check_kinds([t.kind for t in tracks])
     for track in tracks:
         _check_track(track)
     total = sum(t.share_percent for t in tracks)
@@ -86,11 +82,23 @@ def check_tracks(tracks: Sequence[TrackRules]) -> None:
         raise TrackError(N_("The tracks' budget shares must add up to 100 per cent, not %(total)s."), total=total)
 
 
+def _check_kinds(kinds: list[str]) -> None:
+    if any(kind not in set(TrackKind) for kind in kinds) or len(set(kinds)) != len(kinds):
+        raise TrackError(N_("A round has at most one startup track and one general track."))
+    if TrackKind.SMALL in kinds and len(kinds) > 1:
+        raise TrackError(N_("A small-value track is its round's only track: it takes the whole budget."))
+
+
 def _check_track(track: TrackRules) -> None:
     if not is_whole(track.share_percent, 1) or track.share_percent > FULL_SHARE:
         raise TrackError(N_("A track's budget share is a whole number of per cent from 1 to 100."))
     if not is_whole(track.cap_krw, 1):
         raise TrackError(N_("A track's cap per application is a whole number of won, 1 or more."))
+    _check_record_limit(track)
+
+
+def _check_record_limit(track: TrackRules) -> None:
+    """A general track has its threshold; the small-value track's is the programme's; a startup track has none."""
     general = track.kind == TrackKind.GENERAL
     if general and (track.record_limit_krw is None or not is_whole(track.record_limit_krw, 1)):
         raise TrackError(N_("A general track needs its public supply record threshold: 1 won or more."))
@@ -104,7 +112,7 @@ def _check_track(track: TrackRules) -> None:
 
 
 def ordered(tracks: Sequence[TrackRules]) -> list[TrackRules]:
-    """Tracks in their published order: startup first, then general."""
+    """Tracks in their published order: startup first, then general (a small-value track stands alone)."""
     order = list(TrackKind)
     return sorted(tracks, key=lambda t: order.index(TrackKind(t.kind)))
 

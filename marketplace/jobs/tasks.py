@@ -133,6 +133,21 @@ def hourly_reminders() -> None:
     in_app(_send_reminders)
 
 
+def _open_small_batch() -> None:
+    from ..services.small_track import open_due_batch
+
+    opened = open_due_batch()
+    if opened:
+        log.info("small-value batch %s opened", opened)
+
+
+@huey.periodic_task(crontab(minute="9"), name="hourly_small_batch")
+def hourly_small_batch() -> None:
+    """Open this Seoul month's small-value batch, made like the last one, once an earlier batch exists (staff
+    set up the first); from 00:09 KST on the 1st, and again each hour should a run fail."""
+    in_app(_open_small_batch)
+
+
 @huey.task(name="noop")
 def noop() -> None:
     """Does nothing: the benchmark's and a health check's task."""

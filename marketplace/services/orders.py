@@ -67,6 +67,13 @@ def published_on(round_: Round) -> date | None:
     return seoul_date(draw.published_at) if draw and draw.published_at else None
 
 
+def order_cap(allocation: Allocation) -> int | None:
+    """The most one order against the allocation may amount to: the small-value track's cap for a selection
+    of that track (small_track.order_cap), else None."""
+    track = allocation.application.track
+    return small_track.order_cap(track.kind if track is not None else None)
+
+
 def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Certificate | None:
     """The product's certificate valid on `day` that lasts longest (DESIGN.md 3: verified, in its dates).
 
@@ -202,7 +209,7 @@ def _placement_facts(
         selection_moved=allocation.status == AllocationStatus.MOVED,
         late_limit_days=limit,
         late_reason=data.late_reason,
-        order_cap_krw=small_track.order_cap(track.kind if (track := allocation.application.track) else None),
+        order_cap_krw=order_cap(allocation),
     )
 
 

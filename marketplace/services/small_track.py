@@ -8,6 +8,7 @@ that failed is taken up again by the next run). A batch closes, is drawn and pub
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,9 +17,9 @@ from ..domain import rounds as rules
 from ..domain import small_track
 from ..domain.errors import N_
 from ..domain.states import RoundStatus, TrackKind, WindowState
-from ..domain.tracks import TrackRules
+from ..domain.tracks import Qualification, TrackRules
 from ..extensions import db
-from ..models import Round, RoundTrack, User
+from ..models import Company, Round, RoundTrack, User
 from . import rounds as round_service
 from . import tracks as track_service
 
@@ -112,3 +113,23 @@ def open_due_batch(moment: datetime | None = None) -> str | None:
     if latest[0].opens_at > moment:
         return None  # staff opened a later batch ahead of time
     return open_batch(None, year, month).code
+
+
+@dataclass(frozen=True)
+class TrackPage:
+    """What the supplier's small-value track page shows: the batch open now (if any), whether the company
+    qualifies for it and why, and the latest batches."""
+
+    current: Round | None
+    qualification: Qualification | None
+    recent: list[Round]
+
+
+def track_page(company: Company | None) -> TrackPage:
+    """The page's facts; the batches whose window has passed are closed first, as every round page does."""
+    round_service.close_due_rounds()
+    current = current_batch()
+    found = None
+    if current is not None and company is not None:
+        found = track_service.qualification(company, track_service.track_of_kind(current, TrackKind.SMALL))
+    return TrackPage(current, found, batches())

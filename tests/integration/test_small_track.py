@@ -100,7 +100,9 @@ def draw_and_publish(round_, staff, clock, seed):
     draws.publish_round(staff, round_.code)
 
 
-def test_the_batch_takes_startups_and_first_timers_up_to_500_million_and_says_why(app, make, staff, institutions, clock):
+def test_the_batch_takes_startups_and_first_timers_up_to_500_million_and_says_why(
+    app, make, staff, institutions, clock
+):
     round_ = first_batch(staff)
     at_limit = apply(make, supplier(make, date(2022, 5, 1), 500_000_000, 4), round_)
     assert at_limit.track.kind == "small"

@@ -2,7 +2,7 @@
 first-timer), the KRW 20,000,000 order cap, one year of validity (29 February, month ends), the monthly batch
 window in Seoul time and its seed event."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -143,7 +143,7 @@ def test_an_order_on_the_last_valid_day_is_allowed_and_the_next_day_refused():
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
