@@ -60,6 +60,9 @@ def test_the_supplier_page_leads_into_the_open_batch_and_says_why_the_company_qu
     apply_page = auth.client.get(f"/supplier/rounds/{batch.code}/apply", headers=EN).get_data(as_text=True)
     assert '<option selected value="small">' in apply_page or 'value="small" selected' in apply_page
     assert "/supplier/small-value-track" in auth.client.get("/supplier/applications").get_data(as_text=True)
+    public = auth.client.get(f"/rounds/{batch.code}", headers=EN).get_data(as_text=True)
+    assert "Small-value track" in public
+    assert "Startups and first-timers with a public supply record of at most KRW 500,000,000" in public
 
 
 def test_a_company_that_does_not_qualify_is_told_why(app, make, auth, fixed_clock):
@@ -104,3 +107,29 @@ def test_the_purchase_page_states_the_cap_and_validity_and_refuses_one_won_over(
     assert db.session.query(Order).count() == 0
     exact = auth.client.post(url, data=form(mou, quantity="1", unit_price="20,000,000"), headers=EN)
     assert exact.status_code == 302 and db.session.query(Order).one().amount_krw == 20_000_000
+
+
+def test_staff_set_a_drafts_small_value_track_alone_and_not_beside_another(app, make, auth, fixed_clock):
+    opens_at, closes_at = st.batch_window(2026, 12)
+    round_ = RoundBuilders(make).round(code="SV-2026-12", opens_at=opens_at, closes_at=closes_at, status="draft")
+    auth.login(make.user("ministry"))
+    url = f"/ministry/rounds/{round_.code}/tracks"
+    weights = {
+        f"{kind}_weight_{tier}": w
+        for kind in ("startup", "general", "small")
+        for tier, w in (("first_timer", "3"), ("startup", "2"), ("general", "1"))
+    }
+    both = auth.client.post(
+        url,
+        data=weights
+        | {"small_share": "50", "small_cap": "50,000,000", "startup_share": "50", "startup_cap": "50,000,000"},
+        headers=EN,
+    )
+    assert both.status_code == 400 and "only track" in both.get_data(as_text=True) and round_.tracks == []
+    alone = auth.client.post(url, data=weights | {"small_share": "100", "small_cap": "50,000,000"}, headers=EN)
+    assert alone.status_code == 302
+    assert [(t.kind, t.share_percent, t.cap_krw, t.record_limit_krw) for t in round_.tracks] == [
+        ("small", 100, 50_000_000, None)
+    ]
+    korean = auth.client.get(url, headers=KO).get_data(as_text=True)
+    assert "소액과제: 예산 비율(퍼센트)" in korean and 'value="100"' in korean
