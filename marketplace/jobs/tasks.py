@@ -134,9 +134,14 @@ def hourly_reminders() -> None:
 
 
 def _open_small_batch() -> None:
+    from ..domain.errors import DomainError
     from ..services.small_track import open_due_batch
 
-    opened = open_due_batch()
+    try:
+        opened = open_due_batch()
+    except DomainError as error:  # e.g. the last batch's budgets no longer fit the quota: staff decide
+        log.warning("small-value batch not opened: %s", error)
+        return
     if opened:
         log.info("small-value batch %s opened", opened)
 

@@ -214,3 +214,33 @@ def test_orders_are_refused_after_the_selections_year(app, make, staff, institut
     with pytest.raises(PlacementRefused, match=f"valid until {until.isoformat()}"):
         _order(buyer, allocation, 1_000_000, until + timedelta(days=1))
     assert _order(buyer, allocation, 1_000_000, until).ordered_on == until
+
+
+def test_the_hourly_task_and_the_command_open_the_months_batch(app, runner, staff, institutions, clock):
+    from marketplace.jobs import tasks
+
+    first_batch(staff)
+    clock.now = kst(date(2026, 12, 1), 0, 9)
+    tasks.hourly_small_batch()
+    assert db.session.scalar(select(Round.status).where(Round.code == "SV-2026-12")) == "open"
+    again = runner.invoke(args=["draw", "open-small-batch", "--month", "2026-12"])
+    assert again.exit_code == 0 and "SV-2026-12: open" in again.output
+    ahead = runner.invoke(args=["draw", "open-small-batch", "--month", "2027-01"])
+    assert ahead.exit_code == 0 and "SV-2027-01: open" in ahead.output  # opened ahead, taking nothing until 1 Jan
+    assert batches.current_batch().code == "SV-2026-12"
+    bad = runner.invoke(args=["draw", "open-small-batch", "--month", "2026-13"])
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+
+
+def test_a_batch_whose_budgets_no_longer_fit_the_quota_is_not_opened_and_staff_are_told(
+    app, make, staff, institutions, clock, caplog
+):
+    from marketplace.jobs import tasks
+
+    first_batch(staff)
+    mou = db.session.scalar(select(quota.Mou).where(quota.Mou.number == "MOU-BBB"))
+    quota.amend_mou(staff, mou.id, -880_000_000, "Budget cut")  # 20m left, the batch asks for 60m
+    clock.now = kst(date(2026, 12, 1), 0, 9)
+    tasks.hourly_small_batch()
+    assert db.session.scalar(select(Round.id).where(Round.code == "SV-2026-12")) is None
+    assert "small-value batch not opened" in caplog.text
