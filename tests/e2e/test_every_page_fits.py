@@ -232,6 +232,7 @@ def site(tmp_path_factory):
             "purchase": f"/buyer/purchase/{ids['allocation']}",
             "ministry-round": f"/ministry/rounds/{ids['published']}",
             "buyer-quota": "/buyer/",
+            "small-value-track": "/supplier/small-value-track",
         }
         db.session.remove()
     from marketplace.services import rounds
