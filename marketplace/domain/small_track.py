@@ -20,6 +20,7 @@ from .states import TrackKind
 RECORD_LIMIT_KRW = SMALL_RECORD_LIMIT_KRW  # at most KRW 500,000,000 of public supply (the limit itself qualifies)
 ORDER_CAP_KRW = 20_000_000  # the small-value direct-contract rule: each order at most KRW 20,000,000
 VALID_YEARS = 1
+OPEN_AHEAD_DAYS = 7  # the next month's batch opens (its rules published) in the last week of a month
 BATCH_CODE_PREFIX = "SV"
 SATURDAY = 5
 LOTTO_TIME = time(20, 35)
@@ -104,6 +105,20 @@ def batch_month(moment: datetime) -> tuple[int, int]:
 
 def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def due_months(moment: datetime) -> list[tuple[int, int]]:
+    """The months whose batch should be open at `moment`: the Seoul month, and in its last OPEN_AHEAD_DAYS
+    days the next month too, so that the next batch takes applications from its first second."""
+    day = seoul_date(moment)
+    months = [(day.year, day.month)]
+    if (last_day(day.year, day.month) - day).days < OPEN_AHEAD_DAYS:
+        months.append(next_month(day.year, day.month))
+    return months
 
 
 def batch_code(year: int, month: int) -> str:

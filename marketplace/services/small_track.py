@@ -84,35 +84,44 @@ def _settings(model: Round, year: int, month: int) -> round_service.RoundSetting
 
 
 def open_batch(actor: User | None, year: int, month: int) -> Round:
-    """Open the small-value batch of a Seoul month, made like the latest batch before it; the batch itself
-    when it is already open or further on. Raises RoundError when there is no earlier batch to copy (staff
-    set up the first one), InvalidRoundError when its budgets no longer fit the institutions' quota."""
+    """Open the small-value batch of a Seoul month, made like the latest batch before it (a draft of the
+    month's code that staff prepared keeps its own settings); the batch itself when it is already open or
+    further on. Raises RoundError when there is no earlier batch to copy (staff set up the first one),
+    InvalidRoundError when its budgets no longer fit the institutions' quota."""
     code = small_track.batch_code(year, month)
     existing = db.session.scalar(select(Round).where(Round.code == code))
     if existing is not None and existing.status != RoundStatus.DRAFT:
         return existing
-    model = _model_before(small_track.batch_window(year, month)[0])
-    if model is None:
-        raise rules.RoundError(N_("There is no earlier small-value batch to copy: set up the first one as a round."))
-    if existing is None:
-        round_service.create_round(actor, _settings(model, year, month))
-    track = next(t for t in model.tracks if t.kind == TrackKind.SMALL)
-    rule = TrackRules(TrackKind.SMALL, track.share_percent, track.cap_krw, track_service.tiers_of(track))
-    track_service.set_tracks(actor, code, [rule])
+    if existing is None or not track_service.is_small_batch(existing):
+        model = _model_before(small_track.batch_window(year, month)[0])
+        if model is None:
+            raise rules.RoundError(
+                N_("There is no earlier small-value batch to copy: set up the first one as a round.")
+            )
+        if existing is None:
+            round_service.create_round(actor, _settings(model, year, month))
+        track = track_service.track_of_kind(model, TrackKind.SMALL)
+        rule = TrackRules(TrackKind.SMALL, track.share_percent, track.cap_krw, track_service.tiers_of(track))
+        track_service.set_tracks(actor, code, [rule])
     return round_service.open_round(actor, code)
 
 
-def open_due_batch(moment: datetime | None = None) -> str | None:
-    """Open this Seoul month's batch when an earlier batch exists and this month's is not open yet; its code
-    when it opened one. The periodic job calls it, so it does nothing (and writes nothing) most of the time."""
-    moment = moment or round_service.now()
-    year, month = small_track.batch_month(moment)
-    latest = batches(1)
-    if not latest or latest[0].code == small_track.batch_code(year, month) and latest[0].status != RoundStatus.DRAFT:
-        return None
-    if latest[0].opens_at > moment:
-        return None  # staff opened a later batch ahead of time
-    return open_batch(None, year, month).code
+def open_due_batches(moment: datetime | None = None) -> list[str]:
+    """Open the batches due at `moment` (small_track.due_months) that do not exist yet, each made like the
+    previous month's batch, which must exist and have opened: the chain of batches starts with the one staff
+    set up (coded SV-YYYY-MM) and stops where a month has none. A batch of the month's code that staff left as
+    a draft is theirs to open. Returns the codes opened; writes nothing most of the time."""
+    opened = []
+    for year, month in small_track.due_months(moment or round_service.now()):
+        if db.session.scalar(select(Round.id).where(Round.code == small_track.batch_code(year, month))):
+            continue
+        before = db.session.scalar(
+            select(Round).where(Round.code == small_track.batch_code(*small_track.previous_month(year, month)))
+        )
+        if before is None or before.status == RoundStatus.DRAFT or not track_service.is_small_batch(before):
+            continue
+        opened.append(open_batch(None, year, month).code)
+    return opened
 
 
 @dataclass(frozen=True)

@@ -116,16 +116,16 @@ def test_the_batch_takes_startups_and_first_timers_up_to_500_million_and_says_wh
         apply(make, supplier(make, date(2022, 5, 1)), round_, kind=TrackKind.STARTUP)
 
 
-def test_rolling_intake_lands_in_the_batch_open_now_and_the_next_month_opens_from_the_last(
+def test_rolling_intake_lands_in_the_batch_open_now_and_the_next_month_opens_a_week_ahead(
     app, make, staff, institutions, clock
 ):
     november = first_batch(staff)
+    assert batches.open_due_batches(kst(date(2026, 11, 23), 23, 59)) == []  # 7 days left: not yet
+    clock.now = kst(date(2026, 11, 24), 0, 9)  # 6 days left in November
+    assert batches.open_due_batches() == ["SV-2026-12"]
+    assert batches.open_due_batches() == []  # once
     assert batches.current_batch(kst(date(2026, 11, 30), 23, 59, 59)).code == "SV-2026-11"
-    assert batches.current_batch(kst(date(2026, 12, 1), 0)) is None  # December's batch has not opened yet
-    clock.now = kst(date(2026, 12, 1), 0, 5)
-    assert batches.open_due_batch() == "SV-2026-12"
-    assert batches.open_due_batch() is None  # once
-    december = batches.current_batch()
+    december = batches.current_batch(kst(date(2026, 12, 1), 0))  # no gap at midnight
     assert december.code == "SV-2026-12" and december.status == "open"
     assert (december.opens_at, december.closes_at) == st.batch_window(2026, 12)
     assert {b.institution.code: b.budget_krw for b in december.budgets} == {"AAA": 100_000_000, "BBB": 60_000_000}
@@ -135,14 +135,37 @@ def test_rolling_intake_lands_in_the_batch_open_now_and_the_next_month_opens_fro
         e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == december.id)).all()
     ]
     assert {"round.created", "round.tracks_set", "round.opened"} <= set(actions)
-    clock.now = kst(date(2027, 1, 1), 0, 5)  # January: no batch open until the job opens it
+    clock.now = kst(date(2027, 1, 1), 0, 5)  # no run in December's last week: January's opens now, from December
     assert batches.current_batch() is None
+    assert batches.open_due_batches() == ["SV-2027-01"]
+    assert batches.current_batch().code == "SV-2027-01"
 
 
 def test_without_an_earlier_batch_there_is_nothing_to_copy(app, staff, institutions, clock):
-    assert batches.open_due_batch() is None
+    assert batches.open_due_batches() == []
     with pytest.raises(RoundError, match="no earlier small-value batch"):
         batches.open_batch(staff, 2026, 12)
+
+
+def test_a_draft_staff_prepared_for_the_month_stops_the_job_and_keeps_its_settings(
+    app, make, staff, institutions, clock
+):
+    first_batch(staff)
+    opens_at, closes_at = st.batch_window(2026, 12)
+    event_ko, event_en, event_at = st.seed_event(2026, 12)
+    settings = round_service.RoundSettings(
+        "SV-2026-12", "소액과제 12월", "Small-value, December", opens_at, closes_at, CAP, 70, [("AAA", 30_000_000)],
+        seed_event_ko=event_ko, seed_event_en=event_en, seed_event_at=event_at,
+    )  # fmt: skip
+    round_service.create_round(staff, settings)
+    track_service.set_tracks(staff, "SV-2026-12", [TrackRules(TrackKind.SMALL, 100, 10_000_000, WeightTiers(5, 4, 1))])
+    clock.now = kst(date(2026, 12, 1), 0, 9)
+    assert batches.open_due_batches() == []
+    december = batches.open_batch(staff, 2026, 12)  # staff open it (the command does the same)
+    assert december.status == "open" and [(t.cap_krw, t.weight_first_timer) for t in december.tracks] == [
+        (10_000_000, 5)
+    ]
+    assert {b.institution.code: b.budget_krw for b in december.budgets} == {"AAA": 30_000_000}
 
 
 def test_each_monthly_batch_is_drawn_on_its_own_manifest_and_seed_and_the_checker_agrees(

@@ -173,6 +173,22 @@ def test_the_batch_month_is_the_seoul_month():
 
 
 @pytest.mark.parametrize(
+    ("moment", "months"),
+    [
+        (utc(2026, 11, 23, 14, 59), [(2026, 11)]),  # 23 November 23:59 KST: seven days left
+        (utc(2026, 11, 23, 15, 0), [(2026, 11), (2026, 12)]),  # 24 November 00:00 KST: six days left
+        (utc(2026, 12, 31, 14, 59), [(2026, 12), (2027, 1)]),
+        (utc(2026, 12, 31, 15, 0), [(2027, 1)]),  # 1 January in Seoul, still 31 December in UTC
+        (utc(2028, 2, 22, 3, 0), [(2028, 2)]),  # leap February: 29 - 22 = 7 days left
+        (utc(2028, 2, 23, 3, 0), [(2028, 2), (2028, 3)]),
+    ],
+)
+def test_the_next_months_batch_is_due_in_the_last_week_of_a_seoul_month(moment, months):
+    assert st.due_months(moment) == months
+    assert st.previous_month(2027, 1) == (2026, 12) and st.previous_month(2027, 2) == (2027, 1)
+
+
+@pytest.mark.parametrize(
     ("year", "month", "day"),
     [(2026, 11, date(2026, 12, 12)), (2026, 12, date(2027, 1, 9)), (2027, 7, date(2027, 8, 14))],
 )
