@@ -136,3 +136,22 @@ def test_staff_set_a_drafts_small_value_track_alone_and_not_beside_another(app, 
     ]
     korean = auth.client.get(url, headers=KO).get_data(as_text=True)
     assert "소액과제: 예산 비율(퍼센트)" in korean and 'value="100"' in korean
+
+
+def test_after_the_close_the_supplier_sees_which_track_and_why(app, make, auth, fixed_clock):
+    from marketplace.services import applications as apps
+
+    company = make.company(founded_on=date(2022, 3, 1), public_supply_krw=500_000_000, public_supply_count=2)
+    certificate = make.certificate(company, issued_on=date(2025, 1, 1), expires_on=date(2030, 12, 31))
+    product = make.product(company, certificates=[certificate])
+    user = make.user("supplier", company=company)
+    batch = _batch(make)
+    application = apps.apply(user, batch.code, product.id, apps.ApplicationInput(40_000_000, [], "", "small"))
+    fixed_clock.now = batch.closes_at + timedelta(minutes=1)
+    round_service.close_round(None, batch.code)
+    auth.login(user)
+    page = auth.client.get(f"/supplier/applications/{application.id}", headers=EN).get_data(as_text=True)
+    assert (
+        "Small-value track" in page and "A startup (founded 2022-03-01, within 7 years of the close 2026-11-30)" in page
+    )
+    assert "public supply record of 500,000,000 won, at most" in page
