@@ -155,3 +155,24 @@ def test_after_the_close_the_supplier_sees_which_track_and_why(app, make, auth, 
         "Small-value track" in page and "A startup (founded 2022-03-01, within 7 years of the close 2026-11-30)" in page
     )
     assert "public supply record of 500,000,000 won, at most" in page
+
+
+def test_the_api_refuses_an_order_above_the_cap_in_the_callers_language(app, make, client):
+    from marketplace.services import api_tokens
+
+    ob = OrderBuilders(make)
+    buyer, mou, allocation = _small_selection(make, ob)
+    headers = {"Authorization": "Bearer " + api_tokens.create_token(buyer, "ERP", "write", 90).secret}
+    body = {
+        "allocation_id": allocation.id,
+        "mou_id": mou.id,
+        "quantity": 1,
+        "unit_price_krw": 20_000_001,
+        "contract_method": "private_contract",
+        "ordered_on": clock.today().isoformat(),
+        "no_private_interest": True,
+    }
+    over = client.post("/api/v1/orders", json=body, headers=headers | KO)
+    assert over.status_code == 422 and "소액 수의계약" in over.get_data(as_text=True)
+    exact = client.post("/api/v1/orders", json=body | {"unit_price_krw": 20_000_000}, headers=headers | EN)
+    assert exact.status_code == 201 and exact.get_json()["amount_krw"] == 20_000_000
