@@ -75,11 +75,12 @@ def order_cap(track_kind: str | None) -> int | None:
 
 
 def selection_valid_until(published_on: date) -> date:
-    """The last contract date a small-value selection covers: one year from the batch's publication.
+    """The last contract date a small-value selection covers: publication day + 1 year, in Seoul dates.
 
-    The publication day (a Seoul date) does not count; the year then ends on the day bearing the publication
-    day's date one year later, which is the last valid day: published 2026-03-15, valid through 2027-03-15.
-    Published on 29 February, the next year has no such day: valid through 28 February.
+    Valid through the same calendar date one year after the batch's publication (a Seoul date), that day
+    included: published 2026-03-15, an order dated 2027-03-15 is accepted and one dated 2027-03-16 refused.
+    A month end stays the same day (2026-01-31 -> 2027-01-31). Published on 29 February, the next year has no
+    such date: valid through 28 February. Published on 28 February before a leap year: 28 February too.
     """
     try:
         return published_on.replace(year=published_on.year + VALID_YEARS)

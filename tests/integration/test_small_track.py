@@ -87,7 +87,7 @@ def apply(make, user, round_, amount=45_000_000, kind=TrackKind.SMALL):
     return apps.apply(user, round_.code, product.id, apps.ApplicationInput(amount, [], "", kind))
 
 
-def draw_and_publish(round_, staff, clock, seed):
+def draw_and_publish(round_, staff, clock, seed, published_at=None):
     clock.now = round_.closes_at + timedelta(minutes=1)
     round_service.close_round(staff, round_.code)
     for application in round_.applications:
@@ -96,7 +96,7 @@ def draw_and_publish(round_, staff, clock, seed):
     draws.freeze_pool(staff, round_.code)
     clock.now = round_.seed_event_at
     draws.run_round_draw(staff, round_.code, seed)
-    clock.now = round_.seed_event_at + timedelta(hours=14)  # the next morning in Seoul
+    clock.now = published_at or round_.seed_event_at + timedelta(hours=14)  # the next morning in Seoul
     draws.publish_round(staff, round_.code)
 
 
@@ -267,3 +267,13 @@ def test_a_batch_whose_budgets_no_longer_fit_the_quota_is_not_opened_and_staff_a
     tasks.hourly_small_batch()
     assert db.session.scalar(select(Round.id).where(Round.code == "SV-2026-12")) is None
     assert "small-value batch not opened" in caplog.text
+
+
+def test_the_year_counts_from_the_seoul_day_of_publication(app, make, staff, institutions, clock):
+    november = first_batch(staff)
+    apply(make, supplier(make, date(2021, 1, 1)), november)
+    published_at = kst(date(2026, 12, 13), 0, 30)  # still 12 December in UTC
+    assert published_at.date() == date(2026, 12, 12)
+    draw_and_publish(november, staff, clock, "03 11 19 27 35 44 + 8", published_at)
+    allocation = db.session.scalars(select(Allocation).where(Allocation.round_id == november.id)).one()
+    assert allocation.valid_until == date(2027, 12, 13)
