@@ -91,6 +91,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "ministry.refill_allocation": MINISTRY,
     "supplier.applications": SUPPLIER,
     "supplier.apply": SUPPLIER,
+    "supplier.small_track_page": SUPPLIER,
     "supplier.application": SUPPLIER,  # own company's only (service)
     "supplier.edit_application": SUPPLIER,
     "supplier.withdraw_application": SUPPLIER,

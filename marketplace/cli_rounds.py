@@ -1,6 +1,6 @@
 """flask draw verify ROUND: re-run a round's draw from its stored manifest and seed; flask draw close-due;
 flask draw announce ROUND and results ROUND STAGE: tell suppliers a round opened, or its results;
-flask draw remind: the dated reminders."""
+flask draw remind: the dated reminders; flask draw open-small-batch: a month's small-value batch."""
 
 from __future__ import annotations
 
@@ -75,6 +75,25 @@ def remind_command():
     from .services.reminders import send_reminders
 
     click.echo(f"{send_reminders()} new notifications")
+
+
+@draw_group.command("open-small-batch")
+@click.option("--month", default="", help="YYYY-MM (a Seoul month); this month when not given.")
+def open_small_batch_command(month):
+    """Open a month's small-value batch, made like the latest batch before it (the worker does this for the
+    current month every hour); nothing changes when it is already open."""
+    from .domain.small_track import batch_month
+    from .services.rounds import now
+    from .services.small_track import open_batch
+
+    try:
+        year, number = (int(part) for part in month.split("-")) if month else batch_month(now())
+        round_ = open_batch(None, year, number)
+    except ValueError as error:
+        raise click.BadParameter("give the month as YYYY-MM, for example 2026-12", param_hint="--month") from error
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{round_.code}: {round_.status}, {round_.opens_at.isoformat()} to {round_.closes_at.isoformat()}")
 
 
 COMMANDS = [draw_group]

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from .access import ANONYMOUS, role_of
-from .domain import rounds, tracks
+from .domain import rounds, small_track, tracks
 from .domain.errors import N_
 from .domain.reference import (
     CATEGORIES,
@@ -110,5 +110,6 @@ def init_app(app) -> None:
     # the round vocabularies the supplier's, the ministry's and the public round pages label codes with
     app.jinja_env.globals.update(ROUND_REASONS=rounds.REASONS, TIER_LABELS=rounds.TIER_LABELS, CATEGORIES=CATEGORIES)
     app.jinja_env.globals.update(TRACK_LABELS=tracks.TRACK_LABELS, TRACK_QUALIFY_TEXTS=tracks.QUALIFY_TEXTS)
+    app.jinja_env.globals.update(SMALL_TRACK_LIMITS=(small_track.RECORD_LIMIT_KRW, small_track.ORDER_CAP_KRW))
     app.jinja_env.globals.update(JOB_KIND_LABELS=JOB_KIND_LABELS)  # the pages that show background jobs
     app.jinja_env.globals.update(REMEDY_LABELS=REMEDY_LABELS)  # objections' remedies

@@ -85,6 +85,7 @@ def record_purchase(allocation_id: int):
         failures=[],
         late_days=orders.late_registration_days(),
         published_on=orders.published_on(allocation.round),
+        order_cap=orders.order_cap(allocation),
     )
     if not form.validate_on_submit():
         return rerender("buyer/purchase.html", 400 if form.is_submitted() else 200, **page)

@@ -8,7 +8,8 @@ then run through the ordinary services as at
 their moments (before and after the round's seed event), with a fixed seed, so `flask draw verify CODE`
 says MATCH and the audit trail, the draw's timeline and the allocations' dates agree; two objections
 follow publication. The open round, the
-following half's, is open today.
+following half's, is open today, and so is this month's small-value batch (no applications yet: suppliers
+apply through the small-value track page, and the worker opens next month's batch from it).
 """
 
 from __future__ import annotations
@@ -17,12 +18,30 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..domain import small_track
 from ..domain.clock import kst_text
 from ..domain.eligibility import TierFacts, is_first_timer, is_startup, tier_name, weight_for
 from ..domain.seed_events import SeedEvent
-from ..domain.states import ApplicationStatus, CertificateStatus, CompanyStatus, ProductStatus, RoundStatus
+from ..domain.states import (
+    ApplicationStatus,
+    CertificateStatus,
+    CompanyStatus,
+    ProductStatus,
+    RoundStatus,
+    TrackKind,
+)
 from ..extensions import db
-from ..models import Application, Company, Institution, Product, Round, RoundInstitution, SeedEventAnnouncement, User
+from ..models import (
+    Application,
+    Company,
+    Institution,
+    Product,
+    Round,
+    RoundInstitution,
+    RoundTrack,
+    SeedEventAnnouncement,
+    User,
+)
 from ..models.types import as_at
 from ..services import draws
 from ..services.clock import seoul_today
@@ -42,6 +61,8 @@ BUDGETS = {
     "KR": 300_000_000,
 }
 JOINED_BUDGET = 60_000_000
+SMALL_BATCH_BUDGETS = {"KEPCO": 100_000_000, "LH": 60_000_000, "KWATER": 40_000_000}
+SMALL_BATCH_CAP = 50_000_000
 POOL_SIZE = 60
 OPEN_APPLICATIONS = 6
 
@@ -58,6 +79,7 @@ def seed() -> list[str]:
     if published_round() is None:
         lines.extend(_published(staff, story, institutions, products[:POOL_SIZE]))
     lines.append(_open_round(story, institutions, products[POOL_SIZE : POOL_SIZE + OPEN_APPLICATIONS]))
+    lines.append(_small_batch(story, institutions))
     return [line for line in lines if line]
 
 
@@ -210,3 +232,40 @@ def _open_round(story: Story, institutions, products: list[Product]) -> str:
             db.session.flush()
     db.session.commit()
     return f"rounds: {half.code} open until {kst_text(round_.closes_at)}"
+
+
+def _small_batch(story: Story, institutions) -> str:
+    """This Seoul month's small-value batch, open from the 1st to the month's end, with its own seed event."""
+    year, month = story.today.year, story.today.month
+    code = small_track.batch_code(year, month)
+    if db.session.scalar(select(Round.id).where(Round.code == code)) is not None:
+        return ""
+    opens_at, closes_at = small_track.batch_window(year, month)
+    event = SeedEvent(*small_track.seed_event(year, month))
+    round_ = Round(
+        code=code,
+        title_ko=f"소액과제 {year}년 {month}월 회차",
+        title_en=f"Small-value track, {year}-{month:02d} batch",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        cap_krw=SMALL_BATCH_CAP,
+        pass_mark=70,
+        status=RoundStatus.OPEN,
+        is_sample=True,
+        rule_published_at=opens_at,
+        seed_event_ko=event.description_ko,
+        seed_event_en=event.description_en,
+        seed_event_at=event.at,
+    )
+    round_.seed_event_announcements = [SeedEventAnnouncement.of(round_, event, "", opens_at, None)]
+    round_.budgets = [
+        RoundInstitution(institution=institutions[c], budget_krw=b)
+        for c, b in SMALL_BATCH_BUDGETS.items()
+        if c in institutions
+    ]
+    round_.tracks = [RoundTrack(kind=TrackKind.SMALL, share_percent=100, cap_krw=SMALL_BATCH_CAP)]
+    with as_at(opens_at):
+        db.session.add(round_)
+        db.session.flush()
+    db.session.commit()
+    return f"rounds: small-value batch {code} open until {kst_text(round_.closes_at)}"

@@ -99,6 +99,7 @@ class PlacementFacts:
     late_limit_days: int | None = None  # LATE_REGISTRATION_DAYS; None: no limit
     late_reason: str = ""
     redraw_pending: bool = False  # a new draw of the selection's track is waiting for its seed event
+    order_cap_krw: int | None = None  # a small-value track selection: each order at most this amount
 
 
 def days_back(ordered_on: date, recorded_on: date) -> int:
@@ -178,6 +179,17 @@ def _allocation_checks(f: PlacementFacts) -> list[DomainError]:
                     "The product was allocated to your institution on %(day)s: the contract date cannot be before that."
                 ),
                 day=f.selection_valid_from.isoformat(),
+            )
+        )
+    if f.order_cap_krw is not None and f.amount_krw > f.order_cap_krw:
+        failures.append(
+            OrderError(
+                N_(
+                    "The amount of %(amount)s won is above %(cap)s won: a small-value track selection is bought "
+                    "under the small-value direct-contract rule, at most %(cap)s won per order."
+                ),
+                amount=f"{f.amount_krw:,}",
+                cap=f"{f.order_cap_krw:,}",
             )
         )
     if f.amount_krw > f.allocation_remaining_krw:

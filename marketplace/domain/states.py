@@ -253,10 +253,12 @@ class RedrawState(StrEnum):
 
 class TrackKind(StrEnum):
     """A round's track: STARTUP for companies founded at most 7 years before the close, GENERAL for a public
-    supply record under the threshold the round sets for the track (domain/tracks.py)."""
+    supply record under the threshold the round sets for the track (domain/tracks.py), SMALL for startups and
+    first-timers with a public supply record of at most KRW 500,000,000, in monthly batches (domain/small_track.py)."""
 
     STARTUP = "startup"
     GENERAL = "general"
+    SMALL = "small"
 
 
 class NeedStatus(StrEnum):

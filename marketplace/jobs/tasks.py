@@ -133,6 +133,26 @@ def hourly_reminders() -> None:
     in_app(_send_reminders)
 
 
+def _open_small_batch() -> None:
+    from ..domain.errors import DomainError
+    from ..services.small_track import open_due_batches
+
+    try:
+        opened = open_due_batches()
+    except DomainError as error:  # e.g. the last batch's budgets no longer fit the quota: staff decide
+        log.warning("small-value batch not opened: %s", error)
+        return
+    for code in opened:
+        log.info("small-value batch %s opened", code)
+
+
+@huey.periodic_task(crontab(minute="9"), name="hourly_small_batch")
+def hourly_small_batch() -> None:
+    """Open the small-value batches due (this Seoul month's, and in its last week the next month's), each made
+    like the month's before; staff set up the first. Again each hour should a run fail."""
+    in_app(_open_small_batch)
+
+
 @huey.task(name="noop")
 def noop() -> None:
     """Does nothing: the benchmark's and a health check's task."""

@@ -173,10 +173,26 @@ class TracksForm(OneTimeForm):
         _l("General track weight: startup or small public-supply record"), default=2, validators=_WEIGHT
     )
     general_weight_general = WholeNumberField(_l("General track weight: everyone else"), default=1, validators=_WEIGHT)
+    small_share = WholeNumberField(
+        _l("Small-value track: budget share (per cent)"),
+        validators=[Optional(), NumberRange(1, 100, _l("A budget share is a whole number of per cent from 1 to 100."))],
+    )
+    small_cap = AmountField(_l("Small-value track: cap per application (won)"), validators=[Optional(), KRW()])
+    small_weight_first_timer = WholeNumberField(
+        _l("Small-value track weight: first-timer"), default=3, validators=_WEIGHT
+    )
+    small_weight_startup = WholeNumberField(
+        _l("Small-value track weight: startup or small public-supply record"), default=2, validators=_WEIGHT
+    )
+    small_weight_general = WholeNumberField(
+        _l("Small-value track weight: everyone else"), default=1, validators=_WEIGHT
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        needed = [f"{kind}_cap" for kind in ("startup", "general") if getattr(self, f"{kind}_share").data is not None]
+        needed = [
+            f"{kind}_cap" for kind in ("startup", "general", "small") if getattr(self, f"{kind}_share").data is not None
+        ]
         if self.general_share.data is not None:
             needed.append("general_record_limit")
         for name in needed:

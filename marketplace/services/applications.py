@@ -347,7 +347,7 @@ def promote(
         rank=promoted.rank,
         via_waitlist=True,
         valid_from=seoul_date(moment),
-        valid_until=allocation_valid_until(published_on),
+        valid_until=allocation_valid_until(round_, published_on),
     )
     db.session.add(allocation)
     db.session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..database import begin_write
 from ..domain import rounds as rules
-from ..domain import seed_events, selection
+from ..domain import seed_events, selection, small_track
 from ..domain.clock import seoul_date
 from ..domain.errors import N_
 from ..domain.states import ApplicationStatus, JobKind, RoundStatus
@@ -241,7 +241,7 @@ def publish_round(actor: User, code: str) -> Round:
     rules.require_status(round_.status, (RoundStatus.DRAWN,), N_("Only a drawn round can be published."))
     moment = round_service.now()
     drawn(round_).published_at = moment
-    valid_until = allocation_valid_until(seoul_date(moment))
+    valid_until = allocation_valid_until(round_, seoul_date(moment))
     for allocation in db.session.scalars(select(Allocation).where(Allocation.round_id == round_.id)):
         allocation.valid_until = valid_until
     round_.status = RoundStatus.PUBLISHED
@@ -258,7 +258,11 @@ def publish_round(actor: User, code: str) -> Round:
     return round_
 
 
-def allocation_valid_until(published_on: date) -> date:
+def allocation_valid_until(round_: Round, published_on: date) -> date:
+    """The last contract date the round's selections cover: a small-value batch's for one calendar year
+    (small_track.selection_valid_until), any other round's for ALLOCATION_VALID_DAYS after publication."""
+    if track_service.is_small_batch(round_):
+        return small_track.selection_valid_until(published_on)
     return published_on + timedelta(days=ALLOCATION_VALID_DAYS)
 
 

@@ -164,7 +164,7 @@ def _allocate(round_: Round, application: Application, promoted: selection.Alloc
         rank=promoted.rank,
         via_waitlist=True,
         valid_from=seoul_date(moment),
-        valid_until=allocation_valid_until(seoul_date(published_at)),
+        valid_until=allocation_valid_until(round_, seoul_date(published_at)),
     )
     db.session.add(allocation)
     db.session.flush()

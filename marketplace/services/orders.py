@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import begin_write
 from ..domain import orders as rules
+from ..domain import small_track
 from ..domain.clock import seoul_date
 from ..domain.errors import N_, DomainError, NotFound
 from ..domain.states import (
@@ -64,6 +65,13 @@ def published_on(round_: Round) -> date | None:
     """The Seoul date the round's result was published; None before."""
     draw = round_.draw
     return seoul_date(draw.published_at) if draw and draw.published_at else None
+
+
+def order_cap(allocation: Allocation) -> int | None:
+    """The most one order against the allocation may amount to: the small-value track's cap for a selection
+    of that track (small_track.order_cap), else None."""
+    track = allocation.application.track
+    return small_track.order_cap(track.kind if track is not None else None)
 
 
 def valid_certificate(product_id: int, day: date, *, lock: bool = False) -> Certificate | None:
@@ -202,6 +210,7 @@ def _placement_facts(
         selection_moved=allocation.status == AllocationStatus.MOVED,
         late_limit_days=limit,
         late_reason=data.late_reason,
+        order_cap_krw=order_cap(allocation),
     )
 
 

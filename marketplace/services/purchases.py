@@ -25,6 +25,7 @@ _ALLOCATION_LOAD = (
     joinedload(Allocation.round),
     joinedload(Allocation.institution),
     joinedload(Allocation.application).joinedload(Application.product).joinedload(Product.company),
+    joinedload(Allocation.application).joinedload(Application.track),  # a small-value selection's order cap
 )
 _SHOWN_ORDER = (Round.code.desc(), Allocation.rank, Allocation.id)
 

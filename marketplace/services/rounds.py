@@ -175,7 +175,7 @@ def _apply_budgets(round_: Round, budgets: list[tuple[str, int]], institutions: 
             round_.budgets.append(RoundInstitution(institution=institutions[code], budget_krw=budget))
 
 
-def create_round(actor: User, settings: RoundSettings) -> Round:
+def create_round(actor: User | None, settings: RoundSettings) -> Round:
     """Create a draft round with its institutions' budgets; raises InvalidRoundError."""
     begin_write()
     code, tiers, institutions = _checked(settings)
@@ -240,7 +240,7 @@ def delete_draft_round(actor: User, code: str) -> None:
     db.session.commit()
 
 
-def open_round(actor: User, code: str) -> Round:
+def open_round(actor: User | None, code: str) -> Round:
     """Open a draft round, publishing its rules; refused once its window has passed."""
     begin_write()
     round_ = get_round(code, lock=True)
@@ -358,6 +358,7 @@ def _track_terms(application: Application, round_: Round, day, tiers: WeightTier
         close_day=day,
         public_supply_krw=company.public_supply_krw,
         record_limit_krw=track.record_limit_krw,
+        public_supply_count=company.public_supply_count,
     )
     facts = {"kind": track.kind, "qualifies": found.qualifies, "reason": found.reason, "params": dict(found.params)}
     return own, track.cap_krw, {"track": facts}

@@ -8,7 +8,7 @@ from ..domain import selection
 from ..domain import tracks as track_rules
 from ..domain.eligibility import WeightTiers
 from ..domain.errors import N_
-from ..domain.states import RoundStatus
+from ..domain.states import RoundStatus, TrackKind
 from ..domain.tracks import Qualification, TrackRules
 from ..extensions import db
 from ..models import Company, Round, RoundTrack, User
@@ -40,7 +40,7 @@ def _facts(round_: Round) -> list[dict]:
     ]
 
 
-def set_tracks(actor: User, code: str, tracks: list[TrackRules]) -> Round:
+def set_tracks(actor: User | None, code: str, tracks: list[TrackRules]) -> Round:
     """Replace a draft round's tracks (none: the round draws as one pool); audited. Raises TrackError for
     invalid tracks, RoundError once the round has opened: its tracks are then public."""
     begin_write()
@@ -77,6 +77,11 @@ def track_of_kind(round_: Round, kind: str) -> RoundTrack:
     return found
 
 
+def is_small_batch(round_: Round) -> bool:
+    """A small-value batch: a round whose (only) track is the small-value track."""
+    return any(t.kind == TrackKind.SMALL for t in round_.tracks)
+
+
 def qualification(company: Company, track: RoundTrack) -> Qualification:
     """Whether the company qualifies for the track on the round's closing day, and why."""
     return track_rules.qualification(
@@ -85,6 +90,7 @@ def qualification(company: Company, track: RoundTrack) -> Qualification:
         close_day=rules.closing_day(track.round.closes_at),
         public_supply_krw=company.public_supply_krw,
         record_limit_krw=track.record_limit_krw,
+        public_supply_count=company.public_supply_count,
     )
 
 

@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (each adds its routes to bp)
     orders,
     products,
     questions,
+    small_track,
     views,
 )
 from .views import bp

@@ -85,6 +85,8 @@ def _track_page(form, round_) -> dict:
     form.track.choices = choices(
         [("", _("Choose a track"))] + [(t.kind, _(TRACK_LABELS[TrackKind(t.kind)])) for t, _q in found]
     )
+    if len(found) == 1 and not form.is_submitted():  # a batch's only track (the small-value track) is the choice
+        form.track.data = found[0][0].kind
     return {"tracks": found}
 
 

@@ -191,7 +191,7 @@ def _pages(ids: dict, serials: dict) -> dict[str, list[str]]:
             "/supplier/", "/supplier/company", "/supplier/certificates", "/supplier/certificates/new",
             "/supplier/products", "/supplier/products/new", f"/supplier/products/{ids['own_product']}/edit",
             "/supplier/applications", f"/supplier/applications/{ids['application']}",
-            f"/supplier/rounds/{rnd}/apply", "/supplier/orders", "/account",
+            f"/supplier/rounds/{rnd}/apply", "/supplier/small-value-track", "/supplier/orders", "/account",
             f"/supplier/applications/{ids['fresh_application']}/objection",
             f"/supplier/objections/{ids['own_objection']}", f"/supplier/needs/{ids['need']}/propose",
         ],
@@ -260,6 +260,7 @@ def site(tmp_path_factory):
             "purchase": f"/buyer/purchase/{ids['allocation']}",
             "ministry-round": f"/ministry/rounds/{ids['published']}",
             "buyer-quota": "/buyer/",
+            "small-value-track": "/supplier/small-value-track",
         }
         db.session.remove()
     from marketplace.services import rounds

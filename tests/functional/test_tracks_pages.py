@@ -30,6 +30,9 @@ TRACKS = {
     "general_weight_first_timer": "3",
     "general_weight_startup": "2",
     "general_weight_general": "1",
+    "small_weight_first_timer": "3",
+    "small_weight_startup": "2",
+    "small_weight_general": "1",
 }
 
 

@@ -118,7 +118,7 @@ def test_each_track_has_its_own_cap_and_an_application_needs_exactly_one_track(a
     with pytest.raises(TrackError, match="Choose one of this round's tracks"):
         _apply_with(make, user, round_, "")
     with pytest.raises(TrackError, match="Choose one of this round's tracks"):
-        _apply_with(make, user, round_, "small")
+        _apply_with(make, user, round_, "small")  # a kind this round has no track of
 
 
 def test_a_round_without_tracks_refuses_a_track(app, make, rounds, clock):

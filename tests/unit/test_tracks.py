@@ -88,7 +88,7 @@ def test_tracks_shares_must_add_up_to_100_and_kinds_be_unique():
         [rules(TrackKind.GENERAL, 100)],  # no threshold
         [rules(TrackKind.STARTUP, 100, limit=5)],
         [rules(TrackKind.STARTUP, 100, cap=0)],
-        [rules("small", 100)],
+        [rules("unknown", 100)],
     ]
     for tracks in bad:
         with pytest.raises(TrackError):
