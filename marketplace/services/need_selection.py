@@ -208,7 +208,7 @@ def _decide_application(proposal: NeedProposal, chosen: int | None, need: Need, 
             amount_krw=need.budget_krw,
             rank=1,
             valid_from=today,
-            valid_until=allocation_valid_until(today),
+            valid_until=allocation_valid_until(application.round, today),
             created_at=moment,
         )
     )

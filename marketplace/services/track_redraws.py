@@ -304,7 +304,7 @@ def _allocate(round_: Round, application: Application, chosen: selection.Allocat
         rank=chosen.rank,
         via_waitlist=via_waitlist,
         valid_from=seoul_date(round_service.now()),
-        valid_until=allocation_valid_until(seoul_date(published_at)),
+        valid_until=allocation_valid_until(round_, seoul_date(published_at)),
     )
     db.session.add(allocation)
     return allocation
