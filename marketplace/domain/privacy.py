@@ -119,6 +119,10 @@ SECTION_LABELS = {
     "committee_members.named_by_id": N_("Committee members you named"),
     "committee_assignments.user_id": N_("Your declarations, recusals and scores as a committee member"),
     "rounds.scores_finalised_by_id": N_("Committee scores you finalised"),
+    "track_redraws.frozen_by_id": N_("New draws of a track you froze"),
+    "track_redraws.drawn_by_id": N_("New draws of a track you ran"),
+    "needs.posted_by_id": N_("Needs you posted"),
+    "need_proposals.proposed_by_id": N_("Proposals you made against needs"),
     "company": N_("Your company"),
     "institution": N_("Your institution"),
 }

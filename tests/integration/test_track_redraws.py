@@ -143,7 +143,10 @@ def test_a_new_draw_of_the_pool_takes_in_the_rescored_application_and_anyone_can
     told = db.session.scalars(select(Notification).where(Notification.kind == "allocation_changed")).all()
     assert {n.params["variant"] for n in told} <= {"redrawn", "superseded"} and told
     assert [
-        e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "TrackRedraw"))
+        e.action
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "TrackRedraw").order_by(AuditEvent.id)
+        )
     ] == [
         "objection.redraw_frozen",
         "objection.redrawn",
