@@ -112,6 +112,10 @@ SENTENCES: dict[tuple[str, str], str] = {
     (Kind.ALLOCATIONS_PUBLISHED, ""): N_(
         "Round %(round)s is published with %(count)s allocations for your institution."
     ),
+    (Kind.ALLOCATIONS_PUBLISHED, "redrawn"): N_(
+        "A track of round %(round)s was drawn again as the remedy of an upheld objection: your institution now "
+        "has %(count)s allocations in it, and the ones it had there before take no further order."
+    ),
     (Kind.ALLOCATION_EXPIRING, ""): N_(
         "The allocation of %(product)s from round %(round)s can be ordered until %(until)s."
     ),

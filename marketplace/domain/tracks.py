@@ -84,7 +84,7 @@ def check_tracks(tracks: Sequence[TrackRules]) -> None:
 
 def _check_kinds(kinds: list[str]) -> None:
     if any(kind not in set(TrackKind) for kind in kinds) or len(set(kinds)) != len(kinds):
-        raise TrackError(N_("A round has at most one startup track and one general track."))
+        raise TrackError(N_("A round has at most one track of each kind: startup, general or small-value."))
     if TrackKind.SMALL in kinds and len(kinds) > 1:
         raise TrackError(N_("A small-value track is its round's only track: it takes the whole budget."))
 

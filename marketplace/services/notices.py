@@ -119,6 +119,18 @@ def allocations_published(round_: Round) -> None:
         notify_all(institution_buyers(institution_id), Kind.ALLOCATIONS_PUBLISHED, key, params, link)
 
 
+def track_redrawn(round_id: int, redraw_id: int, ended: list[Allocation], made: list[Allocation]) -> None:
+    """Each institution the new draw of a track touched learns how many allocations of that track it now has
+    (its buyers' selected products list them; an ended one takes no further order)."""
+    round_ = db.session.get_one(Round, round_id)
+    counts = Counter(a.institution_id for a in made)
+    for institution_id in sorted({a.institution_id for a in ended} | set(counts)):
+        params = {"variant": "redrawn", "round": round_.code, "count": counts[institution_id]}
+        key = f"redrawn:{redraw_id}:{institution_id}"
+        link = link_path("buyer.selected_products")
+        notify_all(institution_buyers(institution_id), Kind.ALLOCATIONS_PUBLISHED, key, params, link)
+
+
 def allocation_changed(allocation: Allocation, variant: str, reason: str = "") -> None:
     """The applicant learns that its allocation moved to another institution or came from the waiting list."""
     application = db.session.get_one(Application, allocation.application_id)

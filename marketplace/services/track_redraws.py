@@ -251,6 +251,7 @@ def run_redraw(staff: User, objection_id: int, seed: str) -> TrackRedraw:
         reason=row.remedy_note,
     )
     _notify(ended, made, row.remedy_note)
+    notices.track_redrawn(row.round_id, redraw.id, ended, made)
     db.session.commit()
     request_delivery()
     return redraw

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def test_a_new_draw_of_the_pool_takes_in_the_rescored_application_and_anyone_can
     clock.now = redraw.seed_event_at
     with pytest.raises(SeedError):
         track_redraws.run_redraw(staff, objection.id, "   ")
+    buyers = {b.institution.code: make.user("buyer", institution=b.institution) for b in round_.budgets}
     track_redraws.run_redraw(staff, objection.id, NEW_SEED)
     with pytest.raises(ObjectionRefused, match="no second draw"):
         track_redraws.run_redraw(staff, objection.id, NEW_SEED)
@@ -142,6 +144,12 @@ def test_a_new_draw_of_the_pool_takes_in_the_rescored_application_and_anyone_can
 
     told = db.session.scalars(select(Notification).where(Notification.kind == "allocation_changed")).all()
     assert {n.params["variant"] for n in told} <= {"redrawn", "superseded"} and told
+    counts = Counter(a.institution.code for a in active)
+    for code, buyer in buyers.items():  # each institution learns how many of the track's allocations it has now
+        sent = db.session.scalars(select(Notification).where(Notification.recipient_id == buyer.id)).all()
+        assert [(n.kind, n.params["variant"], n.params["count"]) for n in sent] == [
+            ("allocations_published", "redrawn", counts[code])
+        ]
     assert [
         e.action
         for e in db.session.scalars(
