@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import socket
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -21,14 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.live import ARGS, CHROMIUM, free_port
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PHONE, SCREEN = 390, 1280
 BLOCKING = {"critical", "serious", "moderate"}
 LOGINS = itertools.count(1)  # each sign-in of ministry staff types the next authenticator code
@@ -52,12 +50,6 @@ class RoundClock:
 
     def __call__(self) -> datetime:
         return self.at or self.real()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ids() -> dict:
@@ -232,7 +224,7 @@ def site(tmp_path_factory):
     from tests.conftest import base_config
     from tests.factories import TOTP_SECRET
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite3'}"
     # the browser keeps the static files instead of asking again on every page

@@ -8,13 +8,12 @@ PDF names the need and the committee's minutes.
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_whole_program import ARGS, CHROMIUM, Clock, Person, free_port
+from tests.e2e.live import live_app, moved_clock, require_chromium, served, water_institution
+from tests.e2e.test_whole_program import Person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -23,64 +22,23 @@ PROBLEM = "정수장 탁도를 실시간으로 측정해 약품 투입량을 줄
 
 @pytest.fixture
 def walk(tmp_path, monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from werkzeug.serving import make_server
-
-    from marketplace import create_app
+    require_chromium()
     from marketplace.extensions import db
-    from marketplace.services import orders, rounds
-    from marketplace.services.reference import ensure_certificate_types
-    from tests.builders_reports import ReportBuilders
-    from tests.conftest import base_config
     from tests.factories import Builders
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {
-            **base_config(f"sqlite:///{tmp_path / 'needs.sqlite3'}"),
-            "WTF_CSRF_ENABLED": True,
-            "PUBLIC_BASE_URL": base,
-            "REPORTS_RENDER_IN_PROCESS": True,
-        }
-    )
-    clock = Clock()
-    monkeypatch.setattr(rounds, "now", clock)
-    monkeypatch.setattr(orders, "utcnow", clock)  # the order is recorded on the moved clock's day
+    app, base = live_app(tmp_path / "needs.sqlite3", REPORTS_RENDER_IN_PROCESS=True)
+    moved = moved_clock(monkeypatch)  # the order is recorded on the moved clock's day
     with app.app_context():
-        db.create_all()
-        ensure_certificate_types()
         make = Builders()
-        water = make.institution(code="KWATER", name_ko="한국수자원공사", name_en="K-water")
-        ReportBuilders(make).mou(
-            water,
-            5_000_000_000,
-            starts_on=clock().date() - timedelta(days=30),
-            ends_on=clock().date() + timedelta(days=365),
-        )
-        make.user("ministry", email="staff@mss.example", name="중기부 담당자")
-        make.user("buyer", email="buyer@kwater.example", name="김구매", institution=water)
+        water_institution(make, moved)
         make.user("evaluator", email="judge@example.com", name="박심사")
         suppliers = {}
         for email, name in (("one@sensor.example", "탁도 센서 A"), ("two@sensor.example", "탁도 센서 B")):
             user = make.user("supplier", email=email)
             suppliers[email] = make.product(user.company, category="water", name_ko=name).name_ko
         db.session.remove()
-    httpd = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield {"base": base, "app": app, "clock": clock, "products": suppliers}
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    with served(app, base):
+        yield {"base": base, "app": app, "clock": moved, "products": suppliers}
 
 
 def propose(browser, base: str, email: str, need_id: int, note: str) -> None:

@@ -10,12 +10,10 @@ this process on a temporary SQLite database, as in test_whole_program.py.
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.test_whole_program import ARGS, CHROMIUM, Person, free_port
+from tests.e2e.live import live_app, require_chromium, served
+from tests.e2e.test_whole_program import Person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -26,26 +24,14 @@ DECISION = "대기 순번 산정에 가중치가 잘못 적용된 것이 확인�
 
 @pytest.fixture
 def walk(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from werkzeug.serving import make_server
-
-    from marketplace import create_app
+    require_chromium()
     from marketplace.extensions import db
     from marketplace.services import allocations
-    from marketplace.services.reference import ensure_certificate_types
     from tests.builders_allocations import build
-    from tests.conftest import base_config
     from tests.factories import Builders
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {**base_config(f"sqlite:///{tmp_path / 'walk.sqlite3'}"), "WTF_CSRF_ENABLED": True, "PUBLIC_BASE_URL": base}
-    )
+    app, base = live_app(tmp_path / "walk.sqlite3")
     with app.app_context():
-        db.create_all()
-        ensure_certificate_types()
         world = build(Builders(), published_days_ago=2)
         allocations.move(world.staff, world.s1.id, world.bbb.id, "BBB asked to buy S1's product")
         w = world.w
@@ -60,20 +46,8 @@ def walk(tmp_path):
             "institution": world.aaa.name_ko,
         }
         db.session.remove()
-    httpd = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield facts
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    with served(app, base):
+        yield facts
 
 
 def choose(person: Person, name: str, value: str) -> None:

@@ -9,105 +9,34 @@ Screenshots of each step go to test-artifacts/e2e/ (ignored by git).
 from __future__ import annotations
 
 import re
-import socket
-import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests import clock
+from tests.e2e.live import live_app, moved_clock, require_chromium, served, water_institution
 from tests.mail import link, sent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASSWORD = "correct-horse-battery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Clock:
-    """The round clock, moved forward by the test."""
-
-    def __init__(self):
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return clock.now() + self.offset
 
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from werkzeug.serving import make_server
-
-    from marketplace import create_app
+    require_chromium()
     from marketplace.extensions import db
-    from marketplace.services import orders, rounds
-    from marketplace.services.reference import ensure_certificate_types
-    from tests.builders_reports import ReportBuilders
-    from tests.conftest import base_config
     from tests.factories import Builders
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {
-            **base_config(f"sqlite:///{tmp_path / 'e2e.sqlite3'}"),
-            "WTF_CSRF_ENABLED": True,
-            "PUBLIC_BASE_URL": base,
-            "REPORTS_RENDER_IN_PROCESS": True,
-        }
-    )
-    clock = Clock()
-    monkeypatch.setattr(rounds, "now", clock)
-    monkeypatch.setattr(orders, "utcnow", clock)  # orders are recorded on the round's day, not before it
+    app, base = live_app(tmp_path / "e2e.sqlite3", REPORTS_RENDER_IN_PROCESS=True)
+    moved = moved_clock(monkeypatch)  # orders are recorded on the round's day, not before it
     with app.app_context():
-        db.create_all()
-        ensure_certificate_types()
-        make = Builders()
-        water = make.institution(code="KWATER", name_ko="한국수자원공사", name_en="K-water")
-        ReportBuilders(make).mou(
-            water,
-            5_000_000_000,
-            starts_on=clock().date() - timedelta(days=30),
-            ends_on=clock().date() + timedelta(days=365),
-        )
-        make.user("ministry", email="staff@mss.example", name="중기부 담당자")
-        make.user("buyer", email="buyer@kwater.example", name="김구매", institution=water)
+        water_institution(Builders(), moved)
         db.session.remove()
-    httpd = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {"base": base, "app": app, "clock": clock}
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    with served(app, base):
+        yield {"base": base, "app": app, "clock": moved}
 
 
 class Person:
