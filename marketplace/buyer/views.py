@@ -10,6 +10,7 @@ from ..domain.errors import DomainError, NotFound
 from ..domain.follow_ons import is_completed_pilot
 from ..domain.orders import (
     SCORE_FIELDS,
+    SMALL_VALUE_METHOD,
     InvalidTransition,
     LateReasonNeeded,
     check_cancellable,
@@ -67,6 +68,8 @@ def _purchase_form(allocation, mous) -> PurchaseForm:
     if not form.is_submitted():
         form.unit_price.data = f"{allocation.application.product.unit_price_krw:,}"
         form.ordered_on.data = seoul_today()
+        if orders.order_cap(allocation) is not None:  # a small-value selection is bought by private contract
+            form.contract_method.data = SMALL_VALUE_METHOD
     return form
 
 

@@ -15,6 +15,8 @@ INSPECTION_RESULTS = tuple(InspectionResult)
 SCORE_FIELDS = ("conformance", "quality", "delivery", "support", "overall")
 MAX_QUANTITY = 1_000_000
 MAX_TEXT = 2000
+# A small-value track selection is bought under the small-value direct-contract rule: by private contract.
+SMALL_VALUE_METHOD = "private_contract"
 
 # Which status each action may start from. Cancelling stays possible until the goods are accepted:
 # a rejected inspection is the usual reason to cancel.
@@ -163,7 +165,7 @@ def _selection_checks(f: PlacementFacts) -> list[DomainError]:
                 N_("This product was selected for another institution: you can only buy what was selected for yours.")
             )
         ]
-    return _allocation_checks(f)
+    return _allocation_checks(f) + _small_value_checks(f)
 
 
 def _allocation_checks(f: PlacementFacts) -> list[DomainError]:
@@ -181,7 +183,32 @@ def _allocation_checks(f: PlacementFacts) -> list[DomainError]:
                 day=f.selection_valid_from.isoformat(),
             )
         )
-    if f.order_cap_krw is not None and f.amount_krw > f.order_cap_krw:
+    if f.amount_krw > f.allocation_remaining_krw:
+        failures.append(
+            OrderError(
+                N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
+                amount=f"{f.amount_krw:,}",
+                remaining=f"{f.allocation_remaining_krw:,}",
+            )
+        )
+    return failures
+
+
+def _small_value_checks(f: PlacementFacts) -> list[DomainError]:
+    """A small-value track selection (it has an order cap): private contract, at most the cap per order."""
+    failures: list[DomainError] = []
+    if f.order_cap_krw is None:
+        return failures
+    if f.contract_method in CONTRACT_METHODS and f.contract_method != SMALL_VALUE_METHOD:
+        failures.append(
+            OrderError(
+                N_(
+                    "A small-value track selection is bought by private contract (수의계약) under the small-value "
+                    "direct-contract rule: choose that contract method."
+                )
+            )
+        )
+    if f.amount_krw > f.order_cap_krw:
         failures.append(
             OrderError(
                 N_(
@@ -190,14 +217,6 @@ def _allocation_checks(f: PlacementFacts) -> list[DomainError]:
                 ),
                 amount=f"{f.amount_krw:,}",
                 cap=f"{f.order_cap_krw:,}",
-            )
-        )
-    if f.amount_krw > f.allocation_remaining_krw:
-        failures.append(
-            OrderError(
-                N_("The amount of %(amount)s won is more than what is left of the allocation (%(remaining)s won)."),
-                amount=f"{f.amount_krw:,}",
-                remaining=f"{f.allocation_remaining_krw:,}",
             )
         )
     return failures

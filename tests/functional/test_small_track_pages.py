@@ -3,6 +3,8 @@ qualifies and why; the buyer's purchase page states the KRW 20,000,000 cap and t
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, timedelta
 
 import pytest
@@ -102,11 +104,16 @@ def test_the_purchase_page_states_the_cap_and_validity_and_refuses_one_won_over(
     assert "Most per order" in page and "small-value direct-contract rule" in page
     assert f"valid until {allocation.valid_until.isoformat()}" in page
     assert "주문 한 건당 최대 금액" in auth.client.get(url, headers=KO).get_data(as_text=True)
+    assert re.search(r'<option selected value="private_contract">|<option value="private_contract" selected', page)
     listed = auth.client.get("/buyer/selected-products", headers=EN).get_data(as_text=True)
     assert "Small-value track: at most KRW 20,000,000 per order" in listed
     assert f"valid until {allocation.valid_until.isoformat()}" in listed
     over = auth.client.post(url, data=form(mou, quantity="1", unit_price="20,000,001"), headers=KO)
     assert over.status_code == 400 and "소액 수의계약" in over.get_data(as_text=True)
+    assert db.session.query(Order).count() == 0
+    tender = form(mou, quantity="1", unit_price="20,000,000") | {"contract_method": "general_tender"}
+    refused = auth.client.post(url, data=tender, headers=EN)
+    assert refused.status_code == 400 and "bought by private contract" in refused.get_data(as_text=True)
     assert db.session.query(Order).count() == 0
     exact = auth.client.post(url, data=form(mou, quantity="1", unit_price="20,000,000"), headers=EN)
     assert exact.status_code == 302 and db.session.query(Order).one().amount_krw == 20_000_000

@@ -200,3 +200,14 @@ def test_the_seed_event_is_the_lotto_draw_on_the_second_saturday_of_the_next_mon
     )
     assert day.isoformat() in ko and f"Lotto 6/45 draw on {day.isoformat()} 20:35 KST" in en
     assert at > st.batch_window(year, month)[1] + timedelta(days=7)
+
+
+@pytest.mark.parametrize("method", ["limited_tender", "general_tender", "shopping_mall"])
+def test_a_small_value_selection_is_bought_by_private_contract_only(method):
+    failures = o.placement_failures(facts(contract_method=method))
+    assert [f.message for f in failures] == [
+        "A small-value track selection is bought by private contract (수의계약) under the small-value "
+        "direct-contract rule: choose that contract method."
+    ]
+    assert o.placement_failures(facts(contract_method="private_contract")) == []
+    assert o.placement_failures(facts(contract_method=method, order_cap_krw=None)) == []  # other tracks: any method
