@@ -4,7 +4,6 @@ qualifies and why; the buyer's purchase page states the KRW 20,000,000 cap and t
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 
 import pytest
