@@ -15,7 +15,7 @@ from ..forms import attach_error, choices, filled, labelled, rerender
 from ..i18n import domain_message
 from ..need_forms import ButtonForm, NeedForm, ReasonForm
 from ..routing import page_request
-from ..services import need_selection, needs
+from ..services import need_selection, needs, orders
 from .views import bp
 
 
@@ -32,7 +32,7 @@ def new_need():
     form = NeedForm()
     form.category.choices = choices([("", _("Choose..."))] + labelled(CATEGORIES))
     if not form.validate_on_submit():
-        return rerender("needs/new.html", 400 if form.is_submitted() else 200, form=form)
+        return rerender("needs/new.html", 400 if form.is_submitted() else 200, form=form, quota_left=_quota_left())
     data = NeedInput(
         title=filled(form.title.data),
         problem=filled(form.problem.data),
@@ -47,11 +47,16 @@ def new_need():
         raise
     except DomainError as error:
         attach_error(form, None, error)
-        return rerender("needs/new.html", form=form)
+        return rerender("needs/new.html", form=form, quota_left=_quota_left())
     flash(
         _("Need %(number)s posted. Suppliers can propose products until its deadline.", number=need.number), "success"
     )
     return redirect(url_for("buyer.need", need_id=need.id))
+
+
+def _quota_left() -> int:
+    """The institution's remaining quota: a need's selection is bought against it like any other."""
+    return orders.institution_quota_left(current_user.institution_id)
 
 
 def need_page(need_id: int, status: int = 200, errors: dict | None = None, **forms):
@@ -62,6 +67,7 @@ def need_page(need_id: int, status: int = 200, errors: dict | None = None, **for
         "status": needs.status_of(need),
         "proposals": needs.proposals_of(need.id),
         "errors": errors or {},
+        "quota_left": _quota_left(),
         "shortlist_form": forms.get("shortlist_form") or ButtonForm(),
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
     }

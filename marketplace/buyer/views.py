@@ -57,7 +57,7 @@ def selected_products():
     """Products selected in published rounds: own institution's allocations (to buy), then the others."""
     others_page = page_request(param="others_page")["page"]
     own, others = purchases.selected_products(current_user, seoul_today(), others_page=others_page, **page_request())
-    remaining = sum(m.balance_krw for m in orders.institution_mous(current_user.institution_id))
+    remaining = orders.institution_quota_left(current_user.institution_id)
     return render_template("buyer/selected_products.html", own=own, others=others, remaining=remaining)
 
 

@@ -460,6 +460,11 @@ def evaluation_summary(product_id: int) -> dict | None:
     return {"count": row[0], "would_buy_again": int(row[1] or 0), "averages": averages}
 
 
+def institution_quota_left(institution_id: int | None) -> int:
+    """What the institution's MOUs have left to charge, added up: its remaining quota."""
+    return sum(m.balance_krw for m in institution_mous(institution_id))
+
+
 def institution_mous(institution_id: int | None) -> list[Mou]:
     if institution_id is None:
         return []

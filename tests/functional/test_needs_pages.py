@@ -191,3 +191,21 @@ def test_the_round_pages_of_a_decided_need_serve_without_a_draw(client, auth, ma
     auth.login(staff)
     assert client.get(f"/ministry/rounds/{need.number}").status_code == 200
     assert client.get(f"/ministry/needs/{need.id}").status_code == 200
+
+
+def test_the_buyer_sees_the_remaining_quota_and_is_warned_of_a_budget_above_it(client, auth, make, moment):
+    from tests.builders_orders import OrderBuilders
+
+    buyer = make.user("buyer")
+    OrderBuilders(make).mou(buyer.institution, committed=40_000_000)
+    auth.login(buyer)
+    form_page = client.get("/buyer/needs/new", headers=EN).get_data(as_text=True)
+    assert "Your institution's remaining quota: KRW 40,000,000" in form_page
+    client.post("/buyer/needs/new", data=need_form(client, moment, budget="30,000,000"))
+    client.post("/buyer/needs/new", data=need_form(client, moment, budget="50,000,000"))
+    within, above = db.session.scalars(select(Need).order_by(Need.id)).all()
+    warning = "The budget is above your institution's remaining quota of KRW 40,000,000"
+    assert warning not in client.get(f"/buyer/needs/{within.id}", headers=EN).get_data(as_text=True)
+    assert warning in client.get(f"/buyer/needs/{above.id}", headers=EN).get_data(as_text=True)
+    korean = client.get(f"/buyer/needs/{above.id}", headers=KO).get_data(as_text=True)
+    assert "잔여 한도 40,000,000원보다 큽니다" in korean
