@@ -15,6 +15,7 @@ from ..domain.follow_ons import FollowOnRate, PilotOutcome, follow_on_rate, is_c
 from ..domain.states import OrderStatus, TrackKind
 
 SINGLE_POOL = ""  # the track of an application in a round without tracks
+NEED_POOL = "need"  # the same in a round made for an institution's need (the demand-driven track)
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,18 @@ class TrackRow:
     def single_pool(self) -> bool:
         return self.kind == SINGLE_POOL
 
+    @property
+    def need_pool(self) -> bool:
+        return self.kind == NEED_POOL
+
 
 def kind_order(kind: str) -> tuple[int, str]:
-    """TrackKind's order, then any kind it does not know (by name), then the single pool."""
+    """TrackKind's order, then the needs' rounds, then any kind it does not know (by name), then the single pool."""
     kinds = [k.value for k in TrackKind]
     if kind == SINGLE_POOL:
         return len(kinds) + 1, ""
+    if kind == NEED_POOL:
+        return len(kinds), ""
     return (kinds.index(kind), "") if kind in kinds else (len(kinds), kind)
 
 

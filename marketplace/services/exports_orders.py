@@ -21,7 +21,7 @@ from ..domain.tracks import TRACK_LABELS
 from ..extensions import db
 from ..models import AuditEvent, AuditReliefCertificate, Company, Institution, Order, Product, QuotaEntry, User
 from ..reports.summary import Scope, iso
-from ..reports.track_figures import SINGLE_POOL, TrackRow
+from ..reports.track_figures import NEED_POOL, SINGLE_POOL, TrackRow
 from . import quota
 from .report_data import load_purchase_report, register_scope
 from .tables import Column, Table, streamed
@@ -181,6 +181,7 @@ def _register_rows(query: Select) -> Iterator[tuple]:
 
 TRACK_NAMES: dict[str, str] = {
     **{str(k): v for k, v in TRACK_LABELS.items()},
+    NEED_POOL: N_("Demand-driven track (institutions' needs)"),
     SINGLE_POOL: N_("Single pool (round without tracks)"),
 }
 TRACK_COLUMNS = (

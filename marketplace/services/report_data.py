@@ -43,7 +43,6 @@ from ..reports.summary import (
     purchase_report,
     report_period,
 )
-from ..reports.track_figures import SINGLE_POOL
 from .report_tracks import track_facts, track_kinds
 from .round_outcomes import round_outcomes
 
@@ -139,7 +138,7 @@ def _load_lines(scope: Scope, round_: Round | None) -> list[Line]:
     for order in orders:
         line = _line(order, *follow_ons.get(order.id, (0, 0)))
         line.corrective_action, line.round_code = actions.get(order.id), codes[order.allocation.round_id]
-        line.track = kinds.get(order.allocation.application.track_id, SINGLE_POOL)
+        line.track = kinds.of(order.allocation.round_id, order.allocation.application.track_id)
         lines.append(line)
     return lines
 

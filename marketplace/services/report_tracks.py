@@ -14,19 +14,31 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.states import AllocationStatus, RoundStatus
 from ..extensions import db
-from ..models import Allocation, Application, Institution, Round, RoundInstitution, RoundTrack
-from ..reports.track_figures import SINGLE_POOL, TrackFacts, TrackRow, rows_by_round
+from ..models import Allocation, Application, Institution, Need, Round, RoundInstitution, RoundTrack
+from ..reports.track_figures import NEED_POOL, SINGLE_POOL, TrackFacts, TrackRow, rows_by_round
 from .tracks import manifest_tracks
 
 Key = tuple[int, str]  # a round's id and a track kind
 
 
-def track_kinds(round_ids) -> dict[int | None, str]:
-    """The kind of every track of the rounds `round_ids` (ids or a subquery of ids), by track id."""
-    rows = db.session.execute(select(RoundTrack.id, RoundTrack.kind).where(RoundTrack.round_id.in_(round_ids)))
-    kinds: dict[int | None, str] = {None: SINGLE_POOL}  # an application without a track: its round's single pool
-    kinds.update((track_id, kind) for track_id, kind in rows)
-    return kinds
+class TrackKinds:
+    """The track kind of an application of the rounds `round_ids` (ids or a subquery of ids): its track's kind;
+    without one, NEED_POOL in a round made for an institution's need, else the round's SINGLE_POOL."""
+
+    def __init__(self, round_ids):
+        rows = db.session.execute(select(RoundTrack.id, RoundTrack.kind).where(RoundTrack.round_id.in_(round_ids)))
+        self.kinds: dict[int, str] = {track_id: kind for track_id, kind in rows}
+        self.need_rounds = set(db.session.scalars(select(Need.round_id).where(Need.round_id.in_(round_ids))))
+
+    def pool(self, round_id: int) -> str:
+        return NEED_POOL if round_id in self.need_rounds else SINGLE_POOL
+
+    def of(self, round_id: int, track_id: int | None) -> str:
+        return self.kinds[track_id] if track_id in self.kinds else self.pool(round_id)
+
+
+def track_kinds(round_ids) -> TrackKinds:
+    return TrackKinds(round_ids)
 
 
 def track_facts(codes: Sequence[str], institution_id: int | None) -> list[TrackFacts]:
@@ -49,7 +61,7 @@ def track_facts(codes: Sequence[str], institution_id: int | None) -> list[TrackF
     )
     facts = []
     for round_ in rounds:
-        for kind, budget in _budgets(round_, code).items():
+        for kind, budget in _budgets(round_, code, kinds.pool(round_.id)).items():
             key = (round_.id, kind)
             facts.append(
                 TrackFacts(round_.code, kind, received.get(key, 0), selected.get(key, 0), budget, allocated.get(key, 0))
@@ -57,21 +69,21 @@ def track_facts(codes: Sequence[str], institution_id: int | None) -> list[TrackF
     return facts
 
 
-def _budgets(round_: Round, institution_code: str | None) -> dict[str, int]:
-    """Each track's budget (the single pool's: the round's), of one institution or of all."""
+def _budgets(round_: Round, institution_code: str | None, pool: str) -> dict[str, int]:
+    """Each track's budget (the pool's of a round without tracks: the round's), of one institution or of all."""
 
     def counts(code: str) -> bool:
         return institution_code is None or code == institution_code
 
     if not round_.tracks:
-        return {SINGLE_POOL: sum(b.budget_krw for b in round_.budgets if counts(b.institution.code))}
+        return {pool: sum(b.budget_krw for b in round_.budgets if counts(b.institution.code))}
     return {
         track.track: sum(part.budget for part in track.institutions if counts(part.code))
         for track in manifest_tracks(round_)
     }
 
 
-def _applications(ids: list[int], kinds: dict[int | None, str]) -> dict[Key, int]:
+def _applications(ids: list[int], kinds: TrackKinds) -> dict[Key, int]:
     rows = db.session.execute(
         select(Application.round_id, Application.track_id, func.count())
         .where(Application.round_id.in_(ids))
@@ -79,12 +91,12 @@ def _applications(ids: list[int], kinds: dict[int | None, str]) -> dict[Key, int
     )
     found: dict[Key, int] = {}
     for round_id, track_id, count in rows:
-        key = (round_id, kinds.get(track_id, SINGLE_POOL))
+        key = (round_id, kinds.of(round_id, track_id))
         found[key] = found.get(key, 0) + int(count)
     return found
 
 
-def _allocations(ids: list[int], kinds: dict[int | None, str], institution_id: int | None) -> tuple[dict, dict]:
+def _allocations(ids: list[int], kinds: TrackKinds, institution_id: int | None) -> tuple[dict, dict]:
     held = case((Allocation.status == AllocationStatus.ACTIVE, Allocation.amount_krw), else_=Allocation.ordered_krw)
     query = (
         select(Allocation.round_id, Application.track_id)
@@ -98,7 +110,7 @@ def _allocations(ids: list[int], kinds: dict[int | None, str], institution_id: i
     selected: dict[Key, int] = {}
     allocated: dict[Key, int] = {}
     for round_id, track_id, count, amount in db.session.execute(query):
-        key = (round_id, kinds.get(track_id, SINGLE_POOL))
+        key = (round_id, kinds.of(round_id, track_id))
         selected[key] = selected.get(key, 0) + int(count)
         allocated[key] = allocated.get(key, 0) + int(amount)
     return selected, allocated
@@ -124,6 +136,6 @@ def round_track_figures() -> list[tuple[Round, TrackRow]]:
         .group_by(Allocation.round_id, Application.track_id)
     )
     for round_id, track_id, amount in rows:
-        key = (codes[round_id], kinds.get(track_id, SINGLE_POOL))
+        key = (codes[round_id], kinds.of(round_id, track_id))
         ordered[key] = ordered.get(key, 0) + int(amount)
     return [(by_code[code], row) for code, row in rows_by_round(facts, ordered)]

@@ -15,7 +15,16 @@ from marketplace.domain.rounds import RoundError
 from marketplace.extensions import db
 from marketplace.models import Allocation, AuditEvent, NeedProposal, Notification, Round
 from marketplace.models.types import as_at
-from marketplace.services import draws, need_figures, need_selection, needs, relief_certificates
+from marketplace.reports.track_figures import NEED_POOL
+from marketplace.services import (
+    draws,
+    need_figures,
+    need_selection,
+    needs,
+    relief_certificates,
+    report_data,
+    report_tracks,
+)
 from tests.builders_needs import NeedBuilders
 from tests.builders_orders import OrderBuilders
 from tests.builders_rounds import Clock
@@ -215,6 +224,14 @@ def test_the_institution_orders_the_selection_and_its_certificate_cites_the_need
     assert facts["committee"]["minutes_sha256"] == db.session.get(Round, need.round_id).minutes_sha256
     printed = "".join("".join(pdf_text(certificate.pdf)).split())
     assert need.number in printed and facts["committee"]["minutes_sha256"][:16] in printed
+    report = report_data.load_purchase_report(report_data.Scope(buyer.institution_id, day, day), day)
+    assert [
+        (t.kind, t.applications, t.selected, t.budget_krw, t.allocated_krw, t.ordered_krw) for t in report.tracks
+    ] == [
+        (NEED_POOL, 1, 1, need.budget_krw, need.budget_krw, order.amount_krw)
+    ]  # the need's round is the demand-driven track in the figures per track, not a single pool
+    staff_rows = {code: row.kind for code, row in [(r.code, t) for r, t in report_tracks.round_track_figures()]}
+    assert staff_rows[db.session.get(Round, need.round_id).code] == NEED_POOL
 
 
 def test_withdrawing_a_need_needs_a_reason_and_stops_proposals(app, make, build):
