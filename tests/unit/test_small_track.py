@@ -12,6 +12,7 @@ from marketplace.domain.eligibility import WeightTiers
 from marketplace.domain.rounds import window_state
 from marketplace.domain.states import TrackKind, WindowState
 from marketplace.domain.tracks import QUALIFY_TEXTS, TrackError, TrackRules, check_tracks, qualification
+from tests.unit.test_quota_and_order_rules import facts as placement
 
 CLOSE = date(2026, 12, 31)
 OLD = date(2000, 1, 1)  # not a startup on CLOSE
@@ -79,28 +80,19 @@ def test_a_small_value_track_is_its_rounds_only_track_with_no_threshold_of_its_o
 
 
 def facts(**kw):
-    values = dict(
+    """A placement that passes every rule (the order rules' own), as a small-value selection's order of exactly
+    the cap, in 2027."""
+    small = dict(
         ordered_on=date(2027, 3, 15),
         today=date(2027, 3, 20),
-        buyer_institution_id=1,
-        mou_institution_id=1,
-        institution_active=True,
-        round_published=True,
-        selection_active=True,
-        selection_valid_until=None,
-        allocation_institution_id=1,
         allocation_remaining_krw=100_000_000,
-        certificate_valid=True,
         mou_starts_on=date(2027, 1, 1),
         mou_ends_on=date(2027, 12, 31),
         remaining_krw=100_000_000,
         amount_krw=st.ORDER_CAP_KRW,
-        contract_method="private_contract",
-        no_private_interest=True,
         order_cap_krw=st.order_cap(TrackKind.SMALL),
     )
-    values.update(kw)
-    return o.PlacementFacts(**values)
+    return placement(**{**small, **kw})
 
 
 def test_an_order_of_exactly_20_million_is_allowed_and_20_million_and_1_refused():
