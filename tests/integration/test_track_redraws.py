@@ -33,6 +33,17 @@ SEED = "07 12 19 28 33 41"
 NEW_SEED = "03 11 24 30 38 45 + 9"
 
 
+def _score_draw_and_publish(staff, round_, low, clock) -> None:
+    """Staff score every application (`low` under the pass mark), freeze, draw at the seed event, publish."""
+    for application in round_.applications:
+        scores = (10, 10, 10) if application is low else (30, 25, 20)
+        draws.score_application(staff, round_.code, application.id, *scores)
+    draws.freeze_pool(staff, round_.code)
+    clock.now = round_.seed_event_at
+    draws.run_round_draw(staff, round_.code, SEED)
+    draws.publish_round(staff, round_.code)
+
+
 @pytest.fixture
 def clock(monkeypatch):
     return Clock(monkeypatch, kst(date(2018, 8, 20), 10))
@@ -52,13 +63,7 @@ def _published(make, clock, count=4):
     clock.now = CLOSES + timedelta(minutes=1)
     round_service.close_round(staff, round_.code)
     low = max(round_.applications, key=lambda a: a.id)
-    for application in round_.applications:
-        scores = (10, 10, 10) if application is low else (30, 25, 20)
-        draws.score_application(staff, round_.code, application.id, *scores)
-    draws.freeze_pool(staff, round_.code)
-    clock.now = round_.seed_event_at
-    draws.run_round_draw(staff, round_.code, SEED)
-    draws.publish_round(staff, round_.code)
+    _score_draw_and_publish(staff, round_, low, clock)
     return round_, staff, {u.company_id: u for u in users}, low
 
 
@@ -181,13 +186,7 @@ def test_a_new_draw_of_one_track_leaves_the_other_track_as_drawn(app, make, cloc
     round_service.close_round(staff, round_.code)
     startup = [a for a in round_.applications if a.track.kind == "startup"]
     low = startup[-1]
-    for application in round_.applications:
-        scores = (10, 10, 10) if application is low else (30, 25, 20)
-        draws.score_application(staff, round_.code, application.id, *scores)
-    draws.freeze_pool(staff, round_.code)
-    clock.now = round_.seed_event_at
-    draws.run_round_draw(staff, round_.code, SEED)
-    draws.publish_round(staff, round_.code)
+    _score_draw_and_publish(staff, round_, low, clock)
     general_rows = {
         a.id: (a.application_id, a.institution_id, a.status)
         for a in _allocations(round_)
