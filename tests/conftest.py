@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import has_app_context
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings
 from jinja2 import BytecodeCache
@@ -175,8 +175,8 @@ class PostgresServer:
             autocommit=True,
         )
 
-    def create(self, template: str | None = None) -> str:
-        name = f"mp_test_{uuid.uuid4().hex[:12]}"
+    def create(self, template: str | None = None, name: str | None = None) -> str:
+        name = name or f"mp_test_{uuid.uuid4().hex[:12]}"
         with self._admin() as conn:
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -219,18 +219,12 @@ def postgres_session_db(request):
     url = server.create()
     _prepare_schema(url)
     yield url
-    with _maintenance_app(url).app_context():
+    with _slot_app(url).app_context():
         db.engine.dispose()
     server.drop(url)
 
 
 KEPT_TABLES = {"catalogue_version", "chain_heads"}  # they keep their rows (a migration inserts them)
-
-
-@functools.cache
-def _maintenance_app(url: str):
-    """One app per PostgreSQL test database, to empty it between tests (its pooled connection is reused)."""
-    return create_app(base_config(url))
 
 
 RESET_FUNCTION = """
@@ -259,7 +253,7 @@ def _empty_postgres(url: str) -> None:
     from marketplace.services.reference import ensure_certificate_types
 
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
-    with _maintenance_app(url).app_context():
+    with _slot_app(url).app_context():
         with db.engine.begin() as conn:
             if _reset_function_made(url):
                 conn.execute(text("SELECT reset_test_rows(:tables)"), {"tables": tables})
@@ -281,13 +275,17 @@ def _reset_function_made(url: str) -> bool:
     return True
 
 
+@pytest.fixture(scope="session")
+def slots(tmp_path_factory) -> Path:
+    """This test process's database files, each reused by test after test (see SHARED_APPS)."""
+    return tmp_path_factory.mktemp("slots")
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
+def database_url(request, slots):
     """A fresh database for one test: a copy of the SQLite template, or a truncated PostgreSQL one."""
     if request.param == "sqlite":
-        target = tmp_path / "test.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), target)
-        return f"sqlite:///{target}"
+        return _fill_sqlite_slot(slots / "test.sqlite3", request.getfixturevalue("sqlite_template"))
     url = request.getfixturevalue("postgres_session_db")
     _empty_postgres(url)
     return url
@@ -333,7 +331,7 @@ def _demo_key() -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def demo_database_url(request, tmp_path, tmp_path_factory, worker_id):
+def demo_database_url(request, slots, tmp_path_factory, worker_id):
     """A database of its own holding the seeded demo (`flask seed-demo`), for tests that read the demo: the
     demo is seeded once per run, day and backend, and each test gets a copy (a file copy on SQLite, a
     database made from it as a template on PostgreSQL)."""
@@ -344,9 +342,7 @@ def demo_database_url(request, tmp_path, tmp_path_factory, worker_id):
             shutil.copy(request.getfixturevalue("sqlite_template"), path)
             _seed_demo(f"sqlite:///{path}")
 
-        target = tmp_path / "demo.sqlite3"
-        shutil.copy(once_per_run(shared / f"demo-{_demo_key()}.sqlite3", build), target)
-        yield f"sqlite:///{target}"
+        yield _fill_sqlite_slot(slots / "demo.sqlite3", once_per_run(shared / f"demo-{_demo_key()}.sqlite3", build))
         return
     server = request.getfixturevalue("postgres_server")
 
@@ -357,8 +353,19 @@ def demo_database_url(request, tmp_path, tmp_path_factory, worker_id):
         path.write_text(url)
 
     template = once_per_run(shared / f"demo-{_demo_key()}.postgresql", build_postgres).read_text()
-    url = server.create(template=make_url(template).database)
+    slot = request.getfixturevalue("postgres_demo_slot")
+    _close_slot(slot)
+    server.drop(slot)
+    yield server.create(template=make_url(template).database, name=make_url(slot).database)
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_slot(worker_id):
+    """The PostgreSQL database this test process copies the demo into for each test that reads it."""
+    server = PostgresServer(TEST_DATABASE_URL)
+    url = server.url.set(database=f"mp_demo_{uuid.uuid4().hex[:12]}").render_as_string(hide_password=False)
     yield url
+    _close_slot(url)
     server.drop(url)
 
 
@@ -374,15 +381,13 @@ def pytest_sessionfinish(session):
 @pytest.fixture
 def demo_app(demo_database_url):
     """An app on a copy of the seeded demo."""
-    yield from _app_for(demo_database_url)
+    yield from _shared_app_for(demo_database_url)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path, sqlite_template):
+def sqlite_url(slots, sqlite_template):
     """For tests that only make sense once (access matrix, pages): a SQLite copy."""
-    target = tmp_path / "test.sqlite3"
-    shutil.copy(sqlite_template, target)
-    return f"sqlite:///{target}"
+    return _fill_sqlite_slot(slots / "sqlite-only.sqlite3", sqlite_template)
 
 
 class IsolatedClient(FlaskClient):
@@ -432,14 +437,100 @@ def _app_for(url: str, **extra):
     ctx.pop()
 
 
+SHARED_APPS: dict[tuple, SlotApp] = {}
+
+
+class SlotApp:
+    """One app per test process, database slot and settings, handed to test after test.
+
+    Building an app per test cost about a third of a typical test: the URL map (~200 rules) and, above all,
+    SQLAlchemy's compiled-statement cache, which lives in the engine, so a new app compiled every query
+    afresh. A slot's database is refilled for each test (a copy of the template, or emptied rows), and the
+    app is put back as it was made: its settings and extensions, the process-wide state create_app sets
+    (the rate limiter, the job queue), no cached catalogue page and no kept mail.
+    """
+
+    def __init__(self, url: str, extra: dict):
+        from marketplace.extensions import limiter
+
+        self.app = create_app({**base_config(url), **extra})
+        self.app.test_client_class = IsolatedClient
+        self.app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+        self.config = dict(self.app.config)
+        self.extensions = dict(self.app.extensions)
+        self.limiter = dict(vars(limiter))
+
+    def fresh(self):
+        from marketplace import jobs
+        from marketplace.extensions import limiter
+
+        app = self.app
+        app.config.clear()
+        app.config.update(self.config)
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        vars(limiter).update(self.limiter)
+        jobs.init_app(app)  # another app of this process may have pointed the queue elsewhere
+        mailman = app.extensions.get("mailman")
+        if mailman is not None and hasattr(mailman, "outbox"):
+            del mailman.outbox
+        return app
+
+
+def _slot_app(url: str, **extra) -> Flask:
+    """The app of this process for `url` and `extra`, made on first use (as the test last left it)."""
+    key = (url, tuple(sorted(extra.items())))
+    if key not in SHARED_APPS:
+        SHARED_APPS[key] = SlotApp(url, extra)
+    return SHARED_APPS[key].app
+
+
+def _close_slot(url: str) -> None:
+    """Close the connections the slot apps on `url` hold, before their database is replaced."""
+    for (slot_url, _extra), slot in SHARED_APPS.items():
+        if slot_url == url:
+            with slot.app.app_context():
+                db.engine.dispose()
+
+
+def _fill_sqlite_slot(path: Path, source: Path) -> str:
+    """Put a copy of `source` at `path` and return its URL. The copy gets a new inode, so a connection a test
+    left open keeps the old file instead of reading pages of the new one; the old WAL files go."""
+    url = f"sqlite:///{path}"
+    _close_slot(url)
+    partial = path.with_name(path.name + ".next")
+    shutil.copy(source, partial)
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(partial, path)
+    return url
+
+
+def _shared_app_for(url: str, **extra):
+    """As _app_for, with the slot's app of this process instead of a new one."""
+    _slot_app(url, **extra)
+    app = SHARED_APPS[(url, tuple(sorted(extra.items())))].fresh()
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+
+
 @pytest.fixture
 def app(database_url):
+    yield from _shared_app_for(database_url)
+
+
+@pytest.fixture
+def fresh_app(database_url):
+    """An app of its own, for a test that adds a route to it (a shared app has served requests already)."""
     yield from _app_for(database_url)
 
 
 @pytest.fixture
 def sqlite_app(sqlite_url):
-    yield from _app_for(sqlite_url)
+    yield from _shared_app_for(sqlite_url)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from marketplace import create_app
 from marketplace.access import ACCESS
 from marketplace.extensions import db
-from tests.conftest import AuthActions, _app_for, base_config
+from tests.conftest import AuthActions, _app_for, _fill_sqlite_slot, _shared_app_for, base_config
 
 ROLES = ("anonymous", "supplier", "buyer", "ministry", "evaluator")
 
@@ -95,10 +95,11 @@ def world_template(sqlite_template, tmp_path_factory):
 
 
 @pytest.fixture
-def world_app(world_template, tmp_path):
-    target = tmp_path / "test.sqlite3"
-    shutil.copy(world_template[0], target)
-    yield from _app_for(f"sqlite:///{target}", DEV_PAGES=True, MAIL_DIR=str(tmp_path / "mail"))
+def world_app(world_template, slots):
+    url = _fill_sqlite_slot(slots / "world.sqlite3", world_template[0])
+    mail = slots / "world-mail"
+    shutil.rmtree(mail, ignore_errors=True)
+    yield from _shared_app_for(url, DEV_PAGES=True, MAIL_DIR=str(mail))
 
 
 CASES = [(rule.endpoint, rule, role) for rule in RULES if rule.endpoint in ACCESS for role in ROLES]

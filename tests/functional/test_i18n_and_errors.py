@@ -63,7 +63,8 @@ def test_a_missing_page_is_a_404_in_the_users_language(client, language, text):
     assert text in response.data
 
 
-def test_an_unexpected_error_shows_a_500_page_without_details(app, client):
+def test_an_unexpected_error_shows_a_500_page_without_details(fresh_app):
+    app, client = fresh_app, fresh_app.test_client()
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.get("/boom", endpoint="boom")
