@@ -118,7 +118,9 @@ def test_staff_freeze_publish_and_run_a_new_draw_once(client, auth, world, clock
     again = client.post(f"{page}/redraw", data={"seed": "another"}, headers=EN)
     assert again.status_code == 400 and "no second draw" in again.get_data(as_text=True)
     assert redraw.seed == SEED and redraw.result_version == 2
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "TrackRedraw")).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_type == "TrackRedraw").order_by(AuditEvent.seq)
+    ).all()
     assert actions == ["objection.redraw_frozen", "objection.redrawn"]  # each step once
     assert world.s1.status == "superseded"
     active = db.session.scalars(select(Allocation).where(Allocation.status == "active")).all()
