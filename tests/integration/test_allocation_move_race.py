@@ -6,12 +6,11 @@ the allocation's row lock (PostgreSQL) or the write lock (SQLite) before they ch
 
 from __future__ import annotations
 
-import multiprocessing
-
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Allocation, AllocationChange, Order
+from tests import processes
 from tests.builders_allocations import build
 from tests.conftest import writer_config
 
@@ -19,7 +18,7 @@ BUYERS, MOVERS, TRIES = 2, 2, 6
 
 
 def race(url: str, role: str, user_id: int, allocation_id: int, mou_id: int, target_id: int) -> dict:
-    """Run in a spawned process: TRIES orders (buyer) or moves (mover); count what happened."""
+    """Run in a process of its own: TRIES orders (buyer) or moves (mover); count what happened."""
     from marketplace import create_app
     from marketplace.domain.errors import DomainError
     from marketplace.models import User
@@ -60,7 +59,7 @@ def test_an_allocation_is_either_ordered_on_or_moved_away_never_both(app, make, 
     args = [(database_url, "mover", world.staff.id, allocation_id, 0, target_id)] * MOVERS
     args += [(database_url, "buyer", *buyer_args)] * BUYERS
     db.session.remove()
-    with multiprocessing.get_context("spawn").Pool(len(args)) as pool:
+    with processes.context().Pool(len(args)) as pool:
         results = pool.starmap(race, args)
 
     assert [e for r in results for e in r["errors"]] == []

@@ -1,6 +1,6 @@
 """Many writers at once: no "database is locked", no lost write, and a busy lock answers 503.
 
-The mixed-load test starts eight spawned processes, each building its own app on the same database
+The mixed-load test starts eight processes, each building its own app on the same database
 (a file SQLite database in WAL mode, or the PostgreSQL database of TEST_DATABASE_URL) and writing
 through the HTTP test client: orders, product edits by two suppliers, certificates issued,
 report downloads and logouts, all released together by a barrier.
@@ -8,7 +8,6 @@ report downloads and logouts, all released together by a barrier.
 
 from __future__ import annotations
 
-import multiprocessing
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from sqlalchemy import func, select
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import AuditReliefCertificate, Order, Product, ReportDocument, User
-from tests import clock
+from tests import clock, processes
 from tests.builders_orders import OrderBuilders
 from tests.builders_supplier import product_form
 from tests.conftest import IsolatedClient, base_config, writer_config
@@ -83,7 +82,7 @@ JOBS = {"orders": _orders, "edits": _edits, "certificates": _certificates, "repo
 
 
 def run_job(url: str, job: dict, barrier) -> dict:
-    """In a spawned process: sign in, wait for every worker, then write; return the status codes."""
+    """In a process of its own: sign in, wait for every worker, then write; return the status codes."""
     from marketplace import create_app
     from marketplace.reports import certificates, documents
 
@@ -148,9 +147,9 @@ def test_eight_processes_writing_different_things_at_once_all_succeed(app, make,
     version_before = logout_user.session_version
     orders_before = db.session.scalar(select(func.count(Order.id)))
     db.session.remove()
-    with multiprocessing.get_context("spawn").Manager() as manager:
+    with processes.context().Manager() as manager:
         barrier = manager.Barrier(len(jobs))
-        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+        with processes.context().Pool(len(jobs)) as pool:
             results = pool.starmap(run_job, [(database_url, job, barrier) for job in jobs])
 
     assert [e for r in results for e in r["errors"]] == []

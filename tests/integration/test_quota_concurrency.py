@@ -7,7 +7,6 @@ the quota ran out are expected; any other error (a "database is locked" above al
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import Mou, Order
 from marketplace.services import quota
+from tests import processes
 from tests.builders_orders import OrderBuilders
 from tests.conftest import writer_config
 
@@ -25,7 +25,7 @@ COMMITTED = 1_000
 
 
 def place_orders(url: str, buyer_id: int, allocation_id: int, mou_id: int, worker: int) -> dict:
-    """Run in a spawned process: place ORDERS_EACH orders, count what happened."""
+    """Run in a process of its own: place ORDERS_EACH orders, count what happened."""
     from marketplace import create_app
     from marketplace.domain.orders import PlacementRefused
     from marketplace.domain.quota import QuotaExceeded
@@ -66,7 +66,7 @@ def test_concurrent_orders_never_overspend_the_quota(app, make, database_url):
     buyer, mou, allocation = builders.setup(committed=COMMITTED, unit_price=UNIT_PRICE)
     args = [(database_url, buyer.id, allocation.id, mou.id, w) for w in range(PROCESSES)]
     db.session.remove()  # release this process's connection before the workers start
-    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+    with processes.context().Pool(PROCESSES) as pool:
         results = pool.starmap(place_orders, args)
 
     errors = [e for r in results for e in r["errors"]]
