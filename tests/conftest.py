@@ -136,6 +136,10 @@ def base_config(url: str) -> dict:
         # The render pool runs at the web processes' priority here: niced, its renders would wait behind the
         # other test worker and every PDF test would take seconds (the niceness itself is tested on its own).
         "REPORTS_RENDER_NICE": 0,
+        # A render process is replaced after so many renders to bound its memory in a long-running server;
+        # replacing it loads WeasyPrint and the fonts again (~3 s here), which the suite would do dozens of times.
+        "REPORTS_TASKS_PER_CHILD": 1_000,
+        "REPORTS_SMALL_TASKS_PER_CHILD": 1_000,
         "MAIL_BACKEND": "locmem",  # mails kept in memory; tests/functional/test_mail*.py send them over SMTP
         "DB_DURABLE_COMMITS": False,  # the databases are thrown away: commits need not wait for the disk
     }
