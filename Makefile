@@ -84,12 +84,14 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl-C stops both)"
 	HOST=$(HOST) $(BIN)/honcho start -f Procfile --port $(PORT)
 
-# The tests run in one worker process per core (pytest-xdist): each worker copies its own SQLite template and
-# creates its own PostgreSQL database. PYTEST_WORKERS=0 runs them in this process.
+# The tests run in one worker process per core (pytest-xdist; an idle worker takes tests queued for a busy one,
+# so one long test at the end does not keep the other core waiting). Each worker keeps its own database slots
+# (SQLite files refilled from a template, a PostgreSQL database emptied) and one app per slot, reused from test to
+# test (tests/conftest.py). PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
 
 test: setup-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The date-sensitive tests (marker `clock`) again, with the clock moved by Debian's faketime (monotonic clocks
 # stay real, so timeouts still work): gw0 runs them in Seoul at a month end while UTC is a day behind, gw1 at

@@ -1,4 +1,5 @@
-"""Fixtures: an app per test on a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)."""
+"""Fixtures: each test gets a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set) and the app of
+its slot as it was made (SlotApp: one app per test process, slot and settings)."""
 
 from __future__ import annotations
 
