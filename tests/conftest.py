@@ -224,7 +224,7 @@ def postgres_session_db(request):
     url = server.create()
     _prepare_schema(url)
     yield url
-    with _slot_app(url).app_context():
+    with _slot_app(url).app.app_context():
         db.engine.dispose()
     server.drop(url)
 
@@ -258,7 +258,7 @@ def _empty_postgres(url: str) -> None:
     from marketplace.services.reference import ensure_certificate_types
 
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
-    with _slot_app(url).app_context():
+    with _slot_app(url).app.app_context():
         with db.engine.begin() as conn:
             if _reset_function_made(url):
                 conn.execute(text("SELECT reset_test_rows(:tables)"), {"tables": tables})
@@ -282,7 +282,7 @@ def _reset_function_made(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def slots(tmp_path_factory) -> Path:
-    """This test process's database files, each reused by test after test (see SHARED_APPS)."""
+    """This test process's database files, each reused by test after test (see SlotApp)."""
     return tmp_path_factory.mktemp("slots")
 
 
@@ -465,7 +465,7 @@ class SlotApp:
         self.extensions = dict(self.app.extensions)
         self.limiter = dict(vars(limiter))
 
-    def fresh(self):
+    def fresh(self) -> Flask:
         from marketplace import jobs
         from marketplace.extensions import limiter
 
@@ -482,12 +482,12 @@ class SlotApp:
         return app
 
 
-def _slot_app(url: str, **extra) -> Flask:
-    """The app of this process for `url` and `extra`, made on first use (as the test last left it)."""
+def _slot_app(url: str, **extra) -> SlotApp:
+    """This process's slot app for `url` and `extra`, made on first use (its app as the last test left it)."""
     key = (url, tuple(sorted(extra.items())))
     if key not in SHARED_APPS:
         SHARED_APPS[key] = SlotApp(url, extra)
-    return SHARED_APPS[key].app
+    return SHARED_APPS[key]
 
 
 def _close_slot(url: str) -> None:
@@ -513,8 +513,7 @@ def _fill_sqlite_slot(path: Path, source: Path) -> str:
 
 def _shared_app_for(url: str, **extra):
     """As _app_for, with the slot's app of this process instead of a new one."""
-    _slot_app(url, **extra)
-    app = SHARED_APPS[(url, tuple(sorted(extra.items())))].fresh()
+    app = _slot_app(url, **extra).fresh()
     ctx = app.app_context()
     ctx.push()
     yield app
